@@ -1,0 +1,41 @@
+/// A spectrometer or XRF detector that whitlockd can open and acquire from.
+///
+/// Drivers implement this over a transport; simulated instruments implement it in process. Every
+/// call may throw an `InstrumentError` that says what went wrong in words an operator can act on.
+public protocol Instrument: Sendable {
+  /// The configured name of this instrument.
+  var configuredID: String { get }
+  /// The technique this instrument measures with.
+  var kind: InstrumentKind { get }
+
+  /// Opens the device, drains stale replies, resynchronises and identifies it.
+  func open() async throws -> InstrumentIdentity
+  /// Acquires one complete spectrum. Cancellation aborts an exposure in progress.
+  func acquire() async throws -> Acquisition
+  /// Releases the device; safe to call more than once and after a failure.
+  func close() async
+}
+
+/// Why an instrument call failed, phrased for the log and the operator.
+public struct InstrumentError: Error, Sendable, CustomStringConvertible {
+  /// Broad class of failure, used for metrics and recovery policy.
+  public enum Category: String, Sendable {
+    case notFound = "not-found"
+    case permission
+    case disconnected
+    case timeout
+    case protocolViolation = "protocol"
+    case deviceRejected = "device-rejected"
+    case configuration
+  }
+
+  public var category: Category
+  public var message: String
+
+  public init(_ category: Category, _ message: String) {
+    self.category = category
+    self.message = message
+  }
+
+  public var description: String { "\(category.rawValue): \(message)" }
+}
