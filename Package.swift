@@ -29,13 +29,14 @@ let package = Package(
     .target(
       name: "Transports", dependencies: ["WhitlockCore", "CLibUSB", "CLibUDev"],
       swiftSettings: strictSwift),
+    .target(name: "WhitlockTOML", swiftSettings: strictSwift),
     .target(name: "Detection", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
     .target(name: "Spool", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
     .target(name: "Simulation", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
     .target(
       name: "WhitlockDaemon",
       dependencies: [
-        "WhitlockCore", "Transports", "Detection", "Spool", "Simulation",
+        "WhitlockCore", "WhitlockTOML", "Transports", "Detection", "Spool", "Simulation",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
@@ -60,6 +61,8 @@ let package = Package(
       swiftSettings: strictSwift),
     .testTarget(
       name: "WhitlockCoreTests", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
+    .testTarget(
+      name: "WhitlockTOMLTests", dependencies: ["WhitlockTOML"], swiftSettings: strictSwift),
     .testTarget(
       name: "SpoolTests", dependencies: ["Spool", "WhitlockCore"], swiftSettings: strictSwift),
     .testTarget(

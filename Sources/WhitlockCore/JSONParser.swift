@@ -60,7 +60,9 @@ public struct JSONParser {
   }
 
   private mutating func parseValue(depth: Int) throws(Failure) -> JSONValue {
-    guard depth < Self.maximumDepth else { throw failure("nesting deeper than \(Self.maximumDepth)") }
+    guard depth < Self.maximumDepth else {
+      throw failure("nesting deeper than \(Self.maximumDepth)")
+    }
     guard let byte = current else { throw failure("unexpected end of input") }
     switch byte {
     case UInt8(ascii: "{"): return try parseObject(depth: depth)
