@@ -1,0 +1,111 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Thin, checked wrappers over the POSIX calls that make the spool durable.
+///
+/// Every failure becomes a `SpoolError` naming the operation, the path and `strerror(errno)`.
+enum POSIXFile {
+  static func failure(_ operation: String, _ path: String, errno code: Int32 = errno) -> SpoolError
+  {
+    let reason = String(cString: strerror(code))
+    let kind: SpoolError.Kind = (code == ENOSPC || code == EDQUOT) ? .noSpace : .io
+    return SpoolError(kind, "\(operation) \(path): \(reason)")
+  }
+
+  /// Opens `path` with `flags`, retrying on EINTR.
+  static func open(_ path: String, _ flags: Int32, mode: mode_t = 0o644) throws(SpoolError) -> Int32
+  {
+    while true {
+      let fd = Glibc.open(path, flags | O_CLOEXEC, mode)
+      if fd >= 0 { return fd }
+      if errno != EINTR { throw failure("cannot open", path) }
+    }
+  }
+
+  /// Writes all of `bytes`, handling short writes and EINTR.
+  static func writeAll(_ fd: Int32, _ bytes: [UInt8], path: String) throws(SpoolError) {
+    let code: Int32 = bytes.withUnsafeBytes { buffer in
+      var offset = 0
+      while offset < buffer.count {
+        let written = Glibc.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+        if written < 0 {
+          if errno == EINTR { continue }
+          return errno
+        }
+        offset += written
+      }
+      return 0
+    }
+    if code != 0 { throw failure("cannot write", path, errno: code) }
+  }
+
+  static func fsync(_ fd: Int32, path: String) throws(SpoolError) {
+    while Glibc.fsync(fd) != 0 {
+      if errno != EINTR { throw failure("cannot fsync", path) }
+    }
+  }
+
+  /// Makes a directory's entries (creations, renames) durable.
+  static func fsyncDirectory(_ path: String) throws(SpoolError) {
+    let fd = try open(path, O_RDONLY | O_DIRECTORY)
+    defer { Glibc.close(fd) }
+    try fsync(fd, path: path)
+  }
+
+  static func rename(_ from: String, _ to: String) throws(SpoolError) {
+    if Glibc.rename(from, to) != 0 { throw failure("cannot rename \(from) to", to) }
+  }
+
+  /// Reads a whole file.
+  static func read(_ path: String) throws(SpoolError) -> [UInt8] {
+    let fd = try open(path, O_RDONLY)
+    defer { Glibc.close(fd) }
+    var result: [UInt8] = []
+    var chunk = [UInt8](repeating: 0, count: 1 << 16)
+    while true {
+      let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
+      if count < 0 {
+        if errno == EINTR { continue }
+        throw failure("cannot read", path)
+      }
+      if count == 0 { return result }
+      result.append(contentsOf: chunk[0..<count])
+    }
+  }
+
+  /// Writes `bytes` to a new file at `path` and makes it durable; fails if the file exists.
+  static func writeNewDurably(_ path: String, _ bytes: [UInt8]) throws(SpoolError) {
+    let fd = try open(path, O_WRONLY | O_CREAT | O_EXCL)
+    defer { Glibc.close(fd) }
+    try writeAll(fd, bytes, path: path)
+    try fsync(fd, path: path)
+  }
+
+  /// Names of the regular entries in a directory, sorted, without `.` and `..` and hidden files.
+  static func list(_ directory: String) throws(SpoolError) -> [String] {
+    guard let dir = opendir(directory) else { throw failure("cannot list", directory) }
+    defer { closedir(dir) }
+    var names: [String] = []
+    while let entry = readdir(dir) {
+      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
+        String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
+      }
+      if name.hasPrefix(".") { continue }
+      names.append(name)
+    }
+    return names.sorted()
+  }
+
+  static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
+
+  static func makeDirectory(_ path: String) throws(SpoolError) {
+    if mkdir(path, 0o755) != 0 && errno != EEXIST { throw failure("cannot create directory", path) }
+  }
+
+  static func unlink(_ path: String) throws(SpoolError) {
+    if Glibc.unlink(path) != 0 { throw failure("cannot remove", path) }
+  }
+}

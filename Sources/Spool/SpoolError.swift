@@ -1,0 +1,24 @@
+/// A spool failure with the path and the system's reason, phrased for the log.
+public struct SpoolError: Error, Sendable, CustomStringConvertible {
+  /// What kind of failure, so callers can choose a recovery (e.g. wait for disk space).
+  public enum Kind: String, Sendable {
+    /// The filesystem is full or over quota: retry once space returns.
+    case noSpace = "no-space"
+    /// The spool is locked by another process.
+    case locked
+    /// Any other I/O failure.
+    case io
+    /// A file in the spool is not what whitlockd writes.
+    case corrupt
+  }
+
+  public var kind: Kind
+  public var message: String
+
+  public init(_ kind: Kind, _ message: String) {
+    self.kind = kind
+    self.message = message
+  }
+
+  public var description: String { message }
+}

@@ -1,0 +1,69 @@
+import Foundation
+import WhitlockCore
+
+/// The run a record belongs to: one sample (or calibration) measured by one or more instruments.
+public struct RunContext: Sendable, Equatable {
+  /// Unique id of the run (a UUID), shared by the records of every instrument in it.
+  public var runID: String
+  /// The sample being measured, when the operator gave one.
+  public var sampleID: String?
+  /// Who started the run, when known.
+  public var operatorName: String?
+  /// When the run started.
+  public var startedAt: Date
+
+  public init(runID: String, sampleID: String? = nil, operatorName: String? = nil, startedAt: Date)
+  {
+    self.runID = runID
+    self.sampleID = sampleID
+    self.operatorName = operatorName
+    self.startedAt = startedAt
+  }
+}
+
+/// What happened to one instrument during a run, written into its `run-end` record.
+public struct RunSummary: Sendable, Equatable {
+  /// Why the run ended for this instrument, e.g. `shutdown`, `stopped`, `device-lost`.
+  public var reason: String
+  /// Acquisitions that completed on the device.
+  public var acquisitionsCompleted: UInt64
+  /// Acquisitions written to the spool.
+  public var acquisitionsSpooled: UInt64
+  /// Acquisitions started but aborted before the device finished them (never recorded as data).
+  public var acquisitionsInterrupted: UInt64
+  /// Acquisitions that had to be dropped (queue overflow); counted, never silent.
+  public var acquisitionsDropped: UInt64
+  /// Device or protocol errors seen during the run.
+  public var errors: UInt64
+
+  public init(
+    reason: String, acquisitionsCompleted: UInt64 = 0, acquisitionsSpooled: UInt64 = 0,
+    acquisitionsInterrupted: UInt64 = 0, acquisitionsDropped: UInt64 = 0, errors: UInt64 = 0
+  ) {
+    self.reason = reason
+    self.acquisitionsCompleted = acquisitionsCompleted
+    self.acquisitionsSpooled = acquisitionsSpooled
+    self.acquisitionsInterrupted = acquisitionsInterrupted
+    self.acquisitionsDropped = acquisitionsDropped
+    self.errors = errors
+  }
+}
+
+/// One line of a spool segment, before it has a sequence number.
+public enum SpoolRecord: Sendable {
+  /// An instrument joins a run; `settings` records how it was configured.
+  case runStart(run: RunContext, instrument: InstrumentIdentity, settings: JSONValue, time: Date)
+  /// One spectrum with its detection result.
+  case acquisition(run: RunContext, acquisition: Acquisition, detection: JSONValue)
+  /// An instrument leaves a run, with its tally.
+  case runEnd(run: RunContext, instrument: InstrumentIdentity, summary: RunSummary, time: Date)
+
+  /// The record's `type` member.
+  public var typeName: String {
+    switch self {
+    case .runStart: return "run-start"
+    case .acquisition: return "acquisition"
+    case .runEnd: return "run-end"
+    }
+  }
+}
