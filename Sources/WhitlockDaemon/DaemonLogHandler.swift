@@ -1,0 +1,86 @@
+import Foundation
+import Logging
+import Synchronization
+
+/// Writes log lines to standard error in the form that suits where they end up.
+///
+/// Under systemd (`JOURNAL_STREAM` set) each line starts with a `<N>` syslog priority and carries no
+/// timestamp, since journald adds its own. On a terminal lines are timestamped and the level is
+/// coloured. Otherwise (a pipe or a file) lines are plain text with a UTC timestamp.
+public struct DaemonLogHandler: LogHandler {
+  /// How lines are decorated.
+  public enum Style: Sendable {
+    case journal, terminal, plain
+
+    /// The style for the current standard error.
+    public static var detected: Style {
+      if ProcessInfo.processInfo.environment["JOURNAL_STREAM"] != nil { return .journal }
+      return isatty(STDERR_FILENO) == 1 ? .terminal : .plain
+    }
+  }
+
+  private static let output = Mutex(())
+
+  public var metadata: Logger.Metadata = [:]
+  public var logLevel: Logger.Level
+  private let label: String
+  private let style: Style
+
+  public init(label: String, level: Logger.Level, style: Style = .detected) {
+    self.label = label
+    self.logLevel = level
+    self.style = style
+  }
+
+  public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+    get { metadata[key] }
+    set { metadata[key] = newValue }
+  }
+
+  public func log(event: LogEvent) {
+    let level = event.level
+    let message = event.message
+    var merged = metadata
+    if let explicit = event.metadata { merged.merge(explicit) { $1 } }
+    if let error = event.error { merged["error"] = "\(error)" }
+    let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
+    let body = fields.isEmpty ? "\(message)" : "\(message) " + fields.joined(separator: " ")
+    let text: String
+    switch style {
+    case .journal:
+      text = "<\(Self.syslogPriority(level))>\(label): \(body)\n"
+    case .terminal:
+      text =
+        "\(UTCTimestamp.now) \(Self.colour(level))\(level.rawValue.uppercased())\u{1B}[0m \(label): \(body)\n"
+    case .plain:
+      text = "\(UTCTimestamp.now) \(level.rawValue.uppercased()) \(label): \(body)\n"
+    }
+    Self.output.withLock { _ in FileHandle.standardError.write(Data(text.utf8)) }
+  }
+
+  private static func syslogPriority(_ level: Logger.Level) -> Int {
+    switch level {
+    case .trace, .debug: return 7
+    case .info: return 6
+    case .notice: return 5
+    case .warning: return 4
+    case .error: return 3
+    case .critical: return 2
+    }
+  }
+
+  private static func colour(_ level: Logger.Level) -> String {
+    switch level {
+    case .trace, .debug: return "\u{1B}[2m"
+    case .info, .notice: return "\u{1B}[32m"
+    case .warning: return "\u{1B}[33m"
+    case .error, .critical: return "\u{1B}[31m"
+    }
+  }
+}
+
+extension UTCTimestamp {
+  static var now: String { string(from: Date()) }
+}
+
+import WhitlockCore

@@ -1,0 +1,13 @@
+import WhitlockCore
+
+/// Turns one acquisition into the `detection` object of its record.
+///
+/// An analyzer keeps scratch buffers between calls, so each instrument session owns its own and
+/// uses it from one task only.
+public protocol SpectrumAnalyzer {
+  /// The detection result for `acquisition`; never throws: problems become quality flags.
+  mutating func analyze(_ acquisition: Acquisition) -> JSONValue
+}
+
+/// Makes a fresh analyzer for an instrument session.
+public typealias SpectrumAnalyzerFactory = @Sendable () -> any SpectrumAnalyzer

@@ -1,0 +1,63 @@
+import Logging
+import ServiceLifecycle
+import Spool
+import WhitlockCore
+
+/// Owns the spool for the daemon's lifetime: lock, start-up recovery, and the writer thread.
+///
+/// It is the first service to start and the last to stop, so every record submitted by an
+/// instrument session, including the `run-end` records written during shutdown, reaches disk.
+public final class SpoolService: Service {
+  /// The pump that instrument sessions submit records to.
+  public let pump: SpoolPump
+  private let lock: SpoolLock
+  private let logger: Logger
+
+  /// Locks and recovers the spool at `layout`, then starts its writer thread.
+  public init(layout: SpoolLayout, limits: SegmentLimits, backlog: Int, logger: Logger) throws {
+    try layout.create()
+    lock = try SpoolLock(layout: layout)
+    let report = try SpoolRecovery.run(layout)
+    if report.isEmpty {
+      logger.info("spool ready", metadata: ["path": "\(layout.root)"])
+    } else {
+      logger.warning(
+        "recovered spool after an unclean stop",
+        metadata: [
+          "path": "\(layout.root)", "published": "\(report.publishedSegments.count)",
+          "records": "\(report.recoveredRecords)",
+          "quarantined": "\(report.quarantinedFiles.joined(separator: ","))",
+          "quarantined_bytes": "\(report.quarantinedBytes)",
+          "removed_empty": "\(report.removedEmptyFiles.count)",
+        ])
+    }
+    let writer = try SpoolWriter(layout: layout, limits: limits, recovery: report)
+    self.logger = logger
+    pump = SpoolPump(
+      writer: writer, capacity: backlog,
+      onStateChange: { [logger] state in
+        switch state {
+        case .writing: logger.notice("spool writable again")
+        case .failing(let reason):
+          logger.error("spool write failed; records are kept and retried", metadata: ["reason": "\(reason)"])
+        }
+      })
+  }
+
+  public func run() async throws {
+    try? await gracefulShutdown()
+    await pump.finish()
+    let counters = pump.counters
+    if counters.backlog > 0 {
+      logger.critical(
+        "spool could not write every record before exit", metadata: ["unwritten": "\(counters.backlog)"])
+    }
+    logger.info(
+      "spool closed",
+      metadata: [
+        "records": "\(counters.written)", "segments": "\(counters.segmentsPublished)",
+        "refused": "\(counters.refused)",
+      ])
+    withExtendedLifetime(lock) {}
+  }
+}
