@@ -1,0 +1,140 @@
+import Foundation
+import Logging
+import WhitlockCore
+import WhitlockTOML
+
+/// Turns TOML text into a validated `DaemonConfiguration`, or the first error with file, line
+/// and key.
+public enum ConfigurationLoader {
+  /// Largest configuration file accepted; anything bigger is not a configuration.
+  public static let maximumFileBytes = 1 << 20
+
+  /// Reads and validates the file at `path`.
+  public static func load(path: String) throws(ConfigurationError) -> DaemonConfiguration {
+    let data: Data
+    do {
+      let attributes = try FileManager.default.attributesOfItem(atPath: path)
+      if let size = attributes[.size] as? Int, size > maximumFileBytes {
+        throw ConfigurationError(
+          file: path, line: 0, key: "", message: "file is \(size) bytes; the limit is \(maximumFileBytes)")
+      }
+      data = try Data(contentsOf: URL(fileURLWithPath: path))
+    } catch let error as ConfigurationError {
+      throw error
+    } catch {
+      throw ConfigurationError(
+        file: path, line: 0, key: "", message: "cannot read: \(error.localizedDescription)")
+    }
+    guard let text = String(data: data, encoding: .utf8) else {
+      throw ConfigurationError(file: path, line: 0, key: "", message: "file is not valid UTF-8")
+    }
+    return try parse(text, source: path)
+  }
+
+  /// The embedded default configuration.
+  public static func embeddedDefault() throws(ConfigurationError) -> DaemonConfiguration {
+    try parse(EmbeddedConfiguration.text, source: EmbeddedConfiguration.sourceName)
+  }
+
+  /// Validates TOML `text`; `source` names it in errors.
+  public static func parse(_ text: String, source: String) throws(ConfigurationError)
+    -> DaemonConfiguration
+  {
+    let document: TOMLDocument
+    do { document = try TOMLDocument.parse(text, fileName: source) } catch {
+      throw ConfigurationError(
+        file: source, line: error.line, key: "", message: "TOML syntax: \(error.message)")
+    }
+    var configuration = DaemonConfiguration(source: source)
+    var root = ConfigurationReader(table: document.root, path: "", file: source)
+
+    var daemon = try root.table("daemon")
+    configuration.logLevel = try daemon.choice("log_level", default: .info)
+    configuration.shutdownGraceSeconds = try daemon.number(
+      "shutdown_grace_s", default: 2.5, in: 0...4, unit: "s")
+    try daemon.finish()
+
+    var spool = try root.table("spool")
+    configuration.spool.path = try spool.string("path", default: "./spool")
+    if configuration.spool.path.isEmpty { throw spool.error("path", "must not be empty") }
+    configuration.spool.limits.maxRecords = try spool.integer(
+      "segment_max_records", default: 1000, in: 1...1_000_000)
+    configuration.spool.limits.maxBytes = try spool.integer(
+      "segment_max_bytes", default: 32 << 20, in: 4096...(1 << 30))
+    configuration.spool.limits.maxAgeSeconds = try spool.number(
+      "segment_max_age_s", default: 5, in: 0.05...3600, unit: "s")
+    configuration.spool.backlogRecords = try spool.integer(
+      "backlog_records", default: 20_000, in: 16...10_000_000)
+    try spool.finish()
+
+    var detection = try root.table("detection")
+    configuration.detection = try DetectionConfiguration.read(&detection)
+    try detection.finish()
+
+    let instruments = try root.tables("instrument")
+    var seen: [String: Int] = [:]
+    for var reader in instruments {
+      let instrument = try readInstrument(&reader)
+      if let earlier = seen[instrument.id] {
+        throw reader.error("id", "\"\(instrument.id)\" is already used by the instrument on line \(earlier)")
+      }
+      seen[instrument.id] = instrument.line
+      configuration.instruments.append(instrument)
+    }
+    if configuration.instruments.isEmpty {
+      throw ConfigurationError(
+        file: source, line: 0, key: "instrument",
+        message: "no [[instrument]] configured; whitlockd needs at least one")
+    }
+    try root.finish()
+    return configuration
+  }
+
+  private static func readInstrument(_ reader: inout ConfigurationReader) throws(ConfigurationError)
+    -> InstrumentConfiguration
+  {
+    let id = try reader.string("id")
+    guard InstrumentIDRule.isValid(id) else {
+      throw reader.error("id", "\"\(id)\" \(InstrumentIDRule.explanation)")
+    }
+    let kind: InstrumentKind = try reader.choice("kind")
+    let driver: InstrumentConfiguration.Driver = try reader.choice("driver")
+    let exposure = try reader.number(
+      "exposure_s", default: kind == .raman ? 1 : 10, in: 0.001...3600, unit: "s")
+    var simulationReader = try reader.table("simulation")
+    var simulation = SimulationConfiguration()
+    simulation.seed = UInt64(try simulationReader.integer("seed", default: 1, in: 0...Int.max))
+    simulation.serial = try simulationReader.string("serial", default: "SIM-\(id)")
+    simulation.channels = try simulationReader.integer(
+      "channels", default: kind == .raman ? 1024 : 2048, in: 256...8192)
+    simulation.acquisitionsPerPoint = try simulationReader.integer(
+      "acquisitions_per_point", default: 10, in: 1...1_000_000)
+    try simulationReader.finish()
+    if driver != .simulated && !simulationReader.table.entries.isEmpty {
+      throw reader.error("simulation", "only simulated instruments take a [simulation] table")
+    }
+    try reader.finish()
+    return InstrumentConfiguration(
+      id: id, kind: kind, driver: driver, exposureSeconds: exposure, simulation: simulation,
+      line: reader.table.line)
+  }
+}
+
+/// What an instrument id may look like: it appears in file names, metrics labels and URLs.
+enum InstrumentIDRule {
+  static let explanation = "must be 1–64 characters of letters, digits, '.', '_' or '-'"
+
+  static func isValid(_ id: String) -> Bool {
+    guard (1...64).contains(id.utf8.count), id.first != "." else { return false }
+    return id.utf8.allSatisfy { byte in
+      (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
+        || byte == 0x2E || byte == 0x5F || byte == 0x2D
+    }
+  }
+}
+
+extension Logger.Level: @retroactive CaseIterable {
+  public static let allCases: [Logger.Level] = [
+    .trace, .debug, .info, .notice, .warning, .error, .critical,
+  ]
+}

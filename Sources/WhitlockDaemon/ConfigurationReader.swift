@@ -1,0 +1,162 @@
+import WhitlockTOML
+
+/// Reads typed values out of one TOML table and refuses keys nobody asked for.
+///
+/// Every accessor records the key as known; `finish()` then reports the first unknown key with a
+/// suggestion, so a misspelt `exposure_sec` is an error rather than a silently ignored setting.
+struct ConfigurationReader {
+  let table: TOMLTable
+  let path: String
+  let file: String
+  private var known: [String] = []
+
+  init(table: TOMLTable, path: String, file: String) {
+    self.table = table
+    self.path = path
+    self.file = file
+  }
+
+  func keyPath(_ key: String) -> String { path.isEmpty ? key : path + "." + key }
+
+  func error(_ key: String, _ message: String, line: Int? = nil) -> ConfigurationError {
+    ConfigurationError(
+      file: file, line: line ?? table[key]?.line ?? table.line, key: keyPath(key), message: message)
+  }
+
+  private mutating func entry(_ key: String) -> TOMLEntry? {
+    known.append(key)
+    return table[key]
+  }
+
+  mutating func string(_ key: String, default value: String? = nil) throws(ConfigurationError)
+    -> String
+  {
+    guard let entry = entry(key) else {
+      if let value { return value }
+      throw error(key, "required key is missing")
+    }
+    guard let text = entry.value.stringValue else {
+      throw error(key, "expected a string, got \(entry.value.typeName)")
+    }
+    return text
+  }
+
+  mutating func optionalString(_ key: String) throws(ConfigurationError) -> String? {
+    guard let entry = entry(key) else { return nil }
+    guard let text = entry.value.stringValue else {
+      throw error(key, "expected a string, got \(entry.value.typeName)")
+    }
+    return text
+  }
+
+  mutating func choice<Choice: RawRepresentable & CaseIterable>(
+    _ key: String, default value: Choice? = nil
+  ) throws(ConfigurationError) -> Choice where Choice.RawValue == String {
+    let text = try string(key, default: value?.rawValue)
+    guard let parsed = Choice(rawValue: text) else {
+      let options = Choice.allCases.map { "\"\($0.rawValue)\"" }.joined(separator: ", ")
+      throw error(key, "\"\(text)\" is not one of \(options)")
+    }
+    return parsed
+  }
+
+  mutating func number(
+    _ key: String, default value: Double, in range: ClosedRange<Double>, unit: String = ""
+  ) throws(ConfigurationError) -> Double {
+    guard let entry = entry(key) else { return value }
+    guard let number = entry.value.numberValue else {
+      throw error(key, "expected a number, got \(entry.value.typeName)")
+    }
+    guard number.isFinite, range.contains(number) else {
+      let suffix = unit.isEmpty ? "" : " " + unit
+      throw error(
+        key, "\(number)\(suffix) is outside \(range.lowerBound)…\(range.upperBound)\(suffix)")
+    }
+    return number
+  }
+
+  mutating func integer(_ key: String, default value: Int, in range: ClosedRange<Int>)
+    throws(ConfigurationError) -> Int
+  {
+    guard let entry = entry(key) else { return value }
+    guard let number = entry.value.integerValue else {
+      throw error(key, "expected an integer, got \(entry.value.typeName)")
+    }
+    guard number >= Int64(range.lowerBound), number <= Int64(range.upperBound) else {
+      throw error(key, "\(number) is outside \(range.lowerBound)…\(range.upperBound)")
+    }
+    return Int(number)
+  }
+
+  mutating func boolean(_ key: String, default value: Bool) throws(ConfigurationError) -> Bool {
+    guard let entry = entry(key) else { return value }
+    guard let flag = entry.value.boolValue else {
+      throw error(key, "expected true or false, got \(entry.value.typeName)")
+    }
+    return flag
+  }
+
+  /// A sub-table, read by its own reader; an empty one when absent.
+  mutating func table(_ key: String) throws(ConfigurationError) -> ConfigurationReader {
+    guard let entry = entry(key) else {
+      return ConfigurationReader(
+        table: TOMLTable(entries: [], line: table.line, column: 1), path: keyPath(key), file: file)
+    }
+    guard let sub = entry.value.tableValue else {
+      throw error(key, "expected a table, got \(entry.value.typeName)")
+    }
+    return ConfigurationReader(table: sub, path: keyPath(key), file: file)
+  }
+
+  /// An array of tables (`[[key]]`), each with its own reader.
+  mutating func tables(_ key: String) throws(ConfigurationError) -> [ConfigurationReader] {
+    guard let entry = entry(key) else { return [] }
+    guard let items = entry.value.arrayValue else {
+      throw error(key, "expected an array of tables ([[\(key)]]), got \(entry.value.typeName)")
+    }
+    var readers: [ConfigurationReader] = []
+    for (index, item) in items.enumerated() {
+      guard let sub = item.tableValue else {
+        throw error(key, "item \(index) is a \(item.typeName), expected a table", line: item.line)
+      }
+      readers.append(ConfigurationReader(table: sub, path: keyPath(key) + "[\(index)]", file: file))
+    }
+    return readers
+  }
+
+  /// Fails on the first key that no accessor asked for.
+  func finish() throws(ConfigurationError) {
+    for entry in table.entries where !known.contains(entry.key) {
+      var message = "unknown key"
+      if let suggestion = Self.closest(to: entry.key, in: known) {
+        message += " (did you mean \"\(suggestion)\"?)"
+      } else if !known.isEmpty {
+        message += "; known keys here: " + known.joined(separator: ", ")
+      }
+      throw error(entry.key, message, line: entry.line)
+    }
+  }
+
+  private static func closest(to key: String, in candidates: [String]) -> String? {
+    let scored = candidates.map { ($0, editDistance(key, $0)) }.min { $0.1 < $1.1 }
+    guard let (best, distance) = scored, distance <= max(2, key.count / 3) else { return nil }
+    return best
+  }
+
+  private static func editDistance(_ a: String, _ b: String) -> Int {
+    let a = Array(a)
+    let b = Array(b)
+    if a.isEmpty { return b.count }
+    if b.isEmpty { return a.count }
+    var previous = Array(0...b.count)
+    for i in 1...a.count {
+      var current = [i] + Array(repeating: 0, count: b.count)
+      for j in 1...b.count {
+        current[j] = min(
+          previous[j] + 1, current[j - 1] + 1, previous[j - 1] + (a[i - 1] == b[j - 1] ? 0 : 1))
+      }
+      previous = current
+    }
+    return previous[b.count]
+  }
+}

@@ -1,0 +1,67 @@
+import Logging
+import Spool
+import WhitlockCore
+
+/// Everything whitlockd needs to run, validated: built by `ConfigurationLoader` from TOML.
+public struct DaemonConfiguration: Sendable {
+  /// Where the configuration came from, for messages.
+  public var source: String
+  /// Minimum level logged.
+  public var logLevel: Logger.Level = .info
+  /// How long an exposure in flight may continue after SIGTERM before it is aborted.
+  public var shutdownGraceSeconds: Double = 2.5
+  /// Spool location and segment limits.
+  public var spool = SpoolConfiguration()
+  /// Detector parameters shared by all instruments of a kind.
+  public var detection = DetectionConfiguration()
+  /// The instruments to drive, in configuration order.
+  public var instruments: [InstrumentConfiguration] = []
+
+  public init(source: String) { self.source = source }
+}
+
+/// The `[spool]` table.
+public struct SpoolConfiguration: Sendable {
+  /// The spool directory (created if missing).
+  public var path = "./spool"
+  /// When segments are closed and published.
+  public var limits = SegmentLimits()
+  /// Records held in memory while the disk is slow or full.
+  public var backlogRecords = 20_000
+
+  public init() {}
+}
+
+/// One `[[instrument]]` table.
+public struct InstrumentConfiguration: Sendable {
+  /// The driver that talks to the device.
+  public enum Driver: String, Sendable, CaseIterable {
+    /// A physically modelled instrument inside the daemon, for demos and tests.
+    case simulated
+  }
+
+  /// Stable name used in records, logs and metrics.
+  public var id: String
+  public var kind: InstrumentKind
+  public var driver: Driver
+  /// Raman integration time or XRF preset time, in seconds.
+  public var exposureSeconds: Double
+  /// Parameters of a simulated instrument.
+  public var simulation: SimulationConfiguration
+  /// The line of the `[[instrument]]` header, for later messages.
+  public var line: Int
+}
+
+/// The `[instrument.simulation]` table.
+public struct SimulationConfiguration: Sendable {
+  /// Seed of the noise and sample schedule, so a demo run can be repeated exactly.
+  public var seed: UInt64 = 1
+  /// Serial number the simulated device reports.
+  public var serial = "SIM-0001"
+  /// Pixels (Raman) or channels (XRF).
+  public var channels = 1024
+  /// Acquisitions at one measurement point before the simulated probe moves on.
+  public var acquisitionsPerPoint = 10
+
+  public init() {}
+}

@@ -1,0 +1,44 @@
+/// The configuration whitlockd runs with when no `--config` is given: two simulated instruments,
+/// a spool under `./spool` and logging at info level. It is parsed by the same loader as a file,
+/// so it doubles as a worked example (see also systemd/whitlockd.toml).
+public enum EmbeddedConfiguration {
+  /// The name used in messages about the embedded default.
+  public static let sourceName = "<embedded default>"
+
+  /// The TOML text.
+  public static let text = """
+    # whitlockd embedded default: simulated Raman + XRF instruments, spool under ./spool
+    [daemon]
+    log_level = "info"
+    shutdown_grace_s = 2.5
+
+    [spool]
+    path = "./spool"
+    segment_max_records = 1000
+    segment_max_bytes = 33554432
+    segment_max_age_s = 5.0
+    backlog_records = 20000
+
+    [[instrument]]
+    id = "raman-sim"
+    kind = "raman"
+    driver = "simulated"
+    exposure_s = 0.5
+    [instrument.simulation]
+    seed = 785
+    serial = "SIM-R-0001"
+    channels = 1024
+    acquisitions_per_point = 8
+
+    [[instrument]]
+    id = "xrf-sim"
+    kind = "xrf"
+    driver = "simulated"
+    exposure_s = 2.0
+    [instrument.simulation]
+    seed = 3691
+    serial = "SIM-X-0001"
+    channels = 2048
+    acquisitions_per_point = 2
+    """
+}

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import Logging
+import WhitlockDaemon
+
+/// The `whitlockd` executable: parse arguments, load configuration, run the daemon.
+@main
+struct WhitlockdCommand: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "whitlockd",
+    abstract: "Acquire Raman and XRF spectra, detect whitlockite, and spool every result.",
+    discussion: """
+      Without --config, whitlockd runs its embedded default: a simulated Raman spectrometer and a
+      simulated XRF detector, spooling under ./spool. Results are measurements for research use,
+      not a diagnosis.
+
+      Exit status: 0 after a clean shutdown, 78 (EX_CONFIG) for a configuration error,
+      1 for any other start-up failure.
+      """)
+
+  @Option(name: .long, help: "The TOML configuration file (default: the embedded default).")
+  var config: String?
+
+  @Option(name: .long, help: "Spool directory; overrides [spool] path.")
+  var spool: String?
+
+  @Option(
+    name: .customLong("log-level"),
+    help: "trace, debug, info, notice, warning, error or critical; overrides [daemon] log_level.")
+  var logLevel: String?
+
+  @Option(
+    name: .customLong("check-config"),
+    help: "Validate this configuration file, print a summary and exit.")
+  var checkConfig: String?
+
+  func validate() throws {
+    if let logLevel, Logger.Level(rawValue: logLevel) == nil {
+      throw ValidationError(
+        "--log-level \(logLevel) is not one of "
+          + Logger.Level.allCases.map(\.rawValue).joined(separator: ", "))
+    }
+  }
+
+  func run() async throws {
+    if let checkConfig {
+      let configuration = try loadOrExit(path: checkConfig)
+      print(
+        "\(checkConfig): ok (\(configuration.instruments.count) instruments: "
+          + configuration.instruments.map { "\($0.id) [\($0.kind.rawValue), \($0.driver.rawValue)]" }
+          .joined(separator: ", ") + "; spool \(configuration.spool.path))")
+      return
+    }
+    let configuration = try loadOrExit(path: config)
+    let level = logLevel.flatMap(Logger.Level.init(rawValue:)) ?? configuration.logLevel
+    LoggingSystem.bootstrap { label in DaemonLogHandler(label: label, level: level) }
+    let logger = Logger(label: "whitlockd")
+    do {
+      try await Daemon(configuration: configuration, spoolOverride: spool).run(logger: logger)
+    } catch {
+      logger.critical("whitlockd cannot run", metadata: ["error": "\(error)"])
+      throw ExitCode.failure
+    }
+  }
+
+  private func loadOrExit(path: String?) throws -> DaemonConfiguration {
+    do {
+      if let path { return try ConfigurationLoader.load(path: path) }
+      return try ConfigurationLoader.embeddedDefault()
+    } catch {
+      FileHandle.standardError.write(Data("whitlockd: configuration error: \(error)\n".utf8))
+      throw ExitCode(78)
+    }
+  }
+}
