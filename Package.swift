@@ -77,8 +77,12 @@ let package = Package(
     .testTarget(
       name: "TransportsTests", dependencies: ["Transports", "WhitlockCtlKit"],
       swiftSettings: strictSwift),
+    .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSwift),
+    .executableTarget(
+      name: "SpoolCrashWriter", dependencies: ["Spool", "WhitlockCore"],
+      path: "Tests/Fixtures/SpoolCrashWriter", swiftSettings: strictSwift),
     .testTarget(
-      name: "IntegrationTests", dependencies: ["Spool", "WhitlockCore"],
+      name: "IntegrationTests", dependencies: ["Spool", "WhitlockCore", "TestSupport"],
       swiftSettings: strictSwift),
   ]
 )

@@ -1,0 +1,81 @@
+import Foundation
+import Synchronization
+
+/// A child process started by a test, with its output collected as it arrives.
+///
+/// Tests wait on events (a line of output, an exit) with generous deadlines rather than sleeping.
+public final class ChildProcess: Sendable {
+  private let process: Process
+  private let output = Mutex(Data())
+  private let errors = Mutex(Data())
+
+  /// Starts `executable` with `arguments` and extra `environment` variables.
+  public init(
+    _ executable: String, _ arguments: [String], environment: [String: String] = [:],
+    currentDirectory: String? = nil
+  ) throws {
+    let process = Process()
+    process.executableURL = URL(fileURLWithPath: executable)
+    process.arguments = arguments
+    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
+    let stdout = Pipe()
+    let stderr = Pipe()
+    process.standardOutput = stdout
+    process.standardError = stderr
+    process.standardInput = FileHandle.nullDevice
+    self.process = process
+    stdout.fileHandleForReading.readabilityHandler = { [output] handle in
+      let chunk = handle.availableData
+      output.withLock { $0.append(chunk) }
+    }
+    stderr.fileHandleForReading.readabilityHandler = { [errors] handle in
+      let chunk = handle.availableData
+      errors.withLock { $0.append(chunk) }
+    }
+    try process.run()
+  }
+
+  public var pid: Int32 { process.processIdentifier }
+  public var isRunning: Bool { process.isRunning }
+  public var standardOutput: String { output.withLock { String(decoding: $0, as: UTF8.self) } }
+  public var standardError: String { errors.withLock { String(decoding: $0, as: UTF8.self) } }
+
+  /// Sends `signal` to the child.
+  public func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
+
+  /// Waits until `condition` holds, polling every 20 ms; returns whether it did before `deadline`.
+  @discardableResult
+  public func wait(
+    upTo deadline: Duration, until condition: (ChildProcess) -> Bool
+  ) async -> Bool {
+    let end = ContinuousClock.now + deadline
+    while ContinuousClock.now < end {
+      if condition(self) { return true }
+      try? await Task.sleep(for: .milliseconds(20))
+    }
+    return condition(self)
+  }
+
+  /// Waits for the child to exit and returns its status, or `nil` after `deadline` (then kills it).
+  public func waitForExit(upTo deadline: Duration) async -> Int32? {
+    let exited = await wait(upTo: deadline) { !$0.isRunning }
+    guard exited else {
+      send(SIGKILL)
+      process.waitUntilExit()
+      return nil
+    }
+    process.waitUntilExit()
+    return process.terminationStatus
+  }
+
+  /// How the child ended: `.exit` or `.uncaughtSignal`.
+  public var terminationReason: Process.TerminationReason { process.terminationReason }
+
+  deinit {
+    if process.isRunning {
+      kill(process.processIdentifier, SIGKILL)
+      process.waitUntilExit()
+    }
+  }
+}
