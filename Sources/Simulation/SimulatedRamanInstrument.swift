@@ -1,0 +1,76 @@
+import Foundation
+import WhitlockCore
+
+/// An in-process Raman spectrometer that returns physically modelled spectra of a simulated
+/// sample, with the ground truth attached.
+///
+/// Acquisition `n` uses noise stream `n` of the seed and the schedule's point for `n`, so a run is
+/// reproducible from its settings alone.
+public actor SimulatedRamanInstrument: Instrument {
+  /// The configured name of this instrument.
+  public nonisolated let configuredID: String
+  /// Always `.raman`.
+  public nonisolated let kind: InstrumentKind = .raman
+  /// The settings it was created with.
+  public nonisolated let settings: SimulatedRamanSettings
+
+  private var identity: InstrumentIdentity?
+  private var sequence: UInt64 = 0
+
+  /// Mixed into the seed so the noise differs from the schedule's own streams.
+  private static let noiseSalt: UInt64 = 0x5241_4D41_4E5F_4E53
+
+  public init(configuredID: String, settings: SimulatedRamanSettings = SimulatedRamanSettings()) {
+    self.configuredID = configuredID
+    self.settings = settings
+  }
+
+  /// Checks the settings and reports the simulated identity; restarts the acquisition counter.
+  public func open() async throws -> InstrumentIdentity {
+    try SimulatedExposure.validate(
+      exposure: settings.exposureSeconds, pacing: settings.pacing, length: settings.pixelCount,
+      lengthName: "pixel count")
+    let opened = InstrumentIdentity(
+      id: configuredID, kind: .raman,
+      model: "Simulated Raman \(Self.format(settings.model.excitationNanometres)) nm",
+      serial: settings.serial, family: "simulated", firmware: "sim-1")
+    identity = opened
+    sequence = 0
+    return opened
+  }
+
+  /// Waits the integration time (cancellable), then returns the spectrum of the current point.
+  public func acquire() async throws -> Acquisition {
+    guard let identity else {
+      throw InstrumentError(.disconnected, "simulated Raman instrument is not open")
+    }
+    sequence += 1
+    let number = sequence
+    let startedAt = Date()
+    try await SimulatedExposure.wait(seconds: settings.exposureSeconds, pacing: settings.pacing)
+    let point = settings.schedule.point(forAcquisition: number - 1)
+    var random = RandomSource(seed: settings.seed ^ Self.noiseSalt, stream: number)
+    let model = settings.model
+    let counts = model.counts(for: point.raman, random: &random)
+    return Acquisition(
+      instrument: identity, deviceSequence: number, startedAt: startedAt, endedAt: Date(),
+      counts: counts, axis: model.axisCalibration, exposureSeconds: model.integrationSeconds,
+      fullScale: model.fullScale,
+      parameters: [
+        ("integration_time_s", .number(model.integrationSeconds)),
+        ("pixel_count", .int(Int64(model.pixelCount))),
+        ("excitation_nm", .number(model.excitationNanometres)),
+        ("point_id", .string(point.pointID)),
+      ],
+      simulationTruth: point.truth)
+  }
+
+  /// Marks the instrument closed; later acquisitions fail until it is opened again.
+  public func close() async {
+    identity = nil
+  }
+
+  private static func format(_ value: Double) -> String {
+    value == value.rounded() ? String(Int(value)) : String(value)
+  }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import WhitlockCore
+
+/// An in-process SDD XRF detector that returns physically modelled spectra of a simulated sample,
+/// with real/live time, count rates and the ground truth attached.
+///
+/// Acquisition `n` uses noise stream `n` of the seed and the schedule's point for `n`, so a run is
+/// reproducible from its settings alone.
+public actor SimulatedXRFInstrument: Instrument {
+  /// The configured name of this instrument.
+  public nonisolated let configuredID: String
+  /// Always `.xrf`.
+  public nonisolated let kind: InstrumentKind = .xrf
+  /// The settings it was created with.
+  public nonisolated let settings: SimulatedXRFSettings
+
+  private var identity: InstrumentIdentity?
+  private var sequence: UInt64 = 0
+
+  /// Mixed into the seed so the noise differs from the schedule's own streams.
+  private static let noiseSalt: UInt64 = 0x5852_465F_4E4F_4953
+
+  public init(configuredID: String, settings: SimulatedXRFSettings = SimulatedXRFSettings()) {
+    self.configuredID = configuredID
+    self.settings = settings
+  }
+
+  /// Checks the settings and reports the simulated identity; restarts the acquisition counter.
+  public func open() async throws -> InstrumentIdentity {
+    try SimulatedExposure.validate(
+      exposure: settings.exposureSeconds, pacing: settings.pacing,
+      length: settings.channelCount, lengthName: "channel count")
+    guard settings.model.keVPerChannel.isFinite, settings.model.keVPerChannel > 0 else {
+      throw InstrumentError(.configuration, "keV per channel must be positive")
+    }
+    let opened = InstrumentIdentity(
+      id: configuredID, kind: .xrf, model: "Simulated SDD XRF", serial: settings.serial,
+      family: "simulated", firmware: "sim-1")
+    identity = opened
+    sequence = 0
+    return opened
+  }
+
+  /// Waits the accumulation time (cancellable), then returns the spectrum of the current point.
+  public func acquire() async throws -> Acquisition {
+    guard let identity else {
+      throw InstrumentError(.disconnected, "simulated XRF instrument is not open")
+    }
+    sequence += 1
+    let number = sequence
+    let startedAt = Date()
+    try await SimulatedExposure.wait(seconds: settings.exposureSeconds, pacing: settings.pacing)
+    let point = settings.schedule.point(forAcquisition: number - 1)
+    var random = RandomSource(seed: settings.seed ^ Self.noiseSalt, stream: number)
+    let model = settings.model
+    let spectrum = model.spectrum(for: point.xrf, random: &random)
+    return Acquisition(
+      instrument: identity, deviceSequence: number, startedAt: startedAt, endedAt: Date(),
+      counts: spectrum.counts, axis: model.axisCalibration,
+      exposureSeconds: spectrum.realTimeSeconds, fullScale: model.fullScale,
+      parameters: [
+        ("channels", .int(Int64(model.channelCount))),
+        ("real_time_s", .number(spectrum.realTimeSeconds)),
+        ("live_time_s", .number(spectrum.liveTimeSeconds)),
+        ("dead_time_fraction", .number(spectrum.deadTimeFraction)),
+        ("input_count_rate_cps", .number(spectrum.inputCountRate)),
+        ("output_count_rate_cps", .number(spectrum.outputCountRate)),
+        ("point_id", .string(point.pointID)),
+      ],
+      simulationTruth: point.truth)
+  }
+
+  /// Marks the instrument closed; later acquisitions fail until it is opened again.
+  public func close() async {
+    identity = nil
+  }
+}
