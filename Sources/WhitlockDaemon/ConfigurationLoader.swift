@@ -109,6 +109,7 @@ public enum ConfigurationLoader {
       "channels", default: kind == .raman ? 1024 : 2048, in: 256...8192)
     simulation.acquisitionsPerPoint = try simulationReader.integer(
       "acquisitions_per_point", default: 10, in: 1...1_000_000)
+    simulation.pacing = try simulationReader.number("pacing", default: 1, in: 0...1000)
     try simulationReader.finish()
     if driver != .simulated && !simulationReader.table.entries.isEmpty {
       throw reader.error("simulation", "only simulated instruments take a [simulation] table")
@@ -131,10 +132,4 @@ enum InstrumentIDRule {
         || byte == 0x2E || byte == 0x5F || byte == 0x2D
     }
   }
-}
-
-extension Logger.Level: @retroactive CaseIterable {
-  public static let allCases: [Logger.Level] = [
-    .trace, .debug, .info, .notice, .warning, .error, .critical,
-  ]
 }

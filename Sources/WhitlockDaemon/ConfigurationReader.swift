@@ -75,6 +75,16 @@ struct ConfigurationReader {
     return number
   }
 
+  mutating func optionalNumber(_ key: String, in range: ClosedRange<Double>)
+    throws(ConfigurationError) -> Double?
+  {
+    guard table[key] != nil else {
+      known.append(key)
+      return nil
+    }
+    return try number(key, default: range.lowerBound, in: range)
+  }
+
   mutating func integer(_ key: String, default value: Int, in range: ClosedRange<Int>)
     throws(ConfigurationError) -> Int
   {

@@ -62,6 +62,9 @@ public struct SimulationConfiguration: Sendable {
   public var channels = 1024
   /// Acquisitions at one measurement point before the simulated probe moves on.
   public var acquisitionsPerPoint = 10
+  /// Simulated time per real time: 1 waits the full exposure, 0 produces spectra as fast as the
+  /// model can (benchmarks and tests).
+  public var pacing = 1.0
 
   public init() {}
 }

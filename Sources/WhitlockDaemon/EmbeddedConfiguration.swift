@@ -19,6 +19,11 @@ public enum EmbeddedConfiguration {
     segment_max_age_s = 5.0
     backlog_records = 20000
 
+    [detection.xrf]
+    # Mg/Ca relative sensitivity factor of the simulated detector, as a calibration against a
+    # standard of known Mg/Ca would give it. Real detectors need their own.
+    relative_sensitivity_mg_ca = 0.07
+
     [[instrument]]
     id = "raman-sim"
     kind = "raman"

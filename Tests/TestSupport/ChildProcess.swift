@@ -6,8 +6,8 @@ import Synchronization
 /// Tests wait on events (a line of output, an exit) with generous deadlines rather than sleeping.
 public final class ChildProcess: Sendable {
   private let process: Process
-  private let output = Mutex(Data())
-  private let errors = Mutex(Data())
+  private let output = OutputBuffer()
+  private let errors = OutputBuffer()
 
   /// Starts `executable` with `arguments` and extra `environment` variables.
   public init(
@@ -27,19 +27,19 @@ public final class ChildProcess: Sendable {
     self.process = process
     stdout.fileHandleForReading.readabilityHandler = { [output] handle in
       let chunk = handle.availableData
-      output.withLock { $0.append(chunk) }
+      output.append(chunk)
     }
     stderr.fileHandleForReading.readabilityHandler = { [errors] handle in
       let chunk = handle.availableData
-      errors.withLock { $0.append(chunk) }
+      errors.append(chunk)
     }
     try process.run()
   }
 
   public var pid: Int32 { process.processIdentifier }
   public var isRunning: Bool { process.isRunning }
-  public var standardOutput: String { output.withLock { String(decoding: $0, as: UTF8.self) } }
-  public var standardError: String { errors.withLock { String(decoding: $0, as: UTF8.self) } }
+  public var standardOutput: String { output.text }
+  public var standardError: String { errors.text }
 
   /// Sends `signal` to the child.
   public func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
@@ -78,4 +78,13 @@ public final class ChildProcess: Sendable {
       process.waitUntilExit()
     }
   }
+}
+
+/// Bytes collected from a pipe on another thread.
+final class OutputBuffer: Sendable {
+  private let data = Mutex(Data())
+
+  func append(_ chunk: Data) { data.withLock { $0.append(chunk) } }
+
+  var text: String { data.withLock { String(decoding: $0, as: UTF8.self) } }
 }

@@ -1,0 +1,50 @@
+import Simulation
+import WhitlockCore
+
+/// Builds the `Instrument` a configuration entry asks for.
+enum InstrumentFactory {
+  static func make(_ configuration: InstrumentConfiguration) -> any Instrument {
+    switch (configuration.driver, configuration.kind) {
+    case (.simulated, .raman):
+      let simulation = configuration.simulation
+      return SimulatedRamanInstrument(
+        configuredID: configuration.id,
+        settings: SimulatedRamanSettings(
+          seed: simulation.seed, serial: simulation.serial,
+          exposureSeconds: configuration.exposureSeconds, pixelCount: simulation.channels,
+          acquisitionsPerPoint: simulation.acquisitionsPerPoint, pacing: simulation.pacing))
+    case (.simulated, .xrf):
+      let simulation = configuration.simulation
+      return SimulatedXRFInstrument(
+        configuredID: configuration.id,
+        settings: SimulatedXRFSettings(
+          seed: simulation.seed, serial: simulation.serial,
+          exposureSeconds: configuration.exposureSeconds, channelCount: simulation.channels,
+          acquisitionsPerPoint: simulation.acquisitionsPerPoint, pacing: simulation.pacing))
+    }
+  }
+}
+
+extension InstrumentConfiguration {
+  /// How this instrument was configured, as written into its `run-start` record.
+  func record(detection: DetectionConfiguration) -> JSONValue {
+    var members: [(String, JSONValue)] = [
+      ("driver", .string(driver.rawValue)),
+      ("exposure_s", .number(exposureSeconds)),
+    ]
+    if driver == .simulated {
+      members.append(
+        (
+          "simulation",
+          .object([
+            ("seed", .int(Int64(clamping: simulation.seed))),
+            ("serial", .string(simulation.serial)),
+            ("channels", .int(Int64(simulation.channels))),
+            ("acquisitions_per_point", .int(Int64(simulation.acquisitionsPerPoint))),
+            ("pacing", .number(simulation.pacing)),
+          ])
+        ))
+    }
+    return .object(members)
+  }
+}
