@@ -104,9 +104,11 @@ public enum DeviceDiscovery {
           family: DeviceFamilyCatalog.match(vendorID: vendorID, productID: productID),
           sources: .udev))
     }
+    // By bus, the root hub (`usbN`) first, then by port path.
     records.sort {
-      $0.busNumber != $1.busNumber
-        ? $0.busNumber < $1.busNumber : naturalOrder($0.portPath, $1.portPath)
+      let left = ($0.busNumber, $0.portPath.hasPrefix("usb") ? 0 : 1)
+      let right = ($1.busNumber, $1.portPath.hasPrefix("usb") ? 0 : 1)
+      return left != right ? left < right : naturalOrder($0.portPath, $1.portPath)
     }
 
     let serial = serialPorts.map { port in

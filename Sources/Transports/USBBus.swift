@@ -17,7 +17,8 @@ public final class USBBus: @unchecked Sendable {
     var created: OpaquePointer?
     let status = libusb_init(&created)
     guard status == LIBUSB_SUCCESS.rawValue, let created else {
-      throw USBError(code: status == 0 ? LIBUSB_ERROR_OTHER.rawValue : status, operation: "libusb_init")
+      throw USBError(
+        code: status == 0 ? LIBUSB_ERROR_OTHER.rawValue : status, operation: "libusb_init")
     }
     context = created
   }
