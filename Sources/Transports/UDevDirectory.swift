@@ -136,6 +136,11 @@ public final class UDevDirectory {
   }
 }
 
+/// libudev handles must stay on one thread at a time: make a `UDevDirectory` per scan instead of
+/// sharing one.
+@available(*, unavailable)
+extension UDevDirectory: Sendable {}
+
 extension String {
   /// The string without leading and trailing spaces, tabs and line breaks (sysfs values end in a
   /// newline and some devices pad their strings with spaces).

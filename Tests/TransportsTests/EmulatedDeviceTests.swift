@@ -2,14 +2,15 @@ import Foundation
 import Testing
 import WhitlockCore
 
-/// Runs the built `whitlockctl devices --json` inside a umockdev testbed that emulates an Amptek
-/// DP5 and an Ocean Insight STS, so libusb and libudev really enumerate them.
+/// Runs the built `whitlockctl devices` inside a umockdev testbed that emulates an Amptek DP5, an
+/// Ocean Insight STS, an FTDI USB-serial adapter and a few tty devices, so libusb and libudev
+/// really enumerate them.
 @Suite("whitlockctl devices under umockdev")
 struct EmulatedDeviceTests {
   /// The device description. Its name starts with a dot because SwiftPM skips hidden files and
   /// would otherwise warn about an undeclared resource in the test target.
   static let fixture = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-    .appendingPathComponent("Fixtures/.amptek-and-ocean.umockdev")
+    .appendingPathComponent("Fixtures/.emulated-devices.umockdev")
 
   /// Finds `umockdev-run`, the built `whitlockctl` and the fixture, or fails saying what to do.
   static func tools() throws -> (umockdevRun: URL, whitlockctl: URL) {
@@ -68,8 +69,34 @@ struct EmulatedDeviceTests {
 
     let rootHub = try #require(usb.first { $0["vidPid"] == .string("1d6b:0002") })
     #expect(rootHub["family"] == .null)
-    #expect(usb.count == 3)
+    #expect(usb.count == 4)
     #expect(inventory["warnings"] == .array([]))
+  }
+
+  @Test("Hardware serial ports are listed with their USB parent; placeholders are not")
+  func listsSerialPorts() throws {
+    let (umockdevRun, binary) = try Self.tools()
+    let result = try Subprocess.run(
+      umockdevRun, ["-d", Self.fixture.path, "--", binary.path, "devices", "--json"],
+      deadline: 120)
+    try #require(result.status == 0, "stderr: \(result.standardError)")
+    let inventory = try JSONParser.parse(result.standardOutput)
+    guard case .array(let serial)? = inventory["serial"] else {
+      Issue.record("no serial array in: \(result.standardOutput)")
+      return
+    }
+    // ttyS3 hangs off the serial8250 platform device with port type 0 and tty0 is virtual.
+    #expect(serial.compactMap { $0["name"]?.stringValue } == ["ttyS0", "ttyUSB0"])
+    let adapter = try #require(serial.first { $0["name"] == .string("ttyUSB0") })
+    #expect(adapter["device"] == .string("/dev/ttyUSB0"))
+    #expect(adapter["vidPid"] == .string("0403:6001"))
+    #expect(adapter["serial"] == .string("A10KZP45"))
+    #expect(adapter["product"] == .string("FT232R USB UART"))
+    #expect(adapter["driver"] == .string("ftdi_sio"))
+    #expect(adapter["family"] == .null)
+    let uart = try #require(serial.first { $0["name"] == .string("ttyS0") })
+    #expect(uart["driver"] == .string("serial"))
+    #expect(uart["vidPid"] == .null)
   }
 
   @Test("The table output lists the emulated devices under their port paths")
