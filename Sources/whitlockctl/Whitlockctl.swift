@@ -1,0 +1,12 @@
+import ArgumentParser
+
+/// The operator's command-line tool; each task is a subcommand.
+@main
+struct Whitlockctl: AsyncParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "whitlockctl",
+    abstract: "Operate and inspect whitlockd",
+    subcommands: [
+      DevicesCommand.self
+    ])
+}

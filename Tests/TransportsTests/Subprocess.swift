@@ -1,0 +1,103 @@
+import Foundation
+
+/// The outcome of running a program to completion.
+struct SubprocessResult: Sendable {
+  var status: Int32
+  var standardOutput: String
+  var standardError: String
+}
+
+/// Why a program could not be run to completion.
+struct SubprocessFailure: Error, CustomStringConvertible {
+  var description: String
+}
+
+/// Runs test helpers (the built `whitlockctl`, `umockdev-run`) as child processes.
+enum Subprocess {
+  /// Finds an executable on `PATH`.
+  static func which(_ name: String) -> URL? {
+    let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
+    for directory in path.split(separator: ":") {
+      let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent(name)
+      if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+    }
+    return nil
+  }
+
+  /// The directory holding the built products: `WHITLOCK_BIN_DIR` when set, else the directory
+  /// of the running test bundle, which SwiftPM places beside the executables it built.
+  static func binaryDirectory() -> URL {
+    if let directory = ProcessInfo.processInfo.environment["WHITLOCK_BIN_DIR"], !directory.isEmpty {
+      return URL(fileURLWithPath: directory)
+    }
+    let runner = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
+    // The runner is the `.xctest` bundle itself (Linux) or lies inside it (macOS): its parent
+    // directory holds the products.
+    var candidate = runner
+    while candidate.pathComponents.count > 1 {
+      if candidate.pathExtension == "xctest" { return candidate.deletingLastPathComponent() }
+      candidate.deleteLastPathComponent()
+    }
+    return runner.deletingLastPathComponent()
+  }
+
+  /// Runs `executable` with `arguments`, killing it after `deadline` seconds.
+  static func run(_ executable: URL, _ arguments: [String], deadline: TimeInterval = 120)
+    throws -> SubprocessResult
+  {
+    let process = Process()
+    process.executableURL = executable
+    process.arguments = arguments
+    let output = Pipe()
+    let error = Pipe()
+    process.standardOutput = output
+    process.standardError = error
+    process.standardInput = FileHandle.nullDevice
+    try process.run()
+
+    // Drain both pipes concurrently so a chatty child cannot block on a full pipe.
+    let collected = CollectedOutput()
+    let group = DispatchGroup()
+    for (pipe, isError) in [(output, false), (error, true)] {
+      group.enter()
+      DispatchQueue.global().async {
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+        collected.store(data, isError: isError)
+        group.leave()
+      }
+    }
+    let finished = DispatchSemaphore(value: 0)
+    DispatchQueue.global().async {
+      process.waitUntilExit()
+      finished.signal()
+    }
+    if finished.wait(timeout: .now() + deadline) == .timedOut {
+      process.terminate()
+      _ = finished.wait(timeout: .now() + 5)
+      throw SubprocessFailure(
+        description: "\(executable.path) \(arguments.joined(separator: " ")) did not finish "
+          + "within \(Int(deadline)) s")
+    }
+    group.wait()
+    return SubprocessResult(
+      status: process.terminationStatus,
+      standardOutput: String(decoding: collected.output, as: UTF8.self),
+      standardError: String(decoding: collected.error, as: UTF8.self))
+  }
+}
+
+/// Output gathered from two reader threads.
+private final class CollectedOutput: @unchecked Sendable {
+  private let lock = NSLock()
+  private var outputData = Data()
+  private var errorData = Data()
+
+  func store(_ data: Data, isError: Bool) {
+    lock.withLock {
+      if isError { errorData = data } else { outputData = data }
+    }
+  }
+
+  var output: Data { lock.withLock { outputData } }
+  var error: Data { lock.withLock { errorData } }
+}
