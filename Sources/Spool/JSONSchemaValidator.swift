@@ -6,7 +6,8 @@ import WhitlockCore
 /// `minLength`, `maxLength`, `pattern`, `allOf`, `anyOf`, `oneOf` and local `$ref`s.
 ///
 /// Any other keyword in the schema is refused when the validator is created, so the validator can
-/// never silently accept what the published schema forbids.
+/// never silently accept what the published schema forbids. The schema is compiled once into a
+/// tree of nodes, so validating a record with thousands of counts stays cheap.
 public struct JSONSchemaValidator: Sendable {
   /// A violation, with the JSON Pointer of the offending value.
   public struct Violation: Sendable, Equatable, CustomStringConvertible {
@@ -15,22 +16,14 @@ public struct JSONSchemaValidator: Sendable {
     public var description: String { "\(pointer.isEmpty ? "/" : pointer): \(message)" }
   }
 
-  private static let supported: Set<String> = [
-    "$schema", "$id", "$defs", "$ref", "title", "description", "type", "const", "enum", "required",
-    "properties", "additionalProperties", "items", "minItems", "maxItems", "minimum", "maximum",
-    "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "pattern", "allOf", "anyOf",
-    "oneOf",
-  ]
-
-  private let root: JSONValue
-  private let patterns: [String: PatternMatcher]
+  private let root: SchemaNode
 
   /// Prepares `schemaText`; throws when it is not JSON or uses an unsupported keyword.
   public init(schemaText: String) throws {
-    root = try JSONParser.parse(schemaText)
-    var patterns: [String: PatternMatcher] = [:]
-    try Self.check(root, path: "#", patterns: &patterns)
-    self.patterns = patterns
+    let document = try JSONParser.parse(schemaText)
+    var compiler = SchemaCompiler(document: document)
+    root = try compiler.compile(document, path: "#")
+    try compiler.resolveReferences()
   }
 
   /// The validator for whitlockd's own record schema.
@@ -43,208 +36,241 @@ public struct JSONSchemaValidator: Sendable {
   /// All violations of `value` (empty when valid).
   public func validate(_ value: JSONValue) -> [Violation] {
     var violations: [Violation] = []
-    validate(value, against: root, pointer: "", into: &violations)
+    root.validate(value, pointer: "", into: &violations)
     return violations
   }
+}
 
-  private static func check(
-    _ schema: JSONValue, path: String, patterns: inout [String: PatternMatcher]
-  ) throws {
+/// A schema that the validator cannot honour.
+public struct SchemaError: Error, Sendable, CustomStringConvertible {
+  public var message: String
+  public var description: String { message }
+}
+
+/// Builds `SchemaNode`s from schema JSON and links `$ref`s once every node exists.
+private struct SchemaCompiler {
+  static let supported: Set<String> = [
+    "$schema", "$id", "$defs", "$ref", "title", "description", "type", "const", "enum", "required",
+    "properties", "additionalProperties", "items", "minItems", "maxItems", "minimum", "maximum",
+    "exclusiveMinimum", "exclusiveMaximum", "minLength", "maxLength", "pattern", "allOf", "anyOf",
+    "oneOf",
+  ]
+
+  let document: JSONValue
+  var byPath: [String: SchemaNode] = [:]
+  var pending: [(SchemaNode, String)] = []
+
+  init(document: JSONValue) { self.document = document }
+
+  mutating func compile(_ schema: JSONValue, path: String) throws -> SchemaNode {
+    let node = SchemaNode()
+    byPath[path] = node
+    if case .bool(let allowed) = schema {
+      node.allowsNothing = !allowed
+      return node
+    }
     guard case .object(let members) = schema else {
-      if case .bool = schema { return }
       throw SchemaError(message: "\(path): a schema must be an object or a boolean")
     }
     for (key, value) in members {
-      guard supported.contains(key) else {
+      guard Self.supported.contains(key) else {
         throw SchemaError(message: "\(path): unsupported keyword \(key)")
       }
+      let childPath = path + "/" + key
       switch key {
-      case "$defs", "properties":
+      case "$defs":
+        guard case .object(let children) = value else { continue }
+        for (name, child) in children { _ = try compile(child, path: childPath + "/" + name) }
+      case "$ref":
+        guard let reference = value.stringValue else { throw SchemaError(message: "\(path): bad $ref") }
+        pending.append((node, reference))
+      case "type":
+        switch value {
+        case .string(let name): node.types = [name]
+        case .array(let names): node.types = Set(names.compactMap(\.stringValue))
+        default: throw SchemaError(message: "\(path): bad type")
+        }
+      case "const": node.constant = value
+      case "enum":
+        guard case .array(let options) = value else { throw SchemaError(message: "\(path): bad enum") }
+        node.options = options
+      case "required":
+        guard case .array(let names) = value else { continue }
+        node.required = names.compactMap(\.stringValue)
+      case "properties":
         guard case .object(let children) = value else { continue }
         for (name, child) in children {
-          try check(child, path: path + "/" + key + "/" + name, patterns: &patterns)
+          node.properties[name] = try compile(child, path: childPath + "/" + name)
         }
-      case "allOf", "anyOf", "oneOf":
-        guard case .array(let children) = value else { continue }
-        for (index, child) in children.enumerated() {
-          try check(child, path: path + "/" + key + "/\(index)", patterns: &patterns)
-        }
-      case "items", "additionalProperties":
-        try check(value, path: path + "/" + key, patterns: &patterns)
+      case "additionalProperties": node.additional = try compile(value, path: childPath)
+      case "items": node.items = try compile(value, path: childPath)
+      case "minItems": node.minItems = value.doubleValue
+      case "maxItems": node.maxItems = value.doubleValue
+      case "minimum": node.minimum = value.doubleValue
+      case "maximum": node.maximum = value.doubleValue
+      case "exclusiveMinimum": node.exclusiveMinimum = value.doubleValue
+      case "exclusiveMaximum": node.exclusiveMaximum = value.doubleValue
+      case "minLength": node.minLength = value.doubleValue
+      case "maxLength": node.maxLength = value.doubleValue
       case "pattern":
         guard let text = value.stringValue else { continue }
-        patterns[text] = try PatternMatcher(text)
+        node.pattern = (text, try PatternMatcher(text))
+      case "allOf", "anyOf", "oneOf":
+        guard case .array(let children) = value else { continue }
+        var compiled: [SchemaNode] = []
+        for (index, child) in children.enumerated() {
+          compiled.append(try compile(child, path: childPath + "/\(index)"))
+        }
+        if key == "allOf" { node.allOf = compiled }
+        if key == "anyOf" { node.anyOf = compiled }
+        if key == "oneOf" { node.oneOf = compiled }
       default: continue
       }
     }
-  }
-
-  private func resolve(_ reference: String) -> JSONValue? {
-    guard reference.hasPrefix("#/") else { return nil }
-    var node: JSONValue? = root
-    for part in reference.dropFirst(2).split(separator: "/") { node = node?[String(part)] }
     return node
   }
 
-  private func validate(
-    _ value: JSONValue, against schema: JSONValue, pointer: String,
-    into violations: inout [Violation]
-  ) {
-    if case .bool(let allowed) = schema {
-      if !allowed { violations.append(Violation(pointer: pointer, message: "not allowed")) }
-      return
-    }
-    func fail(_ message: String) {
-      violations.append(Violation(pointer: pointer, message: message))
-    }
-
-    if let reference = schema["$ref"]?.stringValue {
-      if let target = resolve(reference) {
-        validate(value, against: target, pointer: pointer, into: &violations)
-      } else {
-        fail("unresolvable $ref \(reference)")
+  func resolveReferences() throws {
+    for (node, reference) in pending {
+      guard let target = byPath[reference] else {
+        throw SchemaError(message: "unresolvable $ref \(reference)")
       }
+      node.reference = target
     }
-    if let types = schema["type"], !Self.matchesType(value, types) {
-      fail("expected \(Self.describe(types)), found \(Self.typeName(of: value))")
+  }
+}
+
+/// One compiled schema. Nodes are built once and only read afterwards.
+private final class SchemaNode: @unchecked Sendable {
+  var allowsNothing = false
+  var reference: SchemaNode?
+  var types: Set<String>?
+  var constant: JSONValue?
+  var options: [JSONValue]?
+  var required: [String] = []
+  var properties: [String: SchemaNode] = [:]
+  var additional: SchemaNode?
+  var items: SchemaNode?
+  var minItems, maxItems, minimum, maximum, exclusiveMinimum, exclusiveMaximum: Double?
+  var minLength, maxLength: Double?
+  var pattern: (String, PatternMatcher)?
+  var allOf: [SchemaNode] = []
+  var anyOf: [SchemaNode] = []
+  var oneOf: [SchemaNode] = []
+
+  typealias Violation = JSONSchemaValidator.Violation
+
+  func validate(_ value: JSONValue, pointer: String, into violations: inout [Violation]) {
+    if allowsNothing {
+      violations.append(Violation(pointer: pointer, message: "not allowed"))
       return
     }
-    if let constant = schema["const"], !Self.equalAsJSON(constant, value) {
-      fail("must be \(Self.render(constant))")
+    reference?.validate(value, pointer: pointer, into: &violations)
+    if let types, !types.contains(where: { Self.matches(value, typeName: $0) }) {
+      let expected = types.sorted().joined(separator: " or ")
+      violations.append(
+        Violation(pointer: pointer, message: "expected \(expected), found \(Self.typeName(of: value))"))
+      return
     }
-    if case .array(let options)? = schema["enum"],
-      !options.contains(where: { Self.equalAsJSON($0, value) })
-    {
-      fail("must be one of \(options.map(Self.render).joined(separator: ", "))")
+    if let constant, !Self.equalAsJSON(constant, value) {
+      violations.append(Violation(pointer: pointer, message: "must be \(Self.render(constant))"))
     }
-    validateNumber(value, schema, fail)
-    validateString(value, schema, fail)
-    validateObject(value, schema, pointer: pointer, into: &violations)
-    validateArray(value, schema, pointer: pointer, into: &violations)
-    validateCombinators(value, schema, pointer: pointer, into: &violations)
+    if let options, !options.contains(where: { Self.equalAsJSON($0, value) }) {
+      let list = options.map(Self.render).joined(separator: ", ")
+      violations.append(Violation(pointer: pointer, message: "must be one of \(list)"))
+    }
+    switch value {
+    case .int, .double: validateNumber(value.doubleValue ?? 0, pointer: pointer, into: &violations)
+    case .string(let text): validateString(text, pointer: pointer, into: &violations)
+    case .object(let members): validateObject(members, pointer: pointer, into: &violations)
+    case .array(let elements): validateArray(elements, pointer: pointer, into: &violations)
+    case .null, .bool: break
+    }
+    validateCombinators(value, pointer: pointer, into: &violations)
   }
 
-  private func validateNumber(
-    _ value: JSONValue, _ schema: JSONValue, _ fail: (String) -> Void
-  ) {
-    guard let number = value.doubleValue else { return }
-    if let minimum = schema["minimum"]?.doubleValue, number < minimum {
-      fail("must be ≥ \(minimum)")
-    }
-    if let maximum = schema["maximum"]?.doubleValue, number > maximum {
-      fail("must be ≤ \(maximum)")
-    }
-    if let bound = schema["exclusiveMinimum"]?.doubleValue, number <= bound {
-      fail("must be > \(bound)")
-    }
-    if let bound = schema["exclusiveMaximum"]?.doubleValue, number >= bound {
-      fail("must be < \(bound)")
-    }
+  private func validateNumber(_ number: Double, pointer: String, into violations: inout [Violation])
+  {
+    func fail(_ message: String) { violations.append(Violation(pointer: pointer, message: message)) }
+    if let minimum, number < minimum { fail("must be ≥ \(Self.format(minimum))") }
+    if let maximum, number > maximum { fail("must be ≤ \(Self.format(maximum))") }
+    if let exclusiveMinimum, number <= exclusiveMinimum { fail("must be > \(Self.format(exclusiveMinimum))") }
+    if let exclusiveMaximum, number >= exclusiveMaximum { fail("must be < \(Self.format(exclusiveMaximum))") }
   }
 
-  private func validateString(
-    _ value: JSONValue, _ schema: JSONValue, _ fail: (String) -> Void
-  ) {
-    guard let text = value.stringValue else { return }
-    let length = text.unicodeScalars.count
-    if let minimum = schema["minLength"]?.doubleValue, Double(length) < minimum {
-      fail("must have at least \(Int(minimum)) characters")
+  private func validateString(_ text: String, pointer: String, into violations: inout [Violation]) {
+    func fail(_ message: String) { violations.append(Violation(pointer: pointer, message: message)) }
+    if minLength != nil || maxLength != nil {
+      let length = Double(text.unicodeScalars.count)
+      if let minLength, length < minLength { fail("must have at least \(Int(minLength)) characters") }
+      if let maxLength, length > maxLength { fail("must have at most \(Int(maxLength)) characters") }
     }
-    if let maximum = schema["maxLength"]?.doubleValue, Double(length) > maximum {
-      fail("must have at most \(Int(maximum)) characters")
-    }
-    if let pattern = schema["pattern"]?.stringValue, let matcher = patterns[pattern],
-      !matcher.matches(text)
-    {
-      fail("must match \(pattern)")
-    }
+    if let (source, matcher) = pattern, !matcher.matches(text) { fail("must match \(source)") }
   }
 
   private func validateObject(
-    _ value: JSONValue, _ schema: JSONValue, pointer: String, into violations: inout [Violation]
+    _ members: [(String, JSONValue)], pointer: String, into violations: inout [Violation]
   ) {
-    guard case .object(let members) = value else { return }
-    if case .array(let required)? = schema["required"] {
-      for case .string(let name) in required where !members.contains(where: { $0.0 == name }) {
-        violations.append(Violation(pointer: pointer, message: "missing required member \(name)"))
-      }
+    for name in required where !members.contains(where: { $0.0 == name }) {
+      violations.append(Violation(pointer: pointer, message: "missing required member \(name)"))
     }
-    let properties = schema["properties"]
     for (name, member) in members {
-      let childPointer = pointer + "/" + name
-      if let propertySchema = properties?[name] {
-        validate(member, against: propertySchema, pointer: childPointer, into: &violations)
-      } else if let additional = schema["additionalProperties"] {
-        if case .bool(false) = additional {
-          violations.append(Violation(pointer: childPointer, message: "unexpected member"))
+      if let property = properties[name] {
+        property.validate(member, pointer: pointer + "/" + name, into: &violations)
+      } else if let additional {
+        if additional.allowsNothing {
+          violations.append(Violation(pointer: pointer + "/" + name, message: "unexpected member"))
         } else {
-          validate(member, against: additional, pointer: childPointer, into: &violations)
+          additional.validate(member, pointer: pointer + "/" + name, into: &violations)
         }
       }
     }
   }
 
   private func validateArray(
-    _ value: JSONValue, _ schema: JSONValue, pointer: String, into violations: inout [Violation]
+    _ elements: [JSONValue], pointer: String, into violations: inout [Violation]
   ) {
-    guard case .array(let items) = value else { return }
-    if let minimum = schema["minItems"]?.doubleValue, Double(items.count) < minimum {
-      violations.append(Violation(pointer: pointer, message: "must have ≥ \(Int(minimum)) items"))
+    let count = Double(elements.count)
+    if let minItems, count < minItems {
+      violations.append(Violation(pointer: pointer, message: "must have ≥ \(Int(minItems)) items"))
     }
-    if let maximum = schema["maxItems"]?.doubleValue, Double(items.count) > maximum {
-      violations.append(Violation(pointer: pointer, message: "must have ≤ \(Int(maximum)) items"))
+    if let maxItems, count > maxItems {
+      violations.append(Violation(pointer: pointer, message: "must have ≤ \(Int(maxItems)) items"))
     }
-    if let itemSchema = schema["items"] {
-      for (index, item) in items.enumerated() {
-        validate(item, against: itemSchema, pointer: pointer + "/\(index)", into: &violations)
-        if violations.count > 50 { return }
-      }
+    guard let items else { return }
+    for (index, element) in elements.enumerated() {
+      items.validate(element, pointer: pointer + "/\(index)", into: &violations)
+      if violations.count > 50 { return }
     }
   }
 
   private func validateCombinators(
-    _ value: JSONValue, _ schema: JSONValue, pointer: String, into violations: inout [Violation]
+    _ value: JSONValue, pointer: String, into violations: inout [Violation]
   ) {
-    if case .array(let all)? = schema["allOf"] {
-      for sub in all { validate(value, against: sub, pointer: pointer, into: &violations) }
-    }
-    if case .array(let any)? = schema["anyOf"] {
-      let passing = any.contains { sub in
+    for node in allOf { node.validate(value, pointer: pointer, into: &violations) }
+    if !anyOf.isEmpty {
+      let passing = anyOf.contains { node in
         var scratch: [Violation] = []
-        validate(value, against: sub, pointer: pointer, into: &scratch)
+        node.validate(value, pointer: pointer, into: &scratch)
         return scratch.isEmpty
       }
-      if !passing {
-        violations.append(Violation(pointer: pointer, message: "matches none of anyOf"))
-      }
+      if !passing { violations.append(Violation(pointer: pointer, message: "matches none of anyOf")) }
     }
-    if case .array(let one)? = schema["oneOf"] {
+    if !oneOf.isEmpty {
       var failures: [[Violation]] = []
-      for sub in one {
+      for node in oneOf {
         var scratch: [Violation] = []
-        validate(value, against: sub, pointer: pointer, into: &scratch)
+        node.validate(value, pointer: pointer, into: &scratch)
         failures.append(scratch)
       }
       let passing = failures.filter(\.isEmpty).count
       if passing == 0 {
-        // Report the alternative that came closest, which is the one the author meant.
+        // Report the alternative that came closest: the one the writer most likely meant.
         let closest = failures.min { $0.count < $1.count } ?? []
         violations.append(contentsOf: closest)
-        if closest.isEmpty {
-          violations.append(Violation(pointer: pointer, message: "matches none of oneOf"))
-        }
       } else if passing > 1 {
         violations.append(Violation(pointer: pointer, message: "matches more than one of oneOf"))
       }
-    }
-  }
-
-  private static func matchesType(_ value: JSONValue, _ types: JSONValue) -> Bool {
-    switch types {
-    case .string(let name): return matches(value, typeName: name)
-    case .array(let names):
-      return names.contains { $0.stringValue.map { matches(value, typeName: $0) } ?? false }
-    default: return true
     }
   }
 
@@ -275,11 +301,8 @@ public struct JSONSchemaValidator: Sendable {
     }
   }
 
-  private static func describe(_ types: JSONValue) -> String {
-    if case .array(let names) = types {
-      return names.compactMap(\.stringValue).joined(separator: " or ")
-    }
-    return types.stringValue ?? "?"
+  private static func format(_ number: Double) -> String {
+    number == number.rounded() && abs(number) < 1e15 ? String(Int64(number)) : String(number)
   }
 
   private static func render(_ value: JSONValue) -> String {
@@ -289,15 +312,9 @@ public struct JSONSchemaValidator: Sendable {
   }
 }
 
-/// A schema that the validator cannot honour.
-public struct SchemaError: Error, Sendable, CustomStringConvertible {
-  public var message: String
-  public var description: String { message }
-}
-
 /// A compiled `pattern`, matched anywhere in the string as JSON Schema specifies.
 struct PatternMatcher: @unchecked Sendable {
-  // Regex is immutable once built; it is only read after initialisation.
+  // Regex is immutable once built and only read afterwards.
   private let regex: Regex<AnyRegexOutput>
 
   init(_ pattern: String) throws { regex = try Regex(pattern) }

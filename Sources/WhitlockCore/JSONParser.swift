@@ -195,6 +195,29 @@ public struct JSONParser {
 
   private mutating func parseNumber() throws(Failure) -> JSONValue {
     let start = position
+    // Fast path for plain integers, the bulk of every spectrum record.
+    var magnitude: UInt64 = 0
+    var digits = 0
+    var cursor = position
+    let negative = bytes[cursor] == UInt8(ascii: "-")
+    if negative { cursor += 1 }
+    while cursor < bytes.count, digits < 18,
+      (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[cursor])
+    {
+      magnitude = magnitude * 10 + UInt64(bytes[cursor] - UInt8(ascii: "0"))
+      digits += 1
+      cursor += 1
+    }
+    let terminated =
+      cursor == bytes.count
+      || !(bytes[cursor] == UInt8(ascii: ".") || bytes[cursor] == UInt8(ascii: "e")
+        || bytes[cursor] == UInt8(ascii: "E")
+        || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[cursor]))
+    let leadingZero = digits > 1 && bytes[cursor - digits] == UInt8(ascii: "0")
+    if digits > 0, terminated, !leadingZero {
+      position = cursor
+      return .int(negative ? -Int64(magnitude) : Int64(magnitude))
+    }
     var isInteger = true
     if current == UInt8(ascii: "-") { position += 1 }
     guard let first = current, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(first) else {

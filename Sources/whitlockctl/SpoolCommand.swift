@@ -40,7 +40,7 @@ struct SpoolCommand: ParsableCommand {
       abstract: "Print the most recent results, one line each.")
 
     @Argument(help: "The spool directory.") var directory: String
-    @Option(name: .shortAndLong, help: "How many records to show.") var count = 20
+    @Option(name: [.customShort("n"), .long], help: "How many records to show.") var count = 20
     @Flag(name: .shortAndLong, help: "Keep printing new records as they arrive.") var follow = false
 
     func run() throws {

@@ -7,6 +7,6 @@ struct Whitlockctl: AsyncParsableCommand {
     commandName: "whitlockctl",
     abstract: "Operate and inspect whitlockd",
     subcommands: [
-      DevicesCommand.self
+      DevicesCommand.self, SpoolCommand.self,
     ])
 }

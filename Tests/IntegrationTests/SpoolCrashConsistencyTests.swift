@@ -15,9 +15,9 @@ import WhitlockCore
     let layout = SpoolLayout(root: root)
     var acknowledged: [UInt64] = []
     var generator = SystemRandomNumberGenerator()
-    let cycles = 25
+    let cycles = 30
     for cycle in 0..<cycles {
-      let child = try ChildProcess(writer, [root, "2048"])
+      let child = try ChildProcess(writer, [root, "256"])
       let before = acknowledged.count
       // Let it make progress (an acknowledged record), then kill it at a random later moment.
       let progressed = await child.wait(upTo: .seconds(30)) {
@@ -35,10 +35,16 @@ import WhitlockCore
       acknowledged.append(contentsOf: complete.compactMap { UInt64($0) })
       #expect(acknowledged.count > before)
 
-      let report = try SpoolVerifier.verify(layout)
-      #expect(report.problems.isEmpty, "cycle \(cycle): \(report.problems)")
-      #expect(report.duplicateSequences.isEmpty, "cycle \(cycle)")
+      // Torn segments and repeated seq would stay in new/, so checking every few cycles and at the
+      // end finds them all while keeping the test fast.
+      if cycle % 10 == 9 {
+        let report = try SpoolVerifier.verify(layout)
+        #expect(report.problems.isEmpty, "cycle \(cycle): \(report.problems)")
+        #expect(report.duplicateSequences.isEmpty, "cycle \(cycle)")
+      }
     }
+    let beforeRecovery = try SpoolVerifier.verify(layout)
+    #expect(beforeRecovery.problems.isEmpty && beforeRecovery.duplicateSequences.isEmpty)
     let recovery = try SpoolRecovery.run(layout)
     let report = try SpoolVerifier.verify(layout)
     #expect(report.isClean, "\(report.problems) \(report.temporaryLeftovers)")

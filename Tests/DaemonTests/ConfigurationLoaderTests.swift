@@ -1,0 +1,96 @@
+import Testing
+import WhitlockDaemon
+
+@Suite struct ConfigurationLoaderTests {
+  private let minimalInstrument = """
+    [[instrument]]
+    id = "raman-1"
+    kind = "raman"
+    driver = "simulated"
+    """
+
+  private func error(_ text: String) -> ConfigurationError? {
+    do {
+      _ = try ConfigurationLoader.parse(text, source: "test.toml")
+      return nil
+    } catch { return error }
+  }
+
+  @Test func embeddedDefaultDescribesTwoSimulatedInstruments() throws {
+    let configuration = try ConfigurationLoader.embeddedDefault()
+    #expect(configuration.instruments.map(\.id) == ["raman-sim", "xrf-sim"])
+    #expect(configuration.instruments.map(\.kind) == [.raman, .xrf])
+    #expect(configuration.spool.path == "./spool")
+    #expect(configuration.detection.xrf.relativeSensitivityFactor == 0.07)
+  }
+
+  @Test func defaultsApplyWhenKeysAreAbsent() throws {
+    let configuration = try ConfigurationLoader.parse(minimalInstrument, source: "test.toml")
+    let instrument = try #require(configuration.instruments.first)
+    #expect(instrument.exposureSeconds == 1)
+    #expect(instrument.line == 1)
+    #expect(configuration.spool.limits.maxAgeSeconds == 5)
+    #expect(configuration.detection.raman.hapCentre == 961)
+    #expect(configuration.detection.xrf.relativeSensitivityFactor == nil)
+  }
+
+  @Test(arguments: [
+    (
+      "[spool]\nsegment_max_age = 3\n", 2, "spool.segment_max_age",
+      "unknown key (did you mean \"segment_max_age_s\"?)"
+    ),
+    ("[spool]\nsegment_max_records = \"many\"\n", 2, "spool.segment_max_records", "expected an integer, got string"),
+    ("[spool]\nsegment_max_age_s = -1\n", 2, "spool.segment_max_age_s", "is outside"),
+    ("[daemon]\nlog_level = \"loud\"\n", 2, "daemon.log_level", "\"loud\" is not one of"),
+    ("[detection.raman]\nwindow_min_cm1 = 1000\nwindow_max_cm1 = 930\n", 3, "detection.raman.window_max_cm1", "must be above"),
+  ])
+  func errorsNameFileLineAndKey(text: String, line: Int, key: String, message: String) throws {
+    let failure = try #require(error(text + minimalInstrument))
+    #expect(failure.file == "test.toml")
+    #expect(failure.line == line)
+    #expect(failure.key == key)
+    #expect(failure.message.contains(message), "\(failure)")
+    #expect(failure.description.hasPrefix("test.toml:\(line): \(key): "))
+  }
+
+  @Test func instrumentErrorsPointIntoTheRightTable() throws {
+    let text = minimalInstrument + """
+
+      [[instrument]]
+      id = "xrf-1"
+      kind = "xrf"
+      driver = "simulated"
+      exposure_s = "ten"
+      """
+    let failure = try #require(error(text))
+    #expect(failure.line == 9)
+    #expect(failure.key == "instrument[1].exposure_s")
+    #expect(failure.message == "expected a number, got string")
+  }
+
+  @Test func duplicateAndMalformedIdsAreRefused() throws {
+    let duplicate = try #require(error(minimalInstrument + "\n" + minimalInstrument))
+    #expect(duplicate.key == "instrument[1].id")
+    #expect(duplicate.message.contains("already used by the instrument on line 1"))
+    let path = try #require(
+      error(minimalInstrument.replacingOccurrences(of: "raman-1", with: "../etc")))
+    #expect(path.key == "instrument[0].id")
+  }
+
+  @Test func missingInstrumentsAndSyntaxErrorsAreExplained() throws {
+    let none = try #require(error("[spool]\npath = \"/tmp/x\"\n"))
+    #expect(none.message.contains("no [[instrument]] configured"))
+    let syntax = try #require(error("[spool\npath = 1\n"))
+    #expect(syntax.line == 1)
+    #expect(syntax.message.hasPrefix("TOML syntax:"))
+    let unknownKind = try #require(error(minimalInstrument.replacingOccurrences(of: "\"raman\"", with: "\"uv\"")))
+    #expect(unknownKind.line == 3)
+    #expect(unknownKind.message.contains("\"uv\" is not one of \"raman\", \"xrf\""))
+  }
+
+  @Test func unreadableFilesAreReportedByPath() throws {
+    #expect(throws: ConfigurationError.self) {
+      _ = try ConfigurationLoader.load(path: "/nonexistent/whitlockd.toml")
+    }
+  }
+}

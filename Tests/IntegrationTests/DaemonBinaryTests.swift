@@ -1,0 +1,124 @@
+import Foundation
+import Spool
+import TestSupport
+import Testing
+import WhitlockCore
+
+/// The real `whitlockd` binary, started on its embedded default in a scratch directory.
+@Suite struct DaemonBinaryTests {
+  private func scratchDirectory() throws -> String {
+    let path = FileManager.default.temporaryDirectory
+      .appendingPathComponent("whitlockd-daemon-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    return path
+  }
+
+  private func acquisitionLines(_ child: ChildProcess) -> Int {
+    child.standardError.split(separator: "\n").filter { $0.contains(" ch point ") }.count
+  }
+
+  private func records(in layout: SpoolLayout) throws -> [JSONValue] {
+    var result: [JSONValue] = []
+    for name in try FileManager.default.contentsOfDirectory(atPath: layout.new).sorted() {
+      let text = try String(contentsOfFile: layout.new + "/" + name, encoding: .utf8)
+      for line in text.split(separator: "\n") { result.append(try JSONParser.parse(String(line))) }
+    }
+    return result
+  }
+
+  @Test func embeddedDefaultSpoolsValidRecordsAndStopsCleanlyOnSIGTERM() async throws {
+    let daemon = try ProductsDirectory.executable("whitlockd")
+    let directory = try scratchDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let child = try ChildProcess(daemon, [], currentDirectory: directory)
+    let acquired = await child.wait(upTo: .seconds(60)) { self.acquisitionLines($0) >= 6 }
+    #expect(acquired, "no acquisitions logged: \(child.standardError)")
+
+    let stopRequested = ContinuousClock.now
+    child.send(SIGTERM)
+    let status = await child.waitForExit(upTo: .seconds(30))
+    let stopTook = ContinuousClock.now - stopRequested
+    #expect(status == 0, "\(child.standardError)")
+    #expect(stopTook < .seconds(5), "shutdown took \(stopTook)")
+
+    let layout = SpoolLayout(root: directory + "/spool")
+    let report = try SpoolVerifier.verify(layout)
+    #expect(report.isClean, "\(report.problems) \(report.temporaryLeftovers)")
+    #expect(report.temporaryLeftovers.isEmpty)
+
+    let all = try records(in: layout)
+    let acquisitions = all.filter { $0["type"]?.stringValue == "acquisition" }
+    #expect(acquisitions.count >= 6)
+    for kind in ["raman", "xrf"] {
+      let ofKind = all.filter { $0["instrument"]?["kind"]?.stringValue == kind }
+      #expect(ofKind.first?["type"]?.stringValue == "run-start", "\(kind) starts its run")
+      let end = try #require(ofKind.last, "\(kind) has records")
+      #expect(end["type"]?.stringValue == "run-end", "\(kind) ends its run")
+      let spooled = ofKind.filter { $0["type"]?.stringValue == "acquisition" }.count
+      #expect(end["summary"]?["acquisitions_spooled"]?.doubleValue == Double(spooled))
+      #expect(end["summary"]?["acquisitions_dropped"]?.doubleValue == 0)
+    }
+    let raman = acquisitions.filter { $0["instrument"]?["kind"]?.stringValue == "raman" }
+    #expect(raman.allSatisfy { $0["detection"]?["whitlockite_fraction"] != nil })
+    #expect(raman.allSatisfy { $0["simulation"]?["whitlockite_fraction"] != nil })
+    let xrf = acquisitions.filter { $0["instrument"]?["kind"]?.stringValue == "xrf" }
+    #expect(xrf.allSatisfy { $0["detection"]?["mg_ca_ratio"] != nil })
+    #expect(Set(all.compactMap { $0["run_id"]?.stringValue }).count == 1)
+  }
+
+  @Test func restartAfterSIGKILLRecoversAndNeverReusesSequenceNumbers() async throws {
+    let daemon = try ProductsDirectory.executable("whitlockd")
+    let directory = try scratchDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let first = try ChildProcess(daemon, ["--spool", "crashy"], currentDirectory: directory)
+    #expect(await first.wait(upTo: .seconds(60)) { self.acquisitionLines($0) >= 3 })
+    first.send(SIGKILL)
+    _ = await first.waitForExit(upTo: .seconds(30))
+    let layout = SpoolLayout(root: directory + "/crashy")
+    let leftovers = try FileManager.default.contentsOfDirectory(atPath: layout.tmp)
+    #expect(!leftovers.isEmpty, "the killed daemon had an open segment")
+
+    let second = try ChildProcess(daemon, ["--spool", "crashy"], currentDirectory: directory)
+    #expect(await second.wait(upTo: .seconds(60)) { self.acquisitionLines($0) >= 3 })
+    #expect(second.standardError.contains("recovered spool after an unclean stop"))
+    second.send(SIGTERM)
+    #expect(await second.waitForExit(upTo: .seconds(30)) == 0)
+
+    let report = try SpoolVerifier.verify(layout)
+    #expect(report.isClean, "\(report.problems)")
+    let all = try records(in: layout)
+    var runs: [String] = []
+    for run in all.compactMap({ $0["run_id"]?.stringValue }) where !runs.contains(run) {
+      runs.append(run)
+    }
+    #expect(runs.count == 2)
+    let sequences = all.compactMap { $0["seq"]?.doubleValue }
+    #expect(sequences == sequences.sorted() && Set(sequences).count == sequences.count)
+    let firstRunAcquisitions = all.filter {
+      $0["run_id"]?.stringValue == runs.first && $0["type"]?.stringValue == "acquisition"
+    }
+    #expect(firstRunAcquisitions.count >= 3, "acquisitions of the killed run were recovered")
+  }
+
+  @Test func checkConfigReportsErrorsWithLocationAndExitStatus78() async throws {
+    let daemon = try ProductsDirectory.executable("whitlockd")
+    let directory = try scratchDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let path = directory + "/bad.toml"
+    try """
+      [spool]
+      path = "/tmp/x"
+      segment_max_age_s = "soon"
+      """.write(toFile: path, atomically: true, encoding: .utf8)
+    let bad = try ChildProcess(daemon, ["--check-config", path])
+    #expect(await bad.waitForExit(upTo: .seconds(30)) == 78)
+    #expect(bad.standardError.contains("\(path):3: spool.segment_max_age_s: expected a number"))
+
+    let goodPath = directory + "/good.toml"
+    try "[[instrument]]\nid = \"r\"\nkind = \"raman\"\ndriver = \"simulated\"\n"
+      .write(toFile: goodPath, atomically: true, encoding: .utf8)
+    let good = try ChildProcess(daemon, ["--check-config", goodPath])
+    #expect(await good.waitForExit(upTo: .seconds(30)) == 0)
+    #expect(good.standardOutput.contains("ok (1 instruments: r [raman, simulated]"))
+  }
+}
