@@ -79,6 +79,18 @@ struct HostileInputTests {
     #expect(parse(tables).flatMap { lookup($0.root, "t")?.arrayValue?.count } == 10_000)
   }
 
+  @Test(
+    "a 100 KB key repeated by many elements and lines costs linear time",
+    .timeLimit(.minutes(1)))
+  func longKeyManyUses() {
+    let key = String(repeating: "k", count: 100_000)
+    let inline = key + " = [" + String(repeating: "{},", count: 50_000) + "]"
+    #expect(parse(inline).flatMap { lookup($0.root, key)?.arrayValue?.count } == 50_000)
+    let lines = (0..<50_000).map { "d.k\($0) = 1" }.joined(separator: "\n")
+    let dotted = parse("[" + key + "]\n" + lines)
+    #expect(dotted.flatMap { lookup($0.root, key + ".d")?.tableValue?.entries.count } == 50_000)
+  }
+
   @Test("NUL bytes anywhere are rejected")
   func nulBytes() {
     let texts = [

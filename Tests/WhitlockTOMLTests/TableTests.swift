@@ -21,8 +21,10 @@ struct TableTests {
     ("[x.y.z.w]\n[x]\na = 1", "{x = {y = {z = {w = {}}}, a = 1}}"),
     ("[a.b]\nc = 1\n[a]\nd = 2", "{a = {b = {c = 1}, d = 2}}"),
     (
-      "[fruit]\napple.color = \"red\"\napple.taste.sweet = true\n[fruit.apple.texture]\nsmooth = true",
-      #"{fruit = {apple = {color = "red", taste = {sweet = true}, texture = {smooth = true}}}}"#
+      "[fruit]\napple.color = \"red\"\napple.taste.sweet = true\n"
+        + "[fruit.apple.texture]\nsmooth = true",
+      #"{fruit = {apple = {color = "red", taste = {sweet = true}, "#
+        + #"texture = {smooth = true}}}}"#
     ),
     ("a.b.c = 1\n[a.d]\ne = 2", "{a = {b = {c = 1}, d = {e = 2}}}"),
     ("[[p]]\nn = 1\n[[p]]\n[[p]]\nn = 3", "{p = [{n = 1}, {}, {n = 3}]}"),
@@ -30,8 +32,9 @@ struct TableTests {
       "[[fruit]]\nname = \"apple\"\n[fruit.physical]\ncolor = \"red\"\n[[fruit.variety]]\n"
         + "name = \"red delicious\"\n[[fruit.variety]]\nname = \"granny smith\"\n"
         + "[[fruit]]\nname = \"banana\"\n[[fruit.variety]]\nname = \"plantain\"",
-      #"{fruit = [{name = "apple", physical = {color = "red"}, variety = [{name = "red delicious"}, "#
-        + #"{name = "granny smith"}]}, {name = "banana", variety = [{name = "plantain"}]}]}"#
+      #"{fruit = [{name = "apple", physical = {color = "red"}, "#
+        + #"variety = [{name = "red delicious"}, {name = "granny smith"}]}, "#
+        + #"{name = "banana", variety = [{name = "plantain"}]}]}"#
     ),
     ("[a]\n[[a.b]]\nx = 1\n[a.b.c]\ny = 2\n[[a.b]]", "{a = {b = [{x = 1, c = {y = 2}}, {}]}}"),
     ("[[a.b]]\nx = 1\n[a]\ny = 2", "{a = {b = [{x = 1}], y = 2}}"),
