@@ -6,6 +6,10 @@ import WhitlockCore
 /// σ comes from Poisson statistics. The ratio (net Mg / net Ca) / RSF is reported only when the
 /// Ca line is significant; its σ is propagated as
 /// sqrt(σMg²/Ca² + Mg²·σCa²/Ca⁴) / RSF, which stays finite when Mg is near zero.
+///
+/// Known limit, measured on the simulator's spectra: the straight background line between the side
+/// windows runs about 5 % below the continuum's absorption bend under Mg Kα, so Mg/Ca reads about
+/// +0.005 high (with RSF = the model's sensitivity); a local fit of the continuum would remove it.
 public struct XRFMgCaDetector: Sendable {
   /// The detector's parameters.
   public var settings: XRFDetectorSettings

@@ -1,7 +1,7 @@
 /// Values: dispatch on the first character, and the two compound forms, arrays and inline tables.
 extension Parser {
-  /// Parses the value at the cursor, `depth` levels below the root; `path` names it in errors.
-  mutating func parseValue(depth: Int, path: String) throws(ParseFailure) -> TOMLValue {
+  /// Parses the value at the cursor, `depth` levels below the root; `path` locates it for errors.
+  mutating func parseValue(depth: Int, path: ValuePath) throws(ParseFailure) -> TOMLValue {
     let start = cursor.position
     guard depth <= maximumDepth else {
       throw ParseFailure(
@@ -22,7 +22,7 @@ extension Parser {
     case ASCII.openBrace?:
       kind = try parseInlineTable(depth: depth, path: path)
     case nil, ASCII.lineFeed?, ASCII.carriageReturn?, ASCII.hash?:
-      throw ParseFailure(position: start, message: "missing value for '\(path)'")
+      throw ParseFailure(position: start, message: "missing value for '\(tree.path(of: path))'")
     case let byte? where ASCII.isBareValue(byte):
       kind = try parseBareValue()
     default:
@@ -33,7 +33,7 @@ extension Parser {
   }
 
   /// Parses `[ v, v, … ]`, which may span lines and hold comments and a trailing comma.
-  private mutating func parseArray(depth: Int, path: String) throws(ParseFailure)
+  private mutating func parseArray(depth: Int, path: ValuePath) throws(ParseFailure)
     -> TOMLValue.Kind
   {
     let start = cursor.position
@@ -50,7 +50,7 @@ extension Parser {
       default:
         break
       }
-      elements.append(try parseValue(depth: depth + 1, path: "\(path)[\(elements.count)]"))
+      elements.append(try parseValue(depth: depth + 1, path: path.appending(index: elements.count)))
       try skipArrayFiller()
       switch cursor.current {
       case ASCII.comma?:
@@ -81,7 +81,7 @@ extension Parser {
   }
 
   /// Parses `{ k = v, k = v }`, which must fit on one line and has no trailing comma.
-  private mutating func parseInlineTable(depth: Int, path: String) throws(ParseFailure)
+  private mutating func parseInlineTable(depth: Int, path: ValuePath) throws(ParseFailure)
     -> TOMLValue.Kind
   {
     let start = cursor.position

@@ -84,7 +84,7 @@ struct Parser {
     let target = try tree.prepareAssignment(in: table, key: key)
     let last = key[key.count - 1]
     let value = try parseValue(
-      depth: tree.depth(of: target) + 1, path: tree.path(of: target, appending: last.name))
+      depth: tree.depth(of: target) + 1, path: ValuePath(table: target, key: last.name))
     tree.assign(value, to: last, in: target)
   }
 

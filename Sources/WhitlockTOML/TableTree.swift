@@ -36,12 +36,18 @@ struct TableTree {
     var content: Content
   }
 
-  /// One table.
+  /// One table. Its path is not stored but rebuilt from `parent`, `key` and `indices` when an
+  /// error message needs it, so long keys cost nothing per line or per array element.
   struct Node {
     var origin: Origin
     var position: SourcePosition
     let depth: Int
-    let path: String
+    /// The table whose key leads here; nil for the root.
+    let parent: Int?
+    /// The key in `parent`.
+    let key: String
+    /// Array indices after the key: the element number of `[[key]]` or of an inline table.
+    let indices: [Int]
     var slots: [Slot] = []
     var index: [String: Int] = [:]
   }
@@ -50,7 +56,6 @@ struct TableTree {
   struct TableArray {
     var elements: [Int]
     let position: SourcePosition
-    let path: String
   }
 
   /// The index of the document root.
@@ -64,15 +69,35 @@ struct TableTree {
   /// An empty document.
   init(maximumDepth: Int) {
     self.maximumDepth = maximumDepth
-    nodes = [Node(origin: .root, position: .none, depth: 0, path: "")]
+    nodes = [
+      Node(origin: .root, position: .none, depth: 0, parent: nil, key: "", indices: [])
+    ]
   }
 
   /// The nesting depth of a table (0 for the root).
   func depth(of table: Int) -> Int { nodes[table].depth }
 
+  /// The display path of `table`, such as `instrument[1].simulation` ("" for the root).
+  func path(of table: Int) -> String {
+    var segments: [String] = []
+    var current = table
+    while let parent = nodes[current].parent {
+      let node = nodes[current]
+      segments.append(KeyComponent.display(node.key) + node.indices.map { "[\($0)]" }.joined())
+      current = parent
+    }
+    return segments.reversed().joined(separator: ".")
+  }
+
   /// The display path of `key` inside `table`.
   func path(of table: Int, appending key: String) -> String {
-    KeyComponent.path(nodes[table].path, key)
+    KeyComponent.path(path(of: table), key)
+  }
+
+  /// The display path of the value at `valuePath`.
+  func path(of valuePath: ValuePath) -> String {
+    path(of: valuePath.table, appending: valuePath.key)
+      + valuePath.indices.map { "[\($0)]" }.joined()
   }
 
   /// Opens the table named by a `[header]` at `header`, creating missing parent tables, and
@@ -85,10 +110,10 @@ struct TableTree {
       current = try descendForHeader(from: current, into: component, header: header)
     }
     let last = key[key.count - 1]
-    let path = path(of: current, appending: last.name)
     guard let slotIndex = nodes[current].index[last.name] else {
       return try addTable(to: current, key: last, origin: .header, position: header)
     }
+    let path = path(of: current, appending: last.name)
     let slot = nodes[current].slots[slotIndex]
     switch slot.content {
     case .value(let value):
@@ -115,8 +140,8 @@ struct TableTree {
         throw ParseFailure(
           position: last.position,
           message:
-            "table '\(path)' is defined more than once (first at line \(nodes[child].position.line))"
-        )
+            "table '\(path)' is defined more than once "
+            + "(first at line \(nodes[child].position.line))")
       }
     }
   }
@@ -131,11 +156,10 @@ struct TableTree {
       current = try descendForHeader(from: current, into: component, header: header)
     }
     let last = key[key.count - 1]
-    let path = path(of: current, appending: last.name)
     guard let slotIndex = nodes[current].index[last.name] else {
       let element = try newNode(
-        parent: current, origin: .header, position: header, path: path + "[0]")
-      tableArrays.append(TableArray(elements: [element], position: header, path: path))
+        parent: current, origin: .header, position: header, key: last.name, indices: [0])
+      tableArrays.append(TableArray(elements: [element], position: header))
       addSlot(to: current, key: last, content: .tableArray(tableArrays.count - 1))
       return element
     }
@@ -143,16 +167,18 @@ struct TableTree {
     case .tableArray(let array):
       let count = tableArrays[array].elements.count
       let element = try newNode(
-        parent: current, origin: .header, position: header, path: "\(path)[\(count)]")
+        parent: current, origin: .header, position: header, key: last.name, indices: [count])
       tableArrays[array].elements.append(element)
       return element
     case .table(let child):
+      let path = path(of: current, appending: last.name)
       throw ParseFailure(
         position: last.position,
         message:
           "cannot define array of tables '\(path)': it is already a table "
           + "(line \(nodes[child].position.line))")
     case .value(let value):
+      let path = path(of: current, appending: last.name)
       throw ParseFailure(
         position: last.position,
         message:
@@ -166,7 +192,6 @@ struct TableTree {
   mutating func prepareAssignment(in table: Int, key: [KeyComponent]) throws(ParseFailure) -> Int {
     var current = table
     for component in key.dropLast() {
-      let path = path(of: current, appending: component.name)
       guard let slotIndex = nodes[current].index[component.name] else {
         current = try addTable(
           to: current, key: component, origin: .dotted, position: component.position)
@@ -175,6 +200,7 @@ struct TableTree {
       switch nodes[current].slots[slotIndex].content {
       case .table(let child):
         guard nodes[child].origin == .dotted else {
+          let path = path(of: current, appending: component.name)
           throw ParseFailure(
             position: component.position,
             message:
@@ -183,13 +209,16 @@ struct TableTree {
         }
         current = child
       case .tableArray(let array):
+        let path = path(of: current, appending: component.name)
         throw ParseFailure(
           position: component.position,
           message:
             "cannot add keys to array of tables '\(path)' with a dotted key "
             + "(defined at line \(tableArrays[array].position.line))")
       case .value(let value):
-        throw conflict(path: path, value: value, at: component.position)
+        throw conflict(
+          path: path(of: current, appending: component.name), value: value,
+          at: component.position)
       }
     }
     let last = key[key.count - 1]
@@ -209,9 +238,12 @@ struct TableTree {
     addSlot(to: table, key: key, content: .value(value))
   }
 
-  /// Creates the table of an inline table starting at `position`, `depth` levels deep.
-  mutating func makeInlineTable(depth: Int, path: String, position: SourcePosition) -> Int {
-    nodes.append(Node(origin: .inline, position: position, depth: depth, path: path))
+  /// Creates the table of an inline table at `path`, starting at `position`, `depth` levels deep.
+  mutating func makeInlineTable(depth: Int, path: ValuePath, position: SourcePosition) -> Int {
+    nodes.append(
+      Node(
+        origin: .inline, position: position, depth: depth, parent: path.table, key: path.key,
+        indices: path.indices))
     return nodes.count - 1
   }
 
@@ -285,21 +317,23 @@ struct TableTree {
     to parent: Int, key: KeyComponent, origin: Origin, position: SourcePosition
   ) throws(ParseFailure) -> Int {
     let child = try newNode(
-      parent: parent, origin: origin, position: position,
-      path: path(of: parent, appending: key.name))
+      parent: parent, origin: origin, position: position, key: key.name, indices: [])
     addSlot(to: parent, key: key, content: .table(child))
     return child
   }
 
   private mutating func newNode(
-    parent: Int, origin: Origin, position: SourcePosition, path: String
+    parent: Int, origin: Origin, position: SourcePosition, key: String, indices: [Int]
   ) throws(ParseFailure) -> Int {
     let depth = nodes[parent].depth + 1
     guard depth <= maximumDepth else {
       throw ParseFailure(
         position: position, message: "tables nested deeper than \(maximumDepth) levels")
     }
-    nodes.append(Node(origin: origin, position: position, depth: depth, path: path))
+    nodes.append(
+      Node(
+        origin: origin, position: position, depth: depth, parent: parent, key: key,
+        indices: indices))
     return nodes.count - 1
   }
 
