@@ -82,7 +82,9 @@ private struct SchemaCompiler {
         guard case .object(let children) = value else { continue }
         for (name, child) in children { _ = try compile(child, path: childPath + "/" + name) }
       case "$ref":
-        guard let reference = value.stringValue else { throw SchemaError(message: "\(path): bad $ref") }
+        guard let reference = value.stringValue else {
+          throw SchemaError(message: "\(path): bad $ref")
+        }
         pending.append((node, reference))
       case "type":
         switch value {
@@ -92,7 +94,9 @@ private struct SchemaCompiler {
         }
       case "const": node.constant = value
       case "enum":
-        guard case .array(let options) = value else { throw SchemaError(message: "\(path): bad enum") }
+        guard case .array(let options) = value else {
+          throw SchemaError(message: "\(path): bad enum")
+        }
         node.options = options
       case "required":
         guard case .array(let names) = value else { continue }
@@ -169,7 +173,8 @@ private final class SchemaNode: @unchecked Sendable {
     if let types, !types.contains(where: { Self.matches(value, typeName: $0) }) {
       let expected = types.sorted().joined(separator: " or ")
       violations.append(
-        Violation(pointer: pointer, message: "expected \(expected), found \(Self.typeName(of: value))"))
+        Violation(
+          pointer: pointer, message: "expected \(expected), found \(Self.typeName(of: value))"))
       return
     }
     if let constant, !Self.equalAsJSON(constant, value) {
@@ -191,19 +196,31 @@ private final class SchemaNode: @unchecked Sendable {
 
   private func validateNumber(_ number: Double, pointer: String, into violations: inout [Violation])
   {
-    func fail(_ message: String) { violations.append(Violation(pointer: pointer, message: message)) }
+    func fail(_ message: String) {
+      violations.append(Violation(pointer: pointer, message: message))
+    }
     if let minimum, number < minimum { fail("must be ≥ \(Self.format(minimum))") }
     if let maximum, number > maximum { fail("must be ≤ \(Self.format(maximum))") }
-    if let exclusiveMinimum, number <= exclusiveMinimum { fail("must be > \(Self.format(exclusiveMinimum))") }
-    if let exclusiveMaximum, number >= exclusiveMaximum { fail("must be < \(Self.format(exclusiveMaximum))") }
+    if let exclusiveMinimum, number <= exclusiveMinimum {
+      fail("must be > \(Self.format(exclusiveMinimum))")
+    }
+    if let exclusiveMaximum, number >= exclusiveMaximum {
+      fail("must be < \(Self.format(exclusiveMaximum))")
+    }
   }
 
   private func validateString(_ text: String, pointer: String, into violations: inout [Violation]) {
-    func fail(_ message: String) { violations.append(Violation(pointer: pointer, message: message)) }
+    func fail(_ message: String) {
+      violations.append(Violation(pointer: pointer, message: message))
+    }
     if minLength != nil || maxLength != nil {
       let length = Double(text.unicodeScalars.count)
-      if let minLength, length < minLength { fail("must have at least \(Int(minLength)) characters") }
-      if let maxLength, length > maxLength { fail("must have at most \(Int(maxLength)) characters") }
+      if let minLength, length < minLength {
+        fail("must have at least \(Int(minLength)) characters")
+      }
+      if let maxLength, length > maxLength {
+        fail("must have at most \(Int(maxLength)) characters")
+      }
     }
     if let (source, matcher) = pattern, !matcher.matches(text) { fail("must match \(source)") }
   }
@@ -254,7 +271,9 @@ private final class SchemaNode: @unchecked Sendable {
         node.validate(value, pointer: pointer, into: &scratch)
         return scratch.isEmpty
       }
-      if !passing { violations.append(Violation(pointer: pointer, message: "matches none of anyOf")) }
+      if !passing {
+        violations.append(Violation(pointer: pointer, message: "matches none of anyOf"))
+      }
     }
     if !oneOf.isEmpty {
       var failures: [[Violation]] = []

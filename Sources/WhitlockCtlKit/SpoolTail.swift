@@ -52,10 +52,13 @@ public enum SpoolTail {
       if let deviceSeq = record["acquisition"]?["device_seq"]?.doubleValue {
         parts.append("#\(Int64(deviceSeq))")
       }
-      if let point = record["simulation"]?["point_id"]?.stringValue { parts.append("point \(point)") }
+      if let point = record["simulation"]?["point_id"]?.stringValue {
+        parts.append("point \(point)")
+      }
       let detection = record["detection"]
       if let fraction = detection?["whitlockite_fraction"] {
-        parts.append("whitlockite_fraction " + measured(fraction, detection?["whitlockite_fraction_sigma"]))
+        parts.append(
+          "whitlockite_fraction " + measured(fraction, detection?["whitlockite_fraction_sigma"]))
         if let truth = record["simulation"]?["whitlockite_fraction"]?.doubleValue {
           parts.append("(truth \(rounded(truth)))")
         }
@@ -74,7 +77,8 @@ public enum SpoolTail {
         let spooled = summary["acquisitions_spooled"]?.doubleValue.map { Int64($0) } ?? 0
         let dropped = summary["acquisitions_dropped"]?.doubleValue.map { Int64($0) } ?? 0
         let interrupted = summary["acquisitions_interrupted"]?.doubleValue.map { Int64($0) } ?? 0
-        parts.append("reason \(reason) spooled \(spooled) dropped \(dropped) interrupted \(interrupted)")
+        parts.append(
+          "reason \(reason) spooled \(spooled) dropped \(dropped) interrupted \(interrupted)")
       }
     default: break
     }

@@ -7,7 +7,8 @@ public enum VerificationReportRendering {
   public static func text(_ report: SpoolVerificationReport, directory: String) -> String {
     var lines: [String] = []
     let verdict = report.isClean ? "clean" : "NOT CLEAN"
-    let range = report.lowestSequence.map { "seq \($0)…\(report.highestSequence ?? $0)" } ?? "no records"
+    let range =
+      report.lowestSequence.map { "seq \($0)…\(report.highestSequence ?? $0)" } ?? "no records"
     lines.append(
       "\(directory): \(verdict): \(report.segmentsChecked) segments, \(report.recordsChecked) records, \(range)"
     )
@@ -18,9 +19,12 @@ public enum VerificationReportRendering {
           + report.duplicateSequences.prefix(20).map(String.init).joined(separator: ", "))
     }
     for leftover in report.temporaryLeftovers {
-      lines.append("problem: tmp/\(leftover) is not published (is whitlockd running, or did it crash?)")
+      lines.append(
+        "problem: tmp/\(leftover) is not published (is whitlockd running, or did it crash?)")
     }
-    for file in report.quarantined { lines.append("note: quarantine/\(file) holds torn bytes from a recovery") }
+    for file in report.quarantined {
+      lines.append("note: quarantine/\(file) holds torn bytes from a recovery")
+    }
     for warning in report.warnings { lines.append("note: \(warning)") }
     return lines.joined(separator: "\n")
   }
@@ -42,7 +46,8 @@ public enum VerificationReportRendering {
       ("records", .int(Int64(report.recordsChecked))),
       (
         "records_by_type",
-        .object(report.recordsByType.sorted { $0.key < $1.key }.map { ($0.key, .int(Int64($0.value))) })
+        .object(
+          report.recordsByType.sorted { $0.key < $1.key }.map { ($0.key, .int(Int64($0.value))) })
       ),
       ("lowest_seq", report.lowestSequence.map { .int(Int64($0)) } ?? .null),
       ("highest_seq", report.highestSequence.map { .int(Int64($0)) } ?? .null),

@@ -5,7 +5,9 @@ import WhitlockCore
 enum AcquisitionLogLine {
   static func describe(_ acquisition: Acquisition, detection: JSONValue) -> String {
     var parts = ["#\(acquisition.deviceSequence)", "\(acquisition.counts.count) ch"]
-    if let point = acquisition.simulationTruth?["point_id"]?.stringValue { parts.append("point \(point)") }
+    if let point = acquisition.simulationTruth?["point_id"]?.stringValue {
+      parts.append("point \(point)")
+    }
     switch acquisition.instrument.kind {
     case .raman:
       parts.append(
@@ -15,12 +17,15 @@ enum AcquisitionLogLine {
         parts.append("(truth \(format(truth)))")
       }
     case .xrf:
-      parts.append("mg_ca_ratio " + measured(detection["mg_ca_ratio"], detection["mg_ca_ratio_sigma"]))
+      parts.append(
+        "mg_ca_ratio " + measured(detection["mg_ca_ratio"], detection["mg_ca_ratio_sigma"]))
       if let truth = acquisition.simulationTruth?["mg_ca_molar"]?.doubleValue {
         parts.append("(truth \(format(truth)))")
       }
     }
-    if acquisition.saturatedChannelCount > 0 { parts.append("saturated \(acquisition.saturatedChannelCount)") }
+    if acquisition.saturatedChannelCount > 0 {
+      parts.append("saturated \(acquisition.saturatedChannelCount)")
+    }
     return parts.joined(separator: " ")
   }
 

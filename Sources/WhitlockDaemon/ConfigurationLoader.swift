@@ -16,7 +16,8 @@ public enum ConfigurationLoader {
       let attributes = try FileManager.default.attributesOfItem(atPath: path)
       if let size = attributes[.size] as? Int, size > maximumFileBytes {
         throw ConfigurationError(
-          file: path, line: 0, key: "", message: "file is \(size) bytes; the limit is \(maximumFileBytes)")
+          file: path, line: 0, key: "",
+          message: "file is \(size) bytes; the limit is \(maximumFileBytes)")
       }
       data = try Data(contentsOf: URL(fileURLWithPath: path))
     } catch let error as ConfigurationError {
@@ -76,7 +77,8 @@ public enum ConfigurationLoader {
     for var reader in instruments {
       let instrument = try readInstrument(&reader)
       if let earlier = seen[instrument.id] {
-        throw reader.error("id", "\"\(instrument.id)\" is already used by the instrument on line \(earlier)")
+        throw reader.error(
+          "id", "\"\(instrument.id)\" is already used by the instrument on line \(earlier)")
       }
       seen[instrument.id] = instrument.line
       configuration.instruments.append(instrument)

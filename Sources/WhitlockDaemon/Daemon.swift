@@ -35,7 +35,8 @@ public struct Daemon: Sendable {
     for instrumentConfiguration in configuration.instruments {
       var settings = InstrumentSession.Settings()
       settings.shutdownGraceSeconds = configuration.shutdownGraceSeconds
-      settings.configurationRecord = instrumentConfiguration.record(detection: configuration.detection)
+      settings.configurationRecord = instrumentConfiguration.record(
+        detection: configuration.detection)
       sessions.append(
         InstrumentSession(
           instrument: InstrumentFactory.make(instrumentConfiguration),
@@ -47,7 +48,9 @@ public struct Daemon: Sendable {
       configuration: ServiceGroupConfiguration(
         services: [
           .init(service: spool),
-          .init(service: InstrumentSessions(sessions), successTerminationBehavior: .gracefullyShutdownGroup),
+          .init(
+            service: InstrumentSessions(sessions),
+            successTerminationBehavior: .gracefullyShutdownGroup),
         ],
         gracefulShutdownSignals: [.sigterm, .sigint],
         logger: logger))

@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Synchronization
+import WhitlockCore
 
 /// Writes log lines to standard error in the form that suits where they end up.
 ///
@@ -82,5 +83,3 @@ public struct DaemonLogHandler: LogHandler {
 extension UTCTimestamp {
   static var now: String { string(from: Date()) }
 }
-
-import WhitlockCore

@@ -56,7 +56,8 @@ public final class InstrumentSession: Sendable {
   public func runSession() async {
     guard let identity = await openWithRetry() else { return }
     pump.submit(
-      .runStart(run: run, instrument: identity, settings: settings.configurationRecord, time: Date()))
+      .runStart(
+        run: run, instrument: identity, settings: settings.configurationRecord, time: Date()))
     let (spectra, queue) = AsyncStream.makeStream(
       of: Acquisition.self, bufferingPolicy: .bufferingOldest(settings.analysisQueueCapacity))
     await withTaskGroup(of: Void.self) { group in
@@ -72,7 +73,8 @@ public final class InstrumentSession: Sendable {
     logger.info(
       "session ended",
       metadata: [
-        "completed": "\(summary.acquisitionsCompleted)", "spooled": "\(summary.acquisitionsSpooled)",
+        "completed": "\(summary.acquisitionsCompleted)",
+        "spooled": "\(summary.acquisitionsSpooled)",
         "interrupted": "\(summary.acquisitionsInterrupted)",
         "dropped": "\(summary.acquisitionsDropped)", "errors": "\(summary.errors)",
       ])
@@ -88,12 +90,15 @@ public final class InstrumentSession: Sendable {
         logger.info(
           "instrument opened",
           metadata: [
-            "model": "\(identity.model)", "serial": "\(identity.serial)", "family": "\(identity.family)",
+            "model": "\(identity.model)", "serial": "\(identity.serial)",
+            "family": "\(identity.family)",
           ])
         return identity
       } catch {
         tally.withLock { $0.errors += 1 }
-        logger.error("cannot open instrument; retrying", metadata: ["error": "\(error)", "retry_s": "\(delay)"])
+        logger.error(
+          "cannot open instrument; retrying",
+          metadata: ["error": "\(error)", "retry_s": "\(delay)"])
         await instrument.close()
         guard await sleepUnlessStopping(seconds: delay) else { return nil }
         delay = min(delay * 2, settings.reopenBackoffSeconds.upperBound)
@@ -119,7 +124,9 @@ public final class InstrumentSession: Sendable {
         tally.withLock { $0.acquisitionsCompleted += 1 }
         if case .dropped = queue.yield(acquisition) {
           tally.withLock { $0.acquisitionsDropped += 1 }
-          logger.warning("analysis queue full; spectrum dropped", metadata: ["device_seq": "\(acquisition.deviceSequence)"])
+          logger.warning(
+            "analysis queue full; spectrum dropped",
+            metadata: ["device_seq": "\(acquisition.deviceSequence)"])
         }
       case .interrupted:
         tally.withLock { $0.acquisitionsInterrupted += 1 }
@@ -178,7 +185,9 @@ public final class InstrumentSession: Sendable {
         tally.withLock { $0.acquisitionsSpooled += 1 }
       } else {
         tally.withLock { $0.acquisitionsDropped += 1 }
-        logger.error("spool backlog full; result dropped", metadata: ["device_seq": "\(acquisition.deviceSequence)"])
+        logger.error(
+          "spool backlog full; result dropped",
+          metadata: ["device_seq": "\(acquisition.deviceSequence)"])
       }
       logger.info("\(AcquisitionLogLine.describe(acquisition, detection: detection))")
     }

@@ -39,7 +39,8 @@ public final class SpoolService: Service {
         switch state {
         case .writing: logger.notice("spool writable again")
         case .failing(let reason):
-          logger.error("spool write failed; records are kept and retried", metadata: ["reason": "\(reason)"])
+          logger.error(
+            "spool write failed; records are kept and retried", metadata: ["reason": "\(reason)"])
         }
       })
   }
@@ -50,7 +51,8 @@ public final class SpoolService: Service {
     let counters = pump.counters
     if counters.backlog > 0 {
       logger.critical(
-        "spool could not write every record before exit", metadata: ["unwritten": "\(counters.backlog)"])
+        "spool could not write every record before exit",
+        metadata: ["unwritten": "\(counters.backlog)"])
     }
     logger.info(
       "spool closed",

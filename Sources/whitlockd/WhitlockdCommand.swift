@@ -47,7 +47,9 @@ struct WhitlockdCommand: AsyncParsableCommand {
       let configuration = try loadOrExit(path: checkConfig)
       print(
         "\(checkConfig): ok (\(configuration.instruments.count) instruments: "
-          + configuration.instruments.map { "\($0.id) [\($0.kind.rawValue), \($0.driver.rawValue)]" }
+          + configuration.instruments.map {
+            "\($0.id) [\($0.kind.rawValue), \($0.driver.rawValue)]"
+          }
           .joined(separator: ", ") + "; spool \(configuration.spool.path))")
       return
     }

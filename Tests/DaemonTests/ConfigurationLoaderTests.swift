@@ -39,10 +39,16 @@ import WhitlockDaemon
       "[spool]\nsegment_max_age = 3\n", 2, "spool.segment_max_age",
       "unknown key (did you mean \"segment_max_age_s\"?)"
     ),
-    ("[spool]\nsegment_max_records = \"many\"\n", 2, "spool.segment_max_records", "expected an integer, got string"),
+    (
+      "[spool]\nsegment_max_records = \"many\"\n", 2, "spool.segment_max_records",
+      "expected an integer, got string"
+    ),
     ("[spool]\nsegment_max_age_s = -1\n", 2, "spool.segment_max_age_s", "is outside"),
     ("[daemon]\nlog_level = \"loud\"\n", 2, "daemon.log_level", "\"loud\" is not one of"),
-    ("[detection.raman]\nwindow_min_cm1 = 1000\nwindow_max_cm1 = 930\n", 3, "detection.raman.window_max_cm1", "must be above"),
+    (
+      "[detection.raman]\nwindow_min_cm1 = 1000\nwindow_max_cm1 = 930\n", 3,
+      "detection.raman.window_max_cm1", "must be above"
+    ),
   ])
   func errorsNameFileLineAndKey(text: String, line: Int, key: String, message: String) throws {
     let failure = try #require(error(text + minimalInstrument))
@@ -54,14 +60,15 @@ import WhitlockDaemon
   }
 
   @Test func instrumentErrorsPointIntoTheRightTable() throws {
-    let text = minimalInstrument + """
+    let text =
+      minimalInstrument + """
 
-      [[instrument]]
-      id = "xrf-1"
-      kind = "xrf"
-      driver = "simulated"
-      exposure_s = "ten"
-      """
+        [[instrument]]
+        id = "xrf-1"
+        kind = "xrf"
+        driver = "simulated"
+        exposure_s = "ten"
+        """
     let failure = try #require(error(text))
     #expect(failure.line == 9)
     #expect(failure.key == "instrument[1].exposure_s")
@@ -83,7 +90,8 @@ import WhitlockDaemon
     let syntax = try #require(error("[spool\npath = 1\n"))
     #expect(syntax.line == 1)
     #expect(syntax.message.hasPrefix("TOML syntax:"))
-    let unknownKind = try #require(error(minimalInstrument.replacingOccurrences(of: "\"raman\"", with: "\"uv\"")))
+    let unknownKind = try #require(
+      error(minimalInstrument.replacingOccurrences(of: "\"raman\"", with: "\"uv\"")))
     #expect(unknownKind.line == 3)
     #expect(unknownKind.message.contains("\"uv\" is not one of \"raman\", \"xrf\""))
   }

@@ -106,10 +106,10 @@ import WhitlockCore
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let path = directory + "/bad.toml"
     try """
-      [spool]
-      path = "/tmp/x"
-      segment_max_age_s = "soon"
-      """.write(toFile: path, atomically: true, encoding: .utf8)
+    [spool]
+    path = "/tmp/x"
+    segment_max_age_s = "soon"
+    """.write(toFile: path, atomically: true, encoding: .utf8)
     let bad = try ChildProcess(daemon, ["--check-config", path])
     #expect(await bad.waitForExit(upTo: .seconds(30)) == 78)
     #expect(bad.standardError.contains("\(path):3: spool.segment_max_age_s: expected a number"))

@@ -17,7 +17,8 @@ public enum ProductsDirectory {
     let path = url.appendingPathComponent(name).path
     guard FileManager.default.isExecutableFile(atPath: path) else {
       throw MissingProduct(
-        description: "\(path) is missing: build it first (`swift build --build-tests`, as `make test` does)")
+        description:
+          "\(path) is missing: build it first (`swift build --build-tests`, as `make test` does)")
     }
     return path
   }
