@@ -14,19 +14,23 @@ public struct RamanPhosphateResult: Sendable, Equatable {
   public var windowPixels: Int
   /// Window pixels at full scale.
   public var saturatedPixels: Int
-  /// HAP (961 cm⁻¹) band area and its σ, counts.
+  /// HAP (961 cm⁻¹) band area, counts.
   public var hapArea: Double?
+  /// σ of the HAP band area, counts.
   public var hapAreaSigma: Double?
-  /// Whitlockite (970 cm⁻¹) band area and its σ, counts.
+  /// Whitlockite (970 cm⁻¹) band area, counts.
   public var whitlockiteArea: Double?
+  /// σ of the whitlockite band area, counts.
   public var whitlockiteAreaSigma: Double?
-  /// Total phosphate ν1 area (HAP + whitlockite) and its σ, counts.
+  /// Total phosphate ν1 area (HAP + whitlockite), counts.
   public var phosphateArea: Double?
+  /// σ of the total phosphate area from the fit covariance, counts.
   public var phosphateAreaSigma: Double?
   /// Whether the phosphate band is present: area positive and ≥ threshold × σ.
   public var phosphateDetected: Bool
-  /// Whitlockite fraction A970 / (A961 + A970) and its σ, only when the band is detected.
+  /// Whitlockite fraction A970 / (A961 + A970), only when the band is detected.
   public var whitlockiteFraction: Double?
+  /// σ of the whitlockite fraction by first-order error propagation.
   public var whitlockiteFractionSigma: Double?
   /// Root-mean-square fit residual, counts per pixel.
   public var residualRMS: Double?

@@ -11,8 +11,9 @@ public struct XRFMgCaResult: Sendable, Equatable {
   public var magnesium: XRFLineArea?
   /// The Ca Kα line, or `nil` when its windows do not fit on the spectrum.
   public var calcium: XRFLineArea?
-  /// (net Mg / net Ca) / RSF and its σ; `nil` unless the Ca line is significant.
+  /// (net Mg / net Ca) / RSF; `nil` unless the Ca line is significant.
   public var mgCaRatio: Double?
+  /// σ of the ratio by error propagation from the Poisson σ of both net areas.
   public var mgCaRatioSigma: Double?
   /// Quality flags.
   public var flags: [DetectionFlag]

@@ -10,6 +10,7 @@ public struct RamanBand: Sendable, Equatable {
   /// Integrated signal in counts per second at unit quantum efficiency.
   public var areaRate: Double
 
+  /// Creates a band from its centre and FWHM (cm⁻¹) and area rate (counts/s).
   public init(centre: Double, fwhm: Double, areaRate: Double) {
     self.centre = centre
     self.fwhm = fwhm

@@ -48,17 +48,21 @@ public struct RamanSampleModel: Sendable, Equatable {
   public var lorentzianFraction: Double = 0.8
   /// Total crystalline phosphate ν1 area (HAP + whitlockite) at strength 1, counts/s at unit QE.
   public var phosphateAreaRate: Double = 60000
-  /// HAP PO₄ ν1 centre and FWHM, cm⁻¹.
+  /// HAP PO₄ ν1 centre, cm⁻¹.
   public var hapCentre: Double = 961
+  /// HAP PO₄ ν1 FWHM, cm⁻¹ (narrower means more crystalline).
   public var hapFWHM: Double = 10
-  /// Whitlockite PO₄ ν1 centre and FWHM, cm⁻¹.
+  /// Whitlockite PO₄ ν1 centre, cm⁻¹.
   public var whitlockiteCentre: Double = 970
+  /// Whitlockite PO₄ ν1 FWHM, cm⁻¹.
   public var whitlockiteFWHM: Double = 10
-  /// Amorphous calcium phosphate ν1 centre and FWHM, cm⁻¹.
+  /// Amorphous calcium phosphate ν1 centre, cm⁻¹.
   public var acpCentre: Double = 950
+  /// Amorphous calcium phosphate ν1 FWHM, cm⁻¹ (broad: no long-range order).
   public var acpFWHM: Double = 25
-  /// B-type carbonate ν1 centre and FWHM, cm⁻¹.
+  /// B-type carbonate ν1 centre, cm⁻¹.
   public var carbonateCentre: Double = 1070
+  /// B-type carbonate ν1 FWHM, cm⁻¹.
   public var carbonateFWHM: Double = 15
   /// Secondary phosphate bands (ν2, ν4, ν3) as (centre, FWHM, area relative to ν1).
   public var phosphateSecondaryBands: [RamanBand] = [

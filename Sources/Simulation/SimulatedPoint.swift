@@ -12,6 +12,7 @@ public struct SimulatedPoint: Sendable, Equatable {
   /// What the XRF detector sees.
   public var xrf: XRFComposition
 
+  /// Creates a point from its schedule position, identifier and compositions.
   public init(index: Int, pointID: String, raman: RamanComposition, xrf: XRFComposition) {
     self.index = index
     self.pointID = pointID

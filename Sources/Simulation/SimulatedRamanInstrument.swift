@@ -20,6 +20,7 @@ public actor SimulatedRamanInstrument: Instrument {
   /// Mixed into the seed so the noise differs from the schedule's own streams.
   private static let noiseSalt: UInt64 = 0x5241_4D41_4E5F_4E53
 
+  /// Creates a closed instrument; `open()` checks the settings.
   public init(configuredID: String, settings: SimulatedRamanSettings = SimulatedRamanSettings()) {
     self.configuredID = configuredID
     self.settings = settings

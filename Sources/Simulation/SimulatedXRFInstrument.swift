@@ -20,6 +20,7 @@ public actor SimulatedXRFInstrument: Instrument {
   /// Mixed into the seed so the noise differs from the schedule's own streams.
   private static let noiseSalt: UInt64 = 0x5852_465F_4E4F_4953
 
+  /// Creates a closed instrument; `open()` checks the settings.
   public init(configuredID: String, settings: SimulatedXRFSettings = SimulatedXRFSettings()) {
     self.configuredID = configuredID
     self.settings = settings

@@ -11,6 +11,7 @@ public struct SimulatedXRFSpectrum: Sendable, Equatable {
   /// Output count rate: events stored in the spectrum per second of real time.
   public var outputCountRate: Double
 
+  /// Creates a spectrum with its timing and rates.
   public init(
     counts: [UInt32], realTimeSeconds: Double, liveTimeSeconds: Double, inputCountRate: Double,
     outputCountRate: Double

@@ -10,6 +10,7 @@ public struct XRFComposition: Sendable, Equatable {
   /// Scale of the soft-tissue trace lines (S, Cl, K, Fe, Zn).
   public var tissueStrength: Double
 
+  /// Creates a composition; by default a typical phosphate calcification in tissue.
   public init(
     mgToCaMolar: Double, calciumStrength: Double = 1, phosphorusStrength: Double = 1,
     tissueStrength: Double = 1

@@ -7,6 +7,7 @@ public struct XRFLine: Sendable, Equatable {
   /// Full-energy peak rate in counts per second arriving at the detector (before dead time).
   public var rate: Double
 
+  /// Creates a line from its name, energy (keV) and rate (counts/s).
   public init(name: String, energy: Double, rate: Double) {
     self.name = name
     self.energy = energy

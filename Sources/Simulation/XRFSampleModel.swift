@@ -52,11 +52,15 @@ public struct XRFSampleModel: Sendable, Equatable {
     XRFLine(name: "Fe Ka", energy: 6.404, rate: 300),
     XRFLine(name: "Zn Ka", energy: 8.638, rate: 120),
   ]
-  /// Mg Kα, P Kα, Ca Kα, Ca Kβ and Sr Kα energies, keV.
+  /// Mg Kα energy, keV.
   public var magnesiumEnergy: Double = 1.254
+  /// P Kα energy, keV.
   public var phosphorusEnergy: Double = 2.013
+  /// Ca Kα energy, keV.
   public var calciumEnergy: Double = 3.691
+  /// Ca Kβ energy, keV.
   public var calciumKBetaEnergy: Double = 4.013
+  /// Sr Kα energy, keV.
   public var strontiumEnergy: Double = 14.165
   /// Fraction of a line's full-energy rate that appears again in its Si escape peak.
   public var escapeFraction: Double = 0.01
