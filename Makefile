@@ -3,6 +3,7 @@
 #   make test   lint and run the whole test suite
 # Both install the system packages they need first (apt-get; sudo when not root).
 
+SHELL := /bin/bash
 SWIFT ?= swift
 PREFIX ?= /usr/local
 APT_PACKAGES := libusb-1.0-0-dev libudev-dev pkg-config umockdev
