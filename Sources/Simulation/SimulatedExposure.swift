@@ -12,6 +12,13 @@ enum SimulatedExposure {
     try await Task.sleep(nanoseconds: UInt64(min(duration, 86_400) * 1e9))
   }
 
+  /// Hangs (until cancelled) once `acquisition` exceeds `stallAfter`: a device that stops answering
+  /// without an error, for testing that the watchdog notices a stuck pipeline.
+  static func stallIfConfigured(acquisition: UInt64, stallAfter: Int?) async throws {
+    guard let stallAfter, acquisition > UInt64(max(0, stallAfter)) else { return }
+    try await Task.sleep(nanoseconds: 86_400 * 1_000_000_000)
+  }
+
   /// Checks the settings both instruments share and names the offending one.
   static func validate(exposure: Double, pacing: Double, length: Int, lengthName: String) throws {
     guard exposure.isFinite, exposure >= 0 else {

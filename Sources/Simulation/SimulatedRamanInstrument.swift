@@ -48,6 +48,8 @@ public actor SimulatedRamanInstrument: Instrument {
     sequence += 1
     let number = sequence
     let startedAt = Date()
+    try await SimulatedExposure.stallIfConfigured(
+      acquisition: number, stallAfter: settings.stallAfterAcquisitions)
     try await SimulatedExposure.wait(seconds: settings.exposureSeconds, pacing: settings.pacing)
     let point = settings.schedule.point(forAcquisition: number - 1)
     var random = RandomSource(seed: settings.seed ^ Self.noiseSalt, stream: number)

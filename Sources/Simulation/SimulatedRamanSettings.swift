@@ -8,6 +8,9 @@ public struct SimulatedRamanSettings: Sendable, Equatable {
   /// Fraction of each exposure actually waited in wall-clock time (1 = real time; tests use
   /// smaller values to simulate long exposures quickly).
   public var pacing: Double
+  /// Fault injection: after this many acquisitions the device hangs without answering, so
+  /// tests can check that the daemon's watchdog notices. `nil` (the default) never hangs.
+  public var stallAfterAcquisitions: Int? = nil
   /// The physical model of sample and detector.
   public var model: RamanSampleModel
   /// Which composition lies under the probe at each acquisition.

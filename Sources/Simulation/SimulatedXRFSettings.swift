@@ -7,6 +7,9 @@ public struct SimulatedXRFSettings: Sendable, Equatable {
   public var serial: String
   /// Fraction of each accumulation actually waited in wall-clock time (1 = real time).
   public var pacing: Double
+  /// Fault injection: after this many acquisitions the device hangs without answering, so
+  /// tests can check that the daemon's watchdog notices. `nil` (the default) never hangs.
+  public var stallAfterAcquisitions: Int? = nil
   /// The physical model of sample and detector.
   public var model: XRFSampleModel
   /// Which composition lies under the probe at each acquisition.

@@ -53,6 +53,8 @@ public enum ConfigurationLoader {
     configuration.logLevel = try daemon.choice("log_level", default: .info)
     configuration.shutdownGraceSeconds = try daemon.number(
       "shutdown_grace_s", default: 2.5, in: 0...4, unit: "s")
+    configuration.stallTimeoutSeconds = try daemon.number(
+      "stall_timeout_s", default: 30, in: 0.1...86_400, unit: "s")
     try daemon.finish()
 
     var spool = try root.table("spool")
@@ -112,6 +114,9 @@ public enum ConfigurationLoader {
     simulation.acquisitionsPerPoint = try simulationReader.integer(
       "acquisitions_per_point", default: 10, in: 1...1_000_000)
     simulation.pacing = try simulationReader.number("pacing", default: 1, in: 0...1000)
+    simulation.stallAfterAcquisitions = try simulationReader.optionalNumber(
+      "stall_after_acquisitions", in: 0...1e9
+    ).map { Int($0) }
     try simulationReader.finish()
     if driver != .simulated && !simulationReader.table.entries.isEmpty {
       throw reader.error("simulation", "only simulated instruments take a [simulation] table")

@@ -31,8 +31,12 @@ public struct Daemon: Sendable {
         "config": "\(configuration.source)", "spool": "\(layout.root)", "run_id": "\(run.runID)",
         "instruments": "\(configuration.instruments.map(\.id).joined(separator: ","))",
       ])
+    let health = DaemonHealth()
     var sessions: [InstrumentSession] = []
     for instrumentConfiguration in configuration.instruments {
+      health.register(
+        id: instrumentConfiguration.id,
+        expectedAcquisitionSeconds: instrumentConfiguration.exposureSeconds)
       var settings = InstrumentSession.Settings()
       settings.shutdownGraceSeconds = configuration.shutdownGraceSeconds
       settings.configurationRecord = instrumentConfiguration.record(
@@ -42,7 +46,7 @@ public struct Daemon: Sendable {
           instrument: InstrumentFactory.make(instrumentConfiguration),
           analyzer: AnalyzerFactory.make(
             kind: instrumentConfiguration.kind, configuration: configuration.detection),
-          pump: spool.pump, run: run, settings: settings, logger: logger))
+          pump: spool.pump, run: run, settings: settings, logger: logger, health: health))
     }
     let group = ServiceGroup(
       configuration: ServiceGroupConfiguration(
@@ -51,6 +55,10 @@ public struct Daemon: Sendable {
           .init(
             service: InstrumentSessions(sessions),
             successTerminationBehavior: .gracefullyShutdownGroup),
+          .init(
+            service: SystemdService(
+              notifier: SystemdNotifier(), health: health, pump: spool.pump,
+              stallMarginSeconds: configuration.stallTimeoutSeconds, logger: logger)),
         ],
         gracefulShutdownSignals: [.sigterm, .sigint],
         logger: logger))

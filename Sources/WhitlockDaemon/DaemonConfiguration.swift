@@ -10,6 +10,9 @@ public struct DaemonConfiguration: Sendable {
   public var logLevel: Logger.Level = .info
   /// How long an exposure in flight may continue after SIGTERM before it is aborted.
   public var shutdownGraceSeconds: Double = 2.5
+  /// How far past its expected duration an acquisition may run before the pipeline counts as
+  /// stuck (systemd's watchdog is then no longer fed).
+  public var stallTimeoutSeconds: Double = 30
   /// Spool location and segment limits.
   public var spool = SpoolConfiguration()
   /// Detector parameters shared by all instruments of a kind.
@@ -60,6 +63,8 @@ public struct SimulationConfiguration: Sendable {
   public var serial = "SIM-0001"
   /// Pixels (Raman) or channels (XRF).
   public var channels = 1024
+  /// Fault injection: the simulated device hangs after this many acquisitions (tests only).
+  public var stallAfterAcquisitions: Int?
   /// Acquisitions at one measurement point before the simulated probe moves on.
   public var acquisitionsPerPoint = 10
   /// Simulated time per real time: 1 waits the full exposure, 0 produces spectra as fast as the

@@ -7,20 +7,20 @@ enum InstrumentFactory {
     switch (configuration.driver, configuration.kind) {
     case (.simulated, .raman):
       let simulation = configuration.simulation
-      return SimulatedRamanInstrument(
-        configuredID: configuration.id,
-        settings: SimulatedRamanSettings(
-          seed: simulation.seed, serial: simulation.serial,
-          exposureSeconds: configuration.exposureSeconds, pixelCount: simulation.channels,
-          acquisitionsPerPoint: simulation.acquisitionsPerPoint, pacing: simulation.pacing))
+      var settings = SimulatedRamanSettings(
+        seed: simulation.seed, serial: simulation.serial,
+        exposureSeconds: configuration.exposureSeconds, pixelCount: simulation.channels,
+        acquisitionsPerPoint: simulation.acquisitionsPerPoint, pacing: simulation.pacing)
+      settings.stallAfterAcquisitions = simulation.stallAfterAcquisitions
+      return SimulatedRamanInstrument(configuredID: configuration.id, settings: settings)
     case (.simulated, .xrf):
       let simulation = configuration.simulation
-      return SimulatedXRFInstrument(
-        configuredID: configuration.id,
-        settings: SimulatedXRFSettings(
-          seed: simulation.seed, serial: simulation.serial,
-          exposureSeconds: configuration.exposureSeconds, channelCount: simulation.channels,
-          acquisitionsPerPoint: simulation.acquisitionsPerPoint, pacing: simulation.pacing))
+      var settings = SimulatedXRFSettings(
+        seed: simulation.seed, serial: simulation.serial,
+        exposureSeconds: configuration.exposureSeconds, channelCount: simulation.channels,
+        acquisitionsPerPoint: simulation.acquisitionsPerPoint, pacing: simulation.pacing)
+      settings.stallAfterAcquisitions = simulation.stallAfterAcquisitions
+      return SimulatedXRFInstrument(configuredID: configuration.id, settings: settings)
     }
   }
 }

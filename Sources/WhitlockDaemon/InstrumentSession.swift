@@ -33,12 +33,14 @@ public final class InstrumentSession: Sendable {
   private let run: RunContext
   private let settings: Settings
   private let logger: Logger
+  private let health: DaemonHealth?
   private let tally = Mutex(RunSummary(reason: "shutdown"))
 
   public init(
     instrument: any Instrument, analyzer: @escaping SpectrumAnalyzerFactory, pump: SpoolPump,
-    run: RunContext, settings: Settings, logger: Logger
+    run: RunContext, settings: Settings, logger: Logger, health: DaemonHealth? = nil
   ) {
+    self.health = health
     self.instrument = instrument
     self.makeAnalyzer = analyzer
     self.pump = pump
@@ -68,6 +70,7 @@ public final class InstrumentSession: Sendable {
       group.addTask { await self.analyseAndSpool(spectra) }
     }
     await instrument.close()
+    health?.update(instrument.configuredID) { $0.state = .stopped }
     let summary = tally.withLock { $0 }
     pump.submit(.runEnd(run: run, instrument: identity, summary: summary, time: Date()))
     logger.info(
@@ -87,6 +90,10 @@ public final class InstrumentSession: Sendable {
     while !shouldStop {
       do {
         let identity = try await instrument.open()
+        health?.update(instrument.configuredID) {
+          $0.state = .acquiring
+          $0.lastError = nil
+        }
         logger.info(
           "instrument opened",
           metadata: [
@@ -118,7 +125,12 @@ public final class InstrumentSession: Sendable {
     identity: InstrumentIdentity, into queue: AsyncStream<Acquisition>.Continuation
   ) async {
     while !shouldStop {
+      health?.update(instrument.configuredID) { $0.acquiringSince = .now }
       let outcome = await acquireOnce()
+      health?.update(instrument.configuredID) {
+        $0.acquiringSince = nil
+        if case .completed = outcome { $0.completed += 1 }
+      }
       switch outcome {
       case .completed(let acquisition):
         tally.withLock { $0.acquisitionsCompleted += 1 }
