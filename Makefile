@@ -6,11 +6,20 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 PREFIX ?= /usr/local
+DESTDIR ?=
+# Which build `make install` copies: release (default) or debug.
+CONFIGURATION ?= release
+BUILDDIR ?= .build/$(CONFIGURATION)
+SYSCONFDIR ?= /etc
+UNITDIR ?= $(PREFIX)/lib/systemd/system
+SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
+TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
+UDEVRULESDIR ?= $(SYSCONFDIR)/udev/rules.d
 APT_PACKAGES := libusb-1.0-0-dev libudev-dev pkg-config umockdev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ARGS ?=
 
-.PHONY: run test deps build lint format schema clean
+.PHONY: run test deps build lint format schema clean install uninstall
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -47,3 +56,29 @@ schema:
 
 clean:
 	rm -rf .build .build-test.log
+
+# Installs binaries, the systemd unit, udev rules, sysusers and tmpfiles snippets, and the example
+# configuration (never overwriting an existing one). Honours DESTDIR and PREFIX.
+install:
+	@if [ "$(CONFIGURATION)" = release ]; then $(MAKE) build; fi
+	install -Dm755 $(BUILDDIR)/whitlockd $(DESTDIR)$(PREFIX)/bin/whitlockd
+	install -Dm755 $(BUILDDIR)/whitlockctl $(DESTDIR)$(PREFIX)/bin/whitlockctl
+	install -d $(DESTDIR)$(UNITDIR)
+	sed 's|/usr/local/|$(PREFIX)/|g' systemd/whitlockd.service > $(DESTDIR)$(UNITDIR)/whitlockd.service
+	chmod 644 $(DESTDIR)$(UNITDIR)/whitlockd.service
+	install -Dm644 systemd/60-whitlockd.rules $(DESTDIR)$(UDEVRULESDIR)/60-whitlockd.rules
+	install -Dm644 systemd/whitlockd.sysusers $(DESTDIR)$(SYSUSERSDIR)/whitlockd.conf
+	install -Dm644 systemd/whitlockd.tmpfiles $(DESTDIR)$(TMPFILESDIR)/whitlockd.conf
+	install -Dm644 README.md $(DESTDIR)$(PREFIX)/share/doc/whitlockd/README.md
+	install -Dm644 schema/record.schema.json $(DESTDIR)$(PREFIX)/share/whitlockd/record.schema.json
+	@if [ -e $(DESTDIR)$(SYSCONFDIR)/whitlockd/whitlockd.toml ]; then \
+	  echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/whitlockd/whitlockd.toml"; \
+	else install -Dm640 systemd/whitlockd.toml $(DESTDIR)$(SYSCONFDIR)/whitlockd/whitlockd.toml; fi
+
+# Removes what install put in place except the configuration and the spool (your data).
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/bin/whitlockd $(DESTDIR)$(PREFIX)/bin/whitlockctl
+	rm -f $(DESTDIR)$(UNITDIR)/whitlockd.service $(DESTDIR)$(UDEVRULESDIR)/60-whitlockd.rules
+	rm -f $(DESTDIR)$(SYSUSERSDIR)/whitlockd.conf $(DESTDIR)$(TMPFILESDIR)/whitlockd.conf
+	rm -rf $(DESTDIR)$(PREFIX)/share/doc/whitlockd $(DESTDIR)$(PREFIX)/share/whitlockd
+	@echo "kept $(DESTDIR)$(SYSCONFDIR)/whitlockd and /var/lib/whitlockd (configuration and spool)"
