@@ -50,7 +50,7 @@ let package = Package(
       swiftSettings: strictSwift),
     .target(
       name: "WhitlockCtlKit",
-      dependencies: ["WhitlockCore", "Spool", "Transports"],
+      dependencies: ["WhitlockCore", "Spool", "Transports", "WhitlockDaemon"],
       swiftSettings: strictSwift),
     .executableTarget(
       name: "whitlockctl",
