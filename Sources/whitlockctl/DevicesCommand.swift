@@ -1,11 +1,12 @@
 import ArgumentParser
+import Foundation
 import Transports
 import WhitlockCtlKit
 
 /// `whitlockctl devices`: lists attached USB devices and serial ports and which whitlockd driver
 /// family would claim each, so an operator can check cabling, permissions and serial numbers
 /// before writing the configuration.
-struct DevicesCommand: ParsableCommand {
+struct DevicesCommand: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "devices",
     abstract: "List USB devices and serial ports and the driver family for each",
@@ -18,11 +19,24 @@ struct DevicesCommand: ParsableCommand {
   @Flag(name: .long, help: "Print one JSON object with `usb`, `serial` and `warnings` arrays.")
   var json = false
 
-  func run() throws {
+  @Flag(
+    name: .long,
+    help: "After the list, follow devices as they are plugged in and removed, one line each.")
+  var watch = false
+
+  func run() async throws {
+    // Listen before scanning, so nothing plugged in between the two is missed.
+    let monitor = watch ? try HotplugMonitor() : nil
     let inventory = try DeviceDiscovery.scan()
     let output =
       json
       ? DeviceInventoryFormatter.json(inventory) : DeviceInventoryFormatter.table(inventory)
     print(output, terminator: "")
+    guard let monitor else { return }
+    fflush(nil)
+    for await event in monitor.events {
+      print(json ? HotplugEventFormatter.json(event) : HotplugEventFormatter.line(event))
+      fflush(nil)
+    }
   }
 }
