@@ -135,6 +135,8 @@ public final class SpoolPump: Sendable {
           onWritten(record, seq)
         } else if finishing {
           try writer.publish()
+          let published = writer.statistics.segmentsPublished
+          shared.withLock { $0.counters.segmentsPublished = published }
           break
         } else {
           try writer.publishIfDue()

@@ -18,6 +18,7 @@ import WhitlockCore
     #expect(written.withLock { $0 } == Array(1...120))
     #expect(pump.counters.written == 120)
     #expect(pump.counters.backlog == 0)
+    #expect(pump.counters.segmentsPublished == 3)
     #expect(!pump.submit(SampleRecords.acquisition(121)), "a finished pump refuses records")
     #expect(try spool.names(in: spool.layout.tmp).isEmpty)
     let report = try SpoolVerifier.verify(spool.layout)
