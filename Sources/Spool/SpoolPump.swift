@@ -46,6 +46,7 @@ public final class SpoolPump: Sendable {
   private let retryInterval: Double
   private let onStateChange: @Sendable (State) -> Void
   private let onWritten: @Sendable (SpoolRecord, UInt64) -> Void
+  private let onPublished: @Sendable (ClosedRange<UInt64>) -> Void
 
   /// Starts the writer thread. `writer` is used from that thread only from now on.
   ///
@@ -53,12 +54,16 @@ public final class SpoolPump: Sendable {
   ///   - capacity: records held while the disk is slow or full before new ones are refused.
   ///   - retryInterval: seconds between attempts after a failed write.
   ///   - onStateChange: called on the writer thread when writing starts failing or recovers.
-  ///   - onWritten: called on the writer thread after each record is on disk, with its `seq`.
+  ///   - onWritten: called on the writer thread after each record is in its segment, with its `seq`.
+  ///   - onPublished: called on the writer thread after a segment is durable in `new/`, with the
+  ///     sequence numbers it holds.
   public init(
     writer: sending SpoolWriter, capacity: Int = 20_000, retryInterval: Double = 1,
     onStateChange: @escaping @Sendable (State) -> Void = { _ in },
-    onWritten: @escaping @Sendable (SpoolRecord, UInt64) -> Void = { _, _ in }
+    onWritten: @escaping @Sendable (SpoolRecord, UInt64) -> Void = { _, _ in },
+    onPublished: @escaping @Sendable (ClosedRange<UInt64>) -> Void = { _ in }
   ) {
+    self.onPublished = onPublished
     self.capacity = capacity
     self.retryInterval = retryInterval
     self.onStateChange = onStateChange
@@ -120,33 +125,34 @@ public final class SpoolPump: Sendable {
         return (state.queue[state.head], state.finishing, state.finishTimeout)
       }
       if finishing && finishDeadline == nil { finishDeadline = .now + .seconds(finishTimeout) }
+      let publishedBefore = writer.statistics.segmentsPublished
       do {
         if let record = next {
           let seq = try writer.append(record)
-          let statistics = writer.statistics
+          let bytes = writer.statistics.bytesWritten
           shared.withLock { state in
             state.head += 1
             state.counters.written += 1
             state.counters.backlog = state.queue.count - state.head
             state.counters.lastSequence = seq
-            state.counters.segmentsPublished = statistics.segmentsPublished
-            state.counters.bytesWritten = statistics.bytesWritten
+            state.counters.bytesWritten = bytes
           }
           onWritten(record, seq)
         } else if finishing {
           try writer.publish()
-          let published = writer.statistics.segmentsPublished
-          shared.withLock { $0.counters.segmentsPublished = published }
-          break
         } else {
           try writer.publishIfDue()
         }
-        let statistics = writer.statistics
-        shared.withLock { $0.counters.segmentsPublished = statistics.segmentsPublished }
+        let published = writer.statistics.segmentsPublished
+        if published != publishedBefore, let range = writer.lastPublishedRange {
+          shared.withLock { $0.counters.segmentsPublished = published }
+          onPublished(range)
+        }
         if failing != nil {
           failing = nil
           onStateChange(.writing)
         }
+        if next == nil && finishing { break }
       } catch {
         if failing != error.description {
           failing = error.description

@@ -29,9 +29,14 @@ public final class SpoolWriter {
   private var encoded = JSONWriter(reservingCapacity: 256 * 1024)
   private var open: OpenSegment?
 
+  /// Sequence numbers of the segment published last.
+  public private(set) var lastPublishedRange: ClosedRange<UInt64>?
+
   private struct OpenSegment {
     var fd: Int32
     var name: String
+    var firstSeq: UInt64
+    var lastSeq: UInt64
     var records: Int
     var bytes: Int
     var openedAt: ContinuousClock.Instant
@@ -88,6 +93,7 @@ public final class SpoolWriter {
       throw error
     }
     segment.records += 1
+    segment.lastSeq = seq
     segment.bytes += encoded.bytes.count
     statistics.recordsWritten += 1
     statistics.bytesWritten += UInt64(encoded.bytes.count)
@@ -123,6 +129,7 @@ public final class SpoolWriter {
     try POSIXFile.fsyncDirectory(layout.new)
     try POSIXFile.fsyncDirectory(layout.tmp)
     statistics.segmentsPublished += 1
+    lastPublishedRange = segment.firstSeq...segment.lastSeq
   }
 
   private func openSegment(firstSeq: UInt64, now: ContinuousClock.Instant) throws(SpoolError)
@@ -130,6 +137,8 @@ public final class SpoolWriter {
   {
     let name = SpoolLayout.segmentName(firstSeq: firstSeq)
     let fd = try POSIXFile.open(layout.tmp + "/" + name, O_WRONLY | O_CREAT | O_EXCL | O_APPEND)
-    return OpenSegment(fd: fd, name: name, records: 0, bytes: 0, openedAt: now)
+    return OpenSegment(
+      fd: fd, name: name, firstSeq: firstSeq, lastSeq: firstSeq, records: 0, bytes: 0, openedAt: now
+    )
   }
 }

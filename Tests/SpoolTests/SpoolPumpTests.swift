@@ -19,6 +19,7 @@ import WhitlockCore
     #expect(pump.counters.written == 120)
     #expect(pump.counters.backlog == 0)
     #expect(pump.counters.segmentsPublished == 3)
+    #expect(published.withLock { $0 } == [1...50, 51...100, 101...120])
     #expect(!pump.submit(SampleRecords.acquisition(121)), "a finished pump refuses records")
     #expect(try spool.names(in: spool.layout.tmp).isEmpty)
     let report = try SpoolVerifier.verify(spool.layout)
