@@ -11,8 +11,10 @@ import WhitlockCore
       layout: spool.layout, limits: SegmentLimits(maxRecords: 50),
       recovery: SpoolRecovery.run(spool.layout))
     let written = Mutex<[UInt64]>([])
+    let published = Mutex<[ClosedRange<UInt64>]>([])
     let pump = SpoolPump(
-      writer: writer, onWritten: { _, seq in written.withLock { $0.append(seq) } })
+      writer: writer, onWritten: { _, seq in written.withLock { $0.append(seq) } },
+      onPublished: { range in published.withLock { $0.append(range) } })
     for index in 1...120 { #expect(pump.submit(SampleRecords.acquisition(UInt64(index)))) }
     await pump.finish()
     #expect(written.withLock { $0 } == Array(1...120))
