@@ -19,7 +19,7 @@ APT_PACKAGES := libusb-1.0-0-dev libudev-dev pkg-config umockdev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ARGS ?=
 
-.PHONY: run test deps build lint format schema clean install uninstall
+.PHONY: run test deps build lint format schema clean install uninstall bench-e2e
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -36,15 +36,20 @@ run: build
 
 test: deps lint
 	@set -o pipefail; $(SWIFT) build --build-tests 2>&1 | tee .build-test.log
-	@if grep -E '^/.*/(Sources|Tests|Drivers)/.*: warning:' .build-test.log | grep -v '/.build/' | sort -u | grep .; then \
+	@if grep -E '^/.*/(Sources|Tests|Drivers|Benchmarks)/.*: warning:' .build-test.log | grep -v '/.build/' | sort -u | grep .; then \
 	  echo "build has warnings in project code (see above)"; exit 1; fi
 	$(SWIFT) test --skip-build
 
+# End-to-end benchmark (issue 9): raw disk, spool throughput, latency, scaling. Prints tables.
+bench-e2e: deps
+	$(SWIFT) build -c release --product whitlock-e2e-bench
+	.build/release/whitlock-e2e-bench $(ARGS)
+
 lint:
-	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Tests Benchmarks
 
 format:
-	$(SWIFT) format --in-place --recursive Package.swift Sources Tests
+	$(SWIFT) format --in-place --recursive Package.swift Sources Tests Benchmarks
 
 # Regenerates the Swift copy of the published record schema.
 schema:

@@ -17,6 +17,7 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+    .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
   ],
   targets: [
     .target(name: "WhitlockCore", swiftSettings: strictSwift),
@@ -77,6 +78,15 @@ let package = Package(
     .testTarget(
       name: "TransportsTests", dependencies: ["Transports", "WhitlockCtlKit"],
       swiftSettings: strictSwift),
+    .executableTarget(
+      name: "whitlock-e2e-bench",
+      dependencies: [
+        "WhitlockDaemon", "Spool", "Simulation", "WhitlockCore",
+        .product(name: "Histogram", package: "hdrhistogram-swift"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      path: "Benchmarks/EndToEnd", swiftSettings: strictSwift),
     .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSwift),
     .executableTarget(
       name: "SpoolCrashWriter", dependencies: ["Spool", "WhitlockCore"],

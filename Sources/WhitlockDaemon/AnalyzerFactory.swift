@@ -2,8 +2,8 @@ import Detection
 import WhitlockCore
 
 /// Chooses the detector for an instrument's kind, with the configured parameters.
-enum AnalyzerFactory {
-  static func make(kind: InstrumentKind, configuration: DetectionConfiguration)
+public enum AnalyzerFactory {
+  public static func make(kind: InstrumentKind, configuration: DetectionConfiguration)
     -> SpectrumAnalyzerFactory
   {
     switch kind {
