@@ -34,6 +34,9 @@ let package = Package(
     .target(name: "Spool", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
     .target(name: "Simulation", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
     .target(
+      name: "OceanInsight", dependencies: ["WhitlockCore"], path: "Drivers/OceanInsight",
+      swiftSettings: strictSwift),
+    .target(
       name: "WhitlockDaemon",
       dependencies: [
         "WhitlockCore", "WhitlockTOML", "Transports", "Detection", "Spool", "Simulation",
@@ -61,6 +64,9 @@ let package = Package(
       swiftSettings: strictSwift),
     .testTarget(
       name: "WhitlockCoreTests", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
+    .testTarget(
+      name: "OceanInsightTests", dependencies: ["OceanInsight", "Simulation", "WhitlockCore"],
+      swiftSettings: strictSwift),
     .testTarget(
       name: "WhitlockTOMLTests", dependencies: ["WhitlockTOML"], swiftSettings: strictSwift),
     .testTarget(
