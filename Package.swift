@@ -37,6 +37,9 @@ let package = Package(
       name: "OceanInsight", dependencies: ["WhitlockCore"], path: "Drivers/OceanInsight",
       swiftSettings: strictSwift),
     .target(
+      name: "Wasatch", dependencies: ["WhitlockCore"], path: "Drivers/Wasatch",
+      swiftSettings: strictSwift),
+    .target(
       name: "WhitlockDaemon",
       dependencies: [
         "WhitlockCore", "WhitlockTOML", "Transports", "Detection", "Spool", "Simulation",
@@ -66,6 +69,9 @@ let package = Package(
       name: "WhitlockCoreTests", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
     .testTarget(
       name: "OceanInsightTests", dependencies: ["OceanInsight", "Simulation", "WhitlockCore"],
+      swiftSettings: strictSwift),
+    .testTarget(
+      name: "WasatchTests", dependencies: ["Wasatch", "Simulation", "WhitlockCore"],
       swiftSettings: strictSwift),
     .testTarget(
       name: "WhitlockTOMLTests", dependencies: ["WhitlockTOML"], swiftSettings: strictSwift),
