@@ -93,6 +93,9 @@ let package = Package(
     .executableTarget(
       name: "SpoolCrashWriter", dependencies: ["Spool", "WhitlockCore"],
       path: "Tests/Fixtures/SpoolCrashWriter", swiftSettings: strictSwift),
+    .executableTarget(
+      name: "OBPEmulatorTool", dependencies: ["Simulation", "WhitlockCore"],
+      path: "Tests/Fixtures/OBPEmulatorTool", swiftSettings: strictSwift),
     .testTarget(
       name: "IntegrationTests", dependencies: ["Spool", "WhitlockCore", "TestSupport"],
       swiftSettings: strictSwift),
