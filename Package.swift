@@ -43,6 +43,7 @@ let package = Package(
       name: "WhitlockDaemon",
       dependencies: [
         "WhitlockCore", "WhitlockTOML", "Transports", "Detection", "Spool", "Simulation",
+        "OceanInsight", "Wasatch",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],

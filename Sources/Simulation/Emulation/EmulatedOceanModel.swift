@@ -57,8 +57,13 @@ public struct EmulatedOceanModel: Sendable, Equatable {
     readout: .ooiWords(flipMask: 0, split: false), integrationMicroseconds: 7200...65_000_000,
     integrationBase: 1, darkPixels: Array(0..<4) + Array(2064..<2068))
 
+  public static let usb4000 = EmulatedOceanModel(
+    name: "USB4000", productID: 0x1022, pixelCount: 3840, fullScale: 65535,
+    readout: .ooiWords(flipMask: 0, split: true), integrationMicroseconds: 10...65_535_000,
+    integrationBase: 1, darkPixels: Array(5..<16))
+
   public static let all: [EmulatedOceanModel] = [
-    qePro, sts, usb2000Plus, hr4000, qe65000, maya2000Pro,
+    qePro, sts, usb2000Plus, hr4000, qe65000, maya2000Pro, usb4000,
   ]
 }
 
