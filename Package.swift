@@ -35,9 +35,16 @@ let package = Package(
     .target(name: "Spool", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
     .target(name: "Simulation", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
     .target(
+      name: "OceanInsight", dependencies: ["WhitlockCore"], path: "Drivers/OceanInsight",
+      swiftSettings: strictSwift),
+    .target(
+      name: "Wasatch", dependencies: ["WhitlockCore"], path: "Drivers/Wasatch",
+      swiftSettings: strictSwift),
+    .target(
       name: "WhitlockDaemon",
       dependencies: [
         "WhitlockCore", "WhitlockTOML", "Transports", "Detection", "Spool", "Simulation",
+        "OceanInsight", "Wasatch",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
@@ -62,6 +69,12 @@ let package = Package(
       swiftSettings: strictSwift),
     .testTarget(
       name: "WhitlockCoreTests", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
+    .testTarget(
+      name: "OceanInsightTests", dependencies: ["OceanInsight", "Simulation", "WhitlockCore"],
+      swiftSettings: strictSwift),
+    .testTarget(
+      name: "WasatchTests", dependencies: ["Wasatch", "Simulation", "WhitlockCore"],
+      swiftSettings: strictSwift),
     .testTarget(
       name: "WhitlockTOMLTests", dependencies: ["WhitlockTOML"], swiftSettings: strictSwift),
     .testTarget(
@@ -91,6 +104,9 @@ let package = Package(
     .executableTarget(
       name: "SpoolCrashWriter", dependencies: ["Spool", "WhitlockCore"],
       path: "Tests/Fixtures/SpoolCrashWriter", swiftSettings: strictSwift),
+    .executableTarget(
+      name: "OBPEmulatorTool", dependencies: ["Simulation", "WhitlockCore"],
+      path: "Tests/Fixtures/OBPEmulatorTool", swiftSettings: strictSwift),
     .testTarget(
       name: "IntegrationTests", dependencies: ["Spool", "WhitlockCore", "TestSupport"],
       swiftSettings: strictSwift),

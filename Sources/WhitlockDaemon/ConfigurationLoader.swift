@@ -118,13 +118,24 @@ public enum ConfigurationLoader {
       "stall_after_acquisitions", in: 0...1e9
     ).map { Int($0) }
     try simulationReader.finish()
-    if driver != .simulated && !simulationReader.table.entries.isEmpty {
-      throw reader.error("simulation", "only simulated instruments take a [simulation] table")
+    var deviceReader = try reader.table("device")
+    let device = try DeviceConfiguration.read(
+      &deviceReader, driver: driver, kind: kind,
+      kindError: reader.error("kind", "driver \"\(driver.rawValue)\" drives Raman spectrometers"))
+    try deviceReader.finish()
+    if driver == .simulated && !deviceReader.table.entries.isEmpty {
+      throw reader.error("device", "simulated instruments take no [device] table")
+    }
+    if driver != .simulated && !device.emulate && !simulationReader.table.entries.isEmpty {
+      throw reader.error(
+        "simulation", "only simulated or emulated instruments take a [simulation] table")
     }
     try reader.finish()
-    return InstrumentConfiguration(
+    var instrument = InstrumentConfiguration(
       id: id, kind: kind, driver: driver, exposureSeconds: exposure, simulation: simulation,
       line: reader.table.line)
+    instrument.device = device
+    return instrument
   }
 }
 

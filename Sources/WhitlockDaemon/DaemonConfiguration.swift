@@ -41,6 +41,12 @@ public struct InstrumentConfiguration: Sendable {
   public enum Driver: String, Sendable, CaseIterable {
     /// A physically modelled instrument inside the daemon, for demos and tests.
     case simulated
+    /// Ocean Insight spectrometer speaking OBP (QE Pro, STS) over USB or serial.
+    case oceanOBP = "ocean-obp"
+    /// Ocean Insight spectrometer speaking the legacy OOI commands (USB2000+, HR4000, …).
+    case oceanOOI = "ocean-ooi"
+    /// Wasatch Photonics spectrometer (FX2 or ARM) with laser interlock.
+    case wasatch
   }
 
   /// Stable name used in records, logs and metrics.
@@ -49,8 +55,10 @@ public struct InstrumentConfiguration: Sendable {
   public var driver: Driver
   /// Raman integration time or XRF preset time, in seconds.
   public var exposureSeconds: Double
-  /// Parameters of a simulated instrument.
+  /// Parameters of a simulated instrument (or of a device emulation).
   public var simulation: SimulationConfiguration
+  /// Parameters of a hardware driver (`[instrument.device]`).
+  public var device = DeviceConfiguration()
   /// The line of the `[[instrument]]` header, for later messages.
   public var line: Int
 }

@@ -12,8 +12,13 @@ public enum DeviceRequirement: Sendable, Equatable {
 extension InstrumentConfiguration {
   /// The device this instrument needs.
   public var deviceRequirement: DeviceRequirement {
+    if driver == .simulated || device.emulate { return .none }
     switch driver {
     case .simulated: return .none
+    case .oceanOBP where device.transport == .serial:
+      return .serialPort(path: device.port ?? "")
+    case .oceanOBP, .oceanOOI: return .usb(vendorID: 0x2457, productID: nil, serial: nil)
+    case .wasatch: return .usb(vendorID: 0x24AA, productID: nil, serial: nil)
     }
   }
 }

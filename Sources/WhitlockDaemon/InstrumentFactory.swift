@@ -1,4 +1,6 @@
+import OceanInsight
 import Simulation
+import Wasatch
 import WhitlockCore
 
 /// Builds the `Instrument` a configuration entry asks for.
@@ -21,6 +23,8 @@ enum InstrumentFactory {
         acquisitionsPerPoint: simulation.acquisitionsPerPoint, pacing: simulation.pacing)
       settings.stallAfterAcquisitions = simulation.stallAfterAcquisitions
       return SimulatedXRFInstrument(configuredID: configuration.id, settings: settings)
+    case (.oceanOBP, _), (.oceanOOI, _), (.wasatch, _):
+      return EmulatedDeviceFactory.make(configuration)
     }
   }
 }
@@ -32,7 +36,22 @@ extension InstrumentConfiguration {
       ("driver", .string(driver.rawValue)),
       ("exposure_s", .number(exposureSeconds)),
     ]
-    if driver == .simulated {
+    if driver != .simulated {
+      var device: [(String, JSONValue)] = [("emulate", .bool(self.device.emulate))]
+      if !self.device.model.isEmpty { device.append(("model", .string(self.device.model))) }
+      if let excitation = self.device.excitationNanometres {
+        device.append(("excitation_nm", .number(excitation)))
+      }
+      if driver == .oceanOBP {
+        device.append(("transport", .string(self.device.transport.rawValue)))
+      }
+      if driver == .wasatch {
+        device.append(("laser_enabled", .bool(self.device.laserEnabled)))
+        device.append(("laser_power_percent", .number(self.device.laserPowerPercent)))
+      }
+      members.append(("device", .object(device)))
+    }
+    if driver == .simulated || self.device.emulate {
       members.append(
         (
           "simulation",

@@ -201,7 +201,6 @@ public final class InstrumentSession: Sendable {
           "spool backlog full; result dropped",
           metadata: ["device_seq": "\(acquisition.deviceSequence)"])
       }
-      logger.info("\(AcquisitionLogLine.describe(acquisition, detection: detection))")
     }
   }
 }

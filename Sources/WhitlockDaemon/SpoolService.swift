@@ -42,6 +42,13 @@ public final class SpoolService: Service {
           logger.error(
             "spool write failed; records are kept and retried", metadata: ["reason": "\(reason)"])
         }
+      },
+      onWritten: { [logger] record, seq in
+        // Logged once the record is in its segment, so a logged acquisition survives a crash.
+        guard case .acquisition(_, let acquisition, let detection) = record else { return }
+        logger.info(
+          "\(AcquisitionLogLine.describe(acquisition, detection: detection)) seq \(seq)",
+          metadata: ["instrument": "\(acquisition.instrument.id)"])
       })
   }
 

@@ -1,0 +1,109 @@
+import WhitlockCore
+
+/// Request/reply exchanges of the Ocean Binary Protocol over any `OceanByteLink`.
+///
+/// Every request carries a fresh `regarding` tag; replies with another tag (a stale answer to a
+/// killed client) or another message type are dropped. A reply that fails its footer or MD5, or
+/// does not arrive in time, is retried after draining the link; a NACK is not retried.
+public actor OBPSession {
+  public let link: any OceanByteLink
+  /// How long to wait for a reply beyond any integration time.
+  public var replyTimeout: Duration
+  /// Tries per exchange.
+  public var attempts: Int
+  /// Whether requests carry an MD5 checksum.
+  public var checksumType: OBPMessage.ChecksumType
+
+  private var decoder = OBPStreamDecoder()
+  private var nextTag: UInt32 = 0x5700_0000
+  /// Exchanges that needed more than one try, since creation.
+  public private(set) var retries = 0
+  /// Replies dropped because they answered something else.
+  public private(set) var staleReplies = 0
+
+  public init(
+    link: any OceanByteLink, replyTimeout: Duration = .seconds(1), attempts: Int = 3,
+    checksumType: OBPMessage.ChecksumType = .none
+  ) {
+    self.link = link
+    self.replyTimeout = replyTimeout
+    self.attempts = max(attempts, 1)
+    self.checksumType = checksumType
+  }
+
+  /// Bytes thrown away while resynchronising, since creation.
+  public var discardedBytes: Int { decoder.discardedByteCount }
+
+  /// Drops stale input on the link and in the decoder; returns the bytes dropped.
+  @discardableResult
+  public func drain() async throws -> Int {
+    let dropped = try await link.drain() + decoder.bufferedByteCount
+    decoder.reset()
+    return dropped
+  }
+
+  /// Sends a query and returns the reply payload.
+  public func query(_ messageType: UInt32, payload: [UInt8] = [], extraTime: Duration = .zero)
+    async throws -> [UInt8]
+  {
+    try await exchange(messageType, payload: payload, flags: [], extraTime: extraTime).payload
+  }
+
+  /// Sends a command with the ACK-requested flag and waits for the ACK.
+  public func command(_ messageType: UInt32, payload: [UInt8] = []) async throws {
+    _ = try await exchange(messageType, payload: payload, flags: .ackRequested, extraTime: .zero)
+  }
+
+  private func exchange(
+    _ messageType: UInt32, payload: [UInt8], flags: OBPFlags, extraTime: Duration
+  ) async throws -> OBPMessage {
+    var lastFailure: InstrumentError?
+    for attempt in 1...attempts {
+      if attempt > 1 {
+        retries += 1
+        try await drain()
+      }
+      nextTag &+= 1
+      let tag = nextTag
+      let request = OBPMessage(
+        messageType: messageType, payload: payload, flags: flags, regarding: tag,
+        checksumType: checksumType)
+      try await link.write(request.encoded(), timeout: replyTimeout)
+      do {
+        let reply = try await receive(
+          messageType: messageType, tag: tag, deadline: .now + replyTimeout + extraTime)
+        do { return try OBPReplyError.check(reply) } catch { throw error.instrumentError }
+      } catch let failure as OBPFrameError {
+        lastFailure = InstrumentError(.protocolViolation, "\(link.name): \(failure)")
+      } catch let failure as InstrumentError where failure.category == .timeout {
+        lastFailure = failure
+      }
+    }
+    throw lastFailure
+      ?? InstrumentError(.protocolViolation, "\(link.name): OBP exchange failed")
+  }
+
+  private func receive(messageType: UInt32, tag: UInt32, deadline: ContinuousClock.Instant)
+    async throws -> OBPMessage
+  {
+    while true {
+      while let result = decoder.next() {
+        let message = try result.get()
+        // Devices that do not echo the tag answer with 0; accept those by message type.
+        if message.messageType == messageType
+          && (message.regarding == tag || message.regarding == 0)
+        {
+          return message
+        }
+        staleReplies += 1
+      }
+      let remaining = deadline - .now
+      guard remaining > .zero else {
+        throw InstrumentError(
+          .timeout,
+          "\(link.name): no reply to OBP message 0x\(String(messageType, radix: 16)) in time")
+      }
+      decoder.append(try await link.read(maxCount: 16384, timeout: remaining))
+    }
+  }
+}

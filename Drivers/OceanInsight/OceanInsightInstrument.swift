@@ -1,0 +1,224 @@
+import Foundation
+import WhitlockCore
+
+/// An Ocean Insight Raman spectrometer (OBP over serial or USB, or OOI over USB).
+///
+/// `open()` opens the transport, drains stale replies, resynchronises, identifies the device
+/// (serial number and model), reads its wavelength calibration and sets the integration time
+/// within the model's limits. `acquire()` reads one spectrum and returns it with the device's
+/// wavelength polynomial and the configured excitation, so every record maps pixel → wavelength →
+/// Raman shift.
+public actor OceanInsightInstrument: Instrument {
+  public nonisolated let configuredID: String
+  public nonisolated let kind: InstrumentKind = .raman
+  public nonisolated let settings: OceanInsightSettings
+  private let link: OceanInsightLink
+  private let truth: (any SimulationTruthSource)?
+
+  private enum Connection {
+    case obp(OBPSession, close: @Sendable () async -> Void)
+    case ooi(OOISession, close: @Sendable () async -> Void)
+  }
+
+  private struct Opened {
+    var identity: InstrumentIdentity
+    var model: OceanModel
+    var coefficients: [Double]
+    var integrationValue: UInt32
+    var drainedBytes: Int
+  }
+
+  private var connection: Connection?
+  private var opened: Opened?
+  private var sequence: UInt64 = 0
+
+  /// A closed instrument; `truth` is given only for in-process device emulations.
+  public init(
+    configuredID: String, link: OceanInsightLink, settings: OceanInsightSettings,
+    truth: (any SimulationTruthSource)? = nil
+  ) {
+    self.configuredID = configuredID
+    self.link = link
+    self.settings = settings
+    self.truth = truth
+  }
+
+  public func open() async throws -> InstrumentIdentity {
+    await close()
+    do {
+      let result: Opened
+      switch link {
+      case .serial(let openStream):
+        let stream = try await openStream()
+        let session = OBPSession(
+          link: ByteStreamLink(stream: stream), replyTimeout: settings.replyTimeout,
+          attempts: settings.attempts)
+        connection = .obp(session, close: { await stream.close() })
+        result = try await openOBP(session, model: settings.model, transport: "serial")
+      case .usb(let openDevice):
+        guard let model = settings.model else {
+          throw InstrumentError(.configuration, "a USB Ocean Insight device needs its model")
+        }
+        let device = try await openDevice()
+        switch model.commandSet {
+        case .obp:
+          let session = OBPSession(
+            link: USBBulkLink(
+              device: device, outEndpoint: model.endpoints.out,
+              inEndpoint: model.endpoints.lowSpeedIn, drainEndpoints: [model.endpoints.lowSpeedIn]),
+            replyTimeout: settings.replyTimeout, attempts: settings.attempts)
+          connection = .obp(session, close: { await device.close() })
+          result = try await openOBP(session, model: model, transport: "usb")
+        case .ooi:
+          let session = OOISession(
+            device: device, model: model, replyTimeout: settings.replyTimeout)
+          connection = .ooi(session, close: { await device.close() })
+          result = try await openOOI(session, model: model)
+        }
+      }
+      opened = result
+      sequence = 0
+      return result.identity
+    } catch {
+      await close()
+      throw error
+    }
+  }
+
+  private func identity(model: OceanModel, serial: String, family: String) -> InstrumentIdentity {
+    InstrumentIdentity(
+      id: configuredID, kind: .raman, model: "Ocean Insight \(model.name)", serial: serial,
+      family: family)
+  }
+
+  private func openOBP(_ session: OBPSession, model configured: OceanModel?, transport: String)
+    async throws -> Opened
+  {
+    let drained = try await session.drain()
+    let serialLength = try await session.query(OBPMessageType.serialNumberLength)
+    guard serialLength.count == 1 else {
+      throw OBPReplyError.payloadSize(
+        messageType: OBPMessageType.serialNumberLength, expected: 1, received: serialLength.count
+      ).instrumentError
+    }
+    let serialBytes = try await session.query(OBPMessageType.serialNumber)
+    let serial = String(
+      decoding: serialBytes.prefix(Int(serialLength[0])).prefix { $0 != 0 }, as: UTF8.self)
+    let model: OceanModel
+    if let configured {
+      model = configured
+    } else {
+      let pid = try await session.query(OBPMessageType.originalProductID)
+      guard pid.count == 2 else {
+        throw OBPReplyError.payloadSize(
+          messageType: OBPMessageType.originalProductID, expected: 2, received: pid.count
+        ).instrumentError
+      }
+      model = try OceanModel.withProductID(UInt16(pid[0]) | UInt16(pid[1]) << 8)
+    }
+    guard model.commandSet == .obp else {
+      throw InstrumentError(.configuration, "the \(model.name) does not speak OBP")
+    }
+    let count = try await session.query(OBPMessageType.wavelengthCoefficientCount)
+    guard count.count == 1, (1...8).contains(count[0]) else {
+      throw InstrumentError(
+        .protocolViolation, "implausible wavelength coefficient count \(count)")
+    }
+    var coefficients: [Double] = []
+    for index in 0..<count[0] {
+      let bytes = try await session.query(OBPMessageType.wavelengthCoefficient, payload: [index])
+      guard bytes.count == 4 else {
+        throw OBPReplyError.payloadSize(
+          messageType: OBPMessageType.wavelengthCoefficient, expected: 4, received: bytes.count
+        ).instrumentError
+      }
+      coefficients.append(
+        Double(Float(bitPattern: LittleEndian.read(UInt32.self, from: bytes, at: 0))))
+    }
+    let value = try model.integrationValue(seconds: settings.integrationSeconds)
+    try await session.command(OBPMessageType.setIntegrationTime, payload: LittleEndian.bytes(value))
+    return Opened(
+      identity: identity(model: model, serial: serial, family: "ocean-obp-\(transport)"),
+      model: model, coefficients: coefficients, integrationValue: value, drainedBytes: drained)
+  }
+
+  private func openOOI(_ session: OOISession, model: OceanModel) async throws -> Opened {
+    let drained = try await session.drain()
+    try await session.send(.initialize)
+    let status = try await session.status()
+    guard Int(status.pixelCount) == model.pixelCount else {
+      throw InstrumentError(
+        .deviceRejected,
+        "device reports \(status.pixelCount) pixels; a \(model.name) has \(model.pixelCount)")
+    }
+    let serial = try await session.slotText(0)
+    var coefficients: [Double] = []
+    for slot in UInt8(1)...4 { coefficients.append(try await session.slotNumber(slot)) }
+    let value = try model.integrationValue(seconds: settings.integrationSeconds)
+    try await session.send(.setIntegrationTime(value))
+    return Opened(
+      identity: identity(model: model, serial: serial, family: "ocean-ooi"), model: model,
+      coefficients: model.readoutCoefficients(coefficients), integrationValue: value,
+      drainedBytes: drained)
+  }
+
+  public func acquire() async throws -> Acquisition {
+    guard let opened, let connection else {
+      throw InstrumentError(.disconnected, "\(configuredID) is not open")
+    }
+    sequence += 1
+    let startedAt = Date()
+    let integration = Duration.seconds(settings.integrationSeconds)
+    let raw: [UInt8]
+    switch connection {
+    case .obp(let session, _):
+      raw = try await session.query(opened.model.spectrumMessageType, extraTime: integration)
+    case .ooi(let session, _):
+      raw = try await session.rawSpectrum(integration: integration)
+    }
+    let spectrum: OceanSpectrum
+    do { spectrum = try OceanSpectrum(raw: raw, model: opened.model) } catch {
+      throw InstrumentError(.protocolViolation, "\(configuredID): \(error)")
+    }
+    var parameters: [(String, JSONValue)] = [
+      ("integration_time_s", .number(settings.integrationSeconds)),
+      ("pixel_count", .int(Int64(spectrum.counts.count))),
+      ("excitation_nm", .number(settings.excitationNanometres)),
+      ("bit_depth", .int(Int64(opened.model.bitDepth))),
+      ("saturated_pixels", .int(Int64(spectrum.saturatedPixelCount))),
+      ("saturated", .bool(spectrum.saturatedPixelCount > 0)),
+    ]
+    if let dark = spectrum.electricDarkMean {
+      parameters.append(("electric_dark_mean", .number(dark)))
+    }
+    if !spectrum.metadata.isEmpty {
+      parameters.append(("metadata_hex", .string(Self.hex(spectrum.metadata))))
+    }
+    return Acquisition(
+      instrument: opened.identity, deviceSequence: sequence, startedAt: startedAt, endedAt: Date(),
+      counts: spectrum.counts,
+      axis: .wavelengthPolynomial(
+        coefficients: opened.coefficients, excitationNanometres: settings.excitationNanometres),
+      exposureSeconds: settings.integrationSeconds, fullScale: opened.model.saturationLevel,
+      parameters: parameters, simulationTruth: truth?.truthOfLatestSpectrum())
+  }
+
+  /// Bytes of stale input dropped by the last `open()`.
+  public var drainedOnOpen: Int { opened?.drainedBytes ?? 0 }
+
+  /// The wavelength coefficients read on open (readout-pixel indexed).
+  public var wavelengthCoefficients: [Double] { opened?.coefficients ?? [] }
+
+  public func close() async {
+    switch connection {
+    case .obp(_, let closeTransport), .ooi(_, let closeTransport): await closeTransport()
+    case nil: break
+    }
+    connection = nil
+    opened = nil
+  }
+
+  private static func hex(_ bytes: [UInt8]) -> String {
+    bytes.map { ($0 < 16 ? "0" : "") + String($0, radix: 16) }.joined()
+  }
+}

@@ -1,0 +1,224 @@
+import Foundation
+import WhitlockCore
+
+/// How to drive one Wasatch Photonics spectrometer.
+public struct WasatchSettings: Sendable {
+  /// Integration time per spectrum, s; checked against the EEPROM limits.
+  public var integrationSeconds: Double
+  /// The laser fires only if this is true (and a run is active).
+  public var laserAllowed: Bool
+  /// Laser power as a percentage of full, applied before the laser is enabled.
+  public var laserPowerPercent: Double = 100
+  /// Excitation wavelength in nm; `nil` takes the EEPROM's.
+  public var excitationNanometres: Double?
+  /// Timeout of a control request; spectra get the integration time on top.
+  public var replyTimeout: Duration = .seconds(1)
+
+  public init(integrationSeconds: Double, laserAllowed: Bool) {
+    self.integrationSeconds = integrationSeconds
+    self.laserAllowed = laserAllowed
+  }
+}
+
+/// A Wasatch Photonics Raman spectrometer over USB vendor requests and bulk reads, with a laser
+/// safety interlock: the laser is on only while a run is active and the configuration allows it,
+/// and goes off at run end (`close`), on shutdown and on any error.
+public actor WasatchInstrument: Instrument {
+  public nonisolated let configuredID: String
+  public nonisolated let kind: InstrumentKind = .raman
+  public nonisolated let settings: WasatchSettings
+  /// USB product ID: 0x1000 FX2, 0x2000 FX2 InGaAs, 0x4000 ARM.
+  public nonisolated let productID: UInt16
+  private let openDevice: @Sendable () async throws -> any USBInterface
+  private let truth: (any SimulationTruthSource)?
+
+  private var device: (any USBInterface)?
+  private var eeprom: WasatchEEPROM?
+  private var identity: InstrumentIdentity?
+  private var sequence: UInt64 = 0
+  private var laserOn = false
+  /// The interlock's current decision inputs.
+  public private(set) var interlock: LaserInterlock
+
+  private var arm: Bool { productID == 0x4000 }
+
+  public init(
+    configuredID: String, productID: UInt16, settings: WasatchSettings,
+    openDevice: @escaping @Sendable () async throws -> any USBInterface,
+    truth: (any SimulationTruthSource)? = nil
+  ) {
+    self.configuredID = configuredID
+    self.productID = productID
+    self.settings = settings
+    self.openDevice = openDevice
+    self.truth = truth
+    self.interlock = LaserInterlock(allowedByConfiguration: settings.laserAllowed)
+  }
+
+  /// Whether the driver last commanded the laser on.
+  public var isLaserCommandedOn: Bool { laserOn }
+
+  private func send(_ request: WasatchControlRequest, on device: any USBInterface) async throws
+    -> [UInt8]
+  {
+    try await device.control(
+      requestType: request.requestType, request: request.request, value: request.value,
+      index: request.index, data: request.data, length: request.length,
+      timeout: settings.replyTimeout)
+  }
+
+  public func open() async throws -> InstrumentIdentity {
+    await close()
+    do {
+      let device = try await openDevice()
+      self.device = device
+      try await drainBulkEndpoints(device)
+      let firmware = try await send(.firmwareRevision, on: device)
+      let fpga = try await send(.fpgaRevision, on: device)
+      var pages: [[UInt8]] = []
+      for page in UInt16(0)..<8 { pages.append(try await send(.eepromPage(page), on: device)) }
+      let eeprom: WasatchEEPROM
+      do { eeprom = try WasatchEEPROM(pages: pages) } catch {
+        throw InstrumentError(.protocolViolation, "\(device.name): \(error)")
+      }
+      // Laser off before anything else, whatever a previous client left behind.
+      try await setLaser(false, on: device)
+      let milliseconds = try integrationMilliseconds(eeprom)
+      _ = try await send(.setIntegrationTime(milliseconds: milliseconds, arm: arm), on: device)
+      self.eeprom = eeprom
+      let firmwareText = firmware.reversed().map { String($0) }.joined(separator: ".")
+      let fpgaText = String(decoding: fpga.filter { (0x20..<0x7F).contains($0) }, as: UTF8.self)
+      let opened = InstrumentIdentity(
+        id: configuredID, kind: .raman, model: "Wasatch \(eeprom.model)", serial: eeprom.serial,
+        family: "wasatch", firmware: "\(firmwareText) fpga \(fpgaText)")
+      identity = opened
+      sequence = 0
+      interlock.beginRun()
+      if interlock.laserShouldBeOn && eeprom.hasLaser {
+        for request in WasatchControlRequest.laserPower(
+          percent: settings.laserPowerPercent, arm: arm)
+        {
+          _ = try await send(request, on: device)
+        }
+        try await setLaser(true, on: device)
+      }
+      return opened
+    } catch {
+      await failSafe()
+      throw error
+    }
+  }
+
+  /// Drops spectra a killed client requested but never read, so they cannot be taken for ours.
+  private func drainBulkEndpoints(_ device: any USBInterface) async throws {
+    for endpoint: UInt8 in [0x82, 0x86] {
+      for _ in 0..<64 {
+        do {
+          _ = try await device.bulkRead(
+            endpoint: endpoint, maxLength: 65536, timeout: .milliseconds(20))
+        } catch let error as InstrumentError where error.category == .timeout {
+          break
+        }
+      }
+    }
+  }
+
+  private func integrationMilliseconds(_ eeprom: WasatchEEPROM) throws -> UInt32 {
+    let milliseconds = (settings.integrationSeconds * 1000).rounded()
+    let lower = Double(max(eeprom.minimumIntegrationMilliseconds, 1))
+    let upper = Double(min(max(eeprom.maximumIntegrationMilliseconds, 1), 0xFF_FFFF))
+    guard milliseconds >= lower, milliseconds <= upper else {
+      throw InstrumentError(
+        .configuration,
+        "integration time \(settings.integrationSeconds) s is outside the \(eeprom.model)'s "
+          + "\(lower / 1000)…\(upper / 1000) s")
+    }
+    return UInt32(milliseconds)
+  }
+
+  /// Commands the laser and confirms it with GET_LASER_ENABLED, up to three tries (as Wasatch.PY).
+  private func setLaser(_ on: Bool, on device: any USBInterface) async throws {
+    for _ in 0..<3 {
+      _ = try await send(.setLaserEnable(on, arm: arm), on: device)
+      let state = try await send(.getLaserEnabled, on: device)
+      if (state.first ?? 0 != 0) == on {
+        laserOn = on
+        return
+      }
+    }
+    laserOn = true  // assume the worst until proven off
+    throw InstrumentError(
+      .deviceRejected, "\(device.name): laser did not switch \(on ? "on" : "off")")
+  }
+
+  /// After any failure: the interlock trips and the laser is switched off if the device still
+  /// answers.
+  private func failSafe() async {
+    interlock.fault()
+    if let device { try? await setLaser(false, on: device) }
+  }
+
+  public func acquire() async throws -> Acquisition {
+    guard let device, let eeprom, let identity else {
+      throw InstrumentError(.disconnected, "\(configuredID) is not open")
+    }
+    do {
+      sequence += 1
+      let startedAt = Date()
+      let pixels = eeprom.activePixelsHorizontal
+      _ = try await send(.acquire(arm: arm), on: device)
+      var raw: [UInt8] = []
+      let timeout = Duration.seconds(2 * settings.integrationSeconds) + settings.replyTimeout
+      for read in WasatchSpectrumReadPlan(pixels: pixels, arm: arm).reads {
+        var block: [UInt8] = []
+        let deadline = ContinuousClock.now + timeout
+        while block.count < read.bytes {
+          block += try await device.bulkRead(
+            endpoint: read.endpoint, maxLength: read.bytes - block.count,
+            timeout: max(deadline - .now, .milliseconds(1)))
+        }
+        raw += block
+      }
+      var counts = WasatchSpectrumReadPlan.pixels(raw)
+      if eeprom.invertsXAxis { counts.reverse() }
+      let firing = try await send(.getLaserEnabled, on: device).first ?? 0 != 0
+      if firing && !interlock.laserShouldBeOn {
+        throw InstrumentError(.deviceRejected, "\(device.name): laser on against the interlock")
+      }
+      let saturated = counts.reduce(0) { $0 + ($1 >= 65535 ? 1 : 0) }
+      return Acquisition(
+        instrument: identity, deviceSequence: sequence, startedAt: startedAt, endedAt: Date(),
+        counts: counts,
+        axis: .wavelengthPolynomial(
+          coefficients: eeprom.wavelengthCoefficients,
+          excitationNanometres: settings.excitationNanometres ?? eeprom.excitationNanometres),
+        exposureSeconds: settings.integrationSeconds, fullScale: 65535,
+        parameters: [
+          ("integration_time_s", .number(settings.integrationSeconds)),
+          ("pixel_count", .int(Int64(counts.count))),
+          ("excitation_nm", .number(settings.excitationNanometres ?? eeprom.excitationNanometres)),
+          ("laser_enabled", .bool(firing)),
+          ("laser_allowed", .bool(settings.laserAllowed)),
+          ("laser_power_percent", .number(firing ? settings.laserPowerPercent : 0)),
+          ("saturated_pixels", .int(Int64(saturated))),
+          ("saturated", .bool(saturated > 0)),
+        ],
+        simulationTruth: truth?.truthOfLatestSpectrum())
+    } catch {
+      await failSafe()
+      throw error
+    }
+  }
+
+  /// Ends the run: laser off, then the device is released.
+  public func close() async {
+    interlock.endRun()
+    if let device {
+      try? await setLaser(false, on: device)
+      await device.close()
+    }
+    device = nil
+    eeprom = nil
+    identity = nil
+  }
+}

@@ -1,0 +1,203 @@
+import Foundation
+import Synchronization
+import WhitlockCore
+
+/// A Wasatch Photonics spectrometer on virtual USB, answering the vendor control requests of
+/// wasatch 2.5.2 `FeatureIdentificationDevice.py` and sending spectra on bulk EP 0x82 (and 0x86
+/// for the second half of a 2048-pixel FX2 detector).
+///
+/// The laser matters physically: with it off, spectra hold only offset, dark charge and noise. An
+/// ARM device (PID 0x4000) stalls OUT requests that lack the 8-byte buffer, as the firmware does.
+public final class WasatchDeviceEmulator: Sendable, SimulationTruthSource {
+  /// USB product ID: 0x1000 FX2, 0x4000 ARM.
+  public let productID: UInt16
+  public let pixelCount: Int
+  public let settings: EmulatedSpectrometerSettings
+  public let output = EmulatedOutputQueue(name: "emulated Wasatch")
+  /// Model name written to the EEPROM.
+  public let modelName: String
+
+  private struct State {
+    var integrationMilliseconds: UInt32 = 100
+    var laserEnabled = false
+    var modulation = false
+    var modulationPeriod: UInt64 = 0
+    var modulationWidth: UInt64 = 0
+    var source: EmulatedRamanSource
+    var laserHistory: [Bool] = []
+    var requests = 0
+  }
+
+  private let state: Mutex<State>
+
+  public init(
+    productID: UInt16 = 0x1000, pixelCount: Int = 1024, modelName: String = "WP-785X-ILP",
+    settings: EmulatedSpectrometerSettings
+  ) {
+    self.productID = productID
+    self.pixelCount = pixelCount
+    self.modelName = modelName
+    self.settings = settings
+    state = Mutex(
+      State(
+        source: EmulatedRamanSource(
+          seed: settings.seed, pixelCount: pixelCount, fullScale: 65535, darkPixels: [],
+          excitationNanometres: settings.excitationNanometres,
+          acquisitionsPerPoint: settings.acquisitionsPerPoint)))
+  }
+
+  private var isARM: Bool { productID == 0x4000 }
+
+  /// Whether the laser is enabled right now.
+  public var laserEnabled: Bool { state.withLock { $0.laserEnabled } }
+  /// Every laser enable/disable request, in order.
+  public var laserHistory: [Bool] { state.withLock { $0.laserHistory } }
+  /// Integration time last set, ms.
+  public var integrationMilliseconds: UInt32 { state.withLock { $0.integrationMilliseconds } }
+  /// Laser PWM (modulation on, period µs, width µs).
+  public var laserModulation: (Bool, UInt64, UInt64) {
+    state.withLock { ($0.modulation, $0.modulationPeriod, $0.modulationWidth) }
+  }
+  /// The wavelength polynomial stored in the EEPROM (float32 on the wire).
+  public var wavelengthCoefficients: [Double] {
+    state.withLock { $0.source.wavelengthCoefficients }
+  }
+
+  public func truthOfLatestSpectrum() -> JSONValue? {
+    state.withLock { state in
+      guard case .object(var members) = state.source.latestTruth else { return nil }
+      members.append(("laser_enabled", .bool(state.laserEnabled)))
+      return .object(members)
+    }
+  }
+
+  /// EEPROM pages 0–7 (format 15) as wasatch 2.5.2 `EEPROM.py` lays them out.
+  public func eepromPages() -> [[UInt8]] {
+    var pages = [[UInt8]](repeating: [UInt8](repeating: 0, count: 64), count: 8)
+    func put(_ bytes: [UInt8], page: Int, at offset: Int) {
+      for (index, byte) in bytes.enumerated() { pages[page][offset + index] = byte }
+    }
+    func text(_ value: String, _ length: Int) -> [UInt8] { Array(value.utf8.prefix(length - 1)) }
+    put(text(modelName, 16), page: 0, at: 0)
+    put(text(settings.serial, 16), page: 0, at: 16)
+    put([1, 0, 1], page: 0, at: 36)  // has_cooling, has_battery, has_laser
+    put(EmulatedBytes.le(UInt16(0)), page: 0, at: 39)  // feature_mask
+    put(EmulatedBytes.le(UInt16(100)), page: 0, at: 43)  // startup integration ms
+    pages[0][63] = 15
+    let coefficients = wavelengthCoefficients
+    for index in 0..<4 {
+      put(EmulatedBytes.le(Float(coefficients[index]).bitPattern), page: 1, at: 4 * index)
+    }
+    put(text("S11511", 16), page: 2, at: 0)
+    put(EmulatedBytes.le(UInt16(pixelCount)), page: 2, at: 16)
+    put(EmulatedBytes.le(Float(0).bitPattern), page: 2, at: 21)
+    put(EmulatedBytes.le(UInt16(pixelCount)), page: 2, at: 25)
+    put(EmulatedBytes.le(Float(450).bitPattern), page: 3, at: 28)  // max laser mW
+    put(EmulatedBytes.le(Float(settings.excitationNanometres).bitPattern), page: 3, at: 36)
+    put(EmulatedBytes.le(UInt32(1)), page: 3, at: 40)
+    put(EmulatedBytes.le(UInt32(60_000)), page: 3, at: 44)
+    return pages
+  }
+
+  /// Handles one control transfer.
+  public func control(
+    requestType: UInt8, request: UInt8, value: UInt16, index: UInt16, data: [UInt8], length: Int
+  ) throws -> [UInt8] {
+    let number = state.withLock {
+      $0.requests += 1
+      return $0.requests
+    }
+    let faults = settings.faults
+    if faults.disconnectAtReply == number {
+      output.setDisconnected(true)
+      throw InstrumentError(.disconnected, "emulated Wasatch dropped off the bus")
+    }
+    if faults.applies(faults.nackEvery, to: number) || faults.applies(faults.stallEvery, to: number)
+    {
+      throw InstrumentError(
+        .deviceRejected, "control request 0x\(String(request, radix: 16)) stalled")
+    }
+    if requestType == 0x40 {
+      if isARM && data.count < 8 {
+        throw InstrumentError(.deviceRejected, "ARM device stalls OUT request without 8 bytes")
+      }
+      try handleSet(request: request, value: value, index: index, data: data)
+      return []
+    }
+    guard requestType == 0xC0 else {
+      throw InstrumentError(.deviceRejected, "unsupported request type \(requestType)")
+    }
+    let reply = try handleGet(request: request, value: value, index: index)
+    return Array(reply.prefix(length))
+  }
+
+  private func handleSet(request: UInt8, value: UInt16, index: UInt16, data: [UInt8]) throws {
+    try state.withLock { state in
+      switch request {
+      case 0xB2:
+        state.integrationMilliseconds = max(UInt32(value) | UInt32(index & 0xFF) << 16, 1)
+      case 0xAD:
+        let seconds = Double(state.integrationMilliseconds) / 1000
+        let counts = state.source.spectrum(
+          integrationSeconds: seconds, illuminated: state.laserEnabled)
+        let raw = counts.flatMap { EmulatedBytes.le(UInt16(clamping: $0)) }
+        let delay = Duration.seconds(seconds * settings.pacing)
+        if pixelCount == 2048 && !isARM {
+          output.send(Array(raw.prefix(2048)), endpoint: 0x82, after: delay)
+          output.send(Array(raw.dropFirst(2048)), endpoint: 0x86, after: delay)
+        } else {
+          output.send(raw, endpoint: 0x82, after: delay)
+        }
+      case 0xBE:
+        state.laserEnabled = value != 0
+        state.laserHistory.append(value != 0)
+      case 0xBD:
+        state.modulation = value != 0
+      case 0xC7:
+        state.modulationPeriod = Self.fortyBit(value, index, data)
+      case 0xDB:
+        state.modulationWidth = Self.fortyBit(value, index, data)
+      default:
+        throw InstrumentError(
+          .deviceRejected, "unknown SET request 0x\(String(request, radix: 16))")
+      }
+    }
+  }
+
+  private static func fortyBit(_ value: UInt16, _ index: UInt16, _ data: [UInt8]) -> UInt64 {
+    UInt64(value) | UInt64(index) << 16 | UInt64(data.first ?? 0) << 32
+  }
+
+  private func handleGet(request: UInt8, value: UInt16, index: UInt16) throws -> [UInt8] {
+    switch (request, value) {
+    case (0xC0, _): return [4, 3, 2, 1]
+    case (0xB4, _): return Array("01.1.01".utf8)
+    case (0xBF, _): return Array(EmulatedBytes.le(integrationMilliseconds).prefix(3))
+    case (0xE2, _): return [laserEnabled ? 1 : 0]
+    case (0xEF, _): return [1]
+    case (0xFF, 0x01):
+      let pages = eepromPages()
+      guard Int(index) < pages.count else { return [UInt8](repeating: 0xFF, count: 64) }
+      return pages[Int(index)]
+    case (0xFF, 0x03): return EmulatedBytes.le(UInt16(pixelCount))
+    case (0xFF, 0x0D): return [laserEnabled ? 1 : 0]
+    default:
+      throw InstrumentError(.deviceRejected, "unknown GET request 0x\(String(request, radix: 16))")
+    }
+  }
+
+  /// A new virtual USB connection (control on EP0; bulk IN 0x82 and 0x86).
+  public func connectUSB() -> VirtualUSBDevice {
+    output.setDisconnected(false)
+    return VirtualUSBDevice(
+      name: "virtual usb 24aa:\(String(productID, radix: 16)) \(settings.serial)", output: output,
+      bulkOut: { endpoint, _ in
+        throw InstrumentError(.protocolViolation, "Wasatch device has no bulk OUT \(endpoint)")
+      },
+      control: { [self] type, request, value, index, data, length in
+        try self.control(
+          requestType: type, request: request, value: value, index: index, data: data,
+          length: length)
+      })
+  }
+}

@@ -1,0 +1,83 @@
+import OceanInsight
+import WhitlockCore
+
+/// The `[instrument.device]` table of a hardware driver (`ocean-obp`, `ocean-ooi`, `wasatch`).
+public struct DeviceConfiguration: Sendable {
+  /// How an Ocean Insight OBP device is reached.
+  public enum Transport: String, Sendable, CaseIterable {
+    case usb
+    case serial
+  }
+
+  /// Ocean Insight model (validated against the driver's table); empty for Wasatch.
+  public var model = ""
+  /// Laser wavelength in nm (Ocean devices do not know it; Wasatch takes it from the EEPROM
+  /// unless given).
+  public var excitationNanometres: Double?
+  /// OBP: USB or a serial line.
+  public var transport = Transport.usb
+  /// Serial device path (OBP over serial).
+  public var port: String?
+  /// Use the in-process device emulation instead of hardware (the libusb device transport and
+  /// the serial port transport are not part of this build yet).
+  public var emulate = false
+  /// Wasatch: the laser may fire during a run (never without this).
+  public var laserEnabled = false
+  /// Wasatch: laser power in percent.
+  public var laserPowerPercent = 100.0
+  /// Wasatch emulation: USB product ID (0x1000 FX2, 0x4000 ARM) and pixel count.
+  public var productID: UInt16 = 0x1000
+
+  public init() {}
+
+  /// Reads and validates the table for `driver`; errors name file, line and key.
+  static func read(
+    _ reader: inout ConfigurationReader, driver: InstrumentConfiguration.Driver,
+    kind: InstrumentKind, kindError: ConfigurationError
+  ) throws(ConfigurationError) -> DeviceConfiguration {
+    var device = DeviceConfiguration()
+    guard driver != .simulated else { return device }
+    guard kind == .raman else { throw kindError }
+    device.emulate = try reader.boolean("emulate", default: false)
+    switch driver {
+    case .simulated:
+      break
+    case .oceanOBP, .oceanOOI:
+      let name = try reader.string("model")
+      let model: OceanModel
+      do { model = try OceanModel.named(name) } catch { throw reader.error("model", error.message) }
+      let wanted: OceanModel.CommandSet = driver == .oceanOBP ? .obp : .ooi
+      guard model.commandSet == wanted else {
+        throw reader.error(
+          "model", "the \(model.name) speaks \(model.commandSet.rawValue), not \(wanted.rawValue)")
+      }
+      device.model = model.name
+      device.excitationNanometres = try reader.number(
+        "excitation_nm", default: 785, in: 200...1100, unit: "nm")
+      if driver == .oceanOBP {
+        device.transport = try reader.choice("transport", default: .usb)
+        device.port = try reader.optionalString("port")
+        if device.transport == .serial && device.port == nil && !device.emulate {
+          throw reader.error("port", "serial transport needs a port (e.g. \"/dev/ttyUSB0\")")
+        }
+      }
+    case .wasatch:
+      device.excitationNanometres = try reader.optionalNumber("excitation_nm", in: 200...1100)
+      device.laserEnabled = try reader.boolean("laser_enabled", default: false)
+      device.laserPowerPercent = try reader.number(
+        "laser_power_percent", default: 100, in: 1...100, unit: "%")
+      device.productID = UInt16(
+        try reader.integer("product_id", default: 0x1000, in: 0x1000...0x4000))
+      guard [0x1000, 0x2000, 0x4000].contains(device.productID) else {
+        throw reader.error("product_id", "must be 0x1000 (FX2), 0x2000 (InGaAs) or 0x4000 (ARM)")
+      }
+    }
+    if !device.emulate {
+      throw reader.error(
+        "emulate",
+        "this build has no \(device.transport == .serial && driver == .oceanOBP ? "serial port" : "libusb device") "
+          + "transport yet; set emulate = true to use the in-process device emulation")
+    }
+    return device
+  }
+}

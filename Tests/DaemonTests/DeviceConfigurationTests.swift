@@ -1,0 +1,81 @@
+import Testing
+import WhitlockDaemon
+
+/// `[instrument.device]` of the Raman hardware drivers: validation with file:line:key errors.
+@Suite struct DeviceConfigurationTests {
+  private func instrument(_ driver: String, _ device: String, kind: String = "raman") -> String {
+    "[[instrument]]\nid = \"r\"\nkind = \"\(kind)\"\ndriver = \"\(driver)\"\n[instrument.device]\n"
+      + device
+  }
+
+  private func error(_ text: String) -> ConfigurationError? {
+    do {
+      _ = try ConfigurationLoader.parse(text, source: "raman.toml")
+      return nil
+    } catch { return error }
+  }
+
+  @Test func acceptsEachFamily() throws {
+    let obp = try ConfigurationLoader.parse(
+      instrument("ocean-obp", "model = \"QE Pro\"\ntransport = \"serial\"\nemulate = true\n"),
+      source: "raman.toml")
+    let device = try #require(obp.instruments.first?.device)
+    #expect(device.model == "QEPRO" && device.transport == .serial && device.emulate)
+    #expect(device.excitationNanometres == 785)
+    let wasatch = try ConfigurationLoader.parse(
+      instrument("wasatch", "laser_enabled = true\nlaser_power_percent = 50\nemulate = true\n"),
+      source: "raman.toml")
+    #expect(wasatch.instruments.first?.device.laserEnabled == true)
+    #expect(wasatch.instruments.first?.device.laserPowerPercent == 50)
+    let ooi = try ConfigurationLoader.parse(
+      instrument("ocean-ooi", "model = \"HR4000\"\nemulate = true\n"), source: "raman.toml")
+    #expect(ooi.instruments.first?.driver == .oceanOOI)
+  }
+
+  @Test(arguments: [
+    (
+      "ocean-obp", "model = \"Flame-X\"\nemulate = true\n", 6, "instrument[0].device.model",
+      "unsupported Ocean Insight model \"Flame-X\""
+    ),
+    (
+      "ocean-obp", "model = \"USB2000+\"\nemulate = true\n", 6, "instrument[0].device.model",
+      "speaks ooi, not obp"
+    ),
+    (
+      "ocean-ooi", "model = \"HR4000\"\n", 5, "instrument[0].device.emulate",
+      "set emulate = true"
+    ),
+    (
+      "wasatch", "laser_enabled = \"yes\"\nemulate = true\n", 6,
+      "instrument[0].device.laser_enabled", "expected true or false"
+    ),
+    (
+      "wasatch", "laser = true\nemulate = true\n", 6, "instrument[0].device.laser",
+      "unknown key"
+    ),
+    (
+      "wasatch", "product_id = 0x3000\nemulate = true\n", 6, "instrument[0].device.product_id",
+      "must be 0x1000"
+    ),
+    (
+      "ocean-obp", "model = \"STS\"\ntransport = \"serial\"\n", 5, "instrument[0].device.port",
+      "serial transport needs a port"
+    ),
+  ])
+  func rejectsBadDeviceTables(
+    driver: String, device: String, line: Int, key: String, message: String
+  ) throws {
+    let failure = try #require(error(instrument(driver, device)))
+    #expect(failure.file == "raman.toml")
+    #expect(failure.line == line, "\(failure)")
+    #expect(failure.key == key, "\(failure)")
+    #expect(failure.message.contains(message), "\(failure)")
+  }
+
+  @Test func hardwareDriversAreRamanOnlyAndSimulatedTakesNoDeviceTable() throws {
+    let xrf = try #require(error(instrument("wasatch", "emulate = true\n", kind: "xrf")))
+    #expect(xrf.key == "instrument[0].kind")
+    let simulated = try #require(error(instrument("simulated", "emulate = true\n")))
+    #expect(simulated.key.hasPrefix("instrument[0].device"))
+  }
+}

@@ -1,0 +1,113 @@
+import Simulation
+import Testing
+import Wasatch
+import WhitlockCore
+
+/// `WasatchInstrument` against the Wasatch device emulation on virtual USB.
+@Suite struct WasatchRoundTripTests {
+  private func instrument(
+    _ device: WasatchDeviceEmulator, laser: Bool, seconds: Double = 0.1
+  ) -> WasatchInstrument {
+    WasatchInstrument(
+      configuredID: "wp", productID: device.productID,
+      settings: WasatchSettings(integrationSeconds: seconds, laserAllowed: laser),
+      openDevice: { device.connectUSB() }, truth: device)
+  }
+
+  private func mean(_ counts: [UInt32]) -> Double {
+    Double(counts.reduce(0) { $0 + UInt64($1) }) / Double(counts.count)
+  }
+
+  @Test func laserAllowedRunsLaserOnlyDuringTheRun() async throws {
+    let device = WasatchDeviceEmulator(settings: EmulatedSpectrometerSettings(serial: "WP-1"))
+    let wasatch = instrument(device, laser: true)
+    let identity = try await wasatch.open()
+    #expect(identity.serial == "WP-1" && identity.model == "Wasatch WP-785X-ILP")
+    #expect(device.laserEnabled)
+    #expect(device.integrationMilliseconds == 100)
+    let acquisition = try await wasatch.acquire()
+    #expect(acquisition.counts.count == 1024)
+    let parameters = Dictionary(uniqueKeysWithValues: acquisition.parameters)
+    #expect(parameters["laser_enabled"] == .bool(true))
+    #expect(acquisition.simulationTruth?["laser_enabled"] == .bool(true))
+    let truth = AxisCalibration.wavelengthPolynomial(
+      coefficients: device.wavelengthCoefficients, excitationNanometres: 785)
+    for pixel in [0.0, 511, 1023] {
+      #expect(
+        abs(acquisition.axis.axisValue(atChannel: pixel) - truth.axisValue(atChannel: pixel)) < 1e-3
+      )
+    }
+    #expect(mean(acquisition.counts) > 2000, "Raman light reaches the detector")
+    await wasatch.close()
+    #expect(!device.laserEnabled, "laser off at run end")
+    #expect(device.laserHistory == [false, true, false])
+  }
+
+  @Test func laserNotAllowedStaysOffAndSpectraAreDark() async throws {
+    let device = WasatchDeviceEmulator(settings: EmulatedSpectrometerSettings())
+    let wasatch = instrument(device, laser: false)
+    _ = try await wasatch.open()
+    let acquisition = try await wasatch.acquire()
+    #expect(!device.laserHistory.contains(true))
+    #expect(
+      Dictionary(uniqueKeysWithValues: acquisition.parameters)["laser_enabled"] == .bool(false))
+    #expect(mean(acquisition.counts) < 900, "only offset and dark charge")
+    await wasatch.close()
+  }
+
+  @Test func laserPowerIsSetBeforeTheLaserIsEnabled() async throws {
+    let device = WasatchDeviceEmulator(settings: EmulatedSpectrometerSettings())
+    var settings = WasatchSettings(integrationSeconds: 0.05, laserAllowed: true)
+    settings.laserPowerPercent = 40
+    let wasatch = WasatchInstrument(
+      configuredID: "wp", productID: 0x1000, settings: settings, openDevice: { device.connectUSB() }
+    )
+    _ = try await wasatch.open()
+    let (modulated, period, width) = device.laserModulation
+    #expect(modulated && period == 1000 && width == 400)
+    await wasatch.close()
+  }
+
+  @Test func errorPathSwitchesTheLaserOff() async throws {
+    var settings = EmulatedSpectrometerSettings()
+    // Open takes 2 (revisions) + 8 (EEPROM) + 2 (laser off) + 1 (integration) + 1 (PWM off at
+    // 100 %) + 2 (laser on) = 16 requests; the 17th is the acquire trigger and stalls.
+    settings.faults.stallEvery = 17
+    let device = WasatchDeviceEmulator(settings: settings)
+    let wasatch = instrument(device, laser: true)
+    _ = try await wasatch.open()
+    #expect(device.laserEnabled)
+    await #expect(throws: InstrumentError.self) { try await wasatch.acquire() }
+    #expect(!device.laserEnabled, "the failed acquisition switched the laser off")
+    #expect(await !wasatch.interlock.laserShouldBeOn)
+  }
+
+  @Test func armDevicesGetEightByteBuffersAnd2048PixelFX2SplitsTheRead() async throws {
+    let arm = WasatchDeviceEmulator(
+      productID: 0x4000, pixelCount: 2048, settings: EmulatedSpectrometerSettings())
+    let armInstrument = instrument(arm, laser: true)
+    _ = try await armInstrument.open()
+    #expect(try await armInstrument.acquire().counts.count == 2048)
+    await armInstrument.close()
+
+    let fx2 = WasatchDeviceEmulator(
+      productID: 0x1000, pixelCount: 2048, settings: EmulatedSpectrometerSettings(seed: 4))
+    let fx2Instrument = instrument(fx2, laser: true)
+    _ = try await fx2Instrument.open()
+    let acquisition = try await fx2Instrument.acquire()
+    #expect(acquisition.counts.count == 2048)
+    // The halves join without a seam: the fluorescence background is smooth across pixel 1024.
+    let left = Double(acquisition.counts[1000..<1024].reduce(0, +)) / 24
+    let right = Double(acquisition.counts[1024..<1048].reduce(0, +)) / 24
+    #expect(abs(left - right) / left < 0.1)
+    await fx2Instrument.close()
+  }
+
+  @Test func integrationOutsideTheEEPROMLimitsIsAConfigurationError() async throws {
+    let device = WasatchDeviceEmulator(settings: EmulatedSpectrometerSettings())
+    let wasatch = instrument(device, laser: true, seconds: 120)
+    let error = await #expect(throws: InstrumentError.self) { try await wasatch.open() }
+    #expect(error?.category == .configuration)
+    #expect(!device.laserEnabled)
+  }
+}
