@@ -46,10 +46,10 @@ bench-e2e: deps
 	.build/release/whitlock-e2e-bench $(ARGS)
 
 lint:
-	$(SWIFT) format lint --strict --recursive Package.swift Sources Drivers Tests Benchmarks
+	$(SWIFT) format lint --strict --recursive Package.swift Sources Drivers Tests Benchmarks Fuzz
 
 format:
-	$(SWIFT) format --in-place --recursive Package.swift Sources Drivers Tests Benchmarks
+	$(SWIFT) format --in-place --recursive Package.swift Sources Drivers Tests Benchmarks Fuzz
 
 # Regenerates the Swift copy of the published record schema.
 schema:

@@ -1,10 +1,14 @@
 // swift-tools-version:6.1
+import Foundation
 import PackageDescription
 
 let strictSwift: [SwiftSetting] = [
   .swiftLanguageMode(.v6),
   .enableUpcomingFeature("ExistentialAny"),
 ]
+
+/// Fuzz targets define their own entry point for libFuzzer (see Fuzz/FuzzSupport).
+let fuzzerSwift = strictSwift + [.unsafeFlags(["-parse-as-library"])]
 
 let package = Package(
   name: "whitlockd",
@@ -112,3 +116,20 @@ let package = Package(
       swiftSettings: strictSwift),
   ]
 )
+
+// libFuzzer targets exist only when scripts/fuzz.sh builds them (WHITLOCK_FUZZ=1, -sanitize=fuzzer):
+// they call into libFuzzer's driver, which ordinary builds do not link.
+if ProcessInfo.processInfo.environment["WHITLOCK_FUZZ"] == "1" {
+  package.targets += [
+    .target(name: "FuzzSupport", path: "Fuzz/FuzzSupport", swiftSettings: strictSwift),
+    .executableTarget(
+      name: "fuzz-json", dependencies: ["FuzzSupport", "WhitlockCore"], path: "Fuzz/FuzzJSON",
+      swiftSettings: fuzzerSwift),
+    .executableTarget(
+      name: "fuzz-config", dependencies: ["FuzzSupport", "WhitlockDaemon"], path: "Fuzz/FuzzConfig",
+      swiftSettings: fuzzerSwift),
+    .executableTarget(
+      name: "fuzz-ocean", dependencies: ["FuzzSupport", "OceanInsight", "Wasatch"],
+      path: "Fuzz/FuzzOcean", swiftSettings: fuzzerSwift),
+  ]
+}
