@@ -2,7 +2,7 @@
 // `<module>_main`, so each fuzzer defines that and hands libFuzzer its callback.
 
 @_silgen_name("LLVMFuzzerRunDriver")
-private func LLVMFuzzerRunDriver(
+private func llvmFuzzerRunDriver(
   _ argc: UnsafeMutablePointer<CInt>,
   _ argv: UnsafeMutablePointer<UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>>,
   _ callback: @convention(c) (UnsafePointer<UInt8>?, Int) -> CInt
@@ -18,7 +18,7 @@ public func runLibFuzzer(
   currentBody = body
   var count = argc
   var vector = argv
-  return LLVMFuzzerRunDriver(&count, &vector) { data, size in
+  return llvmFuzzerRunDriver(&count, &vector) { data, size in
     let bytes = size == 0 ? [] : Array(UnsafeBufferPointer(start: data, count: size))
     currentBody?(bytes)
     return 0
