@@ -6,7 +6,7 @@
 SHELL := /bin/bash
 SWIFT ?= swift
 PREFIX ?= /usr/local
-APT_PACKAGES := libusb-1.0-0-dev libudev-dev pkg-config umockdev
+APT_PACKAGES := libusb-1.0-0-dev libudev-dev pkg-config umockdev chromium python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ARGS ?=
 
@@ -49,7 +49,7 @@ schema:
 web:
 	@{ echo '// Generated from web/monitor.html by `make web`; a test keeps the two identical.'; \
 	  echo; echo '/// The live page served at `/`: plain HTML, CSS and JavaScript, no external resources.'; \
-	  echo 'enum MonitorPage {'; echo '  /// The page text.'; echo '  static let html = #"""'; \
+	  echo 'public enum MonitorPage {'; echo '  /// The page text.'; echo '  public static let html = #"""'; \
 	  cat web/monitor.html; echo '"""#'; echo '}'; } > Sources/Monitor/MonitorPage.swift
 	$(SWIFT) format --in-place Sources/Monitor/MonitorPage.swift
 

@@ -90,7 +90,7 @@ let package = Package(
       name: "SimulationTests", dependencies: ["Simulation", "WhitlockCore"],
       swiftSettings: strictSwift),
     .testTarget(
-      name: "DaemonTests", dependencies: ["WhitlockDaemon", "Spool", "WhitlockCore"],
+      name: "DaemonTests", dependencies: ["WhitlockDaemon", "Spool", "WhitlockCore", "Monitor"],
       swiftSettings: strictSwift),
     .testTarget(
       name: "TransportsTests", dependencies: ["Transports", "WhitlockCtlKit"],
@@ -100,7 +100,11 @@ let package = Package(
       name: "SpoolCrashWriter", dependencies: ["Spool", "WhitlockCore"],
       path: "Tests/Fixtures/SpoolCrashWriter", swiftSettings: strictSwift),
     .testTarget(
-      name: "IntegrationTests", dependencies: ["Spool", "WhitlockCore", "TestSupport"],
+      name: "IntegrationTests",
+      dependencies: ["Spool", "WhitlockCore", "TestSupport", "WhitlockCtlKit"],
+      swiftSettings: strictSwift),
+    .testTarget(
+      name: "MonitorTests", dependencies: ["Monitor", "WhitlockCore", "WhitlockCtlKit"],
       swiftSettings: strictSwift),
   ]
 )

@@ -1,9 +1,9 @@
 // Generated from web/monitor.html by `make web`; a test keeps the two identical.
 
 /// The live page served at `/`: plain HTML, CSS and JavaScript, no external resources.
-enum MonitorPage {
+public enum MonitorPage {
   /// The page text.
-  static let html = #"""
+  public static let html = #"""
     <!doctype html>
     <html lang="en">
     <head>
@@ -74,7 +74,7 @@ enum MonitorPage {
       <section>
         <h2>Run control</h2>
         <form id="run-form" autocomplete="off">
-          <label for="token">Token</label><input id="token" type="password" placeholder="bearer token">
+          <label for="token">Token</label><input id="token" type="password" autocomplete="current-password" placeholder="bearer token">
           <label for="sample">Sample id</label><input id="sample" pattern="[A-Za-z0-9_\-][A-Za-z0-9._\-]{0,63}" placeholder="e.g. B-2024-017">
           <label for="operator">Operator</label><input id="operator" maxlength="64">
           <label for="point">Point id</label><input id="point" pattern="[A-Za-z0-9_\-][A-Za-z0-9._\-]{0,63}">
@@ -111,12 +111,13 @@ enum MonitorPage {
         ctx.fillText(x.toFixed(x1 - x0 > 50 ? 0 : 1), px(x) - 12, h - pad + 20);
       }
       ctx.fillText(spectrum.unit || "", w - pad - 40, pad - 10);
-      for (const m of markers) {
-        if (!(m.x >= x0 && m.x <= x1)) continue;
+      markers.forEach((m, index) => {
+        if (!(m.x >= x0 && m.x <= x1)) return;
         ctx.strokeStyle = "#c678dd"; ctx.setLineDash([6, 4]);
         ctx.beginPath(); ctx.moveTo(px(m.x), pad); ctx.lineTo(px(m.x), h - pad); ctx.stroke();
-        ctx.setLineDash([]); ctx.fillStyle = "#c678dd"; ctx.fillText(m.label, px(m.x) + 4, pad + 14);
-      }
+        ctx.setLineDash([]); ctx.fillStyle = "#c678dd";
+        ctx.fillText(m.label, px(m.x) + 4, pad + 14 + 18 * index);
+      });
       ctx.strokeStyle = color; ctx.lineWidth = 2; ctx.beginPath();
       for (let i = 0; i < xs.length; i++) {
         const X = px(xs[i]), Y = py(ys[i]);

@@ -24,6 +24,8 @@ public struct RunRequest: Sendable, Equatable {
   /// Why a request was refused; the message is sent back to the client.
   public struct Invalid: Error, Sendable, Equatable, CustomStringConvertible {
     public var description: String
+
+    public init(description: String) { self.description = description }
   }
 
   /// Parses and validates a JSON body such as

@@ -6,6 +6,12 @@ public struct ServerSentEvent: Sendable, Equatable {
   public var event: String
   /// The `data:` lines joined with line feeds.
   public var data: String
+
+  public init(id: String?, event: String, data: String) {
+    self.id = id
+    self.event = event
+    self.data = data
+  }
 }
 
 /// Incremental parser of the `text/event-stream` format (WHATWG HTML, "Server-sent events"):
