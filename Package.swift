@@ -103,6 +103,9 @@ let package = Package(
       name: "IntegrationTests",
       dependencies: ["Spool", "WhitlockCore", "TestSupport", "WhitlockCtlKit"],
       swiftSettings: strictSwift),
+    .executableTarget(
+      name: "MonitorBenchmark", dependencies: ["WhitlockCtlKit", "WhitlockCore"],
+      path: "Benchmarks/MonitorBenchmark", swiftSettings: strictSwift),
     .testTarget(
       name: "MonitorTests", dependencies: ["Monitor", "WhitlockCore", "WhitlockCtlKit"],
       swiftSettings: strictSwift),
