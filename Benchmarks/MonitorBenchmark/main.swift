@@ -2,7 +2,7 @@
 // live clients, then with 50 concurrent SSE clients of which some never read. Prints the
 // acquisition rate of both phases and the event latency (end of exposure → event at the client).
 //
-//   swift build -c release --product whitlockd --product MonitorBenchmark
+//   swift build -c release --product whitlockd && swift build -c release --product MonitorBenchmark
 //   .build/release/MonitorBenchmark [--clients 50] [--stalled 10] [--seconds 15]
 import Foundation
 import Synchronization
@@ -110,14 +110,29 @@ func measureRate(seconds: Double) -> Double {
   return (acquisitions() - start) / Date().timeIntervalSince(began)
 }
 
-let timeFormatter = ISO8601DateFormatter()
-timeFormatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+/// Reads the acquisition's end-of-exposure time without parsing the whole event.
+enum EventTime {
+  /// Seconds since UTC midnight of the event's `time` (`…THH:MM:SS.mmmZ`).
+  static func secondsOfDay(_ data: String) -> Double? {
+    guard let key = data.range(of: "\"time\":\"") else { return nil }
+    let text = data[key.upperBound...].prefix { $0 != "\"" }
+    guard let t = text.firstIndex(of: "T") else { return nil }
+    let clock = text[text.index(after: t)...].dropLast()
+    let parts = clock.split(separator: ":")
+    guard parts.count == 3, let h = Double(parts[0]), let m = Double(parts[1]),
+      let s = Double(parts[2])
+    else { return nil }
+    return h * 3600 + m * 60 + s
+  }
 
-/// The acquisition's end-of-exposure time, found without parsing the whole event.
-func eventTime(_ data: String) -> Date? {
-  guard let key = data.range(of: "\"time\":\"") else { return nil }
-  let text = data[key.upperBound...].prefix { $0 != "\"" }
-  return timeFormatter.date(from: String(text))
+  /// Milliseconds from the event's time until now.
+  static func latencyMilliseconds(_ data: String) -> Double? {
+    guard let then = secondsOfDay(data) else { return nil }
+    let now = Date().timeIntervalSince1970.truncatingRemainder(dividingBy: 86400)
+    var difference = now - then
+    if difference < -43200 { difference += 86400 }
+    return difference * 1000
+  }
 }
 
 func percentile(_ sorted: [Double], _ p: Double) -> Double {
@@ -133,10 +148,10 @@ let baseline = measureRate(seconds: options.seconds)
 let gauge = Gauge()
 let readers = max(0, options.clients - options.stalled)
 for _ in 0..<readers {
-  Thread.detachNewThread {
+  Thread.detachNewThread { [client, gauge] in
     try? client.streamEvents { event in
-      if event.event == "acquisition", let time = eventTime(event.data) {
-        gauge.record(Date().timeIntervalSince(time) * 1000)
+      if event.event == "acquisition", let latency = EventTime.latencyMilliseconds(event.data) {
+        gauge.record(latency)
       }
       return true
     }

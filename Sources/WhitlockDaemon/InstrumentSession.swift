@@ -86,7 +86,7 @@ public final class InstrumentSession: Sendable {
         await self.acquireContinuously(identity: identity, into: queue)
         queue.finish()
       }
-      group.addTask { await self.analyseAndSpool(spectra, identity: identity) }
+      group.addTask { await self.analyseAndSpool(spectra) }
     }
     await instrument.close()
     let run = announced.withLock { $0 } ?? firstRun
@@ -182,6 +182,7 @@ public final class InstrumentSession: Sendable {
       case .failed(let error):
         count(run) { $0.errors += 1 }
         observer?.errorOccurred(instrument.configuredID, error)
+        observer?.instrumentStateChanged(instrument.configuredID, .failed("\(error)"))
         logger.error("acquisition failed; reopening instrument", metadata: ["error": "\(error)"])
         await instrument.close()
         guard await openWithRetry() != nil else { return }
@@ -225,9 +226,7 @@ public final class InstrumentSession: Sendable {
     }
   }
 
-  private func analyseAndSpool(
-    _ spectra: AsyncStream<(Acquisition, RunContext)>, identity: InstrumentIdentity
-  ) async {
+  private func analyseAndSpool(_ spectra: AsyncStream<(Acquisition, RunContext)>) async {
     var analyzer = makeAnalyzer()
     let clock = ContinuousClock()
     for await (acquisition, run) in spectra {
