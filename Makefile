@@ -15,11 +15,11 @@ UNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 UDEVRULESDIR ?= $(SYSCONFDIR)/udev/rules.d
-APT_PACKAGES := libusb-1.0-0-dev libudev-dev pkg-config umockdev
+APT_PACKAGES := libusb-1.0-0-dev libudev-dev pkg-config umockdev chromium python3-venv
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ARGS ?=
 
-.PHONY: run test deps build lint format schema clean install uninstall bench-e2e
+.PHONY: run test deps build lint format schema web clean install uninstall bench-e2e
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -58,6 +58,14 @@ schema:
 	  echo '/// `schema/record.schema.json` in the repository and printed by `whitlockctl spool schema`.'; \
 	  echo 'public enum RecordSchema {'; echo '  /// The schema text.'; echo '  public static let json = #"""'; \
 	  cat schema/record.schema.json; echo '"""#'; echo '}'; } > Sources/Spool/RecordSchema.swift
+
+# Regenerates the Swift copy of the live page (web/monitor.html) served at `/`.
+web:
+	@{ echo '// Generated from web/monitor.html by `make web`; a test keeps the two identical.'; \
+	  echo; echo '/// The live page served at `/`: plain HTML, CSS and JavaScript, no external resources.'; \
+	  echo 'public enum MonitorPage {'; echo '  /// The page text.'; echo '  public static let html = #"""'; \
+	  cat web/monitor.html; echo '"""#'; echo '}'; } > Sources/Monitor/MonitorPage.swift
+	$(SWIFT) format --in-place Sources/Monitor/MonitorPage.swift
 
 clean:
 	rm -rf .build .build-test.log

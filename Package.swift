@@ -22,6 +22,11 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
     .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
     .package(url: "https://github.com/HdrHistogram/hdrhistogram-swift", from: "0.2.0"),
+    .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+    .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+    .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+    .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+    .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
   ],
   targets: [
     .target(name: "WhitlockCore", swiftSettings: strictSwift),
@@ -45,10 +50,23 @@ let package = Package(
       name: "Wasatch", dependencies: ["WhitlockCore"], path: "Drivers/Wasatch",
       swiftSettings: strictSwift),
     .target(
+      name: "Monitor",
+      dependencies: [
+        "WhitlockCore",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "Metrics", package: "swift-metrics"),
+        .product(name: "Prometheus", package: "swift-prometheus"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: strictSwift),
+    .target(
       name: "WhitlockDaemon",
       dependencies: [
         "WhitlockCore", "WhitlockTOML", "Transports", "Detection", "Spool", "Simulation",
-        "OceanInsight", "Wasatch",
+        "OceanInsight", "Wasatch", "Monitor",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
@@ -67,7 +85,7 @@ let package = Package(
     .executableTarget(
       name: "whitlockctl",
       dependencies: [
-        "WhitlockCtlKit", "Spool", "Transports",
+        "WhitlockCtlKit", "Spool", "Transports", "WhitlockCore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSwift),
@@ -90,7 +108,7 @@ let package = Package(
       name: "SimulationTests", dependencies: ["Simulation", "WhitlockCore"],
       swiftSettings: strictSwift),
     .testTarget(
-      name: "DaemonTests", dependencies: ["WhitlockDaemon", "Spool", "WhitlockCore"],
+      name: "DaemonTests", dependencies: ["WhitlockDaemon", "Spool", "WhitlockCore", "Monitor"],
       swiftSettings: strictSwift),
     .testTarget(
       name: "TransportsTests", dependencies: ["Transports", "WhitlockCtlKit"],
@@ -112,7 +130,14 @@ let package = Package(
       name: "OBPEmulatorTool", dependencies: ["Simulation", "WhitlockCore"],
       path: "Tests/Fixtures/OBPEmulatorTool", swiftSettings: strictSwift),
     .testTarget(
-      name: "IntegrationTests", dependencies: ["Spool", "WhitlockCore", "TestSupport"],
+      name: "IntegrationTests",
+      dependencies: ["Spool", "WhitlockCore", "TestSupport", "WhitlockCtlKit"],
+      swiftSettings: strictSwift),
+    .executableTarget(
+      name: "MonitorBenchmark", dependencies: ["WhitlockCtlKit", "WhitlockCore"],
+      path: "Benchmarks/MonitorBenchmark", swiftSettings: strictSwift),
+    .testTarget(
+      name: "MonitorTests", dependencies: ["Monitor", "WhitlockCore", "WhitlockCtlKit"],
       swiftSettings: strictSwift),
   ]
 )

@@ -58,7 +58,7 @@ final class SessionHarness: Sendable {
       })
     var logger = Logger(label: "bench")
     logger.logLevel = .error
-    let run = RunContext(runID: UUID().uuidString.lowercased(), startedAt: Date())
+    let runs = RunController()
     var sessions: [InstrumentSession] = []
     for index in 0..<instruments {
       var settings = SimulatedRamanSettings(
@@ -68,7 +68,7 @@ final class SessionHarness: Sendable {
       sessions.append(
         InstrumentSession(
           instrument: SimulatedRamanInstrument(configuredID: "raman-\(index)", settings: settings),
-          analyzer: BenchmarkAnalyzers.raman, pump: pump, run: run,
+          analyzer: BenchmarkAnalyzers.raman, pump: pump, runs: runs,
           settings: InstrumentSession.Settings(), logger: logger))
     }
     let group = ServiceGroup(

@@ -89,6 +89,7 @@ public enum RecordEncoder {
       ("started", .string(UTCTimestamp.string(from: run.startedAt))),
       ("sample_id", run.sampleID.map(JSONValue.string) ?? .null),
       ("operator", run.operatorName.map(JSONValue.string) ?? .null),
+      ("point_id", run.pointID.map(JSONValue.string) ?? .null),
     ])
   }
 

@@ -53,7 +53,8 @@ public enum RecordSchema {
           "properties": {
             "started": { "$ref": "#/$defs/timestamp" },
             "sample_id": { "$ref": "#/$defs/optionalText" },
-            "operator": { "$ref": "#/$defs/optionalText" }
+            "operator": { "$ref": "#/$defs/optionalText" },
+            "point_id": { "$ref": "#/$defs/optionalText" }
           }
         },
         "runStart": {

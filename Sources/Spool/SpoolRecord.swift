@@ -9,14 +9,19 @@ public struct RunContext: Sendable, Equatable {
   public var sampleID: String?
   /// Who started the run, when known.
   public var operatorName: String?
+  /// The measurement point on the sample, when the operator gave one.
+  public var pointID: String?
   /// When the run started.
   public var startedAt: Date
 
-  public init(runID: String, sampleID: String? = nil, operatorName: String? = nil, startedAt: Date)
-  {
+  public init(
+    runID: String, sampleID: String? = nil, operatorName: String? = nil, pointID: String? = nil,
+    startedAt: Date
+  ) {
     self.runID = runID
     self.sampleID = sampleID
     self.operatorName = operatorName
+    self.pointID = pointID
     self.startedAt = startedAt
   }
 }

@@ -74,6 +74,10 @@ public enum ConfigurationLoader {
     configuration.detection = try DetectionConfiguration.read(&detection)
     try detection.finish()
 
+    var monitor = try root.table("monitor")
+    configuration.monitor = try MonitorConfiguration.read(&monitor)
+    try monitor.finish()
+
     let instruments = try root.tables("instrument")
     var seen: [String: Int] = [:]
     for var reader in instruments {

@@ -1,13 +1,15 @@
 import Foundation
 import Logging
+import Monitor
 import ServiceLifecycle
 import Spool
 import WhitlockCore
 
 /// Wires a validated configuration into running services and runs them until SIGTERM or SIGINT.
 ///
-/// Start order is spool, then instruments; shutdown runs the other way, so the instruments finish
-/// their exposures and write their `run-end` records before the spool publishes its last segment.
+/// Start order is spool, monitor, then instruments; shutdown runs the other way, so the
+/// instruments finish their exposures and write their `run-end` records (which live clients still
+/// see) before the monitor closes and the spool publishes its last segment.
 public struct Daemon: Sendable {
   public let configuration: DaemonConfiguration
   private let spoolOverride: String?
@@ -20,11 +22,24 @@ public struct Daemon: Sendable {
 
   /// Runs until a graceful shutdown completes; throws when start-up fails.
   public func run(logger: Logger) async throws {
+    let token = try configuration.monitor.tokenFile.map { try BearerToken(contentsOf: $0) }
     let layout = SpoolLayout(root: spoolOverride ?? configuration.spool.path)
+    let metrics = MonitorMetrics()
     let spool = try SpoolService(
       layout: layout, limits: configuration.spool.limits,
-      backlog: configuration.spool.backlogRecords, logger: logger)
-    let run = RunContext(runID: UUID().uuidString.lowercased(), startedAt: Date())
+      backlog: configuration.spool.backlogRecords, logger: logger,
+      onWritten: { record, _ in metrics.recordSpoolLag(seconds: record.age) })
+    let hub = LiveHub(
+      settings: configuration.monitor.hub,
+      onClientDropped: { [metrics] in metrics.sseClientsDropped.increment() })
+    let runs = RunController(onTransition: { [hub, metrics] transition in
+      MonitorBridge.publishRunChange(transition, hub: hub, metrics: metrics)
+    })
+    let bridge = MonitorBridge(
+      hub: hub, metrics: metrics, runs: runs, spool: spool,
+      instruments: configuration.instruments)
+    let run = runs.current
+    MonitorBridge.publishRunStart(run, hub: hub, metrics: metrics)
     logger.info(
       "whitlockd starting",
       metadata: [
@@ -46,23 +61,48 @@ public struct Daemon: Sendable {
           instrument: InstrumentFactory.make(instrumentConfiguration),
           analyzer: AnalyzerFactory.make(
             kind: instrumentConfiguration.kind, configuration: configuration.detection),
-          pump: spool.pump, run: run, settings: settings, logger: logger, health: health))
+          pump: spool.pump, runs: runs, observer: bridge, settings: settings, logger: logger,
+          health: health))
     }
+    var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: spool)]
+    if configuration.monitor.enabled {
+      var monitorSettings = MonitorServer.Settings(
+        address: configuration.monitor.address, token: token)
+      monitorSettings.shutdownGraceSeconds = 0.5
+      services.append(
+        .init(
+          service: MonitorServer(
+            settings: monitorSettings, hub: hub, metrics: metrics, backend: bridge,
+            logger: logger)))
+    }
+    services.append(
+      .init(
+        service: InstrumentSessions(sessions), successTerminationBehavior: .gracefullyShutdownGroup
+      ))
+    // Last, so that it is the first to hear of a shutdown and sends STOPPING=1 at once.
+    services.append(
+      .init(
+        service: SystemdService(
+          notifier: SystemdNotifier(), health: health, pump: spool.pump,
+          stallMarginSeconds: configuration.stallTimeoutSeconds, logger: logger)))
     let group = ServiceGroup(
       configuration: ServiceGroupConfiguration(
-        services: [
-          .init(service: spool),
-          .init(
-            service: InstrumentSessions(sessions),
-            successTerminationBehavior: .gracefullyShutdownGroup),
-          .init(
-            service: SystemdService(
-              notifier: SystemdNotifier(), health: health, pump: spool.pump,
-              stallMarginSeconds: configuration.stallTimeoutSeconds, logger: logger)),
-        ],
+        services: services,
         gracefulShutdownSignals: [.sigterm, .sigint],
         logger: logger))
     try await group.run()
     logger.info("whitlockd stopped")
+  }
+}
+
+extension SpoolRecord {
+  /// Seconds from the moment the record describes (end of exposure, run event) until now.
+  fileprivate var age: Double {
+    let time: Date
+    switch self {
+    case .acquisition(_, let acquisition, _): time = acquisition.endedAt
+    case .runStart(_, _, _, let at), .runEnd(_, _, _, let at): time = at
+    }
+    return Date().timeIntervalSince(time)
   }
 }

@@ -19,6 +19,8 @@ public struct DaemonConfiguration: Sendable {
   public var detection = DetectionConfiguration()
   /// The instruments to drive, in configuration order.
   public var instruments: [InstrumentConfiguration] = []
+  /// The live-monitoring HTTP server.
+  public var monitor = MonitorConfiguration()
 
   public init(source: String) { self.source = source }
 }

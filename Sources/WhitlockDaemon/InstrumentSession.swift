@@ -12,6 +12,11 @@ import WhitlockCore
 /// count lands in the run's `run-end` record. On graceful shutdown the acquisition in flight is
 /// allowed to finish within the grace period, then aborted and counted as interrupted; queued
 /// spectra are analysed and spooled before the session writes its `run-end`.
+///
+/// Runs can change while the session works: each acquisition is tagged with the `RunController`'s
+/// current run when it starts, and the analysis task writes `run-end` for the old run and
+/// `run-start` for the new one when the tag changes, so every run's records are complete and in
+/// order.
 public final class InstrumentSession: Sendable {
   /// Tunables of a session.
   public struct Settings: Sendable {
@@ -30,38 +35,54 @@ public final class InstrumentSession: Sendable {
   private let instrument: any Instrument
   private let makeAnalyzer: SpectrumAnalyzerFactory
   private let pump: SpoolPump
-  private let run: RunContext
+  private let runs: RunController
+  private let observer: (any SessionObserver)?
   private let settings: Settings
   private let logger: Logger
   private let health: DaemonHealth?
-  private let tally = Mutex(RunSummary(reason: "shutdown"))
+  /// Tallies by run id: acquisitions are counted in the run they were tagged with.
+  private let tallies = Mutex([String: RunSummary]())
+  /// The run whose `run-start` this session wrote last.
+  private let announced = Mutex<RunContext?>(nil)
+  /// Spectra waiting for analysis.
+  private let queueDepth = Atomic(0)
 
   public init(
     instrument: any Instrument, analyzer: @escaping SpectrumAnalyzerFactory, pump: SpoolPump,
-    run: RunContext, settings: Settings, logger: Logger, health: DaemonHealth? = nil
+    runs: RunController, observer: (any SessionObserver)? = nil, settings: Settings,
+    logger: Logger, health: DaemonHealth? = nil
   ) {
     self.health = health
     self.instrument = instrument
     self.makeAnalyzer = analyzer
     self.pump = pump
-    self.run = run
+    self.runs = runs
+    self.observer = observer
     self.settings = settings
     var logger = logger
     logger[metadataKey: "instrument"] = "\(instrument.configuredID)"
     self.logger = logger
   }
 
-  /// The session's running tally.
-  public var summary: RunSummary { tally.withLock { $0 } }
+  /// The tally of the run the session is in.
+  public var summary: RunSummary {
+    let run = announced.withLock { $0 } ?? runs.current
+    return tallies.withLock { $0[run.runID] } ?? RunSummary(reason: "shutdown")
+  }
+
+  private func count(_ run: RunContext, _ update: (inout RunSummary) -> Void) {
+    tallies.withLock { update(&$0[run.runID, default: RunSummary(reason: "shutdown")]) }
+  }
 
   /// Runs until graceful shutdown or cancellation.
   public func runSession() async {
+    defer { observer?.instrumentStateChanged(instrument.configuredID, .closed) }
     guard let identity = await openWithRetry() else { return }
-    pump.submit(
-      .runStart(
-        run: run, instrument: identity, settings: settings.configurationRecord, time: Date()))
+    let firstRun = runs.current
+    announce(firstRun, instrument: identity)
     let (spectra, queue) = AsyncStream.makeStream(
-      of: Acquisition.self, bufferingPolicy: .bufferingOldest(settings.analysisQueueCapacity))
+      of: (Acquisition, RunContext).self,
+      bufferingPolicy: .bufferingOldest(settings.analysisQueueCapacity))
     await withTaskGroup(of: Void.self) { group in
       group.addTask {
         await self.acquireContinuously(identity: identity, into: queue)
@@ -71,8 +92,8 @@ public final class InstrumentSession: Sendable {
     }
     await instrument.close()
     health?.update(instrument.configuredID) { $0.state = .stopped }
-    let summary = tally.withLock { $0 }
-    pump.submit(.runEnd(run: run, instrument: identity, summary: summary, time: Date()))
+    let run = announced.withLock { $0 } ?? firstRun
+    let summary = endRun(run, reason: "shutdown", instrument: identity)
     logger.info(
       "session ended",
       metadata: [
@@ -85,15 +106,35 @@ public final class InstrumentSession: Sendable {
 
   private var shouldStop: Bool { Task.isCancelled || Task.isShuttingDownGracefully }
 
+  private func announce(_ run: RunContext, instrument identity: InstrumentIdentity) {
+    announced.withLock { $0 = run }
+    pump.submit(
+      .runStart(
+        run: run, instrument: identity, settings: settings.configurationRecord, time: Date()))
+  }
+
+  /// Writes the `run-end` of `run` with its tally and forgets the tally.
+  @discardableResult
+  private func endRun(_ run: RunContext, reason: String, instrument identity: InstrumentIdentity)
+    -> RunSummary
+  {
+    var summary = tallies.withLock { $0.removeValue(forKey: run.runID) } ?? RunSummary(reason: "")
+    summary.reason = reason
+    pump.submit(.runEnd(run: run, instrument: identity, summary: summary, time: Date()))
+    return summary
+  }
+
   private func openWithRetry() async -> InstrumentIdentity? {
     var delay = settings.reopenBackoffSeconds.lowerBound
     while !shouldStop {
+      observer?.instrumentStateChanged(instrument.configuredID, .opening)
       do {
         let identity = try await instrument.open()
         health?.update(instrument.configuredID) {
           $0.state = .acquiring
           $0.lastError = nil
         }
+        observer?.instrumentStateChanged(instrument.configuredID, .open(identity))
         logger.info(
           "instrument opened",
           metadata: [
@@ -102,7 +143,9 @@ public final class InstrumentSession: Sendable {
           ])
         return identity
       } catch {
-        tally.withLock { $0.errors += 1 }
+        count(runs.current) { $0.errors += 1 }
+        observer?.errorOccurred(instrument.configuredID, error)
+        observer?.instrumentStateChanged(instrument.configuredID, .failed("\(error)"))
         logger.error(
           "cannot open instrument; retrying",
           metadata: ["error": "\(error)", "retry_s": "\(delay)"])
@@ -122,10 +165,11 @@ public final class InstrumentSession: Sendable {
   }
 
   private func acquireContinuously(
-    identity: InstrumentIdentity, into queue: AsyncStream<Acquisition>.Continuation
+    identity: InstrumentIdentity, into queue: AsyncStream<(Acquisition, RunContext)>.Continuation
   ) async {
     while !shouldStop {
       health?.update(instrument.configuredID) { $0.acquiringSince = .now }
+      let run = runs.current
       let outcome = await acquireOnce()
       health?.update(instrument.configuredID) {
         $0.acquiringSince = nil
@@ -133,19 +177,24 @@ public final class InstrumentSession: Sendable {
       }
       switch outcome {
       case .completed(let acquisition):
-        tally.withLock { $0.acquisitionsCompleted += 1 }
-        if case .dropped = queue.yield(acquisition) {
-          tally.withLock { $0.acquisitionsDropped += 1 }
+        count(run) { $0.acquisitionsCompleted += 1 }
+        queueDepth.add(1, ordering: .relaxed)
+        if case .dropped = queue.yield((acquisition, run)) {
+          queueDepth.subtract(1, ordering: .relaxed)
+          count(run) { $0.acquisitionsDropped += 1 }
+          observer?.acquisitionDropped(instrument.configuredID)
           logger.warning(
             "analysis queue full; spectrum dropped",
             metadata: ["device_seq": "\(acquisition.deviceSequence)"])
         }
       case .interrupted:
-        tally.withLock { $0.acquisitionsInterrupted += 1 }
+        count(run) { $0.acquisitionsInterrupted += 1 }
         logger.notice("acquisition in flight interrupted by shutdown")
         return
       case .failed(let error):
-        tally.withLock { $0.errors += 1 }
+        count(run) { $0.errors += 1 }
+        observer?.errorOccurred(instrument.configuredID, error)
+        observer?.instrumentStateChanged(instrument.configuredID, .failed("\(error)"))
         logger.error("acquisition failed; reopening instrument", metadata: ["error": "\(error)"])
         await instrument.close()
         guard await openWithRetry() != nil else { return }
@@ -189,18 +238,32 @@ public final class InstrumentSession: Sendable {
     }
   }
 
-  private func analyseAndSpool(_ spectra: AsyncStream<Acquisition>) async {
+  private func analyseAndSpool(_ spectra: AsyncStream<(Acquisition, RunContext)>) async {
     var analyzer = makeAnalyzer()
-    for await acquisition in spectra {
+    let clock = ContinuousClock()
+    for await (acquisition, run) in spectra {
+      let depth = queueDepth.subtract(1, ordering: .relaxed).newValue
+      if let previous = announced.withLock({ $0 }), previous.runID != run.runID {
+        endRun(
+          previous, reason: runs.endReason(of: previous.runID) ?? "new-run",
+          instrument: acquisition.instrument)
+        announce(run, instrument: acquisition.instrument)
+      }
+      let started = clock.now
       let detection = analyzer.analyze(acquisition)
+      let analysisDuration = clock.now - started
       if pump.submit(.acquisition(run: run, acquisition: acquisition, detection: detection)) {
-        tally.withLock { $0.acquisitionsSpooled += 1 }
+        count(run) { $0.acquisitionsSpooled += 1 }
       } else {
-        tally.withLock { $0.acquisitionsDropped += 1 }
+        count(run) { $0.acquisitionsDropped += 1 }
+        observer?.acquisitionDropped(instrument.configuredID)
         logger.error(
           "spool backlog full; result dropped",
           metadata: ["device_seq": "\(acquisition.deviceSequence)"])
       }
+      observer?.acquisitionAnalysed(
+        acquisition, detection: detection, run: run, analysisDuration: analysisDuration,
+        queueDepth: depth)
     }
   }
 }

@@ -1,6 +1,7 @@
 import Logging
 import ServiceLifecycle
 import Spool
+import Synchronization
 import WhitlockCore
 
 /// Owns the spool for the daemon's lifetime: lock, start-up recovery, and the writer thread.
@@ -10,11 +11,23 @@ import WhitlockCore
 public final class SpoolService: Service {
   /// The pump that instrument sessions submit records to.
   public let pump: SpoolPump
+  /// The spool directory.
+  public let layout: SpoolLayout
   private let lock: SpoolLock
   private let logger: Logger
+  private let health = SpoolHealth()
+
+  /// The writer's health: `.failing` while writes fail (records are kept and retried).
+  public var state: SpoolPump.State { health.state.withLock { $0 } }
 
   /// Locks and recovers the spool at `layout`, then starts its writer thread.
-  public init(layout: SpoolLayout, limits: SegmentLimits, backlog: Int, logger: Logger) throws {
+  ///
+  /// - Parameter onWritten: called on the writer thread after each record is on disk.
+  public init(
+    layout: SpoolLayout, limits: SegmentLimits, backlog: Int, logger: Logger,
+    onWritten: @escaping @Sendable (SpoolRecord, UInt64) -> Void = { _, _ in }
+  ) throws {
+    self.layout = layout
     try layout.create()
     lock = try SpoolLock(layout: layout)
     let report = try SpoolRecovery.run(layout)
@@ -35,7 +48,8 @@ public final class SpoolService: Service {
     self.logger = logger
     pump = SpoolPump(
       writer: writer, capacity: backlog,
-      onStateChange: { [logger] state in
+      onStateChange: { [logger, health] state in
+        health.state.withLock { $0 = state }
         switch state {
         case .writing: logger.notice("spool writable again")
         case .failing(let reason):
@@ -45,10 +59,12 @@ public final class SpoolService: Service {
       },
       onWritten: { [logger] record, seq in
         // Logged once the record is in its segment, so a logged acquisition survives a crash.
-        guard case .acquisition(_, let acquisition, let detection) = record else { return }
-        logger.info(
-          "\(AcquisitionLogLine.describe(acquisition, detection: detection)) seq \(seq)",
-          metadata: ["instrument": "\(acquisition.instrument.id)"])
+        if case .acquisition(_, let acquisition, let detection) = record {
+          logger.info(
+            "\(AcquisitionLogLine.describe(acquisition, detection: detection)) seq \(seq)",
+            metadata: ["instrument": "\(acquisition.instrument.id)"])
+        }
+        onWritten(record, seq)
       })
   }
 
@@ -69,4 +85,9 @@ public final class SpoolService: Service {
       ])
     withExtendedLifetime(lock) {}
   }
+}
+
+/// The spool writer's last reported state, shared with the writer thread's callback.
+private final class SpoolHealth: Sendable {
+  let state = Mutex(SpoolPump.State.writing)
 }

@@ -7,6 +7,7 @@ struct Whitlockctl: AsyncParsableCommand {
     commandName: "whitlockctl",
     abstract: "Operate and inspect whitlockd",
     subcommands: [
-      DevicesCommand.self, SpoolCommand.self, DoctorCommand.self,
+      DevicesCommand.self, SpoolCommand.self, DoctorCommand.self, StatusCommand.self,
+      WatchCommand.self, RunCommand.self,
     ])
 }

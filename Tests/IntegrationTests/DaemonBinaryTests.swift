@@ -70,7 +70,21 @@ import WhitlockCore
     let daemon = try ProductsDirectory.executable("whitlockd")
     let directory = try scratchDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    let first = try ChildProcess(daemon, ["--spool", "crashy"], currentDirectory: directory)
+    // Segments stay open (age limit far away), so the kill certainly leaves one in tmp/.
+    let config = directory + "/whitlockd.toml"
+    try """
+      [spool]
+      path = "crashy"
+      segment_max_age_s = 600
+      [monitor]
+      enabled = false
+      [[instrument]]
+      id = "raman-sim"
+      kind = "raman"
+      driver = "simulated"
+      exposure_s = 0.2
+      """.write(toFile: config, atomically: true, encoding: .utf8)
+    let first = try ChildProcess(daemon, ["--config", config], currentDirectory: directory)
     #expect(await first.wait(upTo: .seconds(60)) { self.acquisitionLines($0) >= 3 })
     first.send(SIGKILL)
     _ = await first.waitForExit(upTo: .seconds(30))
@@ -78,7 +92,7 @@ import WhitlockCore
     let leftovers = try FileManager.default.contentsOfDirectory(atPath: layout.tmp)
     #expect(!leftovers.isEmpty, "the killed daemon had an open segment")
 
-    let second = try ChildProcess(daemon, ["--spool", "crashy"], currentDirectory: directory)
+    let second = try ChildProcess(daemon, ["--config", config], currentDirectory: directory)
     #expect(await second.wait(upTo: .seconds(60)) { self.acquisitionLines($0) >= 3 })
     #expect(second.standardError.contains("recovered spool after an unclean stop"))
     second.send(SIGTERM)

@@ -1,0 +1,152 @@
+import Synchronization
+import WhitlockCore
+
+/// The meeting point of instrument sessions (publishers) and live clients (subscribers).
+///
+/// Publishing never waits: each event is encoded once, kept in a bounded history for
+/// `Last-Event-ID` resumption, and offered to every client's bounded buffer. A client whose buffer
+/// is full has stopped keeping up; it is disconnected and counted instead of slowing anyone
+/// down (it may reconnect and resume from the history).
+public final class LiveHub: Sendable {
+  /// Sizes of the hub's buffers.
+  public struct Settings: Sendable, Equatable {
+    /// Events buffered per client before the client is dropped as a laggard.
+    public var clientBuffer = 512
+    /// Recent events kept for clients that reconnect with `Last-Event-ID`.
+    public var history = 2048
+
+    public init(clientBuffer: Int = 512, history: Int = 2048) {
+      self.clientBuffer = clientBuffer
+      self.history = history
+    }
+  }
+
+  /// Counters for metrics and the status endpoint.
+  public struct Counters: Sendable, Equatable {
+    public var published: UInt64 = 0
+    public var clients = 0
+    public var clientsDropped: UInt64 = 0
+    public var lastEventID: UInt64 = 0
+  }
+
+  private struct State {
+    var nextID: UInt64 = 1
+    var history: EventHistory
+    var latest: [String: LiveEvent] = [:]
+    var subscribers: [UInt64: AsyncStream<LiveEvent>.Continuation] = [:]
+    var nextSubscriber: UInt64 = 1
+    var counters = Counters()
+    var closed = false
+  }
+
+  private let state: Mutex<State>
+  public let settings: Settings
+  private let onClientDropped: @Sendable () -> Void
+
+  /// - Parameter onClientDropped: called (outside the hub's lock) for every laggard dropped.
+  public init(settings: Settings = Settings(), onClientDropped: @escaping @Sendable () -> Void = {})
+  {
+    self.settings = settings
+    self.onClientDropped = onClientDropped
+    state = Mutex(State(history: EventHistory(capacity: settings.history)))
+  }
+
+  /// Publishes an event and returns it with its id.
+  ///
+  /// - Parameter snapshotKey: when given, the event is also remembered as the latest of its key
+  ///   (e.g. `acquisition:raman-1`) and sent to new clients that connect without `Last-Event-ID`,
+  ///   so a page shows the current picture at once.
+  @discardableResult
+  public func publish(_ kind: LiveEvent.Kind, _ value: JSONValue, snapshotKey: String? = nil)
+    -> LiveEvent
+  {
+    let data = LiveEvent.encode(value)
+    let (event, laggards) = state.withLock {
+      state -> (LiveEvent, [AsyncStream<LiveEvent>.Continuation]) in
+      let event = LiveEvent(id: state.nextID, kind: kind, data: data)
+      state.nextID += 1
+      state.history.append(event)
+      if let snapshotKey { state.latest[snapshotKey] = event }
+      state.counters.published += 1
+      state.counters.lastEventID = event.id
+      var laggards: [AsyncStream<LiveEvent>.Continuation] = []
+      for (key, continuation) in state.subscribers {
+        if case .dropped = continuation.yield(event) {
+          state.subscribers.removeValue(forKey: key)
+          laggards.append(continuation)
+        }
+      }
+      state.counters.clientsDropped += UInt64(laggards.count)
+      state.counters.clients = state.subscribers.count
+      return (event, laggards)
+    }
+    // Finished outside the lock: finishing runs the stream's termination handler, which takes it.
+    for continuation in laggards {
+      continuation.finish()
+      onClientDropped()
+    }
+    return event
+  }
+
+  /// A live client's view: what it missed (replayed first), then the live events.
+  public struct Subscription: Sendable {
+    /// Events to send before the live ones: those after `Last-Event-ID` from the history, or the
+    /// latest snapshot events for a new client.
+    public var replay: [LiveEvent]
+    /// Events newer than the replay whose ids the history no longer holds.
+    public var missed: UInt64
+    /// The live events; ends when the client is dropped as a laggard or the hub closes.
+    public var events: AsyncStream<LiveEvent>
+  }
+
+  /// Registers a client. Replay and live stream are taken under one lock, so no event is lost or
+  /// sent twice between them.
+  public func subscribe(lastEventID: UInt64?) -> Subscription {
+    let (stream, continuation) = AsyncStream.makeStream(
+      of: LiveEvent.self, bufferingPolicy: .bufferingOldest(max(1, settings.clientBuffer)))
+    let (replay, missed, key) = state.withLock { state -> ([LiveEvent], UInt64, UInt64?) in
+      var replay: [LiveEvent]
+      var missed: UInt64 = 0
+      if let lastEventID {
+        (replay, missed) = state.history.events(after: lastEventID)
+      } else {
+        replay = state.latest.values.sorted { $0.id < $1.id }
+      }
+      if state.closed {
+        continuation.finish()
+        return (replay, missed, nil)
+      }
+      let key = state.nextSubscriber
+      state.nextSubscriber += 1
+      state.subscribers[key] = continuation
+      state.counters.clients = state.subscribers.count
+      return (replay, missed, key)
+    }
+    if let key {
+      continuation.onTermination = { [weak self] _ in self?.unsubscribe(key) }
+    }
+    return Subscription(replay: replay, missed: missed, events: stream)
+  }
+
+  private func unsubscribe(_ key: UInt64) {
+    state.withLock { state in
+      state.subscribers.removeValue(forKey: key)
+      state.counters.clients = state.subscribers.count
+    }
+  }
+
+  /// Ends every client's stream and refuses new ones: used at shutdown so the HTTP server can
+  /// finish its open responses.
+  public func close() {
+    let continuations = state.withLock { state in
+      state.closed = true
+      defer { state.subscribers.removeAll() }
+      state.counters.clients = 0
+      return Array(state.subscribers.values)
+    }
+    for continuation in continuations { continuation.finish() }
+  }
+
+  /// A snapshot of the counters.
+  public var counters: Counters { state.withLock { $0.counters } }
+}

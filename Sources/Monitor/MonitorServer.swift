@@ -1,0 +1,121 @@
+import Foundation
+import Hummingbird
+import Logging
+import NIOCore
+import ServiceLifecycle
+import Synchronization
+
+/// The monitor's HTTP server as a service of the daemon's `ServiceGroup`.
+///
+/// Monitoring must never stop measuring: if the address cannot be bound (say another whitlockd
+/// holds the port), the error is logged, `/readyz` is simply unavailable, and the service waits
+/// for shutdown instead of taking the daemon down. At shutdown it ends every live stream first,
+/// so open SSE responses finish, and cancels the server after a short grace so a stalled client
+/// cannot hold the daemon up.
+public struct MonitorServer: Service {
+  /// How the server is set up.
+  public struct Settings: Sendable {
+    public var address: MonitorAddress = .default
+    /// The run-control token; `nil` disables the control endpoints (403).
+    public var token: BearerToken?
+    /// How long open responses may take to finish at shutdown before they are cut.
+    public var shutdownGraceSeconds = 0.5
+
+    public init(address: MonitorAddress = .default, token: BearerToken? = nil) {
+      self.address = address
+      self.token = token
+    }
+  }
+
+  private let settings: Settings
+  private let hub: LiveHub
+  private let metrics: MonitorMetrics
+  private let backend: any MonitorBackend
+  private let logger: Logger
+
+  public init(
+    settings: Settings, hub: LiveHub, metrics: MonitorMetrics, backend: any MonitorBackend,
+    logger: Logger
+  ) {
+    self.settings = settings
+    self.hub = hub
+    self.metrics = metrics
+    self.backend = backend
+    var logger = logger
+    logger[metadataKey: "component"] = "monitor"
+    self.logger = logger
+  }
+
+  public func run() async throws {
+    let router = MonitorRoutes(
+      hub: hub, metrics: metrics, backend: backend, token: settings.token
+    ).makeRouter()
+    let bind: BindAddress
+    switch settings.address {
+    case .tcp(let host, let port): bind = .hostname(host, port: port)
+    case .unixSocket(let path):
+      Self.removeStaleSocket(at: path)
+      bind = .unixDomainSocket(path: path)
+    }
+    var quietLogger = logger
+    quietLogger.logLevel = max(logger.logLevel, .notice)
+    let address = settings.address
+    let control = settings.token == nil ? "disabled (no token_file)" : "enabled"
+    let application = Application(
+      router: router,
+      configuration: .init(address: bind, serverName: "whitlockd"),
+      onServerRunning: { [logger] channel in
+        let bound: String
+        switch address {
+        case .unixSocket: bound = address.description
+        case .tcp:
+          let local = channel.localAddress
+          let host = local?.ipAddress ?? "?"
+          bound = "\(host.contains(":") ? "[\(host)]" : host):\(local?.port ?? 0)"
+        }
+        logger.notice(
+          "monitor listening", metadata: ["address": "\(bound)", "run_control": "\(control)"])
+      },
+      logger: quietLogger)
+
+    let failed = FailureFlag()
+    let grace = settings.shutdownGraceSeconds
+    await withTaskGroup(of: Bool.self) { group in
+      group.addTask {
+        do { try await application.run() } catch {
+          failed.set()
+          logger.error(
+            "monitor cannot serve; acquisition continues without it",
+            metadata: ["address": "\(address)", "error": "\(error)"])
+        }
+        return true
+      }
+      group.addTask { [hub] in
+        try? await gracefulShutdown()
+        hub.close()
+        guard !failed.isSet else { return false }
+        try? await Task.sleep(for: .seconds(grace))
+        return false
+      }
+      let serverEndedFirst = await group.next() ?? true
+      if serverEndedFirst && failed.isSet {
+        _ = await group.next()  // wait for shutdown: a monitor failure is not a daemon failure
+      }
+      group.cancelAll()
+    }
+    if case .unixSocket(let path) = settings.address { Self.removeStaleSocket(at: path) }
+  }
+
+  /// Removes a socket file left by an earlier run (only if it is a socket).
+  private static func removeStaleSocket(at path: String) {
+    var info = stat()
+    if lstat(path, &info) == 0, (info.st_mode & S_IFMT) == S_IFSOCK { unlink(path) }
+  }
+}
+
+/// Set once when the server could not run.
+private final class FailureFlag: Sendable {
+  private let flag = Atomic(false)
+  func set() { flag.store(true, ordering: .relaxed) }
+  var isSet: Bool { flag.load(ordering: .relaxed) }
+}

@@ -1,0 +1,284 @@
+import Foundation
+import Monitor
+import Spool
+import Synchronization
+import WhitlockCore
+
+/// Connects the daemon to its monitor: turns session reports into live events and metrics
+/// (`SessionObserver`) and answers the monitor's questions about the daemon (`MonitorBackend`).
+public final class MonitorBridge: SessionObserver, MonitorBackend {
+  /// What the live view knows about one instrument.
+  struct InstrumentEntry {
+    var configuration: InstrumentConfiguration
+    var state: InstrumentState = .opening
+    var acquisitions: UInt64 = 0
+    var errors: UInt64 = 0
+    var dropped: UInt64 = 0
+    var lastAcquisition: Date?
+    var lastError: String?
+  }
+
+  /// Points kept from each spectrum for the live view (min/max decimation).
+  public static let spectrumPoints = 256
+
+  let hub: LiveHub
+  let metrics: MonitorMetrics
+  private let runs: RunController
+  private let spool: SpoolService
+  private let startedAt = Date()
+  private let board: Mutex<[String: InstrumentEntry]>
+  private let order: [String]
+
+  init(
+    hub: LiveHub, metrics: MonitorMetrics, runs: RunController, spool: SpoolService,
+    instruments: [InstrumentConfiguration]
+  ) {
+    self.hub = hub
+    self.metrics = metrics
+    self.runs = runs
+    self.spool = spool
+    order = instruments.map(\.id)
+    board = Mutex(
+      Dictionary(
+        uniqueKeysWithValues: instruments.map { ($0.id, InstrumentEntry(configuration: $0)) }))
+  }
+
+  // MARK: SessionObserver
+
+  public func instrumentStateChanged(_ instrumentID: String, _ state: InstrumentState) {
+    let changed = board.withLock { board -> Bool in
+      guard board[instrumentID]?.state != state else { return false }
+      board[instrumentID]?.state = state
+      return true
+    }
+    guard changed else { return }
+    let connected: Double
+    if case .open = state { connected = 1 } else { connected = 0 }
+    metrics.instrument(instrumentID).connected.record(connected)
+    var members: [(String, JSONValue)] = [
+      ("id", .string(instrumentID)), ("state", .string(state.name)),
+      ("time", .string(UTCTimestamp.string(from: Date()))),
+    ]
+    switch state {
+    case .open(let identity): members.append(("device", Self.identityJSON(identity)))
+    case .failed(let reason): members.append(("error", .string(reason)))
+    case .opening, .closed: break
+    }
+    publish(.instrument, .object(members), snapshotKey: "instrument:\(instrumentID)")
+  }
+
+  public func acquisitionAnalysed(
+    _ acquisition: Acquisition, detection: JSONValue, run: RunContext,
+    analysisDuration: Duration, queueDepth: Int
+  ) {
+    let id = acquisition.instrument.id
+    board.withLock { board in
+      board[id]?.acquisitions += 1
+      board[id]?.lastAcquisition = acquisition.endedAt
+    }
+    let instrumentMetrics = metrics.instrument(id)
+    instrumentMetrics.acquisitions.increment()
+    instrumentMetrics.detectionLatency.record(duration: analysisDuration)
+    instrumentMetrics.queueDepth.record(queueDepth)
+    if let fraction = detection["whitlockite_fraction"]?.doubleValue {
+      instrumentMetrics.recordWhitlockiteFraction(fraction)
+    }
+    if let ratio = detection["mg_ca_ratio"]?.doubleValue {
+      instrumentMetrics.recordMgCaRatio(ratio)
+    }
+    let points = SpectrumDecimator.decimate(
+      acquisition.counts, axis: acquisition.axis, maximumPoints: Self.spectrumPoints)
+    let milliseconds =
+      Double(analysisDuration.components.seconds) * 1000
+      + Double(analysisDuration.components.attoseconds) / 1e15
+    let axis: [JSONValue] = points.axis.map { .number(($0 * 100).rounded() / 100) }
+    let counts: [JSONValue] = points.counts.map { .int(Int64($0)) }
+    let spectrum: [(String, JSONValue)] = [
+      ("unit", .string(acquisition.axis.axisUnit)),
+      ("channels", .int(Int64(acquisition.counts.count))),
+      ("full_scale", .int(Int64(acquisition.fullScale))),
+      ("axis", .array(axis)),
+      ("counts", .array(counts)),
+    ]
+    var members: [(String, JSONValue)] = [
+      ("instrument", Self.identityJSON(acquisition.instrument)),
+      ("run_id", .string(run.runID)),
+      ("sample_id", run.sampleID.map(JSONValue.string) ?? .null),
+      ("point_id", run.pointID.map(JSONValue.string) ?? .null),
+      ("device_seq", .int(Int64(acquisition.deviceSequence))),
+    ]
+    members.append(("time", .string(UTCTimestamp.string(from: acquisition.endedAt))))
+    members.append(("exposure_s", .number(acquisition.exposureSeconds)))
+    members.append(("saturated_channels", .int(Int64(acquisition.saturatedChannelCount))))
+    members.append(("analysis_ms", .number(milliseconds)))
+    members.append(("spectrum", .object(spectrum)))
+    members.append(("detection", detection))
+    members.append(("simulation", acquisition.simulationTruth ?? .null))
+    let event = JSONValue.object(members)
+    publish(.acquisition, event, snapshotKey: "acquisition:\(id)")
+  }
+
+  public func acquisitionDropped(_ instrumentID: String) {
+    board.withLock { $0[instrumentID]?.dropped += 1 }
+    metrics.instrument(instrumentID).dropped.increment()
+  }
+
+  public func errorOccurred(_ instrumentID: String, _ error: any Error) {
+    board.withLock { board in
+      board[instrumentID]?.errors += 1
+      board[instrumentID]?.lastError = "\(error)"
+    }
+    metrics.instrument(instrumentID).errors.increment()
+  }
+
+  /// Publishes the live events of a run change.
+  static func publishRunChange(
+    _ transition: RunController.Transition, hub: LiveHub, metrics: MonitorMetrics
+  ) {
+    var ended = Self.runJSON(transition.ended)
+    if case .object(var members) = ended {
+      members.insert(("event", .string("end")), at: 0)
+      members.append(("reason", .string(transition.reason)))
+      ended = .object(members)
+    }
+    hub.publish(.run, ended)
+    metrics.sseEvents.increment()
+    publishRunStart(transition.started, hub: hub, metrics: metrics)
+  }
+
+  /// Publishes the `run` event of `run` starting (also used for the daemon's first run).
+  static func publishRunStart(_ run: RunContext, hub: LiveHub, metrics: MonitorMetrics) {
+    guard case .object(var members) = runJSON(run) else { return }
+    members.insert(("event", .string("start")), at: 0)
+    hub.publish(.run, .object(members), snapshotKey: "run")
+    metrics.sseEvents.increment()
+  }
+
+  private func publish(_ kind: LiveEvent.Kind, _ value: JSONValue, snapshotKey: String? = nil) {
+    hub.publish(kind, value, snapshotKey: snapshotKey)
+    metrics.sseEvents.increment()
+  }
+
+  // MARK: MonitorBackend
+
+  public func status() -> JSONValue {
+    let entries = board.withLock { board in order.compactMap { board[$0] } }
+    let counters = spool.pump.counters
+    let hubCounters = hub.counters
+    let spoolState: String
+    var spoolMembers: [(String, JSONValue)] = [("path", .string(spool.layout.root))]
+    switch spool.state {
+    case .writing: spoolState = "writing"
+    case .failing(let reason):
+      spoolState = "failing"
+      spoolMembers.append(("error", .string(reason)))
+    }
+    spoolMembers += [
+      ("state", .string(spoolState)),
+      ("records_written", .int(Int64(counters.written))),
+      ("segments_published", .int(Int64(counters.segmentsPublished))),
+      ("bytes_written", .int(Int64(counters.bytesWritten))),
+      ("backlog", .int(Int64(counters.backlog))),
+      ("refused", .int(Int64(counters.refused))),
+      ("last_seq", .int(Int64(counters.lastSequence))),
+    ]
+    return .object([
+      (
+        "daemon",
+        .object([
+          ("started", .string(UTCTimestamp.string(from: startedAt))),
+          ("uptime_s", .number(Date().timeIntervalSince(startedAt).rounded())),
+          ("ready", .bool(notReadyReason() == nil)),
+        ])
+      ),
+      ("run", Self.runJSON(runs.current)),
+      ("instruments", .array(entries.map(Self.entryJSON))),
+      ("spool", .object(spoolMembers)),
+      (
+        "live",
+        .object([
+          ("clients", .int(Int64(hubCounters.clients))),
+          ("clients_dropped", .int(Int64(hubCounters.clientsDropped))),
+          ("events_published", .int(Int64(hubCounters.published))),
+          ("last_event_id", .int(Int64(hubCounters.lastEventID))),
+        ])
+      ),
+    ])
+  }
+
+  public func notReadyReason() -> String? {
+    if case .failing(let reason) = spool.state { return "spool is failing: \(reason)" }
+    let anyOpen = board.withLock { board in
+      board.values.contains { if case .open = $0.state { true } else { false } }
+    }
+    return anyOpen ? nil : "no instrument is open"
+  }
+
+  public func refreshMetrics() {
+    let counters = spool.pump.counters
+    let failing: Bool
+    if case .failing = spool.state { failing = true } else { failing = false }
+    metrics.recordSpool(
+      MonitorMetrics.SpoolSample(
+        recordsWritten: counters.written, segmentsPublished: counters.segmentsPublished,
+        bytesWritten: counters.bytesWritten, refused: counters.refused,
+        backlog: counters.backlog, failing: failing))
+  }
+
+  public func startRun(_ request: RunRequest) async throws -> JSONValue {
+    let transition = runs.start(
+      sampleID: request.sampleID, operatorName: request.operatorName, pointID: request.pointID)
+    return .object([
+      ("started", Self.runJSON(transition.started)),
+      ("ended", Self.runJSON(transition.ended)),
+    ])
+  }
+
+  public func stopRun() async throws -> JSONValue {
+    let transition = runs.stop()
+    return .object([
+      ("ended", Self.runJSON(transition.ended)),
+      ("started", Self.runJSON(transition.started)),
+      ("note", .string("instruments continue in an automatic run without a sample id")),
+    ])
+  }
+
+  // MARK: JSON
+
+  static func runJSON(_ run: RunContext) -> JSONValue {
+    .object([
+      ("run_id", .string(run.runID)),
+      ("sample_id", run.sampleID.map(JSONValue.string) ?? .null),
+      ("operator", run.operatorName.map(JSONValue.string) ?? .null),
+      ("point_id", run.pointID.map(JSONValue.string) ?? .null),
+      ("started", .string(UTCTimestamp.string(from: run.startedAt))),
+      ("automatic", .bool(run.sampleID == nil)),
+    ])
+  }
+
+  static func identityJSON(_ identity: InstrumentIdentity) -> JSONValue {
+    .object([
+      ("id", .string(identity.id)), ("kind", .string(identity.kind.rawValue)),
+      ("model", .string(identity.model)), ("serial", .string(identity.serial)),
+    ])
+  }
+
+  private static func entryJSON(_ entry: InstrumentEntry) -> JSONValue {
+    var members: [(String, JSONValue)] = [
+      ("id", .string(entry.configuration.id)),
+      ("kind", .string(entry.configuration.kind.rawValue)),
+      ("driver", .string(entry.configuration.driver.rawValue)),
+      ("state", .string(entry.state.name)),
+      ("acquisitions", .int(Int64(entry.acquisitions))),
+      ("errors", .int(Int64(entry.errors))),
+      ("dropped", .int(Int64(entry.dropped))),
+      (
+        "last_acquisition",
+        entry.lastAcquisition.map { .string(UTCTimestamp.string(from: $0)) } ?? .null
+      ),
+      ("last_error", entry.lastError.map(JSONValue.string) ?? .null),
+    ]
+    if case .open(let identity) = entry.state { members.append(("device", identityJSON(identity))) }
+    return .object(members)
+  }
+}

@@ -1,0 +1,59 @@
+import Monitor
+
+/// The `[monitor]` table: the live-monitoring HTTP server.
+///
+/// ```toml
+/// [monitor]
+/// enabled = true
+/// listen = "127.0.0.1:9464"                  # or: unix_socket = "/run/whitlockd/monitor.sock"
+/// token_file = "/etc/whitlockd/monitor.token" # enables run control; mode 0600 or 0640
+/// sse_client_buffer = 512                     # events buffered per live client
+/// event_history = 2048                        # events kept for Last-Event-ID resumption
+/// ```
+public struct MonitorConfiguration: Sendable {
+  /// Whether the server runs at all.
+  public var enabled = true
+  /// Where it listens (default 127.0.0.1:9464, loopback only).
+  public var address = MonitorAddress.default
+  /// The bearer-token file that enables `POST /api/v1/runs…`; without it run control is off.
+  public var tokenFile: String?
+  /// The live hub's buffer sizes.
+  public var hub = LiveHub.Settings()
+
+  public init() {}
+
+  static func read(_ reader: inout ConfigurationReader) throws(ConfigurationError)
+    -> MonitorConfiguration
+  {
+    var configuration = MonitorConfiguration()
+    configuration.enabled = try reader.boolean("enabled", default: true)
+    let listen = try reader.optionalString("listen")
+    let socket = try reader.optionalString("unix_socket")
+    switch (listen, socket) {
+    case (.some, .some):
+      throw reader.error("unix_socket", "give either listen or unix_socket, not both")
+    case (.some(let text), nil):
+      guard let address = MonitorAddress.parseListen(text) else {
+        throw reader.error(
+          "listen", "\"\(text)\" is not HOST:PORT (e.g. \"127.0.0.1:9464\" or \"[::1]:9464\")")
+      }
+      configuration.address = address
+    case (nil, .some(let path)):
+      guard path.hasPrefix("/"), path.utf8.count < 108 else {
+        throw reader.error("unix_socket", "must be an absolute path shorter than 108 bytes")
+      }
+      configuration.address = .unixSocket(path: path)
+    case (nil, nil):
+      break
+    }
+    configuration.tokenFile = try reader.optionalString("token_file")
+    if configuration.tokenFile?.isEmpty == true {
+      throw reader.error("token_file", "must not be empty; remove the key to disable run control")
+    }
+    configuration.hub.clientBuffer = try reader.integer(
+      "sse_client_buffer", default: configuration.hub.clientBuffer, in: 16...65536)
+    configuration.hub.history = try reader.integer(
+      "event_history", default: configuration.hub.history, in: 16...1_000_000)
+    return configuration
+  }
+}

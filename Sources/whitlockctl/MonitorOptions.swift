@@ -1,0 +1,28 @@
+import ArgumentParser
+import Foundation
+import WhitlockCtlKit
+
+/// The `--monitor` option shared by the commands that talk to a running daemon.
+struct MonitorOptions: ParsableArguments {
+  @Option(
+    name: .long,
+    help: "The daemon's monitor: http://HOST:PORT or unix:/path/to/socket (default 127.0.0.1:9464)."
+  )
+  var monitor = MonitorEndpoint.default.description
+
+  @Option(name: .long, help: "Seconds to wait for the daemon before giving up.")
+  var timeout = 10.0
+
+  func client() throws -> MonitorClient {
+    guard let endpoint = MonitorEndpoint(monitor) else {
+      throw ValidationError("--monitor \(monitor) is not http://HOST:PORT or unix:/PATH")
+    }
+    return MonitorClient(endpoint: endpoint, timeoutSeconds: timeout)
+  }
+}
+
+/// Reports a failure on standard error and exits with status 1.
+func fail(_ message: String) -> ExitCode {
+  FileHandle.standardError.write(Data("whitlockctl: \(message)\n".utf8))
+  return ExitCode.failure
+}

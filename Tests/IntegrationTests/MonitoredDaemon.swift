@@ -1,0 +1,155 @@
+import Foundation
+import Synchronization
+import TestSupport
+import WhitlockCtlKit
+
+/// A real `whitlockd` started for monitor tests: simulated Raman (5 spectra/s) and XRF, spool in a
+/// scratch directory, monitor on a port the system picks (read back from the log).
+struct MonitoredDaemon {
+  let child: ChildProcess
+  let directory: String
+  let endpoint: MonitorEndpoint
+  static let token = "test-token-0123456789abcdef"
+
+  var client: MonitorClient { MonitorClient(endpoint: endpoint, timeoutSeconds: 10) }
+  var tokenPath: String { directory + "/monitor.token" }
+  var spoolNew: String { directory + "/spool/new" }
+
+  /// Starts the daemon; `tokenMode` nil leaves run control disabled.
+  static func start(
+    tokenMode: mode_t? = 0o600, ramanExposure: Double = 0.2, ramanPacing: Double = 1,
+    monitorExtra: String = ""
+  ) async throws -> MonitoredDaemon {
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("whitlockd-monitor-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    var monitor = "listen = \"127.0.0.1:0\"\n" + monitorExtra
+    if let tokenMode {
+      let path = directory + "/monitor.token"
+      try (token + "\n").write(toFile: path, atomically: false, encoding: .utf8)
+      chmod(path, tokenMode)
+      monitor += "token_file = \"\(path)\"\n"
+    }
+    let config = """
+      [spool]
+      path = "\(directory)/spool"
+      segment_max_age_s = 0.2
+      [monitor]
+      \(monitor)
+      [[instrument]]
+      id = "r1"
+      kind = "raman"
+      driver = "simulated"
+      exposure_s = \(ramanExposure)
+      [instrument.simulation]
+      pacing = \(ramanPacing)
+      [[instrument]]
+      id = "x1"
+      kind = "xrf"
+      driver = "simulated"
+      exposure_s = 0.5
+      """
+    try config.write(toFile: directory + "/whitlockd.toml", atomically: true, encoding: .utf8)
+    let child = try ChildProcess(
+      try ProductsDirectory.executable("whitlockd"), ["--config", directory + "/whitlockd.toml"],
+      currentDirectory: directory)
+    var endpoint: MonitorEndpoint?
+    await child.wait(upTo: .seconds(60)) { child in
+      endpoint = Self.listeningEndpoint(in: child.standardError)
+      return endpoint != nil || !child.isRunning
+    }
+    guard let endpoint else {
+      throw StartFailure(
+        description: "whitlockd did not report its monitor: \(child.standardError)")
+    }
+    return MonitoredDaemon(child: child, directory: directory, endpoint: endpoint)
+  }
+
+  /// Parses `monitor listening address=HOST:PORT` from the log.
+  static func listeningEndpoint(in log: String) -> MonitorEndpoint? {
+    for line in log.split(separator: "\n") where line.contains("monitor listening") {
+      guard let range = line.range(of: "address=") else { continue }
+      let address = line[range.upperBound...].prefix { $0 != " " }
+      return MonitorEndpoint(String(address))
+    }
+    return nil
+  }
+
+  /// Stops the daemon (SIGTERM) and removes its directory; returns its exit status.
+  @discardableResult
+  func stop() async -> Int32? {
+    child.send(SIGTERM)
+    let status = await child.waitForExit(upTo: .seconds(30))
+    try? FileManager.default.removeItem(atPath: directory)
+    return status
+  }
+
+  /// Every spool record published so far.
+  func records() -> [String] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: spoolNew)) ?? []
+    return names.sorted().flatMap { name in
+      ((try? String(contentsOfFile: spoolNew + "/" + name, encoding: .utf8)) ?? "")
+        .split(separator: "\n").map(String.init)
+    }
+  }
+}
+
+struct StartFailure: Error, CustomStringConvertible {
+  var description: String
+}
+
+/// Runs a helper program to completion with optional standard input.
+func runTool(_ executable: String, _ arguments: [String], input: [UInt8] = []) throws -> (
+  status: Int32, output: String, errors: String
+) {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: executable)
+  process.arguments = arguments
+  let stdin = Pipe()
+  let stdout = Pipe()
+  let stderr = Pipe()
+  process.standardInput = stdin
+  process.standardOutput = stdout
+  process.standardError = stderr
+  try process.run()
+  let errorData = ErrorCollector(stderr.fileHandleForReading)
+  stdin.fileHandleForWriting.write(Data(input))
+  try stdin.fileHandleForWriting.close()
+  let output = stdout.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  return (
+    process.terminationStatus, String(decoding: output, as: UTF8.self), errorData.finish()
+  )
+}
+
+/// Drains a pipe on its own thread so a chatty child cannot block on a full pipe.
+final class ErrorCollector: Sendable {
+  private let data = Mutex(Data())
+  private let done = DispatchSemaphore(value: 0)
+
+  init(_ handle: FileHandle) {
+    Thread.detachNewThread { [self] in
+      let bytes = handle.readDataToEndOfFile()
+      data.withLock { $0 = bytes }
+      done.signal()
+    }
+  }
+
+  func finish() -> String {
+    done.wait()
+    return data.withLock { String(decoding: $0, as: UTF8.self) }
+  }
+}
+
+/// The repository root, for scripts the tests run.
+let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+  .deletingLastPathComponent().deletingLastPathComponent().path
+
+/// The Python of the monitor tests' virtual environment (created from PyPI on first use).
+func monitorPython() throws -> String {
+  let result = try runTool("/bin/bash", [repositoryRoot + "/scripts/monitor/venv.sh"])
+  guard result.status == 0 else {
+    throw StartFailure(description: "cannot create the Python environment: \(result.errors)")
+  }
+  return result.output.trimmingCharacters(in: .whitespacesAndNewlines)
+}
