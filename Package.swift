@@ -30,6 +30,9 @@ let package = Package(
       name: "Transports", dependencies: ["WhitlockCore", "CLibUSB", "CLibUDev"],
       swiftSettings: strictSwift),
     .target(name: "WhitlockTOML", swiftSettings: strictSwift),
+    .target(
+      name: "AmptekDP5", dependencies: ["WhitlockCore"], path: "Drivers/AmptekDP5",
+      swiftSettings: strictSwift),
     .target(name: "Detection", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
     .target(name: "Spool", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
     .target(name: "Simulation", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
@@ -61,6 +64,9 @@ let package = Package(
       swiftSettings: strictSwift),
     .testTarget(
       name: "WhitlockCoreTests", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
+    .testTarget(
+      name: "AmptekDP5Tests", dependencies: ["AmptekDP5", "WhitlockCore"],
+      swiftSettings: strictSwift),
     .testTarget(
       name: "WhitlockTOMLTests", dependencies: ["WhitlockTOML"], swiftSettings: strictSwift),
     .testTarget(
