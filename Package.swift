@@ -35,7 +35,8 @@ let package = Package(
       swiftSettings: strictSwift),
     .target(name: "Detection", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
     .target(name: "Spool", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
-    .target(name: "Simulation", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
+    .target(
+      name: "Simulation", dependencies: ["WhitlockCore", "AmptekDP5"], swiftSettings: strictSwift),
     .target(
       name: "WhitlockDaemon",
       dependencies: [
@@ -65,7 +66,8 @@ let package = Package(
     .testTarget(
       name: "WhitlockCoreTests", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
     .testTarget(
-      name: "AmptekDP5Tests", dependencies: ["AmptekDP5", "WhitlockCore"],
+      name: "AmptekDP5Tests",
+      dependencies: ["AmptekDP5", "WhitlockCore", "Simulation", "Transports"],
       swiftSettings: strictSwift),
     .testTarget(
       name: "WhitlockTOMLTests", dependencies: ["WhitlockTOML"], swiftSettings: strictSwift),

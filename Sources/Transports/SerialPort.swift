@@ -25,8 +25,8 @@ public final class SerialPort: ByteStream {
     self.io = DescriptorIO(descriptor: descriptor, name: name)
   }
 
-  /// Opens `path` at `baudRate` 8N1, raw, without flow control, exclusively, and discards
-  /// anything already queued in either direction.
+  /// Opens `path` at `baudRate` 8N1, raw, without flow control, exclusively. Bytes already
+  /// queued stay there so the driver can count what it drains (see `drainInput`, `flush`).
   public static func open(path: String, baudRate: Int = 115_200) throws -> SerialPort {
     guard let speed = speedConstant(baudRate) else {
       throw InstrumentError(
@@ -49,7 +49,6 @@ public final class SerialPort: ByteStream {
         throw SerialPortError.instrumentError(errno: errno, path: path, operation: "TIOCEXCL")
       }
       try configureRaw(descriptor, speed: speed, path: path)
-      tcflush(descriptor, TCIOFLUSH)
     } catch {
       Glibc.close(descriptor)
       throw error

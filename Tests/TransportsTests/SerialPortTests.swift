@@ -138,3 +138,16 @@ import WhitlockCore
     await pty.close()
   }
 }
+
+extension SerialPortTests {
+  @Test func flushDiscardsQueuedInput() async throws {
+    let pty = try PseudoTerminal()
+    let port = try SerialPort.open(path: pty.devicePath)
+    try await pty.write([9, 9, 9], deadline: .now + .seconds(5))
+    try await Task.sleep(for: .milliseconds(100))
+    try await port.flush()
+    #expect(try await port.drainInput(quietPeriod: .milliseconds(50)) == 0)
+    await port.close()
+    await pty.close()
+  }
+}

@@ -1,0 +1,225 @@
+import Foundation
+import WhitlockCore
+
+/// An Amptek DP5-family XRF detector (DP5, X-123, PX5, DP5G, TB5, MCA8000D, DP5-X) driven over
+/// any `ByteStream`: a serial port, a pseudo-terminal to the simulator, or a USB bulk pipe.
+///
+/// Open drains stale input, resynchronises with status requests, identifies the device from its
+/// status, stops an acquisition left running, then sends the text configuration (validated for
+/// the device type first) and checks it by read-back. Each acquisition clears, enables, polls the
+/// status until the preset time is reached, reads spectrum + status and disables: the sequence of
+/// protocols-detail.md §1.8.
+public actor DP5Instrument: Instrument {
+  /// The configured name.
+  public nonisolated let configuredID: String
+  /// Always `.xrf`.
+  public nonisolated let kind: InstrumentKind = .xrf
+  /// The settings it was created with.
+  public nonisolated let settings: DP5InstrumentSettings
+  private let openStream: @Sendable () async throws -> any ByteStream
+
+  private var connection: DP5Connection?
+  private var identity: InstrumentIdentity?
+  private var deviceStatus: DP5Status?
+  private var sentConfiguration = ""
+  private var staleBytesAtOpen = 0
+  private var sequence: UInt64 = 0
+
+  /// Creates a closed instrument; `openStream` opens the transport each time `open()` runs.
+  public init(
+    configuredID: String, settings: DP5InstrumentSettings,
+    openStream: @escaping @Sendable () async throws -> any ByteStream
+  ) {
+    self.configuredID = configuredID
+    self.settings = settings
+    self.openStream = openStream
+  }
+
+  /// Opens, resynchronises, identifies and configures the device.
+  public func open() async throws -> InstrumentIdentity {
+    await close()
+    guard DP5Spectrum.channelCounts.contains(settings.channels) else {
+      throw InstrumentError(.configuration, "channels must be 256…8192 in powers of two")
+    }
+    let link = DP5Connection(stream: try await openStream(), policy: settings.link)
+    connection = link
+    do {
+      staleBytesAtOpen = try await link.drain()
+      let status = try await requestStatus(link)
+      deviceStatus = status
+      if status.mcaEnabled { try await link.command(.disableMCA) }
+      try await configure(link, status: status)
+      let opened = InstrumentIdentity(
+        id: configuredID, kind: .xrf, model: status.modelName,
+        serial: status.serialNumber.map(String.init) ?? "none", family: "amptek-dp5",
+        firmware: "\(status.firmwareVersion) (FPGA \(status.fpgaVersion))")
+      identity = opened
+      sequence = 0
+      return opened
+    } catch let failure as DP5RequestFailure {
+      await close()
+      throw failure.instrumentError
+    } catch let error as DP5ProtocolError {
+      await close()
+      throw error.instrumentError
+    } catch {
+      await close()
+      throw error
+    }
+  }
+
+  /// One spectrum of the preset time.
+  public func acquire() async throws -> Acquisition {
+    guard let link = connection, let identity else {
+      throw InstrumentError(.disconnected, "DP5 \(configuredID) is not open")
+    }
+    do {
+      return try await acquire(link, identity: identity)
+    } catch is CancellationError {
+      Task { try? await link.command(.disableMCA) }
+      throw CancellationError()
+    } catch let failure as DP5RequestFailure {
+      throw failure.instrumentError
+    } catch let error as DP5ProtocolError {
+      throw error.instrumentError
+    }
+  }
+
+  /// Closes the transport; safe to call repeatedly.
+  public func close() async {
+    if let connection { await connection.close() }
+    connection = nil
+    identity = nil
+  }
+
+  private func requestStatus(_ link: DP5Connection) async throws -> DP5Status {
+    try await link.transact(.status, replyBytes: DP5Status.byteCount, expecting: "a status") {
+      if case .status(let status) = $0 { return status }
+      return nil
+    }
+  }
+
+  private func configure(_ link: DP5Connection, status: DP5Status) async throws {
+    let commands = settings.commands(for: status.deviceType)
+    for command in commands {
+      if let problem = DP5TextSettings.problem(
+        with: command, deviceType: status.deviceType, pc5Present: status.pc5Present)
+      {
+        throw InstrumentError(.configuration, "DP5 setting \(command): \(problem)")
+      }
+    }
+    for text in DP5TextCommand.packetTexts(commands) {
+      try await link.command(.textConfiguration(text, persist: settings.persistConfiguration))
+    }
+    sentConfiguration = commands.map(\.description).joined()
+    let queries = commands.map { DP5TextCommand(key: $0.key, value: "?") }
+    var readBack: [String: String] = [:]
+    for text in DP5TextCommand.packetTexts(queries) {
+      let reply = try await link.transact(
+        .textReadback(text), replyBytes: text.utf8.count * 4, expecting: "a configuration read-back"
+      ) { response -> String? in
+        if case .configurationReadback(let text) = response { return text }
+        return nil
+      }
+      guard let parsed = DP5TextCommand.parseList(reply) else {
+        throw InstrumentError(.protocolViolation, "unreadable configuration read-back \"\(reply)\"")
+      }
+      for command in parsed { readBack[command.key] = command.value }
+    }
+    for command in commands {
+      guard let value = readBack[command.key] else {
+        throw InstrumentError(.protocolViolation, "read-back lacks \(command.key)")
+      }
+      guard DP5TextSettings.readbackMatches(sent: command.value, received: value) else {
+        throw InstrumentError(
+          .configuration, "device kept \(command.key)=\(value) after being sent \(command)")
+      }
+    }
+  }
+
+  private func acquire(_ link: DP5Connection, identity: InstrumentIdentity) async throws
+    -> Acquisition
+  {
+    sequence += 1
+    let number = sequence
+    try await link.command(.clearSpectrum)
+    let startedAt = Date()
+    try await link.command(.enableMCA)
+    let clock = ContinuousClock()
+    let giveUp = clock.now + .seconds(settings.presetSeconds + settings.presetSlackSeconds)
+    let interval = min(
+      max(settings.pollIntervalSeconds, 0.02), max(settings.presetSeconds / 4, 0.02))
+    while true {
+      try await Task.sleep(for: .seconds(interval))
+      let status = try await requestStatus(link)
+      if status.presetTimeReached || status.presetLiveTimeReached { break }
+      if !status.mcaEnabled {
+        throw InstrumentError(
+          .deviceRejected,
+          "MCA stopped after \(status.accumulationSeconds) s of the \(settings.presetSeconds) s "
+            + "preset (device reset or another client disabled it)")
+      }
+      if clock.now > giveUp {
+        throw InstrumentError(
+          .timeout,
+          "preset time \(settings.presetSeconds) s not reached; accumulation stands at "
+            + "\(status.accumulationSeconds) s")
+      }
+    }
+    let channels = settings.channels
+    let spectrum = try await link.transact(
+      .spectrum(withStatus: true, clear: false), replyBytes: channels * 3 + DP5Status.byteCount,
+      expecting: "a \(channels)-channel spectrum with status"
+    ) { response -> DP5Spectrum? in
+      if case .spectrum(let spectrum) = response, spectrum.counts.count == channels,
+        spectrum.status != nil
+      {
+        return spectrum
+      }
+      return nil
+    }
+    try await link.command(.disableMCA)
+    let status = spectrum.status ?? DP5Status()
+    deviceStatus = status
+    let counters = await link.counters
+    return Acquisition(
+      instrument: identity, deviceSequence: number, startedAt: startedAt, endedAt: Date(),
+      counts: spectrum.counts,
+      axis: .linearEnergy(keVPerChannel: settings.keVPerChannel, offsetKeV: settings.offsetKeV),
+      exposureSeconds: status.accumulationSeconds, fullScale: DP5Spectrum.fullScale,
+      parameters: parameters(status: status, counters: counters))
+  }
+
+  private func parameters(status: DP5Status, counters: DP5Connection.Counters)
+    -> [(String, JSONValue)]
+  {
+    let time = status.accumulationSeconds
+    var members: [(String, JSONValue)] = [
+      ("channels", .int(Int64(settings.channels))),
+      ("preset_time_s", .number(settings.presetSeconds)),
+      ("accumulation_time_s", .number(time)),
+      ("real_time_s", .number(status.realTimeSeconds)),
+      ("fast_count", .int(Int64(status.fastCount))),
+      ("slow_count", .int(Int64(status.slowCount))),
+      ("gp_count", .int(Int64(status.generalPurposeCount))),
+      ("dead_time_fraction", .number(status.deadTimeFraction)),
+      ("input_count_rate_cps", .number(time > 0 ? Double(status.fastCount) / time : nil)),
+      ("output_count_rate_cps", .number(time > 0 ? Double(status.slowCount) / time : nil)),
+      ("high_voltage_v", .number(status.highVoltage)),
+      ("detector_temperature_k", .number(status.detectorTemperatureKelvin)),
+      ("board_temperature_c", .int(Int64(status.boardTemperatureCelsius))),
+      ("device_type", .string(status.deviceType.name)),
+      ("firmware", .string(status.firmwareVersion)),
+      ("fpga", .string(status.fpgaVersion)),
+      ("configuration", .string(sentConfiguration)),
+      ("link_retries", .int(Int64(counters.retries))),
+      ("link_skipped_bytes", .int(Int64(counters.skippedBytes))),
+      ("link_corrupted_frames", .int(Int64(counters.corruptedFrames))),
+      ("stale_bytes_at_open", .int(Int64(staleBytesAtOpen))),
+    ]
+    if status.deviceType == .mca8000d {
+      members.append(("live_time_s", .number(status.liveTimeSeconds)))
+    }
+    return members
+  }
+}
