@@ -12,6 +12,7 @@ let package = Package(
   products: [
     .executable(name: "whitlockd", targets: ["whitlockd"]),
     .executable(name: "whitlockctl", targets: ["whitlockctl"]),
+    .executable(name: "whitlock-sim", targets: ["whitlock-sim"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -60,6 +61,13 @@ let package = Package(
       name: "whitlockctl",
       dependencies: [
         "WhitlockCtlKit", "Spool", "Transports",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: strictSwift),
+    .executableTarget(
+      name: "whitlock-sim",
+      dependencies: [
+        "Simulation", "AmptekDP5", "Transports",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSwift),
