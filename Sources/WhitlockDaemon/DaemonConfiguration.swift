@@ -38,6 +38,8 @@ public struct InstrumentConfiguration: Sendable {
   public enum Driver: String, Sendable, CaseIterable {
     /// A physically modelled instrument inside the daemon, for demos and tests.
     case simulated
+    /// An Amptek DP5-family XRF detector on a serial port (`AmptekDP5Configuration`).
+    case amptekDP5 = "amptek-dp5"
   }
 
   /// Stable name used in records, logs and metrics.
@@ -50,6 +52,8 @@ public struct InstrumentConfiguration: Sendable {
   public var simulation: SimulationConfiguration
   /// The line of the `[[instrument]]` header, for later messages.
   public var line: Int
+  /// Port, calibration and text settings of an `amptek-dp5` instrument.
+  public var dp5: AmptekDP5Configuration? = nil
 }
 
 /// The `[instrument.simulation]` table.

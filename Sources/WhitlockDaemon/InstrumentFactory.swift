@@ -1,10 +1,20 @@
+import AmptekDP5
 import Simulation
+import Transports
 import WhitlockCore
 
 /// Builds the `Instrument` a configuration entry asks for.
 enum InstrumentFactory {
   static func make(_ configuration: InstrumentConfiguration) -> any Instrument {
     switch (configuration.driver, configuration.kind) {
+    case (.amptekDP5, _):
+      // The loader always fills `dp5` for this driver and insists on kind "xrf".
+      let dp5 = configuration.dp5!
+      let port = dp5.port
+      let baud = dp5.baudRate
+      return DP5Instrument(configuredID: configuration.id, settings: dp5.settings) {
+        try SerialPort.open(path: port, baudRate: baud)
+      }
     case (.simulated, .raman):
       let simulation = configuration.simulation
       return SimulatedRamanInstrument(
@@ -45,6 +55,7 @@ extension InstrumentConfiguration {
           ])
         ))
     }
+    if let dp5 { members.append(("dp5", dp5.record)) }
     return .object(members)
   }
 }
