@@ -9,6 +9,12 @@ import WhitlockCore
 /// the device type first) and checks it by read-back. Each acquisition clears, enables, polls the
 /// status until the preset time is reached, reads spectrum + status and disables: the sequence of
 /// protocols-detail.md §1.8.
+///
+/// Exactly once: a completed run's status is frozen until the next clear, so its counters
+/// (accumulation, real time, fast and slow counts, GP counter) identify it. If `open()` finds a
+/// completed run that this instrument has not delivered (the link failed between the preset and
+/// the read-out, or a previous client died), it reads it before configuring and the next
+/// `acquire()` returns it, marked `recovered`. A run already delivered is never read again.
 public actor DP5Instrument: Instrument {
   /// The configured name.
   public nonisolated let configuredID: String
@@ -20,10 +26,12 @@ public actor DP5Instrument: Instrument {
 
   private var connection: DP5Connection?
   private var identity: InstrumentIdentity?
-  private var deviceStatus: DP5Status?
   private var sentConfiguration = ""
   private var staleBytesAtOpen = 0
   private var sequence: UInt64 = 0
+  private var lastDelivered: RunFingerprint?
+  private var linkCounters = DP5Connection.Counters()
+  private var recovered: (spectrum: DP5Spectrum, startedAt: Date)?
 
   /// Creates a closed instrument; `openStream` opens the transport each time `open()` runs.
   public init(
@@ -45,16 +53,22 @@ public actor DP5Instrument: Instrument {
     connection = link
     do {
       staleBytesAtOpen = try await link.drain()
-      let status = try await requestStatus(link)
-      deviceStatus = status
-      if status.mcaEnabled { try await link.command(.disableMCA) }
+      var status = try await requestStatus(link)
+      if status.mcaEnabled {
+        try await link.command(.disableMCA)
+        status = try await requestStatus(link)
+      }
+      if status.presetTimeReached, status.accumulationMilliseconds > 0,
+        RunFingerprint(status) != lastDelivered, recovered == nil
+      {
+        recovered = (try await readSpectrum(link, channels: nil), Date())
+      }
       try await configure(link, status: status)
       let opened = InstrumentIdentity(
         id: configuredID, kind: .xrf, model: status.modelName,
         serial: status.serialNumber.map(String.init) ?? "none", family: "amptek-dp5",
         firmware: "\(status.firmwareVersion) (FPGA \(status.fpgaVersion))")
       identity = opened
-      sequence = 0
       return opened
     } catch let failure as DP5RequestFailure {
       await close()
@@ -72,6 +86,11 @@ public actor DP5Instrument: Instrument {
   public func acquire() async throws -> Acquisition {
     guard let link = connection, let identity else {
       throw InstrumentError(.disconnected, "DP5 \(configuredID) is not open")
+    }
+    if let (spectrum, startedAt) = recovered {
+      recovered = nil
+      sequence += 1
+      return deliver(spectrum, startedAt: startedAt, recovered: true, identity: identity)
     }
     do {
       return try await acquire(link, identity: identity)
@@ -141,7 +160,6 @@ public actor DP5Instrument: Instrument {
     -> Acquisition
   {
     sequence += 1
-    let number = sequence
     try await link.command(.clearSpectrum)
     let startedAt = Date()
     try await link.command(.enableMCA)
@@ -166,36 +184,50 @@ public actor DP5Instrument: Instrument {
             + "\(status.accumulationSeconds) s")
       }
     }
-    let channels = settings.channels
+    let spectrum = try await readSpectrum(link, channels: settings.channels)
+    try await link.command(.disableMCA)
+    return deliver(spectrum, startedAt: startedAt, recovered: false, identity: identity)
+  }
+
+  /// Reads spectrum + status; `channels` is the expected count, `nil` to accept any.
+  private func readSpectrum(_ link: DP5Connection, channels: Int?) async throws -> DP5Spectrum {
+    let size = (channels ?? 8192) * 3 + DP5Status.byteCount
     let spectrum = try await link.transact(
-      .spectrum(withStatus: true, clear: false), replyBytes: channels * 3 + DP5Status.byteCount,
-      expecting: "a \(channels)-channel spectrum with status"
+      .spectrum(withStatus: true, clear: false), replyBytes: size,
+      expecting: "a \(channels.map(String.init) ?? "")-channel spectrum with status"
     ) { response -> DP5Spectrum? in
-      if case .spectrum(let spectrum) = response, spectrum.counts.count == channels,
-        spectrum.status != nil
+      if case .spectrum(let spectrum) = response, spectrum.status != nil,
+        channels == nil || spectrum.counts.count == channels
       {
         return spectrum
       }
       return nil
     }
-    try await link.command(.disableMCA)
+    linkCounters = await link.counters
+    return spectrum
+  }
+
+  /// Turns a read-out into an acquisition and remembers it as delivered.
+  private func deliver(
+    _ spectrum: DP5Spectrum, startedAt: Date, recovered: Bool, identity: InstrumentIdentity
+  ) -> Acquisition {
     let status = spectrum.status ?? DP5Status()
-    deviceStatus = status
-    let counters = await link.counters
+    lastDelivered = RunFingerprint(status)
+    var parameters = parameters(status: status, channels: spectrum.counts.count)
+    if recovered { parameters.append(("recovered", .bool(true))) }
     return Acquisition(
-      instrument: identity, deviceSequence: number, startedAt: startedAt, endedAt: Date(),
+      instrument: identity, deviceSequence: sequence, startedAt: startedAt, endedAt: Date(),
       counts: spectrum.counts,
       axis: .linearEnergy(keVPerChannel: settings.keVPerChannel, offsetKeV: settings.offsetKeV),
       exposureSeconds: status.accumulationSeconds, fullScale: DP5Spectrum.fullScale,
-      parameters: parameters(status: status, counters: counters))
+      parameters: parameters)
   }
 
-  private func parameters(status: DP5Status, counters: DP5Connection.Counters)
-    -> [(String, JSONValue)]
-  {
+  private func parameters(status: DP5Status, channels: Int) -> [(String, JSONValue)] {
+    let counters = linkCounters
     let time = status.accumulationSeconds
     var members: [(String, JSONValue)] = [
-      ("channels", .int(Int64(settings.channels))),
+      ("channels", .int(Int64(channels))),
       ("preset_time_s", .number(settings.presetSeconds)),
       ("accumulation_time_s", .number(time)),
       ("real_time_s", .number(status.realTimeSeconds)),
@@ -221,5 +253,22 @@ public actor DP5Instrument: Instrument {
       members.append(("live_time_s", .number(status.liveTimeSeconds)))
     }
     return members
+  }
+}
+
+/// What identifies one completed run on the device: its frozen status counters.
+struct RunFingerprint: Equatable, Sendable {
+  var accumulation: UInt32
+  var realTime: UInt32
+  var fast: UInt32
+  var slow: UInt32
+  var generalPurpose: UInt32
+
+  init(_ status: DP5Status) {
+    accumulation = status.accumulationMilliseconds
+    realTime = status.realTimeMilliseconds
+    fast = status.fastCount
+    slow = status.slowCount
+    generalPurpose = status.generalPurposeCount
   }
 }

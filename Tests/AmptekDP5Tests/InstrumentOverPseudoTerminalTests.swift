@@ -138,3 +138,39 @@ import WhitlockCore
     await bench.stop()
   }
 }
+
+extension InstrumentOverPseudoTerminalTests {
+  @Test func completedRunLostOnTheLinkIsRecoveredOnceAfterReopen() async throws {
+    let bench = try Bench()
+    let settings = quickSettings()
+    let instrument = bench.instrument(settings)
+    _ = try await instrument.open()
+    let first = try await instrument.acquire()
+    // Another client (a daemon that died mid-transfer) starts and completes a run.
+    await instrument.close()
+    let other = DP5Connection(stream: try SerialPort.open(path: bench.pty.devicePath))
+    try await other.command(.clearSpectrum)
+    try await other.command(.enableMCA)
+    try await Task.sleep(for: .milliseconds(600))
+    await other.close()
+
+    _ = try await instrument.open()
+    let recovered = try await instrument.acquire()
+    let parameters = Dictionary(uniqueKeysWithValues: recovered.parameters)
+    #expect(parameters["recovered"] == .bool(true))
+    #expect(parameters["gp_count"] == .int(2))
+    let next = try await instrument.acquire()
+    #expect(Dictionary(uniqueKeysWithValues: next.parameters)["gp_count"] == .int(3))
+    #expect([first, recovered, next].map(\.deviceSequence) == [1, 2, 3])
+
+    // Reopening right after a delivered run does not deliver it again.
+    await instrument.close()
+    _ = try await instrument.open()
+    let after = try await instrument.acquire()
+    let afterParameters = Dictionary(uniqueKeysWithValues: after.parameters)
+    #expect(afterParameters["recovered"] == nil)
+    #expect(afterParameters["gp_count"] == .int(4))
+    await instrument.close()
+    await bench.stop()
+  }
+}
