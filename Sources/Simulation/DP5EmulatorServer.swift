@@ -16,6 +16,8 @@ public struct DP5EmulatorServer: Sendable {
   public private(set) var emulator: DP5Emulator
   /// The faults injected.
   public let faults: DP5FaultSettings
+  /// Whether every request and its reply are logged.
+  public var logsRequests = false
   private var random: RandomSource
   private var announcedPresets: UInt32 = 0
 
@@ -60,6 +62,9 @@ public struct DP5EmulatorServer: Sendable {
           }
         }
         announcePresets(log)
+        if logsRequests, case .success(let packet) = frame.content {
+          log("request \(packet) -> \(reply.name)")
+        }
         if chance(faults.dropReplyProbability) {
           log("fault: dropped reply \(reply.name)")
         } else {

@@ -65,6 +65,9 @@ struct DP5Command: AsyncParsableCommand {
   @Option(help: "Pause between hang-up and the new pseudo-terminal, s.")
   var reconnectDelay = 0.5
 
+  @Flag(help: "Log every request and the reply sent.")
+  var logRequests = false
+
   @Option(help: "Seed of the fault generator.")
   var faultSeed: UInt64 = 7
 
@@ -112,6 +115,7 @@ struct DP5Command: AsyncParsableCommand {
     let deviceLink = DeviceLink(path: link)
     let settings = deviceSettings
     var server = DP5EmulatorServer(emulator: DP5Emulator(settings: settings), faults: faultSettings)
+    server.logsRequests = logRequests
     let stop = StopSignals.install { deviceLink.remove() }
     defer { stop.forEach { $0.cancel() } }
     let model = settings.deviceType.modelName(pc5Present: settings.pc5Present)
