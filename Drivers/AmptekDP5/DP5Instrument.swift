@@ -14,7 +14,10 @@ import WhitlockCore
 /// (accumulation, real time, fast and slow counts, GP counter) identify it. If `open()` finds a
 /// completed run that this instrument has not delivered (the link failed between the preset and
 /// the read-out, or a previous client died), it reads it before configuring and the next
-/// `acquire()` returns it, marked `recovered`. A run already delivered is never read again.
+/// `acquire()` returns it, marked `recovered`. A run already delivered is never read again: the
+/// fingerprint of the last delivered run is kept in memory and, when `deliveredRunFile` is set,
+/// on disk, so a restarted daemon knows it too. (A crash between delivery and spooling can
+/// therefore lose that one run rather than spool it twice.)
 public actor DP5Instrument: Instrument {
   /// The configured name.
   public nonisolated let configuredID: String
@@ -31,6 +34,7 @@ public actor DP5Instrument: Instrument {
   private var sequence: UInt64 = 0
   private var lastDelivered: RunFingerprint?
   private var linkCounters = DP5Connection.Counters()
+  private var linkHealthy = false
   private var recovered: (spectrum: DP5Spectrum, startedAt: Date)?
 
   /// Creates a closed instrument; `openStream` opens the transport each time `open()` runs.
@@ -49,6 +53,7 @@ public actor DP5Instrument: Instrument {
     guard DP5Spectrum.channelCounts.contains(settings.channels) else {
       throw InstrumentError(.configuration, "channels must be 256…8192 in powers of two")
     }
+    if lastDelivered == nil { lastDelivered = RunFingerprint.load(from: settings.deliveredRunFile) }
     let link = DP5Connection(stream: try await openStream(), policy: settings.link)
     connection = link
     do {
@@ -69,6 +74,7 @@ public actor DP5Instrument: Instrument {
         serial: status.serialNumber.map(String.init) ?? "none", family: "amptek-dp5",
         firmware: "\(status.firmwareVersion) (FPGA \(status.fpgaVersion))")
       identity = opened
+      linkHealthy = true
       return opened
     } catch let failure as DP5RequestFailure {
       await close()
@@ -98,15 +104,40 @@ public actor DP5Instrument: Instrument {
       Task { try? await link.command(.disableMCA) }
       throw CancellationError()
     } catch let failure as DP5RequestFailure {
+      linkHealthy = false
       throw failure.instrumentError
     } catch let error as DP5ProtocolError {
+      linkHealthy = false
       throw error.instrumentError
+    } catch {
+      linkHealthy = false
+      throw error
     }
   }
 
-  /// Closes the transport; safe to call repeatedly.
+  /// Closes the transport; safe to call repeatedly. If the link is healthy and the device still
+  /// holds the run this instrument delivered last, that run is cleared first, so that a daemon
+  /// started later does not take it for an unread run and spool it twice. (After a crash or a
+  /// broken link it stays; its frozen counters in the records make such a repeat recognisable.)
   public func close() async {
-    if let connection { await connection.close() }
+    if let connection {
+      if linkHealthy, let delivered = lastDelivered {
+        // Not cancellable: close() runs while the daemon shuts down, often in a cancelled task.
+        await Task {
+          let status = try? await connection.transact(
+            .status, replyBytes: DP5Status.byteCount, expecting: "a status"
+          ) { response -> DP5Status? in
+            if case .status(let status) = response { return status }
+            return nil
+          }
+          if let status, RunFingerprint(status) == delivered {
+            try? await connection.command(.clearSpectrum)
+          }
+        }.value
+      }
+      linkHealthy = false
+      await connection.close()
+    }
     connection = nil
     identity = nil
   }
@@ -212,7 +243,9 @@ public actor DP5Instrument: Instrument {
     _ spectrum: DP5Spectrum, startedAt: Date, recovered: Bool, identity: InstrumentIdentity
   ) -> Acquisition {
     let status = spectrum.status ?? DP5Status()
-    lastDelivered = RunFingerprint(status)
+    let fingerprint = RunFingerprint(status)
+    lastDelivered = fingerprint
+    fingerprint.store(at: settings.deliveredRunFile)
     var parameters = parameters(status: status, channels: spectrum.counts.count)
     if recovered { parameters.append(("recovered", .bool(true))) }
     return Acquisition(
@@ -256,8 +289,10 @@ public actor DP5Instrument: Instrument {
   }
 }
 
-/// What identifies one completed run on the device: its frozen status counters.
+/// What identifies one completed run on the device: the serial number and its frozen status
+/// counters.
 struct RunFingerprint: Equatable, Sendable {
+  var serial: UInt32
   var accumulation: UInt32
   var realTime: UInt32
   var fast: UInt32
@@ -265,10 +300,43 @@ struct RunFingerprint: Equatable, Sendable {
   var generalPurpose: UInt32
 
   init(_ status: DP5Status) {
+    serial = status.serialNumber ?? 0
     accumulation = status.accumulationMilliseconds
     realTime = status.realTimeMilliseconds
     fast = status.fastCount
     slow = status.slowCount
     generalPurpose = status.generalPurposeCount
+  }
+
+  /// The fingerprint as one line of six decimal numbers.
+  var line: String {
+    [serial, accumulation, realTime, fast, slow, generalPurpose].map(String.init)
+      .joined(separator: " ")
+  }
+
+  /// Parses `line`; `nil` for anything else.
+  init?(line: String) {
+    let numbers = line.split(whereSeparator: \.isWhitespace).compactMap { UInt32($0) }
+    guard numbers.count == 6 else { return nil }
+    serial = numbers[0]
+    accumulation = numbers[1]
+    realTime = numbers[2]
+    fast = numbers[3]
+    slow = numbers[4]
+    generalPurpose = numbers[5]
+  }
+
+  /// The fingerprint stored at `path`, if any.
+  static func load(from path: String?) -> RunFingerprint? {
+    guard let path, let text = try? String(contentsOfFile: path, encoding: .utf8) else {
+      return nil
+    }
+    return RunFingerprint(line: text)
+  }
+
+  /// Stores the fingerprint at `path` (write to a temporary file, then rename).
+  func store(at path: String?) {
+    guard let path else { return }
+    try? (line + "\n").write(toFile: path, atomically: true, encoding: .utf8)
   }
 }

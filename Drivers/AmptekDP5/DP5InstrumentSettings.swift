@@ -17,6 +17,8 @@ public struct DP5InstrumentSettings: Sendable {
   public var pollIntervalSeconds = 0.25
   /// Extra time beyond the preset before an acquisition is declared stuck, s.
   public var presetSlackSeconds = 10.0
+  /// Where the fingerprint of the last delivered run is kept across restarts (`nil`: memory only).
+  public var deliveredRunFile: String?
   /// Link retry and timing policy.
   public var link = DP5Connection.Policy()
 

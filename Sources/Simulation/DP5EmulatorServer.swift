@@ -20,6 +20,7 @@ public struct DP5EmulatorServer: Sendable {
   public var logsRequests = false
   private var random: RandomSource
   private var announcedPresets: UInt32 = 0
+  private var disconnects = 0
 
   /// A server for `emulator` with `faults`.
   public init(emulator: DP5Emulator, faults: DP5FaultSettings = DP5FaultSettings()) {
@@ -70,7 +71,10 @@ public struct DP5EmulatorServer: Sendable {
         } else {
           do { try await send(reply, on: stream, log: log) } catch { return .streamClosed }
         }
-        if let limit = faults.disconnectAfterRequests, served >= limit {
+        if let limit = faults.disconnectAfterRequests, served >= limit,
+          disconnects < faults.maximumDisconnects ?? Int.max
+        {
+          disconnects += 1
           log("fault: disconnecting after \(served) requests")
           return .disconnectFault
         }

@@ -15,6 +15,8 @@ public struct DP5FaultSettings: Sendable, Equatable {
   public var busyProbability = 0.0
   /// Hang up the link after this many requests on it (then reconnect), if set.
   public var disconnectAfterRequests: Int?
+  /// Stop hanging up after this many disconnects, if set, so a test can end on a stable link.
+  public var maximumDisconnects: Int?
   /// Seed of the fault generator.
   public var seed: UInt64 = 7
 

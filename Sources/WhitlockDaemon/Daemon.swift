@@ -39,7 +39,7 @@ public struct Daemon: Sendable {
         detection: configuration.detection)
       sessions.append(
         InstrumentSession(
-          instrument: InstrumentFactory.make(instrumentConfiguration),
+          instrument: InstrumentFactory.make(instrumentConfiguration, stateDirectory: layout.root),
           analyzer: AnalyzerFactory.make(
             kind: instrumentConfiguration.kind, configuration: configuration.detection),
           pump: spool.pump, run: run, settings: settings, logger: logger))

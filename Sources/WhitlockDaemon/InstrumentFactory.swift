@@ -5,14 +5,19 @@ import WhitlockCore
 
 /// Builds the `Instrument` a configuration entry asks for.
 enum InstrumentFactory {
-  static func make(_ configuration: InstrumentConfiguration) -> any Instrument {
+  /// `stateDirectory` holds small per-instrument state files (the spool root).
+  static func make(_ configuration: InstrumentConfiguration, stateDirectory: String)
+    -> any Instrument
+  {
     switch (configuration.driver, configuration.kind) {
     case (.amptekDP5, _):
       // The loader always fills `dp5` for this driver and insists on kind "xrf".
       let dp5 = configuration.dp5!
       let port = dp5.port
       let baud = dp5.baudRate
-      return DP5Instrument(configuredID: configuration.id, settings: dp5.settings) {
+      var settings = dp5.settings
+      settings.deliveredRunFile = stateDirectory + "/.dp5-\(configuration.id).delivered"
+      return DP5Instrument(configuredID: configuration.id, settings: settings) {
         try SerialPort.open(path: port, baudRate: baud)
       }
     case (.simulated, .raman):

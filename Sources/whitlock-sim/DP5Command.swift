@@ -62,6 +62,9 @@ struct DP5Command: AsyncParsableCommand {
   @Option(help: "Hang up after this many requests per connection, then reconnect.")
   var disconnectAfter: Int?
 
+  @Option(help: "Hang up at most this many times (then keep the link).")
+  var maxDisconnects: Int?
+
   @Option(help: "Pause between hang-up and the new pseudo-terminal, s.")
   var reconnectDelay = 0.5
 
@@ -107,6 +110,7 @@ struct DP5Command: AsyncParsableCommand {
     faults.delaySeconds = delaySeconds
     faults.busyProbability = busy
     faults.disconnectAfterRequests = disconnectAfter
+    faults.maximumDisconnects = maxDisconnects
     faults.seed = faultSeed
     return faults
   }

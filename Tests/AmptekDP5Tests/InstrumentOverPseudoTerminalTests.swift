@@ -174,3 +174,22 @@ extension InstrumentOverPseudoTerminalTests {
     await bench.stop()
   }
 }
+
+extension InstrumentOverPseudoTerminalTests {
+  @Test func closeClearsTheDeliveredRunSoALaterClientDoesNotRecoverIt() async throws {
+    let bench = try Bench()
+    let instrument = bench.instrument(quickSettings())
+    _ = try await instrument.open()
+    _ = try await instrument.acquire()
+    await instrument.close()
+    // A new process has no memory of what was delivered.
+    let restarted = bench.instrument(quickSettings())
+    _ = try await restarted.open()
+    let next = try await restarted.acquire()
+    let parameters = Dictionary(uniqueKeysWithValues: next.parameters)
+    #expect(parameters["recovered"] == nil)
+    #expect(parameters["gp_count"] == .int(2))
+    await restarted.close()
+    await bench.stop()
+  }
+}

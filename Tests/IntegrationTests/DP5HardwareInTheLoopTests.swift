@@ -137,25 +137,35 @@ import WhitlockCore
       link: link,
       [
         "--garbage", "0.2", "--corrupt-checksum", "0.1", "--drop-reply", "0.05", "--busy", "0.05",
-        "--disconnect-after", "45", "--reconnect-delay", "0.3", "--fault-seed", "3",
+        "--disconnect-after", "45", "--max-disconnects", "2", "--reconnect-delay", "0.3",
+        "--fault-seed", "3",
       ])
     let config = try writeConfiguration(
       directory: directory, link: link, exposure: 0.5, extra: "reply_timeout_s = 0.3\nretries = 6")
-    let daemon = try ChildProcess(
-      try ProductsDirectory.executable("whitlockd"), ["--config", config])
+    let whitlockd = try ProductsDirectory.executable("whitlockd")
+
+    // Run 1: garbage, corrupted checksums, dropped replies, busy ACKs and two hang-ups.
+    let first = try ChildProcess(whitlockd, ["--config", config])
     let enough = await simulator.wait(upTo: .seconds(180)) {
       self.completedPresets($0).count >= 8
         && $0.standardOutput.components(separatedBy: "dp5-sim: reconnected").count >= 3
     }
     #expect(enough, "simulator: \(simulator.standardOutput.suffix(3000))")
-    #expect(await stop(daemon) == 0, "\(daemon.standardError.suffix(3000))")
+    #expect(await stop(first) == 0, "\(first.standardError.suffix(3000))")
+    #expect(first.standardError.contains("reopening instrument"), "a disconnect was survived")
+
+    // Run 2 on the same device: a run that completed while run 1 was stopping is recovered, the
+    // last run that run 1 delivered is not spooled again.
+    let second = try ChildProcess(whitlockd, ["--config", config])
+    #expect(await second.wait(upTo: .seconds(120)) { self.acquisitionLines($0) >= 2 })
+    #expect(await stop(second) == 0, "\(second.standardError.suffix(3000))")
     simulator.send(SIGTERM)
     _ = await simulator.waitForExit(upTo: .seconds(10))
 
     let output = simulator.standardOutput
     #expect(output.contains("fault: corrupted checksum"))
     #expect(output.contains("garbage bytes before"))
-    #expect(daemon.standardError.contains("reopening instrument"), "a disconnect was survived")
+    #expect(output.contains("fault: dropped reply"))
 
     let layout = SpoolLayout(root: directory + "/spool")
     #expect(try SpoolVerifier.verify(layout).isClean)
@@ -164,16 +174,28 @@ import WhitlockCore
     let spooled = acquisitions.compactMap {
       $0["acquisition"]?["parameters"]?["gp_count"]?.doubleValue.map { Int($0) }
     }
+    let recovered = acquisitions.filter {
+      $0["acquisition"]?["parameters"]?["recovered"] == .bool(true)
+    }
     let completed = completedPresets(simulator)
-    print("DP5 HIL faults: device completed \(completed.count), spooled \(spooled.count)")
-    #expect(Set(spooled).count == spooled.count, "no run spooled twice: \(spooled.sorted())")
+    print(
+      "DP5 HIL faults: device completed \(completed.count) runs, spooled \(spooled.count) "
+        + "(\(recovered.count) recovered after a reopen or restart)")
+    let trail = acquisitions.map { record -> String in
+      let parameters = record["acquisition"]?["parameters"]
+      let run = String(record["run_id"]?.stringValue?.prefix(8) ?? "")
+      let gp = Int(parameters?["gp_count"]?.doubleValue ?? -1)
+      let mark = parameters?["recovered"] == .bool(true) ? " recovered" : ""
+      return "\(run):\(gp)\(mark)"
+    }
+    #expect(Set(spooled).count == spooled.count, "no run spooled twice: \(trail)")
+    #expect(Set(spooled).isSubset(of: Set(completed)))
     let missing = Set(completed).subtracting(spooled)
     let end = try #require(all.last { $0["type"]?.stringValue == "run-end" })
     let interrupted = end["summary"]?["acquisitions_interrupted"]?.doubleValue ?? 0
     #expect(
       missing.isEmpty || (missing == [completed.max() ?? 0] && interrupted > 0),
       "completed on the device but not spooled: \(missing.sorted()); spooled \(spooled.sorted())")
-    #expect(Set(spooled).isSubset(of: Set(completed)))
   }
 
   @Test func daemonStartedAfterAKilledClientDrainsAndIdentifies() async throws {
