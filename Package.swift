@@ -79,6 +79,9 @@ let package = Package(
       dependencies: ["AmptekDP5", "WhitlockCore", "Simulation", "Transports"],
       swiftSettings: strictSwift),
     .testTarget(
+      name: "WhitlockCtlKitTests", dependencies: ["WhitlockCtlKit", "WhitlockCore", "Spool"],
+      swiftSettings: strictSwift),
+    .testTarget(
       name: "WhitlockTOMLTests", dependencies: ["WhitlockTOML"], swiftSettings: strictSwift),
     .testTarget(
       name: "SpoolTests", dependencies: ["Spool", "WhitlockCore"], swiftSettings: strictSwift),

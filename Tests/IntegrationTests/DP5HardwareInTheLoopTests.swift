@@ -127,6 +127,23 @@ import WhitlockCore
     print("DP5 HIL: \(ratios.count) spectra, mean Mg/Ca \(mean) ± \(meanSigma), truth \(truth)")
     #expect(abs(mean - truth) <= bound, "mean \(mean) vs truth \(truth), bound \(bound)")
     #expect(meanSigma < 0.01, "each run is precise enough to mean something: σ \(meanSigma)")
+
+    // The spooled spectra export as Amptek .mca files.
+    let exportDirectory = directory + "/mca"
+    try FileManager.default.createDirectory(
+      atPath: exportDirectory, withIntermediateDirectories: true)
+    let export = try ChildProcess(
+      try ProductsDirectory.executable("whitlockctl"),
+      ["export", "--format", "mca", "--output", exportDirectory, layout.root])
+    #expect(await export.waitForExit(upTo: .seconds(30)) == 0, "\(export.standardError)")
+    let files = try FileManager.default.contentsOfDirectory(atPath: exportDirectory).sorted()
+    #expect(files.count == acquisitions.count)
+    let mca = try String(contentsOfFile: exportDirectory + "/" + files[0], encoding: .utf8)
+    let data = try #require(mca.components(separatedBy: "<<DATA>>\r\n").last)
+    let channels = try #require(data.components(separatedBy: "<<END>>").first)
+    #expect(channels.split(separator: "\r\n").count == 2048)
+    #expect(mca.contains("<<DPP STATUS>>\r\nDevice Type: DP5\r\nSerial Number: 4242\r\n"))
+    #expect(mca.contains("<<DP5 CONFIGURATION>>\r\nMCAC=2048;\r\n"))
   }
 
   @Test func daemonRecoversFromLinkFaultsAndSpoolsEachCompletedRunOnce() async throws {
