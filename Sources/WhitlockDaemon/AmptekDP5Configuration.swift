@@ -22,8 +22,20 @@ import WhitlockTOML
 /// THSL = 1.2
 /// ```
 public struct AmptekDP5Configuration: Sendable {
-  /// The serial device path.
+  /// How the device is attached.
+  public enum Transport: String, Sendable, CaseIterable {
+    /// RS-232 or USB-serial adapter at `port`.
+    case serial
+    /// Native USB (10c4:842a) through libusb, chosen by `usb_serial` when several are attached.
+    case usb
+  }
+
+  /// How the device is attached.
+  public var transport: Transport
+  /// The serial device path (serial transport).
   public var port: String
+  /// The USB serial number to pick (USB transport), if several devices are attached.
+  public var usbSerial: String?
   /// The line speed.
   public var baudRate: Int
   /// What the driver configures and how it paces the device.
@@ -33,8 +45,12 @@ public struct AmptekDP5Configuration: Sendable {
   static func read(_ reader: inout ConfigurationReader, exposure: Double) throws(ConfigurationError)
     -> AmptekDP5Configuration
   {
-    let port = try reader.string("port")
-    if port.isEmpty { throw reader.error("port", "must name a serial device, e.g. /dev/ttyUSB0") }
+    let transport: Transport = try reader.choice("transport", default: .serial)
+    let port = transport == .serial ? try reader.string("port") : ""
+    if transport == .serial, port.isEmpty {
+      throw reader.error("port", "must name a serial device, e.g. /dev/ttyUSB0")
+    }
+    let usbSerial = transport == .usb ? try reader.optionalString("usb_serial") : nil
     let baud = try reader.integer("baud", default: 115_200, in: 1200...921_600)
     guard SerialPort.supportedBaudRates.contains(baud) else {
       throw reader.error(
@@ -59,7 +75,9 @@ public struct AmptekDP5Configuration: Sendable {
     settings.link.attempts = try reader.integer("retries", default: 4, in: 1...20)
     settings.link.baudRate = baud
     settings.textCommands = try readCommands(try reader.table("dp5"))
-    return AmptekDP5Configuration(port: port, baudRate: baud, settings: settings)
+    if transport == .usb { settings.link.baudRate = 12_000_000 }
+    return AmptekDP5Configuration(
+      transport: transport, port: port, usbSerial: usbSerial, baudRate: baud, settings: settings)
   }
 
   private static func readCommands(_ reader: ConfigurationReader) throws(ConfigurationError)
@@ -93,6 +111,7 @@ public struct AmptekDP5Configuration: Sendable {
   /// The configuration as written into the `run-start` record.
   var record: JSONValue {
     .object([
+      ("transport", .string(transport.rawValue)),
       ("port", .string(port)),
       ("baud", .int(Int64(baudRate))),
       ("channels", .int(Int64(settings.channels))),

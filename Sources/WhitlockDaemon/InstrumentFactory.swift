@@ -17,6 +17,14 @@ enum InstrumentFactory {
       let baud = dp5.baudRate
       var settings = dp5.settings
       settings.deliveredRunFile = stateDirectory + "/.dp5-\(configuration.id).delivered"
+      if dp5.transport == .usb {
+        let serial = dp5.usbSerial
+        return DP5Instrument(configuredID: configuration.id, settings: settings) {
+          DP5USBStream(
+            device: try USBDevice.open(
+              vendorID: DP5USBStream.vendorID, productID: DP5USBStream.productID, serial: serial))
+        }
+      }
       return DP5Instrument(configuredID: configuration.id, settings: settings) {
         try SerialPort.open(path: port, baudRate: baud)
       }

@@ -71,6 +71,16 @@ import WhitlockDaemon
     #expect(found.message.contains(message), "\(found)")
   }
 
+  @Test func usbTransportNeedsNoPort() throws {
+    let text = base.replacingOccurrences(
+      of: "port = \"/dev/ttyUSB0\"", with: "transport = \"usb\"\nusb_serial = \"31337\"")
+    let dp5 = try #require(
+      try ConfigurationLoader.parse(text, source: "dp5.toml").instruments.first?.dp5)
+    #expect(dp5.transport == .usb && dp5.usbSerial == "31337" && dp5.port.isEmpty)
+    let stray = base + "\nusb_serial = \"1\""
+    #expect(error(stray)?.key == "instrument[0].usb_serial")
+  }
+
   @Test func simulatedInstrumentsRejectSerialKeys() throws {
     let text =
       "[[instrument]]\nid = \"x\"\nkind = \"xrf\"\ndriver = \"simulated\"\nport = \"/dev/x\""
