@@ -16,6 +16,7 @@ let package = Package(
   products: [
     .executable(name: "whitlockd", targets: ["whitlockd"]),
     .executable(name: "whitlockctl", targets: ["whitlockctl"]),
+    .executable(name: "whitlock-sim", targets: ["whitlock-sim"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -40,9 +41,13 @@ let package = Package(
       name: "Transports", dependencies: ["WhitlockCore", "CLibUSB", "CLibUDev"],
       swiftSettings: strictSwift),
     .target(name: "WhitlockTOML", swiftSettings: strictSwift),
+    .target(
+      name: "AmptekDP5", dependencies: ["WhitlockCore"], path: "Drivers/AmptekDP5",
+      swiftSettings: strictSwift),
     .target(name: "Detection", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
     .target(name: "Spool", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
-    .target(name: "Simulation", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
+    .target(
+      name: "Simulation", dependencies: ["WhitlockCore", "AmptekDP5"], swiftSettings: strictSwift),
     .target(
       name: "OceanInsight", dependencies: ["WhitlockCore"], path: "Drivers/OceanInsight",
       swiftSettings: strictSwift),
@@ -66,7 +71,7 @@ let package = Package(
       name: "WhitlockDaemon",
       dependencies: [
         "WhitlockCore", "WhitlockTOML", "Transports", "Detection", "Spool", "Simulation",
-        "OceanInsight", "Wasatch", "Monitor",
+        "OceanInsight", "Wasatch", "Monitor", "AmptekDP5",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
@@ -89,6 +94,13 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSwift),
+    .executableTarget(
+      name: "whitlock-sim",
+      dependencies: [
+        "Simulation", "AmptekDP5", "Transports",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      swiftSettings: strictSwift),
     .testTarget(
       name: "WhitlockCoreTests", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
     .testTarget(
@@ -96,6 +108,13 @@ let package = Package(
       swiftSettings: strictSwift),
     .testTarget(
       name: "WasatchTests", dependencies: ["Wasatch", "Simulation", "WhitlockCore"],
+      swiftSettings: strictSwift),
+    .testTarget(
+      name: "AmptekDP5Tests",
+      dependencies: ["AmptekDP5", "WhitlockCore", "Simulation", "Transports"],
+      swiftSettings: strictSwift),
+    .testTarget(
+      name: "WhitlockCtlKitTests", dependencies: ["WhitlockCtlKit", "WhitlockCore", "Spool"],
       swiftSettings: strictSwift),
     .testTarget(
       name: "WhitlockTOMLTests", dependencies: ["WhitlockTOML"], swiftSettings: strictSwift),

@@ -109,6 +109,13 @@ public enum ConfigurationLoader {
     let driver: InstrumentConfiguration.Driver = try reader.choice("driver")
     let exposure = try reader.number(
       "exposure_s", default: kind == .raman ? 1 : 10, in: 0.001...3600, unit: "s")
+    var dp5: AmptekDP5Configuration?
+    if driver == .amptekDP5 {
+      guard kind == .xrf else {
+        throw reader.error("kind", "the amptek-dp5 driver drives XRF detectors; set kind = \"xrf\"")
+      }
+      dp5 = try AmptekDP5Configuration.read(&reader, exposure: exposure)
+    }
     var simulationReader = try reader.table("simulation")
     var simulation = SimulationConfiguration()
     simulation.seed = UInt64(try simulationReader.integer("seed", default: 1, in: 0...Int.max))
@@ -137,7 +144,7 @@ public enum ConfigurationLoader {
     try reader.finish()
     var instrument = InstrumentConfiguration(
       id: id, kind: kind, driver: driver, exposureSeconds: exposure, simulation: simulation,
-      line: reader.table.line)
+      line: reader.table.line, dp5: dp5)
     instrument.device = device
     return instrument
   }

@@ -58,7 +58,7 @@ public struct Daemon: Sendable {
         detection: configuration.detection)
       sessions.append(
         InstrumentSession(
-          instrument: InstrumentFactory.make(instrumentConfiguration),
+          instrument: InstrumentFactory.make(instrumentConfiguration, stateDirectory: layout.root),
           analyzer: AnalyzerFactory.make(
             kind: instrumentConfiguration.kind, configuration: configuration.detection),
           pump: spool.pump, runs: runs, observer: bridge, settings: settings, logger: logger,

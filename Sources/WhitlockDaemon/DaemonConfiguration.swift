@@ -49,6 +49,8 @@ public struct InstrumentConfiguration: Sendable {
     case oceanOOI = "ocean-ooi"
     /// Wasatch Photonics spectrometer (FX2 or ARM) with laser interlock.
     case wasatch
+    /// An Amptek DP5-family XRF detector on a serial port (`AmptekDP5Configuration`).
+    case amptekDP5 = "amptek-dp5"
   }
 
   /// Stable name used in records, logs and metrics.
@@ -63,6 +65,8 @@ public struct InstrumentConfiguration: Sendable {
   public var device = DeviceConfiguration()
   /// The line of the `[[instrument]]` header, for later messages.
   public var line: Int
+  /// Port, calibration and text settings of an `amptek-dp5` instrument.
+  public var dp5: AmptekDP5Configuration? = nil
 }
 
 /// The `[instrument.simulation]` table.

@@ -36,11 +36,11 @@ public struct DeviceConfiguration: Sendable {
     kind: InstrumentKind, kindError: ConfigurationError
   ) throws(ConfigurationError) -> DeviceConfiguration {
     var device = DeviceConfiguration()
-    guard driver != .simulated else { return device }
+    guard driver != .simulated && driver != .amptekDP5 else { return device }
     guard kind == .raman else { throw kindError }
     device.emulate = try reader.boolean("emulate", default: false)
     switch driver {
-    case .simulated:
+    case .simulated, .amptekDP5:
       break
     case .oceanOBP, .oceanOOI:
       let name = try reader.string("model")

@@ -19,6 +19,12 @@ extension InstrumentConfiguration {
       return .serialPort(path: device.port ?? "")
     case .oceanOBP, .oceanOOI: return .usb(vendorID: 0x2457, productID: nil, serial: nil)
     case .wasatch: return .usb(vendorID: 0x24AA, productID: nil, serial: nil)
+    case .amptekDP5:
+      guard let dp5 else { return .none }
+      if dp5.transport == .usb {
+        return .usb(vendorID: 0x10C4, productID: 0x842A, serial: dp5.usbSerial)
+      }
+      return .serialPort(path: dp5.port)
     }
   }
 }

@@ -54,9 +54,10 @@ enum EmulatedDeviceFactory {
       return WasatchInstrument(
         configuredID: configuration.id, productID: device.productID, settings: settings,
         openDevice: { emulator.connectUSB() }, truth: emulator)
-    case .simulated:
+    case .simulated, .amptekDP5:
       return UnavailableInstrument(
-        configuredID: configuration.id, reason: "simulated instruments are not emulated devices")
+        configuredID: configuration.id,
+        reason: "\(configuration.driver.rawValue) instruments are not in-process device emulations")
     }
   }
 }

@@ -1,12 +1,35 @@
+import AmptekDP5
 import OceanInsight
 import Simulation
+import Transports
 import Wasatch
 import WhitlockCore
 
 /// Builds the `Instrument` a configuration entry asks for.
 enum InstrumentFactory {
-  static func make(_ configuration: InstrumentConfiguration) -> any Instrument {
+  /// `stateDirectory` holds small per-instrument state files (the spool root).
+  static func make(_ configuration: InstrumentConfiguration, stateDirectory: String)
+    -> any Instrument
+  {
     switch (configuration.driver, configuration.kind) {
+    case (.amptekDP5, _):
+      // The loader always fills `dp5` for this driver and insists on kind "xrf".
+      let dp5 = configuration.dp5!
+      let port = dp5.port
+      let baud = dp5.baudRate
+      var settings = dp5.settings
+      settings.deliveredRunFile = stateDirectory + "/.dp5-\(configuration.id).delivered"
+      if dp5.transport == .usb {
+        let serial = dp5.usbSerial
+        return DP5Instrument(configuredID: configuration.id, settings: settings) {
+          DP5USBStream(
+            device: try USBDevice.open(
+              vendorID: DP5USBStream.vendorID, productID: DP5USBStream.productID, serial: serial))
+        }
+      }
+      return DP5Instrument(configuredID: configuration.id, settings: settings) {
+        try SerialPort.open(path: port, baudRate: baud)
+      }
     case (.simulated, .raman):
       let simulation = configuration.simulation
       var settings = SimulatedRamanSettings(
@@ -64,6 +87,7 @@ extension InstrumentConfiguration {
           ])
         ))
     }
+    if let dp5 { members.append(("dp5", dp5.record)) }
     return .object(members)
   }
 }

@@ -73,17 +73,17 @@ import WhitlockCore
     // Segments stay open (age limit far away), so the kill certainly leaves one in tmp/.
     let config = directory + "/whitlockd.toml"
     try """
-      [spool]
-      path = "crashy"
-      segment_max_age_s = 600
-      [monitor]
-      enabled = false
-      [[instrument]]
-      id = "raman-sim"
-      kind = "raman"
-      driver = "simulated"
-      exposure_s = 0.2
-      """.write(toFile: config, atomically: true, encoding: .utf8)
+    [spool]
+    path = "crashy"
+    segment_max_age_s = 600
+    [monitor]
+    enabled = false
+    [[instrument]]
+    id = "raman-sim"
+    kind = "raman"
+    driver = "simulated"
+    exposure_s = 0.2
+    """.write(toFile: config, atomically: true, encoding: .utf8)
     let first = try ChildProcess(daemon, ["--config", config], currentDirectory: directory)
     #expect(await first.wait(upTo: .seconds(60)) { self.acquisitionLines($0) >= 3 })
     first.send(SIGKILL)
