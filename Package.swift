@@ -12,6 +12,7 @@ let package = Package(
   products: [
     .executable(name: "whitlockd", targets: ["whitlockd"]),
     .executable(name: "whitlockctl", targets: ["whitlockctl"]),
+    .executable(name: "whitlock-bench", targets: ["whitlock-bench"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -59,6 +60,11 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSwift),
+    .target(name: "CAllocationCounter", path: "Benchmarks/CAllocationCounter"),
+    .executableTarget(
+      name: "whitlock-bench",
+      dependencies: ["Detection", "Simulation", "WhitlockCore", "CAllocationCounter"],
+      path: "Benchmarks/WhitlockBench", swiftSettings: strictSwift),
     .testTarget(
       name: "WhitlockCoreTests", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
     .testTarget(

@@ -9,7 +9,7 @@ enum AnalyzerFactory {
     switch kind {
     case .raman:
       let settings = configuration.raman
-      return { RamanAnalyzer(detector: RamanPhosphateDetector(settings: settings)) }
+      return { RamanAnalyzer(pipeline: RamanPipeline(settings: settings)) }
     case .xrf:
       let settings = configuration.xrf
       return { XRFAnalyzer(detector: XRFMgCaDetector(settings: settings)) }
@@ -17,12 +17,12 @@ enum AnalyzerFactory {
   }
 }
 
-/// The Raman phosphate-band detector behind the `SpectrumAnalyzer` interface.
+/// The Raman pipeline behind the `SpectrumAnalyzer` interface.
 struct RamanAnalyzer: SpectrumAnalyzer {
-  var detector: RamanPhosphateDetector
+  let pipeline: RamanPipeline
 
   mutating func analyze(_ acquisition: Acquisition) -> JSONValue {
-    detector.detect(acquisition).jsonValue
+    pipeline.analyze(acquisition).jsonValue(settings: pipeline.settings)
   }
 }
 
