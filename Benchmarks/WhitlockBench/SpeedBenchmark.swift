@@ -66,10 +66,10 @@ struct SpeedBenchmark {
         let composition = XRFComposition(mgToCaMolar: random.uniform(in: 0, 0.11))
         return model.spectrum(for: composition, random: &random).counts
       }
-      let detector = XRFMgCaDetector()
+      let pipeline = XRFPipeline()
       let axis = model.axisCalibration
       let measured = measure(spectra: spectra) { counts in
-        let result = detector.detect(counts: Array(counts), axis: axis, fullScale: model.fullScale)
+        let result = pipeline.analyze(counts: counts, axis: axis, fullScale: model.fullScale)
         return result.mgCaRatio ?? 0
       }
       table.add([

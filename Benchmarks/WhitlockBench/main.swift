@@ -30,6 +30,7 @@ while index < arguments.count {
 let reference = python.map { PythonReference(interpreter: $0) }
 if mode == "accuracy" || mode == "all" {
   AccuracyBenchmark(spectraPerLevel: spectraPerLevel, reference: reference).run()
+  XRFAccuracyBenchmark(spectraPerLevel: spectraPerLevel).run()
 }
 if mode == "speed" || mode == "all" {
   SpeedBenchmark(reference: reference).run()

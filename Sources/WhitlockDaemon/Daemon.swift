@@ -31,17 +31,20 @@ public struct Daemon: Sendable {
         "config": "\(configuration.source)", "spool": "\(layout.root)", "run_id": "\(run.runID)",
         "instruments": "\(configuration.instruments.map(\.id).joined(separator: ","))",
       ])
+    let fusion = FusionHub(runID: run.runID, settings: configuration.detection.fusion)
     var sessions: [InstrumentSession] = []
     for instrumentConfiguration in configuration.instruments {
       var settings = InstrumentSession.Settings()
       settings.shutdownGraceSeconds = configuration.shutdownGraceSeconds
       settings.configurationRecord = instrumentConfiguration.record(
         detection: configuration.detection)
+      settings.runEndFusion = { fusion.summary() }
       sessions.append(
         InstrumentSession(
           instrument: InstrumentFactory.make(instrumentConfiguration),
           analyzer: AnalyzerFactory.make(
-            kind: instrumentConfiguration.kind, configuration: configuration.detection),
+            kind: instrumentConfiguration.kind, configuration: configuration.detection,
+            fusion: fusion),
           pump: spool.pump, run: run, settings: settings, logger: logger))
     }
     let group = ServiceGroup(

@@ -6,7 +6,9 @@ public struct DetectionConfiguration: Sendable {
   /// Raman pipeline parameters.
   public var raman = RamanPipelineSettings()
   /// XRF pipeline parameters.
-  public var xrf = XRFDetectorSettings()
+  public var xrf = XRFPipelineSettings()
+  /// Fusion rule.
+  public var fusion = FusionSettings()
 
   public init() {}
 
@@ -19,27 +21,69 @@ public struct DetectionConfiguration: Sendable {
     try raman.finish()
 
     var xrf = try reader.table("xrf")
-    let x = XRFDetectorSettings()
-    configuration.xrf.magnesiumEnergy = try xrf.number(
-      "mg_energy_kev", default: x.magnesiumEnergy, in: 0.5...3, unit: "keV")
-    configuration.xrf.calciumEnergy = try xrf.number(
-      "ca_energy_kev", default: x.calciumEnergy, in: 2...6, unit: "keV")
-    configuration.xrf.fwhmZero = try xrf.number(
-      "fwhm0_kev", default: x.fwhmZero, in: 0.001...1, unit: "keV")
-    configuration.xrf.fwhmSlope = try xrf.number(
-      "fwhm_slope_kev", default: x.fwhmSlope, in: 0...0.1, unit: "keV")
-    configuration.xrf.windowHalfWidthFactor = try xrf.number(
-      "window_half_width_fwhm", default: x.windowHalfWidthFactor, in: 0.3...5)
-    configuration.xrf.sideWindowWidthFactor = try xrf.number(
-      "side_window_fwhm", default: x.sideWindowWidthFactor, in: 0.1...5)
-    configuration.xrf.relativeSensitivityFactor = try xrf.optionalNumber(
-      "relative_sensitivity_mg_ca", in: 1e-6...1e6)
-    configuration.xrf.calciumSignificance = try xrf.number(
-      "ca_significance_sigma", default: x.calciumSignificance, in: 0...1000)
-    configuration.xrf.magnesiumSignificance = try xrf.number(
-      "mg_significance_sigma", default: x.magnesiumSignificance, in: 0...1000)
+    configuration.xrf = try readXRF(&xrf)
     try xrf.finish()
+
+    var fusion = try reader.table("fusion")
+    configuration.fusion = try readFusion(&fusion)
+    try fusion.finish()
     return configuration
+  }
+
+  /// Reads `[detection.fusion]`.
+  static func readFusion(_ table: inout ConfigurationReader) throws(ConfigurationError)
+    -> FusionSettings
+  {
+    var s = FusionSettings()
+    let d = FusionSettings()
+    s.fractionThreshold = try table.number(
+      "fraction_threshold", default: d.fractionThreshold, in: 0...1)
+    s.sigmaMultiplier = try table.number("sigma_multiplier", default: d.sigmaMultiplier, in: 0...10)
+    s.mgCaAbsentBelow = try table.number(
+      "mg_ca_absent_below", default: d.mgCaAbsentBelow, in: 0...10)
+    s.mgCaPresentAbove = try table.number(
+      "mg_ca_present_above", default: d.mgCaPresentAbove, in: 0...10)
+    if s.mgCaPresentAbove < s.mgCaAbsentBelow {
+      throw table.error("mg_ca_present_above", "must not be below mg_ca_absent_below")
+    }
+    s.requireXRF = try table.boolean("require_xrf", default: d.requireXRF)
+    return s
+  }
+
+  /// Reads `[detection.xrf]`.
+  static func readXRF(_ table: inout ConfigurationReader) throws(ConfigurationError)
+    -> XRFPipelineSettings
+  {
+    var s = XRFPipelineSettings()
+    let d = XRFPipelineSettings()
+    s.magnesium.energy = try table.number(
+      "mg_energy_kev", default: d.magnesium.energy, in: 0.5...3, unit: "keV")
+    s.calcium.energy = try table.number(
+      "ca_energy_kev", default: d.calcium.energy, in: 2...6, unit: "keV")
+    s.fwhmZero = try table.number("fwhm0_kev", default: d.fwhmZero, in: 0.001...1, unit: "keV")
+    s.fwhmSlope = try table.number(
+      "fwhm_slope_kev", default: d.fwhmSlope, in: 0...0.1, unit: "keV")
+    s.snipWidth = try table.number(
+      "snip_width_kev", default: d.snipWidth, in: 0.01...5, unit: "keV")
+    s.escapeEnergy = try table.number(
+      "escape_energy_kev", default: d.escapeEnergy, in: 0...5, unit: "keV")
+    let refitMin = try table.number(
+      "mg_refit_min_kev", default: d.magnesiumRefitRange.lowerBound, in: 0.1...3, unit: "keV")
+    let refitMax = try table.number(
+      "mg_refit_max_kev", default: d.magnesiumRefitRange.upperBound, in: 0.1...3, unit: "keV")
+    guard refitMin < s.magnesium.energy, refitMax > s.magnesium.energy else {
+      throw table.error("mg_refit_max_kev", "the re-fit range must contain mg_energy_kev")
+    }
+    s.magnesiumRefitRange = refitMin...refitMax
+    s.magnesiumBackgroundOrder = try table.integer(
+      "mg_background_order", default: d.magnesiumBackgroundOrder, in: 0...4)
+    s.relativeSensitivityFactor = try table.optionalNumber(
+      "relative_sensitivity_mg_ca", in: 1e-6...1e6)
+    s.calciumSignificance = try table.number(
+      "ca_significance_sigma", default: d.calciumSignificance, in: 0...1000)
+    s.magnesiumSignificance = try table.number(
+      "mg_significance_sigma", default: d.magnesiumSignificance, in: 0...1000)
+    return s
   }
 
   /// Reads `[detection.raman]` (flat keys; band priors keep their defaults).

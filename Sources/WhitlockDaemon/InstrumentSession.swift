@@ -23,6 +23,8 @@ public final class InstrumentSession: Sendable {
     public var reopenBackoffSeconds: ClosedRange<Double> = 0.5...10
     /// How the instrument was configured, recorded in `run-start`.
     public var configurationRecord: JSONValue = .object([])
+    /// Extra run-level results for `run-end` (the fused whitlockite summary), read at run end.
+    public var runEndFusion: (@Sendable () -> JSONValue?)? = nil
 
     public init() {}
   }
@@ -68,7 +70,8 @@ public final class InstrumentSession: Sendable {
       group.addTask { await self.analyseAndSpool(spectra) }
     }
     await instrument.close()
-    let summary = tally.withLock { $0 }
+    var summary = tally.withLock { $0 }
+    summary.fusion = settings.runEndFusion?()
     pump.submit(.runEnd(run: run, instrument: identity, summary: summary, time: Date()))
     logger.info(
       "session ended",

@@ -17,7 +17,7 @@
 /// band count have been seen.
 final class BandFitter {
   /// Largest number of bands in one window.
-  static let maximumBands = 8
+  static let maximumBands = 12
 
   /// What happened in a fit.
   struct Outcome {
@@ -340,10 +340,13 @@ final class BandFitter {
     }
     lastResidualRMS = (sum / max(weightSum, 1e-300)).squareRoot()
     let dof = max(count - freeParameters, 1)
+    lastReducedChiSquare = sum / Double(dof)
     // With weights the reduced χ² scales the covariance (≈ 1 when the weights are right).
     return sum / Double(dof)
   }
 
+  /// Weighted residual sum of squares per degree of freedom of the last screen or refine.
+  private(set) var lastReducedChiSquare = Double.nan
   /// RMS residual against the raw data of the last screen or refine.
   private(set) var lastResidualRMS = Double.nan
 
