@@ -305,18 +305,27 @@ final class BandFitter {
     if fitsEta { p[etaIndex] = fixedEta }
     // Residual variance on raw data, then the area covariance.
     let variance = residualVariance(freeParameters: m)
-    for band in 0..<bandCount {
-      screenAreaVariance[band] = c[band * m + band] * variance
+    for a in 0..<bandCount {
+      for b in 0..<bandCount {
+        screenAreaCovariance[a * Self.maximumBands + b] = c[a * m + b] * variance
+      }
     }
     return true
   }
 
-  private var screenAreaVariance = [Double](repeating: .nan, count: maximumBands)
+  private var screenAreaCovariance = [Double](
+    repeating: .nan, count: maximumBands * maximumBands)
+
+  /// Covariance of two screened band areas, counts².
+  func screenedAreaCovariance(_ first: Int, _ second: Int) -> Double {
+    screenAreaCovariance[first * Self.maximumBands + second] / (meanSpacing * meanSpacing)
+  }
 
   /// The screened area of band `b` (counts) and its σ.
   func screenedArea(_ band: Int) -> (area: Double, sigma: Double) {
     let a = parameters.pointer[areaIndex(band)] / meanSpacing
-    let s = max(screenAreaVariance[band], 0).squareRoot() / meanSpacing
+    let s =
+      max(screenAreaCovariance[band * Self.maximumBands + band], 0).squareRoot() / meanSpacing
     return (a, s)
   }
 
@@ -387,10 +396,15 @@ final class BandFitter {
           let trialChi = chiSquare(t)
           if trialChi.isFinite, trialChi < chi {
             let improvement = chi - trialChi
+            var largestStep = 0.0
+            for k in 0..<n {
+              let scale = hi[k].isFinite && lo[k].isFinite ? hi[k] - lo[k] : abs(p[k]) + 1e-300
+              largestStep = max(largestStep, abs(t[k] - p[k]) / max(scale, 1e-300))
+            }
             for k in 0..<n { p[k] = t[k] }
             chi = accumulateNormalEquations()
             lambda = max(lambda / 10, 1e-12)
-            if improvement <= tolerance * chi {
+            if improvement <= tolerance * chi || largestStep < 1e-7 {
               outcome.converged = true
               break iterations
             }

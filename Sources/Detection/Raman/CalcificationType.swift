@@ -26,6 +26,10 @@ public struct WindowFitReport: Sendable, Equatable {
   public var residualRMS = Double.nan
   /// Fitted (or fixed) Lorentzian share η.
   public var lorentzianFraction = Double.nan
+  /// Significance (area/σ) of the window's detection group in the linear screen.
+  public var screenSignificance = 0.0
+  /// Height of the detection group's tallest band over the noise (σ per pixel).
+  public var peakToNoise = 0.0
 
   /// An empty report.
   public init() {}

@@ -35,7 +35,7 @@ extension RamanAnalysis {
           phenylalanine.jsonValue(settings.phenylalanine.name),
           phenylalanine1032.jsonValue(settings.phenylalanine1032.name),
           phosphateNu3.jsonValue(settings.phosphateNu3.name),
-          carbonate.jsonValue(settings.carbonate.name),
+          carbonate.jsonValue(settings.carbonate.name), calcite.jsonValue(settings.calcite.name),
           methylene.jsonValue(settings.methylene.name),
           whewellite1463.jsonValue(settings.whewellite1463.name),
           weddellite1476.jsonValue(settings.weddellite1476.name),
@@ -84,6 +84,8 @@ extension WindowFitReport {
       ("converged", .bool(converged)), ("degenerate", .bool(degenerate)),
       ("iterations", .int(Int64(iterations))), ("residual_rms", .number(residualRMS)),
       ("lorentzian_fraction", .number(lorentzianFraction)),
+      ("screen_significance", .number(screenSignificance)),
+      ("peak_to_noise", .number(peakToNoise)),
     ])
   }
 }

@@ -25,8 +25,10 @@ public struct RamanAnalysis: Sendable, Equatable {
   public var phenylalanine1032 = FittedBand()
   /// Phosphate ν3 (~1046).
   public var phosphateNu3 = FittedBand()
-  /// Carbonate ν1 (~1070 B-type, ~1086 calcite).
+  /// Carbonate ν1, B-type in apatite (~1070).
   public var carbonate = FittedBand()
+  /// Carbonate ν1 of calcite (~1086).
+  public var calcite = FittedBand()
   /// CH₂ bending (tissue, ~1445).
   public var methylene = FittedBand()
   /// Whewellite 1463.
@@ -57,7 +59,7 @@ public struct RamanAnalysis: Sendable, Equatable {
   public var oxalateAreaSigma = Double.nan
   /// Oxalate bands detected.
   public var oxalateDetected = false
-  /// Carbonate ν1 detected.
+  /// Carbonate ν1 (B-type or calcite) detected.
   public var carbonateDetected = false
 
   /// A970 / (A961 + A970), only when `phosphateDetected`.

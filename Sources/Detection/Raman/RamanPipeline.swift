@@ -200,31 +200,46 @@ public final class RamanPipeline {
     let s = smoothed.pointer
     smoother.apply(c, count: n, into: s)
 
-    result.phosphateFit = fitWindow(phosphateRange, priors: phosphatePriors, interesting: 0...2)
+    var level = 0.0
+    for i in 0..<n { level += abs(v[i]) }
+    noiseFloor = max(level / Double(max(n, 1)) * 1e-6, 1e-12)
+
+    result.phosphateFit = fitWindow(
+      phosphateRange, priors: phosphatePriors, trigger: 0...2, group: 1...2)
     if !result.phosphateFit.degenerate {
-      result.acp = fitter.bandOrScreen(0, refined: result.phosphateFit.refined)
-      result.hap = fitter.bandOrScreen(1, refined: result.phosphateFit.refined)
-      result.whitlockite = fitter.bandOrScreen(2, refined: result.phosphateFit.refined)
-      result.phenylalanine = fitter.bandOrScreen(3, refined: result.phosphateFit.refined)
-      let covariance =
-        result.phosphateFit.refined ? fitter.areaCovariance(1, 2) : 0
-      decidePhosphate(&result, covariance: covariance)
+      let refined = result.phosphateFit.refined
+      result.acp = fitter.bandOrScreen(0, refined: refined)
+      result.hap = fitter.bandOrScreen(1, refined: refined)
+      result.whitlockite = fitter.bandOrScreen(2, refined: refined)
+      result.phenylalanine = fitter.bandOrScreen(3, refined: refined)
+      decidePhosphate(&result, covariance: refined ? fitter.areaCovariance(1, 2) : 0)
     }
-    result.carbonateFit = fitWindow(carbonateRange, priors: carbonatePriors, interesting: 2...2)
+    result.carbonateFit = fitWindow(
+      carbonateRange, priors: carbonatePriors, trigger: 2...3, group: 2...3)
     if !result.carbonateFit.degenerate {
-      result.phenylalanine1032 = fitter.bandOrScreen(0, refined: result.carbonateFit.refined)
-      result.phosphateNu3 = fitter.bandOrScreen(1, refined: result.carbonateFit.refined)
-      result.carbonate = fitter.bandOrScreen(2, refined: result.carbonateFit.refined)
+      let refined = result.carbonateFit.refined
+      result.phenylalanine1032 = fitter.bandOrScreen(0, refined: refined)
+      result.phosphateNu3 = fitter.bandOrScreen(1, refined: refined)
+      result.carbonate = fitter.bandOrScreen(2, refined: refined)
+      result.calcite = fitter.bandOrScreen(3, refined: refined)
+      let report = result.carbonateFit
+      result.carbonateDetected =
+        refined && report.peakToNoise >= settings.decision.minimumPeakToNoise
+        && max(
+          report.screenSignificance, result.carbonate.significance, result.calcite.significance)
+          >= settings.decision.minimumSignificance
     }
-    result.oxalateFit = fitWindow(oxalateRange, priors: oxalatePriors, interesting: 1...3)
+    result.oxalateFit = fitWindow(
+      oxalateRange, priors: oxalatePriors, trigger: 1...3, group: 1...3)
     if !result.oxalateFit.degenerate {
-      result.methylene = fitter.bandOrScreen(0, refined: result.oxalateFit.refined)
-      result.whewellite1463 = fitter.bandOrScreen(1, refined: result.oxalateFit.refined)
-      result.weddellite1476 = fitter.bandOrScreen(2, refined: result.oxalateFit.refined)
-      result.whewellite1490 = fitter.bandOrScreen(3, refined: result.oxalateFit.refined)
-      let covariance12 = result.oxalateFit.refined ? fitter.areaCovariance(1, 2) : 0
-      let covariance13 = result.oxalateFit.refined ? fitter.areaCovariance(1, 3) : 0
-      let covariance23 = result.oxalateFit.refined ? fitter.areaCovariance(2, 3) : 0
+      let refined = result.oxalateFit.refined
+      result.methylene = fitter.bandOrScreen(0, refined: refined)
+      result.whewellite1463 = fitter.bandOrScreen(1, refined: refined)
+      result.weddellite1476 = fitter.bandOrScreen(2, refined: refined)
+      result.whewellite1490 = fitter.bandOrScreen(3, refined: refined)
+      let covariance12 = refined ? fitter.areaCovariance(1, 2) : 0
+      let covariance13 = refined ? fitter.areaCovariance(1, 3) : 0
+      let covariance23 = refined ? fitter.areaCovariance(2, 3) : 0
       decideOxalate(&result, covariances: (covariance12, covariance13, covariance23))
     }
     if !result.phosphateFit.converged || !result.carbonateFit.converged
@@ -233,15 +248,20 @@ public final class RamanPipeline {
       result.flags.insert(.notConverged)
     }
     if result.phosphateFit.degenerate { result.flags.insert(.fitDegenerate) }
-    decideCarbonate(&result)
+    carbonateRatio(&result)
     classify(&result)
     return result
   }
 
-  /// Screens a window linearly and refines it when a band in `interesting` is significant.
-  private func fitWindow(_ range: Range<Int>, priors: [BandPrior], interesting: ClosedRange<Int>)
-    -> WindowFitReport
-  {
+  /// Smallest noise σ assumed, from the spectrum's level (guards noise-free input).
+  private var noiseFloor = 1e-12
+
+  /// Screens a window linearly and refines it when a band in `trigger` is at least
+  /// `screenSignificance`; records the screen significance of the summed `group` and the tallest
+  /// group band's height over the noise.
+  private func fitWindow(
+    _ range: Range<Int>, priors: [BandPrior], trigger: ClosedRange<Int>, group: ClosedRange<Int>
+  ) -> WindowFitReport {
     var report = WindowFitReport()
     report.pixels = range.count
     guard range.count > 3 * priors.count + 4 else {
@@ -260,10 +280,17 @@ public final class RamanPipeline {
     report.residualRMS = fitter.lastResidualRMS
     report.lorentzianFraction = settings.fitting.lorentzianFraction
     var best = 0.0
-    for band in interesting {
+    for band in trigger {
       let screened = fitter.screenedArea(band)
       if screened.sigma > 0 { best = max(best, screened.area / screened.sigma) }
     }
+    var groupArea = 0.0
+    var groupVariance = 0.0
+    for a in group {
+      groupArea += fitter.screenedArea(a).area
+      for b in group { groupVariance += fitter.screenedAreaCovariance(a, b) }
+    }
+    report.screenSignificance = groupVariance > 0 ? groupArea / groupVariance.squareRoot() : 0
     guard best >= settings.fitting.screenSignificance else { return report }
     let outcome = fitter.refine(
       maximumIterations: settings.fitting.maximumIterations,
@@ -274,6 +301,11 @@ public final class RamanPipeline {
     report.iterations = outcome.iterations
     report.residualRMS = outcome.residualRMS
     report.lorentzianFraction = fitter.fittedEta
+    var tallest = 0.0
+    for band in group { tallest = max(tallest, fitter.bandHeight(band)) }
+    let noise = max(
+      outcome.residualRMS, fitter.noiseSigma.isFinite ? fitter.noiseSigma : 0, noiseFloor)
+    report.peakToNoise = tallest / noise
     return report
   }
 
@@ -290,17 +322,14 @@ public final class RamanPipeline {
     guard result.phosphateFit.refined, total > 0 else { return }
     result.phosphateCentre = (hap.area * hap.centre + wh.area * wh.centre) / total
     let dominant = hap.area >= wh.area ? hap : wh
-    let dominantIndex = hap.area >= wh.area ? 1 : 2
-    let height = fitter.bandHeight(dominantIndex)
-    let significant = result.phosphateSignificance >= rule.minimumSignificance
+    let significance = max(result.phosphateSignificance, result.phosphateFit.screenSignificance)
+    let significant = significance >= rule.minimumSignificance
     let centred = rule.phosphateCentreRange.contains(result.phosphateCentre)
     let shaped = rule.phosphateFWHMRange.contains(dominant.fwhm)
-    let tall =
-      result.phosphateFit.residualRMS > 0
-      && height >= rule.minimumPeakToNoise * result.phosphateFit.residualRMS
+    let tall = result.phosphateFit.peakToNoise >= rule.minimumPeakToNoise
     result.phosphateDetected = significant && centred && shaped && tall
     if !result.phosphateDetected {
-      if result.phosphateSignificance >= settings.fitting.screenSignificance {
+      if significance >= settings.fitting.screenSignificance {
         result.flags.insert(.lowSNR)
       }
       return
@@ -338,16 +367,17 @@ public final class RamanPipeline {
       + 2 * (covariances.0 + covariances.1 + covariances.2)
     result.oxalateArea = total
     result.oxalateAreaSigma = variance > 0 ? variance.squareRoot() : .nan
+    let significance = max(
+      variance > 0 ? total / variance.squareRoot() : 0, result.oxalateFit.screenSignificance)
     result.oxalateDetected =
-      result.oxalateFit.refined && total > 0 && variance > 0
-      && total >= settings.decision.minimumSignificance * variance.squareRoot()
+      result.oxalateFit.refined && total > 0
+      && significance >= settings.decision.minimumSignificance
+      && result.oxalateFit.peakToNoise >= settings.decision.minimumPeakToNoise
   }
 
-  private func decideCarbonate(_ result: inout RamanAnalysis) {
+  /// Carbonate (B-type, ~1070) to crystalline phosphate ν1 area ratio.
+  private func carbonateRatio(_ result: inout RamanAnalysis) {
     let carbonate = result.carbonate
-    result.carbonateDetected =
-      result.carbonateFit.refined
-      && carbonate.significance >= settings.decision.minimumSignificance
     guard result.phosphateDetected, result.carbonateFit.refined, carbonate.area.isFinite,
       result.phosphateArea > 0
     else { return }

@@ -16,8 +16,9 @@ public struct RamanPipelineSettings: Sendable, Equatable {
     public var enabled = true
     /// Modified z-score of first differences above which a pixel is a spike.
     public var threshold = 25.0
-    /// Flags are widened by this much on each side, cm⁻¹.
-    public var dilationWavenumbers = 1.0
+    /// Flags are widened by this much on each side, cm⁻¹ (rounded to whole pixels), to catch a
+    /// spike's weaker trailing pixels.
+    public var dilationWavenumbers = 0.5
     /// Flagged runs wider than this are treated as real structure and kept, cm⁻¹.
     public var maximumWidthWavenumbers = 8.0
     /// The defaults.
@@ -65,10 +66,11 @@ public struct RamanPipelineSettings: Sendable, Equatable {
     public var tolerance = 1e-7
     /// Starting (or fixed) Lorentzian share η of the pseudo-Voigt.
     public var lorentzianFraction = 0.5
-    /// Fit η (one per window, bounded to 0…1) instead of keeping it fixed. Off by default: η
-    /// trades area with the band tails, and on simulated spectra at 1 s fitting it cut the ν1
-    /// area significance about threefold for a 20 % gain in fraction error.
-    public var fitLorentzianFraction = false
+    /// Fit η (one per window, bounded to 0…1) instead of keeping it fixed. With η fixed, pure
+    /// Lorentzian bands leave tails that the fit fills with the neighbouring band (a 0.16 fraction
+    /// bias on a pure HAP Lorentzian). Fitting η makes the area σ larger (η trades with the tails),
+    /// which is why band *detection* uses the linear screen's significance (see `Decision`).
+    public var fitLorentzianFraction = true
     /// A window is refined by the nonlinear fit only when its linear screen finds a band of
     /// interest at least this many σ; otherwise the screen's areas are reported.
     public var screenSignificance = 3.0
@@ -78,8 +80,10 @@ public struct RamanPipelineSettings: Sendable, Equatable {
 
   /// When a band counts as really there.
   public struct Decision: Sendable, Equatable {
-    /// A band (or band group) is detected when its area is at least this many σ.
-    public var minimumSignificance = 6.0
+    /// A band (or band group) is detected when its area is at least this many σ. The σ is the
+    /// larger significance of the linear screen (fixed literature shapes: a matched filter) and
+    /// of the full fit, so a free line shape does not hide a clear band.
+    public var minimumSignificance = 8.0
     /// The area-weighted centre of HAP + whitlockite must lie here, cm⁻¹.
     public var phosphateCentreRange: ClosedRange<Double> = 955...976
     /// The dominant ν1 component's FWHM must lie here, cm⁻¹.
@@ -136,9 +140,15 @@ public struct RamanPipelineSettings: Sendable, Equatable {
   public var phosphateNu3 = BandPrior(
     name: "phosphate_nu3_1046", centre: 1046, centreRange: 1038...1056, fwhm: 20,
     fwhmRange: 8...35, centreSigma: 3, fwhmSigma: 6)
-  /// Carbonate ν1: B-type in apatite near 1070, calcite near 1086.
+  /// Carbonate ν1, B-type substitution in apatite.
   public var carbonate = BandPrior(
-    name: "carbonate_1070", centre: 1072, centreRange: 1062...1092, fwhm: 12, fwhmRange: 3...30)
+    name: "carbonate_1070", centre: 1071, centreRange: 1062...1079, fwhm: 12, fwhmRange: 3...30,
+    centreSigma: 3, fwhmSigma: 6)
+
+  /// Carbonate ν1 of calcite (and aragonite): the look-alike that is not a phosphate.
+  public var calcite = BandPrior(
+    name: "calcite_1086", centre: 1086, centreRange: 1080...1092, fwhm: 6, fwhmRange: 2...20,
+    centreSigma: 3, fwhmSigma: 6)
 
   /// The oxalate window, cm⁻¹.
   public var oxalateWindow: ClosedRange<Double> = 1415...1535
@@ -165,7 +175,7 @@ public struct RamanPipelineSettings: Sendable, Equatable {
   /// Bands of the phosphate window, in the order results are reported.
   var phosphateBands: [BandPrior] { [acp, hap, whitlockite, phenylalanine] }
   /// Bands of the carbonate window.
-  var carbonateBands: [BandPrior] { [phenylalanine1032, phosphateNu3, carbonate] }
+  var carbonateBands: [BandPrior] { [phenylalanine1032, phosphateNu3, carbonate, calcite] }
   /// Bands of the oxalate window.
   var oxalateBands: [BandPrior] { [methylene, whewellite1463, weddellite1476, whewellite1490] }
 }
