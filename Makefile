@@ -47,3 +47,10 @@ schema:
 
 clean:
 	rm -rf .build .build-test.log
+
+# Accuracy and speed of the detection pipelines beside the reference Python pipeline (its venv is
+# created from PyPI on first use). Prints tables; see Benchmarks/.
+.PHONY: bench
+bench: deps
+	$(SWIFT) build -c release --product whitlock-bench
+	.build/release/whitlock-bench all --python "$$(Benchmarks/reference/setup_venv.sh)" $(ARGS)

@@ -51,7 +51,7 @@ let package = Package(
       swiftSettings: strictSwift),
     .target(
       name: "WhitlockCtlKit",
-      dependencies: ["WhitlockCore", "Spool", "Transports"],
+      dependencies: ["WhitlockCore", "Spool", "Transports", "Detection"],
       swiftSettings: strictSwift),
     .executableTarget(
       name: "whitlockctl",
@@ -72,7 +72,8 @@ let package = Package(
     .testTarget(
       name: "SpoolTests", dependencies: ["Spool", "WhitlockCore"], swiftSettings: strictSwift),
     .testTarget(
-      name: "DetectionTests", dependencies: ["Detection", "Simulation", "WhitlockCore"],
+      name: "DetectionTests",
+      dependencies: ["Detection", "Simulation", "WhitlockCore", "WhitlockCtlKit"],
       swiftSettings: strictSwift),
     .testTarget(
       name: "SimulationTests", dependencies: ["Simulation", "WhitlockCore"],

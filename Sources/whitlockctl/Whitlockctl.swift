@@ -7,6 +7,6 @@ struct Whitlockctl: AsyncParsableCommand {
     commandName: "whitlockctl",
     abstract: "Operate and inspect whitlockd",
     subcommands: [
-      DevicesCommand.self, SpoolCommand.self,
+      DevicesCommand.self, SpoolCommand.self, AnalyzeCommand.self,
     ])
 }

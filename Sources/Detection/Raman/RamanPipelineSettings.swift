@@ -63,7 +63,7 @@ public struct RamanPipelineSettings: Sendable, Equatable {
     /// Levenberg–Marquardt iteration limit; hitting it sets `not_converged`.
     public var maximumIterations = 60
     /// Relative χ² improvement below which the fit has converged.
-    public var tolerance = 1e-7
+    public var tolerance = 2e-5
     /// Starting (or fixed) Lorentzian share η of the pseudo-Voigt.
     public var lorentzianFraction = 0.5
     /// Fit η (one per window, bounded to 0…1) instead of keeping it fixed. With η fixed, pure
