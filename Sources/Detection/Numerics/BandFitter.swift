@@ -59,7 +59,12 @@ final class BandFitter {
   private var halfSpan = 1.0
   private var meanSpacing = 1.0
   private var parameterCount = 0
-  private var freeMask = (0...31).map { _ in true }
+  private var freeMask = (0...63).map { _ in true }
+  /// Bands taking part in the nonlinear fit (the others are held at zero area).
+  private var bandActive = [Bool](repeating: true, count: maximumBands)
+  /// Parameter indices of the active bands, η and the baseline, fixed for one `refine`.
+  private var activeIndices = [Int](repeating: 0, count: 3 * maximumBands + 3)
+  private var activeCount = 0
 
   /// Index of band `b`'s area, centre and FWHM in the parameter vector.
   @inline(__always) private func areaIndex(_ band: Int) -> Int { 3 * band }
@@ -140,6 +145,7 @@ final class BandFitter {
       lo[etaIndex] = 0
       hi[etaIndex] = 1
     }
+    for band in 0..<Self.maximumBands { bandActive[band] = true }
     estimateNoise(rawValues, count: count)
     for k in 0..<2 {
       pv[baselineIndex + k] = 0
@@ -197,7 +203,7 @@ final class BandFitter {
     var sum = 0.0
     for i in 0..<count {
       var model = b0 + b1 * (x[i] - centre) / halfSpan
-      for band in 0..<bandCount {
+      for band in 0..<bandCount where bandActive[band] {
         let a = areaIndex(band)
         model += p[a] * PseudoVoigt.value(offset: x[i] - p[a + 1], fwhm: p[a + 2], eta: e)
       }
@@ -209,7 +215,7 @@ final class BandFitter {
 
   /// Accumulates JᵀWJ into `normal` and JᵀW·r into `gradient` at the current parameters; returns χ².
   private func accumulateNormalEquations() -> Double {
-    guard let x, let y else { return .nan }
+    guard x != nil, y != nil else { return .nan }
     let p = parameters.pointer
     let n = parameterCount
     let jr = row.pointer
@@ -219,12 +225,25 @@ final class BandFitter {
     for k in 0..<n { g[k] = 0 }
     let e = eta(p)
     let bi = baselineIndex
+    let active = activeCount
+    return activeIndices.withUnsafeBufferPointer { indices in
+      accumulate(p: p, n: n, jr: jr, nm: nm, g: g, e: e, bi: bi, active: active, indices: indices)
+    }
+  }
+
+  /// The pixel loop of `accumulateNormalEquations` over the active parameters only.
+  private func accumulate(
+    p: UnsafeMutablePointer<Double>, n: Int, jr: UnsafeMutablePointer<Double>,
+    nm: UnsafeMutablePointer<Double>, g: UnsafeMutablePointer<Double>, e: Double, bi: Int,
+    active: Int, indices: UnsafeBufferPointer<Int>
+  ) -> Double {
+    guard let x, let y else { return .nan }
     var chi = 0.0
     for i in 0..<count {
       let u = (x[i] - centre) / halfSpan
       var model = p[bi] + p[bi + 1] * u
       var etaDerivative = 0.0
-      for band in 0..<bandCount {
+      for band in 0..<bandCount where bandActive[band] {
         let a = areaIndex(band)
         let area = p[a]
         let profile = PseudoVoigt.evaluate(offset: x[i] - p[a + 1], fwhm: p[a + 2], eta: e)
@@ -240,14 +259,22 @@ final class BandFitter {
       let w = weight(i)
       let r = y[i] - model
       chi += w * r * r
-      for a in 0..<n {
+      for ai in 0..<active {
+        let a = indices[ai]
         let wa = w * jr[a]
         g[a] += wa * r
-        for b in 0...a { nm[a * n + b] += wa * jr[b] }
+        for bi in 0...ai {
+          let b = indices[bi]
+          nm[a * n + b] += wa * jr[b]
+        }
       }
     }
-    for a in 0..<n {
-      for b in (a + 1)..<n { nm[a * n + b] = nm[b * n + a] }
+    for ai in 0..<active {
+      for bi in 0..<ai {
+        let a = indices[ai]
+        let b = indices[bi]
+        nm[b * n + a] = nm[a * n + b]
+      }
     }
     let mean = priorMean.pointer
     let precision = priorPrecision.pointer
@@ -369,6 +396,16 @@ final class BandFitter {
     let t = trial.pointer
     let lo = lower.pointer
     let hi = upper.pointer
+    activeCount = 0
+    for band in 0..<bandCount {
+      let a = areaIndex(band)
+      bandActive[band] = p[a] > 0
+      if !bandActive[band] { p[a] = 0 }
+    }
+    for k in 0..<n where k >= 3 * bandCount || bandActive[k / 3] {
+      activeIndices[activeCount] = k
+      activeCount += 1
+    }
     for k in 0..<n { p[k] = min(max(p[k], lo[k]), hi[k]) }
     var chi = accumulateNormalEquations()
     guard chi.isFinite else {
@@ -485,6 +522,13 @@ final class BandFitter {
     let c = covariance.pointer
     let a = areaIndex(index)
     var band = FittedBand()
+    guard bandActive[index] else {
+      band.area = 0
+      band.areaSigma = screenedArea(index).sigma
+      band.centre = p[a + 1]
+      band.fwhm = p[a + 2]
+      return band
+    }
     band.area = p[a] / meanSpacing
     band.areaSigma = sigma(c[a * n + a]) / meanSpacing
     band.centre = p[a + 1]
@@ -496,6 +540,7 @@ final class BandFitter {
 
   /// Covariance of two band areas, counts².
   func areaCovariance(_ first: Int, _ second: Int) -> Double {
+    guard bandActive[first], bandActive[second] else { return 0 }
     let n = parameterCount
     let value = covariance.pointer[areaIndex(first) * n + areaIndex(second)]
     return value / (meanSpacing * meanSpacing)
