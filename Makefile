@@ -95,3 +95,9 @@ uninstall:
 	rm -f $(DESTDIR)$(SYSUSERSDIR)/whitlockd.conf $(DESTDIR)$(TMPFILESDIR)/whitlockd.conf
 	rm -rf $(DESTDIR)$(PREFIX)/share/doc/whitlockd $(DESTDIR)$(PREFIX)/share/whitlockd
 	@echo "kept $(DESTDIR)$(SYSCONFDIR)/whitlockd and /var/lib/whitlockd (configuration and spool)"
+# Accuracy and speed of the detection pipelines beside the reference Python pipeline (its venv is
+# created from PyPI on first use). Prints tables; see Benchmarks/.
+.PHONY: bench
+bench: deps
+	$(SWIFT) build -c release --product whitlock-bench
+	.build/release/whitlock-bench all --python "$$(Benchmarks/reference/setup_venv.sh)" $(ARGS)

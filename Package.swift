@@ -17,6 +17,7 @@ let package = Package(
     .executable(name: "whitlockd", targets: ["whitlockd"]),
     .executable(name: "whitlockctl", targets: ["whitlockctl"]),
     .executable(name: "whitlock-sim", targets: ["whitlock-sim"]),
+    .executable(name: "whitlock-bench", targets: ["whitlock-bench"]),
   ],
   dependencies: [
     .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -85,7 +86,7 @@ let package = Package(
       swiftSettings: strictSwift),
     .target(
       name: "WhitlockCtlKit",
-      dependencies: ["WhitlockCore", "Spool", "Transports", "WhitlockDaemon"],
+      dependencies: ["WhitlockCore", "Spool", "Transports", "WhitlockDaemon", "Detection"],
       swiftSettings: strictSwift),
     .executableTarget(
       name: "whitlockctl",
@@ -101,6 +102,11 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSwift),
+    .target(name: "CAllocationCounter", path: "Benchmarks/CAllocationCounter"),
+    .executableTarget(
+      name: "whitlock-bench",
+      dependencies: ["Detection", "Simulation", "WhitlockCore", "CAllocationCounter"],
+      path: "Benchmarks/WhitlockBench", swiftSettings: strictSwift),
     .testTarget(
       name: "WhitlockCoreTests", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
     .testTarget(
@@ -121,7 +127,8 @@ let package = Package(
     .testTarget(
       name: "SpoolTests", dependencies: ["Spool", "WhitlockCore"], swiftSettings: strictSwift),
     .testTarget(
-      name: "DetectionTests", dependencies: ["Detection", "Simulation", "WhitlockCore"],
+      name: "DetectionTests",
+      dependencies: ["Detection", "Simulation", "WhitlockCore", "WhitlockCtlKit"],
       swiftSettings: strictSwift),
     .testTarget(
       name: "SimulationTests", dependencies: ["Simulation", "WhitlockCore"],

@@ -46,14 +46,16 @@ public enum RecordEncoder {
       runObject(run, into: &writer)
       writer.raw(",")
       writer.key("summary")
-      writer.object([
+      var members: [(String, JSONValue)] = [
         ("reason", .string(summary.reason)),
         ("acquisitions_completed", .int(Int64(summary.acquisitionsCompleted))),
         ("acquisitions_spooled", .int(Int64(summary.acquisitionsSpooled))),
         ("acquisitions_interrupted", .int(Int64(summary.acquisitionsInterrupted))),
         ("acquisitions_dropped", .int(Int64(summary.acquisitionsDropped))),
         ("errors", .int(Int64(summary.errors))),
-      ])
+      ]
+      if let fusion = summary.fusion { members.append(("fusion", fusion)) }
+      writer.object(members)
     }
     writer.raw("}")
     writer.raw(0x0A)

@@ -81,7 +81,8 @@ public enum RecordSchema {
                 "acquisitions_spooled": { "type": "integer", "minimum": 0 },
                 "acquisitions_interrupted": { "type": "integer", "minimum": 0 },
                 "acquisitions_dropped": { "type": "integer", "minimum": 0 },
-                "errors": { "type": "integer", "minimum": 0 }
+                "errors": { "type": "integer", "minimum": 0 },
+                "fusion": { "type": "object", "required": ["rule", "verdicts"] }
               }
             }
           }

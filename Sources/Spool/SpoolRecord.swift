@@ -40,6 +40,8 @@ public struct RunSummary: Sendable, Equatable {
   public var acquisitionsDropped: UInt64
   /// Device or protocol errors seen during the run.
   public var errors: UInt64
+  /// The run's fused whitlockite summary (written as `summary.fusion`), when the daemon fuses.
+  public var fusion: JSONValue? = nil
 
   public init(
     reason: String, acquisitionsCompleted: UInt64 = 0, acquisitionsSpooled: UInt64 = 0,

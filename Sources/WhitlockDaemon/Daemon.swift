@@ -47,6 +47,7 @@ public struct Daemon: Sendable {
         "instruments": "\(configuration.instruments.map(\.id).joined(separator: ","))",
       ])
     let health = DaemonHealth()
+    let fusion = FusionHub(runs: runs, settings: configuration.detection.fusion)
     var sessions: [InstrumentSession] = []
     for instrumentConfiguration in configuration.instruments {
       health.register(
@@ -56,11 +57,13 @@ public struct Daemon: Sendable {
       settings.shutdownGraceSeconds = configuration.shutdownGraceSeconds
       settings.configurationRecord = instrumentConfiguration.record(
         detection: configuration.detection)
+      settings.runEndFusion = { runID in fusion.summary(run: runID) }
       sessions.append(
         InstrumentSession(
           instrument: InstrumentFactory.make(instrumentConfiguration, stateDirectory: layout.root),
           analyzer: AnalyzerFactory.make(
-            kind: instrumentConfiguration.kind, configuration: configuration.detection),
+            kind: instrumentConfiguration.kind, configuration: configuration.detection,
+            fusion: fusion),
           pump: spool.pump, runs: runs, observer: bridge, settings: settings, logger: logger,
           health: health))
     }

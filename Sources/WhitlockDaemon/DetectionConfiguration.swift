@@ -1,10 +1,14 @@
 import Detection
 
-/// The `[detection.raman]` and `[detection.xrf]` tables: detector parameters, each with the
-/// documented default of the detector itself.
+/// The `[detection.raman]`, `[detection.xrf]` and `[detection.fusion]` tables: pipeline
+/// parameters, each defaulting to the documented default of the pipeline itself.
 public struct DetectionConfiguration: Sendable {
-  public var raman = RamanDetectorSettings()
-  public var xrf = XRFDetectorSettings()
+  /// Raman pipeline parameters.
+  public var raman = RamanPipelineSettings()
+  /// XRF pipeline parameters.
+  public var xrf = XRFPipelineSettings()
+  /// Fusion rule.
+  public var fusion = FusionSettings()
 
   public init() {}
 
@@ -13,49 +17,129 @@ public struct DetectionConfiguration: Sendable {
   {
     var configuration = DetectionConfiguration()
     var raman = try reader.table("raman")
-    let r = RamanDetectorSettings()
-    configuration.raman.windowLower = try raman.number(
-      "window_min_cm1", default: r.windowLower, in: 100...3500, unit: "cm-1")
-    configuration.raman.windowUpper = try raman.number(
-      "window_max_cm1", default: r.windowUpper, in: 100...3500, unit: "cm-1")
-    if configuration.raman.windowUpper <= configuration.raman.windowLower {
-      throw raman.error("window_max_cm1", "must be above window_min_cm1")
-    }
-    configuration.raman.hapCentre = try raman.number(
-      "hap_centre_cm1", default: r.hapCentre, in: 900...1050, unit: "cm-1")
-    configuration.raman.whitlockiteCentre = try raman.number(
-      "whitlockite_centre_cm1", default: r.whitlockiteCentre, in: 900...1050, unit: "cm-1")
-    configuration.raman.bandFWHM = try raman.number(
-      "band_fwhm_cm1", default: r.bandFWHM, in: 1...60, unit: "cm-1")
-    configuration.raman.detectionThreshold = try raman.number(
-      "detection_threshold_sigma", default: r.detectionThreshold, in: 0...1000)
-    configuration.raman.maximumFractionSigma = try raman.number(
-      "max_fraction_sigma", default: r.maximumFractionSigma, in: 0...1)
-    configuration.raman.minimumWindowPixels = try raman.integer(
-      "min_window_pixels", default: r.minimumWindowPixels, in: 5...100_000)
+    configuration.raman = try readRaman(&raman)
     try raman.finish()
 
     var xrf = try reader.table("xrf")
-    let x = XRFDetectorSettings()
-    configuration.xrf.magnesiumEnergy = try xrf.number(
-      "mg_energy_kev", default: x.magnesiumEnergy, in: 0.5...3, unit: "keV")
-    configuration.xrf.calciumEnergy = try xrf.number(
-      "ca_energy_kev", default: x.calciumEnergy, in: 2...6, unit: "keV")
-    configuration.xrf.fwhmZero = try xrf.number(
-      "fwhm0_kev", default: x.fwhmZero, in: 0.001...1, unit: "keV")
-    configuration.xrf.fwhmSlope = try xrf.number(
-      "fwhm_slope_kev", default: x.fwhmSlope, in: 0...0.1, unit: "keV")
-    configuration.xrf.windowHalfWidthFactor = try xrf.number(
-      "window_half_width_fwhm", default: x.windowHalfWidthFactor, in: 0.3...5)
-    configuration.xrf.sideWindowWidthFactor = try xrf.number(
-      "side_window_fwhm", default: x.sideWindowWidthFactor, in: 0.1...5)
-    configuration.xrf.relativeSensitivityFactor = try xrf.optionalNumber(
-      "relative_sensitivity_mg_ca", in: 1e-6...1e6)
-    configuration.xrf.calciumSignificance = try xrf.number(
-      "ca_significance_sigma", default: x.calciumSignificance, in: 0...1000)
-    configuration.xrf.magnesiumSignificance = try xrf.number(
-      "mg_significance_sigma", default: x.magnesiumSignificance, in: 0...1000)
+    configuration.xrf = try readXRF(&xrf)
     try xrf.finish()
+
+    var fusion = try reader.table("fusion")
+    configuration.fusion = try readFusion(&fusion)
+    try fusion.finish()
     return configuration
+  }
+
+  /// Reads `[detection.fusion]`.
+  static func readFusion(_ table: inout ConfigurationReader) throws(ConfigurationError)
+    -> FusionSettings
+  {
+    var s = FusionSettings()
+    let d = FusionSettings()
+    s.fractionThreshold = try table.number(
+      "fraction_threshold", default: d.fractionThreshold, in: 0...1)
+    s.sigmaMultiplier = try table.number("sigma_multiplier", default: d.sigmaMultiplier, in: 0...10)
+    s.mgCaAbsentBelow = try table.number(
+      "mg_ca_absent_below", default: d.mgCaAbsentBelow, in: 0...10)
+    s.mgCaPresentAbove = try table.number(
+      "mg_ca_present_above", default: d.mgCaPresentAbove, in: 0...10)
+    if s.mgCaPresentAbove < s.mgCaAbsentBelow {
+      throw table.error("mg_ca_present_above", "must not be below mg_ca_absent_below")
+    }
+    s.requireXRF = try table.boolean("require_xrf", default: d.requireXRF)
+    return s
+  }
+
+  /// Reads `[detection.xrf]`.
+  static func readXRF(_ table: inout ConfigurationReader) throws(ConfigurationError)
+    -> XRFPipelineSettings
+  {
+    var s = XRFPipelineSettings()
+    let d = XRFPipelineSettings()
+    s.magnesium.energy = try table.number(
+      "mg_energy_kev", default: d.magnesium.energy, in: 0.5...3, unit: "keV")
+    s.calcium.energy = try table.number(
+      "ca_energy_kev", default: d.calcium.energy, in: 2...6, unit: "keV")
+    s.fwhmZero = try table.number("fwhm0_kev", default: d.fwhmZero, in: 0.001...1, unit: "keV")
+    s.fwhmSlope = try table.number(
+      "fwhm_slope_kev", default: d.fwhmSlope, in: 0...0.1, unit: "keV")
+    s.snipWidth = try table.number(
+      "snip_width_kev", default: d.snipWidth, in: 0.01...5, unit: "keV")
+    s.escapeEnergy = try table.number(
+      "escape_energy_kev", default: d.escapeEnergy, in: 0...5, unit: "keV")
+    let refitMin = try table.number(
+      "mg_refit_min_kev", default: d.magnesiumRefitRange.lowerBound, in: 0.1...3, unit: "keV")
+    let refitMax = try table.number(
+      "mg_refit_max_kev", default: d.magnesiumRefitRange.upperBound, in: 0.1...3, unit: "keV")
+    guard refitMin < s.magnesium.energy, refitMax > s.magnesium.energy else {
+      throw table.error("mg_refit_max_kev", "the re-fit range must contain mg_energy_kev")
+    }
+    s.magnesiumRefitRange = refitMin...refitMax
+    s.magnesiumBackgroundOrder = try table.integer(
+      "mg_background_order", default: d.magnesiumBackgroundOrder, in: 0...4)
+    s.relativeSensitivityFactor = try table.optionalNumber(
+      "relative_sensitivity_mg_ca", in: 1e-6...1e6)
+    s.calciumSignificance = try table.number(
+      "ca_significance_sigma", default: d.calciumSignificance, in: 0...1000)
+    s.magnesiumSignificance = try table.number(
+      "mg_significance_sigma", default: d.magnesiumSignificance, in: 0...1000)
+    return s
+  }
+
+  /// Reads `[detection.raman]` (flat keys; band priors keep their defaults).
+  static func readRaman(_ table: inout ConfigurationReader) throws(ConfigurationError)
+    -> RamanPipelineSettings
+  {
+    var s = RamanPipelineSettings()
+    let d = RamanPipelineSettings()
+    s.despike.enabled = try table.boolean("despike", default: d.despike.enabled)
+    s.despike.threshold = try table.number(
+      "despike_threshold", default: d.despike.threshold, in: 3...1000)
+    s.despike.dilationWavenumbers = try table.number(
+      "despike_dilation_cm1", default: d.despike.dilationWavenumbers, in: 0...50, unit: "cm-1")
+    s.despike.maximumWidthWavenumbers = try table.number(
+      "despike_max_width_cm1", default: d.despike.maximumWidthWavenumbers, in: 0.1...100,
+      unit: "cm-1")
+    s.baseline.method = try table.choice("baseline", default: d.baseline.method)
+    s.baseline.lambda = try table.number(
+      "baseline_lambda", default: d.baseline.lambda, in: 1...1e14)
+    s.baseline.asymmetry = try table.number(
+      "baseline_asymmetry", default: d.baseline.asymmetry, in: 1e-6...0.5)
+    s.baseline.maximumIterations = try table.integer(
+      "baseline_max_iterations", default: d.baseline.maximumIterations, in: 1...1000)
+    s.baseline.tolerance = try table.number(
+      "baseline_tolerance", default: d.baseline.tolerance, in: 0...1)
+    s.baseline.polynomialOrder = try table.integer(
+      "baseline_polynomial_order", default: d.baseline.polynomialOrder, in: 0...10)
+    s.smoothing.enabled = try table.boolean("smoothing", default: d.smoothing.enabled)
+    s.smoothing.windowWavenumbers = try table.number(
+      "smoothing_window_cm1", default: d.smoothing.windowWavenumbers, in: 0...100, unit: "cm-1")
+    s.smoothing.order = try table.integer(
+      "smoothing_order", default: d.smoothing.order, in: 0...8)
+    s.fitting.maximumIterations = try table.integer(
+      "fit_max_iterations", default: d.fitting.maximumIterations, in: 1...10_000)
+    s.fitting.tolerance = try table.number(
+      "fit_tolerance", default: d.fitting.tolerance, in: 0...1)
+    s.fitting.lorentzianFraction = try table.number(
+      "lorentzian_fraction", default: d.fitting.lorentzianFraction, in: 0...1)
+    s.fitting.fitLorentzianFraction = try table.boolean(
+      "fit_lorentzian_fraction", default: d.fitting.fitLorentzianFraction)
+    s.fitting.screenSignificance = try table.number(
+      "screen_significance_sigma", default: d.fitting.screenSignificance, in: 0...1000)
+    s.decision.minimumSignificance = try table.number(
+      "detection_threshold_sigma", default: d.decision.minimumSignificance, in: 0...1000)
+    s.decision.minimumPeakToNoise = try table.number(
+      "min_peak_to_noise", default: d.decision.minimumPeakToNoise, in: 0...1000)
+    s.decision.maximumFractionSigma = try table.number(
+      "max_fraction_sigma", default: d.decision.maximumFractionSigma, in: 0...1)
+    let processingMin = try table.number(
+      "processing_min_cm1", default: d.processingRange.lowerBound, in: 100...3500, unit: "cm-1")
+    let processingMax = try table.number(
+      "processing_max_cm1", default: d.processingRange.upperBound, in: 100...3500, unit: "cm-1")
+    guard processingMax > processingMin + 100 else {
+      throw table.error("processing_max_cm1", "must be at least 100 cm-1 above processing_min_cm1")
+    }
+    s.processingRange = processingMin...processingMax
+    return s
   }
 }

@@ -28,6 +28,8 @@ public final class InstrumentSession: Sendable {
     public var reopenBackoffSeconds: ClosedRange<Double> = 0.5...10
     /// How the instrument was configured, recorded in `run-start`.
     public var configurationRecord: JSONValue = .object([])
+    /// Extra run-level results for `run-end` (the fused whitlockite summary), read at run end.
+    public var runEndFusion: (@Sendable (_ runID: String) -> JSONValue?)? = nil
 
     public init() {}
   }
@@ -120,6 +122,7 @@ public final class InstrumentSession: Sendable {
   {
     var summary = tallies.withLock { $0.removeValue(forKey: run.runID) } ?? RunSummary(reason: "")
     summary.reason = reason
+    summary.fusion = settings.runEndFusion?(run.runID)
     pump.submit(.runEnd(run: run, instrument: identity, summary: summary, time: Date()))
     return summary
   }

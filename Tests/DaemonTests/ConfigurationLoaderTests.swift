@@ -30,7 +30,7 @@ import WhitlockDaemon
     #expect(instrument.exposureSeconds == 1)
     #expect(instrument.line == 1)
     #expect(configuration.spool.limits.maxAgeSeconds == 5)
-    #expect(configuration.detection.raman.hapCentre == 961)
+    #expect(configuration.detection.raman.hap.centre == 961)
     #expect(configuration.detection.xrf.relativeSensitivityFactor == nil)
   }
 
@@ -46,8 +46,8 @@ import WhitlockDaemon
     ("[spool]\nsegment_max_age_s = -1\n", 2, "spool.segment_max_age_s", "is outside"),
     ("[daemon]\nlog_level = \"loud\"\n", 2, "daemon.log_level", "\"loud\" is not one of"),
     (
-      "[detection.raman]\nwindow_min_cm1 = 1000\nwindow_max_cm1 = 930\n", 3,
-      "detection.raman.window_max_cm1", "must be above"
+      "[detection.raman]\nprocessing_min_cm1 = 1000\nprocessing_max_cm1 = 930\n", 3,
+      "detection.raman.processing_max_cm1", "must be at least"
     ),
   ])
   func errorsNameFileLineAndKey(text: String, line: Int, key: String, message: String) throws {

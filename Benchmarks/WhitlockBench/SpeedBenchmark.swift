@@ -1,0 +1,104 @@
+import CAllocationCounter
+import Detection
+import Simulation
+import WhitlockCore
+
+#if canImport(Glibc)
+  import Glibc
+#endif
+
+/// Throughput of the pipelines on one core, end to end from raw counts to the analysis value,
+/// and heap allocations per spectrum in steady state (counted by the interposed allocator).
+struct SpeedBenchmark {
+  var reference: PythonReference?
+
+  /// Monotonic seconds.
+  static func now() -> Double {
+    var spec = timespec()
+    clock_gettime(CLOCK_MONOTONIC, &spec)
+    return Double(spec.tv_sec) + Double(spec.tv_nsec) * 1e-9
+  }
+
+  /// Pins the process to one CPU so "one core" is literal.
+  static func pinToOneCore() -> Bool { whitlock_pin_to_cpu(0) == 0 }
+
+  func run() {
+    let pinned = Self.pinToOneCore()
+    print("== Speed, one core\(pinned ? " (pinned to CPU 0)" : ""), release build ==")
+    print("allocation counter active: \(whitlock_allocation_counter_active() == 1)")
+    var table = Table(header: [
+      "pipeline", "length", "spectra/s", "µs/spectrum", "allocations/spectrum",
+      "Python spectra/s", "ratio",
+    ])
+    for pixels in [1024, 2048, 4096] {
+      var model = RamanSampleModel(pixelCount: pixels)
+      model.integrationSeconds = 1
+      let spectra = (0..<64).map { index -> [UInt32] in
+        var random = RandomSource(seed: 77, stream: UInt64(index))
+        let composition = RamanComposition.phosphate(
+          strength: random.uniform(in: 0.4, 1.5), whitlockiteFraction: random.uniform(in: 0, 0.7),
+          acpAmount: 0.04, carbonateAmount: 0.08)
+        return model.counts(for: composition, random: &random)
+      }
+      let pipeline = RamanPipeline()
+      let axis = model.axisCalibration
+      let measured = measure(spectra: spectra) { counts in
+        let analysis = pipeline.analyze(counts: counts, axis: axis, fullScale: model.fullScale)
+        return analysis.whitlockiteFraction ?? 0
+      }
+      var pythonRate = Double.nan
+      if let reference,
+        let output = reference.run(axis: model.ramanShifts(), spectra: Array(spectra.prefix(64)))
+      {
+        pythonRate = Double(output.fractions.count) / output.seconds
+      }
+      table.add([
+        "Raman", "\(pixels) px", format(measured.rate, 0), format(1e6 / measured.rate, 1),
+        format(measured.allocations, 3), format(pythonRate, 1),
+        format(measured.rate / pythonRate, 0) + "×",
+      ])
+    }
+    for channels in [2048, 4096] {
+      var model = XRFSampleModel(channelCount: channels)
+      model.keVPerChannel = 20.48 / Double(channels)
+      let spectra = (0..<64).map { index -> [UInt32] in
+        var random = RandomSource(seed: 99, stream: UInt64(index))
+        let composition = XRFComposition(mgToCaMolar: random.uniform(in: 0, 0.11))
+        return model.spectrum(for: composition, random: &random).counts
+      }
+      let pipeline = XRFPipeline()
+      let axis = model.axisCalibration
+      let measured = measure(spectra: spectra) { counts in
+        let result = pipeline.analyze(counts: counts, axis: axis, fullScale: model.fullScale)
+        return result.mgCaRatio ?? 0
+      }
+      table.add([
+        "XRF", "\(channels) ch", format(measured.rate, 0), format(1e6 / measured.rate, 1),
+        format(measured.allocations, 3), "–", "–",
+      ])
+    }
+    print(table.render())
+    print(
+      "targets: ≥ 10,000 spectra/s at 2048 px (Raman) and 4096 ch (XRF), 0 allocations/spectrum\n")
+  }
+
+  /// Warms up, then runs for at least a second; returns spectra/s and allocations per spectrum.
+  func measure(
+    spectra: [[UInt32]], _ body: (UnsafeBufferPointer<UInt32>) -> Double
+  ) -> (rate: Double, allocations: Double) {
+    var sink = 0.0
+    for spectrum in spectra { sink += spectrum.withUnsafeBufferPointer(body) }
+    var processed = 0
+    let allocationsBefore = whitlock_allocation_count()
+    let start = Self.now()
+    var elapsed = 0.0
+    repeat {
+      for spectrum in spectra { sink += spectrum.withUnsafeBufferPointer(body) }
+      processed += spectra.count
+      elapsed = Self.now() - start
+    } while elapsed < 1.0
+    let allocations = whitlock_allocation_count() - allocationsBefore
+    if sink.isNaN { print("(sink \(sink))") }
+    return (Double(processed) / elapsed, Double(allocations) / Double(processed))
+  }
+}

@@ -1,0 +1,575 @@
+/// Bounded Levenberg–Marquardt fit of a sum of pseudo-Voigt bands on a straight local baseline,
+/// with parameter uncertainties from the fit covariance.
+///
+/// Model over a window: y(x) = Σ_b a_b·pV(x − c_b; w_b, η) + β0 + β1·u, where pV is the unit-area
+/// pseudo-Voigt, u = (x − window centre) / half-span, and η (the Lorentzian share) is either shared
+/// and fitted in [0, 1] or fixed. Bounds: areas ≥ 0, centres and widths inside each band's prior
+/// ranges. A trial step is projected onto the bounds (clamped) and accepted only if it lowers χ².
+///
+/// Fitting runs in two stages. `screen` solves the linear problem (areas and baseline) with every
+/// band at its prior centre and width: cheap, and a good start. `refine` then frees centres,
+/// widths and η. The parameter covariance is s²·(JᵀJ)⁻¹ at the solution, with s² the residual
+/// variance against the *unsmoothed* data (`rawValues`), so smoothing does not make σ look
+/// smaller than the noise warrants. Parameters with no leverage (the centre of a zero-area band)
+/// are left out of the inversion and get σ = NaN.
+///
+/// All buffers are owned by the fitter and reused; no call allocates once the largest window and
+/// band count have been seen.
+final class BandFitter {
+  /// Largest number of bands in one window.
+  static let maximumBands = 12
+
+  /// What happened in a fit.
+  struct Outcome {
+    /// The iteration converged (relative χ² change below tolerance or no further descent).
+    var converged = false
+    /// The normal equations could not be solved at the solution.
+    var degenerate = false
+    /// Iterations used.
+    var iterations = 0
+    /// Root-mean-square residual against the unsmoothed data.
+    var residualRMS = Double.nan
+  }
+
+  private let parameters = ScratchBuffer(capacity: 32)
+  private let trial = ScratchBuffer(capacity: 32)
+  private let lower = ScratchBuffer(capacity: 32)
+  private let upper = ScratchBuffer(capacity: 32)
+  private let row = ScratchBuffer(capacity: 32)
+  private let normal = ScratchBuffer(capacity: 1024)
+  private let damped = ScratchBuffer(capacity: 1024)
+  private let factor = ScratchBuffer(capacity: 1024)
+  private let gradient = ScratchBuffer(capacity: 32)
+  private let step = ScratchBuffer(capacity: 32)
+  private let covariance = ScratchBuffer(capacity: 1024)
+  private let scale = ScratchBuffer(capacity: 32)
+  private let column = ScratchBuffer(capacity: 32)
+  private let priorMean = ScratchBuffer(capacity: 32)
+  private let priorPrecision = ScratchBuffer(capacity: 32)
+  private let noiseScratch = ScratchBuffer(capacity: 256)
+  /// Weight of every data point, 1/σ²_noise, from `estimateNoise`.
+  private var dataWeight = 1.0
+  /// Robust noise σ of the raw window data (second differences), counts per pixel.
+  private(set) var noiseSigma = Double.nan
+
+  private var bandCount = 0
+  private var fitsEta = false
+  private var fixedEta = 0.5
+  private var centre = 0.0
+  private var halfSpan = 1.0
+  private var meanSpacing = 1.0
+  private var parameterCount = 0
+  private var freeMask = (0...63).map { _ in true }
+  /// Bands taking part in the nonlinear fit (the others are held at zero area).
+  private var bandActive = [Bool](repeating: true, count: maximumBands)
+  /// Parameter indices of the active bands, η and the baseline, fixed for one `refine`.
+  private var activeIndices = [Int](repeating: 0, count: 3 * maximumBands + 3)
+  private var activeCount = 0
+
+  /// Index of band `b`'s area, centre and FWHM in the parameter vector.
+  @inline(__always) private func areaIndex(_ band: Int) -> Int { 3 * band }
+  @inline(__always) private var etaIndex: Int { 3 * bandCount }
+  @inline(__always) private var baselineIndex: Int { 3 * bandCount + (fitsEta ? 1 : 0) }
+
+  /// Data of the current window, set by `prepare`.
+  private var x: UnsafePointer<Double>?
+  private var y: UnsafePointer<Double>?
+  private var raw: UnsafePointer<Double>?
+  private var weights: UnsafePointer<Double>?
+  private var count = 0
+
+  /// Sets up a window: data pointers (valid until the fit ends), priors and the line-shape mode.
+  /// `weights`, when given, are per-point 1/variance (for count data); otherwise all points weigh 1.
+  func prepare(
+    x: UnsafePointer<Double>, values: UnsafePointer<Double>, rawValues: UnsafePointer<Double>,
+    weights: UnsafePointer<Double>? = nil, count: Int, priors: [BandPrior], eta: Double,
+    fitEta: Bool
+  ) {
+    self.x = x
+    self.y = values
+    self.raw = rawValues
+    self.weights = weights
+    self.count = count
+    bandCount = min(priors.count, Self.maximumBands)
+    fitsEta = fitEta
+    fixedEta = min(max(eta, 0), 1)
+    parameterCount = 3 * bandCount + (fitEta ? 1 : 0) + 2
+    let p = parameterCount
+    parameters.reserve(p)
+    trial.reserve(p)
+    lower.reserve(p)
+    upper.reserve(p)
+    row.reserve(p)
+    gradient.reserve(p)
+    step.reserve(p)
+    scale.reserve(p)
+    column.reserve(p)
+    normal.reserve(p * p)
+    damped.reserve(p * p)
+    factor.reserve(p * p)
+    covariance.reserve(p * p)
+    priorMean.reserve(p)
+    priorPrecision.reserve(p)
+    for k in 0..<p { priorPrecision.pointer[k] = 0 }
+    var low = Double.infinity
+    var high = -Double.infinity
+    for i in 0..<count {
+      low = min(low, x[i])
+      high = max(high, x[i])
+    }
+    centre = (low + high) / 2
+    halfSpan = max((high - low) / 2, 1e-12)
+    meanSpacing = count > 1 ? (high - low) / Double(count - 1) : 1
+    let pv = parameters.pointer
+    let lo = lower.pointer
+    let hi = upper.pointer
+    for band in 0..<bandCount {
+      let prior = priors[band]
+      let a = areaIndex(band)
+      pv[a] = 0
+      lo[a] = 0
+      hi[a] = .infinity
+      pv[a + 1] = prior.centre
+      lo[a + 1] = prior.centreRange.lowerBound
+      hi[a + 1] = prior.centreRange.upperBound
+      pv[a + 2] = prior.fwhm
+      lo[a + 2] = prior.fwhmRange.lowerBound
+      hi[a + 2] = prior.fwhmRange.upperBound
+      priorMean.pointer[a + 1] = prior.centre
+      priorMean.pointer[a + 2] = prior.fwhm
+      priorPrecision.pointer[a + 1] = Self.precision(prior.centreSigma)
+      priorPrecision.pointer[a + 2] = Self.precision(prior.fwhmSigma)
+    }
+    if fitsEta {
+      pv[etaIndex] = fixedEta
+      lo[etaIndex] = 0
+      hi[etaIndex] = 1
+    }
+    for band in 0..<Self.maximumBands { bandActive[band] = true }
+    estimateNoise(rawValues, count: count)
+    for k in 0..<2 {
+      pv[baselineIndex + k] = 0
+      lo[baselineIndex + k] = -.infinity
+      hi[baselineIndex + k] = .infinity
+    }
+  }
+
+  private static func precision(_ sigma: Double) -> Double {
+    sigma.isFinite && sigma > 0 ? 1 / (sigma * sigma) : 0
+  }
+
+  /// Noise σ from the median absolute second difference of the raw data (a model-free estimate:
+  /// for white noise Δ²y has variance 6σ²; smooth bands barely contribute at these widths).
+  private func estimateNoise(_ raw: UnsafePointer<Double>, count n: Int) {
+    guard n >= 5 else {
+      dataWeight = 1
+      noiseSigma = .nan
+      return
+    }
+    let scratch = noiseScratch.reserve(n)
+    for i in 1..<(n - 1) { scratch[i - 1] = abs(raw[i + 1] - 2 * raw[i] + raw[i - 1]) }
+    let mad = Selection.median(scratch, count: n - 2)
+    let sigma = mad / 0.6745 / 6.0.squareRoot()
+    noiseSigma = sigma
+    dataWeight = sigma > 0 && sigma.isFinite ? 1 / (sigma * sigma) : 1
+  }
+
+  /// Prior penalty Σ precision·(p − mean)² over the nonlinear parameters.
+  @inline(__always) private func priorPenalty(_ p: UnsafePointer<Double>) -> Double {
+    let mean = priorMean.pointer
+    let precision = priorPrecision.pointer
+    var sum = 0.0
+    for k in 0..<(3 * bandCount) where precision[k] > 0 {
+      let d = p[k] - mean[k]
+      sum += precision[k] * d * d
+    }
+    return sum
+  }
+
+  // MARK: Model
+
+  @inline(__always) private func eta(_ p: UnsafePointer<Double>) -> Double {
+    fitsEta ? p[etaIndex] : fixedEta
+  }
+
+  @inline(__always) private func weight(_ i: Int) -> Double { weights?[i] ?? dataWeight }
+
+  /// Weighted χ² of parameters `p` against the (smoothed) values.
+  private func chiSquare(_ p: UnsafePointer<Double>) -> Double {
+    guard let x, let y else { return .nan }
+    let e = eta(p)
+    let b0 = p[baselineIndex]
+    let b1 = p[baselineIndex + 1]
+    var sum = 0.0
+    for i in 0..<count {
+      var model = b0 + b1 * (x[i] - centre) / halfSpan
+      for band in 0..<bandCount where bandActive[band] {
+        let a = areaIndex(band)
+        model += p[a] * PseudoVoigt.value(offset: x[i] - p[a + 1], fwhm: p[a + 2], eta: e)
+      }
+      let r = y[i] - model
+      sum += weight(i) * r * r
+    }
+    return sum + priorPenalty(p)
+  }
+
+  /// Accumulates JᵀWJ into `normal` and JᵀW·r into `gradient` at the current parameters; returns χ².
+  private func accumulateNormalEquations() -> Double {
+    guard x != nil, y != nil else { return .nan }
+    let p = parameters.pointer
+    let n = parameterCount
+    let jr = row.pointer
+    let nm = normal.pointer
+    let g = gradient.pointer
+    for k in 0..<(n * n) { nm[k] = 0 }
+    for k in 0..<n { g[k] = 0 }
+    let e = eta(p)
+    let bi = baselineIndex
+    let active = activeCount
+    return activeIndices.withUnsafeBufferPointer { indices in
+      accumulate(p: p, n: n, jr: jr, nm: nm, g: g, e: e, bi: bi, active: active, indices: indices)
+    }
+  }
+
+  /// The pixel loop of `accumulateNormalEquations` over the active parameters only.
+  private func accumulate(
+    p: UnsafeMutablePointer<Double>, n: Int, jr: UnsafeMutablePointer<Double>,
+    nm: UnsafeMutablePointer<Double>, g: UnsafeMutablePointer<Double>, e: Double, bi: Int,
+    active: Int, indices: UnsafeBufferPointer<Int>
+  ) -> Double {
+    guard let x, let y else { return .nan }
+    var chi = 0.0
+    for i in 0..<count {
+      let u = (x[i] - centre) / halfSpan
+      var model = p[bi] + p[bi + 1] * u
+      var etaDerivative = 0.0
+      for band in 0..<bandCount where bandActive[band] {
+        let a = areaIndex(band)
+        let area = p[a]
+        let profile = PseudoVoigt.evaluate(offset: x[i] - p[a + 1], fwhm: p[a + 2], eta: e)
+        model += area * profile.value
+        jr[a] = profile.value
+        jr[a + 1] = area * profile.dCentre
+        jr[a + 2] = area * profile.dWidth
+        etaDerivative += area * profile.dEta
+      }
+      if fitsEta { jr[etaIndex] = etaDerivative }
+      jr[bi] = 1
+      jr[bi + 1] = u
+      let w = weight(i)
+      let r = y[i] - model
+      chi += w * r * r
+      for ai in 0..<active {
+        let a = indices[ai]
+        let wa = w * jr[a]
+        g[a] += wa * r
+        for bi in 0...ai {
+          let b = indices[bi]
+          nm[a * n + b] += wa * jr[b]
+        }
+      }
+    }
+    for ai in 0..<active {
+      for bi in 0..<ai {
+        let a = indices[ai]
+        let b = indices[bi]
+        nm[b * n + a] = nm[a * n + b]
+      }
+    }
+    let mean = priorMean.pointer
+    let precision = priorPrecision.pointer
+    for k in 0..<(3 * bandCount) where precision[k] > 0 {
+      nm[k * n + k] += precision[k]
+      g[k] += precision[k] * (mean[k] - p[k])
+    }
+    return chi + priorPenalty(p)
+  }
+
+  // MARK: Linear screen
+
+  /// Fits areas and baseline with every band at its prior centre and width (linear least
+  /// squares). Returns false when the system is singular. Areas may come out negative here; they
+  /// are reported as they are (a screen, not a physical estimate) and clamped before `refine`.
+  func screen() -> Bool {
+    guard let x, let y, count > bandCount + 2 else { return false }
+    let p = parameters.pointer
+    let m = bandCount + 2
+    let jr = row.pointer
+    let nm = normal.pointer
+    let g = gradient.pointer
+    for k in 0..<(m * m) { nm[k] = 0 }
+    for k in 0..<m { g[k] = 0 }
+    let e = fixedEta
+    for i in 0..<count {
+      for band in 0..<bandCount {
+        let a = areaIndex(band)
+        jr[band] = PseudoVoigt.value(offset: x[i] - p[a + 1], fwhm: p[a + 2], eta: e)
+      }
+      jr[bandCount] = 1
+      jr[bandCount + 1] = (x[i] - centre) / halfSpan
+      let w = weight(i)
+      for a in 0..<m {
+        let wa = w * jr[a]
+        g[a] += wa * y[i]
+        for b in 0...a { nm[a * m + b] += wa * jr[b] }
+      }
+    }
+    for a in 0..<m {
+      for b in (a + 1)..<m { nm[a * m + b] = nm[b * m + a] }
+    }
+    guard scaledInverse(size: m, allFree: true) else { return false }
+    // Solution θ = (JᵀJ)⁻¹·Jᵀy using the inverse just computed.
+    let c = covariance.pointer
+    let s = step.pointer
+    for a in 0..<m {
+      var sum = 0.0
+      for b in 0..<m { sum += c[a * m + b] * g[b] }
+      s[a] = sum
+    }
+    for band in 0..<bandCount { p[areaIndex(band)] = s[band] }
+    p[baselineIndex] = s[bandCount]
+    p[baselineIndex + 1] = s[bandCount + 1]
+    if fitsEta { p[etaIndex] = fixedEta }
+    // Residual variance on raw data, then the area covariance.
+    let variance = residualVariance(freeParameters: m)
+    for a in 0..<bandCount {
+      for b in 0..<bandCount {
+        screenAreaCovariance[a * Self.maximumBands + b] = c[a * m + b] * variance
+      }
+    }
+    return true
+  }
+
+  private var screenAreaCovariance = [Double](
+    repeating: .nan, count: maximumBands * maximumBands)
+
+  /// Covariance of two screened band areas, counts².
+  func screenedAreaCovariance(_ first: Int, _ second: Int) -> Double {
+    screenAreaCovariance[first * Self.maximumBands + second] / (meanSpacing * meanSpacing)
+  }
+
+  /// The screened area of band `b` (counts) and its σ.
+  func screenedArea(_ band: Int) -> (area: Double, sigma: Double) {
+    let a = parameters.pointer[areaIndex(band)] / meanSpacing
+    let s =
+      max(screenAreaCovariance[band * Self.maximumBands + band], 0).squareRoot() / meanSpacing
+    return (a, s)
+  }
+
+  /// Residual variance of the current parameters against the raw data.
+  private func residualVariance(freeParameters: Int) -> Double {
+    guard let x, let raw else { return .nan }
+    let p = parameters.pointer
+    let e = eta(p)
+    var sum = 0.0
+    var weightSum = 0.0
+    for i in 0..<count {
+      var model = p[baselineIndex] + p[baselineIndex + 1] * (x[i] - centre) / halfSpan
+      for band in 0..<bandCount {
+        let a = areaIndex(band)
+        model += p[a] * PseudoVoigt.value(offset: x[i] - p[a + 1], fwhm: p[a + 2], eta: e)
+      }
+      let r = raw[i] - model
+      let w = weight(i)
+      sum += w * r * r
+      weightSum += w
+    }
+    lastResidualRMS = (sum / max(weightSum, 1e-300)).squareRoot()
+    let dof = max(count - freeParameters, 1)
+    lastReducedChiSquare = sum / Double(dof)
+    // With weights the reduced χ² scales the covariance (≈ 1 when the weights are right).
+    return sum / Double(dof)
+  }
+
+  /// Weighted residual sum of squares per degree of freedom of the last screen or refine.
+  private(set) var lastReducedChiSquare = Double.nan
+  /// RMS residual against the raw data of the last screen or refine.
+  private(set) var lastResidualRMS = Double.nan
+
+  // MARK: Levenberg–Marquardt
+
+  /// Frees centres, widths (and η) and minimises χ² from the current (screened) parameters.
+  func refine(maximumIterations: Int, tolerance: Double) -> Outcome {
+    var outcome = Outcome()
+    let n = parameterCount
+    let p = parameters.pointer
+    let t = trial.pointer
+    let lo = lower.pointer
+    let hi = upper.pointer
+    activeCount = 0
+    for band in 0..<bandCount {
+      let a = areaIndex(band)
+      bandActive[band] = p[a] > 0
+      if !bandActive[band] { p[a] = 0 }
+    }
+    for k in 0..<n where k >= 3 * bandCount || bandActive[k / 3] {
+      activeIndices[activeCount] = k
+      activeCount += 1
+    }
+    for k in 0..<n { p[k] = min(max(p[k], lo[k]), hi[k]) }
+    var chi = accumulateNormalEquations()
+    guard chi.isFinite else {
+      outcome.degenerate = true
+      return outcome
+    }
+    var lambda = 1e-3
+    let nm = normal.pointer
+    let dm = damped.pointer
+    let f = factor.pointer
+    let g = gradient.pointer
+    let s = step.pointer
+    iterations: for iteration in 1...max(maximumIterations, 1) {
+      outcome.iterations = iteration
+      var maximumDiagonal = 0.0
+      for k in 0..<n { maximumDiagonal = max(maximumDiagonal, nm[k * n + k]) }
+      let floor = max(maximumDiagonal * 1e-12, 1e-300)
+      while true {
+        for k in 0..<(n * n) { dm[k] = nm[k] }
+        for k in 0..<n { dm[k * n + k] = nm[k * n + k] + lambda * max(nm[k * n + k], floor) }
+        if DenseCholesky.factor(dm, n: n, into: f) {
+          for k in 0..<n { s[k] = g[k] }
+          DenseCholesky.solve(factor: f, n: n, s)
+          for k in 0..<n { t[k] = min(max(p[k] + s[k], lo[k]), hi[k]) }
+          let trialChi = chiSquare(t)
+          if trialChi.isFinite, trialChi < chi {
+            let improvement = chi - trialChi
+            var largestStep = 0.0
+            for k in 0..<n {
+              let scale = hi[k].isFinite && lo[k].isFinite ? hi[k] - lo[k] : abs(p[k]) + 1e-300
+              largestStep = max(largestStep, abs(t[k] - p[k]) / max(scale, 1e-300))
+            }
+            for k in 0..<n { p[k] = t[k] }
+            chi = accumulateNormalEquations()
+            lambda = max(lambda / 10, 1e-12)
+            if improvement <= tolerance * chi || largestStep < 1e-7 {
+              outcome.converged = true
+              break iterations
+            }
+            continue iterations
+          }
+        }
+        lambda *= 10
+        if lambda > 1e12 {
+          // No descent direction left: a (bounded) minimum.
+          outcome.converged = true
+          break iterations
+        }
+      }
+    }
+    finishCovariance(&outcome)
+    return outcome
+  }
+
+  /// Computes the covariance at the current parameters (normal equations must be current).
+  private func finishCovariance(_ outcome: inout Outcome) {
+    let n = parameterCount
+    let nm = normal.pointer
+    var maximumDiagonal = 0.0
+    for k in 0..<n { maximumDiagonal = max(maximumDiagonal, nm[k * n + k]) }
+    for k in 0..<n { freeMask[k] = nm[k * n + k] > maximumDiagonal * 1e-18 && nm[k * n + k] > 0 }
+    var free = 0
+    for k in 0..<n where freeMask[k] { free += 1 }
+    let variance = residualVariance(freeParameters: free)
+    outcome.residualRMS = lastResidualRMS
+    if !scaledInverse(size: n, allFree: false) {
+      outcome.degenerate = true
+      for k in 0..<(n * n) { covariance.pointer[k] = .nan }
+    }
+    // Weighted by 1/σ²_noise, so the covariance is already in parameter units; a reduced χ²
+    // above 1 (model misfit) inflates it, one below 1 is not allowed to shrink it.
+    let c = covariance.pointer
+    let inflation = max(variance, 1)
+    for k in 0..<(n * n) { c[k] *= inflation }
+  }
+
+  /// Inverts the `size`×`size` matrix in `normal` into `covariance` with Jacobi scaling; rows of
+  /// parameters without leverage (per `freeMask` unless `allFree`) are excluded and get NaN.
+  private func scaledInverse(size n: Int, allFree: Bool) -> Bool {
+    let nm = normal.pointer
+    let dm = damped.pointer
+    let f = factor.pointer
+    let c = covariance.pointer
+    let sc = scale.pointer
+    for k in 0..<n {
+      let free = allFree || freeMask[k]
+      sc[k] = free && nm[k * n + k] > 0 ? 1 / nm[k * n + k].squareRoot() : 0
+    }
+    for a in 0..<n {
+      for b in 0..<n {
+        if sc[a] == 0 || sc[b] == 0 {
+          dm[a * n + b] = a == b ? 1 : 0
+        } else {
+          dm[a * n + b] = nm[a * n + b] * sc[a] * sc[b]
+        }
+      }
+    }
+    guard DenseCholesky.factor(dm, n: n, into: f) else { return false }
+    DenseCholesky.invert(factor: f, n: n, into: c, column: column.pointer)
+    for a in 0..<n {
+      for b in 0..<n {
+        c[a * n + b] = (sc[a] == 0 || sc[b] == 0) ? .nan : c[a * n + b] * sc[a] * sc[b]
+      }
+    }
+    return true
+  }
+
+  // MARK: Results
+
+  /// Band `b` after `refine`, areas converted to counts (divided by the mean pixel spacing).
+  func band(_ index: Int) -> FittedBand {
+    let n = parameterCount
+    let p = parameters.pointer
+    let c = covariance.pointer
+    let a = areaIndex(index)
+    var band = FittedBand()
+    guard bandActive[index] else {
+      band.area = 0
+      band.areaSigma = screenedArea(index).sigma
+      band.centre = p[a + 1]
+      band.fwhm = p[a + 2]
+      return band
+    }
+    band.area = p[a] / meanSpacing
+    band.areaSigma = sigma(c[a * n + a]) / meanSpacing
+    band.centre = p[a + 1]
+    band.centreSigma = sigma(c[(a + 1) * n + a + 1])
+    band.fwhm = p[a + 2]
+    band.fwhmSigma = sigma(c[(a + 2) * n + a + 2])
+    return band
+  }
+
+  /// Covariance of two band areas, counts².
+  func areaCovariance(_ first: Int, _ second: Int) -> Double {
+    guard bandActive[first], bandActive[second] else { return 0 }
+    let n = parameterCount
+    let value = covariance.pointer[areaIndex(first) * n + areaIndex(second)]
+    return value / (meanSpacing * meanSpacing)
+  }
+
+  /// The fitted (or fixed) Lorentzian share η.
+  var fittedEta: Double { eta(parameters.pointer) }
+
+  /// The fitted profile of band `b` at shift `x` in counts per pixel (for peak heights).
+  func bandHeight(_ index: Int) -> Double {
+    let p = parameters.pointer
+    let a = areaIndex(index)
+    return p[a] * PseudoVoigt.value(offset: 0, fwhm: p[a + 2], eta: eta(p))
+  }
+
+  /// Whether band `b`'s centre or width sits on a bound (within a small tolerance).
+  func isAtBound(_ index: Int) -> Bool {
+    let p = parameters.pointer
+    let lo = lower.pointer
+    let hi = upper.pointer
+    let a = areaIndex(index)
+    for k in (a + 1)...(a + 2) {
+      let span = hi[k] - lo[k]
+      if p[k] - lo[k] <= 1e-3 * span || hi[k] - p[k] <= 1e-3 * span { return true }
+    }
+    return false
+  }
+
+  @inline(__always) private func sigma(_ variance: Double) -> Double {
+    variance.isFinite && variance >= 0 ? variance.squareRoot() : .nan
+  }
+}

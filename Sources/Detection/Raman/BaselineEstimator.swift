@@ -1,0 +1,187 @@
+#if canImport(Glibc)
+  import Glibc
+#elseif canImport(Darwin)
+  import Darwin
+#endif
+
+/// Estimates a smooth background under a spectrum by AsLS, arPLS or iterative modified polyfit,
+/// in reused buffers.
+///
+/// The Whittaker smoothness λ is given for a 1 cm⁻¹ pixel spacing and rescaled as
+/// λ_pixel = λ·(1 cm⁻¹ / spacing)⁴: the penalty Σ(Δ²z)² shrinks as spacing³ and the data term grows
+/// as 1/spacing, so this keeps the baseline's stiffness in cm⁻¹ the same at 1024, 2048 or 4096
+/// pixels (the pitfall of pixel-based parameters in `reference/science.md`).
+final class BaselineEstimator {
+  private let weights = ScratchBuffer()
+  private let d = ScratchBuffer()
+  private let e = ScratchBuffer()
+  private let f = ScratchBuffer()
+  private let r = ScratchBuffer()
+  private let work = ScratchBuffer()
+  private let normal = ScratchBuffer(capacity: 256)
+  private let factor = ScratchBuffer(capacity: 256)
+  private let coefficients = ScratchBuffer(capacity: 16)
+
+  /// Iterations the last call used.
+  private(set) var iterations = 0
+
+  /// Writes the baseline of `values[0..<count]` into `baseline`; returns false if a solve failed
+  /// (the baseline is then the straight line between the end points).
+  func estimate(
+    values: UnsafePointer<Double>, axis: UnsafePointer<Double>, count n: Int,
+    settings: RamanPipelineSettings.Baseline, into baseline: UnsafeMutablePointer<Double>
+  ) -> Bool {
+    weights.reserve(n)
+    d.reserve(n)
+    e.reserve(n)
+    f.reserve(n)
+    r.reserve(n)
+    work.reserve(n)
+    guard n >= 8 else {
+      linear(values, count: n, into: baseline)
+      return n > 0
+    }
+    let spacing = abs(axis[n - 1] - axis[0]) / Double(n - 1)
+    let ok: Bool
+    switch settings.method {
+    case .asls, .arpls:
+      let scaleFactor = spacing > 0 ? 1 / (spacing * spacing * spacing * spacing) : 1
+      ok = whittaker(
+        values: values, count: n, lambda: settings.lambda * scaleFactor, settings: settings,
+        into: baseline)
+    case .modpoly:
+      ok = modifiedPolyfit(values: values, axis: axis, count: n, settings: settings, into: baseline)
+    }
+    if !ok { linear(values, count: n, into: baseline) }
+    return ok
+  }
+
+  private func linear(
+    _ values: UnsafePointer<Double>, count n: Int, into z: UnsafeMutablePointer<Double>
+  ) {
+    guard n > 0 else { return }
+    let a = values[0]
+    let b = values[n - 1]
+    for i in 0..<n { z[i] = n > 1 ? a + (b - a) * Double(i) / Double(n - 1) : a }
+  }
+
+  private func whittaker(
+    values y: UnsafePointer<Double>, count n: Int, lambda: Double,
+    settings: RamanPipelineSettings.Baseline, into z: UnsafeMutablePointer<Double>
+  ) -> Bool {
+    let w = weights.pointer
+    for i in 0..<n { w[i] = 1 }
+    let p = min(max(settings.asymmetry, 1e-6), 0.5)
+    iterations = 0
+    for iteration in 1...max(settings.maximumIterations, 1) {
+      iterations = iteration
+      guard
+        PentadiagonalSolver.solve(
+          n: n, lambda: lambda, weights: w, values: y, result: z, d: d.pointer, e: e.pointer,
+          f: f.pointer, r: r.pointer)
+      else { return false }
+      var changed = 0.0
+      var total = 0.0
+      switch settings.method {
+      case .asls:
+        for i in 0..<n {
+          let new = y[i] > z[i] ? p : 1 - p
+          changed += abs(new - w[i])
+          total += w[i]
+          w[i] = new
+        }
+      default:
+        // arPLS: statistics of the negative residuals set a logistic weight.
+        var negativeSum = 0.0
+        var negativeSquares = 0.0
+        var negatives = 0.0
+        for i in 0..<n {
+          let residual = y[i] - z[i]
+          if residual < 0 {
+            negativeSum += residual
+            negativeSquares += residual * residual
+            negatives += 1
+          }
+        }
+        guard negatives >= 2 else { return true }
+        let mean = negativeSum / negatives
+        let spread = max((negativeSquares / negatives - mean * mean), 0).squareRoot()
+        guard spread > 0 else { return true }
+        for i in 0..<n {
+          let argument = 2 * (y[i] - z[i] - (2 * spread - mean)) / spread
+          let new = 1 / (1 + exp(min(argument, 700)))
+          changed += abs(new - w[i])
+          total += w[i]
+          w[i] = new
+        }
+      }
+      if changed <= settings.tolerance * max(total, 1e-300) { break }
+    }
+    return true
+  }
+
+  private func modifiedPolyfit(
+    values y: UnsafePointer<Double>, axis: UnsafePointer<Double>, count n: Int,
+    settings: RamanPipelineSettings.Baseline, into z: UnsafeMutablePointer<Double>
+  ) -> Bool {
+    let degree = min(max(settings.polynomialOrder, 0), 10)
+    let m = degree + 1
+    let nm = normal.reserve(m * m)
+    let fc = factor.reserve(m * m)
+    let c = coefficients.reserve(m)
+    let clipped = work.pointer
+    let u = d.pointer
+    let low = min(axis[0], axis[n - 1])
+    let high = max(axis[0], axis[n - 1])
+    let mid = (low + high) / 2
+    let half = max((high - low) / 2, 1e-12)
+    for i in 0..<n {
+      clipped[i] = y[i]
+      u[i] = (axis[i] - mid) / half
+    }
+    // The design matrix depends only on the axis: factor it once.
+    for k in 0..<(m * m) { nm[k] = 0 }
+    for i in 0..<n {
+      var pa = 1.0
+      for a in 0..<m {
+        var pb = 1.0
+        for b in 0..<m {
+          nm[a * m + b] += pa * pb
+          pb *= u[i]
+        }
+        pa *= u[i]
+      }
+    }
+    guard DenseCholesky.factor(nm, n: m, into: fc) else { return false }
+    iterations = 0
+    for iteration in 1...max(settings.maximumIterations, 1) {
+      iterations = iteration
+      for a in 0..<m { c[a] = 0 }
+      for i in 0..<n {
+        var power = 1.0
+        for a in 0..<m {
+          c[a] += power * clipped[i]
+          power *= u[i]
+        }
+      }
+      DenseCholesky.solve(factor: fc, n: m, c)
+      var change = 0.0
+      var norm = 0.0
+      for i in 0..<n {
+        var value = 0.0
+        var j = m - 1
+        while j >= 0 {
+          value = value * u[i] + c[j]
+          j -= 1
+        }
+        z[i] = value
+        let next = min(clipped[i], value)
+        change += (clipped[i] - next) * (clipped[i] - next)
+        norm += clipped[i] * clipped[i]
+        clipped[i] = next
+      }
+      if change <= settings.tolerance * settings.tolerance * max(norm, 1e-300) { break }
+    }
+    return true
+  }
+}

@@ -1,0 +1,169 @@
+import WhitlockCore
+
+extension RamanAnalysis {
+  /// Name and version of the method, written as `method`.
+  public static let method = "raman-pvoigt-lm/2.0"
+
+  /// The record's `detection` object: method and every parameter, the key numbers at the top
+  /// level (`whitlockite_fraction`, `whitlockite_fraction_sigma`, …), then each band. Non-finite
+  /// numbers become `null`.
+  public func jsonValue(settings: RamanPipelineSettings) -> JSONValue {
+    .object([
+      ("method", .string(Self.method)),
+      ("parameters", settings.jsonValue),
+      ("calcification_type", .string(calcificationType.rawValue)),
+      ("phosphate_detected", .bool(phosphateDetected)),
+      ("whitlockite_fraction", .number(whitlockiteFraction)),
+      ("whitlockite_fraction_sigma", .number(whitlockiteFractionSigma)),
+      ("phosphate_area", .number(phosphateArea)),
+      ("phosphate_area_sigma", .number(phosphateAreaSigma)),
+      ("phosphate_significance", .number(phosphateSignificance)),
+      ("phosphate_centre_cm1", .number(phosphateCentre)),
+      ("crystallinity_fwhm_cm1", .number(crystallinityFWHM)),
+      ("crystallinity_fwhm_sigma_cm1", .number(crystallinityFWHMSigma)),
+      ("carbonate_phosphate_ratio", .number(carbonateToPhosphate)),
+      ("carbonate_phosphate_ratio_sigma", .number(carbonateToPhosphateSigma)),
+      ("carbonate_detected", .bool(carbonateDetected)),
+      ("oxalate_detected", .bool(oxalateDetected)),
+      ("oxalate_area", .number(oxalateArea)),
+      ("oxalate_area_sigma", .number(oxalateAreaSigma)),
+      (
+        "bands",
+        .array([
+          acp.jsonValue(settings.acp.name), hap.jsonValue(settings.hap.name),
+          whitlockite.jsonValue(settings.whitlockite.name),
+          phenylalanine.jsonValue(settings.phenylalanine.name),
+          phenylalanine1032.jsonValue(settings.phenylalanine1032.name),
+          phosphateNu3.jsonValue(settings.phosphateNu3.name),
+          carbonate.jsonValue(settings.carbonate.name), calcite.jsonValue(settings.calcite.name),
+          methylene.jsonValue(settings.methylene.name),
+          whewellite1463.jsonValue(settings.whewellite1463.name),
+          weddellite1476.jsonValue(settings.weddellite1476.name),
+          whewellite1490.jsonValue(settings.whewellite1490.name),
+        ])
+      ),
+      (
+        "fits",
+        .object([
+          ("phosphate", phosphateFit.jsonValue), ("carbonate", carbonateFit.jsonValue),
+          ("oxalate", oxalateFit.jsonValue),
+        ])
+      ),
+      (
+        "preprocessing",
+        .object([
+          ("pixels", .int(Int64(pixelCount))),
+          ("processed_pixels", .int(Int64(processedPixels))),
+          ("saturated_pixels", .int(Int64(saturatedPixels))),
+          ("spike_pixels_removed", .int(Int64(spikePixelsRemoved))),
+          ("baseline_iterations", .int(Int64(baselineIterations))),
+        ])
+      ),
+      ("flags", flags.jsonValue),
+    ])
+  }
+}
+
+extension FittedBand {
+  /// One band as `{name, area, area_sigma, centre_cm1, …}`.
+  func jsonValue(_ name: String) -> JSONValue {
+    .object([
+      ("name", .string(name)),
+      ("area", .number(area)), ("area_sigma", .number(areaSigma)),
+      ("centre_cm1", .number(centre)), ("centre_sigma_cm1", .number(centreSigma)),
+      ("fwhm_cm1", .number(fwhm)), ("fwhm_sigma_cm1", .number(fwhmSigma)),
+    ])
+  }
+}
+
+extension WindowFitReport {
+  /// The report as a JSON object.
+  var jsonValue: JSONValue {
+    .object([
+      ("pixels", .int(Int64(pixels))), ("refined", .bool(refined)),
+      ("converged", .bool(converged)), ("degenerate", .bool(degenerate)),
+      ("iterations", .int(Int64(iterations))), ("residual_rms", .number(residualRMS)),
+      ("lorentzian_fraction", .number(lorentzianFraction)),
+      ("screen_significance", .number(screenSignificance)),
+      ("peak_to_noise", .number(peakToNoise)),
+    ])
+  }
+}
+
+extension BandPrior {
+  /// The prior as a JSON object.
+  var jsonValue: JSONValue {
+    .object([
+      ("name", .string(name)), ("centre_cm1", .number(centre)),
+      (
+        "centre_range_cm1",
+        .array([.number(centreRange.lowerBound), .number(centreRange.upperBound)])
+      ),
+      ("fwhm_cm1", .number(fwhm)),
+      ("fwhm_range_cm1", .array([.number(fwhmRange.lowerBound), .number(fwhmRange.upperBound)])),
+    ])
+  }
+}
+
+extension RamanPipelineSettings {
+  /// Every parameter, so a record says exactly how it was produced.
+  public var jsonValue: JSONValue {
+    func range(_ value: ClosedRange<Double>) -> JSONValue {
+      .array([.number(value.lowerBound), .number(value.upperBound)])
+    }
+    return .object([
+      (
+        "despike",
+        .object([
+          ("enabled", .bool(despike.enabled)), ("threshold", .number(despike.threshold)),
+          ("dilation_cm1", .number(despike.dilationWavenumbers)),
+          ("max_width_cm1", .number(despike.maximumWidthWavenumbers)),
+        ])
+      ),
+      (
+        "baseline",
+        .object([
+          ("method", .string(baseline.method.rawValue)),
+          ("lambda_at_1cm1", .number(baseline.lambda)),
+          ("asymmetry", .number(baseline.asymmetry)),
+          ("max_iterations", .int(Int64(baseline.maximumIterations))),
+          ("tolerance", .number(baseline.tolerance)),
+          ("polynomial_order", .int(Int64(baseline.polynomialOrder))),
+        ])
+      ),
+      (
+        "smoothing",
+        .object([
+          ("enabled", .bool(smoothing.enabled)),
+          ("window_cm1", .number(smoothing.windowWavenumbers)),
+          ("order", .int(Int64(smoothing.order))),
+        ])
+      ),
+      (
+        "fitting",
+        .object([
+          ("max_iterations", .int(Int64(fitting.maximumIterations))),
+          ("tolerance", .number(fitting.tolerance)),
+          ("lorentzian_fraction", .number(fitting.lorentzianFraction)),
+          ("fit_lorentzian_fraction", .bool(fitting.fitLorentzianFraction)),
+          ("screen_significance", .number(fitting.screenSignificance)),
+        ])
+      ),
+      (
+        "decision",
+        .object([
+          ("min_significance", .number(decision.minimumSignificance)),
+          ("phosphate_centre_range_cm1", range(decision.phosphateCentreRange)),
+          ("phosphate_fwhm_range_cm1", range(decision.phosphateFWHMRange)),
+          ("min_peak_to_noise", .number(decision.minimumPeakToNoise)),
+          ("max_fraction_sigma", .number(decision.maximumFractionSigma)),
+        ])
+      ),
+      ("processing_range_cm1", range(processingRange)),
+      ("phosphate_window_cm1", range(phosphateWindow)),
+      ("carbonate_window_cm1", range(carbonateWindow)),
+      ("oxalate_window_cm1", range(oxalateWindow)),
+      ("bands", .array((phosphateBands + carbonateBands + oxalateBands).map(\.jsonValue))),
+    ])
+  }
+}

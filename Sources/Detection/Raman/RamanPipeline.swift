@@ -1,0 +1,422 @@
+import WhitlockCore
+
+/// The full Raman whitlockite pipeline for one spectrum at a time: spike removal, baseline,
+/// Savitzky–Golay smoothing, bounded pseudo-Voigt fits of the phosphate (925–1015 cm⁻¹),
+/// carbonate (1015–1110) and oxalate (1415–1535) windows, then the detection rule.
+///
+/// Pure computation: no I/O, no Foundation. A pipeline owns its workspace and reuses it, so after
+/// the first spectrum of a given length and calibration `analyze` does not allocate. It is not
+/// thread-safe: give each thread (instrument session) its own.
+///
+/// Detection rule (all thresholds in `RamanPipelineSettings.Decision`): the crystalline
+/// phosphate ν1 (HAP + whitlockite) is *detected* when its area is ≥ `minimumSignificance`·σ,
+/// its area-weighted centre lies in `phosphateCentreRange`, the dominant component's FWHM lies in
+/// `phosphateFWHMRange` and its peak height is ≥ `minimumPeakToNoise` × the residual RMS. Only
+/// then is the whitlockite fraction A970/(A961 + A970) reported, so a carbonate (calcite) or
+/// tissue spectrum gets `nil` rather than a fraction fitted to noise and baseline residue.
+public final class RamanPipeline {
+  /// The pipeline's parameters.
+  public let settings: RamanPipelineSettings
+
+  private let phosphatePriors: [BandPrior]
+  private let carbonatePriors: [BandPrior]
+  private let oxalatePriors: [BandPrior]
+
+  private var cachedCalibration: AxisCalibration?
+  private var cachedCount = -1
+  private var fullAxis: [Double] = []
+  private var roiStart = 0
+  private var roiCount = 0
+  private var axisUsable = false
+  private var phosphateRange = 0..<0
+  private var carbonateRange = 0..<0
+  private var oxalateRange = 0..<0
+
+  private let axis = ScratchBuffer()
+  private let values = ScratchBuffer()
+  private let baseline = ScratchBuffer()
+  private let corrected = ScratchBuffer()
+  private let smoothed = ScratchBuffer()
+  private let scratchA = ScratchBuffer()
+  private let scratchB = ScratchBuffer()
+  private let baselineEstimator = BaselineEstimator()
+  private let smoother = SavitzkyGolay()
+  private let fitter = BandFitter()
+
+  /// Creates a pipeline; buffers grow on the first spectrum and are kept.
+  public init(settings: RamanPipelineSettings = RamanPipelineSettings()) {
+    self.settings = settings
+    phosphatePriors = settings.phosphateBands
+    carbonatePriors = settings.carbonateBands
+    oxalatePriors = settings.oxalateBands
+  }
+
+  /// Analyses one acquisition.
+  public func analyze(_ acquisition: Acquisition) -> RamanAnalysis {
+    acquisition.counts.withUnsafeBufferPointer { counts in
+      analyze(counts: counts, axis: acquisition.axis, fullScale: acquisition.fullScale)
+    }
+  }
+
+  /// Analyses raw counts on a device calibration; counts ≥ `fullScale` are saturated.
+  public func analyze(
+    counts: UnsafeBufferPointer<UInt32>, axis calibration: AxisCalibration, fullScale: UInt32
+  ) -> RamanAnalysis {
+    var result = RamanAnalysis()
+    result.pixelCount = counts.count
+    guard case .wavelengthPolynomial = calibration else {
+      result.flags.insert(.axisUnsupported)
+      return result
+    }
+    if cachedCalibration != calibration || cachedCount != counts.count {
+      calibration.fillAxis(&fullAxis, count: counts.count)
+      cachedCalibration = calibration
+      cachedCount = counts.count
+      fullAxis.withUnsafeBufferPointer { prepareAxis($0) }
+    }
+    guard axisUsable else {
+      result.flags.insert(.axisUnsupported)
+      return result
+    }
+    let n = roiCount
+    let v = values.pointer
+    var saturated = 0
+    for i in 0..<n {
+      let raw = counts[roiStart + i]
+      if raw >= fullScale { saturated += 1 }
+      v[i] = Double(raw)
+    }
+    return process(count: n, saturated: saturated, into: &result)
+  }
+
+  /// Analyses a spectrum given as Raman shift (cm⁻¹) and intensity pairs, e.g. a text file. The
+  /// shifts must be strictly monotonic; `fullScale` marks saturation (∞ for none).
+  public func analyze(shifts: [Double], intensities: [Double], fullScale: Double = .infinity)
+    -> RamanAnalysis
+  {
+    var result = RamanAnalysis()
+    result.pixelCount = min(shifts.count, intensities.count)
+    cachedCalibration = nil
+    cachedCount = -1
+    fullAxis.removeAll(keepingCapacity: true)
+    fullAxis.append(contentsOf: shifts.prefix(result.pixelCount))
+    fullAxis.withUnsafeBufferPointer { prepareAxis($0) }
+    guard axisUsable else {
+      result.flags.insert(.axisUnsupported)
+      return result
+    }
+    let v = values.pointer
+    var saturated = 0
+    for i in 0..<roiCount {
+      let value = intensities[roiStart + i]
+      if value >= fullScale { saturated += 1 }
+      v[i] = value.isFinite ? value : 0
+    }
+    return process(count: roiCount, saturated: saturated, into: &result)
+  }
+
+  /// Finds the processing range and the fit windows on the axis and copies the range's shifts.
+  private func prepareAxis(_ full: UnsafeBufferPointer<Double>) {
+    axisUsable = false
+    let n = full.count
+    guard n >= 16 else { return }
+    let increasing = full[n - 1] > full[0]
+    for i in 1..<n {
+      let step = full[i] - full[i - 1]
+      guard step.isFinite, increasing ? step > 0 : step < 0 else { return }
+    }
+    var first = -1
+    var last = -1
+    for i in 0..<n where settings.processingRange.contains(full[i]) {
+      if first < 0 { first = i }
+      last = i
+    }
+    guard first >= 0, last - first + 1 >= 32 else { return }
+    roiStart = first
+    roiCount = last - first + 1
+    axis.reserve(roiCount)
+    values.reserve(roiCount)
+    baseline.reserve(roiCount)
+    corrected.reserve(roiCount)
+    smoothed.reserve(roiCount)
+    scratchA.reserve(roiCount)
+    scratchB.reserve(roiCount)
+    let x = axis.pointer
+    for i in 0..<roiCount { x[i] = full[first + i] }
+    phosphateRange = indexRange(settings.phosphateWindow)
+    carbonateRange = indexRange(settings.carbonateWindow)
+    oxalateRange = indexRange(settings.oxalateWindow)
+    let spacing = abs(x[roiCount - 1] - x[0]) / Double(roiCount - 1)
+    var window = Int((settings.smoothing.windowWavenumbers / spacing).rounded())
+    if window % 2 == 0 { window += 1 }
+    window = max(window, settings.smoothing.order + 2 + (settings.smoothing.order % 2 == 0 ? 1 : 0))
+    if window % 2 == 0 { window += 1 }
+    if !settings.smoothing.enabled
+      || !smoother.prepare(pixels: window, order: settings.smoothing.order)
+    {
+      _ = smoother.prepare(pixels: 0, order: 0)
+    }
+    axisUsable = phosphateRange.count >= 16
+  }
+
+  /// Indices (within the processing range) whose shift lies in `window`.
+  private func indexRange(_ window: ClosedRange<Double>) -> Range<Int> {
+    let x = axis.pointer
+    var first = -1
+    var last = -1
+    for i in 0..<roiCount where window.contains(x[i]) {
+      if first < 0 { first = i }
+      last = i
+    }
+    return first < 0 ? 0..<0 : first..<(last + 1)
+  }
+
+  /// Despike, baseline, smooth, fit and decide on `values[0..<n]`.
+  private func process(count n: Int, saturated: Int, into result: inout RamanAnalysis)
+    -> RamanAnalysis
+  {
+    result.processedPixels = n
+    result.saturatedPixels = saturated
+    if saturated > 0 { result.flags.insert(.saturated) }
+    let x = axis.pointer
+    let v = values.pointer
+    if settings.despike.enabled {
+      result.spikePixelsRemoved = SpikeRemover.remove(
+        values: v, axis: x, count: n, threshold: settings.despike.threshold,
+        dilationWavenumbers: settings.despike.dilationWavenumbers,
+        maximumWidthWavenumbers: settings.despike.maximumWidthWavenumbers,
+        differences: scratchA.pointer, mask: scratchB.pointer)
+      if result.spikePixelsRemoved > 0 { result.flags.insert(.spikesRemoved) }
+    }
+    let z = baseline.pointer
+    if !baselineEstimator.estimate(
+      values: v, axis: x, count: n, settings: settings.baseline, into: z)
+    {
+      result.flags.insert(.fitDegenerate)
+    }
+    result.baselineIterations = baselineEstimator.iterations
+    let c = corrected.pointer
+    for i in 0..<n { c[i] = v[i] - z[i] }
+    let s = smoothed.pointer
+    smoother.apply(c, count: n, into: s)
+
+    var level = 0.0
+    for i in 0..<n { level += abs(v[i]) }
+    noiseFloor = max(level / Double(max(n, 1)) * 1e-6, 1e-12)
+
+    result.phosphateFit = fitWindow(
+      phosphateRange, priors: phosphatePriors, trigger: 0...2, group: 1...2)
+    if !result.phosphateFit.degenerate {
+      let refined = result.phosphateFit.refined
+      result.acp = fitter.bandOrScreen(0, refined: refined)
+      result.hap = fitter.bandOrScreen(1, refined: refined)
+      result.whitlockite = fitter.bandOrScreen(2, refined: refined)
+      result.phenylalanine = fitter.bandOrScreen(3, refined: refined)
+      decidePhosphate(&result, covariance: refined ? fitter.areaCovariance(1, 2) : 0)
+    }
+    result.carbonateFit = fitWindow(
+      carbonateRange, priors: carbonatePriors, trigger: 2...3, group: 2...3)
+    if !result.carbonateFit.degenerate {
+      let refined = result.carbonateFit.refined
+      result.phenylalanine1032 = fitter.bandOrScreen(0, refined: refined)
+      result.phosphateNu3 = fitter.bandOrScreen(1, refined: refined)
+      result.carbonate = fitter.bandOrScreen(2, refined: refined)
+      result.calcite = fitter.bandOrScreen(3, refined: refined)
+      let report = result.carbonateFit
+      result.carbonateDetected =
+        refined && report.peakToNoise >= settings.decision.minimumPeakToNoise
+        && max(
+          report.screenSignificance, result.carbonate.significance, result.calcite.significance)
+          >= settings.decision.minimumSignificance
+    }
+    result.oxalateFit = fitWindow(
+      oxalateRange, priors: oxalatePriors, trigger: 1...3, group: 1...3)
+    if !result.oxalateFit.degenerate {
+      let refined = result.oxalateFit.refined
+      result.methylene = fitter.bandOrScreen(0, refined: refined)
+      result.whewellite1463 = fitter.bandOrScreen(1, refined: refined)
+      result.weddellite1476 = fitter.bandOrScreen(2, refined: refined)
+      result.whewellite1490 = fitter.bandOrScreen(3, refined: refined)
+      let covariance12 = refined ? fitter.areaCovariance(1, 2) : 0
+      let covariance13 = refined ? fitter.areaCovariance(1, 3) : 0
+      let covariance23 = refined ? fitter.areaCovariance(2, 3) : 0
+      decideOxalate(&result, covariances: (covariance12, covariance13, covariance23))
+    }
+    if !result.phosphateFit.converged || !result.carbonateFit.converged
+      || !result.oxalateFit.converged
+    {
+      result.flags.insert(.notConverged)
+    }
+    if result.phosphateFit.degenerate { result.flags.insert(.fitDegenerate) }
+    carbonateRatio(&result)
+    classify(&result)
+    return result
+  }
+
+  /// Smallest noise σ assumed, from the spectrum's level (guards noise-free input).
+  private var noiseFloor = 1e-12
+
+  /// Screens a window linearly and refines it when a band in `trigger` is at least
+  /// `screenSignificance`; records the screen significance of the summed `group` and the tallest
+  /// group band's height over the noise.
+  private func fitWindow(
+    _ range: Range<Int>, priors: [BandPrior], trigger: ClosedRange<Int>, group: ClosedRange<Int>
+  ) -> WindowFitReport {
+    var report = WindowFitReport()
+    report.pixels = range.count
+    guard range.count > 3 * priors.count + 4 else {
+      report.degenerate = true
+      return report
+    }
+    let x = axis.pointer + range.lowerBound
+    fitter.prepare(
+      x: x, values: smoothed.pointer + range.lowerBound,
+      rawValues: corrected.pointer + range.lowerBound, count: range.count, priors: priors,
+      eta: settings.fitting.lorentzianFraction, fitEta: settings.fitting.fitLorentzianFraction)
+    guard fitter.screen() else {
+      report.degenerate = true
+      return report
+    }
+    report.residualRMS = fitter.lastResidualRMS
+    report.lorentzianFraction = settings.fitting.lorentzianFraction
+    var best = 0.0
+    for band in trigger {
+      let screened = fitter.screenedArea(band)
+      if screened.sigma > 0 { best = max(best, screened.area / screened.sigma) }
+    }
+    var groupArea = 0.0
+    var groupVariance = 0.0
+    for a in group {
+      groupArea += fitter.screenedArea(a).area
+      for b in group { groupVariance += fitter.screenedAreaCovariance(a, b) }
+    }
+    report.screenSignificance = groupVariance > 0 ? groupArea / groupVariance.squareRoot() : 0
+    guard best >= settings.fitting.screenSignificance else { return report }
+    let outcome = fitter.refine(
+      maximumIterations: settings.fitting.maximumIterations,
+      tolerance: settings.fitting.tolerance)
+    report.refined = true
+    report.converged = outcome.converged
+    report.degenerate = outcome.degenerate
+    report.iterations = outcome.iterations
+    report.residualRMS = outcome.residualRMS
+    report.lorentzianFraction = fitter.fittedEta
+    var tallest = 0.0
+    for band in group { tallest = max(tallest, fitter.bandHeight(band)) }
+    let noise = max(
+      outcome.residualRMS, fitter.noiseSigma.isFinite ? fitter.noiseSigma : 0, noiseFloor)
+    report.peakToNoise = tallest / noise
+    return report
+  }
+
+  /// Applies the phosphate detection rule and computes fraction and crystallinity.
+  private func decidePhosphate(_ result: inout RamanAnalysis, covariance: Double) {
+    let rule = settings.decision
+    let hap = result.hap
+    let wh = result.whitlockite
+    let total = hap.area + wh.area
+    let variance =
+      hap.areaSigma * hap.areaSigma + wh.areaSigma * wh.areaSigma + 2 * covariance
+    result.phosphateArea = total
+    result.phosphateAreaSigma = variance > 0 ? variance.squareRoot() : .nan
+    guard result.phosphateFit.refined, total > 0 else { return }
+    result.phosphateCentre = (hap.area * hap.centre + wh.area * wh.centre) / total
+    let dominant = hap.area >= wh.area ? hap : wh
+    let significance = max(result.phosphateSignificance, result.phosphateFit.screenSignificance)
+    let significant = significance >= rule.minimumSignificance
+    let centred = rule.phosphateCentreRange.contains(result.phosphateCentre)
+    let shaped = rule.phosphateFWHMRange.contains(dominant.fwhm)
+    let tall = result.phosphateFit.peakToNoise >= rule.minimumPeakToNoise
+    result.phosphateDetected = significant && centred && shaped && tall
+    if !result.phosphateDetected {
+      if significance >= settings.fitting.screenSignificance {
+        result.flags.insert(.lowSNR)
+      }
+      return
+    }
+    let fraction = wh.area / total
+    let hapVariance = hap.areaSigma * hap.areaSigma
+    let whVariance = wh.areaSigma * wh.areaSigma
+    let total4 = total * total * total * total
+    let fractionVariance =
+      (hap.area * hap.area * whVariance + wh.area * wh.area * hapVariance
+        - 2 * hap.area * wh.area * covariance) / total4
+    if fraction.isFinite, fractionVariance.isFinite, fractionVariance >= 0 {
+      result.whitlockiteFraction = fraction
+      result.whitlockiteFractionSigma = fractionVariance.squareRoot()
+      if fractionVariance.squareRoot() > rule.maximumFractionSigma {
+        result.flags.insert(.lowSNR)
+      }
+    } else {
+      result.flags.insert(.fitDegenerate)
+    }
+    if hap.significance >= rule.minimumSignificance, hap.fwhm.isFinite {
+      result.crystallinityFWHM = hap.fwhm
+      result.crystallinityFWHMSigma = hap.fwhmSigma.isFinite ? hap.fwhmSigma : nil
+    }
+  }
+
+  private func decideOxalate(
+    _ result: inout RamanAnalysis, covariances: (Double, Double, Double)
+  ) {
+    let bands = (result.whewellite1463, result.weddellite1476, result.whewellite1490)
+    let total = bands.0.area + bands.1.area + bands.2.area
+    let variance =
+      bands.0.areaSigma * bands.0.areaSigma + bands.1.areaSigma * bands.1.areaSigma
+      + bands.2.areaSigma * bands.2.areaSigma
+      + 2 * (covariances.0 + covariances.1 + covariances.2)
+    result.oxalateArea = total
+    result.oxalateAreaSigma = variance > 0 ? variance.squareRoot() : .nan
+    let significance = max(
+      variance > 0 ? total / variance.squareRoot() : 0, result.oxalateFit.screenSignificance)
+    result.oxalateDetected =
+      result.oxalateFit.refined && total > 0
+      && significance >= settings.decision.minimumSignificance
+      && result.oxalateFit.peakToNoise >= settings.decision.minimumPeakToNoise
+  }
+
+  /// Carbonate (B-type, ~1070) to crystalline phosphate ν1 area ratio.
+  private func carbonateRatio(_ result: inout RamanAnalysis) {
+    let carbonate = result.carbonate
+    guard result.phosphateDetected, result.carbonateFit.refined, carbonate.area.isFinite,
+      result.phosphateArea > 0
+    else { return }
+    let ratio = carbonate.area / result.phosphateArea
+    let relative =
+      (carbonate.areaSigma / max(abs(carbonate.area), 1e-300))
+      * (carbonate.areaSigma / max(abs(carbonate.area), 1e-300))
+      + (result.phosphateAreaSigma / result.phosphateArea)
+      * (result.phosphateAreaSigma / result.phosphateArea)
+    result.carbonateToPhosphate = ratio
+    let sigma = abs(ratio) * relative.squareRoot()
+    result.carbonateToPhosphateSigma =
+      carbonate.area > 0 && sigma.isFinite
+      ? sigma : carbonate.areaSigma / result.phosphateArea
+  }
+
+  private func classify(_ result: inout RamanAnalysis) {
+    let oxalateSignificance =
+      result.oxalateAreaSigma > 0 ? result.oxalateArea / result.oxalateAreaSigma : 0
+    switch (result.phosphateDetected, result.oxalateDetected) {
+    case (true, true):
+      result.calcificationType =
+        oxalateSignificance > result.phosphateSignificance ? .oxalate : .phosphate
+    case (true, false): result.calcificationType = .phosphate
+    case (false, true): result.calcificationType = .oxalate
+    case (false, false):
+      result.calcificationType = result.carbonateDetected ? .carbonateOnly : .none
+    }
+  }
+}
+
+extension BandFitter {
+  /// The refined band, or the linear screen's area with the prior's centre and width.
+  func bandOrScreen(_ index: Int, refined: Bool) -> FittedBand {
+    if refined { return band(index) }
+    var band = FittedBand()
+    let screened = screenedArea(index)
+    band.area = screened.area
+    band.areaSigma = screened.sigma
+    return band
+  }
+}

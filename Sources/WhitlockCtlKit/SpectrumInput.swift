@@ -1,0 +1,151 @@
+import Foundation
+import WhitlockCore
+
+/// One spectrum read from a file for offline analysis.
+public struct StoredSpectrum: Sendable {
+  /// What the spectrum's x values are.
+  public enum Axis: Sendable {
+    /// Raman shift per point, cm⁻¹ (strictly increasing).
+    case ramanShift([Double])
+    /// X-ray energy per channel, keV (strictly increasing).
+    case energy([Double])
+    /// A device calibration from a spool record, with raw counts.
+    case calibration(AxisCalibration, fullScale: UInt32)
+  }
+
+  /// Where it came from: file, and line (text) or record seq (spool).
+  public var source: String
+  /// The record's seq, for spool input.
+  public var seq: Int64?
+  /// Raman or XRF.
+  public var kind: InstrumentKind
+  /// The x axis.
+  public var axis: Axis
+  /// Intensities (counts) per point.
+  public var intensities: [Double]
+}
+
+/// A file that cannot be analysed, with a message naming file and line.
+public struct SpectrumInputError: Error, CustomStringConvertible, Equatable {
+  /// The message.
+  public var description: String
+  /// Creates an error.
+  public init(_ description: String) { self.description = description }
+}
+
+/// Reads two-column text spectra and spool segments.
+public enum SpectrumInput {
+  /// Parses `text` from `name`. Spool segments (NDJSON records, first non-blank character `{`)
+  /// yield every acquisition record; anything else is a two-column text spectrum: x then y per
+  /// line, separated by spaces, tabs, commas or semicolons; blank lines, `#…` comments and RRUFF
+  /// `##KEY=VALUE` headers are skipped, as is a non-numeric header line before the data. For
+  /// Raman text, x is the Raman shift in cm⁻¹, or the wavelength in nm when `excitation` (nm) is
+  /// given; for XRF, x is the energy in keV. The x values must be strictly monotonic (a
+  /// decreasing file is reversed).
+  public static func parse(
+    _ text: String, name: String, kind: InstrumentKind?, excitation: Double?
+  ) throws(SpectrumInputError) -> [StoredSpectrum] {
+    let trimmed = text.drop { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }
+    if trimmed.first == "{" { return try parseSpool(text, name: name, kind: kind) }
+    return [try parseColumns(text, name: name, kind: kind ?? .raman, excitation: excitation)]
+  }
+
+  static func parseColumns(
+    _ text: String, name: String, kind: InstrumentKind, excitation: Double?
+  ) throws(SpectrumInputError) -> StoredSpectrum {
+    var xs: [Double] = []
+    var ys: [Double] = []
+    var lineNumber = 0
+    for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+      lineNumber += 1
+      let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
+      if line.isEmpty || line.hasPrefix("#") { continue }
+      let fields = line.split { $0 == " " || $0 == "\t" || $0 == "," || $0 == ";" }
+      guard fields.count >= 2, let x = Double(fields[0]), let y = Double(fields[1]) else {
+        if xs.isEmpty { continue }  // a column header before the data
+        throw SpectrumInputError("\(name):\(lineNumber): expected two numbers, got \"\(line)\"")
+      }
+      guard x.isFinite, y.isFinite else {
+        throw SpectrumInputError("\(name):\(lineNumber): value is not finite")
+      }
+      xs.append(x)
+      ys.append(y)
+    }
+    guard xs.count >= 16 else {
+      throw SpectrumInputError("\(name): \(xs.count) data points; a spectrum needs at least 16")
+    }
+    let increasing = xs[xs.count - 1] > xs[0]
+    for index in 1..<xs.count
+    where increasing ? xs[index] <= xs[index - 1] : xs[index] >= xs[index - 1] {
+      throw SpectrumInputError(
+        "\(name): x values are not strictly monotonic at data point \(index + 1) "
+          + "(\(xs[index - 1]) then \(xs[index]))")
+    }
+    if !increasing {
+      xs.reverse()
+      ys.reverse()
+    }
+    switch kind {
+    case .raman:
+      if let excitation {
+        guard excitation > 0 else { throw SpectrumInputError("excitation must be positive") }
+        xs = xs.map {
+          RamanShift.wavenumbers(excitationNanometres: excitation, wavelengthNanometres: $0)
+        }
+      }
+      return StoredSpectrum(
+        source: name, seq: nil, kind: .raman, axis: .ramanShift(xs), intensities: ys)
+    case .xrf:
+      return StoredSpectrum(source: name, seq: nil, kind: .xrf, axis: .energy(xs), intensities: ys)
+    }
+  }
+
+  static func parseSpool(_ text: String, name: String, kind: InstrumentKind?)
+    throws(SpectrumInputError) -> [StoredSpectrum]
+  {
+    var spectra: [StoredSpectrum] = []
+    var lineNumber = 0
+    for line in text.split(separator: "\n") {
+      lineNumber += 1
+      let record: JSONValue
+      do { record = try JSONParser.parse(Array(line.utf8)) } catch {
+        throw SpectrumInputError("\(name):\(lineNumber): \(error)")
+      }
+      guard record["type"]?.stringValue == "acquisition" else { continue }
+      guard let kindName = record["instrument"]?["kind"]?.stringValue,
+        let recordKind = InstrumentKind(rawValue: kindName)
+      else { throw SpectrumInputError("\(name):\(lineNumber): record has no instrument.kind") }
+      if let kind, kind != recordKind { continue }
+      guard case .array(let items) = record["counts"] ?? .null,
+        let axis = record["axis"], let fullScale = record["acquisition"]?["full_scale"]?.doubleValue
+      else { throw SpectrumInputError("\(name):\(lineNumber): acquisition without counts or axis") }
+      let counts = items.compactMap(\.doubleValue)
+      guard counts.count == items.count else {
+        throw SpectrumInputError("\(name):\(lineNumber): counts must be numbers")
+      }
+      let calibration: AxisCalibration
+      switch axis["type"]?.stringValue {
+      case "wavelength-polynomial":
+        guard case .array(let coefficients) = axis["coefficients_nm"] ?? .null,
+          let excitation = axis["excitation_nm"]?.doubleValue
+        else { throw SpectrumInputError("\(name):\(lineNumber): incomplete Raman axis") }
+        calibration = .wavelengthPolynomial(
+          coefficients: coefficients.compactMap(\.doubleValue), excitationNanometres: excitation)
+      case "linear-energy":
+        guard let gain = axis["kev_per_channel"]?.doubleValue,
+          let offset = axis["offset_kev"]?.doubleValue
+        else { throw SpectrumInputError("\(name):\(lineNumber): incomplete XRF axis") }
+        calibration = .linearEnergy(keVPerChannel: gain, offsetKeV: offset)
+      default:
+        throw SpectrumInputError("\(name):\(lineNumber): unknown axis type")
+      }
+      let seq = record["seq"]?.doubleValue.map { Int64($0) }
+      spectra.append(
+        StoredSpectrum(
+          source: name, seq: seq, kind: recordKind,
+          axis: .calibration(calibration, fullScale: UInt32(clamping: Int64(fullScale))),
+          intensities: counts))
+    }
+    return spectra
+  }
+}

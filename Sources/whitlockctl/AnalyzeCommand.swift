@@ -1,0 +1,59 @@
+import ArgumentParser
+import Foundation
+import WhitlockCore
+import WhitlockCtlKit
+
+/// `whitlockctl analyze`: the daemon's detection pipeline on stored spectra.
+struct AnalyzeCommand: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "analyze",
+    abstract: "Run the whitlockite detector on stored spectra (one JSON line per spectrum).",
+    discussion: """
+      Each FILE is a two-column text spectrum (x, intensity; RRUFF ##KEY=VALUE headers and # lines
+      are skipped) or a spool segment (every acquisition record is re-analysed). Raman x is the
+      shift in cm-1, or the wavelength in nm with --excitation; XRF x is the energy in keV.
+      Exit status 1 when a file could not be read or parsed (the others are still analysed).
+      """)
+
+  @Option(help: "Spectrum kind for text files (raman|xrf); for spool files, only this kind.")
+  var kind: InstrumentKind?
+  @Option(help: "Laser wavelength in nm: the text file's x column is wavelength in nm.")
+  var excitation: Double?
+  @Argument(help: "Spectrum files or spool segments.") var files: [String]
+
+  func validate() throws {
+    if let excitation, !(excitation > 0 && excitation < 10_000) {
+      throw ValidationError("--excitation must be a wavelength in nm between 0 and 10000")
+    }
+    if excitation != nil, kind == .xrf {
+      throw ValidationError("--excitation applies to Raman spectra only")
+    }
+    if files.isEmpty { throw ValidationError("give at least one FILE") }
+  }
+
+  func run() throws {
+    let analyzer = OfflineAnalyzer()
+    var failed = false
+    for file in files {
+      do {
+        let data = try Data(contentsOf: URL(fileURLWithPath: file))
+        guard let text = String(data: data, encoding: .utf8) else {
+          throw SpectrumInputError("\(file): not UTF-8 text")
+        }
+        let spectra = try SpectrumInput.parse(
+          text, name: file, kind: kind, excitation: excitation)
+        for spectrum in spectra { print(analyzer.line(spectrum)) }
+      } catch let error as SpectrumInputError {
+        failed = true
+        FileHandle.standardError.write(Data("whitlockctl analyze: \(error)\n".utf8))
+      } catch {
+        failed = true
+        FileHandle.standardError.write(
+          Data("whitlockctl analyze: \(file): \(error.localizedDescription)\n".utf8))
+      }
+    }
+    if failed { throw ExitCode.failure }
+  }
+}
+
+extension InstrumentKind: ExpressibleByArgument {}

@@ -1,0 +1,66 @@
+import Foundation
+import Testing
+
+@testable import Detection
+
+@Suite struct NumericsTests {
+  @Test func pentadiagonalSolverMatchesADenseSolve() {
+    let n = 40
+    let lambda = 7.5
+    let weights = (0..<n).map { 0.1 + Double($0 % 5) * 0.2 }
+    let values = (0..<n).map { sin(Double($0) / 3) * 10 + Double($0) }
+    // Dense A = W + λ·DᵀD.
+    var dense = [Double](repeating: 0, count: n * n)
+    for i in 0..<n { dense[i * n + i] = weights[i] }
+    for row in 0..<(n - 2) {
+      let c = [1.0, -2.0, 1.0]
+      for a in 0..<3 {
+        for b in 0..<3 { dense[(row + a) * n + row + b] += lambda * c[a] * c[b] }
+      }
+    }
+    let rhs = (0..<n).map { weights[$0] * values[$0] }
+    var factor = [Double](repeating: 0, count: n * n)
+    var expected = rhs
+    dense.withUnsafeBufferPointer { a in
+      factor.withUnsafeMutableBufferPointer { f in
+        #expect(DenseCholesky.factor(a.baseAddress!, n: n, into: f.baseAddress!))
+        expected.withUnsafeMutableBufferPointer {
+          DenseCholesky.solve(factor: f.baseAddress!, n: n, $0.baseAddress!)
+        }
+      }
+    }
+    var result = [Double](repeating: 0, count: n)
+    var d = result
+    var e = result
+    var f = result
+    var r = result
+    let ok = PentadiagonalSolver.solve(
+      n: n, lambda: lambda, weights: weights, values: values, result: &result, d: &d, e: &e,
+      f: &f, r: &r)
+    #expect(ok)
+    for i in 0..<n { #expect(abs(result[i] - expected[i]) < 1e-8 * max(1, abs(expected[i]))) }
+  }
+
+  @Test func medianSelectsTheMiddle() {
+    var odd = [5.0, 1, 4, 2, 3]
+    var even = [8.0, 1, 7, 2, 6, 3]
+    #expect(Selection.median(&odd, count: 5) == 3)
+    #expect(Selection.median(&even, count: 6) == 4.5)
+  }
+
+  @Test func savitzkyGolayKeepsACubicExactly() {
+    let smoother = SavitzkyGolay()
+    #expect(smoother.prepare(pixels: 9, order: 3))
+    let input = (0..<50).map { x -> Double in
+      let t = Double(x)
+      return 0.01 * t * t * t - 0.5 * t * t + 3 * t + 7
+    }
+    var output = [Double](repeating: 0, count: 50)
+    input.withUnsafeBufferPointer { i in
+      output.withUnsafeMutableBufferPointer {
+        smoother.apply(i.baseAddress!, count: 50, into: $0.baseAddress!)
+      }
+    }
+    for index in 0..<50 { #expect(abs(output[index] - input[index]) < 1e-6) }
+  }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+import WhitlockCore
+import WhitlockCtlKit
+
+@Suite struct SpectrumInputTests {
+  func rruffText(points: Int = 600, decreasing: Bool = false) -> String {
+    var lines = ["##NAMES=Hydroxylapatite", "##RRUFFID=R050512", "Shift,Intensity"]
+    var rows: [String] = []
+    for index in 0..<points {
+      let x = 700 + Double(index) * 1.0
+      let band = 30000 * 5 / Double.pi / ((x - 961) * (x - 961) + 25)
+      rows.append("\(x), \(1000 + band)")
+    }
+    if decreasing { rows.reverse() }
+    lines += rows
+    lines.append("##END=")
+    return lines.joined(separator: "\n")
+  }
+
+  @Test func readsRRUFFStyleTextAndAnalysesIt() throws {
+    let spectra = try SpectrumInput.parse(rruffText(), name: "hap.txt", kind: nil, excitation: nil)
+    #expect(spectra.count == 1)
+    let line = OfflineAnalyzer().line(spectra[0])
+    let record = try JSONParser.parse(line)
+    #expect(record["detection"]?["method"]?.stringValue?.hasPrefix("raman") == true)
+    #expect(record["detection"]?["calcification_type"]?.stringValue == "type-II-phosphate")
+    let fraction = try #require(record["detection"]?["whitlockite_fraction"]?.doubleValue)
+    #expect(fraction < 0.1)
+  }
+
+  @Test func decreasingAxisIsReversedAndWavelengthConverted() throws {
+    let reversed = try SpectrumInput.parse(
+      rruffText(decreasing: true), name: "r.txt", kind: .raman, excitation: nil)
+    guard case .ramanShift(let shifts) = reversed[0].axis else {
+      Issue.record("expected a Raman shift axis")
+      return
+    }
+    #expect(shifts.first == 700)
+    let nm = (0..<100).map { "\(800 + Double($0) * 0.5) \($0)" }.joined(separator: "\n")
+    let converted = try SpectrumInput.parse(nm, name: "nm.txt", kind: .raman, excitation: 785)
+    guard case .ramanShift(let fromNm) = converted[0].axis else {
+      Issue.record("expected a Raman shift axis")
+      return
+    }
+    #expect(abs(fromNm[0] - (1e7 / 785 - 1e7 / 800)) < 1e-9)
+  }
+
+  @Test func refusesNonMonotonicAndGarbage() {
+    let zigzag = (0..<40).map { "\($0 == 20 ? 5 : $0 * 10) 1" }.joined(separator: "\n")
+    #expect(throws: SpectrumInputError.self) {
+      try SpectrumInput.parse(zigzag, name: "z.txt", kind: nil, excitation: nil)
+    }
+    let garbage = (0..<40).map { "\($0) 1" }.joined(separator: "\n") + "\nnot a number\n"
+    do {
+      _ = try SpectrumInput.parse(garbage, name: "g.txt", kind: nil, excitation: nil)
+      Issue.record("garbage accepted")
+    } catch {
+      #expect(error.description.contains("g.txt:41"))
+    }
+    #expect(throws: SpectrumInputError.self) {
+      try SpectrumInput.parse("1 2\n3 4\n", name: "short.txt", kind: nil, excitation: nil)
+    }
+  }
+
+  @Test func reanalysesSpoolRecords() throws {
+    let counts = (0..<512).map { "\(100 + $0 % 7)" }.joined(separator: ",")
+    let record =
+      #"{"schema":1,"type":"acquisition","seq":42,"instrument":{"kind":"xrf"},"#
+      + #""acquisition":{"full_scale":16777215},"#
+      + #""axis":{"type":"linear-energy","unit":"keV","kev_per_channel":0.01,"offset_kev":0},"#
+      + #""counts":[\#(counts)]}"#
+    let spectra = try SpectrumInput.parse(
+      #"{"type":"run-start"}"# + "\n" + record, name: "seg.ndjson", kind: nil, excitation: nil)
+    #expect(spectra.count == 1)
+    #expect(spectra[0].seq == 42)
+    #expect(spectra[0].kind == .xrf)
+    let line = try JSONParser.parse(OfflineAnalyzer().line(spectra[0]))
+    #expect(line["detection"]?["method"]?.stringValue?.hasPrefix("xrf") == true)
+    #expect(line["detection"]?["mg_ca_ratio"] != nil)
+  }
+}
