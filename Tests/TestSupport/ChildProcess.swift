@@ -27,11 +27,21 @@ public final class ChildProcess: Sendable {
     self.process = process
     stdout.fileHandleForReading.readabilityHandler = { [output] handle in
       let chunk = handle.availableData
-      output.append(chunk)
+      if chunk.isEmpty {
+        handle.readabilityHandler = nil
+        output.finish()
+      } else {
+        output.append(chunk)
+      }
     }
     stderr.fileHandleForReading.readabilityHandler = { [errors] handle in
       let chunk = handle.availableData
-      errors.append(chunk)
+      if chunk.isEmpty {
+        handle.readabilityHandler = nil
+        errors.finish()
+      } else {
+        errors.append(chunk)
+      }
     }
     try process.run()
   }
@@ -66,8 +76,12 @@ public final class ChildProcess: Sendable {
       return nil
     }
     process.waitUntilExit()
+    // The pipes may still hold output the handlers have not read yet: wait for end of file, so
+    // callers see everything the child wrote (unless a grandchild keeps the pipe open).
+    _ = await wait(upTo: .seconds(10)) { $0.output.isFinished && $0.errors.isFinished }
     return process.terminationStatus
   }
+
 
   /// How the child ended: `.exit` or `.uncaughtSignal`.
   public var terminationReason: Process.TerminationReason { process.terminationReason }
@@ -83,8 +97,13 @@ public final class ChildProcess: Sendable {
 /// Bytes collected from a pipe on another thread.
 final class OutputBuffer: Sendable {
   private let data = Mutex(Data())
+  private let ended = Mutex(false)
 
   func append(_ chunk: Data) { data.withLock { $0.append(chunk) } }
+
+  func finish() { ended.withLock { $0 = true } }
+
+  var isFinished: Bool { ended.withLock { $0 } }
 
   var text: String { data.withLock { String(decoding: $0, as: UTF8.self) } }
 }
