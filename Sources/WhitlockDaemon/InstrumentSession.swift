@@ -201,10 +201,13 @@ public final class InstrumentSession: Sendable {
   private func acquireContinuously(
     identity: InstrumentIdentity, into queue: AsyncStream<(Acquisition, RunContext)>.Continuation
   ) async {
+    // Removals counted from the moment the device is open, so one that falls between two
+    // acquisitions still ends the next.
+    var removalsSeen = settings.presence?.generation(.removed) ?? 0
     while !shouldStop {
       health?.update(instrument.configuredID) { $0.acquiringSince = .now }
       let run = runs.current
-      let outcome = await acquireOnce()
+      let outcome = await acquireOnce(removalsSeen: removalsSeen)
       health?.update(instrument.configuredID) {
         $0.acquiringSince = nil
         if case .completed = outcome { $0.completed += 1 }
@@ -233,6 +236,7 @@ public final class InstrumentSession: Sendable {
         await instrument.close()
         let waited = await backOff(
           seconds: settings.reopenBackoffSeconds.upperBound, arrivalsSeen: arrivalsSeen)
+        removalsSeen = settings.presence?.generation(.removed) ?? 0
         guard waited != .stopping, await openWithRetry() != nil else { return }
       case .failed(let error):
         count(run) { $0.errors += 1 }
@@ -240,6 +244,7 @@ public final class InstrumentSession: Sendable {
         observer?.instrumentStateChanged(instrument.configuredID, .failed("\(error)"))
         logger.error("acquisition failed; reopening instrument", metadata: ["error": "\(error)"])
         await instrument.close()
+        removalsSeen = settings.presence?.generation(.removed) ?? 0
         guard await openWithRetry() != nil else { return }
       }
     }
@@ -254,12 +259,10 @@ public final class InstrumentSession: Sendable {
   }
 
   /// One acquisition that may run on for the grace period after shutdown starts, then is aborted.
-  private func acquireOnce() async -> Outcome {
+  private func acquireOnce(removalsSeen removals: UInt64) async -> Outcome {
     let grace = settings.shutdownGraceSeconds
     let instrument = self.instrument
     let presence = settings.presence
-    let removals = presence?.generation(.removed) ?? 0
-    let arrivals = presence?.generation(.arrived) ?? 0
     return await withTaskGroup(of: Outcome?.self) { group in
       group.addTask {
         do { return .completed(try await instrument.acquire()) } catch is CancellationError {
@@ -276,8 +279,8 @@ public final class InstrumentSession: Sendable {
       }
       if let presence {
         group.addTask {
-          await presence.wait(for: .removed, after: removals)
-            ? .deviceLost(arrivalsSeen: arrivals) : nil
+          guard await presence.wait(for: .removed, after: removals) else { return nil }
+          return .deviceLost(arrivalsSeen: presence.generation(.arrived))
         }
       }
       var result: Outcome = .interrupted
