@@ -6,8 +6,8 @@ Usage: hotplug_daemon_testbed.py SPEC.json
 SPEC holds "link" (the serial port path the daemon's instrument is configured with),
 "simulator" (the `whitlock-sim dp5 --link LINK ...` command line) and "daemon" (the whitlockd
 command line). The simulator runs outside the testbed (a real pseudo-terminal); the daemon runs
-inside it, so the uevents the testbed emits for a tty device whose DEVNAME is LINK reach the
-daemon's libudev monitor. Steps, each printed as `STEP name seconds` (time from the uevent to the
+inside it, so the uevents the testbed emits for a tty device whose DEVNAME is the node LINK points
+at reach the daemon's libudev monitor. Steps, each printed as `STEP name seconds` (time from the uevent to the
 daemon's reaction, read from its log as it arrives):
 
 1. the daemon starts while LINK does not exist and backs off (waits for its fourth failed open);
@@ -93,7 +93,10 @@ def main() -> int:
                                      text=True)
         print("SIM", simulator.stdout.readline().strip(), flush=True)
         threading.Thread(target=lambda: [None for _ in simulator.stdout], daemon=True).start()
-        properties = ["DEVNAME", spec["link"], "ID_VENDOR_ID", "0403", "ID_MODEL_ID", "6001",
+        # libudev insists on device nodes under /dev: the node is the pseudo-terminal the link
+        # points at, as a USB-serial adapter's /dev/serial/by-id link points at /dev/ttyUSBn.
+        properties = ["DEVNAME", os.path.realpath(spec["link"]), "ID_VENDOR_ID", "0403",
+                      "ID_MODEL_ID", "6001",
                       "ID_SERIAL_SHORT", "FT-DP5"]
         added = time.monotonic()
         device = testbed.add_device("tty", "ttyUSB0", None, [], properties)
