@@ -134,7 +134,8 @@ let package = Package(
       name: "SimulationTests", dependencies: ["Simulation", "WhitlockCore"],
       swiftSettings: strictSwift),
     .testTarget(
-      name: "DaemonTests", dependencies: ["WhitlockDaemon", "Spool", "WhitlockCore", "Monitor"],
+      name: "DaemonTests",
+      dependencies: ["WhitlockDaemon", "Spool", "WhitlockCore", "Monitor", "Transports"],
       swiftSettings: strictSwift),
     .testTarget(
       name: "TransportsTests", dependencies: ["Transports", "WhitlockCtlKit"],

@@ -49,6 +49,7 @@ public struct Daemon: Sendable {
     let health = DaemonHealth()
     let fusion = FusionHub(runs: runs, settings: configuration.detection.fusion)
     var sessions: [InstrumentSession] = []
+    var routes: [HotplugRouter.Route] = []
     for instrumentConfiguration in configuration.instruments {
       health.register(
         id: instrumentConfiguration.id,
@@ -58,6 +59,14 @@ public struct Daemon: Sendable {
       settings.configurationRecord = instrumentConfiguration.record(
         detection: configuration.detection)
       settings.runEndFusion = { runID in fusion.summary(run: runID) }
+      let requirement = instrumentConfiguration.deviceRequirement
+      if requirement != .none {
+        let presence = DevicePresence()
+        settings.presence = presence
+        routes.append(
+          .init(
+            instrumentID: instrumentConfiguration.id, requirement: requirement, presence: presence))
+      }
       sessions.append(
         InstrumentSession(
           instrument: InstrumentFactory.make(instrumentConfiguration, stateDirectory: layout.root),
@@ -77,6 +86,11 @@ public struct Daemon: Sendable {
           service: MonitorServer(
             settings: monitorSettings, hub: hub, metrics: metrics, backend: bridge,
             logger: logger)))
+    }
+    let router = HotplugRouter(routes: routes, logger: logger)
+    if router.isNeeded {
+      // Before the sessions, so that it stops after them and wakes them until the end.
+      services.append(.init(service: router, successTerminationBehavior: .ignore))
     }
     services.append(
       .init(

@@ -30,6 +30,9 @@ public final class InstrumentSession: Sendable {
     public var configurationRecord: JSONValue = .object([])
     /// Extra run-level results for `run-end` (the fused whitlockite summary), read at run end.
     public var runEndFusion: (@Sendable (_ runID: String) -> JSONValue?)? = nil
+    /// Hotplug news of the instrument's device: arrivals cut the reopen back-off short, a
+    /// removal stops the acquisition in flight. `nil` for instruments without a device.
+    public var presence: DevicePresence? = nil
 
     public init() {}
   }
@@ -130,6 +133,7 @@ public final class InstrumentSession: Sendable {
   private func openWithRetry() async -> InstrumentIdentity? {
     var delay = settings.reopenBackoffSeconds.lowerBound
     while !shouldStop {
+      let arrivals = settings.presence?.generation(.arrived) ?? 0
       observer?.instrumentStateChanged(instrument.configuredID, .opening)
       do {
         let identity = try await instrument.open()
@@ -153,27 +157,57 @@ public final class InstrumentSession: Sendable {
           "cannot open instrument; retrying",
           metadata: ["error": "\(error)", "retry_s": "\(delay)"])
         await instrument.close()
-        guard await sleepUnlessStopping(seconds: delay) else { return nil }
-        delay = min(delay * 2, settings.reopenBackoffSeconds.upperBound)
+        health?.update(instrument.configuredID) { $0.state = .waitingForDevice }
+        switch await backOff(seconds: delay, arrivalsSeen: arrivals) {
+        case .stopping: return nil
+        case .elapsed: delay = min(delay * 2, settings.reopenBackoffSeconds.upperBound)
+        case .deviceArrived:
+          logger.info("device appeared; opening now")
+          delay = settings.reopenBackoffSeconds.lowerBound
+        }
       }
     }
     return nil
   }
 
-  /// Sleeps; returns `false` if shutdown or cancellation came first.
-  private func sleepUnlessStopping(seconds: Double) async -> Bool {
-    await cancelWhenGracefulShutdown { () async -> Bool in
-      (try? await Task.sleep(for: .seconds(seconds))) != nil
+  private enum BackOffEnd: Sendable {
+    case elapsed
+    case deviceArrived
+    case stopping
+  }
+
+  /// Sleeps `seconds`, cut short when the device arrives (an arrival newer than
+  /// `arrivalsSeen`), shutdown starts or the task is cancelled.
+  private func backOff(seconds: Double, arrivalsSeen: UInt64) async -> BackOffEnd {
+    let presence = settings.presence
+    let end = await cancelWhenGracefulShutdown { () async -> BackOffEnd in
+      await withTaskGroup(of: BackOffEnd.self) { group in
+        group.addTask {
+          (try? await Task.sleep(for: .seconds(seconds))) != nil ? .elapsed : .stopping
+        }
+        if let presence {
+          group.addTask {
+            await presence.wait(for: .arrived, after: arrivalsSeen) ? .deviceArrived : .stopping
+          }
+        }
+        let first = await group.next() ?? .stopping
+        group.cancelAll()
+        return first
+      }
     }
+    return shouldStop ? .stopping : end
   }
 
   private func acquireContinuously(
     identity: InstrumentIdentity, into queue: AsyncStream<(Acquisition, RunContext)>.Continuation
   ) async {
+    // Removals counted from the moment the device is open, so one that falls between two
+    // acquisitions still ends the next.
+    var removalsSeen = settings.presence?.generation(.removed) ?? 0
     while !shouldStop {
       health?.update(instrument.configuredID) { $0.acquiringSince = .now }
       let run = runs.current
-      let outcome = await acquireOnce()
+      let outcome = await acquireOnce(removalsSeen: removalsSeen)
       health?.update(instrument.configuredID) {
         $0.acquiringSince = nil
         if case .completed = outcome { $0.completed += 1 }
@@ -194,12 +228,23 @@ public final class InstrumentSession: Sendable {
         count(run) { $0.acquisitionsInterrupted += 1 }
         logger.notice("acquisition in flight interrupted by shutdown")
         return
+      case .deviceLost(let arrivalsSeen):
+        count(run) { $0.acquisitionsInterrupted += 1 }
+        health?.update(instrument.configuredID) { $0.state = .waitingForDevice }
+        observer?.instrumentStateChanged(instrument.configuredID, .waitingForDevice)
+        logger.warning("device removed; acquisition in flight interrupted, waiting for it")
+        await instrument.close()
+        let waited = await backOff(
+          seconds: settings.reopenBackoffSeconds.upperBound, arrivalsSeen: arrivalsSeen)
+        removalsSeen = settings.presence?.generation(.removed) ?? 0
+        guard waited != .stopping, await openWithRetry() != nil else { return }
       case .failed(let error):
         count(run) { $0.errors += 1 }
         observer?.errorOccurred(instrument.configuredID, error)
         observer?.instrumentStateChanged(instrument.configuredID, .failed("\(error)"))
         logger.error("acquisition failed; reopening instrument", metadata: ["error": "\(error)"])
         await instrument.close()
+        removalsSeen = settings.presence?.generation(.removed) ?? 0
         guard await openWithRetry() != nil else { return }
       }
     }
@@ -208,13 +253,16 @@ public final class InstrumentSession: Sendable {
   private enum Outcome: Sendable {
     case completed(Acquisition)
     case interrupted
+    /// The device was unplugged; carries the arrival generation seen before the removal.
+    case deviceLost(arrivalsSeen: UInt64)
     case failed(any Error)
   }
 
   /// One acquisition that may run on for the grace period after shutdown starts, then is aborted.
-  private func acquireOnce() async -> Outcome {
+  private func acquireOnce(removalsSeen removals: UInt64) async -> Outcome {
     let grace = settings.shutdownGraceSeconds
     let instrument = self.instrument
+    let presence = settings.presence
     return await withTaskGroup(of: Outcome?.self) { group in
       group.addTask {
         do { return .completed(try await instrument.acquire()) } catch is CancellationError {
@@ -228,6 +276,12 @@ public final class InstrumentSession: Sendable {
           try await Task.sleep(for: .seconds(grace))
           return .interrupted
         } catch { return nil }
+      }
+      if let presence {
+        group.addTask {
+          guard await presence.wait(for: .removed, after: removals) else { return nil }
+          return .deviceLost(arrivalsSeen: presence.generation(.arrived))
+        }
       }
       var result: Outcome = .interrupted
       while let next = await group.next() {

@@ -62,7 +62,7 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
     switch state {
     case .open(let identity): members.append(("device", Self.identityJSON(identity)))
     case .failed(let reason): members.append(("error", .string(reason)))
-    case .opening, .closed: break
+    case .opening, .waitingForDevice, .closed: break
     }
     publish(.instrument, .object(members), snapshotKey: "instrument:\(instrumentID)")
   }
