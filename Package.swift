@@ -158,7 +158,7 @@ let package = Package(
       path: "Tests/Fixtures/OBPEmulatorTool", swiftSettings: strictSwift),
     .testTarget(
       name: "IntegrationTests",
-      dependencies: ["Spool", "WhitlockCore", "TestSupport", "WhitlockCtlKit"],
+      dependencies: ["Spool", "WhitlockCore", "TestSupport", "WhitlockCtlKit", "OceanInsight"],
       swiftSettings: strictSwift),
     .executableTarget(
       name: "MonitorBenchmark", dependencies: ["WhitlockCtlKit", "WhitlockCore"],

@@ -187,6 +187,7 @@ public actor OceanInsightInstrument: Instrument {
       ("bit_depth", .int(Int64(opened.model.bitDepth))),
       ("saturated_pixels", .int(Int64(spectrum.saturatedPixelCount))),
       ("saturated", .bool(spectrum.saturatedPixelCount > 0)),
+      ("stale_bytes_at_open", .int(Int64(opened.drainedBytes))),
     ]
     if let dark = spectrum.electricDarkMean {
       parameters.append(("electric_dark_mean", .number(dark)))

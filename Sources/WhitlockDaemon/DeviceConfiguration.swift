@@ -18,8 +18,10 @@ public struct DeviceConfiguration: Sendable {
   public var transport = Transport.usb
   /// Serial device path (OBP over serial).
   public var port: String?
-  /// Use the in-process device emulation instead of hardware (the libusb device transport and
-  /// the serial port transport are not part of this build yet).
+  /// Serial line speed (OBP over serial).
+  public var baudRate = 115_200
+  /// Use the in-process device emulation instead of hardware. Required for USB Ocean Insight and
+  /// Wasatch devices until their libusb transport is wired; OBP over a serial port works for real.
   public var emulate = false
   /// Wasatch: the laser may fire during a run (never without this).
   public var laserEnabled = false
@@ -57,6 +59,7 @@ public struct DeviceConfiguration: Sendable {
       if driver == .oceanOBP {
         device.transport = try reader.choice("transport", default: .usb)
         device.port = try reader.optionalString("port")
+        device.baudRate = try reader.integer("baud", default: 115_200, in: 1200...4_000_000)
         if device.transport == .serial && device.port == nil && !device.emulate {
           throw reader.error("port", "serial transport needs a port (e.g. \"/dev/ttyUSB0\")")
         }
@@ -72,11 +75,12 @@ public struct DeviceConfiguration: Sendable {
         throw reader.error("product_id", "must be 0x1000 (FX2), 0x2000 (InGaAs) or 0x4000 (ARM)")
       }
     }
-    if !device.emulate {
+    let realSerialOBP = driver == .oceanOBP && device.transport == .serial
+    if !device.emulate && !realSerialOBP {
       throw reader.error(
         "emulate",
-        "this build has no \(device.transport == .serial && driver == .oceanOBP ? "serial port" : "libusb device") "
-          + "transport yet; set emulate = true to use the in-process device emulation")
+        "this build drives \(driver.rawValue) over USB only through the in-process device "
+          + "emulation; set emulate = true (OBP over a serial port needs no emulation)")
     }
     return device
   }

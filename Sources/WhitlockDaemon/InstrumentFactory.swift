@@ -46,9 +46,32 @@ enum InstrumentFactory {
         acquisitionsPerPoint: simulation.acquisitionsPerPoint, pacing: simulation.pacing)
       settings.stallAfterAcquisitions = simulation.stallAfterAcquisitions
       return SimulatedXRFInstrument(configuredID: configuration.id, settings: settings)
+    case (.oceanOBP, _)
+    where !configuration.device.emulate && configuration.device.transport == .serial:
+      return serialOBP(configuration)
     case (.oceanOBP, _), (.oceanOOI, _), (.wasatch, _):
       return EmulatedDeviceFactory.make(configuration)
     }
+  }
+}
+
+extension InstrumentFactory {
+  /// An Ocean Insight OBP spectrometer on a serial port (or a pseudo-terminal of `whitlock-sim obp`).
+  static func serialOBP(_ configuration: InstrumentConfiguration) -> any Instrument {
+    let device = configuration.device
+    guard let model = try? OceanModel.named(device.model), let port = device.port else {
+      return UnavailableInstrument(
+        configuredID: configuration.id, reason: "no OBP model or serial port configured")
+    }
+    var settings = OceanInsightSettings(
+      model: model, excitationNanometres: device.excitationNanometres ?? 785,
+      integrationSeconds: configuration.exposureSeconds)
+    // On a serial line the device reports its product ID; identify by that, as the driver does.
+    settings.model = nil
+    return OceanInsightInstrument(
+      configuredID: configuration.id,
+      link: .serial { try SerialPort.open(path: port, baudRate: device.baudRate) },
+      settings: settings)
   }
 }
 

@@ -82,7 +82,6 @@ public final class ChildProcess: Sendable {
     return process.terminationStatus
   }
 
-
   /// How the child ended: `.exit` or `.uncaughtSignal`.
   public var terminationReason: Process.TerminationReason { process.terminationReason }
 
