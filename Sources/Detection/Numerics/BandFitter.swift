@@ -65,6 +65,11 @@ final class BandFitter {
   private let profileAxis = ScratchBuffer(capacity: 256)
   private let profileKey = ScratchBuffer(capacity: 32)
   private var profileCount = -1
+  /// First and one-past-last nonzero index of each row of `screenProfiles`.
+  private var support = [Int](repeating: 0, count: 2 * (maximumBands + 2))
+  /// Unweighted Gram matrix of `screenProfiles`, valid while the profiles are.
+  private let screenGram = ScratchBuffer(capacity: 256)
+  private var screenGramValid = false
   /// JᵀJ and Jᵀr over the active parameters only, before scattering into `normal`/`gradient`.
   private let compact = ScratchBuffer(capacity: 1024)
   private let compactRight = ScratchBuffer(capacity: 32)
@@ -351,27 +356,32 @@ final class BandFitter {
     guard let y, count > bandCount + 2 else { return false }
     let p = parameters.pointer
     let m = bandCount + 2
-    let jr = row.pointer
     let nm = normal.pointer
     let g = gradient.pointer
-    let profiles = screenProfiles.pointer
+    // Rows 0..<bandCount: unit profiles; then the baseline's 1 and u (all cached per axis).
+    let design = screenProfiles.pointer
     let u = unitAxis.pointer
     let count = self.count
-    for k in 0..<(m * m) { nm[k] = 0 }
-    for k in 0..<m { g[k] = 0 }
-    for i in 0..<count {
-      for band in 0..<bandCount { jr[band] = profiles[band * count + i] }
-      jr[bandCount] = 1
-      jr[bandCount + 1] = u[i]
-      let w = weight(i)
-      for a in 0..<m {
-        let wa = w * jr[a]
-        g[a] += wa * y[i]
-        for b in 0...a { nm[a * m + b] += wa * jr[b] }
+    if let weights {
+      gram(design: design, rows: m, weights: weights, into: nm)
+    } else {
+      let unweighted = screenGram.pointer
+      if !screenGramValid {
+        gram(design: design, rows: m, weights: nil, into: unweighted)
+        screenGramValid = true
       }
+      for k in 0..<(m * m) { nm[k] = dataWeight * unweighted[k] }
     }
     for a in 0..<m {
-      for b in (a + 1)..<m { nm[a * m + b] = nm[b * m + a] }
+      let row = design + a * count
+      var sum = 0.0
+      if let weights {
+        for i in support[2 * a]..<support[2 * a + 1] { sum += weights[i] * row[i] * y[i] }
+      } else {
+        for i in support[2 * a]..<support[2 * a + 1] { sum += row[i] * y[i] }
+        sum *= dataWeight
+      }
+      g[a] = sum
     }
     guard scaledInverse(size: m, allFree: true) else { return false }
     // Solution θ = (JᵀJ)⁻¹·Jᵀy using the inverse just computed.
@@ -390,7 +400,7 @@ final class BandFitter {
     let model = modelValues.pointer
     for i in 0..<count {
       var value = s[bandCount] + s[bandCount + 1] * u[i]
-      for band in 0..<bandCount { value += s[band] * profiles[band * count + i] }
+      for band in 0..<bandCount { value += s[band] * design[band * count + i] }
       model[i] = value
     }
     let variance = residualVariance(freeParameters: m, model: model)
@@ -436,6 +446,34 @@ final class BandFitter {
     return sum / Double(dof)
   }
 
+  /// Σᵢ wᵢ·D_a,i·D_b,i for all rows a, b of the band-major `design`, each product summed only
+  /// where both rows are nonzero (`support`): a Gaussian line is exactly zero beyond its
+  /// e^(−60) wing, so an XRF window's line pairs cost their overlap, not the window.
+  private func gram(
+    design: UnsafePointer<Double>, rows m: Int, weights: UnsafePointer<Double>?,
+    into target: UnsafeMutablePointer<Double>
+  ) {
+    let count = self.count
+    for a in 0..<m {
+      let rowA = design + a * count
+      for b in 0...a {
+        let rowB = design + b * count
+        let low = max(support[2 * a], support[2 * b])
+        let high = min(support[2 * a + 1], support[2 * b + 1])
+        var sum = 0.0
+        if low < high {
+          if let weights {
+            for i in low..<high { sum += weights[i] * rowA[i] * rowB[i] }
+          } else {
+            for i in low..<high { sum += rowA[i] * rowB[i] }
+          }
+        }
+        target[a * m + b] = sum
+        target[b * m + a] = sum
+      }
+    }
+  }
+
   /// Rebuilds `screenProfiles` unless the axis, priors and η are those it was built for.
   private func prepareScreenProfiles(x: UnsafePointer<Double>, priors: [BandPrior]) {
     let key = profileKey.reserve(2 * bandCount + 2)
@@ -451,18 +489,40 @@ final class BandFitter {
       for i in 0..<count where cached[i] != x[i] { valid = false }
     }
     if valid { return }
+    screenGramValid = false
     let cached = profileAxis.reserve(count)
     for i in 0..<count { cached[i] = x[i] }
     key[0] = fixedEta
     key[1] = Double(bandCount)
-    let profiles = screenProfiles.reserve(bandCount * count)
+    let profiles = screenProfiles.reserve((bandCount + 2) * count)
     for band in 0..<bandCount {
       let prior = priors[band]
       key[2 + 2 * band] = prior.centre
       key[3 + 2 * band] = prior.fwhm
       let shape = PseudoVoigt.Shape(fwhm: prior.fwhm, eta: fixedEta)
-      for i in 0..<count { profiles[band * count + i] = shape.value(offset: x[i] - prior.centre) }
+      let row = profiles + band * count
+      var first = count
+      var last = 0
+      for i in 0..<count {
+        row[i] = shape.value(offset: x[i] - prior.centre)
+        if row[i] != 0 {
+          first = min(first, i)
+          last = i + 1
+        }
+      }
+      support[2 * band] = first
+      support[2 * band + 1] = max(last, first)
     }
+    let u = unitAxis.pointer
+    for i in 0..<count {
+      profiles[bandCount * count + i] = 1
+      profiles[(bandCount + 1) * count + i] = u[i]
+    }
+    for k in bandCount..<(bandCount + 2) {
+      support[2 * k] = 0
+      support[2 * k + 1] = count
+    }
+    screenGram.reserve((bandCount + 2) * (bandCount + 2))
     profileCount = count
   }
 
