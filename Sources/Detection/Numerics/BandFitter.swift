@@ -244,7 +244,7 @@ final class BandFitter {
   @inline(__always) private func weight(_ i: Int) -> Double { weights?[i] ?? dataWeight }
 
   /// Evaluates the model at `p` over the window and returns the weighted χ² plus the prior
-  /// penalty. Fills `jacobian` (row-major, `count` × `activeCount`, columns in `activeIndices`
+  /// penalty. Fills `jacobian` (parameter-major: `activeCount` columns of `count`, in `activeIndices`
   /// order) and `residual`, both scaled by √weight, so the normal equations are JᵀJ and Jᵀr.
   /// Computing the Jacobian with the trial χ² means an accepted step needs no second pass.
   private func evaluate(
@@ -254,7 +254,6 @@ final class BandFitter {
     guard let x, let y else { return .nan }
     let e = eta(p)
     let bi = baselineIndex
-    let m = activeCount
     let bands = activeBandCount
     let list = activeBandList.pointer
     let u = unitAxis.pointer
@@ -270,36 +269,64 @@ final class BandFitter {
       model[i] = b0 + b1 * u[i]
       etaSum[i] = 0
     }
-    // Band by band, so each band's constants stay in registers over the pixel loop.
+    // Band by band, so each band's constants stay in registers over the pixel loop; the Jacobian
+    // is parameter-major (`count` contiguous values per column) so these loops vectorise.
     for j in 0..<bands {
       let a = Int(list[j])
       let area = p[a]
       let position = p[a + 1]
       let shape = PseudoVoigt.Shape(fwhm: p[a + 2], eta: e)
-      let column = jacobian + 3 * j
+      let columnArea = jacobian + (3 * j) * count
+      let columnCentre = columnArea + count
+      let columnWidth = columnCentre + count
       for i in 0..<count {
         let profile = shape.evaluate(offset: x[i] - position)
         model[i] += area * profile.value
         etaSum[i] += area * profile.dEta
         let root = sw[i]
-        let row = column + i * m
-        row[0] = root * profile.value
-        row[1] = root * area * profile.dCentre
-        row[2] = root * area * profile.dWidth
+        columnArea[i] = root * profile.value
+        columnCentre[i] = root * area * profile.dCentre
+        columnWidth[i] = root * area * profile.dWidth
       }
     }
+    let columnEta = jacobian + etaColumn * count
+    let columnOne = jacobian + baselineColumn * count
+    let columnU = columnOne + count
     var chi = 0.0
     for i in 0..<count {
       let root = sw[i]
-      let row = jacobian + i * m
-      if fitsEta { row[etaColumn] = root * etaSum[i] }
-      row[baselineColumn] = root
-      row[baselineColumn + 1] = root * u[i]
+      if fitsEta { columnEta[i] = root * etaSum[i] }
+      columnOne[i] = root
+      columnU[i] = root * u[i]
       let r = root * (y[i] - model[i])
       residual[i] = r
       chi += r * r
     }
     return chi + priorPenalty(p)
+  }
+
+  /// Σ aᵢ·bᵢ with four independent partial sums (vectorisable, and shorter dependency chains).
+  @inline(__always)
+  private static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int)
+    -> Double
+  {
+    var s0 = 0.0
+    var s1 = 0.0
+    var s2 = 0.0
+    var s3 = 0.0
+    var i = 0
+    while i + 4 <= count {
+      s0 += a[i] * b[i]
+      s1 += a[i + 1] * b[i + 1]
+      s2 += a[i + 2] * b[i + 2]
+      s3 += a[i + 3] * b[i + 3]
+      i += 4
+    }
+    while i < count {
+      s0 += a[i] * b[i]
+      i += 1
+    }
+    return (s0 + s1) + (s2 + s3)
   }
 
   /// Forms JᵀJ into `normal` (full `parameterCount` layout, inactive rows zero) and Jᵀr plus the
@@ -311,16 +338,12 @@ final class BandFitter {
     let res = residuals.pointer
     let compactNormal = compact.pointer
     let compactGradient = compactRight.pointer
-    for k in 0..<(m * m) { compactNormal[k] = 0 }
-    for k in 0..<m { compactGradient[k] = 0 }
-    for i in 0..<self.count {
-      let row = jac + i * m
-      let r = res[i]
-      for a in 0..<m {
-        let ja = row[a]
-        compactGradient[a] += ja * r
-        let target = compactNormal + a * m
-        for b in 0...a { target[b] += ja * row[b] }
+    let count = self.count
+    for a in 0..<m {
+      let columnA = jac + a * count
+      compactGradient[a] = Self.dot(columnA, res, count: count)
+      for b in 0...a {
+        compactNormal[a * m + b] = Self.dot(columnA, jac + b * count, count: count)
       }
     }
     let nm = normal.pointer

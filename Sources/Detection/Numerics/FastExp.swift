@@ -17,12 +17,16 @@ enum FastExp {
   private static let ln2High = 0.693_147_180_369_123_816_490  // 0x3FE62E42FEE00000
   private static let ln2Low = 1.908_214_929_270_587_700_02e-10  // ln 2 − ln2High
 
-  /// e^(−t) for t ≥ 0 (NaN propagates; negative t is clamped to 0, giving 1).
+  /// 1.5·2⁵²: adding it rounds to an integer held in the low bits of the result.
+  private static let shifter = 6_755_399_441_055_744.0
+
+  /// e^(−t) for t ≥ 0 (negative t is clamped to 0, giving 1; NaN gives 0). Branch-free, so
+  /// loops over pixels can be vectorised.
   @inline(__always)
   static func negative(_ t: Double) -> Double {
-    guard t <= cutoff else { return t.isNaN ? t : 0 }
-    let argument = max(t, 0)
-    let n = (argument * log2e).rounded(.toNearestOrEven)
+    let argument = Swift.min(Swift.max(t, 0), cutoff)
+    let shifted = argument * log2e + shifter
+    let n = shifted - shifter
     // e^(−t) = 2^(−n) · e^(−r), r = t − n·ln 2 ∈ [−ln2/2, ln2/2].
     let r = (argument - n * ln2High) - n * ln2Low
     let x = -r
@@ -40,7 +44,8 @@ enum FastExp {
     p = p * x + 0.5
     p = p * x + 1
     p = p * x + 1
-    let scale = Double(bitPattern: UInt64(1023 - Int(n)) << 52)
-    return p * scale
+    let exponent = (1023 &- shifted.bitPattern) & 0x7FF
+    let scale = Double(bitPattern: exponent &<< 52)
+    return t <= cutoff ? p * scale : 0
   }
 }
