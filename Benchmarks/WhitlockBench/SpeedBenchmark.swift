@@ -36,7 +36,7 @@ struct SpeedBenchmark {
     print("allocation counter active: \(whitlock_allocation_counter_active() == 1)")
     var table = Table(header: [
       "pipeline", "length", "spectra/s", "µs/spectrum", "spectra/CPU-s", "allocations/spectrum",
-      "Python spectra/s", "ratio",
+      "Python spectra/s", "ratio", "LM iterations", "AsLS iterations",
     ])
     for pixels in [1024, 2048, 4096] {
       var model = RamanSampleModel(pixelCount: pixels)
@@ -54,6 +54,18 @@ struct SpeedBenchmark {
         let analysis = pipeline.analyze(counts: counts, axis: axis, fullScale: model.fullScale)
         return analysis.whitlockiteFraction ?? 0
       }
+      // Work per spectrum, for reading the rates: LM iterations summed over the three windows.
+      var lmIterations = 0
+      var baselineIterations = 0
+      for counts in spectra {
+        let analysis = counts.withUnsafeBufferPointer {
+          pipeline.analyze(counts: $0, axis: axis, fullScale: model.fullScale)
+        }
+        lmIterations +=
+          analysis.phosphateFit.iterations + analysis.carbonateFit.iterations
+          + analysis.oxalateFit.iterations
+        baselineIterations += analysis.baselineIterations
+      }
       var pythonRate = Double.nan
       if let reference,
         let output = reference.run(axis: model.ramanShifts(), spectra: Array(spectra.prefix(64)))
@@ -64,6 +76,8 @@ struct SpeedBenchmark {
         "Raman", "\(pixels) px", format(measured.rate, 0), format(1e6 / measured.rate, 1),
         format(measured.cpuRate, 0), format(measured.allocations, 3), format(pythonRate, 1),
         format(measured.rate / pythonRate, 0) + "×",
+        format(Double(lmIterations) / Double(spectra.count), 1),
+        format(Double(baselineIterations) / Double(spectra.count), 1),
       ])
     }
     for channels in [2048, 4096] {
@@ -82,7 +96,7 @@ struct SpeedBenchmark {
       }
       table.add([
         "XRF", "\(channels) ch", format(measured.rate, 0), format(1e6 / measured.rate, 1),
-        format(measured.cpuRate, 0), format(measured.allocations, 3), "–", "–",
+        format(measured.cpuRate, 0), format(measured.allocations, 3), "–", "–", "–", "–",
       ])
     }
     print(table.render())
