@@ -3,7 +3,7 @@
 // acquisition rate of both phases and the event latency (end of exposure → event at the client).
 //
 //   swift build -c release --product whitlockd && swift build -c release --product MonitorBenchmark
-//   .build/release/MonitorBenchmark [--clients 50] [--stalled 10] [--seconds 15]
+//   .build/release/MonitorBenchmark [--clients 50] [--stalled 10] [--seconds 15] [--exposure 0.01]
 import Foundation
 import Synchronization
 import WhitlockCore
@@ -13,6 +13,8 @@ struct Options {
   var clients = 50
   var stalled = 10
   var seconds = 15.0
+  /// Exposure of the simulated spectrometer: 0.1 s ≈ 10 spectra/s, 0.001 s ≈ 1000.
+  var exposure = 0.01
   var daemon = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     .deletingLastPathComponent().appendingPathComponent("whitlockd").path
 
@@ -24,6 +26,7 @@ struct Options {
       case "--clients": clients = Int(value) ?? clients
       case "--stalled": stalled = Int(value) ?? stalled
       case "--seconds": seconds = Double(value) ?? seconds
+      case "--exposure": exposure = Double(value) ?? exposure
       case "--daemon": daemon = value
       default:
         FileHandle.standardError.write(Data("unknown option \(argument)\n".utf8))
@@ -64,7 +67,7 @@ sse_client_buffer = 256
 id = "raman-fast"
 kind = "raman"
 driver = "simulated"
-exposure_s = 0.01
+exposure_s = \(options.exposure)
 [instrument.simulation]
 channels = 1024
 pacing = 1
@@ -185,7 +188,7 @@ let sorted = latencies.sorted()
 let status = (try? JSONParser.parse(client.request("GET", "/api/v1/status").body)) ?? .null
 
 print(
-  "whitlockd monitor benchmark: simulated Raman, 1024 px, exposure 10 ms, \(options.seconds) s per phase"
+  "whitlockd monitor benchmark: simulated Raman, 1024 px, exposure \(options.exposure * 1000) ms, \(options.seconds) s per phase"
 )
 print("phase                      clients  stalled  acquisitions/s")
 print(String(format: "baseline (no clients)      %7d  %7d  %14.1f", 0, 0, baseline))
@@ -197,8 +200,9 @@ print(String(format: "rate change: %+.1f %%", (loaded - baseline) / baseline * 1
 print(
   String(
     format:
-      "event latency (exposure end → client), %d events at %d readers: p50 %.2f ms, p99 %.2f ms, max %.2f ms",
-    events, readers, percentile(sorted, 0.5), percentile(sorted, 0.99), sorted.last ?? .nan))
+      "event latency (exposure end → client), %d events at %d readers: p50 %.2f ms, p99 %.2f ms, p99.9 %.2f ms, max %.2f ms",
+    events, readers, percentile(sorted, 0.5), percentile(sorted, 0.99), percentile(sorted, 0.999),
+    sorted.last ?? .nan))
 print(
   "laggard clients dropped by the daemon: \(Int(status["live"]?["clients_dropped"]?.doubleValue ?? 0)); "
     + "acquisitions dropped: \(Int((status["instruments"].flatMap { if case .array(let a) = $0 { a.first } else { nil } })?["dropped"]?.doubleValue ?? 0))"

@@ -47,6 +47,38 @@ final class BandFitter {
   private let priorMean = ScratchBuffer(capacity: 32)
   private let priorPrecision = ScratchBuffer(capacity: 32)
   private let noiseScratch = ScratchBuffer(capacity: 256)
+  /// √weight·J and √weight·r at the current parameters, and at the trial step (swapped on accept).
+  private var jacobian = ScratchBuffer(capacity: 4096)
+  private var residuals = ScratchBuffer(capacity: 256)
+  private var trialJacobian = ScratchBuffer(capacity: 4096)
+  private var trialResiduals = ScratchBuffer(capacity: 256)
+  /// Model values at the current and the trial parameters (swapped with the Jacobians).
+  private var modelValues = ScratchBuffer(capacity: 256)
+  private var trialModelValues = ScratchBuffer(capacity: 256)
+  /// Per-pixel Σ area·∂pV/∂η while evaluating.
+  private let etaScratch = ScratchBuffer(capacity: 256)
+  /// Unit profiles of every band at its prior centre and width (band-major, `count` per band):
+  /// the linear screen's design matrix. It depends only on the axis, the priors and η, so it is
+  /// kept while those stay the same (every spectrum of one instrument) and rebuilt otherwise.
+  private let screenProfiles = ScratchBuffer(capacity: 1024)
+  /// The axis, prior centres and widths, and η the cached `screenProfiles` were built for.
+  private let profileAxis = ScratchBuffer(capacity: 256)
+  private let profileKey = ScratchBuffer(capacity: 32)
+  private var profileCount = -1
+  /// First and one-past-last nonzero index of each row of `screenProfiles`.
+  private var support = [Int](repeating: 0, count: 2 * (maximumBands + 2))
+  /// Unweighted Gram matrix of `screenProfiles`, valid while the profiles are.
+  private let screenGram = ScratchBuffer(capacity: 256)
+  private var screenGramValid = false
+  /// JᵀJ and Jᵀr over the active parameters only, before scattering into `normal`/`gradient`.
+  private let compact = ScratchBuffer(capacity: 1024)
+  private let compactRight = ScratchBuffer(capacity: 32)
+  /// Area indices of the active bands, in order.
+  private let activeBandList = ScratchBuffer(capacity: 16)
+  private var activeBandCount = 0
+  /// (x − window centre) / half-span and √weight per pixel of the window.
+  private let unitAxis = ScratchBuffer(capacity: 256)
+  private let rootWeights = ScratchBuffer(capacity: 256)
   /// Weight of every data point, 1/σ²_noise, from `estimateNoise`.
   private var dataWeight = 1.0
   /// Robust noise σ of the raw window data (second differences), counts per pixel.
@@ -147,6 +179,23 @@ final class BandFitter {
     }
     for band in 0..<Self.maximumBands { bandActive[band] = true }
     estimateNoise(rawValues, count: count)
+    let columns = 3 * bandCount + 3
+    jacobian.reserve(count * columns)
+    trialJacobian.reserve(count * columns)
+    residuals.reserve(count)
+    trialResiduals.reserve(count)
+    modelValues.reserve(count)
+    trialModelValues.reserve(count)
+    etaScratch.reserve(count)
+    compact.reserve(p * p)
+    compactRight.reserve(p)
+    let u = unitAxis.reserve(count)
+    let sw = rootWeights.reserve(count)
+    for i in 0..<count {
+      u[i] = (x[i] - centre) / halfSpan
+      sw[i] = weight(i).squareRoot()
+    }
+    prepareScreenProfiles(x: x, priors: priors)
     for k in 0..<2 {
       pv[baselineIndex + k] = 0
       lo[baselineIndex + k] = -.infinity
@@ -194,95 +243,131 @@ final class BandFitter {
 
   @inline(__always) private func weight(_ i: Int) -> Double { weights?[i] ?? dataWeight }
 
-  /// Weighted χ² of parameters `p` against the (smoothed) values.
-  private func chiSquare(_ p: UnsafePointer<Double>) -> Double {
+  /// Evaluates the model at `p` over the window and returns the weighted χ² plus the prior
+  /// penalty. Fills `jacobian` (parameter-major: `activeCount` columns of `count`, in `activeIndices`
+  /// order) and `residual`, both scaled by √weight, so the normal equations are JᵀJ and Jᵀr.
+  /// Computing the Jacobian with the trial χ² means an accepted step needs no second pass.
+  private func evaluate(
+    _ p: UnsafePointer<Double>, jacobian: UnsafeMutablePointer<Double>,
+    residual: UnsafeMutablePointer<Double>, model: UnsafeMutablePointer<Double>
+  ) -> Double {
     guard let x, let y else { return .nan }
     let e = eta(p)
-    let b0 = p[baselineIndex]
-    let b1 = p[baselineIndex + 1]
-    var sum = 0.0
+    let bi = baselineIndex
+    let bands = activeBandCount
+    let list = activeBandList.pointer
+    let u = unitAxis.pointer
+    let sw = rootWeights.pointer
+    let etaSum = etaScratch.pointer
+    let fitsEta = self.fitsEta
+    let count = self.count
+    let etaColumn = 3 * bands
+    let baselineColumn = etaColumn + (fitsEta ? 1 : 0)
+    let b0 = p[bi]
+    let b1 = p[bi + 1]
     for i in 0..<count {
-      var model = b0 + b1 * (x[i] - centre) / halfSpan
-      for band in 0..<bandCount where bandActive[band] {
-        let a = areaIndex(band)
-        model += p[a] * PseudoVoigt.value(offset: x[i] - p[a + 1], fwhm: p[a + 2], eta: e)
-      }
-      let r = y[i] - model
-      sum += weight(i) * r * r
+      model[i] = b0 + b1 * u[i]
+      etaSum[i] = 0
     }
-    return sum + priorPenalty(p)
+    // Band by band, so each band's constants stay in registers over the pixel loop; the Jacobian
+    // is parameter-major (`count` contiguous values per column) so these loops vectorise.
+    for j in 0..<bands {
+      let a = Int(list[j])
+      let area = p[a]
+      let position = p[a + 1]
+      let shape = PseudoVoigt.Shape(fwhm: p[a + 2], eta: e)
+      let columnArea = jacobian + (3 * j) * count
+      let columnCentre = columnArea + count
+      let columnWidth = columnCentre + count
+      for i in 0..<count {
+        let profile = shape.evaluate(offset: x[i] - position)
+        model[i] += area * profile.value
+        etaSum[i] += area * profile.dEta
+        let root = sw[i]
+        columnArea[i] = root * profile.value
+        columnCentre[i] = root * area * profile.dCentre
+        columnWidth[i] = root * area * profile.dWidth
+      }
+    }
+    let columnEta = jacobian + etaColumn * count
+    let columnOne = jacobian + baselineColumn * count
+    let columnU = columnOne + count
+    var chi = 0.0
+    for i in 0..<count {
+      let root = sw[i]
+      if fitsEta { columnEta[i] = root * etaSum[i] }
+      columnOne[i] = root
+      columnU[i] = root * u[i]
+      let r = root * (y[i] - model[i])
+      residual[i] = r
+      chi += r * r
+    }
+    return chi + priorPenalty(p)
   }
 
-  /// Accumulates JᵀWJ into `normal` and JᵀW·r into `gradient` at the current parameters; returns χ².
-  private func accumulateNormalEquations() -> Double {
-    guard x != nil, y != nil else { return .nan }
-    let p = parameters.pointer
+  /// Σ aᵢ·bᵢ with four independent partial sums (vectorisable, and shorter dependency chains).
+  @inline(__always)
+  private static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int)
+    -> Double
+  {
+    var s0 = 0.0
+    var s1 = 0.0
+    var s2 = 0.0
+    var s3 = 0.0
+    var i = 0
+    while i + 4 <= count {
+      s0 += a[i] * b[i]
+      s1 += a[i + 1] * b[i + 1]
+      s2 += a[i + 2] * b[i + 2]
+      s3 += a[i + 3] * b[i + 3]
+      i += 4
+    }
+    while i < count {
+      s0 += a[i] * b[i]
+      i += 1
+    }
+    return (s0 + s1) + (s2 + s3)
+  }
+
+  /// Forms JᵀJ into `normal` (full `parameterCount` layout, inactive rows zero) and Jᵀr plus the
+  /// prior terms into `gradient` from the Jacobian and residual of the current parameters.
+  private func formNormalEquations() {
     let n = parameterCount
-    let jr = row.pointer
+    let m = activeCount
+    let jac = jacobian.pointer
+    let res = residuals.pointer
+    let compactNormal = compact.pointer
+    let compactGradient = compactRight.pointer
+    let count = self.count
+    for a in 0..<m {
+      let columnA = jac + a * count
+      compactGradient[a] = Self.dot(columnA, res, count: count)
+      for b in 0...a {
+        compactNormal[a * m + b] = Self.dot(columnA, jac + b * count, count: count)
+      }
+    }
     let nm = normal.pointer
     let g = gradient.pointer
     for k in 0..<(n * n) { nm[k] = 0 }
     for k in 0..<n { g[k] = 0 }
-    let e = eta(p)
-    let bi = baselineIndex
-    let active = activeCount
-    return activeIndices.withUnsafeBufferPointer { indices in
-      accumulate(p: p, n: n, jr: jr, nm: nm, g: g, e: e, bi: bi, active: active, indices: indices)
-    }
-  }
-
-  /// The pixel loop of `accumulateNormalEquations` over the active parameters only.
-  private func accumulate(
-    p: UnsafeMutablePointer<Double>, n: Int, jr: UnsafeMutablePointer<Double>,
-    nm: UnsafeMutablePointer<Double>, g: UnsafeMutablePointer<Double>, e: Double, bi: Int,
-    active: Int, indices: UnsafeBufferPointer<Int>
-  ) -> Double {
-    guard let x, let y else { return .nan }
-    var chi = 0.0
-    for i in 0..<count {
-      let u = (x[i] - centre) / halfSpan
-      var model = p[bi] + p[bi + 1] * u
-      var etaDerivative = 0.0
-      for band in 0..<bandCount where bandActive[band] {
-        let a = areaIndex(band)
-        let area = p[a]
-        let profile = PseudoVoigt.evaluate(offset: x[i] - p[a + 1], fwhm: p[a + 2], eta: e)
-        model += area * profile.value
-        jr[a] = profile.value
-        jr[a + 1] = area * profile.dCentre
-        jr[a + 2] = area * profile.dWidth
-        etaDerivative += area * profile.dEta
-      }
-      if fitsEta { jr[etaIndex] = etaDerivative }
-      jr[bi] = 1
-      jr[bi + 1] = u
-      let w = weight(i)
-      let r = y[i] - model
-      chi += w * r * r
-      for ai in 0..<active {
-        let a = indices[ai]
-        let wa = w * jr[a]
-        g[a] += wa * r
-        for bi in 0...ai {
-          let b = indices[bi]
-          nm[a * n + b] += wa * jr[b]
+    activeIndices.withUnsafeBufferPointer { indices in
+      for a in 0..<m {
+        let ia = indices[a]
+        g[ia] = compactGradient[a]
+        for b in 0...a {
+          let value = compactNormal[a * m + b]
+          nm[ia * n + indices[b]] = value
+          nm[indices[b] * n + ia] = value
         }
       }
     }
-    for ai in 0..<active {
-      for bi in 0..<ai {
-        let a = indices[ai]
-        let b = indices[bi]
-        nm[b * n + a] = nm[a * n + b]
-      }
-    }
+    let p = parameters.pointer
     let mean = priorMean.pointer
     let precision = priorPrecision.pointer
     for k in 0..<(3 * bandCount) where precision[k] > 0 {
       nm[k * n + k] += precision[k]
       g[k] += precision[k] * (mean[k] - p[k])
     }
-    return chi + priorPenalty(p)
   }
 
   // MARK: Linear screen
@@ -291,31 +376,35 @@ final class BandFitter {
   /// squares). Returns false when the system is singular. Areas may come out negative here; they
   /// are reported as they are (a screen, not a physical estimate) and clamped before `refine`.
   func screen() -> Bool {
-    guard let x, let y, count > bandCount + 2 else { return false }
+    guard let y, count > bandCount + 2 else { return false }
     let p = parameters.pointer
     let m = bandCount + 2
-    let jr = row.pointer
     let nm = normal.pointer
     let g = gradient.pointer
-    for k in 0..<(m * m) { nm[k] = 0 }
-    for k in 0..<m { g[k] = 0 }
-    let e = fixedEta
-    for i in 0..<count {
-      for band in 0..<bandCount {
-        let a = areaIndex(band)
-        jr[band] = PseudoVoigt.value(offset: x[i] - p[a + 1], fwhm: p[a + 2], eta: e)
+    // Rows 0..<bandCount: unit profiles; then the baseline's 1 and u (all cached per axis).
+    let design = screenProfiles.pointer
+    let u = unitAxis.pointer
+    let count = self.count
+    if let weights {
+      gram(design: design, rows: m, weights: weights, into: nm)
+    } else {
+      let unweighted = screenGram.pointer
+      if !screenGramValid {
+        gram(design: design, rows: m, weights: nil, into: unweighted)
+        screenGramValid = true
       }
-      jr[bandCount] = 1
-      jr[bandCount + 1] = (x[i] - centre) / halfSpan
-      let w = weight(i)
-      for a in 0..<m {
-        let wa = w * jr[a]
-        g[a] += wa * y[i]
-        for b in 0...a { nm[a * m + b] += wa * jr[b] }
-      }
+      for k in 0..<(m * m) { nm[k] = dataWeight * unweighted[k] }
     }
     for a in 0..<m {
-      for b in (a + 1)..<m { nm[a * m + b] = nm[b * m + a] }
+      let row = design + a * count
+      var sum = 0.0
+      if let weights {
+        for i in support[2 * a]..<support[2 * a + 1] { sum += weights[i] * row[i] * y[i] }
+      } else {
+        for i in support[2 * a]..<support[2 * a + 1] { sum += row[i] * y[i] }
+        sum *= dataWeight
+      }
+      g[a] = sum
     }
     guard scaledInverse(size: m, allFree: true) else { return false }
     // Solution θ = (JᵀJ)⁻¹·Jᵀy using the inverse just computed.
@@ -331,7 +420,13 @@ final class BandFitter {
     p[baselineIndex + 1] = s[bandCount + 1]
     if fitsEta { p[etaIndex] = fixedEta }
     // Residual variance on raw data, then the area covariance.
-    let variance = residualVariance(freeParameters: m)
+    let model = modelValues.pointer
+    for i in 0..<count {
+      var value = s[bandCount] + s[bandCount + 1] * u[i]
+      for band in 0..<bandCount { value += s[band] * design[band * count + i] }
+      model[i] = value
+    }
+    let variance = residualVariance(freeParameters: m, model: model)
     for a in 0..<bandCount {
       for b in 0..<bandCount {
         screenAreaCovariance[a * Self.maximumBands + b] = c[a * m + b] * variance
@@ -356,20 +451,13 @@ final class BandFitter {
     return (a, s)
   }
 
-  /// Residual variance of the current parameters against the raw data.
-  private func residualVariance(freeParameters: Int) -> Double {
-    guard let x, let raw else { return .nan }
-    let p = parameters.pointer
-    let e = eta(p)
+  /// Residual variance of `model` (the current parameters' model values) against the raw data.
+  private func residualVariance(freeParameters: Int, model: UnsafePointer<Double>) -> Double {
+    guard let raw else { return .nan }
     var sum = 0.0
     var weightSum = 0.0
     for i in 0..<count {
-      var model = p[baselineIndex] + p[baselineIndex + 1] * (x[i] - centre) / halfSpan
-      for band in 0..<bandCount {
-        let a = areaIndex(band)
-        model += p[a] * PseudoVoigt.value(offset: x[i] - p[a + 1], fwhm: p[a + 2], eta: e)
-      }
-      let r = raw[i] - model
+      let r = raw[i] - model[i]
       let w = weight(i)
       sum += w * r * r
       weightSum += w
@@ -379,6 +467,86 @@ final class BandFitter {
     lastReducedChiSquare = sum / Double(dof)
     // With weights the reduced χ² scales the covariance (≈ 1 when the weights are right).
     return sum / Double(dof)
+  }
+
+  /// Σᵢ wᵢ·D_a,i·D_b,i for all rows a, b of the band-major `design`, each product summed only
+  /// where both rows are nonzero (`support`): a Gaussian line is exactly zero beyond its
+  /// e^(−60) wing, so an XRF window's line pairs cost their overlap, not the window.
+  private func gram(
+    design: UnsafePointer<Double>, rows m: Int, weights: UnsafePointer<Double>?,
+    into target: UnsafeMutablePointer<Double>
+  ) {
+    let count = self.count
+    for a in 0..<m {
+      let rowA = design + a * count
+      for b in 0...a {
+        let rowB = design + b * count
+        let low = max(support[2 * a], support[2 * b])
+        let high = min(support[2 * a + 1], support[2 * b + 1])
+        var sum = 0.0
+        if low < high {
+          if let weights {
+            for i in low..<high { sum += weights[i] * rowA[i] * rowB[i] }
+          } else {
+            for i in low..<high { sum += rowA[i] * rowB[i] }
+          }
+        }
+        target[a * m + b] = sum
+        target[b * m + a] = sum
+      }
+    }
+  }
+
+  /// Rebuilds `screenProfiles` unless the axis, priors and η are those it was built for.
+  private func prepareScreenProfiles(x: UnsafePointer<Double>, priors: [BandPrior]) {
+    let key = profileKey.reserve(2 * bandCount + 2)
+    var valid = profileCount == count && key[0] == fixedEta && key[1] == Double(bandCount)
+    if valid {
+      for band in 0..<bandCount
+      where key[2 + 2 * band] != priors[band].centre || key[3 + 2 * band] != priors[band].fwhm {
+        valid = false
+      }
+    }
+    if valid {
+      let cached = profileAxis.pointer
+      for i in 0..<count where cached[i] != x[i] { valid = false }
+    }
+    if valid { return }
+    screenGramValid = false
+    let cached = profileAxis.reserve(count)
+    for i in 0..<count { cached[i] = x[i] }
+    key[0] = fixedEta
+    key[1] = Double(bandCount)
+    let profiles = screenProfiles.reserve((bandCount + 2) * count)
+    for band in 0..<bandCount {
+      let prior = priors[band]
+      key[2 + 2 * band] = prior.centre
+      key[3 + 2 * band] = prior.fwhm
+      let shape = PseudoVoigt.Shape(fwhm: prior.fwhm, eta: fixedEta)
+      let row = profiles + band * count
+      var first = count
+      var last = 0
+      for i in 0..<count {
+        row[i] = shape.value(offset: x[i] - prior.centre)
+        if row[i] != 0 {
+          first = min(first, i)
+          last = i + 1
+        }
+      }
+      support[2 * band] = first
+      support[2 * band + 1] = max(last, first)
+    }
+    let u = unitAxis.pointer
+    for i in 0..<count {
+      profiles[bandCount * count + i] = 1
+      profiles[(bandCount + 1) * count + i] = u[i]
+    }
+    for k in bandCount..<(bandCount + 2) {
+      support[2 * k] = 0
+      support[2 * k + 1] = count
+    }
+    screenGram.reserve((bandCount + 2) * (bandCount + 2))
+    profileCount = count
   }
 
   /// Weighted residual sum of squares per degree of freedom of the last screen or refine.
@@ -402,16 +570,23 @@ final class BandFitter {
       bandActive[band] = p[a] > 0
       if !bandActive[band] { p[a] = 0 }
     }
+    activeBandCount = 0
     for k in 0..<n where k >= 3 * bandCount || bandActive[k / 3] {
       activeIndices[activeCount] = k
       activeCount += 1
     }
+    for band in 0..<bandCount where bandActive[band] {
+      activeBandList.pointer[activeBandCount] = Double(areaIndex(band))
+      activeBandCount += 1
+    }
     for k in 0..<n { p[k] = min(max(p[k], lo[k]), hi[k]) }
-    var chi = accumulateNormalEquations()
+    var chi = evaluate(
+      p, jacobian: jacobian.pointer, residual: residuals.pointer, model: modelValues.pointer)
     guard chi.isFinite else {
       outcome.degenerate = true
       return outcome
     }
+    formNormalEquations()
     var lambda = 1e-3
     let nm = normal.pointer
     let dm = damped.pointer
@@ -430,7 +605,9 @@ final class BandFitter {
           for k in 0..<n { s[k] = g[k] }
           DenseCholesky.solve(factor: f, n: n, s)
           for k in 0..<n { t[k] = min(max(p[k] + s[k], lo[k]), hi[k]) }
-          let trialChi = chiSquare(t)
+          let trialChi = evaluate(
+            t, jacobian: trialJacobian.pointer, residual: trialResiduals.pointer,
+            model: trialModelValues.pointer)
           if trialChi.isFinite, trialChi < chi {
             let improvement = chi - trialChi
             var largestStep = 0.0
@@ -439,7 +616,11 @@ final class BandFitter {
               largestStep = max(largestStep, abs(t[k] - p[k]) / max(scale, 1e-300))
             }
             for k in 0..<n { p[k] = t[k] }
-            chi = accumulateNormalEquations()
+            swap(&jacobian, &trialJacobian)
+            swap(&residuals, &trialResiduals)
+            swap(&modelValues, &trialModelValues)
+            chi = trialChi
+            formNormalEquations()
             lambda = max(lambda / 10, 1e-12)
             if improvement <= tolerance * chi || largestStep < 1e-7 {
               outcome.converged = true
@@ -469,7 +650,7 @@ final class BandFitter {
     for k in 0..<n { freeMask[k] = nm[k * n + k] > maximumDiagonal * 1e-18 && nm[k * n + k] > 0 }
     var free = 0
     for k in 0..<n where freeMask[k] { free += 1 }
-    let variance = residualVariance(freeParameters: free)
+    let variance = residualVariance(freeParameters: free, model: modelValues.pointer)
     outcome.residualRMS = lastResidualRMS
     if !scaledInverse(size: n, allFree: false) {
       outcome.degenerate = true

@@ -1,9 +1,3 @@
-#if canImport(Glibc)
-  import Glibc
-#elseif canImport(Darwin)
-  import Darwin
-#endif
-
 /// Unit-area pseudo-Voigt profile η·L + (1 − η)·G (Lorentzian and Gaussian of the same FWHM) and
 /// its partial derivatives, for the band fits.
 enum PseudoVoigt {
@@ -22,7 +16,7 @@ enum PseudoVoigt {
     let denominator = d2 + g * g
     let lorentz = g / (Double.pi * denominator)
     let t = gaussianK * d2 / (w * w)
-    let gauss = gaussianNorm / w * exp(-t)
+    let gauss = gaussianNorm / w * FastExp.negative(t)
     let value = eta * lorentz + (1 - eta) * gauss
     let lorentzCentre = lorentz * 2 * d / denominator
     let gaussCentre = gauss * 2 * gaussianK * d / (w * w)
@@ -40,7 +34,62 @@ enum PseudoVoigt {
     let g = w / 2
     let d2 = d * d
     let lorentz = g / (Double.pi * (d2 + g * g))
-    let gauss = gaussianNorm / w * exp(-gaussianK * d2 / (w * w))
+    let gauss = gaussianNorm / w * FastExp.negative(gaussianK * d2 / (w * w))
     return eta * lorentz + (1 - eta) * gauss
+  }
+}
+
+extension PseudoVoigt {
+  /// A band's profile with its per-band constants (reciprocals of the width) worked out once, so
+  /// the per-pixel evaluation needs one division instead of six. Same formulas as `evaluate`.
+  struct Shape {
+    let eta: Double
+    let halfWidthSquared: Double
+    let inverseWidth: Double
+    let gaussianRate: Double
+    let lorentzScale: Double
+    let gaussianScale: Double
+
+    /// The profile of FWHM `w` and Lorentzian share `eta`.
+    @inline(__always)
+    init(fwhm w: Double, eta: Double) {
+      let g = w / 2
+      self.eta = eta
+      halfWidthSquared = g * g
+      inverseWidth = 1 / w
+      gaussianRate = PseudoVoigt.gaussianK * inverseWidth * inverseWidth
+      lorentzScale = g / Double.pi
+      gaussianScale = PseudoVoigt.gaussianNorm * inverseWidth
+    }
+
+    /// Value and derivatives with respect to centre, FWHM and η at offset `d` = x − centre.
+    @inline(__always)
+    func evaluate(offset d: Double) -> (
+      value: Double, dCentre: Double, dWidth: Double, dEta: Double
+    ) {
+      let d2 = d * d
+      let inverseDenominator = 1 / (d2 + halfWidthSquared)
+      let lorentz = lorentzScale * inverseDenominator
+      let t = gaussianRate * d2
+      let gauss = gaussianScale * FastExp.negative(t)
+      let value = eta * lorentz + (1 - eta) * gauss
+      let lorentzCentre = lorentz * 2 * d * inverseDenominator
+      let gaussCentre = gauss * 2 * gaussianRate * d
+      let lorentzWidth = lorentz * (d2 - halfWidthSquared) * inverseWidth * inverseDenominator
+      let gaussWidth = gauss * (2 * t - 1) * inverseWidth
+      return (
+        value, eta * lorentzCentre + (1 - eta) * gaussCentre,
+        eta * lorentzWidth + (1 - eta) * gaussWidth, lorentz - gauss
+      )
+    }
+
+    /// Value only at offset `d`.
+    @inline(__always)
+    func value(offset d: Double) -> Double {
+      let d2 = d * d
+      let lorentz = lorentzScale / (d2 + halfWidthSquared)
+      let gauss = gaussianScale * FastExp.negative(gaussianRate * d2)
+      return eta * lorentz + (1 - eta) * gauss
+    }
   }
 }

@@ -41,7 +41,10 @@ public final class RamanPipeline {
   private let scratchB = ScratchBuffer()
   private let baselineEstimator = BaselineEstimator()
   private let smoother = SavitzkyGolay()
-  private let fitter = BandFitter()
+  /// One fitter per window, so each keeps its window's cached screen profiles across spectra.
+  private let phosphateFitter = BandFitter()
+  private let carbonateFitter = BandFitter()
+  private let oxalateFitter = BandFitter()
 
   /// Creates a pipeline; buffers grow on the first spectrum and are kept.
   public init(settings: RamanPipelineSettings = RamanPipelineSettings()) {
@@ -204,8 +207,9 @@ public final class RamanPipeline {
     for i in 0..<n { level += abs(v[i]) }
     noiseFloor = max(level / Double(max(n, 1)) * 1e-6, 1e-12)
 
+    var fitter = phosphateFitter
     result.phosphateFit = fitWindow(
-      phosphateRange, priors: phosphatePriors, trigger: 0...2, group: 1...2)
+      phosphateRange, priors: phosphatePriors, trigger: 0...2, group: 1...2, fitter: fitter)
     if !result.phosphateFit.degenerate {
       let refined = result.phosphateFit.refined
       result.acp = fitter.bandOrScreen(0, refined: refined)
@@ -214,8 +218,9 @@ public final class RamanPipeline {
       result.phenylalanine = fitter.bandOrScreen(3, refined: refined)
       decidePhosphate(&result, covariance: refined ? fitter.areaCovariance(1, 2) : 0)
     }
+    fitter = carbonateFitter
     result.carbonateFit = fitWindow(
-      carbonateRange, priors: carbonatePriors, trigger: 2...3, group: 2...3)
+      carbonateRange, priors: carbonatePriors, trigger: 2...3, group: 2...3, fitter: fitter)
     if !result.carbonateFit.degenerate {
       let refined = result.carbonateFit.refined
       result.phenylalanine1032 = fitter.bandOrScreen(0, refined: refined)
@@ -229,8 +234,9 @@ public final class RamanPipeline {
           report.screenSignificance, result.carbonate.significance, result.calcite.significance)
           >= settings.decision.minimumSignificance
     }
+    fitter = oxalateFitter
     result.oxalateFit = fitWindow(
-      oxalateRange, priors: oxalatePriors, trigger: 1...3, group: 1...3)
+      oxalateRange, priors: oxalatePriors, trigger: 1...3, group: 1...3, fitter: fitter)
     if !result.oxalateFit.degenerate {
       let refined = result.oxalateFit.refined
       result.methylene = fitter.bandOrScreen(0, refined: refined)
@@ -260,7 +266,8 @@ public final class RamanPipeline {
   /// `screenSignificance`; records the screen significance of the summed `group` and the tallest
   /// group band's height over the noise.
   private func fitWindow(
-    _ range: Range<Int>, priors: [BandPrior], trigger: ClosedRange<Int>, group: ClosedRange<Int>
+    _ range: Range<Int>, priors: [BandPrior], trigger: ClosedRange<Int>, group: ClosedRange<Int>,
+    fitter: BandFitter
   ) -> WindowFitReport {
     var report = WindowFitReport()
     report.pixels = range.count
