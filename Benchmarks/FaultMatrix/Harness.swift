@@ -144,6 +144,10 @@ enum Harness {
       guard parts.count >= 2, let value = Double(parts[parts.count - 1]) else { continue }
       let name = String(parts[0].prefix { $0 != "{" })
       result[name, default: 0] += value
+      if let kind = parts[0].range(of: "kind=\"") {
+        let label = parts[0][kind.upperBound...].prefix { $0 != "\"" }
+        result[name + ":" + label, default: 0] += value
+      }
     }
     return result
   }

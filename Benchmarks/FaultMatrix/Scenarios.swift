@@ -105,8 +105,11 @@ struct Scenarios {
       $0.contains(" ERROR ") || $0.contains(" WARNING ")
     }
     let sample = errorLines.last.map { line -> String in
-      let text = line.range(of: "error=").map { String(line[$0.upperBound...]) } ?? String(line)
-      return String(text.prefix(70))
+      let marker = line.range(of: " WARNING ") ?? line.range(of: " ERROR ")
+      return String((marker.map { line[$0.upperBound...] } ?? line[...]).prefix(90))
+    }
+    func trouble(_ kind: String) -> Int {
+      Int(metrics["whitlock_link_trouble_total:" + kind] ?? 0)
     }
     let ok =
       recovered && account.lost.isEmpty && account.duplicated == 0 && status == 0
@@ -115,7 +118,8 @@ struct Scenarios {
       spooled: "\(account.spooled)", lost: "\(account.lost.count)",
       duplicated: "\(account.duplicated)", verdict: ok ? "PASS" : "FAIL",
       notes:
-        "link_trouble_total \(Int(metrics["whitlock_link_trouble_total"] ?? 0)), "
+        "link_trouble_total{retries \(trouble("retries")), skipped_bytes "
+        + "\(trouble("skipped_bytes")), corrupted_frames \(trouble("corrupted_frames"))}, "
         + "errors_total \(Int(metrics["whitlock_errors_total"] ?? -1)), "
         + "\(errorLines.count) error/warning log lines"
         + (sample.map { "; e.g. \($0)" } ?? ""))
