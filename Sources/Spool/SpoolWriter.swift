@@ -77,7 +77,12 @@ public final class SpoolWriter {
     if let current = open {
       segment = current
     } else {
-      segment = try openSegment(firstSeq: seq, now: now)
+      do throws(SpoolError) {
+        segment = try openSegment(firstSeq: seq, now: now)
+      } catch {
+        sequence.giveBack(seq)
+        throw error
+      }
     }
     let path = layout.tmp + "/" + segment.name
     do throws(SpoolError) {
@@ -88,7 +93,9 @@ public final class SpoolWriter {
       }
       try POSIXFile.writeAll(segment.fd, encoded.bytes, path: path)
     } catch {
-      // Roll back a partial write so the segment still ends on a complete record.
+      // Roll back a partial write so the segment still ends on a complete record, and reuse the
+      // sequence number for the next attempt: nothing on disk carries it.
+      sequence.giveBack(seq)
       _ = ftruncate(segment.fd, off_t(segment.bytes))
       _ = lseek(segment.fd, off_t(segment.bytes), SEEK_SET)
       if segment.records == 0 {

@@ -115,6 +115,7 @@ final class FillingDisk: SpoolFaultInjector {
     let report = try SpoolVerifier.verify(spool.layout)
     #expect(report.isClean, "\(report.problems)")
     #expect(report.recordsChecked == 60)
+    #expect(report.lowestSequence == 1 && report.highestSequence == 60, "no seq burnt by retries")
     var deviceSequences: [UInt64] = []
     for name in try spool.names(in: spool.layout.new) {
       for record in try spool.lines(of: spool.layout.new + "/" + name) {
