@@ -101,3 +101,13 @@ uninstall:
 bench: deps
 	$(SWIFT) build -c release --product whitlock-bench
 	.build/release/whitlock-bench all --python "$$(Benchmarks/reference/setup_venv.sh)" $(ARGS)
+
+# Fault matrix (issue 8): the real whitlockd against whitlock-sim under unplugs, line faults, a full
+# disk, SIGKILL and SIGTERM. Prints a table; not part of `make test`. ARGS="--quick" for a short run.
+.PHONY: faults
+faults: deps
+	$(SWIFT) build --product whitlock-faults
+	$(SWIFT) build --product whitlockd
+	$(SWIFT) build --product whitlock-sim
+	$(SWIFT) build --product whitlockctl
+	.build/debug/whitlock-faults $(ARGS)

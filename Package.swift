@@ -161,6 +161,9 @@ let package = Package(
       dependencies: ["Spool", "WhitlockCore", "TestSupport", "WhitlockCtlKit", "OceanInsight"],
       swiftSettings: strictSwift),
     .executableTarget(
+      name: "whitlock-faults", dependencies: ["TestSupport", "WhitlockCore", "WhitlockCtlKit"],
+      path: "Benchmarks/FaultMatrix", swiftSettings: strictSwift),
+    .executableTarget(
       name: "MonitorBenchmark", dependencies: ["WhitlockCtlKit", "WhitlockCore"],
       path: "Benchmarks/MonitorBenchmark", swiftSettings: strictSwift),
     .testTarget(
@@ -183,5 +186,11 @@ if ProcessInfo.processInfo.environment["WHITLOCK_FUZZ"] == "1" {
     .executableTarget(
       name: "fuzz-ocean", dependencies: ["FuzzSupport", "OceanInsight", "Wasatch"],
       path: "Fuzz/FuzzOcean", swiftSettings: fuzzerSwift),
+    .executableTarget(
+      name: "fuzz-dp5", dependencies: ["FuzzSupport", "AmptekDP5"], path: "Fuzz/FuzzDP5",
+      swiftSettings: fuzzerSwift),
+    .executableTarget(
+      name: "fuzz-run-request", dependencies: ["FuzzSupport", "Monitor"],
+      path: "Fuzz/FuzzRunRequest", swiftSettings: fuzzerSwift),
   ]
 }

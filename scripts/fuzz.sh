@@ -12,7 +12,7 @@ runs=${1:-1000000}
 shift || true
 targets=("$@")
 if [ ${#targets[@]} -eq 0 ]; then
-  targets=(fuzz-json fuzz-config fuzz-ocean)
+  targets=(fuzz-json fuzz-config fuzz-ocean fuzz-dp5 fuzz-run-request)
 fi
 scratch=.build-fuzz
 export WHITLOCK_FUZZ=1
@@ -25,6 +25,9 @@ for target in "${targets[@]}"; do
   case "$target" in
     fuzz-config) cp systemd/whitlockd.toml "$corpus/seed-example.toml" ;;
     fuzz-json) head -c 4000 schema/record.schema.json > "$corpus/seed-schema.json" ;;
+    fuzz-dp5) printf '\365\372\002\003\000\000\376\014' > "$corpus/seed-request.bin" ;;
+    fuzz-run-request) printf '{"sample_id":"B-2024_017.a","operator":"ops","point_id":"p3"}' \
+      > "$corpus/seed-run.json" ;;
   esac
   log=$(mktemp)
   if ! "$scratch/release/$target" -runs="$runs" -max_len=8192 -timeout=10 -rss_limit_mb=2048 \

@@ -143,6 +143,15 @@ public struct InstrumentMetrics: Sendable {
     ).record(value)
   }
 
+  /// Counts link trouble the driver survived without failing the acquisition (`kind`: retries,
+  /// skipped_bytes, corrupted_frames, drained_bytes), so a noisy line shows before it breaks.
+  public func recordLinkTrouble(kind: String, _ amount: Int64) {
+    CoreMetrics.Counter(
+      label: "whitlock_link_trouble_total", dimensions: [("instrument", id), ("kind", kind)],
+      factory: factory
+    ).increment(by: amount)
+  }
+
   /// Records the last XRF Mg/Ca estimate (appears with the first value).
   public func recordMgCaRatio(_ value: Double) {
     CoreMetrics.Gauge(

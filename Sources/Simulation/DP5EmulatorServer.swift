@@ -97,6 +97,11 @@ public struct DP5EmulatorServer: Sendable {
       bytes = garbage + bytes
       log("fault: \(count) garbage bytes before \(reply.name)")
     }
+    if bytes.count > 1, chance(faults.truncateProbability) {
+      let kept = Int(random.next() % UInt64(bytes.count - 1)) + 1
+      bytes = Array(bytes.prefix(kept))
+      log("fault: \(reply.name) truncated to \(kept) bytes")
+    }
     if chance(faults.delayReplyProbability) {
       log("fault: delaying \(reply.name) by \(faults.delaySeconds) s")
       try await Task.sleep(for: .seconds(faults.delaySeconds))

@@ -5,6 +5,8 @@ public struct DP5FaultSettings: Sendable, Equatable {
   public var garbageProbability = 0.0
   /// Probability that a reply's checksum is corrupted.
   public var corruptChecksumProbability = 0.0
+  /// Probability that only the first part of a reply is sent (the rest is lost on the line).
+  public var truncateProbability = 0.0
   /// Probability that a request is executed but its reply never sent.
   public var dropReplyProbability = 0.0
   /// Probability that a reply is held back for `delaySeconds`.
@@ -25,7 +27,8 @@ public struct DP5FaultSettings: Sendable, Equatable {
 
   /// Whether any fault is enabled.
   public var isActive: Bool {
-    garbageProbability > 0 || corruptChecksumProbability > 0 || dropReplyProbability > 0
+    garbageProbability > 0 || corruptChecksumProbability > 0 || truncateProbability > 0
+      || dropReplyProbability > 0
       || delayReplyProbability > 0 || busyProbability > 0 || disconnectAfterRequests != nil
   }
 }

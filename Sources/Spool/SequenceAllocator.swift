@@ -38,6 +38,12 @@ public struct SequenceAllocator: Sendable {
     return next
   }
 
+  /// Returns `seq`, the number `take` handed out last, when nothing carrying it reached the disk
+  /// (a failed write), so a disk that stays full for hours does not burn a number per retry.
+  mutating func giveBack(_ seq: UInt64) {
+    if seq + 1 == next { next = seq }
+  }
+
   private mutating func reserve(through end: UInt64) throws(SpoolError) {
     let path = layout.sequenceFile
     let temporary = path + ".tmp"

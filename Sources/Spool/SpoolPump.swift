@@ -126,9 +126,13 @@ public final class SpoolPump: Sendable {
       }
       if finishing && finishDeadline == nil { finishDeadline = .now + .seconds(finishTimeout) }
       let publishedBefore = writer.statistics.segmentsPublished
-      do {
-        if let record = next {
-          let seq = try writer.append(record)
+      let writtenBefore = writer.statistics.recordsWritten
+      // Accounts for what reached the disk, also when a later step of the same call failed: a
+      // record appended before its segment's publication failed is written and must not be
+      // written again (that would duplicate it under a new seq).
+      let account = { [self] in
+        if let record = next, writer.statistics.recordsWritten > writtenBefore {
+          let seq = writer.nextSequence - 1
           let bytes = writer.statistics.bytesWritten
           shared.withLock { state in
             state.head += 1
@@ -138,22 +142,29 @@ public final class SpoolPump: Sendable {
             state.counters.bytesWritten = bytes
           }
           onWritten(record, seq)
-        } else if finishing {
-          try writer.publish()
-        } else {
-          try writer.publishIfDue()
         }
         let published = writer.statistics.segmentsPublished
         if published != publishedBefore, let range = writer.lastPublishedRange {
           shared.withLock { $0.counters.segmentsPublished = published }
           onPublished(range)
         }
+      }
+      do {
+        if let record = next {
+          try writer.append(record)
+        } else if finishing {
+          try writer.publish()
+        } else {
+          try writer.publishIfDue()
+        }
+        account()
         if failing != nil {
           failing = nil
           onStateChange(.writing)
         }
         if next == nil && finishing { break }
       } catch {
+        account()
         if failing != error.description {
           failing = error.description
           onStateChange(.failing(error.description))

@@ -32,6 +32,9 @@ public final class SpoolWriter {
   /// Sequence numbers of the segment published last.
   public private(set) var lastPublishedRange: ClosedRange<UInt64>?
 
+  /// Faults injected by tests; `nil` in production.
+  var faultInjector: (any SpoolFaultInjector)?
+
   private struct OpenSegment {
     var fd: Int32
     var name: String
@@ -74,13 +77,25 @@ public final class SpoolWriter {
     if let current = open {
       segment = current
     } else {
-      segment = try openSegment(firstSeq: seq, now: now)
+      do throws(SpoolError) {
+        segment = try openSegment(firstSeq: seq, now: now)
+      } catch {
+        sequence.giveBack(seq)
+        throw error
+      }
     }
     let path = layout.tmp + "/" + segment.name
-    do {
+    do throws(SpoolError) {
+      if let fault = faultInjector?.writeFault(path: path, count: encoded.bytes.count) {
+        let partial = min(max(fault.partial, 0), encoded.bytes.count)
+        try POSIXFile.writeAll(segment.fd, Array(encoded.bytes.prefix(partial)), path: path)
+        throw POSIXFile.failure("cannot write", path, errno: fault.errno)
+      }
       try POSIXFile.writeAll(segment.fd, encoded.bytes, path: path)
     } catch {
-      // Roll back a partial write so the segment still ends on a complete record.
+      // Roll back a partial write so the segment still ends on a complete record, and reuse the
+      // sequence number for the next attempt: nothing on disk carries it.
+      sequence.giveBack(seq)
       _ = ftruncate(segment.fd, off_t(segment.bytes))
       _ = lseek(segment.fd, off_t(segment.bytes), SEEK_SET)
       if segment.records == 0 {
@@ -122,14 +137,19 @@ public final class SpoolWriter {
   public func publish() throws(SpoolError) {
     guard let segment = open else { return }
     let from = layout.tmp + "/" + segment.name
+    if let code = faultInjector?.publishFault(path: from) {
+      throw POSIXFile.failure("cannot fsync", from, errno: code)
+    }
     try POSIXFile.fsync(segment.fd, path: from)
+    // The segment stays open until the rename succeeds, so a failed rename (a full directory
+    // block, EIO) is retried by the next publish instead of stranding the records in tmp/.
+    try POSIXFile.rename(from, layout.new + "/" + segment.name)
     close(segment.fd)
     open = nil
-    try POSIXFile.rename(from, layout.new + "/" + segment.name)
-    try POSIXFile.fsyncDirectory(layout.new)
-    try POSIXFile.fsyncDirectory(layout.tmp)
     statistics.segmentsPublished += 1
     lastPublishedRange = segment.firstSeq...segment.lastSeq
+    try POSIXFile.fsyncDirectory(layout.new)
+    try POSIXFile.fsyncDirectory(layout.tmp)
   }
 
   private func openSegment(firstSeq: UInt64, now: ContinuousClock.Instant) throws(SpoolError)

@@ -204,6 +204,7 @@ public final class InstrumentSession: Sendable {
     // Removals counted from the moment the device is open, so one that falls between two
     // acquisitions still ends the next.
     var removalsSeen = settings.presence?.generation(.removed) ?? 0
+    var linkSeen: [String: Int64] = [:]
     while !shouldStop {
       health?.update(instrument.configuredID) { $0.acquiringSince = .now }
       let run = runs.current
@@ -215,6 +216,7 @@ public final class InstrumentSession: Sendable {
       switch outcome {
       case .completed(let acquisition):
         count(run) { $0.acquisitionsCompleted += 1 }
+        logLineTrouble(acquisition, since: &linkSeen)
         queueDepth.add(1, ordering: .relaxed)
         if case .dropped = queue.yield((acquisition, run)) {
           queueDepth.subtract(1, ordering: .relaxed)
@@ -245,9 +247,27 @@ public final class InstrumentSession: Sendable {
         logger.error("acquisition failed; reopening instrument", metadata: ["error": "\(error)"])
         await instrument.close()
         removalsSeen = settings.presence?.generation(.removed) ?? 0
+        linkSeen = [:]
         guard await openWithRetry() != nil else { return }
       }
     }
+  }
+
+  /// Logs the line faults a driver survived during `acquisition` (the increase of its cumulative
+  /// `link_*` parameters since the device was opened): retries and resynchronisations keep the
+  /// data flowing, but a noisy line should be visible before it breaks.
+  private func logLineTrouble(_ acquisition: Acquisition, since seen: inout [String: Int64]) {
+    var increments: Logger.Metadata = [:]
+    for (name, value) in acquisition.parameters where name.hasPrefix("link_") {
+      guard let number = value.doubleValue.map({ Int64($0) }) else { continue }
+      let kind = String(name.dropFirst(5))
+      let increase = number - (seen[kind] ?? 0)
+      seen[kind] = number
+      if increase > 0 { increments[kind] = "\(increase)" }
+    }
+    guard !increments.isEmpty else { return }
+    increments["device_seq"] = "\(acquisition.deviceSequence)"
+    logger.warning("line trouble survived", metadata: increments)
   }
 
   private enum Outcome: Sendable {

@@ -16,6 +16,9 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
     var dropped: UInt64 = 0
     var lastAcquisition: Date?
     var lastError: String?
+    /// The driver's link counters (`link_*` acquisition parameters) last seen since the device
+    /// was opened; they restart at zero with every open.
+    var linkCounters: [String: Int64] = [:]
   }
 
   /// Points kept from each spectrum for the live view (min/max decimation).
@@ -43,12 +46,35 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
         uniqueKeysWithValues: instruments.map { ($0.id, InstrumentEntry(configuration: $0)) }))
   }
 
+  /// Turns the driver's cumulative link counters (retries, skipped garbage bytes, corrupted
+  /// frames, drained bytes) into increments of `whitlock_link_trouble_total`, so line faults the
+  /// driver survived without an error are still visible in metrics.
+  private func recordLinkTrouble(_ acquisition: Acquisition, _ metrics: InstrumentMetrics) {
+    let values = acquisition.parameters.compactMap { name, value -> (String, Int64)? in
+      guard name.hasPrefix("link_"), let number = value.doubleValue else { return nil }
+      return (String(name.dropFirst(5)), Int64(number))
+    }
+    guard !values.isEmpty else { return }
+    let id = acquisition.instrument.id
+    let increments = board.withLock { board -> [(String, Int64)] in
+      values.map { kind, value in
+        let last = board[id]?.linkCounters[kind] ?? 0
+        board[id]?.linkCounters[kind] = value
+        return (kind, value >= last ? value - last : value)
+      }
+    }
+    for (kind, increment) in increments where increment > 0 {
+      metrics.recordLinkTrouble(kind: kind, increment)
+    }
+  }
+
   // MARK: SessionObserver
 
   public func instrumentStateChanged(_ instrumentID: String, _ state: InstrumentState) {
     let changed = board.withLock { board -> Bool in
       guard board[instrumentID]?.state != state else { return false }
       board[instrumentID]?.state = state
+      if case .open = state { board[instrumentID]?.linkCounters = [:] }
       return true
     }
     guard changed else { return }
@@ -86,6 +112,7 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
     if let ratio = detection["mg_ca_ratio"]?.doubleValue {
       instrumentMetrics.recordMgCaRatio(ratio)
     }
+    recordLinkTrouble(acquisition, instrumentMetrics)
     let points = SpectrumDecimator.decimate(
       acquisition.counts, axis: acquisition.axis, maximumPoints: Self.spectrumPoints)
     let milliseconds =

@@ -47,6 +47,9 @@ struct DP5Command: AsyncParsableCommand {
   @Option(help: "Probability of a corrupted reply checksum.")
   var corruptChecksum = 0.0
 
+  @Option(help: "Probability that only the first part of a reply is sent.")
+  var truncate = 0.0
+
   @Option(help: "Probability that a reply is dropped (the request is still executed).")
   var dropReply = 0.0
 
@@ -80,7 +83,8 @@ struct DP5Command: AsyncParsableCommand {
         "--device-type \(deviceType) is not dp5, px5, dp5g, mca8000d, tb5 or dp5x")
     }
     for (name, value) in [
-      ("--garbage", garbage), ("--corrupt-checksum", corruptChecksum), ("--drop-reply", dropReply),
+      ("--garbage", garbage), ("--corrupt-checksum", corruptChecksum), ("--truncate", truncate),
+      ("--drop-reply", dropReply),
       ("--delay-reply", delayReply), ("--busy", busy),
     ] where !(0...1).contains(value) {
       throw ValidationError("\(name) is a probability between 0 and 1")
@@ -105,6 +109,7 @@ struct DP5Command: AsyncParsableCommand {
     var faults = DP5FaultSettings()
     faults.garbageProbability = garbage
     faults.corruptChecksumProbability = corruptChecksum
+    faults.truncateProbability = truncate
     faults.dropReplyProbability = dropReply
     faults.delayReplyProbability = delayReply
     faults.delaySeconds = delaySeconds
