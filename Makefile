@@ -38,6 +38,8 @@ test: deps lint
 	@set -o pipefail; $(SWIFT) build --build-tests 2>&1 | tee .build-test.log
 	@if grep -E '^/.*/(Sources|Tests|Drivers|Benchmarks)/.*: warning:' .build-test.log | grep -v '/.build/' | sort -u | grep .; then \
 	  echo "build has warnings in project code (see above)"; exit 1; fi
+	@# Python environments some tests use, made before the parallel test run rather than inside it.
+	scripts/monitor/venv.sh >/dev/null
 	$(SWIFT) test --skip-build
 
 # End-to-end benchmark (issue 9): raw disk, spool throughput, latency, scaling. Prints tables.

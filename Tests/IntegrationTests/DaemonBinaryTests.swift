@@ -26,6 +26,23 @@ import WhitlockCore
     return result
   }
 
+  /// Seconds between the first log line containing `from` and the first containing `to`, read from
+  /// the UTC timestamps the daemon writes at the start of each line when not on a terminal.
+  static func secondsBetween(_ from: String, _ to: String, in log: String) -> Double? {
+    func time(of marker: String) -> Double? {
+      guard let line = log.split(separator: "\n").first(where: { $0.contains(marker) }),
+        let stamp = line.split(separator: " ").first, stamp.count >= 24
+      else { return nil }
+      let clock = stamp.dropFirst(11).dropLast()  // hh:mm:ss.mmm
+      let parts = clock.split(separator: ":").compactMap { Double($0) }
+      guard parts.count == 3 else { return nil }
+      return parts[0] * 3600 + parts[1] * 60 + parts[2]
+    }
+    guard let start = time(of: from), let end = time(of: to) else { return nil }
+    let difference = end - start
+    return difference < 0 ? difference + 86_400 : difference
+  }
+
   @Test func embeddedDefaultSpoolsValidRecordsAndStopsCleanlyOnSIGTERM() async throws {
     let daemon = try ProductsDirectory.executable("whitlockd")
     let directory = try scratchDirectory()
@@ -34,12 +51,16 @@ import WhitlockCore
     let acquired = await child.wait(upTo: .seconds(60)) { self.acquisitionLines($0) >= 6 }
     #expect(acquired, "no acquisitions logged: \(child.standardError)")
 
-    let stopRequested = ContinuousClock.now
     child.send(SIGTERM)
     let status = await child.waitForExit(upTo: .seconds(30))
-    let stopTook = ContinuousClock.now - stopRequested
     #expect(status == 0, "\(child.standardError)")
-    #expect(stopTook < .seconds(5), "shutdown took \(stopTook)")
+    // The 5 s budget is measured by the daemon's own clock, from the moment it handles SIGTERM
+    // to its last line, so a test machine starved of CPU by the parallel suite cannot fake a
+    // failure (nor hide a real wait: the wall clock above still bounds it at 30 s).
+    let stopTook = try #require(
+      Self.secondsBetween("shutdown requested", "whitlockd stopped", in: child.standardError),
+      "\(child.standardError)")
+    #expect(stopTook < 5, "shutdown took \(stopTook) s")
 
     let layout = SpoolLayout(root: directory + "/spool")
     let report = try SpoolVerifier.verify(layout)
