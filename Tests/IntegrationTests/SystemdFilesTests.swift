@@ -9,9 +9,9 @@ import Testing
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
   private func run(_ executable: String, _ arguments: [String]) async throws -> (Int32?, String) {
-    let child = try ChildProcess(executable, arguments, currentDirectory: Self.packageRoot)
-    let status = await child.waitForExit(upTo: .seconds(120))
-    return (status, child.standardOutput + child.standardError)
+    let (status, output) = try await ChildProcess.runToCompletion(
+      executable, arguments, currentDirectory: Self.packageRoot)
+    return (status, output)
   }
 
   @Test func installedUnitVerifiesAndScoresAtMostTwo() async throws {
@@ -46,10 +46,12 @@ import Testing
       !verifyLog.contains("whitlockd.service:"), "verify is silent about the unit: \(verifyLog)")
 
     let unit = root + "/usr/local/lib/systemd/system/whitlockd.service"
-    let (_, securityLog) = try await run(
+    let (securityStatus, securityLog) = try await run(
       "/usr/bin/systemd-analyze", ["security", "--offline=yes", "--root=\(root)", unit])
     let line = try #require(
-      securityLog.split(separator: "\n").first { $0.contains("Overall exposure level") })
+      securityLog.split(separator: "\n").first { $0.contains("Overall exposure level") },
+      "systemd-analyze security exited \(securityStatus.map(String.init) ?? "late"): \(securityLog)"
+    )
     let score = line.split(separator: ":").last?.split(separator: " ").first.flatMap { Double($0) }
     let exposure = try #require(score, "\(line)")
     #expect(exposure <= 2.0, "\(line)")
