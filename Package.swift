@@ -138,7 +138,7 @@ let package = Package(
       dependencies: ["WhitlockDaemon", "Spool", "WhitlockCore", "Monitor", "Transports"],
       swiftSettings: strictSwift),
     .testTarget(
-      name: "TransportsTests", dependencies: ["Transports", "WhitlockCtlKit"],
+      name: "TransportsTests", dependencies: ["Transports", "WhitlockCtlKit", "TestSupport"],
       swiftSettings: strictSwift),
     .executableTarget(
       name: "whitlock-e2e-bench",

@@ -9,9 +9,9 @@ import Testing
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
   private func run(_ executable: String, _ arguments: [String]) async throws -> (Int32?, String) {
-    let (status, output) = try await ChildProcess.runToCompletion(
-      executable, arguments, currentDirectory: Self.packageRoot)
-    return (status, output)
+    let result = try Subprocess.run(
+      URL(fileURLWithPath: executable), arguments, currentDirectory: Self.packageRoot)
+    return (result.status, result.standardOutput + result.standardError)
   }
 
   @Test func installedUnitVerifiesAndScoresAtMostTwo() async throws {

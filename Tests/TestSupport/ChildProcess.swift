@@ -106,31 +106,3 @@ final class OutputBuffer: Sendable {
 
   var text: String { data.withLock { String(decoding: $0, as: UTF8.self) } }
 }
-
-extension ChildProcess {
-  /// Runs a short command to completion and returns its status and its standard output and error
-  /// interleaved. Reads the pipe until end of file on a separate thread, so no output is ever
-  /// missed however loaded the machine is.
-  public static func runToCompletion(
-    _ executable: String, _ arguments: [String], currentDirectory: String? = nil
-  ) async throws -> (status: Int32, output: String) {
-    let process = Process()
-    process.executableURL = URL(fileURLWithPath: executable)
-    process.arguments = arguments
-    if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
-    let pipe = Pipe()
-    process.standardOutput = pipe
-    process.standardError = pipe
-    process.standardInput = FileHandle.nullDevice
-    try process.run()
-    let reader = pipe.fileHandleForReading
-    return await withCheckedContinuation { continuation in
-      Thread.detachNewThread {
-        let data = reader.readDataToEndOfFile()
-        process.waitUntilExit()
-        continuation.resume(
-          returning: (process.terminationStatus, String(decoding: data, as: UTF8.self)))
-      }
-    }
-  }
-}

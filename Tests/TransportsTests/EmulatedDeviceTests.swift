@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 import WhitlockCore
 
@@ -19,7 +20,7 @@ struct EmulatedDeviceTests {
         description: "umockdev-run is not installed: install umockdev (apt-get install umockdev) "
           + "to run the emulated USB device tests; CI installs it")
     }
-    let binary = Subprocess.binaryDirectory().appendingPathComponent("whitlockctl")
+    let binary = ProductsDirectory.url.appendingPathComponent("whitlockctl")
     guard FileManager.default.isExecutableFile(atPath: binary.path) else {
       throw SubprocessFailure(
         description: "whitlockctl not found at \(binary.path): run `swift build --build-tests` "

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import Testing
 
 /// `whitlockctl devices --watch` inside a umockdev testbed sees an emulated DP5 plugged in and

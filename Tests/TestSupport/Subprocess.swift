@@ -1,21 +1,24 @@
 import Foundation
 
 /// The outcome of running a program to completion.
-struct SubprocessResult: Sendable {
-  var status: Int32
-  var standardOutput: String
-  var standardError: String
+public struct SubprocessResult: Sendable {
+  public var status: Int32
+  public var standardOutput: String
+  public var standardError: String
 }
 
 /// Why a program could not be run to completion.
-struct SubprocessFailure: Error, CustomStringConvertible {
-  var description: String
+public struct SubprocessFailure: Error, CustomStringConvertible {
+  public var description: String
+
+  public init(description: String) { self.description = description }
 }
 
-/// Runs test helpers (the built `whitlockctl`, `umockdev-run`) as child processes.
-enum Subprocess {
+/// Runs short commands (the built `whitlockctl`, `umockdev-run`, `systemd-analyze`, `make`) to
+/// completion; long-running children that tests talk to use `ChildProcess`.
+public enum Subprocess {
   /// Finds an executable on `PATH`.
-  static func which(_ name: String) -> URL? {
+  public static func which(_ name: String) -> URL? {
     let path = ProcessInfo.processInfo.environment["PATH"] ?? "/usr/local/bin:/usr/bin:/bin"
     for directory in path.split(separator: ":") {
       let candidate = URL(fileURLWithPath: String(directory)).appendingPathComponent(name)
@@ -24,30 +27,15 @@ enum Subprocess {
     return nil
   }
 
-  /// The directory holding the built products: `WHITLOCK_BIN_DIR` when set, else the directory
-  /// of the running test bundle, which SwiftPM places beside the executables it built.
-  static func binaryDirectory() -> URL {
-    if let directory = ProcessInfo.processInfo.environment["WHITLOCK_BIN_DIR"], !directory.isEmpty {
-      return URL(fileURLWithPath: directory)
-    }
-    let runner = URL(fileURLWithPath: CommandLine.arguments[0]).standardizedFileURL
-    // The runner is the `.xctest` bundle itself (Linux) or lies inside it (macOS): its parent
-    // directory holds the products.
-    var candidate = runner
-    while candidate.pathComponents.count > 1 {
-      if candidate.pathExtension == "xctest" { return candidate.deletingLastPathComponent() }
-      candidate.deleteLastPathComponent()
-    }
-    return runner.deletingLastPathComponent()
-  }
-
   /// Runs `executable` with `arguments`, killing it after `deadline` seconds.
-  static func run(_ executable: URL, _ arguments: [String], deadline: TimeInterval = 120)
-    throws -> SubprocessResult
-  {
+  public static func run(
+    _ executable: URL, _ arguments: [String], deadline: TimeInterval = 120,
+    currentDirectory: String? = nil
+  ) throws -> SubprocessResult {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
+    if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
     let output = Pipe()
     let error = Pipe()
     process.standardOutput = output
