@@ -58,15 +58,17 @@ public enum SpoolTail {
       let detection = record["detection"]
       if let fraction = detection?["whitlockite_fraction"] {
         parts.append(
-          "whitlockite_fraction " + measured(fraction, detection?["whitlockite_fraction_sigma"]))
+          "whitlockite_fraction "
+            + MeasurementText.measured(fraction, sigma: detection?["whitlockite_fraction_sigma"]))
         if let truth = record["simulation"]?["whitlockite_fraction"]?.doubleValue {
-          parts.append("(truth \(rounded(truth)))")
+          parts.append("(truth \(MeasurementText.rounded(truth)))")
         }
       }
       if let ratio = detection?["mg_ca_ratio"] {
-        parts.append("mg_ca_ratio " + measured(ratio, detection?["mg_ca_ratio_sigma"]))
+        parts.append(
+          "mg_ca_ratio " + MeasurementText.measured(ratio, sigma: detection?["mg_ca_ratio_sigma"]))
         if let truth = record["simulation"]?["mg_ca_molar"]?.doubleValue {
-          parts.append("(truth \(rounded(truth)))")
+          parts.append("(truth \(MeasurementText.rounded(truth)))")
         }
       }
     case "run-start":
@@ -86,11 +88,4 @@ public enum SpoolTail {
     return parts.joined(separator: " ")
   }
 
-  private static func measured(_ value: JSONValue?, _ sigma: JSONValue?) -> String {
-    guard let number = value?.doubleValue else { return "n/a" }
-    guard let uncertainty = sigma?.doubleValue else { return rounded(number) }
-    return "\(rounded(number)) ± \(rounded(uncertainty))"
-  }
-
-  private static func rounded(_ value: Double) -> String { "\((value * 1000).rounded() / 1000)" }
 }

@@ -12,15 +12,18 @@ enum AcquisitionLogLine {
     case .raman:
       parts.append(
         "whitlockite_fraction "
-          + measured(detection["whitlockite_fraction"], detection["whitlockite_fraction_sigma"]))
+          + MeasurementText.measured(
+            detection["whitlockite_fraction"], sigma: detection["whitlockite_fraction_sigma"]))
       if let truth = acquisition.simulationTruth?["whitlockite_fraction"]?.doubleValue {
-        parts.append("(truth \(format(truth)))")
+        parts.append("(truth \(MeasurementText.rounded(truth)))")
       }
     case .xrf:
       parts.append(
-        "mg_ca_ratio " + measured(detection["mg_ca_ratio"], detection["mg_ca_ratio_sigma"]))
+        "mg_ca_ratio "
+          + MeasurementText.measured(
+            detection["mg_ca_ratio"], sigma: detection["mg_ca_ratio_sigma"]))
       if let truth = acquisition.simulationTruth?["mg_ca_molar"]?.doubleValue {
-        parts.append("(truth \(format(truth)))")
+        parts.append("(truth \(MeasurementText.rounded(truth)))")
       }
     }
     if acquisition.saturatedChannelCount > 0 {
@@ -29,14 +32,4 @@ enum AcquisitionLogLine {
     return parts.joined(separator: " ")
   }
 
-  private static func measured(_ value: JSONValue?, _ sigma: JSONValue?) -> String {
-    guard let number = value?.doubleValue else { return "n/a" }
-    guard let uncertainty = sigma?.doubleValue else { return format(number) }
-    return "\(format(number)) ± \(format(uncertainty))"
-  }
-
-  private static func format(_ value: Double) -> String {
-    let rounded = (value * 1000).rounded() / 1000
-    return "\(rounded)"
-  }
 }
