@@ -11,6 +11,8 @@ import WhitlockCore
 /// and heap allocations per spectrum in steady state (counted by the interposed allocator).
 struct SpeedBenchmark {
   var reference: PythonReference?
+  /// Only Raman spectra of this many pixels (and no XRF), for profiling one case.
+  var onlyPixels: Int?
 
   /// Monotonic seconds.
   static func now() -> Double {
@@ -38,7 +40,7 @@ struct SpeedBenchmark {
       "pipeline", "length", "spectra/s", "µs/spectrum", "spectra/CPU-s", "allocations/spectrum",
       "Python spectra/s", "ratio", "LM iterations", "AsLS iterations",
     ])
-    for pixels in [1024, 2048, 4096] {
+    for pixels in [1024, 2048, 4096] where onlyPixels.map({ $0 == pixels }) ?? true {
       var model = RamanSampleModel(pixelCount: pixels)
       model.integrationSeconds = 1
       let spectra = (0..<64).map { index -> [UInt32] in
@@ -80,7 +82,7 @@ struct SpeedBenchmark {
         format(Double(baselineIterations) / Double(spectra.count), 1),
       ])
     }
-    for channels in [2048, 4096] {
+    for channels in [2048, 4096] where onlyPixels == nil {
       var model = XRFSampleModel(channelCount: channels)
       model.keVPerChannel = 20.48 / Double(channels)
       let spectra = (0..<64).map { index -> [UInt32] in

@@ -92,6 +92,8 @@ final class BandFitter {
   private var meanSpacing = 1.0
   private var parameterCount = 0
   private var freeMask = (0...63).map { _ in true }
+  /// Parameters held on their bound during one LM iteration (see `markBlockedParameters`).
+  private var blocked = [Bool](repeating: false, count: 64)
   /// Bands taking part in the nonlinear fit (the others are held at zero area).
   private var bandActive = [Bool](repeating: true, count: maximumBands)
   /// Parameter indices of the active bands, η and the baseline, fixed for one `refine`.
@@ -557,6 +559,14 @@ final class BandFitter {
   // MARK: Levenberg–Marquardt
 
   /// Frees centres, widths (and η) and minimises χ² from the current (screened) parameters.
+  ///
+  /// Each iteration holds parameters that sit on a bound with the gradient pushing outwards
+  /// (an active set), so a step never aims through a bound and gets clamped into an uphill one.
+  /// Convergence is decided before any trial evaluation where possible: when the Gauss–Newton
+  /// step over the free parameters predicts less than `tolerance`·χ² of improvement, the point is
+  /// the (bounded) minimum and no further model evaluations are spent on proving it. The damping
+  /// follows Nielsen's gain-ratio rule (shrinks smoothly on good steps, doubles its growth on
+  /// rejected ones) rather than fixed factors of ten.
   func refine(maximumIterations: Int, tolerance: Double) -> Outcome {
     var outcome = Outcome()
     let n = parameterCount
@@ -588,22 +598,23 @@ final class BandFitter {
     }
     formNormalEquations()
     var lambda = 1e-3
-    let nm = normal.pointer
-    let dm = damped.pointer
-    let f = factor.pointer
-    let g = gradient.pointer
+    var growth = 2.0
     let s = step.pointer
     iterations: for iteration in 1...max(maximumIterations, 1) {
       outcome.iterations = iteration
-      var maximumDiagonal = 0.0
-      for k in 0..<n { maximumDiagonal = max(maximumDiagonal, nm[k * n + k]) }
-      let floor = max(maximumDiagonal * 1e-12, 1e-300)
+      markBlockedParameters()
+      // The undamped (Gauss–Newton) step's predicted improvement: if even that is negligible,
+      // this is the minimum over the free parameters.
+      if solveStep(lambda: 0) {
+        let decrement = predictedImprovement()
+        if decrement <= tolerance * chi {
+          outcome.converged = true
+          break iterations
+        }
+      }
       while true {
-        for k in 0..<(n * n) { dm[k] = nm[k] }
-        for k in 0..<n { dm[k * n + k] = nm[k * n + k] + lambda * max(nm[k * n + k], floor) }
-        if DenseCholesky.factor(dm, n: n, into: f) {
-          for k in 0..<n { s[k] = g[k] }
-          DenseCholesky.solve(factor: f, n: n, s)
+        if solveStep(lambda: lambda) {
+          let predicted = predictedImprovement()
           for k in 0..<n { t[k] = min(max(p[k] + s[k], lo[k]), hi[k]) }
           let trialChi = evaluate(
             t, jacobian: trialJacobian.pointer, residual: trialResiduals.pointer,
@@ -621,7 +632,10 @@ final class BandFitter {
             swap(&modelValues, &trialModelValues)
             chi = trialChi
             formNormalEquations()
-            lambda = max(lambda / 10, 1e-12)
+            let gain = predicted > 0 ? improvement / predicted : 1
+            let factor = 1 - (2 * gain - 1) * (2 * gain - 1) * (2 * gain - 1)
+            lambda = max(lambda * max(1.0 / 3, factor), 1e-12)
+            growth = 2
             if improvement <= tolerance * chi || largestStep < 1e-7 {
               outcome.converged = true
               break iterations
@@ -629,7 +643,8 @@ final class BandFitter {
             continue iterations
           }
         }
-        lambda *= 10
+        lambda *= growth
+        growth *= 2
         if lambda > 1e12 {
           // No descent direction left: a (bounded) minimum.
           outcome.converged = true
@@ -639,6 +654,68 @@ final class BandFitter {
     }
     finishCovariance(&outcome)
     return outcome
+  }
+
+  /// Marks in `blocked` the parameters that sit on a bound while the gradient points past it;
+  /// they are held fixed for this iteration's steps.
+  private func markBlockedParameters() {
+    let n = parameterCount
+    let p = parameters.pointer
+    let lo = lower.pointer
+    let hi = upper.pointer
+    let g = gradient.pointer
+    for k in 0..<n {
+      blocked[k] = (p[k] <= lo[k] && g[k] < 0) || (p[k] >= hi[k] && g[k] > 0)
+    }
+  }
+
+  /// Solves (N + λ·diag)·s = g over the unblocked parameters into `step` (blocked ones get 0).
+  /// False when the damped system is not positive definite.
+  private func solveStep(lambda: Double) -> Bool {
+    let n = parameterCount
+    let nm = normal.pointer
+    let dm = damped.pointer
+    let f = factor.pointer
+    let g = gradient.pointer
+    let s = step.pointer
+    var maximumDiagonal = 0.0
+    for k in 0..<n { maximumDiagonal = max(maximumDiagonal, nm[k * n + k]) }
+    let floor = max(maximumDiagonal * 1e-12, 1e-300)
+    for k in 0..<(n * n) { dm[k] = nm[k] }
+    for k in 0..<n {
+      if blocked[k] {
+        for j in 0..<n {
+          dm[k * n + j] = 0
+          dm[j * n + k] = 0
+        }
+        dm[k * n + k] = 1
+        s[k] = 0
+      } else {
+        dm[k * n + k] = nm[k * n + k] + lambda * max(nm[k * n + k], floor)
+        s[k] = g[k]
+      }
+    }
+    guard DenseCholesky.factor(dm, n: n, into: f) else { return false }
+    DenseCholesky.solve(factor: f, n: n, s)
+    return true
+  }
+
+  /// The improvement of χ² (plus priors) the local quadratic model predicts for `step`:
+  /// 2·sᵀg − sᵀ·N·s.
+  private func predictedImprovement() -> Double {
+    let n = parameterCount
+    let nm = normal.pointer
+    let g = gradient.pointer
+    let s = step.pointer
+    var linear = 0.0
+    var quadratic = 0.0
+    for a in 0..<n where s[a] != 0 {
+      linear += s[a] * g[a]
+      var row = 0.0
+      for b in 0..<n { row += nm[a * n + b] * s[b] }
+      quadratic += s[a] * row
+    }
+    return 2 * linear - quadratic
   }
 
   /// Computes the covariance at the current parameters (normal equations must be current).
