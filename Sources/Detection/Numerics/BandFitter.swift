@@ -52,11 +52,10 @@ final class BandFitter {
   private var residuals = ScratchBuffer(capacity: 256)
   private var trialJacobian = ScratchBuffer(capacity: 4096)
   private var trialResiduals = ScratchBuffer(capacity: 256)
-  /// Model values at the current and the trial parameters (swapped with the Jacobians).
-  private var modelValues = ScratchBuffer(capacity: 256)
-  private var trialModelValues = ScratchBuffer(capacity: 256)
-  /// Per-pixel Σ area·∂pV/∂η while evaluating.
-  private let etaScratch = ScratchBuffer(capacity: 256)
+  /// Model values (unweighted) at the screened or refined parameters, for the residual variance.
+  private let modelValues = ScratchBuffer(capacity: 256)
+  /// Per band and pixel √weight·area·∂pV/∂η while evaluating (band-major).
+  private let etaScratch = ScratchBuffer(capacity: 1024)
   /// Unit profiles of every band at its prior centre and width (band-major, `count` per band):
   /// the linear screen's design matrix. It depends only on the axis, the priors and η, so it is
   /// kept while those stay the same (every spectrum of one instrument) and rebuilt otherwise.
@@ -187,8 +186,7 @@ final class BandFitter {
     residuals.reserve(count)
     trialResiduals.reserve(count)
     modelValues.reserve(count)
-    trialModelValues.reserve(count)
-    etaScratch.reserve(count)
+    etaScratch.reserve(count * bandCount)
     compact.reserve(p * p)
     compactRight.reserve(p)
     let u = unitAxis.reserve(count)
@@ -249,9 +247,15 @@ final class BandFitter {
   /// penalty. Fills `jacobian` (parameter-major: `activeCount` columns of `count`, in `activeIndices`
   /// order) and `residual`, both scaled by √weight, so the normal equations are JᵀJ and Jᵀr.
   /// Computing the Jacobian with the trial χ² means an accepted step needs no second pass.
+  ///
+  /// Every pixel loop writes at most four arrays and accumulates into none of them while the
+  /// profile is evaluated: with more, the compiler gives up proving the stores independent and
+  /// the loop runs scalar (it did, at a third of the speed). The weighted model is summed from
+  /// the area columns afterwards, and the unweighted model (needed only for the final residual
+  /// variance) is rebuilt once by `fillModel`.
   private func evaluate(
     _ p: UnsafePointer<Double>, jacobian: UnsafeMutablePointer<Double>,
-    residual: UnsafeMutablePointer<Double>, model: UnsafeMutablePointer<Double>
+    residual: UnsafeMutablePointer<Double>
   ) -> Double {
     guard let x, let y else { return .nan }
     let e = eta(p)
@@ -260,51 +264,93 @@ final class BandFitter {
     let list = activeBandList.pointer
     let u = unitAxis.pointer
     let sw = rootWeights.pointer
-    let etaSum = etaScratch.pointer
+    let etaParts = etaScratch.pointer
     let fitsEta = self.fitsEta
     let count = self.count
     let etaColumn = 3 * bands
     let baselineColumn = etaColumn + (fitsEta ? 1 : 0)
     let b0 = p[bi]
     let b1 = p[bi + 1]
-    for i in 0..<count {
-      model[i] = b0 + b1 * u[i]
-      etaSum[i] = 0
-    }
     // Band by band, so each band's constants stay in registers over the pixel loop; the Jacobian
-    // is parameter-major (`count` contiguous values per column) so these loops vectorise.
+    // is parameter-major (`count` contiguous values per column).
     for j in 0..<bands {
       let a = Int(list[j])
       let area = p[a]
       let position = p[a + 1]
       let shape = PseudoVoigt.Shape(fwhm: p[a + 2], eta: e)
       let columnArea = jacobian + (3 * j) * count
-      let columnCentre = columnArea + count
-      let columnWidth = columnCentre + count
-      for i in 0..<count {
-        let profile = shape.evaluate(offset: x[i] - position)
-        model[i] += area * profile.value
-        etaSum[i] += area * profile.dEta
-        let root = sw[i]
-        columnArea[i] = root * profile.value
-        columnCentre[i] = root * area * profile.dCentre
-        columnWidth[i] = root * area * profile.dWidth
-      }
+      Self.bandColumns(
+        shape: shape, position: position, area: area, x: x, rootWeights: sw, count: count,
+        area: columnArea, centre: columnArea + count, width: columnArea + 2 * count,
+        eta: etaParts + j * count)
     }
     let columnEta = jacobian + etaColumn * count
     let columnOne = jacobian + baselineColumn * count
     let columnU = columnOne + count
-    var chi = 0.0
     for i in 0..<count {
       let root = sw[i]
-      if fitsEta { columnEta[i] = root * etaSum[i] }
       columnOne[i] = root
       columnU[i] = root * u[i]
-      let r = root * (y[i] - model[i])
-      residual[i] = r
-      chi += r * r
+      residual[i] = root * (y[i] - b0 - b1 * u[i])
     }
+    for j in 0..<bands {
+      let area = p[Int(list[j])]
+      let columnArea = jacobian + (3 * j) * count
+      for i in 0..<count { residual[i] -= area * columnArea[i] }
+    }
+    if fitsEta {
+      for i in 0..<count { columnEta[i] = 0 }
+      for j in 0..<bands {
+        let etaPart = etaParts + j * count
+        for i in 0..<count { columnEta[i] += etaPart[i] }
+      }
+    }
+    var chi = 0.0
+    for i in 0..<count { chi += residual[i] * residual[i] }
     return chi + priorPenalty(p)
+  }
+
+  /// One band's √weight-scaled Jacobian columns (area, centre, width) and its η contribution.
+  ///
+  /// A function of its own on purpose: inlined into the band loop, the compiler hoists its
+  /// pointer-overlap check out of that loop, where the columns of consecutive bands (one buffer)
+  /// do overlap, and always takes the scalar path. Called per band, the check passes and the
+  /// pixel loop runs vectorised.
+  @inline(never)
+  private static func bandColumns(
+    shape: PseudoVoigt.Shape, position: Double, area: Double, x: UnsafePointer<Double>,
+    rootWeights sw: UnsafePointer<Double>, count: Int,
+    area columnArea: UnsafeMutablePointer<Double>,
+    centre columnCentre: UnsafeMutablePointer<Double>,
+    width columnWidth: UnsafeMutablePointer<Double>, eta etaPart: UnsafeMutablePointer<Double>
+  ) {
+    for i in 0..<count {
+      let profile = shape.evaluate(offset: x[i] - position)
+      let root = sw[i]
+      columnArea[i] = root * profile.value
+      columnCentre[i] = root * area * profile.dCentre
+      columnWidth[i] = root * area * profile.dWidth
+      etaPart[i] = root * area * profile.dEta
+    }
+  }
+
+  /// Writes the unweighted model at the current parameters into `modelValues`.
+  private func fillModel() {
+    guard let x else { return }
+    let p = parameters.pointer
+    let model = modelValues.pointer
+    let u = unitAxis.pointer
+    let e = eta(p)
+    let b0 = p[baselineIndex]
+    let b1 = p[baselineIndex + 1]
+    for i in 0..<count { model[i] = b0 + b1 * u[i] }
+    for j in 0..<activeBandCount {
+      let a = Int(activeBandList.pointer[j])
+      let area = p[a]
+      let position = p[a + 1]
+      let shape = PseudoVoigt.Shape(fwhm: p[a + 2], eta: e)
+      for i in 0..<count { model[i] += area * shape.value(offset: x[i] - position) }
+    }
   }
 
   /// Σ aᵢ·bᵢ with four independent partial sums (vectorisable, and shorter dependency chains).
@@ -591,7 +637,7 @@ final class BandFitter {
     }
     for k in 0..<n { p[k] = min(max(p[k], lo[k]), hi[k]) }
     var chi = evaluate(
-      p, jacobian: jacobian.pointer, residual: residuals.pointer, model: modelValues.pointer)
+      p, jacobian: jacobian.pointer, residual: residuals.pointer)
     guard chi.isFinite else {
       outcome.degenerate = true
       return outcome
@@ -617,8 +663,7 @@ final class BandFitter {
           let predicted = predictedImprovement()
           for k in 0..<n { t[k] = min(max(p[k] + s[k], lo[k]), hi[k]) }
           let trialChi = evaluate(
-            t, jacobian: trialJacobian.pointer, residual: trialResiduals.pointer,
-            model: trialModelValues.pointer)
+            t, jacobian: trialJacobian.pointer, residual: trialResiduals.pointer)
           if trialChi.isFinite, trialChi < chi {
             let improvement = chi - trialChi
             var largestStep = 0.0
@@ -629,7 +674,6 @@ final class BandFitter {
             for k in 0..<n { p[k] = t[k] }
             swap(&jacobian, &trialJacobian)
             swap(&residuals, &trialResiduals)
-            swap(&modelValues, &trialModelValues)
             chi = trialChi
             formNormalEquations()
             let gain = predicted > 0 ? improvement / predicted : 1
@@ -727,6 +771,7 @@ final class BandFitter {
     for k in 0..<n { freeMask[k] = nm[k * n + k] > maximumDiagonal * 1e-18 && nm[k * n + k] > 0 }
     var free = 0
     for k in 0..<n where freeMask[k] { free += 1 }
+    fillModel()
     let variance = residualVariance(freeParameters: free, model: modelValues.pointer)
     outcome.residualRMS = lastResidualRMS
     if !scaledInverse(size: n, allFree: false) {
