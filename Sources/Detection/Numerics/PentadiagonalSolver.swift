@@ -3,8 +3,14 @@
 ///
 /// This is the linear system of Whittaker smoothing and therefore of asymmetric least squares
 /// (Eilers & Boelens 2005) and arPLS (Baek et al. 2015). DᵀD has the diagonals
-/// [1, 5, 6, …, 6, 5, 1], [−2, −4, …, −4, −2] and [1, …, 1]; the factorisation and both
-/// substitutions are fused into one forward and one backward sweep. Scratch buffers are caller-owned.
+/// [1, 5, 6, …, 6, 5, 1], [−2, −4, …, −4, −2] and [1, …, 1].
+///
+/// The factorisation is a serial recurrence, so its speed is the latency of one pixel's chain of
+/// dependent operations. It is written to keep that chain short: with L's sub-diagonals e and f
+/// and pivots d, fᵢ·dᵢ = λ and eᵢ·dᵢ = gᵢ (the coupling before division), so the pivot update
+/// dᵢ = aᵢ − gᵢ₋₁²/dᵢ₋₁ − λ·fᵢ₋₂ needs one multiply after the previous division, and the stored
+/// reciprocal pivots make the back substitution division-free. `factor` and `substitute` are
+/// separate so a factorisation can be kept and reused for other right-hand sides.
 enum PentadiagonalSolver {
   /// Writes the smoothed curve into `z`. `d`, `e`, `f` and `r` are scratch of `n` elements each.
   /// Returns false when a pivot is not positive (λ ≤ 0 with zero weights) or not finite.
@@ -14,45 +20,105 @@ enum PentadiagonalSolver {
     e: UnsafeMutablePointer<Double>, f: UnsafeMutablePointer<Double>,
     r: UnsafeMutablePointer<Double>
   ) -> Bool {
-    guard n >= 3 else {
+    guard n >= 4 else {
       for i in 0..<n { z[i] = y[i] }
       return true
     }
-    @inline(__always) func mainDiagonal(_ i: Int) -> Double {
-      if i == 0 || i == n - 1 { return 1 }
-      if i == 1 || i == n - 2 { return 5 }
-      return 6
+    guard factor(n: n, lambda: lambda, weights: w, reciprocalPivots: d, e: e, f: f) else {
+      return false
     }
-    @inline(__always) func firstOff(_ i: Int) -> Double { (i == 0 || i == n - 2) ? -2 : -4 }
-    // Forward sweep: factor A = L·D·Lᵀ (L unit lower with sub-diagonals e, f) and solve L·r = w·y.
-    for i in 0..<n {
-      var pivot = w[i] + lambda * mainDiagonal(i)
-      var rhs = w[i] * y[i]
-      var coupling = i + 1 < n ? lambda * firstOff(i) : 0
-      if i >= 1 {
-        pivot -= e[i - 1] * e[i - 1] * d[i - 1]
-        rhs -= e[i - 1] * r[i - 1]
-        if i + 1 < n { coupling -= e[i - 1] * f[i - 1] * d[i - 1] }
-      }
-      if i >= 2 {
-        pivot -= f[i - 2] * f[i - 2] * d[i - 2]
-        rhs -= f[i - 2] * r[i - 2]
-      }
-      guard pivot > 0, pivot.isFinite else { return false }
-      d[i] = pivot
-      r[i] = rhs
-      let inverse = 1 / pivot
-      e[i] = coupling * inverse
-      f[i] = i + 2 < n ? lambda * inverse : 0
+    substitute(
+      n: n, weights: w, values: y, reciprocalPivots: d, e: e, f: f, scratch: r, result: z)
+    return true
+  }
+
+  /// Factors diag(w) + λ·DᵀD: reciprocal pivots into `q`, the two sub-diagonals of the unit lower
+  /// factor into `e` and `f` (n ≥ 4). False when a pivot is not positive or not finite.
+  static func factor(
+    n: Int, lambda: Double, weights w: UnsafePointer<Double>,
+    reciprocalPivots q: UnsafeMutablePointer<Double>, e: UnsafeMutablePointer<Double>,
+    f: UnsafeMutablePointer<Double>
+  ) -> Bool {
+    // Row 0: a = w + λ, coupling b = −2λ.
+    var d = w[0] + lambda
+    guard d > 0, d.isFinite else { return false }
+    var previousQ = 1 / d
+    var previousG = -2 * lambda
+    q[0] = previousQ
+    e[0] = previousG * previousQ
+    f[0] = lambda * previousQ
+    // Row 1: a = w + 5λ, b = −4λ − λ·e₀.
+    d = w[1] + 5 * lambda - previousG * previousG * previousQ
+    guard d > 0, d.isFinite else { return false }
+    var g = -4 * lambda - lambda * e[0]
+    var twoBackF = f[0]
+    previousQ = 1 / d
+    previousG = g
+    q[1] = previousQ
+    e[1] = g * previousQ
+    f[1] = lambda * previousQ
+    var invalid = false
+    // Rows 2 … n − 3: a = w + 6λ, b = −4λ.
+    let six = 6 * lambda
+    let four = -4 * lambda
+    for i in 2..<(n - 2) {
+      let previousE = e[i - 1]
+      let previousF = f[i - 1]
+      d = w[i] + six - lambda * twoBackF - previousG * previousG * previousQ
+      invalid = invalid || !(d > 0)
+      g = four - lambda * previousE
+      let reciprocal = 1 / d
+      q[i] = reciprocal
+      e[i] = g * reciprocal
+      f[i] = lambda * reciprocal
+      twoBackF = previousF
+      previousQ = reciprocal
+      previousG = g
     }
-    // Backward sweep: D·Lᵀ·z = r.
-    z[n - 1] = r[n - 1] / d[n - 1]
-    z[n - 2] = r[n - 2] / d[n - 2] - e[n - 2] * z[n - 1]
-    var i = n - 3
+    // Row n − 2: a = w + 5λ, b = −2λ; row n − 1: a = w + λ, no coupling.
+    d = w[n - 2] + 5 * lambda - lambda * twoBackF - previousG * previousG * previousQ
+    invalid = invalid || !(d > 0)
+    g = -2 * lambda - lambda * e[n - 3]
+    q[n - 2] = 1 / d
+    e[n - 2] = g * q[n - 2]
+    f[n - 2] = 0
+    d = w[n - 1] + lambda - lambda * f[n - 3] - g * g * q[n - 2]
+    invalid = invalid || !(d > 0)
+    q[n - 1] = 1 / d
+    e[n - 1] = 0
+    f[n - 1] = 0
+    return !invalid && q[n - 1].isFinite && q[n - 2].isFinite
+  }
+
+  /// Solves with a factorisation from `factor` for right-hand side w·y into `z`; `r` is scratch.
+  static func substitute(
+    n: Int, weights w: UnsafePointer<Double>, values y: UnsafePointer<Double>,
+    reciprocalPivots q: UnsafePointer<Double>, e: UnsafePointer<Double>,
+    f: UnsafePointer<Double>, scratch r: UnsafeMutablePointer<Double>,
+    result z: UnsafeMutablePointer<Double>
+  ) {
+    // L·r = w·y.
+    var twoBack = w[0] * y[0]
+    var oneBack = w[1] * y[1] - e[0] * twoBack
+    r[0] = twoBack
+    r[1] = oneBack
+    for i in 2..<n {
+      let value = w[i] * y[i] - f[i - 2] * twoBack - e[i - 1] * oneBack
+      r[i] = value
+      twoBack = oneBack
+      oneBack = value
+    }
+    // D·Lᵀ·z = r.
+    var next = r[n - 1] * q[n - 1]
+    var afterNext = 0.0
+    z[n - 1] = next
+    var i = n - 2
     while i >= 0 {
-      z[i] = r[i] / d[i] - e[i] * z[i + 1] - f[i] * z[i + 2]
+      let value = r[i] * q[i] - f[i] * afterNext - e[i] * next
+      z[i] = value
+      afterNext = next
+      next = value
       i -= 1
     }
-    return true
   }
 }

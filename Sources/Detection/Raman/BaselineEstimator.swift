@@ -75,11 +75,19 @@ final class BaselineEstimator {
     iterations = 0
     for iteration in 1...max(settings.maximumIterations, 1) {
       iterations = iteration
-      guard
-        PentadiagonalSolver.solve(
-          n: n, lambda: lambda, weights: w, values: y, result: z, d: d.pointer, e: e.pointer,
-          f: f.pointer, r: r.pointer)
-      else { return false }
+      if iteration == 1 {
+        // All weights are 1: the matrix depends only on n and λ, so its factorisation is kept.
+        guard unitWeightFactorisation(count: n, lambda: lambda, weights: w) else { return false }
+        PentadiagonalSolver.substitute(
+          n: n, weights: w, values: y, reciprocalPivots: unitQ.pointer, e: unitE.pointer,
+          f: unitF.pointer, scratch: r.pointer, result: z)
+      } else {
+        guard
+          PentadiagonalSolver.solve(
+            n: n, lambda: lambda, weights: w, values: y, result: z, d: d.pointer, e: e.pointer,
+            f: f.pointer, r: r.pointer)
+        else { return false }
+      }
       var changed = 0.0
       var total = 0.0
       switch settings.method {
@@ -117,6 +125,27 @@ final class BaselineEstimator {
       }
       if changed <= settings.tolerance * max(total, 1e-300) { break }
     }
+    return true
+  }
+
+  /// Factorisation of I + λ·DᵀD (every weight 1) for `unitKey`'s size and λ.
+  private let unitQ = ScratchBuffer()
+  private let unitE = ScratchBuffer()
+  private let unitF = ScratchBuffer()
+  private var unitKey: (count: Int, lambda: Double) = (-1, .nan)
+
+  /// Makes `unitQ/E/F` the factorisation for `n` and `lambda` (`weights` are all 1).
+  private func unitWeightFactorisation(count n: Int, lambda: Double, weights: UnsafePointer<Double>)
+    -> Bool
+  {
+    if unitKey.count == n, unitKey.lambda == lambda { return true }
+    unitKey = (-1, .nan)
+    guard
+      PentadiagonalSolver.factor(
+        n: n, lambda: lambda, weights: weights, reciprocalPivots: unitQ.reserve(n),
+        e: unitE.reserve(n), f: unitF.reserve(n))
+    else { return false }
+    unitKey = (n, lambda)
     return true
   }
 
