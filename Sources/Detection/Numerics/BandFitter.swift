@@ -645,13 +645,15 @@ final class BandFitter {
     formNormalEquations()
     var lambda = 1e-3
     var growth = 2.0
+    var lastImprovement = 0.0
     let s = step.pointer
     iterations: for iteration in 1...max(maximumIterations, 1) {
       outcome.iterations = iteration
       markBlockedParameters()
       // The undamped (Gauss–Newton) step's predicted improvement: if even that is negligible,
-      // this is the minimum over the free parameters.
-      if solveStep(lambda: 0) {
+      // this is the minimum over the free parameters. Skipped while the last step still gained
+      // a lot (then the minimum is not near and the extra solve would be wasted).
+      if lastImprovement <= 100 * tolerance * chi, solveStep(lambda: 0) {
         let decrement = predictedImprovement()
         if decrement <= tolerance * chi {
           outcome.converged = true
@@ -666,6 +668,7 @@ final class BandFitter {
             t, jacobian: trialJacobian.pointer, residual: trialResiduals.pointer)
           if trialChi.isFinite, trialChi < chi {
             let improvement = chi - trialChi
+            lastImprovement = improvement
             var largestStep = 0.0
             for k in 0..<n {
               let scale = hi[k].isFinite && lo[k].isFinite ? hi[k] - lo[k] : abs(p[k]) + 1e-300

@@ -1,55 +1,86 @@
 /// Cholesky factorisation, solution and inverse of small dense symmetric positive-definite
 /// systems (the normal equations of band fits) in caller-owned row-major buffers.
+///
+/// The factor's diagonal is stored as reciprocals, so solving needs no division: the band fits
+/// solve a 15-parameter system several times per iteration, and the divisions were most of it.
 enum DenseCholesky {
   /// Relative size below which a pivot counts as zero.
   static let pivotTolerance = 1e-13
 
-  /// Factors the `n`×`n` `matrix` into the lower triangle of `factor`; false when it is not
-  /// numerically positive definite.
+  /// Factors the `n`×`n` `matrix` into the lower triangle of `factor` (diagonal as reciprocals);
+  /// false when it is not numerically positive definite.
   static func factor(
     _ matrix: UnsafePointer<Double>, n: Int, into factor: UnsafeMutablePointer<Double>
   ) -> Bool {
     for row in 0..<n {
-      for column in 0...row {
-        var sum = matrix[row * n + column]
-        for k in 0..<column { sum -= factor[row * n + k] * factor[column * n + k] }
-        if row == column {
-          let scale = matrix[row * n + row]
-          guard sum.isFinite, scale > 0, sum > pivotTolerance * scale else { return false }
-          factor[row * n + row] = sum.squareRoot()
-        } else {
-          factor[row * n + column] = sum / factor[column * n + column]
-        }
+      let rowStart = factor + row &* n
+      for column in 0..<row {
+        let columnStart = factor + column &* n
+        var sum = matrix[row &* n &+ column]
+        for k in 0..<column { sum -= rowStart[k] * columnStart[k] }
+        rowStart[column] = sum * columnStart[column]
       }
+      var sum = matrix[row &* n &+ row]
+      for k in 0..<row { sum -= rowStart[k] * rowStart[k] }
+      let scale = matrix[row &* n &+ row]
+      guard sum.isFinite, scale > 0, sum > pivotTolerance * scale else { return false }
+      rowStart[row] = 1 / sum.squareRoot()
     }
     return true
   }
 
   /// Solves factor·factorᵀ·x = b in place for one right-hand side of `n` elements.
   static func solve(factor: UnsafePointer<Double>, n: Int, _ vector: UnsafeMutablePointer<Double>) {
-    for row in 0..<n {
-      var sum = vector[row]
-      for k in 0..<row { sum -= factor[row * n + k] * vector[k] }
-      vector[row] = sum / factor[row * n + row]
-    }
-    var row = n - 1
-    while row >= 0 {
-      var sum = vector[row]
-      for k in (row + 1)..<n { sum -= factor[k * n + row] * vector[k] }
-      vector[row] = sum / factor[row * n + row]
-      row -= 1
-    }
+    forward(factor: factor, n: n, vector, from: 0)
+    backward(factor: factor, n: n, vector, downTo: 0)
   }
 
   /// Writes the inverse of factor·factorᵀ into `inverse` (`n`×`n`), using `column` as scratch.
+  /// Column k of the inverse starts from the unit vector eₖ, whose forward solve is zero above
+  /// row k; by symmetry only rows ≥ k of the back solve are needed.
   static func invert(
     factor: UnsafePointer<Double>, n: Int, into inverse: UnsafeMutablePointer<Double>,
     column: UnsafeMutablePointer<Double>
   ) {
     for unit in 0..<n {
       for index in 0..<n { column[index] = index == unit ? 1 : 0 }
-      solve(factor: factor, n: n, column)
-      for index in 0..<n { inverse[index * n + unit] = column[index] }
+      forward(factor: factor, n: n, column, from: unit)
+      backward(factor: factor, n: n, column, downTo: unit)
+      for index in unit..<n {
+        inverse[index &* n &+ unit] = column[index]
+        inverse[unit &* n &+ index] = column[index]
+      }
+    }
+  }
+
+  /// L·x = b for rows `start..<n`, entries above `start` being zero.
+  @inline(__always)
+  private static func forward(
+    factor: UnsafePointer<Double>, n: Int, _ vector: UnsafeMutablePointer<Double>, from start: Int
+  ) {
+    for row in start..<n {
+      let rowStart = factor + row &* n
+      var sum = vector[row]
+      for k in start..<row { sum -= rowStart[k] * vector[k] }
+      vector[row] = sum * rowStart[row]
+    }
+  }
+
+  /// Lᵀ·x = y for rows n − 1 down to `end`.
+  @inline(__always)
+  private static func backward(
+    factor: UnsafePointer<Double>, n: Int, _ vector: UnsafeMutablePointer<Double>, downTo end: Int
+  ) {
+    var row = n - 1
+    while row >= end {
+      var sum = vector[row]
+      var k = row + 1
+      while k < n {
+        sum -= factor[k &* n &+ row] * vector[k]
+        k += 1
+      }
+      vector[row] = sum * factor[row &* n &+ row]
+      row -= 1
     }
   }
 }
