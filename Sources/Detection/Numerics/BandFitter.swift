@@ -377,6 +377,41 @@ final class BandFitter {
     return (s0 + s1) + (s2 + s3)
   }
 
+  /// (a0·b0, a0·b1, a1·b0, a1·b1) in one pass, in two-lane vectors.
+  @inline(__always)
+  private static func dotBlock(
+    _ a0: UnsafePointer<Double>, _ a1: UnsafePointer<Double>, _ b0: UnsafePointer<Double>,
+    _ b1: UnsafePointer<Double>, count: Int
+  ) -> (Double, Double, Double, Double) {
+    var s00 = SIMD2<Double>()
+    var s01 = SIMD2<Double>()
+    var s10 = SIMD2<Double>()
+    var s11 = SIMD2<Double>()
+    var i = 0
+    while i + 2 <= count {
+      let x0 = UnsafeRawPointer(a0 + i).loadUnaligned(as: SIMD2<Double>.self)
+      let x1 = UnsafeRawPointer(a1 + i).loadUnaligned(as: SIMD2<Double>.self)
+      let y0 = UnsafeRawPointer(b0 + i).loadUnaligned(as: SIMD2<Double>.self)
+      let y1 = UnsafeRawPointer(b1 + i).loadUnaligned(as: SIMD2<Double>.self)
+      s00 += x0 * y0
+      s01 += x0 * y1
+      s10 += x1 * y0
+      s11 += x1 * y1
+      i += 2
+    }
+    var t00 = s00[0] + s00[1]
+    var t01 = s01[0] + s01[1]
+    var t10 = s10[0] + s10[1]
+    var t11 = s11[0] + s11[1]
+    if i < count {
+      t00 += a0[i] * b0[i]
+      t01 += a0[i] * b1[i]
+      t10 += a1[i] * b0[i]
+      t11 += a1[i] * b1[i]
+    }
+    return (t00, t01, t10, t11)
+  }
+
   /// Forms JᵀJ into `normal` (full `parameterCount` layout, inactive rows zero) and Jᵀr plus the
   /// prior terms into `gradient` from the Jacobian and residual of the current parameters.
   private func formNormalEquations() {
@@ -387,7 +422,28 @@ final class BandFitter {
     let compactNormal = compact.pointer
     let compactGradient = compactRight.pointer
     let count = self.count
-    for a in 0..<m {
+    // Two columns against two at a time: four dot products share each pass over the data,
+    // so the loop does one load per multiply-add instead of two.
+    var a = 0
+    while a + 1 < m {
+      let columnA = jac + a * count
+      let columnA1 = columnA + count
+      let gradientPair = Self.dotBlock(columnA, columnA1, res, res, count: count)
+      compactGradient[a] = gradientPair.0
+      compactGradient[a + 1] = gradientPair.2
+      var b = 0
+      while b <= a {
+        let block = Self.dotBlock(
+          columnA, columnA1, jac + b * count, jac + (b + 1) * count, count: count)
+        compactNormal[a * m + b] = block.0
+        compactNormal[(a + 1) * m + b] = block.2
+        compactNormal[(a + 1) * m + b + 1] = block.3
+        if b + 1 <= a { compactNormal[a * m + b + 1] = block.1 }
+        b += 2
+      }
+      a += 2
+    }
+    if a < m {
       let columnA = jac + a * count
       compactGradient[a] = Self.dot(columnA, res, count: count)
       for b in 0...a {
