@@ -24,11 +24,11 @@ enum PentadiagonalSolver {
       for i in 0..<n { z[i] = y[i] }
       return true
     }
-    guard factor(n: n, lambda: lambda, weights: w, reciprocalPivots: d, e: e, f: f) else {
-      return false
-    }
-    substitute(
-      n: n, weights: w, values: y, reciprocalPivots: d, e: e, f: f, scratch: r, result: z)
+    guard
+      factorCore(
+        n: n, lambda: lambda, weights: w, reciprocalPivots: d, e: e, f: f, values: y, forward: r)
+    else { return false }
+    backSubstitute(n: n, reciprocalPivots: d, e: e, f: f, forward: r, result: z)
     return true
   }
 
@@ -39,6 +39,19 @@ enum PentadiagonalSolver {
     reciprocalPivots q: UnsafeMutablePointer<Double>, e: UnsafeMutablePointer<Double>,
     f: UnsafeMutablePointer<Double>
   ) -> Bool {
+    factorCore(
+      n: n, lambda: lambda, weights: w, reciprocalPivots: q, e: e, f: f, values: nil, forward: nil)
+  }
+
+  /// `factor`, and with `values` also the forward substitution L·r = w·y into `forward`: its
+  /// chain of dependent operations runs beside the pivots' divisions at no extra latency.
+  @inline(__always)
+  private static func factorCore(
+    n: Int, lambda: Double, weights w: UnsafePointer<Double>,
+    reciprocalPivots q: UnsafeMutablePointer<Double>, e: UnsafeMutablePointer<Double>,
+    f: UnsafeMutablePointer<Double>, values y: UnsafePointer<Double>?,
+    forward r: UnsafeMutablePointer<Double>?
+  ) -> Bool {
     // Row 0: a = w + λ, coupling b = −2λ.
     var d = w[0] + lambda
     guard d > 0, d.isFinite else { return false }
@@ -47,6 +60,14 @@ enum PentadiagonalSolver {
     q[0] = previousQ
     e[0] = previousG * previousQ
     f[0] = lambda * previousQ
+    var twoBackR = 0.0
+    var oneBackR = 0.0
+    if let y, let r {
+      twoBackR = w[0] * y[0]
+      oneBackR = w[1] * y[1] - e[0] * twoBackR
+      r[0] = twoBackR
+      r[1] = oneBackR
+    }
     // Row 1: a = w + 5λ, b = −4λ − λ·e₀.
     d = w[1] + 5 * lambda - previousG * previousG * previousQ
     guard d > 0, d.isFinite else { return false }
@@ -71,6 +92,12 @@ enum PentadiagonalSolver {
       q[i] = reciprocal
       e[i] = g * reciprocal
       f[i] = lambda * reciprocal
+      if let y, let r {
+        let value = w[i] * y[i] - twoBackF * twoBackR - previousE * oneBackR
+        r[i] = value
+        twoBackR = oneBackR
+        oneBackR = value
+      }
       twoBackF = previousF
       previousQ = reciprocal
       previousG = g
@@ -87,6 +114,9 @@ enum PentadiagonalSolver {
     q[n - 1] = 1 / d
     e[n - 1] = 0
     f[n - 1] = 0
+    if let y, let r {
+      for i in (n - 2)..<n { r[i] = w[i] * y[i] - f[i - 2] * r[i - 2] - e[i - 1] * r[i - 1] }
+    }
     return !invalid && q[n - 1].isFinite && q[n - 2].isFinite
   }
 
@@ -108,7 +138,16 @@ enum PentadiagonalSolver {
       twoBack = oneBack
       oneBack = value
     }
-    // D·Lᵀ·z = r.
+    backSubstitute(n: n, reciprocalPivots: q, e: e, f: f, forward: r, result: z)
+  }
+
+  /// D·Lᵀ·z = r, with r from the forward substitution.
+  @inline(__always)
+  private static func backSubstitute(
+    n: Int, reciprocalPivots q: UnsafePointer<Double>, e: UnsafePointer<Double>,
+    f: UnsafePointer<Double>, forward r: UnsafePointer<Double>,
+    result z: UnsafeMutablePointer<Double>
+  ) {
     var next = r[n - 1] * q[n - 1]
     var afterNext = 0.0
     z[n - 1] = next
