@@ -4,8 +4,9 @@ import Testing
 @testable import Detection
 
 @Suite struct NumericsTests {
-  @Test func pentadiagonalSolverMatchesADenseSolve() {
-    let n = 40
+  /// Sizes around the two-ended solve's threshold (8) and both parities of its middle split.
+  @Test(arguments: [4, 5, 7, 8, 9, 10, 11, 40, 41, 101])
+  func pentadiagonalSolverMatchesADenseSolve(n: Int) {
     let lambda = 7.5
     let weights = (0..<n).map { 0.1 + Double($0 % 5) * 0.2 }
     let values = (0..<n).map { sin(Double($0) / 3) * 10 + Double($0) }
@@ -39,6 +40,15 @@ import Testing
       f: &f, r: &r)
     #expect(ok)
     for i in 0..<n { #expect(abs(result[i] - expected[i]) < 1e-8 * max(1, abs(expected[i]))) }
+    // The kept factorisation solves the same system.
+    var kept = [Double](repeating: 0, count: n)
+    #expect(
+      PentadiagonalSolver.factor(
+        n: n, lambda: lambda, weights: weights, reciprocalPivots: &d, e: &e, f: &f))
+    PentadiagonalSolver.substitute(
+      n: n, weights: weights, values: values, reciprocalPivots: d, e: e, f: f, scratch: &r,
+      result: &kept)
+    for i in 0..<n { #expect(abs(kept[i] - expected[i]) < 1e-8 * max(1, abs(expected[i]))) }
   }
 
   @Test func medianSelectsTheMiddle() {

@@ -24,6 +24,10 @@ enum PentadiagonalSolver {
       for i in 0..<n { z[i] = y[i] }
       return true
     }
+    if n >= 8 {
+      return solveFromBothEnds(
+        n: n, lambda: lambda, weights: w, values: y, result: z, q: d, e: e, f: f, r: r)
+    }
     guard
       factorCore(
         n: n, lambda: lambda, weights: w, reciprocalPivots: d, e: e, f: f, values: y, forward: r)
@@ -159,5 +163,122 @@ enum PentadiagonalSolver {
       next = value
       i -= 1
     }
+  }
+
+  /// The same solution by eliminating from both ends at once and meeting at rows k, k + 1.
+  ///
+  /// Top rows 0 ..< k are factored downwards and bottom rows k + 2 ..< n upwards (the matrix
+  /// reads the same reversed, so it is the same recurrence); neither half depends on the other,
+  /// so the processor runs the two chains of divisions side by side, and likewise the two back
+  /// substitutions. The middle 2×2 system carries both halves' contributions. For a bottom row,
+  /// `e` and `f` couple it to the rows *below* it in index (i − 1, i − 2).
+  private static func solveFromBothEnds(
+    n: Int, lambda: Double, weights w: UnsafePointer<Double>, values y: UnsafePointer<Double>,
+    result z: UnsafeMutablePointer<Double>, q: UnsafeMutablePointer<Double>,
+    e: UnsafeMutablePointer<Double>, f: UnsafeMutablePointer<Double>,
+    r: UnsafeMutablePointer<Double>
+  ) -> Bool {
+    let k = n / 2 - 1
+    var invalid = false
+    // Edge rows: a = w + λ, coupling −2λ; then a = w + 5λ, coupling −4λ − λ·e.
+    func edge(_ first: Int, _ second: Int) -> (g: Double, twoBackF: Double) {
+      let d0 = w[first] + lambda
+      invalid = invalid || !(d0 > 0)
+      let q0 = 1 / d0
+      let g0 = -2 * lambda
+      q[first] = q0
+      e[first] = g0 * q0
+      f[first] = lambda * q0
+      r[first] = w[first] * y[first]
+      let d1 = w[second] + 5 * lambda - g0 * g0 * q0
+      invalid = invalid || !(d1 > 0)
+      let q1 = 1 / d1
+      let g1 = -4 * lambda - lambda * e[first]
+      q[second] = q1
+      e[second] = g1 * q1
+      f[second] = lambda * q1
+      r[second] = w[second] * y[second] - e[first] * r[first]
+      return (g1, f[first])
+    }
+    let top = edge(0, 1)
+    let bottom = edge(n - 1, n - 2)
+    var topG = top.g
+    var topTwoBackF = top.twoBackF
+    var bottomG = bottom.g
+    var bottomTwoBackF = bottom.twoBackF
+    let six = 6 * lambda
+    let four = -4 * lambda
+    // General rows: top i = 2 ..< k, bottom j = n − 3 down to k + 2 (one more when n is odd).
+    let topRows = k - 2
+    let bottomRows = n - k - 4
+    var step = 0
+    while step < bottomRows {
+      if step < topRows {
+        let i = step + 2
+        let previousE = e[i - 1]
+        let previousF = f[i - 1]
+        let d = w[i] + six - lambda * topTwoBackF - topG * topG * q[i - 1]
+        invalid = invalid || !(d > 0)
+        let g = four - lambda * previousE
+        let reciprocal = 1 / d
+        q[i] = reciprocal
+        e[i] = g * reciprocal
+        f[i] = lambda * reciprocal
+        r[i] = w[i] * y[i] - topTwoBackF * r[i - 2] - previousE * r[i - 1]
+        topTwoBackF = previousF
+        topG = g
+      }
+      let j = n - 3 - step
+      let previousE = e[j + 1]
+      let previousF = f[j + 1]
+      let d = w[j] + six - lambda * bottomTwoBackF - bottomG * bottomG * q[j + 1]
+      invalid = invalid || !(d > 0)
+      let g = four - lambda * previousE
+      let reciprocal = 1 / d
+      q[j] = reciprocal
+      e[j] = g * reciprocal
+      f[j] = lambda * reciprocal
+      r[j] = w[j] * y[j] - bottomTwoBackF * r[j + 2] - previousE * r[j + 1]
+      bottomTwoBackF = previousF
+      bottomG = g
+      step += 1
+    }
+    // Middle rows k and k + 1, with the top's rows k − 1, k − 2 and the bottom's k + 2, k + 3.
+    let up = k + 2
+    let s00 = w[k] + six - topG * topG * q[k - 1] - lambda * f[k - 2] - lambda * f[up]
+    let s11 =
+      w[k + 1] + six - lambda * f[k - 1] - bottomG * bottomG * q[up] - lambda * f[up + 1]
+    let s01 = four - lambda * e[k - 1] - lambda * e[up]
+    let rhs0 = w[k] * y[k] - e[k - 1] * r[k - 1] - f[k - 2] * r[k - 2] - f[up] * r[up]
+    let rhs1 =
+      w[k + 1] * y[k + 1] - f[k - 1] * r[k - 1] - e[up] * r[up] - f[up + 1] * r[up + 1]
+    let determinant = s00 * s11 - s01 * s01
+    guard !invalid, s00 > 0, determinant > 0, determinant.isFinite else { return false }
+    z[k] = (rhs0 * s11 - s01 * rhs1) / determinant
+    z[k + 1] = (s00 * rhs1 - s01 * rhs0) / determinant
+    // Back substitution outwards from the middle, both halves together.
+    var topNext = z[k]
+    var topAfterNext = z[k + 1]
+    var bottomNext = z[k + 1]
+    var bottomAfterNext = z[k]
+    var i = k - 1
+    var j = up
+    while i >= 0 || j < n {
+      if i >= 0 {
+        let value = r[i] * q[i] - f[i] * topAfterNext - e[i] * topNext
+        z[i] = value
+        topAfterNext = topNext
+        topNext = value
+        i -= 1
+      }
+      if j < n {
+        let value = r[j] * q[j] - f[j] * bottomAfterNext - e[j] * bottomNext
+        z[j] = value
+        bottomAfterNext = bottomNext
+        bottomNext = value
+        j += 1
+      }
+    }
+    return true
   }
 }
