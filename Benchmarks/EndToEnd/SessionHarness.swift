@@ -17,6 +17,9 @@ final class SessionHarness: Sendable {
   struct Result {
     var completed: [String: UInt64]
     var dropped: UInt64
+    /// Spectra per second (all instruments) that ended between the start of measuring and the
+    /// shutdown request: the acquisition rate without start-up and shutdown.
+    var measuredRate: Double
     /// End of acquisition → `acquisition` event read by the SSE client (monitor runs only).
     var eventLatency: [Double]
     /// Measured spectra whose event never reached the SSE client (monitor runs only).
@@ -33,6 +36,9 @@ final class SessionHarness: Sendable {
     var measureFrom: Date?
     /// Spectra acquired and spectra written to the spool, by instrument.
     var acquired: [String: UInt64] = [:]
+    /// Spectra that ended while measuring, until `measureUntil` (the shutdown request).
+    var acquiredWhileMeasuring: UInt64 = 0
+    var measureUntil: Date?
     var completed: [String: UInt64] = [:]
     /// Measured spectra whose event has not reached the SSE client yet.
     var awaitingEvent: [AcquisitionKey: Date] = [:]
@@ -48,7 +54,7 @@ final class SessionHarness: Sendable {
     directory: String, instruments: Int, exposureSeconds: Double, pacing: Double, pixels: Int,
     seconds: Double, monitor: Bool = false
   ) async throws -> Result {
-    if !monitor { timings.withLock { $0.measureFrom = .distantPast } }
+    if !monitor { timings.withLock { $0.measureFrom = Date() } }
     let addressBox = ListeningAddressLogHandler.Box()
     var logger = Logger(label: "bench") { _ in ListeningAddressLogHandler(box: addressBox) }
     logger.logLevel = .notice
@@ -101,6 +107,9 @@ final class SessionHarness: Sendable {
         onAcquired: { [self] acquisition in
           timings.withLock {
             $0.acquired[acquisition.instrument.id, default: 0] += 1
+            if let from = $0.measureFrom, $0.measureUntil == nil, acquisition.endedAt >= from {
+              $0.acquiredWhileMeasuring += 1
+            }
             guard monitor, let from = $0.measureFrom, acquisition.startedAt >= from else { return }
             let key = AcquisitionKey(
               instrument: acquisition.instrument.id, deviceSequence: acquisition.deviceSequence)
@@ -123,6 +132,7 @@ final class SessionHarness: Sendable {
     }
     let stopper = Task {
       try await Task.sleep(for: .seconds(seconds))
+      timings.withLock { $0.measureUntil = Date() }
       await group.triggerGracefulShutdown()
     }
     try await group.run()
@@ -137,7 +147,12 @@ final class SessionHarness: Sendable {
     }
     try? FileManager.default.removeItem(atPath: directory)
     return Result(
-      completed: collected.completed, dropped: dropped, eventLatency: collected.event,
+      completed: collected.completed, dropped: dropped,
+      measuredRate: Double(collected.acquiredWhileMeasuring)
+        / max(
+          1e-9,
+          (collected.measureUntil ?? Date()).timeIntervalSince(collected.measureFrom ?? Date())),
+      eventLatency: collected.event,
       eventsMissing: collected.awaitingEvent.count, writtenLatency: collected.written,
       publishedLatency: collected.published, cpuSeconds: cpu, wallSeconds: wall,
       residentMiB: resident)
