@@ -5,9 +5,12 @@ enum SimulatedExposure {
   /// Back-to-back exposures on the continuous clock: each exposure ends one (paced) integration
   /// time after the previous one ended, not after the previous spectrum was computed, so the time
   /// spent computing a spectrum and the sleep's wake-up delay do not lower the acquisition rate.
-  /// When the consumer falls more than one exposure behind, the next exposure starts afresh
-  /// (frames are not produced in a burst to catch up).
+  /// A consumer that falls briefly behind gets the frames it missed at once, as from a device's
+  /// frame buffer (up to `catchUp`, or one exposure when exposures are longer); further behind,
+  /// the next exposure starts afresh.
   struct Pacer {
+    /// How far behind a consumer may fall and still receive every frame.
+    static let catchUp = Duration.milliseconds(50)
     private var lastEnd: ContinuousClock.Instant?
 
     /// The end of the next exposure of `seconds × pacing`, remembered as the start of the one
@@ -21,7 +24,7 @@ enum SimulatedExposure {
       let exposure = Duration.seconds(min(duration, 86_400))
       let now = ContinuousClock.now
       var start = lastEnd ?? now
-      if now - start > exposure { start = now }
+      if now - start > max(exposure, Self.catchUp) { start = now }
       let end = start + exposure
       lastEnd = end
       return end
