@@ -143,7 +143,7 @@ let package = Package(
     .executableTarget(
       name: "whitlock-e2e-bench",
       dependencies: [
-        "WhitlockDaemon", "Spool", "Simulation", "WhitlockCore",
+        "WhitlockDaemon", "Spool", "Simulation", "WhitlockCore", "Monitor", "WhitlockCtlKit",
         .product(name: "Histogram", package: "hdrhistogram-swift"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

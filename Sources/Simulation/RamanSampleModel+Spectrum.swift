@@ -58,26 +58,59 @@ extension RamanSampleModel {
   /// Noise-free expected counts per pixel for `composition` (offset and dark charge included,
   /// no clipping, no cosmic rays).
   public func expectedCounts(for composition: RamanComposition) -> [Double] {
-    let calibration = axisCalibration
-    let activeBands = bands(for: composition)
+    let count = max(pixelCount, 0)
+    guard count > 0 else { return [] }
+    let coefficients = wavelengthCoefficients
+    let excitation = excitationNanometres
+    func wavelength(_ pixel: Double) -> Double {
+      var value = 0.0
+      for coefficient in coefficients.reversed() { value = value * pixel + coefficient }
+      return value
+    }
+    // The Raman shift at every pixel edge (pixel − 0.5 … last pixel + 0.5), each computed once.
+    var edges = [Double](repeating: 0, count: count + 1)
+    for edge in 0...count {
+      edges[edge] = RamanShift.wavenumbers(
+        excitationNanometres: excitation, wavelengthNanometres: wavelength(Double(edge) - 0.5))
+    }
+    let shapes = bands(for: composition).map {
+      BandShape($0, lorentzianFraction: lorentzianFraction)
+    }
     let time = max(integrationSeconds, 0)
     let fluorescenceScale = max(composition.fluorescenceStrength, 0)
-    var expected = [Double](repeating: 0, count: max(pixelCount, 0))
-    for pixel in 0..<expected.count {
+    var expected = [Double](repeating: 0, count: count)
+    for pixel in 0..<count {
       let position = Double(pixel)
-      let wavelength = calibration.wavelength(atPixel: position) ?? excitationNanometres
-      let shift = calibration.axisValue(atChannel: position)
-      let pixelWidth = abs(
-        calibration.axisValue(atChannel: position + 0.5)
-          - calibration.axisValue(atChannel: position - 0.5))
+      let lambda = wavelength(position)
+      let shift = RamanShift.wavenumbers(
+        excitationNanometres: excitation, wavelengthNanometres: lambda)
+      let pixelWidth = abs(edges[pixel + 1] - edges[pixel])
       var density = fluorescence(atShift: shift) * fluorescenceScale
-      for band in activeBands {
-        density += band.density(atShift: shift, lorentzianFraction: lorentzianFraction)
-      }
-      let signal = time * quantumEfficiency(atWavelength: wavelength) * pixelWidth * density
+      for shape in shapes { density += shape.density(atShift: shift) }
+      let signal = time * quantumEfficiency(atWavelength: lambda) * pixelWidth * density
       expected[pixel] = baselineOffset + darkCurrent * time + signal
     }
     return expected
+  }
+
+  /// What every exposure of one composition shares: the noise-free expected counts and the
+  /// per-pixel Poisson samplers of the collected charge.
+  ///
+  /// A probe rests on a point for several exposures, so a simulated instrument prepares this once
+  /// per point and then only draws noise per exposure (`counts(_:random:)`).
+  public struct SpectrumPlan: Sendable {
+    /// The composition the plan was prepared for.
+    public let composition: RamanComposition
+    /// Noise-free expected counts per pixel (as `expectedCounts(for:)`).
+    public let expected: [Double]
+    let samplers: [PoissonSampler]
+  }
+
+  /// Prepares the noise-free part of every spectrum of `composition`.
+  public func spectrumPlan(for composition: RamanComposition) -> SpectrumPlan {
+    let expected = expectedCounts(for: composition)
+    let samplers = expected.map { PoissonSampler(mean: max($0 - baselineOffset, 0)) }
+    return SpectrumPlan(composition: composition, expected: expected, samplers: samplers)
   }
 
   /// One recorded spectrum for `composition`: shot noise on signal and dark charge, read noise,
@@ -85,12 +118,29 @@ extension RamanSampleModel {
   ///
   /// Deterministic: the same composition and generator state give the same counts.
   public func counts(for composition: RamanComposition, random: inout RandomSource) -> [UInt32] {
-    let expected = expectedCounts(for: composition)
-    var charge = [Double](repeating: 0, count: expected.count)
-    for pixel in 0..<expected.count {
-      let mean = max(expected[pixel] - baselineOffset, 0)
-      charge[pixel] =
-        Double(random.poisson(mean: mean)) + baselineOffset + readNoise * random.gaussian()
+    counts(spectrumPlan(for: composition), random: &random)
+  }
+
+  /// One recorded spectrum from a prepared plan; the same counts as `counts(for:random:)` with the
+  /// plan's composition and the same generator state.
+  public func counts(_ plan: SpectrumPlan, random: inout RandomSource) -> [UInt32] {
+    let count = plan.samplers.count
+    var charge = [Double](repeating: 0, count: count)
+    let offset = baselineOffset
+    let noise = readNoise
+    plan.samplers.withUnsafeBufferPointer { samplers in
+      charge.withUnsafeMutableBufferPointer { charge in
+        var pixel = 0
+        while pixel < count {
+          let (first, second) = random.gaussianPair()
+          charge[pixel] = Double(random.poisson(samplers[pixel])) + offset + noise * first
+          if pixel + 1 < count {
+            charge[pixel + 1] =
+              Double(random.poisson(samplers[pixel + 1])) + offset + noise * second
+          }
+          pixel += 2
+        }
+      }
     }
     addCosmicRays(to: &charge, random: &random)
     let ceiling = Double(fullScale)
@@ -114,5 +164,38 @@ extension RamanSampleModel {
         share *= 0.35
       }
     }
+  }
+}
+
+/// A band's pseudo-Voigt with its constants worked out once per spectrum instead of once per pixel.
+private struct BandShape {
+  let centre: Double
+  /// areaRate · η · (FWHM/2) / π: the Lorentzian numerator.
+  let lorentzianScale: Double
+  let halfWidthSquared: Double
+  /// areaRate · (1 − η) / (σ √(2π)): the Gaussian's peak.
+  let gaussianScale: Double
+  let inverseSigma: Double
+
+  init(_ band: RamanBand, lorentzianFraction: Double) {
+    let eta = min(max(lorentzianFraction, 0), 1)
+    let halfWidth = band.fwhm / 2
+    centre = band.centre
+    lorentzianScale = eta > 0 ? band.areaRate * eta * halfWidth / Double.pi : 0
+    halfWidthSquared = halfWidth * halfWidth
+    let sigma = band.fwhm / (8 * log(2.0)).squareRoot()
+    gaussianScale = eta < 1 ? band.areaRate * (1 - eta) / (sigma * (2 * Double.pi).squareRoot()) : 0
+    inverseSigma = 1 / sigma
+  }
+
+  /// Counts per second per cm⁻¹ at `shift` (as `RamanBand.density(atShift:lorentzianFraction:)`).
+  func density(atShift shift: Double) -> Double {
+    let offset = shift - centre
+    var value = 0.0
+    if lorentzianScale != 0 { value = lorentzianScale / (offset * offset + halfWidthSquared) }
+    let z = offset * inverseSigma
+    // Beyond 40 σ the Gaussian term is exactly zero in double precision (e^−800 underflows).
+    if gaussianScale != 0, abs(z) < 40 { value += gaussianScale * exp(-0.5 * z * z) }
+    return value
   }
 }

@@ -67,11 +67,21 @@ public struct RandomSource: RandomNumberGenerator, Sendable, Equatable {
   /// A standard normal deviate (Marsaglia's polar method; the second value is discarded so that
   /// the state stays a plain value without a cached spare).
   public mutating func gaussian() -> Double {
+    gaussianPair().0
+  }
+
+  /// Two independent standard normal deviates from one round of Marsaglia's polar method, for
+  /// callers that need many (per-pixel read noise): half the logarithms and square roots of two
+  /// `gaussian()` calls.
+  public mutating func gaussianPair() -> (Double, Double) {
     while true {
       let u = 2 * uniform() - 1
       let v = 2 * uniform() - 1
       let s = u * u + v * v
-      if s > 0, s < 1 { return u * (-2 * log(s) / s).squareRoot() }
+      if s > 0, s < 1 {
+        let factor = (-2 * log(s) / s).squareRoot()
+        return (u * factor, v * factor)
+      }
     }
   }
 
@@ -81,15 +91,24 @@ public struct RandomSource: RandomNumberGenerator, Sendable, Equatable {
   /// transformed rejection with squeeze (PTRS, 1993), which is exact for every mean. A mean that
   /// is zero, negative or not finite gives 0; a result is capped at `Int.max / 2`.
   public mutating func poisson(mean: Double) -> Int {
-    guard mean > 0, mean.isFinite else { return 0 }
-    if mean < 10 { return poissonByInversion(mean: mean) }
-    return poissonByTransformedRejection(mean: mean)
+    poisson(PoissonSampler(mean: mean))
   }
 
-  private mutating func poissonByInversion(mean: Double) -> Int {
+  /// A Poisson deviate from a prepared sampler: the same numbers as `poisson(mean:)` with the
+  /// sampler's mean, without recomputing the per-mean constants on every draw.
+  public mutating func poisson(_ sampler: PoissonSampler) -> Int {
+    switch sampler.method {
+    case .zero: return 0
+    case .inversion: return poissonByInversion(sampler)
+    case .transformedRejection: return poissonByTransformedRejection(sampler)
+    }
+  }
+
+  private mutating func poissonByInversion(_ sampler: PoissonSampler) -> Int {
+    let mean = sampler.mean
     let u = uniform()
     var k = 0
-    var probability = exp(-mean)
+    var probability = sampler.expMinusMean
     var cumulative = probability
     while u > cumulative, k < 1000 {
       k += 1
@@ -100,24 +119,79 @@ public struct RandomSource: RandomNumberGenerator, Sendable, Equatable {
     return k
   }
 
-  private mutating func poissonByTransformedRejection(mean: Double) -> Int {
-    let rootMean = mean.squareRoot()
-    let logMean = log(mean)
-    let b = 0.931 + 2.53 * rootMean
-    let a = -0.059 + 0.02483 * b
-    let inverseAlpha = 1.1239 + 1.1328 / (b - 3.4)
-    let acceptRegion = 0.9277 - 3.6224 / (b - 2)
+  private mutating func poissonByTransformedRejection(_ sampler: PoissonSampler) -> Int {
+    let mean = sampler.mean
+    let a = sampler.a
+    let b = sampler.b
     let cap = Double(Int.max / 2)
     while true {
       let u = uniform() - 0.5
       let v = uniform()
       let us = 0.5 - abs(u)
       let k = ((2 * a / us + b) * u + mean + 0.43).rounded(.down)
-      if us >= 0.07, v <= acceptRegion { return Int(min(max(k, 0), cap)) }
+      if us >= 0.07, v <= sampler.acceptRegion { return Int(min(max(k, 0), cap)) }
       if k < 0 || (us < 0.013 && v > us) { continue }
-      let lhs = log(v) + log(inverseAlpha) - log(a / (us * us) + b)
-      let rhs = -mean + k * logMean - lgamma(k + 1)
+      let lhs = log(v) + sampler.logInverseAlpha - log(a / (us * us) + b)
+      let rhs = -mean + k * sampler.logMean - lgamma(k + 1)
       if lhs <= rhs { return Int(min(k, cap)) }
     }
+  }
+}
+
+/// The per-mean constants of `RandomSource`'s Poisson sampler.
+///
+/// A simulated spectrum draws one Poisson deviate per pixel from means that stay the same for
+/// every exposure of one composition, so the logarithms and square roots that depend only on the
+/// mean are computed once here instead of on every draw.
+public struct PoissonSampler: Sendable, Equatable {
+  enum Method: Sendable, Equatable {
+    case zero
+    case inversion
+    case transformedRejection
+  }
+
+  /// The mean the sampler draws with (0 for a degenerate mean).
+  public let mean: Double
+  let method: Method
+  let expMinusMean: Double
+  let logMean: Double
+  let a: Double
+  let b: Double
+  let logInverseAlpha: Double
+  let acceptRegion: Double
+
+  /// Prepares draws with `mean`; zero, negative and non-finite means always give 0.
+  public init(mean: Double) {
+    guard mean > 0, mean.isFinite else {
+      self.mean = 0
+      method = .zero
+      expMinusMean = 1
+      logMean = 0
+      a = 0
+      b = 0
+      logInverseAlpha = 0
+      acceptRegion = 0
+      return
+    }
+    self.mean = mean
+    if mean < 10 {
+      method = .inversion
+      expMinusMean = exp(-mean)
+      logMean = 0
+      a = 0
+      b = 0
+      logInverseAlpha = 0
+      acceptRegion = 0
+      return
+    }
+    method = .transformedRejection
+    expMinusMean = 0
+    let rootMean = mean.squareRoot()
+    logMean = log(mean)
+    let b = 0.931 + 2.53 * rootMean
+    self.b = b
+    a = -0.059 + 0.02483 * b
+    logInverseAlpha = log(1.1239 + 1.1328 / (b - 3.4))
+    acceptRegion = 0.9277 - 3.6224 / (b - 2)
   }
 }

@@ -16,6 +16,9 @@ public actor SimulatedRamanInstrument: Instrument {
 
   private var identity: InstrumentIdentity?
   private var sequence: UInt64 = 0
+  private var pacer = SimulatedExposure.Pacer()
+  /// The noise-free spectrum of the point under the probe, kept while the probe rests there.
+  private var plan: RamanSampleModel.SpectrumPlan?
 
   /// Mixed into the seed so the noise differs from the schedule's own streams.
   private static let noiseSalt: UInt64 = 0x5241_4D41_4E5F_4E53
@@ -37,10 +40,15 @@ public actor SimulatedRamanInstrument: Instrument {
       serial: settings.serial, family: "simulated", firmware: "sim-1")
     identity = opened
     sequence = 0
+    pacer = SimulatedExposure.Pacer()
     return opened
   }
 
-  /// Waits the integration time (cancellable), then returns the spectrum of the current point.
+  /// Waits out the integration time (cancellable), then returns the spectrum of the current point.
+  ///
+  /// Exposures follow each other back to back like a CCD in continuous mode: each one ends one
+  /// integration time after the previous one ended, so computing a spectrum overlaps the next
+  /// exposure and the rate is 1/exposure for as long as the consumer keeps up.
   public func acquire() async throws -> Acquisition {
     guard let identity else {
       throw InstrumentError(.disconnected, "simulated Raman instrument is not open")
@@ -50,11 +58,19 @@ public actor SimulatedRamanInstrument: Instrument {
     let startedAt = Date()
     try await SimulatedExposure.stallIfConfigured(
       acquisition: number, stallAfter: settings.stallAfterAcquisitions)
-    try await SimulatedExposure.wait(seconds: settings.exposureSeconds, pacing: settings.pacing)
+    try await SimulatedExposure.wait(
+      until: pacer.nextEnd(seconds: settings.exposureSeconds, pacing: settings.pacing))
     let point = settings.schedule.point(forAcquisition: number - 1)
     var random = RandomSource(seed: settings.seed ^ Self.noiseSalt, stream: number)
     let model = settings.model
-    let counts = model.counts(for: point.raman, random: &random)
+    let current: RamanSampleModel.SpectrumPlan
+    if let plan, plan.composition == point.raman {
+      current = plan
+    } else {
+      current = model.spectrumPlan(for: point.raman)
+      plan = current
+    }
+    let counts = model.counts(current, random: &random)
     return Acquisition(
       instrument: identity, deviceSequence: number, startedAt: startedAt, endedAt: Date(),
       counts: counts, axis: model.axisCalibration, exposureSeconds: model.integrationSeconds,

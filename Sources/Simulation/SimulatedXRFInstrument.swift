@@ -16,6 +16,7 @@ public actor SimulatedXRFInstrument: Instrument {
 
   private var identity: InstrumentIdentity?
   private var sequence: UInt64 = 0
+  private var pacer = SimulatedExposure.Pacer()
 
   /// Mixed into the seed so the noise differs from the schedule's own streams.
   private static let noiseSalt: UInt64 = 0x5852_465F_4E4F_4953
@@ -39,10 +40,12 @@ public actor SimulatedXRFInstrument: Instrument {
       family: "simulated", firmware: "sim-1")
     identity = opened
     sequence = 0
+    pacer = SimulatedExposure.Pacer()
     return opened
   }
 
-  /// Waits the accumulation time (cancellable), then returns the spectrum of the current point.
+  /// Waits out the accumulation time (cancellable; back to back, see `SimulatedExposure.Pacer`),
+  /// then returns the spectrum of the current point.
   public func acquire() async throws -> Acquisition {
     guard let identity else {
       throw InstrumentError(.disconnected, "simulated XRF instrument is not open")
@@ -52,7 +55,8 @@ public actor SimulatedXRFInstrument: Instrument {
     let startedAt = Date()
     try await SimulatedExposure.stallIfConfigured(
       acquisition: number, stallAfter: settings.stallAfterAcquisitions)
-    try await SimulatedExposure.wait(seconds: settings.exposureSeconds, pacing: settings.pacing)
+    try await SimulatedExposure.wait(
+      until: pacer.nextEnd(seconds: settings.exposureSeconds, pacing: settings.pacing))
     let point = settings.schedule.point(forAcquisition: number - 1)
     var random = RandomSource(seed: settings.seed ^ Self.noiseSalt, stream: number)
     let model = settings.model

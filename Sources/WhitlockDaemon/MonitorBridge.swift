@@ -32,7 +32,9 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
   private let board: Mutex<[String: InstrumentEntry]>
   private let order: [String]
 
-  init(
+  /// Connects `hub` and `metrics` to the sessions of `instruments` (the daemon's wiring; public
+  /// so that the end-to-end benchmark can assemble the same pipeline in its own process).
+  public init(
     hub: LiveHub, metrics: MonitorMetrics, runs: RunController, spool: SpoolService,
     instruments: [InstrumentConfiguration]
   ) {

@@ -23,9 +23,12 @@ public final class SpoolService: Service {
   /// Locks and recovers the spool at `layout`, then starts its writer thread.
   ///
   /// - Parameter onWritten: called on the writer thread after each record is on disk.
+  /// - Parameter onPublished: called on the writer thread with the sequence numbers of each
+  ///   segment once it is published durably in `new/`.
   public init(
     layout: SpoolLayout, limits: SegmentLimits, backlog: Int, logger: Logger,
-    onWritten: @escaping @Sendable (SpoolRecord, UInt64) -> Void = { _, _ in }
+    onWritten: @escaping @Sendable (SpoolRecord, UInt64) -> Void = { _, _ in },
+    onPublished: @escaping @Sendable (ClosedRange<UInt64>) -> Void = { _ in }
   ) throws {
     self.layout = layout
     try layout.create()
@@ -65,7 +68,8 @@ public final class SpoolService: Service {
             metadata: ["instrument": "\(acquisition.instrument.id)"])
         }
         onWritten(record, seq)
-      })
+      },
+      onPublished: onPublished)
   }
 
   public func run() async throws {
