@@ -91,7 +91,7 @@ let package = Package(
     .executableTarget(
       name: "whitlockctl",
       dependencies: [
-        "WhitlockCtlKit", "Spool", "Transports", "WhitlockCore",
+        "WhitlockCtlKit", "Spool", "Transports", "WhitlockCore", "WhitlockDaemon",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSwift),

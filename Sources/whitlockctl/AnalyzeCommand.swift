@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import WhitlockCore
 import WhitlockCtlKit
+import WhitlockDaemon
 
 /// `whitlockctl analyze`: the daemon's detection pipeline on stored spectra.
 struct AnalyzeCommand: ParsableCommand {
@@ -12,13 +13,18 @@ struct AnalyzeCommand: ParsableCommand {
       Each FILE is a two-column text spectrum (x, intensity; RRUFF ##KEY=VALUE headers and # lines
       are skipped) or a spool segment (every acquisition record is re-analysed). Raman x is the
       shift in cm-1, or the wavelength in nm with --excitation; XRF x is the energy in keV.
-      Exit status 1 when a file could not be read or parsed (the others are still analysed).
+      With --config, the [detection.raman] and [detection.xrf] parameters of that whitlockd
+      configuration file are used (re-analysis with new parameters); every output line records
+      the parameters it was computed with. Exit status 1 when a file could not be read or parsed
+      (the others are still analysed); 78 when the configuration is invalid.
       """)
 
   @Option(help: "Spectrum kind for text files (raman|xrf); for spool files, only this kind.")
   var kind: InstrumentKind?
   @Option(help: "Laser wavelength in nm: the text file's x column is wavelength in nm.")
   var excitation: Double?
+  @Option(help: "A whitlockd configuration file whose [detection.*] parameters to use.")
+  var config: String?
   @Argument(help: "Spectrum files or spool segments.") var files: [String]
 
   func validate() throws {
@@ -32,7 +38,16 @@ struct AnalyzeCommand: ParsableCommand {
   }
 
   func run() throws {
-    let analyzer = OfflineAnalyzer()
+    var detection = DetectionConfiguration()
+    if let config {
+      do {
+        detection = try ConfigurationLoader.load(path: config).detection
+      } catch {
+        FileHandle.standardError.write(Data("whitlockctl analyze: \(error)\n".utf8))
+        throw ExitCode(78)
+      }
+    }
+    let analyzer = OfflineAnalyzer(raman: detection.raman, xrf: detection.xrf)
     var failed = false
     for file in files {
       do {
