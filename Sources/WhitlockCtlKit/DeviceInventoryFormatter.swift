@@ -84,14 +84,14 @@ public enum DeviceInventoryFormatter {
         ("address", .int(Int64(device.deviceAddress))),
         ("path", .string(device.portPath)),
         ("devnode", .string(device.devicePath)),
-        ("vidPid", .string(device.vendorProduct)),
+        ("vid_pid", .string(device.vendorProduct)),
         ("serial", optional(device.serial)),
         ("manufacturer", optional(device.manufacturer)),
         ("product", optional(device.product)),
       ] + familyMembers(device.family) + [
         ("access", .string(access.0)),
-        ("accessError", access.1),
-        ("seenBy", .array(sources)),
+        ("access_error", access.1),
+        ("seen_by", .array(sources)),
       ])
   }
 
@@ -101,7 +101,7 @@ public enum DeviceInventoryFormatter {
         ("device", .string(port.devicePath)),
         ("name", .string(port.name)),
         ("driver", optional(port.driver)),
-        ("vidPid", optional(port.vendorProduct)),
+        ("vid_pid", optional(port.vendorProduct)),
         ("serial", optional(port.serial)),
         ("manufacturer", optional(port.manufacturer)),
         ("product", optional(port.product)),

@@ -48,7 +48,7 @@ struct EmulatedDeviceTests {
       return
     }
     let amptek = try #require(
-      usb.first { $0["vidPid"] == .string("10c4:842a") },
+      usb.first { $0["vid_pid"] == .string("10c4:842a") },
       "Amptek device missing from: \(result.standardOutput)")
     #expect(amptek["serial"] == .string("DP5-12345"))
     #expect(amptek["family"] == .string("amptek-dp5"))
@@ -57,18 +57,18 @@ struct EmulatedDeviceTests {
     #expect(amptek["path"] == .string("1-2"))
     #expect(amptek["devnode"] == .string("/dev/bus/usb/001/002"))
     // Seen by libusb proves the binary descriptors were parsed, not just the sysfs strings.
-    #expect(amptek["seenBy"] == .array([.string("libusb"), .string("udev")]))
+    #expect(amptek["seen_by"] == .array([.string("libusb"), .string("udev")]))
 
     let ocean = try #require(
-      usb.first { $0["vidPid"] == .string("2457:4000") },
+      usb.first { $0["vid_pid"] == .string("2457:4000") },
       "Ocean STS missing from: \(result.standardOutput)")
     #expect(ocean["serial"] == .string("S12345"))
     #expect(ocean["family"] == .string("ocean-insight"))
     #expect(ocean["model"] == .string("STS"))
     #expect(ocean["protocol"] == .string("OBP"))
-    #expect(ocean["seenBy"] == .array([.string("libusb"), .string("udev")]))
+    #expect(ocean["seen_by"] == .array([.string("libusb"), .string("udev")]))
 
-    let rootHub = try #require(usb.first { $0["vidPid"] == .string("1d6b:0002") })
+    let rootHub = try #require(usb.first { $0["vid_pid"] == .string("1d6b:0002") })
     #expect(rootHub["family"] == .null)
     #expect(usb.count == 4)
     #expect(inventory["warnings"] == .array([]))
@@ -90,14 +90,14 @@ struct EmulatedDeviceTests {
     #expect(serial.compactMap { $0["name"]?.stringValue } == ["ttyS0", "ttyUSB0"])
     let adapter = try #require(serial.first { $0["name"] == .string("ttyUSB0") })
     #expect(adapter["device"] == .string("/dev/ttyUSB0"))
-    #expect(adapter["vidPid"] == .string("0403:6001"))
+    #expect(adapter["vid_pid"] == .string("0403:6001"))
     #expect(adapter["serial"] == .string("A10KZP45"))
     #expect(adapter["product"] == .string("FT232R USB UART"))
     #expect(adapter["driver"] == .string("ftdi_sio"))
     #expect(adapter["family"] == .null)
     let uart = try #require(serial.first { $0["name"] == .string("ttyS0") })
     #expect(uart["driver"] == .string("serial"))
-    #expect(uart["vidPid"] == .null)
+    #expect(uart["vid_pid"] == .null)
   }
 
   @Test("The table output lists the emulated devices under their port paths")
