@@ -72,6 +72,7 @@ final class BaselineEstimator {
     let w = weights.pointer
     for i in 0..<n { w[i] = 1 }
     let p = min(max(settings.asymmetry, 1e-6), 0.5)
+    var previousAbove = 0
     iterations = 0
     for iteration in 1...max(settings.maximumIterations, 1) {
       iterations = iteration
@@ -92,12 +93,25 @@ final class BaselineEstimator {
       var total = 0.0
       switch settings.method {
       case .asls:
+        // Weights are 1 (first pass) or p / 1 − p, so the change and the total follow from
+        // counts: integer sums, which the compiler vectorises (floating sums it may not reorder).
+        var above = 0
+        var flips = 0
         for i in 0..<n {
-          let new = y[i] > z[i] ? p : 1 - p
-          changed += abs(new - w[i])
-          total += w[i]
+          let isAbove = y[i] > z[i]
+          let new = isAbove ? p : 1 - p
+          above &+= isAbove ? 1 : 0
+          flips &+= new != w[i] ? 1 : 0
           w[i] = new
         }
+        if iteration == 1 {
+          changed = Double(above) * (1 - p) + Double(n - above) * p
+          total = Double(n)
+        } else {
+          changed = Double(flips) * (1 - 2 * p)
+          total = Double(previousAbove) * p + Double(n - previousAbove) * (1 - p)
+        }
+        previousAbove = above
       default:
         // arPLS: statistics of the negative residuals set a logistic weight.
         var negativeSum = 0.0
