@@ -157,13 +157,18 @@ extension Scenarios {
     // The device stops answering, so nothing it serves goes unread; then a clean stop.
     simulator.send(SIGSTOP)
     let (status, _) = await Harness.terminate(daemon)
+    let records = Harness.records(scratch.spool)
     let account = SpectrumAccount(
-      served: simulators.mapValues(Harness.servedSpectra), records: Harness.records(scratch.spool))
+      served: simulators.mapValues(Harness.servedSpectra), records: records)
+    let tallied = records.filter { $0["type"]?.stringValue == "run-end" }.reduce(0) {
+      $0 + Int($1["summary"]?["acquisitions_interrupted"]?.doubleValue ?? 0)
+    }
     let worst = times.max() ?? .infinity
     let mean = times.isEmpty ? .infinity : times.reduce(0, +) / Double(times.count)
     let ok =
       failure == nil && times.count == unplugCycles && worst <= 2 && account.lost.isEmpty
       && account.duplicated == 0 && account.phantom == 0 && status == 0
+      && tallied == interrupted + 1
     return [
       MatrixRow(
         scenario: "obp unplug/replug", cycles: times.count, completed: "\(account.completed)",
@@ -171,7 +176,8 @@ extension Scenarios {
         duplicated: "\(account.duplicated)", verdict: ok ? "PASS" : "FAIL",
         notes:
           "reconnect mean \(format(mean)) s, max \(format(worst)) s; interrupted on device "
-          + "\(interrupted), spooled as data \(account.phantom); reopen errors "
+          + "\(interrupted) (+1 at stop), in run-end \(tallied), spooled as data "
+          + "\(account.phantom); reopen errors "
           + "\(Harness.count("acquisition failed; reopening", in: daemon)); exit "
           + "\(status.map(String.init) ?? "timeout")" + (failure.map { "; \($0)" } ?? "")
           + (account.lost.isEmpty ? "" : "; lost \(account.lost.prefix(5))"))
@@ -213,12 +219,14 @@ extension Scenarios {
       Harness.records(spool).filter { $0["type"]?.stringValue == "acquisition" }.count >= served
     }
     let metrics = Harness.metrics(endpoint)
+    // The log up to here: the stop below interrupts a spectrum and times out, as it should.
+    let log = daemon.standardError
     simulator.send(SIGSTOP)
     let (status, _) = await Harness.terminate(daemon)
     let account = SpectrumAccount(
       served: ["QEP00042": Harness.servedSpectra(simulator)],
       records: Harness.records(scratch.spool))
-    let errorLines = daemon.standardError.split(separator: "\n").filter {
+    let errorLines = log.split(separator: "\n").filter {
       $0.contains(" ERROR ") || $0.contains(" WARNING ")
     }
     let sample = errorLines.last.map { line -> String in
@@ -264,9 +272,10 @@ extension Scenarios {
     let failures = daemon.standardError.split(separator: "\n").filter {
       $0.contains("cannot open instrument")
     }
+    let refusedForModel = failures.contains { $0.contains("configuration names a QEPRO") }
     let reason = failures.first.map { line -> String in
-      let text = line.range(of: "error=").map { String(line[$0.upperBound...]) } ?? String(line)
-      return String(text.prefix(110))
+      let text = line.range(of: "device reports").map { String(line[$0.lowerBound...]) }
+      return String((text ?? String(line)).prefix(110))
     }
     let acquisitions = Harness.records(scratch.spool).filter {
       $0["type"]?.stringValue == "acquisition"
@@ -274,7 +283,7 @@ extension Scenarios {
     let ok =
       failures.count >= 3 && acquisitions.isEmpty && status == 0 && ready != 200
       && Harness.spectrumRequests(simulator) == 0
-      && (reason?.contains("configuration names a QEPRO") ?? false)
+      && refusedForModel
     return MatrixRow(
       scenario: "obp line: wrong model", cycles: failures.count, completed: "0",
       spooled: "\(acquisitions.count)", lost: "0", duplicated: "0",

@@ -127,7 +127,9 @@ struct OBPCommand: AsyncParsableCommand {
       Array(reply[(count - 4)...]) == [0xC5, 0xC4, 0xC3, 0xC2],
       Int(Self.le32(reply, 40)) == count - 44
     else { return nil }
-    if reply[22] == 1, MD5.digest(Array(reply[..<(count - 20)])) != Array(reply[(count - 20)..<(count - 4)]) {
+    if reply[22] == 1,
+      MD5.digest(Array(reply[..<(count - 20)])) != Array(reply[(count - 20)..<(count - 4)])
+    {
       return nil
     }
     guard type == 0x0010_0928 else { return .some(nil) }
