@@ -275,7 +275,10 @@ extension Scenarios {
     let refusedForModel = failures.contains { $0.contains("configuration names a QEPRO") }
     let reason = failures.first.map { line -> String in
       let text = line.range(of: "device reports").map { String(line[$0.lowerBound...]) }
-      return String((text ?? String(line)).prefix(110))
+      let reason = (text ?? String(line)).prefix { $0 != "\n" }
+      return String(
+        (reason.range(of: " instrument=").map { reason[..<$0.lowerBound] } ?? reason[...]).prefix(
+          110))
     }
     let acquisitions = Harness.records(scratch.spool).filter {
       $0["type"]?.stringValue == "acquisition"
