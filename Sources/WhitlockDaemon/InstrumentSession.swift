@@ -242,8 +242,11 @@ public final class InstrumentSession: Sendable {
         guard waited != .stopping, await openWithRetry() != nil else { return }
       case .failed(let error):
         // A link that went away mid-acquisition (a serial device unplugged, with no udev
-        // presence to report it) interrupted the acquisition in flight: tallied as such.
-        let gone = (error as? InstrumentError)?.category == .disconnected
+        // presence to report it) interrupted the acquisition in flight: tallied as such, unless
+        // the device finishes it and delivers it after the reopen.
+        let gone =
+          (error as? InstrumentError)?.category == .disconnected
+          && !(instrument is any RecoversAcquisitionAfterReconnect)
         count(run) {
           $0.errors += 1
           if gone { $0.acquisitionsInterrupted += 1 }
