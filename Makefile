@@ -105,7 +105,8 @@ bench: deps
 	.build/release/whitlock-bench all --python "$$(Benchmarks/reference/setup_venv.sh)" $(ARGS)
 
 # Fault matrix (issue 8): the real whitlockd against whitlock-sim under unplugs, line faults, a full
-# disk, SIGKILL and SIGTERM. Prints a table; not part of `make test`. ARGS="--quick" for a short run.
+# disk, SIGKILL and SIGTERM. Prints a table; not part of `make test`. ARGS="--quick" for a short run,
+# ARGS="--family ocean" (or dp5) for one driver family.
 .PHONY: faults
 faults: deps
 	$(SWIFT) build --product whitlock-faults

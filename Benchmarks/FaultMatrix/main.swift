@@ -3,13 +3,18 @@ import Foundation
 // whitlock-faults: the issue-8 fault matrix against the real whitlockd, whitlock-sim and
 // whitlockctl binaries built beside this one. Prints one table; exits 1 if a scenario failed.
 //
-//   whitlock-faults [--quick] [--only unplug|line|disk|crash|sigterm] [--cycles N] [--crashes N]
+//   whitlock-faults [--quick] [--family dp5|ocean|all] [--only SCENARIO] [--cycles N] [--crashes N]
+//
+// Families: dp5 (Amptek DP5, plus the driver-independent disk/crash/sigterm scenarios) and ocean
+// (Ocean Insight OBP against `whitlock-sim obp`). Scenarios: unplug, line, disk, crash, sigterm,
+// obp-unplug, obp-line.
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 var quick = false
 var only: String?
 var cycles: Int?
 var crashes: Int?
+var family = "all"
 while let argument = arguments.first {
   arguments.removeFirst()
   switch argument {
@@ -17,10 +22,11 @@ while let argument = arguments.first {
   case "--only": only = arguments.isEmpty ? nil : arguments.removeFirst()
   case "--cycles": cycles = arguments.isEmpty ? nil : Int(arguments.removeFirst())
   case "--crashes": crashes = arguments.isEmpty ? nil : Int(arguments.removeFirst())
+  case "--family": family = arguments.isEmpty ? "" : arguments.removeFirst()
   default:
     print(
-      "usage: whitlock-faults [--quick] [--only unplug|line|disk|crash|sigterm] [--cycles N] "
-        + "[--crashes N]")
+      "usage: whitlock-faults [--quick] [--family dp5|ocean|all] [--only unplug|line|disk|crash|"
+        + "sigterm|obp-unplug|obp-line] [--cycles N] [--crashes N]")
     exit(2)
   }
 }
@@ -30,14 +36,21 @@ let scenarios = Scenarios(
   lineFaultPresets: quick ? 6 : 15)
 var rows: [MatrixRow] = []
 let started = ContinuousClock.now
-let all: [(String, () async throws -> [MatrixRow])] = [
-  ("unplug", { try await scenarios.unplugReplug() }),
-  ("line", { try await scenarios.lineFaults() }),
-  ("disk", { try await scenarios.diskFull() }),
-  ("crash", { try await scenarios.crash() }),
-  ("sigterm", { try await scenarios.sigterm() }),
+let all: [(String, String, () async throws -> [MatrixRow])] = [
+  ("dp5", "unplug", { try await scenarios.unplugReplug() }),
+  ("dp5", "line", { try await scenarios.lineFaults() }),
+  ("dp5", "disk", { try await scenarios.diskFull() }),
+  ("dp5", "crash", { try await scenarios.crash() }),
+  ("dp5", "sigterm", { try await scenarios.sigterm() }),
+  ("ocean", "obp-unplug", { try await scenarios.oceanUnplugReplug() }),
+  ("ocean", "obp-line", { try await scenarios.oceanLineFaults() }),
 ]
-for (name, run) in all where only == nil || only == name {
+guard ["dp5", "ocean", "all"].contains(family) else {
+  print("whitlock-faults: --family must be dp5, ocean or all")
+  exit(2)
+}
+for (group, name, run) in all
+where (family == "all" || family == group) && (only == nil || only == name) {
   FileHandle.standardError.write("whitlock-faults: \(name)…\n".data(using: .utf8)!)
   do {
     let produced = try await run()
@@ -75,7 +88,8 @@ for (index, row) in table.enumerated() {
   }
 }
 print("completed = acquisitions the device finished (simulator preset log, or run-end summaries")
+print("for simulated instruments; for obp rows, intact spectrum replies the simulator served);")
 print(
-  "for simulated instruments); spooled = acquisition records in new/+cur/; total time "
+  "spooled = acquisition records in new/+cur/; total time "
     + "\(format((ContinuousClock.now - started).seconds)) s")
 exit(rows.allSatisfy { $0.verdict == "PASS" || $0.verdict == "SKIP" } ? 0 : 1)

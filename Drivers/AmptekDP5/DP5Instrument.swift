@@ -18,7 +18,7 @@ import WhitlockCore
 /// fingerprint of the last delivered run is kept in memory and, when `deliveredRunFile` is set,
 /// on disk, so a restarted daemon knows it too. (A crash between delivery and spooling can
 /// therefore lose that one run rather than spool it twice.)
-public actor DP5Instrument: Instrument {
+public actor DP5Instrument: Instrument, RecoversAcquisitionAfterReconnect {
   /// The configured name.
   public nonisolated let configuredID: String
   /// Always `.xrf`.

@@ -4,7 +4,8 @@ import WhitlockCore
 ///
 /// Every request carries a fresh `regarding` tag; replies with another tag (a stale answer to a
 /// killed client) or another message type are dropped. A reply that fails its footer or MD5, or
-/// does not arrive in time, is retried after draining the link; a NACK is not retried.
+/// does not arrive in time, is retried after draining the link. A "device not ready" NACK (the
+/// device is busy) is retried after `busyPause`; any other NACK is final.
 public actor OBPSession {
   public let link: any OceanByteLink
   /// How long to wait for a reply beyond any integration time.
@@ -20,6 +21,14 @@ public actor OBPSession {
   public private(set) var retries = 0
   /// Replies dropped because they answered something else.
   public private(set) var staleReplies = 0
+  /// Replies that failed their footer or checksum, since creation.
+  public private(set) var corruptedReplies = 0
+  /// Exchanges that got no reply in time, since creation.
+  public private(set) var timeouts = 0
+  /// "Device not ready" NACKs received (each retried), since creation.
+  public private(set) var busyReplies = 0
+  /// How long to wait before repeating a request the device was not ready for.
+  public var busyPause: Duration = .milliseconds(20)
 
   public init(
     link: any OceanByteLink, replyTimeout: Duration = .seconds(1), attempts: Int = 3,
@@ -72,10 +81,17 @@ public actor OBPSession {
       do {
         let reply = try await receive(
           messageType: messageType, tag: tag, deadline: .now + replyTimeout + extraTime)
-        do { return try OBPReplyError.check(reply) } catch { throw error.instrumentError }
+        do { return try OBPReplyError.check(reply) } catch {
+          guard case .refused(_, .deviceNotReady) = error else { throw error.instrumentError }
+          busyReplies += 1
+          lastFailure = error.instrumentError
+          try await Task.sleep(for: busyPause)
+        }
       } catch let failure as OBPFrameError {
+        corruptedReplies += 1
         lastFailure = InstrumentError(.protocolViolation, "\(link.name): \(failure)")
       } catch let failure as InstrumentError where failure.category == .timeout {
+        timeouts += 1
         lastFailure = failure
       }
     }

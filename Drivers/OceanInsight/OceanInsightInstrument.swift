@@ -115,6 +115,12 @@ public actor OceanInsightInstrument: Instrument {
         ).instrumentError
       }
       model = try OceanModel.withProductID(UInt16(pid[0]) | UInt16(pid[1]) << 8)
+      if let expected = settings.expectedModel, expected.productID != model.productID {
+        throw InstrumentError(
+          .deviceRejected,
+          "\(session.link.name): device reports product ID 0x\(String(model.productID, radix: 16))"
+            + " (\(model.name)), but the configuration names a \(expected.name)")
+      }
     }
     guard model.commandSet == .obp else {
       throw InstrumentError(.configuration, "the \(model.name) does not speak OBP")
@@ -170,9 +176,11 @@ public actor OceanInsightInstrument: Instrument {
     let startedAt = Date()
     let integration = Duration.seconds(settings.integrationSeconds)
     let raw: [UInt8]
+    var link: [(String, JSONValue)] = []
     switch connection {
     case .obp(let session, _):
       raw = try await session.query(opened.model.spectrumMessageType, extraTime: integration)
+      link = await Self.linkCounters(session)
     case .ooi(let session, _):
       raw = try await session.rawSpectrum(integration: integration)
     }
@@ -195,6 +203,7 @@ public actor OceanInsightInstrument: Instrument {
     if !spectrum.metadata.isEmpty {
       parameters.append(("metadata_hex", .string(Self.hex(spectrum.metadata))))
     }
+    parameters += link
     return Acquisition(
       instrument: opened.identity, deviceSequence: sequence, startedAt: startedAt, endedAt: Date(),
       counts: spectrum.counts,
@@ -217,6 +226,19 @@ public actor OceanInsightInstrument: Instrument {
     }
     connection = nil
     opened = nil
+  }
+
+  /// The session's cumulative line-fault counters since open, as `link_*` parameters: the daemon
+  /// turns their increases into `whitlock_link_trouble_total` and a "line trouble survived" log.
+  private static func linkCounters(_ session: OBPSession) async -> [(String, JSONValue)] {
+    [
+      ("link_retries", .int(Int64(await session.retries))),
+      ("link_skipped_bytes", .int(Int64(await session.discardedBytes))),
+      ("link_corrupted_frames", .int(Int64(await session.corruptedReplies))),
+      ("link_timeouts", .int(Int64(await session.timeouts))),
+      ("link_busy_replies", .int(Int64(await session.busyReplies))),
+      ("link_stale_replies", .int(Int64(await session.staleReplies))),
+    ]
   }
 
   private static func hex(_ bytes: [UInt8]) -> String {

@@ -4,6 +4,9 @@ import WhitlockCore
 public struct OceanInsightSettings: Sendable {
   /// The model; `nil` asks an OBP device for its product ID (serial links).
   public var model: OceanModel?
+  /// The model the configuration names when `model` is `nil`: a device that reports another
+  /// product ID is refused on open, so a swapped cable never feeds the wrong calibration.
+  public var expectedModel: OceanModel?
   /// The laser wavelength, nm; the device does not know it, the configuration does.
   public var excitationNanometres: Double
   /// Integration time per spectrum, s; checked against the model's limits on open.

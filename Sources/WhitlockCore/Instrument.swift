@@ -39,3 +39,10 @@ public struct InstrumentError: Error, Sendable, CustomStringConvertible {
 
   public var description: String { "\(category.rawValue): \(message)" }
 }
+
+/// An instrument whose acquisition keeps running on the device when the link goes away and is
+/// delivered after the next `open()` (the DP5 finishes its preset and reports it on reopen).
+///
+/// The daemon counts an acquisition cut short by a vanished link as interrupted in `run-end`,
+/// except for these instruments, where it arrives later as data and must not be counted twice.
+public protocol RecoversAcquisitionAfterReconnect: Instrument {}

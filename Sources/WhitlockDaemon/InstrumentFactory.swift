@@ -68,6 +68,7 @@ extension InstrumentFactory {
       integrationSeconds: configuration.exposureSeconds)
     // On a serial line the device reports its product ID; identify by that, as the driver does.
     settings.model = nil
+    settings.expectedModel = model
     return OceanInsightInstrument(
       configuredID: configuration.id,
       link: .serial { try SerialPort.open(path: port, baudRate: device.baudRate) },

@@ -241,7 +241,16 @@ public final class InstrumentSession: Sendable {
         removalsSeen = settings.presence?.generation(.removed) ?? 0
         guard waited != .stopping, await openWithRetry() != nil else { return }
       case .failed(let error):
-        count(run) { $0.errors += 1 }
+        // A link that went away mid-acquisition (a serial device unplugged, with no udev
+        // presence to report it) interrupted the acquisition in flight: tallied as such, unless
+        // the device finishes it and delivers it after the reopen.
+        let gone =
+          (error as? InstrumentError)?.category == .disconnected
+          && !(instrument is any RecoversAcquisitionAfterReconnect)
+        count(run) {
+          $0.errors += 1
+          if gone { $0.acquisitionsInterrupted += 1 }
+        }
         observer?.errorOccurred(instrument.configuredID, error)
         observer?.instrumentStateChanged(instrument.configuredID, .failed("\(error)"))
         logger.error("acquisition failed; reopening instrument", metadata: ["error": "\(error)"])

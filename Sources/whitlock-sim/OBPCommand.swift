@@ -16,6 +16,11 @@ struct OBPCommand: AsyncParsableCommand {
       tissue bands, HAP/whitlockite/ACP/carbonate/oxalate bands, noise, cosmic rays) of a sample
       whose composition changes from point to point. Replies nobody reads stay in the line, as on
       a real device, so a client killed mid-transfer leaves them for the next one.
+
+      For fault tests it prints `obp-sim: spectrum requested` for every spectrum request it
+      receives and `obp-sim: spectrum N served` once an intact spectrum reply (footer and, with
+      --checksums, MD5 correct) has been written to the line; N is the spectrum counter the QE
+      Pro carries in its metadata (for the STS, a count of spectra served).
       """)
 
   @Option(help: "Where to keep the symlink to the pseudo-terminal.")
@@ -86,15 +91,52 @@ struct OBPCommand: AsyncParsableCommand {
     SimulatorOutput.line(String(decoding: writer.bytes, as: UTF8.self))
     // One loop, as a device's firmware would: take what the host sent, then send every reply
     // that is ready. Replies are written whether or not anybody reads them.
+    let spectrumType: UInt32 = emulated.readout == .obpWords ? 0x0010_1100 : 0x0010_0928
+    var requestsSeen = 0
+    var served: UInt64 = 0
     while !Task.isCancelled {
       if let bytes = try? await pty.read(maxCount: 4096, deadline: .now + .milliseconds(20)) {
         device.receive(bytes)
+        let log = device.requestLog
+        for type in log[requestsSeen...] where type == spectrumType {
+          SimulatorOutput.line("obp-sim: spectrum requested")
+        }
+        requestsSeen = log.count
       }
       while let reply = try? await device.output.read(
         maxCount: 65_536, deadline: .now + .milliseconds(2))
       {
         try await pty.write(reply, deadline: .now + .seconds(30))
+        if let counter = Self.intactSpectrum(reply, type: spectrumType) {
+          served += 1
+          SimulatorOutput.line("obp-sim: spectrum \(counter ?? served) served")
+        }
       }
     }
+  }
+
+  /// When `reply` is one whole, intact spectrum message of `type` (start bytes and protocol
+  /// version, no error, correct footer and, if it carries one, MD5): its metadata spectrum
+  /// counter, or `.some(nil)` for a model without metadata. `nil` for anything else: other
+  /// replies, garbage, NACKs and replies the fault injection corrupted.
+  static func intactSpectrum(_ reply: [UInt8], type: UInt32) -> UInt64?? {
+    let count = reply.count
+    guard count >= 64, reply[0..<4] == [0xC1, 0xC0, 0x00, 0x11],
+      Self.le32(reply, 8) == type,
+      reply[6] == 0 && reply[7] == 0,
+      Array(reply[(count - 4)...]) == [0xC5, 0xC4, 0xC3, 0xC2],
+      Int(Self.le32(reply, 40)) == count - 44
+    else { return nil }
+    if reply[22] == 1,
+      MD5.digest(Array(reply[..<(count - 20)])) != Array(reply[(count - 20)..<(count - 4)])
+    {
+      return nil
+    }
+    guard type == 0x0010_0928 else { return .some(nil) }
+    return .some(UInt64(Self.le32(reply, 44)))
+  }
+
+  private static func le32(_ bytes: [UInt8], _ offset: Int) -> UInt32 {
+    (0..<4).reduce(0) { $0 | UInt32(bytes[offset + $1]) << (8 * $1) }
   }
 }
