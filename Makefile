@@ -114,3 +114,12 @@ faults: deps
 	$(SWIFT) build --product whitlock-sim
 	$(SWIFT) build --product whitlockctl
 	.build/debug/whitlock-faults $(ARGS)
+
+# Soak (issue 8): the release whitlockd for an hour with a simulated Raman at 100 spectra/s and an
+# XRF at 1/s; prints RSS, descriptors, threads and latency per minute and a PASS/FAIL summary.
+# ARGS="--minutes 3" for a short run. Not part of `make test`.
+.PHONY: soak
+soak: deps
+	$(SWIFT) build -c release --product whitlockd
+	$(SWIFT) build -c release --product whitlock-soak
+	.build/release/whitlock-soak $(ARGS)

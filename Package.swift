@@ -164,6 +164,9 @@ let package = Package(
       name: "whitlock-faults", dependencies: ["TestSupport", "WhitlockCore", "WhitlockCtlKit"],
       path: "Benchmarks/FaultMatrix", swiftSettings: strictSwift),
     .executableTarget(
+      name: "whitlock-soak", dependencies: ["WhitlockCtlKit", "WhitlockCore"],
+      path: "Benchmarks/Soak", swiftSettings: strictSwift),
+    .executableTarget(
       name: "MonitorBenchmark", dependencies: ["WhitlockCtlKit", "WhitlockCore"],
       path: "Benchmarks/MonitorBenchmark", swiftSettings: strictSwift),
     .testTarget(

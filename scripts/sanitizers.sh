@@ -6,6 +6,14 @@
 #   scripts/sanitizers.sh address                  # ASan only
 #   scripts/sanitizers.sh thread --filter SpoolTests   # extra arguments go to `swift test`
 #
+# The binaries the integration tests start (whitlockd, whitlock-sim, whitlockctl) are the
+# sanitized builds too. Every process writes its reports to a log directory (the sanitizer's
+# `log_path`), so a race inside a child daemon is counted even when the test only sees it exit;
+# the script prints each distinct report's summary line at the end.
+#
+# ThreadSanitizer reports that are not races in our code are suppressed in scripts/tsan.supp,
+# each entry with the reason; a report in project code fails the run.
+#
 # Exit status is non-zero if a build fails, a test fails, or a sanitizer reports a finding.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,17 +33,23 @@ for sanitizer in "${sanitizers[@]}"; do
   echo "== $sanitizer sanitizer: building into $scratch"
   "${lock[@]}" swift build --build-tests --sanitize="$sanitizer" --scratch-path "$scratch"
   log=$(mktemp)
-  echo "== $sanitizer sanitizer: testing $*"
-  # Children started by integration tests (whitlockd, whitlock-sim) are the sanitized builds too.
-  if ! ASAN_OPTIONS=detect_leaks=0:abort_on_error=1 TSAN_OPTIONS=halt_on_error=1 \
+  reports=$(mktemp -d)
+  echo "== $sanitizer sanitizer: testing $* (reports in $reports)"
+  if ! ASAN_OPTIONS="detect_leaks=0:abort_on_error=1:log_path=$reports/asan" \
+    TSAN_OPTIONS="halt_on_error=0:second_deadlock_stack=1:log_path=$reports/tsan:suppressions=$PWD/scripts/tsan.supp" \
     WHITLOCK_BIN_DIR="$PWD/$scratch/debug" \
     "${lock[@]}" swift test --skip-build --sanitize="$sanitizer" --scratch-path "$scratch" "$@" \
     2>&1 | tee "$log"; then
     status=1
   fi
-  if grep -qE "ERROR: (AddressSanitizer|ThreadSanitizer)|WARNING: ThreadSanitizer" "$log"; then
-    echo "== $sanitizer sanitizer: findings above"
+  if grep -qE "ERROR: (AddressSanitizer|ThreadSanitizer)|WARNING: ThreadSanitizer" "$log" \
+    "$reports"/* 2>/dev/null; then
+    echo "== $sanitizer sanitizer: findings (distinct summaries; full reports in $reports):"
+    grep -h "^SUMMARY: " "$reports"/* "$log" 2>/dev/null | sort | uniq -c | sort -rn
     status=1
+  else
+    echo "== $sanitizer sanitizer: no findings"
+    rm -rf "$reports"
   fi
   rm -f "$log"
 done
