@@ -43,6 +43,7 @@ struct WhitlockdCommand: AsyncParsableCommand {
   }
 
   func run() async throws {
+    MallocArenas.limit()
     if let checkConfig {
       let configuration = try loadOrExit(path: checkConfig)
       print(
