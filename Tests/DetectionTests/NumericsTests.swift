@@ -51,6 +51,32 @@ import Testing
     for i in 0..<n { #expect(abs(kept[i] - expected[i]) < 1e-8 * max(1, abs(expected[i]))) }
   }
 
+  /// The two-buffer median equals a sort's middle on noise, spikes, ties, sorted runs and
+  /// constant input, odd and even sizes.
+  @Test(arguments: [1, 2, 3, 24, 25, 26, 100, 101, 834, 1669])
+  func twoBufferMedianIsExact(n: Int) {
+    var state = UInt64(n)
+    func next() -> Double {
+      state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+      return Double(state >> 11) / Double(1 << 53)
+    }
+    let inputs: [[Double]] = [
+      (0..<n).map { _ in next() - 0.5 },
+      (0..<n).map { i in i % 97 == 0 ? 1e6 : (next() - 0.5) * 30 },
+      (0..<n).map { _ in (next() * 4).rounded() },
+      (0..<n).map { Double($0) },
+      (0..<n).map { Double(n - $0) },
+      [Double](repeating: 3, count: n),
+    ]
+    for input in inputs {
+      let sorted = input.sorted()
+      let expected = n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2
+      var values = input
+      var scratch = [Double](repeating: 0, count: n)
+      #expect(Selection.median(&values, count: n, scratch: &scratch) == expected)
+    }
+  }
+
   @Test func medianSelectsTheMiddle() {
     var odd = [5.0, 1, 4, 2, 3]
     var even = [8.0, 1, 7, 2, 6, 3]

@@ -47,6 +47,7 @@ final class BandFitter {
   private let priorMean = ScratchBuffer(capacity: 32)
   private let priorPrecision = ScratchBuffer(capacity: 32)
   private let noiseScratch = ScratchBuffer(capacity: 256)
+  private let noiseSelectionScratch = ScratchBuffer(capacity: 256)
   /// √weight·J and √weight·r at the current parameters, and at the trial step (swapped on accept).
   private var jacobian = ScratchBuffer(capacity: 4096)
   private var residuals = ScratchBuffer(capacity: 256)
@@ -217,7 +218,7 @@ final class BandFitter {
     }
     let scratch = noiseScratch.reserve(n)
     for i in 1..<(n - 1) { scratch[i - 1] = abs(raw[i + 1] - 2 * raw[i] + raw[i - 1]) }
-    let mad = Selection.median(scratch, count: n - 2)
+    let mad = Selection.median(scratch, count: n - 2, scratch: noiseSelectionScratch.reserve(n))
     let sigma = mad / 0.6745 / 6.0.squareRoot()
     noiseSigma = sigma
     dataWeight = sigma > 0 && sigma.isFinite ? 1 / (sigma * sigma) : 1

@@ -29,9 +29,9 @@ struct SpikeRemover {
     guard n >= 5, threshold > 0 else { return 0 }
     let m = n - 1
     for i in 0..<m { differences[i] = values[i + 1] - values[i] }
-    let median = Selection.median(differences, count: m)
+    let median = Selection.median(differences, count: m, scratch: mask)
     for i in 0..<m { differences[i] = abs(values[i + 1] - values[i] - median) }
-    let mad = Selection.median(differences, count: m)
+    let mad = Selection.median(differences, count: m, scratch: mask)
     guard mad > 0, mad.isFinite else { return 0 }
     let limit = threshold * mad / 0.6745
     // mask[i] = 1 for flagged pixels; first pass marks the pixel after each outlying step.
