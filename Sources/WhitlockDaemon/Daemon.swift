@@ -76,7 +76,10 @@ public struct Daemon: Sendable {
           pump: spool.pump, runs: runs, observer: bridge, settings: settings, logger: logger,
           health: health))
     }
-    var services: [ServiceGroupConfiguration.ServiceConfiguration] = [.init(service: spool)]
+    var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
+      .init(service: spool),
+      .init(service: MemoryTrimService(), successTerminationBehavior: .ignore),
+    ]
     if configuration.monitor.enabled {
       var monitorSettings = MonitorServer.Settings(
         address: configuration.monitor.address, token: token)

@@ -28,4 +28,27 @@ public enum MallocArenas {
       return false
     #endif
   }
+
+  /// Returns free memory held by the arenas to the system (`malloc_trim(0)`); false where there
+  /// is no such call.
+  ///
+  /// glibc keeps freed memory inside an arena unless it sits at the arena's top; a one-hour soak
+  /// showed a permanent 11 MiB step in resident memory when the thread pool grew, which one
+  /// `malloc_trim` from a debugger gave back at once (RssAnon 52.0 → 39.5 MB): retained free
+  /// memory, not a leak. `MemoryTrimService` calls this once a minute.
+  @discardableResult
+  public static func trim() -> Bool {
+    #if canImport(Glibc)
+      guard let symbol = trimFunction else { return false }
+      typealias MallocTrim = @convention(c) (Int) -> Int32
+      return unsafeBitCast(symbol, to: MallocTrim.self)(0) == 1
+    #else
+      return false
+    #endif
+  }
+
+  #if canImport(Glibc)
+    /// `malloc_trim`, looked up once (not in Swift's Glibc module either).
+    nonisolated(unsafe) private static let trimFunction = dlsym(nil, "malloc_trim")
+  #endif
 }
