@@ -378,6 +378,30 @@ final class BandFitter {
     return (s0 + s1) + (s2 + s3)
   }
 
+  /// (a0·b, a1·b) in one pass, in two-lane vectors.
+  @inline(__always)
+  private static func dotPair(
+    _ a0: UnsafePointer<Double>, _ a1: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
+    count: Int
+  ) -> (Double, Double) {
+    var s0 = SIMD2<Double>()
+    var s1 = SIMD2<Double>()
+    var i = 0
+    while i + 2 <= count {
+      let y = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD2<Double>.self)
+      s0 += UnsafeRawPointer(a0 + i).loadUnaligned(as: SIMD2<Double>.self) * y
+      s1 += UnsafeRawPointer(a1 + i).loadUnaligned(as: SIMD2<Double>.self) * y
+      i += 2
+    }
+    var t0 = s0[0] + s0[1]
+    var t1 = s1[0] + s1[1]
+    if i < count {
+      t0 += a0[i] * b[i]
+      t1 += a1[i] * b[i]
+    }
+    return (t0, t1)
+  }
+
   /// (a0·b0, a0·b1, a1·b0, a1·b1) in one pass, in two-lane vectors.
   @inline(__always)
   private static func dotBlock(
@@ -429,9 +453,9 @@ final class BandFitter {
     while a + 1 < m {
       let columnA = jac + a * count
       let columnA1 = columnA + count
-      let gradientPair = Self.dotBlock(columnA, columnA1, res, res, count: count)
+      let gradientPair = Self.dotPair(columnA, columnA1, res, count: count)
       compactGradient[a] = gradientPair.0
-      compactGradient[a + 1] = gradientPair.2
+      compactGradient[a + 1] = gradientPair.1
       var b = 0
       while b <= a {
         let block = Self.dotBlock(
