@@ -249,11 +249,9 @@ final class BandFitter {
   /// order) and `residual`, both scaled by √weight, so the normal equations are JᵀJ and Jᵀr.
   /// Computing the Jacobian with the trial χ² means an accepted step needs no second pass.
   ///
-  /// Every pixel loop writes at most four arrays and accumulates into none of them while the
-  /// profile is evaluated: with more, the compiler gives up proving the stores independent and
-  /// the loop runs scalar (it did, at a third of the speed). The weighted model is summed from
-  /// the area columns afterwards, and the unweighted model (needed only for the final residual
-  /// variance) is rebuilt once by `fillModel`.
+  /// The profile loop (`bandColumns`) only writes each band's columns; the weighted model is
+  /// summed from the area columns afterwards, and the unweighted model (needed only for the final
+  /// residual variance) is rebuilt once per fit by `fillModel`.
   private func evaluate(
     _ p: UnsafePointer<Double>, jacobian: UnsafeMutablePointer<Double>,
     residual: UnsafeMutablePointer<Double>
