@@ -55,8 +55,8 @@ final class BandFitter {
   private var trialResiduals = ScratchBuffer(capacity: 256)
   /// Model values (unweighted) at the screened or refined parameters, for the residual variance.
   private let modelValues = ScratchBuffer(capacity: 256)
-  /// Per band and pixel √weight·area·∂pV/∂η while evaluating (band-major).
-  private let etaScratch = ScratchBuffer(capacity: 1024)
+  /// Σ √weight·area·∂pV/∂η per pixel while evaluating, when η is fixed (no η column to hold it).
+  private let etaScratch = ScratchBuffer(capacity: 256)
   /// Unit profiles of every band at its prior centre and width (band-major, `count` per band):
   /// the linear screen's design matrix. It depends only on the axis, the priors and η, so it is
   /// kept while those stay the same (every spectrum of one instrument) and rebuilt otherwise.
@@ -187,7 +187,7 @@ final class BandFitter {
     residuals.reserve(count)
     trialResiduals.reserve(count)
     modelValues.reserve(count)
-    etaScratch.reserve(count * bandCount)
+    etaScratch.reserve(count)
     compact.reserve(p * p)
     compactRight.reserve(p)
     let u = unitAxis.reserve(count)
@@ -263,7 +263,6 @@ final class BandFitter {
     let list = activeBandList.pointer
     let u = unitAxis.pointer
     let sw = rootWeights.pointer
-    let etaParts = etaScratch.pointer
     let fitsEta = self.fitsEta
     let count = self.count
     let etaColumn = 3 * bands
@@ -271,7 +270,11 @@ final class BandFitter {
     let b0 = p[bi]
     let b1 = p[bi + 1]
     // Band by band, so each band's constants stay in registers over the pixel loop; the Jacobian
-    // is parameter-major (`count` contiguous values per column).
+    // is parameter-major (`count` contiguous values per column). The η column sums every band's
+    // part (into scratch when η is fixed).
+    let columnEta = jacobian + etaColumn * count
+    let etaSum = fitsEta ? columnEta : etaScratch.pointer
+    for i in 0..<count { etaSum[i] = 0 }
     for j in 0..<bands {
       let a = Int(list[j])
       let area = p[a]
@@ -281,9 +284,8 @@ final class BandFitter {
       Self.bandColumns(
         shape: shape, position: position, area: area, x: x, rootWeights: sw, count: count,
         area: columnArea, centre: columnArea + count, width: columnArea + 2 * count,
-        eta: etaParts + j * count)
+        eta: etaSum)
     }
-    let columnEta = jacobian + etaColumn * count
     let columnOne = jacobian + baselineColumn * count
     let columnU = columnOne + count
     for i in 0..<count {
@@ -297,19 +299,12 @@ final class BandFitter {
       let columnArea = jacobian + (3 * j) * count
       for i in 0..<count { residual[i] -= area * columnArea[i] }
     }
-    if fitsEta {
-      for i in 0..<count { columnEta[i] = 0 }
-      for j in 0..<bands {
-        let etaPart = etaParts + j * count
-        for i in 0..<count { columnEta[i] += etaPart[i] }
-      }
-    }
     var chi = 0.0
     for i in 0..<count { chi += residual[i] * residual[i] }
     return chi + priorPenalty(p)
   }
 
-  /// One band's √weight-scaled Jacobian columns (area, centre, width) and its η contribution.
+  /// One band's √weight-scaled Jacobian columns (area, centre, width), its η part added to `eta`.
   ///
   /// A function of its own on purpose: inlined into the band loop, the compiler hoists its
   /// pointer-overlap check out of that loop, where the columns of consecutive bands (one buffer)
@@ -321,7 +316,7 @@ final class BandFitter {
     rootWeights sw: UnsafePointer<Double>, count: Int,
     area columnArea: UnsafeMutablePointer<Double>,
     centre columnCentre: UnsafeMutablePointer<Double>,
-    width columnWidth: UnsafeMutablePointer<Double>, eta etaPart: UnsafeMutablePointer<Double>
+    width columnWidth: UnsafeMutablePointer<Double>, eta etaSum: UnsafeMutablePointer<Double>
   ) {
     for i in 0..<count {
       let profile = shape.evaluate(offset: x[i] - position)
@@ -329,7 +324,7 @@ final class BandFitter {
       columnArea[i] = root * profile.value
       columnCentre[i] = root * area * profile.dCentre
       columnWidth[i] = root * area * profile.dWidth
-      etaPart[i] = root * area * profile.dEta
+      etaSum[i] += root * area * profile.dEta
     }
   }
 
