@@ -32,6 +32,32 @@ import WhitlockCore
       PointFusion.decide(raman: raman(0.5), xrf: nil, settings: strict).verdict == .indeterminate)
   }
 
+  /// A run of any length keeps evidence for a bounded number of points and runs, while its
+  /// tally still counts every point and spectrum.
+  @Test func memoryStaysBoundedOverLongRunsAndManyRuns() {
+    var fusion = PointFusion(settings: settings, pointCapacity: 100, runCapacity: 3)
+    for index in 0..<10_000 {
+      let point = "P\(index)"
+      _ = fusion.record(raman: raman(0.5), run: "long", point: point)
+      _ = fusion.record(xrf: XRFEvidence(mgCa: 0.08, mgCaSigma: 0.005), run: "long", point: point)
+    }
+    #expect(fusion.retainedPoints == 100)
+    let tally = fusion.tally(run: "long")
+    #expect(tally.points == 10_000)
+    #expect(tally.ramanSpectra == 10_000)
+    #expect(tally.xrfSpectra == 10_000)
+    #expect(tally.verdicts[.present] == 10_000)
+    // A recent point still combines its evidence.
+    let recent = fusion.record(
+      xrf: XRFEvidence(mgCa: 0.001, mgCaSigma: 0.001), run: "long", point: "P9999")
+    #expect(recent.verdict == .indeterminate)
+    #expect(fusion.tally(run: "long").verdicts[.present] == 9_999)
+    for run in 0..<10 { _ = fusion.record(raman: raman(0.5), run: "run\(run)", point: "A") }
+    #expect(fusion.retainedRuns == 3)
+    #expect(fusion.tally(run: "run9").points == 1)
+    #expect(fusion.retainedPoints <= 100)
+  }
+
   @Test func latestResultsPerPointAndRunSummary() throws {
     var fusion = PointFusion(settings: settings)
     _ = fusion.record(raman: raman(0.5), run: "r1", point: "A")

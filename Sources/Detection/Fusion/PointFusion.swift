@@ -139,15 +139,53 @@ public struct PointFusion: Sendable {
 
   private var points: [Key: Evidence] = [:]
   private var runs: [String: RunTally] = [:]
+  /// Points in the order they were first seen, oldest at `pointsHead`, for eviction.
+  private var pointOrder: [Key] = []
+  private var pointsHead = 0
+  /// Runs in the order they were first seen, for eviction.
+  private var runOrder: [String] = []
 
-  /// Creates an empty fusion with `settings`.
-  public init(settings: FusionSettings = FusionSettings()) {
+  /// Points whose evidence is kept. Older points keep their counted verdict in the run tally but
+  /// their evidence is dropped, so memory stays bounded however long a run lasts (a 100 spectra/s
+  /// map makes ~45,000 points an hour); evidence for a point arrives within seconds of its first
+  /// spectrum, thousands of points before it would be dropped.
+  public let pointCapacity: Int
+  /// Runs whose tallies are kept: the current one and recent ones whose `run-end` records other
+  /// instruments may still be writing.
+  public let runCapacity: Int
+
+  /// Creates an empty fusion with `settings`, keeping evidence for the latest `pointCapacity`
+  /// points and tallies for the latest `runCapacity` runs.
+  public init(
+    settings: FusionSettings = FusionSettings(), pointCapacity: Int = 4096, runCapacity: Int = 16
+  ) {
     self.settings = settings
+    self.pointCapacity = max(pointCapacity, 1)
+    self.runCapacity = max(runCapacity, 1)
+  }
+
+  /// Notes a first sighting of `key` (and of its run), evicting the oldest beyond the capacities.
+  private mutating func remember(_ key: Key) {
+    if runs[key.run] == nil {
+      runOrder.append(key.run)
+      if runOrder.count > runCapacity { runs[runOrder.removeFirst()] = nil }
+    }
+    pointOrder.append(key)
+    if pointOrder.count - pointsHead > pointCapacity {
+      points[pointOrder[pointsHead]] = nil
+      pointsHead += 1
+      // Compact now and then so the order list does not grow either.
+      if pointsHead >= pointCapacity {
+        pointOrder.removeFirst(pointsHead)
+        pointsHead = 0
+      }
+    }
   }
 
   /// Records a Raman result at a point and returns the point's new verdict.
   public mutating func record(raman: RamanEvidence, run: String, point: String) -> FusedVerdict {
     let key = Key(run: run, point: point)
+    if points[key] == nil { remember(key) }
     var evidence = points[key] ?? Evidence()
     var tally = runs[run] ?? RunTally()
     if points[key] == nil { tally.points += 1 }
@@ -162,6 +200,7 @@ public struct PointFusion: Sendable {
   /// Records an XRF result at a point and returns the point's new verdict.
   public mutating func record(xrf: XRFEvidence, run: String, point: String) -> FusedVerdict {
     let key = Key(run: run, point: point)
+    if points[key] == nil { remember(key) }
     var evidence = points[key] ?? Evidence()
     var tally = runs[run] ?? RunTally()
     if points[key] == nil { tally.points += 1 }
@@ -186,6 +225,11 @@ public struct PointFusion: Sendable {
     result.pointID = key.point
     return result
   }
+
+  /// Points whose evidence is currently kept (at most `pointCapacity`).
+  var retainedPoints: Int { points.count }
+  /// Runs whose tallies are currently kept (at most `runCapacity`).
+  var retainedRuns: Int { runs.count }
 
   /// The tally of a run.
   public func tally(run: String) -> RunTally { runs[run] ?? RunTally() }
