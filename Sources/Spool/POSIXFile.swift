@@ -89,10 +89,14 @@ enum POSIXFile {
     guard let dir = opendir(directory) else { throw failure("cannot list", directory) }
     defer { closedir(dir) }
     var names: [String] = []
+    // A dirent is only as long as its name: read `d_name` in place up to its NUL, never copy
+    // the declared 256-byte field (that reads past the last entry of readdir's buffer, which
+    // AddressSanitizer reported).
+    let nameOffset = MemoryLayout<dirent>.offset(of: \dirent.d_name) ?? 19
     while let entry = readdir(dir) {
-      let name = withUnsafeBytes(of: entry.pointee.d_name) { raw in
-        String(cString: raw.bindMemory(to: CChar.self).baseAddress!)
-      }
+      let name = String(
+        cString: UnsafeRawPointer(entry).advanced(by: nameOffset).assumingMemoryBound(
+          to: CChar.self))
       if name.hasPrefix(".") { continue }
       names.append(name)
     }
