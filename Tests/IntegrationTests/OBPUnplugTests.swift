@@ -104,7 +104,9 @@ import WhitlockCore
     let interrupted = records.filter { $0["type"]?.stringValue == "run-end" }.reduce(0) {
       $0 + Int($1["summary"]?["acquisitions_interrupted"]?.doubleValue ?? 0)
     }
-    #expect(interrupted == 2, "the unplug and the stop each interrupted one spectrum")
+    // The unplug always cuts a spectrum short; the stop does only when it lands mid-exposure.
+    #expect(
+      (1...2).contains(interrupted), "the unplug (and maybe the stop) interrupted: \(interrupted)")
     #expect(daemon.standardError.contains("instrument opened"))
   }
 }
