@@ -14,7 +14,11 @@ let group = DispatchGroup()
 for _ in 0..<4 {
   group.enter()
   Thread.detachNewThread {
-    for i in 0..<20000 { mutex.withLock { $0 += 1; box.values.append(i) } }
+    for i in 0..<20000 {
+      mutex.withLock {
+        $0 += 1; box.values.append(i)
+      }
+    }
     group.leave()
   }
 }
