@@ -20,6 +20,15 @@ import WhitlockCore
     return lines.joined(separator: "\n") + "\n"
   }
 
+  /// A fresh directory holding the synthetic spectrum as `hap.txt`.
+  static func scratchDirectory() throws -> String {
+    let directory = FileManager.default.temporaryDirectory
+      .appendingPathComponent("analyze-\(UUID().uuidString)").path
+    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    try spectrumText().write(toFile: directory + "/hap.txt", atomically: true, encoding: .utf8)
+    return directory
+  }
+
   static func configuration(_ detection: String) -> String {
     """
     [spool]
@@ -33,12 +42,9 @@ import WhitlockCore
   }
 
   @Test func usesTheDetectionParametersOfAConfigurationFile() throws {
-    let directory = FileManager.default.temporaryDirectory
-      .appendingPathComponent("analyze-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let directory = try Self.scratchDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let spectrum = directory + "/hap.txt"
-    try Self.spectrumText().write(toFile: spectrum, atomically: true, encoding: .utf8)
     let configuration = directory + "/whitlockd.toml"
     try Self.configuration("[detection.raman]\ndespike_threshold = 40\n")
       .write(toFile: configuration, atomically: true, encoding: .utf8)
@@ -59,12 +65,9 @@ import WhitlockCore
   }
 
   @Test func refusesAnInvalidConfigurationWithFileLineAndKey() throws {
-    let directory = FileManager.default.temporaryDirectory
-      .appendingPathComponent("analyze-\(UUID().uuidString)").path
-    try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    let directory = try Self.scratchDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let spectrum = directory + "/hap.txt"
-    try Self.spectrumText().write(toFile: spectrum, atomically: true, encoding: .utf8)
     let configuration = directory + "/bad.toml"
     try Self.configuration("[detection.raman]\ndespike_treshold = 40\n")
       .write(toFile: configuration, atomically: true, encoding: .utf8)
