@@ -4,7 +4,8 @@ import WhitlockCore
 ///
 /// Every request carries a fresh `regarding` tag; replies with another tag (a stale answer to a
 /// killed client) or another message type are dropped. A reply that fails its footer or MD5, or
-/// does not arrive in time, is retried after draining the link. A "device not ready" NACK (the
+/// does not arrive in time, is retried after draining the link; a torn reply is retried as soon
+/// as its frame is complete, not after the timeout. A "device not ready" NACK (the
 /// device is busy) is retried after `busyPause`; any other NACK is final.
 public actor OBPSession {
   public let link: any OceanByteLink
@@ -102,16 +103,25 @@ public actor OBPSession {
   private func receive(messageType: UInt32, tag: UInt32, deadline: ContinuousClock.Instant)
     async throws -> OBPMessage
   {
+    // Devices that do not echo the tag answer with 0; accept those by message type.
+    func answers(_ type: UInt32, _ regarding: UInt32) -> Bool {
+      type == messageType && (regarding == tag || regarding == 0)
+    }
     while true {
       while let result = decoder.next() {
-        let message = try result.get()
-        // Devices that do not echo the tag answer with 0; accept those by message type.
-        if message.messageType == messageType
-          && (message.regarding == tag || message.regarding == 0)
-        {
-          return message
+        switch result {
+        case .success(let message):
+          if answers(message.messageType, message.regarding) { return message }
+          staleReplies += 1
+        case .failure(.badFooter(let type, let regarding)):
+          // Our reply arrived torn: ask again now instead of waiting out the timeout. A torn
+          // frame of anything else (or a false header) is only bytes to skip.
+          if answers(type, regarding) {
+            throw OBPFrameError.badFooter(messageType: type, regarding: regarding)
+          }
+        case .failure(let error):
+          throw error
         }
-        staleReplies += 1
       }
       let remaining = deadline - .now
       guard remaining > .zero else {

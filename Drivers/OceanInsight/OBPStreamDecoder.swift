@@ -4,8 +4,9 @@ import WhitlockCore
 ///
 /// A header is recognised by the start bytes, a known protocol version, a checksum type of 0 or 1,
 /// an immediate length of at most 16 and a plausible length. Anything before a header is dropped
-/// and counted; a candidate header whose message then fails its footer is dropped one byte at a
-/// time, so a start-byte pair inside a spectrum cannot wedge the decoder.
+/// and counted; a candidate header whose message then fails its footer is reported once
+/// (`badFooter`, with the header's type and tag) and dropped one byte at a time, so a start-byte
+/// pair inside a spectrum cannot wedge the decoder and a message that follows is still found.
 public struct OBPStreamDecoder: Sendable {
   /// Largest message accepted (a QE Pro spectrum is 4 240 bytes of payload).
   public var maximumMessageLength: Int
@@ -41,8 +42,8 @@ public struct OBPStreamDecoder: Sendable {
     start = 0
   }
 
-  /// The next complete message, a frame error for a complete but corrupt one, or `nil` when more
-  /// bytes are needed.
+  /// The next complete message, a frame error for a complete but corrupt one (decoding goes on
+  /// after it), or `nil` when more bytes are needed.
   public mutating func next() -> Result<OBPMessage, OBPFrameError>? {
     while true {
       guard let headerStart = findHeader() else { return nil }
@@ -53,8 +54,9 @@ public struct OBPStreamDecoder: Sendable {
       let end = start + total
       let messageType = LittleEndian.read(UInt32.self, from: buffer, at: start + 8)
       guard Array(buffer[(end - 4)..<end]) == OBPMessage.footerBytes else {
+        let regarding = LittleEndian.read(UInt32.self, from: buffer, at: start + 12)
         discard(upTo: start + 1)
-        continue
+        return .failure(.badFooter(messageType: messageType, regarding: regarding))
       }
       let message = parse(from: start, to: end)
       let checksumType = buffer[start + 22]

@@ -119,6 +119,22 @@ import Testing
     #expect(try decoder.next()?.get() == good)
   }
 
+  @Test func reportsATornFrameWithItsTagAndFindsTheNextMessage() throws {
+    // The serial-number reply (tag 7) with its footer's last byte lost to line noise.
+    var torn = Hex.bytes(Self.serialReplyWithMD5)
+    torn[torn.count - 1] = 0x00
+    let good = OBPMessage(messageType: 0x101, payload: [3], regarding: 8)
+    var decoder = OBPStreamDecoder()
+    decoder.append(torn + good.encoded())
+    #expect(
+      decoder.next()
+        == .failure(.badFooter(messageType: OBPMessageType.serialNumber, regarding: 7)))
+    var results: [Result<OBPMessage, OBPFrameError>] = []
+    while let result = decoder.next() { results.append(result) }
+    #expect(results == [.success(good)])
+    #expect(decoder.discardedByteCount == torn.count)
+  }
+
   @Test func rejectsImplausibleHeadersWithoutWaitingForThem() throws {
     // A start-byte pair with a 4 GB length must not make the decoder wait for 4 GB.
     var fake: [UInt8] = [0xC1, 0xC0, 0x00, 0x11] + [UInt8](repeating: 0, count: 36)

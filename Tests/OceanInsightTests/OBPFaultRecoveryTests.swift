@@ -55,6 +55,29 @@ import WhitlockCore
     #expect(parameter(acquisition, "link_timeouts") == 0)
   }
 
+  /// A reply whose footer arrives corrupted is asked for again as soon as the frame is complete.
+  /// It used to be skipped as garbage, and the exchange then waited out the whole reply timeout
+  /// (the fault matrix's bad-footer row showed one timeout per corrupted reply). The timeout here
+  /// is long, so waiting it out would show as a counted timeout, not as a slow test.
+  @Test func tornReplyIsRetriedWithoutWaitingForTheTimeout() async throws {
+    var deviceSettings = EmulatedSpectrometerSettings(serial: "QEPFOOT")
+    deviceSettings.faults.corruptEvery = 3
+    let device = OBPDeviceEmulator(model: .qePro, settings: deviceSettings)
+    var driverSettings = settings(nil)
+    driverSettings.replyTimeout = .seconds(20)
+    driverSettings.attempts = 4
+    let instrument = OceanInsightInstrument(
+      configuredID: "q", link: .serial { device.connectSerial() }, settings: driverSettings)
+    _ = try await instrument.open()
+    var last: Acquisition?
+    for _ in 0..<6 { last = try await instrument.acquire() }
+    let acquisition = try #require(last)
+    #expect(parameter(acquisition, "link_corrupted_frames") >= 2)
+    #expect(
+      parameter(acquisition, "link_retries") >= parameter(acquisition, "link_corrupted_frames"))
+    #expect(parameter(acquisition, "link_timeouts") == 0)
+  }
+
   /// A serial device that identifies as another model than the configured one is refused on
   /// open, where it used to be driven with its own calibration as if nothing were wrong.
   @Test func deviceOfAnotherModelIsRefused() async throws {
