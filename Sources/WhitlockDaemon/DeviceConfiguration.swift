@@ -29,6 +29,12 @@ public struct DeviceConfiguration: Sendable {
   public var laserPowerPercent = 100.0
   /// Wasatch emulation: USB product ID (0x1000 FX2, 0x4000 ARM) and pixel count.
   public var productID: UInt16 = 0x1000
+  /// Ocean Insight: how long to wait for a reply beyond the integration time, s (`nil`: the
+  /// driver's default, 1 s; 2 s for an in-process emulation). A slow serial adapter or a hub
+  /// far away may need more.
+  public var replyTimeoutSeconds: Double?
+  /// Ocean Insight: tries per OBP exchange before the instrument is reopened (`retries`).
+  public var attempts = 3
 
   public init() {}
 
@@ -56,6 +62,8 @@ public struct DeviceConfiguration: Sendable {
       device.model = model.name
       device.excitationNanometres = try reader.number(
         "excitation_nm", default: 785, in: 200...1100, unit: "nm")
+      device.replyTimeoutSeconds = try reader.optionalNumber("reply_timeout_s", in: 0.05...30)
+      device.attempts = try reader.integer("retries", default: 3, in: 1...20)
       if driver == .oceanOBP {
         device.transport = try reader.choice("transport", default: .usb)
         device.port = try reader.optionalString("port")

@@ -26,6 +26,7 @@ enum EmulatedDeviceFactory {
         model: model, excitationNanometres: device.excitationNanometres ?? 785,
         integrationSeconds: configuration.exposureSeconds)
       settings.replyTimeout = .seconds(2)
+      settings.apply(device)
       if configuration.driver == .oceanOOI {
         let emulator = OOIDeviceEmulator(model: emulatedModel, settings: emulated)
         return OceanInsightInstrument(

@@ -69,6 +69,7 @@ extension InstrumentFactory {
     // On a serial line the device reports its product ID; identify by that, as the driver does.
     settings.model = nil
     settings.expectedModel = model
+    settings.apply(device)
     return OceanInsightInstrument(
       configuredID: configuration.id,
       link: .serial { try SerialPort.open(path: port, baudRate: device.baudRate) },
@@ -113,5 +114,13 @@ extension InstrumentConfiguration {
     }
     if let dp5 { members.append(("dp5", dp5.record)) }
     return .object(members)
+  }
+}
+
+extension OceanInsightSettings {
+  /// Takes the link tuning (`reply_timeout_s`, `retries`) of an `[instrument.device]` table.
+  mutating func apply(_ device: DeviceConfiguration) {
+    if let seconds = device.replyTimeoutSeconds { replyTimeout = .seconds(seconds) }
+    attempts = device.attempts
   }
 }

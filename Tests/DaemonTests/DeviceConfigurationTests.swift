@@ -30,6 +30,18 @@ import WhitlockDaemon
     let ooi = try ConfigurationLoader.parse(
       instrument("ocean-ooi", "model = \"HR4000\"\nemulate = true\n"), source: "raman.toml")
     #expect(ooi.instruments.first?.driver == .oceanOOI)
+    #expect(device.replyTimeoutSeconds == nil && device.attempts == 3, "driver defaults")
+  }
+
+  @Test func oceanLinkTuningIsRead() throws {
+    let obp = try ConfigurationLoader.parse(
+      instrument(
+        "ocean-obp",
+        "model = \"QE Pro\"\ntransport = \"serial\"\nport = \"/dev/ttyUSB0\"\n"
+          + "reply_timeout_s = 2.5\nretries = 6\n"),
+      source: "raman.toml")
+    let device = try #require(obp.instruments.first?.device)
+    #expect(device.replyTimeoutSeconds == 2.5 && device.attempts == 6)
   }
 
   @Test(arguments: [
@@ -60,6 +72,18 @@ import WhitlockDaemon
     (
       "ocean-obp", "model = \"STS\"\ntransport = \"serial\"\n", 5, "instrument[0].device.port",
       "serial transport needs a port"
+    ),
+    (
+      "ocean-obp", "model = \"STS\"\nemulate = true\nreply_timeout_s = 0\n", 8,
+      "instrument[0].device.reply_timeout_s", "is outside 0.05…30"
+    ),
+    (
+      "ocean-ooi", "model = \"HR4000\"\nemulate = true\nretries = 0\n", 8,
+      "instrument[0].device.retries", "is outside 1…20"
+    ),
+    (
+      "wasatch", "emulate = true\nretries = 3\n", 7, "instrument[0].device.retries",
+      "unknown key"
     ),
   ])
   func rejectsBadDeviceTables(
