@@ -80,7 +80,7 @@ let package = Package(
     .executableTarget(
       name: "whitlockd",
       dependencies: [
-        "WhitlockDaemon",
+        "WhitlockDaemon", "WhitlockCore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSwift),
@@ -98,7 +98,7 @@ let package = Package(
     .executableTarget(
       name: "whitlock-sim",
       dependencies: [
-        "Simulation", "AmptekDP5", "Transports",
+        "Simulation", "AmptekDP5", "Transports", "WhitlockCore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSwift),

@@ -76,6 +76,10 @@ pacing = 1
 let daemon = Process()
 daemon.executableURL = URL(fileURLWithPath: options.daemon)
 daemon.arguments = ["--config", directory + "/bench.toml", "--log-level", "notice"]
+// If this harness dies, the daemon stops too instead of running on unobserved.
+var daemonEnvironment = ProcessInfo.processInfo.environment
+daemonEnvironment["WHITLOCK_EXIT_WITH_PARENT"] = "1"
+daemon.environment = daemonEnvironment
 let logPipe = Pipe()
 daemon.standardError = logPipe
 try daemon.run()

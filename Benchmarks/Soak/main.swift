@@ -62,6 +62,10 @@ _ = FileManager.default.createFile(atPath: logPath, contents: nil)
 let daemon = Process()
 daemon.executableURL = URL(fileURLWithPath: options.daemon)
 daemon.arguments = ["--config", scratch + "/whitlockd.toml"]
+// If this harness dies, the daemon stops too instead of running on unobserved.
+var daemonEnvironment = ProcessInfo.processInfo.environment
+daemonEnvironment["WHITLOCK_EXIT_WITH_PARENT"] = "1"
+daemon.environment = daemonEnvironment
 daemon.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
 daemon.standardOutput = FileHandle.nullDevice
 daemon.standardInput = FileHandle.nullDevice

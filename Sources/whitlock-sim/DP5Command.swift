@@ -4,6 +4,7 @@ import Dispatch
 import Foundation
 import Simulation
 import Transports
+import WhitlockCore
 
 /// `whitlock-sim dp5`: an Amptek DP5-family detector on a pseudo-terminal.
 struct DP5Command: AsyncParsableCommand {
@@ -156,7 +157,8 @@ struct DP5Command: AsyncParsableCommand {
   }
 }
 
-/// SIGTERM and SIGINT handlers that clean up and exit with status 0.
+/// SIGTERM and SIGINT handlers that clean up and exit with status 0; also the parent watch
+/// (`WHITLOCK_EXIT_WITH_PARENT`), which ends in SIGTERM.
 enum StopSignals {
   static func install(cleanup: @escaping @Sendable () -> Void) -> [any DispatchSourceProtocol] {
     let queue = DispatchQueue(label: "whitlock-sim.signals")
@@ -172,6 +174,7 @@ enum StopSignals {
     interrupt.setEventHandler(handler: handler)
     terminate.resume()
     interrupt.resume()
+    ParentProcessWatch.startIfRequested(name: "whitlock-sim")
     return [terminate, interrupt]
   }
 }

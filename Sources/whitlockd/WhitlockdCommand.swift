@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import WhitlockCore
 import WhitlockDaemon
 
 /// The `whitlockd` executable: parse arguments, load configuration, run the daemon.
@@ -58,6 +59,7 @@ struct WhitlockdCommand: AsyncParsableCommand {
     let level = logLevel.flatMap(Logger.Level.init(rawValue:)) ?? configuration.logLevel
     LoggingSystem.bootstrap { label in DaemonLogHandler(label: label, level: level) }
     let logger = Logger(label: "whitlockd")
+    ParentProcessWatch.startIfRequested(name: "whitlockd")
     do {
       try await Daemon(configuration: configuration, spoolOverride: spool).run(logger: logger)
     } catch {

@@ -87,6 +87,62 @@ import WhitlockCore
     #expect(Set(all.compactMap { $0["run_id"]?.stringValue }).count == 1)
   }
 
+  /// Whether `pid` is a live process (not gone, not a zombie nobody reaped yet).
+  private static func isAlive(_ pid: Int32) -> Bool {
+    guard kill(pid, 0) == 0 else { return false }
+    let stat = (try? String(contentsOfFile: "/proc/\(pid)/stat", encoding: .utf8)) ?? ""
+    guard let close = stat.lastIndex(of: ")") else { return false }
+    return !stat[close...].hasPrefix(") Z")
+  }
+
+  /// A harness that dies does not leave its daemon running: the shell that started whitlockd is
+  /// killed with SIGKILL, and whitlockd (told by `WHITLOCK_EXIT_WITH_PARENT=1`, which every test
+  /// child gets) sees it was re-parented and stops as on SIGTERM, closing its run properly.
+  @Test func daemonStopsCleanlyWhenTheProcessThatStartedItIsKilled() async throws {
+    let daemon = try ProductsDirectory.executable("whitlockd")
+    let directory = try scratchDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let config = directory + "/whitlockd.toml"
+    try """
+    [spool]
+    path = "spool"
+    segment_max_age_s = 0.5
+    [monitor]
+    enabled = false
+    [[instrument]]
+    id = "raman-sim"
+    kind = "raman"
+    driver = "simulated"
+    exposure_s = 0.2
+    """.write(toFile: config, atomically: true, encoding: .utf8)
+    let log = directory + "/whitlockd.log"
+    let shell = try ChildProcess(
+      "/bin/sh", ["-c", "\"$0\" --config \"$1\" 2>\"$2\" & echo $!; wait", daemon, config, log],
+      currentDirectory: directory)
+    var started: Int32?
+    await shell.wait(upTo: .seconds(30)) { child in
+      started = Int32(child.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines))
+      return started != nil
+    }
+    let pid = try #require(started, "no PID from the shell: \(shell.standardError)")
+    func logText() -> String { (try? String(contentsOfFile: log, encoding: .utf8)) ?? "" }
+    let acquiring = await shell.wait(upTo: .seconds(60)) { _ in
+      logText().split(separator: "\n").filter { $0.contains(" ch point ") }.count >= 3
+    }
+    #expect(acquiring, "\(logText())")
+
+    shell.send(SIGKILL)
+    let stopped = await shell.wait(upTo: .seconds(30)) { _ in !Self.isAlive(pid) }
+    #expect(stopped, "whitlockd \(pid) still running after its parent was killed")
+    if !stopped { kill(pid, SIGKILL) }
+    #expect(logText().contains("parent process"), "\(logText())")
+    #expect(logText().contains("whitlockd stopped"), "\(logText())")
+    let layout = SpoolLayout(root: directory + "/spool")
+    #expect(try SpoolVerifier.verify(layout).isClean)
+    let last = try #require(try records(in: layout).last)
+    #expect(last["type"]?.stringValue == "run-end", "the run was closed, not cut off")
+  }
+
   @Test func restartAfterSIGKILLRecoversAndNeverReusesSequenceNumbers() async throws {
     let daemon = try ProductsDirectory.executable("whitlockd")
     let directory = try scratchDirectory()

@@ -17,7 +17,11 @@ public final class ChildProcess: Sendable {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
     process.arguments = arguments
-    process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    // A child does not outlive a crashed or killed test run: whitlockd and whitlock-sim stop
+    // when their parent is gone (`ParentProcessWatch`).
+    process.environment = ProcessInfo.processInfo.environment
+      .merging(["WHITLOCK_EXIT_WITH_PARENT": "1"]) { $1 }
+      .merging(environment) { $1 }
     if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
     let stdout = Pipe()
     let stderr = Pipe()
