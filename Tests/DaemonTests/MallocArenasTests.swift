@@ -16,11 +16,11 @@ import WhitlockDaemon
     return try #require(Int(line.split(separator: " ").dropFirst().first ?? ""))
   }
 
-  /// Whether glibc's allocator serves this process: AddressSanitizer brings its own, for which
-  /// `malloc_trim` does nothing (`scripts/sanitizers.sh address`).
+  /// Whether glibc's allocator serves this process: AddressSanitizer and ThreadSanitizer bring
+  /// their own, for which `malloc_trim` does nothing (`scripts/sanitizers.sh`).
   static let glibcAllocator: Bool = {
     #if canImport(Glibc)
-      return dlsym(nil, "__asan_init") == nil
+      return dlsym(nil, "__asan_init") == nil && dlsym(nil, "__tsan_init") == nil
     #else
       return false
     #endif
