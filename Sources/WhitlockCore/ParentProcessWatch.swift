@@ -19,12 +19,14 @@ public enum ParentProcessWatch {
   /// The environment variable that turns the watch on (value `1`).
   public static let environmentVariable = "WHITLOCK_EXIT_WITH_PARENT"
 
-  /// Starts the watch if the environment asks for it; returns whether it did. `name` prefixes
-  /// the one line written to standard error when the parent is found gone.
+  /// Starts the watch if the environment asks for it; returns whether it did. `report` is called
+  /// with the old parent's PID once it is found gone, just before the SIGTERM, so the process can
+  /// say why it stops in its own log format.
   @discardableResult
-  public static func startIfRequested(name: String, pollInterval: Duration = .milliseconds(250))
-    -> Bool
-  {
+  public static func startIfRequested(
+    pollInterval: Duration = .milliseconds(250),
+    report: @escaping @Sendable (_ parent: Int32) -> Void
+  ) -> Bool {
     guard let value = getenv(environmentVariable), String(cString: value) == "1" else {
       return false
     }
@@ -33,8 +35,7 @@ public enum ParentProcessWatch {
       while getppid() == parent {
         try? await Task.sleep(for: pollInterval)
       }
-      let line = "\(name): parent process \(parent) is gone; stopping (\(environmentVariable)=1)\n"
-      _ = line.utf8CString.withUnsafeBufferPointer { write(2, $0.baseAddress, $0.count - 1) }
+      report(parent)
       kill(getpid(), SIGTERM)
     }
     return true

@@ -174,7 +174,9 @@ enum StopSignals {
     interrupt.setEventHandler(handler: handler)
     terminate.resume()
     interrupt.resume()
-    ParentProcessWatch.startIfRequested(name: "whitlock-sim")
+    ParentProcessWatch.startIfRequested { parent in
+      SimulatorOutput.error("whitlock-sim: parent process \(parent) is gone; stopping")
+    }
     return [terminate, interrupt]
   }
 }

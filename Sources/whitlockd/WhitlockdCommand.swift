@@ -59,7 +59,13 @@ struct WhitlockdCommand: AsyncParsableCommand {
     let level = logLevel.flatMap(Logger.Level.init(rawValue:)) ?? configuration.logLevel
     LoggingSystem.bootstrap { label in DaemonLogHandler(label: label, level: level) }
     let logger = Logger(label: "whitlockd")
-    ParentProcessWatch.startIfRequested(name: "whitlockd")
+    ParentProcessWatch.startIfRequested { parent in
+      logger.notice(
+        "parent process gone; stopping as on SIGTERM",
+        metadata: [
+          "parent_pid": "\(parent)", "because": "\(ParentProcessWatch.environmentVariable)=1",
+        ])
+    }
     do {
       try await Daemon(configuration: configuration, spoolOverride: spool).run(logger: logger)
     } catch {
