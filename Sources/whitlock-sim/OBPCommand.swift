@@ -56,6 +56,12 @@ struct OBPCommand: AsyncParsableCommand {
   @Option(help: "Never answer every n-th request (0: never).")
   var stallEvery = 0
 
+  @Option(
+    help: """
+      Hang after serving this many spectra: keep reading requests, answer none (0: never).       A spectrum request is then certainly in flight, which tests of a stop mid-exposure need.
+      """)
+  var hangAfterSpectra = 0
+
   func validate() throws {
     guard EmulatedOceanModel.all.contains(where: { $0.name == model && $0.isOBP }) else {
       let names = EmulatedOceanModel.all.filter(\.isOBP).map(\.name).joined(separator: ", ")
@@ -106,6 +112,7 @@ struct OBPCommand: AsyncParsableCommand {
       while let reply = try? await device.output.read(
         maxCount: 65_536, deadline: .now + .milliseconds(2))
       {
+        if hangAfterSpectra > 0 && served >= UInt64(hangAfterSpectra) { continue }
         try await pty.write(reply, deadline: .now + .seconds(30))
         if let counter = Self.intactSpectrum(reply, type: spectrumType) {
           served += 1
