@@ -87,6 +87,27 @@ import WhitlockCore
     #expect(Set(all.compactMap { $0["run_id"]?.stringValue }).count == 1)
   }
 
+  /// Writes `whitlockd.toml` in `directory` for one simulated Raman instrument (0.2 s exposures,
+  /// monitor off) spooling to `spool`; returns its path.
+  private static func writeSimulatedRamanConfiguration(
+    in directory: String, spool: String, segmentMaxAgeSeconds: Double
+  ) throws -> String {
+    let path = directory + "/whitlockd.toml"
+    try """
+    [spool]
+    path = "\(spool)"
+    segment_max_age_s = \(segmentMaxAgeSeconds)
+    [monitor]
+    enabled = false
+    [[instrument]]
+    id = "raman-sim"
+    kind = "raman"
+    driver = "simulated"
+    exposure_s = 0.2
+    """.write(toFile: path, atomically: true, encoding: .utf8)
+    return path
+  }
+
   /// Whether `pid` is a live process (not gone, not a zombie nobody reaped yet).
   private static func isAlive(_ pid: Int32) -> Bool {
     guard kill(pid, 0) == 0 else { return false }
@@ -102,19 +123,8 @@ import WhitlockCore
     let daemon = try ProductsDirectory.executable("whitlockd")
     let directory = try scratchDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
-    let config = directory + "/whitlockd.toml"
-    try """
-    [spool]
-    path = "spool"
-    segment_max_age_s = 0.5
-    [monitor]
-    enabled = false
-    [[instrument]]
-    id = "raman-sim"
-    kind = "raman"
-    driver = "simulated"
-    exposure_s = 0.2
-    """.write(toFile: config, atomically: true, encoding: .utf8)
+    let config = try Self.writeSimulatedRamanConfiguration(
+      in: directory, spool: "spool", segmentMaxAgeSeconds: 0.5)
     let log = directory + "/whitlockd.log"
     let shell = try ChildProcess(
       "/bin/sh", ["-c", "\"$0\" --config \"$1\" 2>\"$2\" & echo $!; wait", daemon, config, log],
@@ -148,19 +158,8 @@ import WhitlockCore
     let directory = try scratchDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     // Segments stay open (age limit far away), so the kill certainly leaves one in tmp/.
-    let config = directory + "/whitlockd.toml"
-    try """
-    [spool]
-    path = "crashy"
-    segment_max_age_s = 600
-    [monitor]
-    enabled = false
-    [[instrument]]
-    id = "raman-sim"
-    kind = "raman"
-    driver = "simulated"
-    exposure_s = 0.2
-    """.write(toFile: config, atomically: true, encoding: .utf8)
+    let config = try Self.writeSimulatedRamanConfiguration(
+      in: directory, spool: "crashy", segmentMaxAgeSeconds: 600)
     let first = try ChildProcess(daemon, ["--config", config], currentDirectory: directory)
     #expect(await first.wait(upTo: .seconds(60)) { self.acquisitionLines($0) >= 3 })
     first.send(SIGKILL)
