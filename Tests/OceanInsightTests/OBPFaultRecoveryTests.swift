@@ -33,6 +33,20 @@ import WhitlockCore
     #expect(parameter(acquisition, "link_retries") >= parameter(acquisition, "link_busy_replies"))
   }
 
+  /// Opens a serial QE Pro emulation with `deviceSettings` (its faults) and returns the sixth
+  /// acquisition, whose `link_*` parameters count what the first six met.
+  private func sixthAcquisition(
+    _ deviceSettings: EmulatedSpectrometerSettings, _ driverSettings: OceanInsightSettings
+  ) async throws -> Acquisition {
+    let device = OBPDeviceEmulator(model: .qePro, settings: deviceSettings)
+    let instrument = OceanInsightInstrument(
+      configuredID: "q", link: .serial { device.connectSerial() }, settings: driverSettings)
+    _ = try await instrument.open()
+    var last: Acquisition?
+    for _ in 0..<6 { last = try await instrument.acquire() }
+    return try #require(last)
+  }
+
   /// Footer and MD5 failures and the timeouts they cause are reported as `link_*` counters, so
   /// the daemon can put them into `whitlock_link_trouble_total`.
   @Test func corruptRepliesShowInLinkCounters() async throws {
@@ -40,15 +54,9 @@ import WhitlockCore
     deviceSettings.checksums = true
     deviceSettings.faults.corruptEvery = 3
     deviceSettings.faults.garbageEvery = 5
-    let device = OBPDeviceEmulator(model: .qePro, settings: deviceSettings)
     var driverSettings = settings(nil)
     driverSettings.attempts = 4
-    let instrument = OceanInsightInstrument(
-      configuredID: "q", link: .serial { device.connectSerial() }, settings: driverSettings)
-    _ = try await instrument.open()
-    var last: Acquisition?
-    for _ in 0..<6 { last = try await instrument.acquire() }
-    let acquisition = try #require(last)
+    let acquisition = try await sixthAcquisition(deviceSettings, driverSettings)
     #expect(parameter(acquisition, "link_corrupted_frames") >= 2)
     #expect(parameter(acquisition, "link_skipped_bytes") > 0)
     #expect(parameter(acquisition, "link_retries") >= 2)
@@ -62,16 +70,10 @@ import WhitlockCore
   @Test func tornReplyIsRetriedWithoutWaitingForTheTimeout() async throws {
     var deviceSettings = EmulatedSpectrometerSettings(serial: "QEPFOOT")
     deviceSettings.faults.corruptEvery = 3
-    let device = OBPDeviceEmulator(model: .qePro, settings: deviceSettings)
     var driverSettings = settings(nil)
     driverSettings.replyTimeout = .seconds(20)
     driverSettings.attempts = 4
-    let instrument = OceanInsightInstrument(
-      configuredID: "q", link: .serial { device.connectSerial() }, settings: driverSettings)
-    _ = try await instrument.open()
-    var last: Acquisition?
-    for _ in 0..<6 { last = try await instrument.acquire() }
-    let acquisition = try #require(last)
+    let acquisition = try await sixthAcquisition(deviceSettings, driverSettings)
     #expect(parameter(acquisition, "link_corrupted_frames") >= 2)
     #expect(
       parameter(acquisition, "link_retries") >= parameter(acquisition, "link_corrupted_frames"))
