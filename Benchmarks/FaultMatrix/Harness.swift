@@ -180,11 +180,16 @@ enum Harness {
     return result
   }
 
-  /// `whitlockctl spool verify --json` on `spool`.
+  /// `whitlockctl spool verify --json` on `spool`. The deadline is long: after 100 crashes the
+  /// crash row's spool holds some 50,000 records, which the debug `whitlockctl` that
+  /// `make faults` builds checks at about 2.5 ms each (2 minutes).
   static func verify(_ spool: String) async throws -> JSONValue {
     let child = try ChildProcess(
       try executable("whitlockctl"), ["spool", "verify", "--json", spool])
-    _ = await child.waitForExit(upTo: .seconds(120))
+    let limit = 900
+    guard await child.waitForExit(upTo: .seconds(limit)) != nil else {
+      throw ScenarioFailure(description: "whitlockctl spool verify did not finish in \(limit) s")
+    }
     do { return try JSONParser.parse(child.standardOutput) } catch {
       throw ScenarioFailure(
         description:
