@@ -149,7 +149,9 @@ let package = Package(
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
       path: "Benchmarks/EndToEnd", swiftSettings: strictSwift),
-    .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSwift),
+    .target(
+      name: "TestSupport", dependencies: ["WhitlockCore"], path: "Tests/TestSupport",
+      swiftSettings: strictSwift),
     .executableTarget(
       name: "SpoolCrashWriter", dependencies: ["Spool", "WhitlockCore"],
       path: "Tests/Fixtures/SpoolCrashWriter", swiftSettings: strictSwift),

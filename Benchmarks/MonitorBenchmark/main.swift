@@ -78,7 +78,7 @@ daemon.executableURL = URL(fileURLWithPath: options.daemon)
 daemon.arguments = ["--config", directory + "/bench.toml", "--log-level", "notice"]
 // If this harness dies, the daemon stops too instead of running on unobserved.
 var daemonEnvironment = ProcessInfo.processInfo.environment
-daemonEnvironment["WHITLOCK_EXIT_WITH_PARENT"] = "1"
+daemonEnvironment[ParentProcessWatch.environmentVariable] = "1"
 daemon.environment = daemonEnvironment
 let logPipe = Pipe()
 daemon.standardError = logPipe

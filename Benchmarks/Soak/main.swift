@@ -64,7 +64,7 @@ daemon.executableURL = URL(fileURLWithPath: options.daemon)
 daemon.arguments = ["--config", scratch + "/whitlockd.toml"]
 // If this harness dies, the daemon stops too instead of running on unobserved.
 var daemonEnvironment = ProcessInfo.processInfo.environment
-daemonEnvironment["WHITLOCK_EXIT_WITH_PARENT"] = "1"
+daemonEnvironment[ParentProcessWatch.environmentVariable] = "1"
 daemon.environment = daemonEnvironment
 daemon.standardError = try FileHandle(forWritingTo: URL(fileURLWithPath: logPath))
 daemon.standardOutput = FileHandle.nullDevice

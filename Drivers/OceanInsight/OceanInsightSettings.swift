@@ -14,7 +14,9 @@ public struct OceanInsightSettings: Sendable {
   /// How long to wait for a reply beyond the integration time.
   public var replyTimeout: Duration = .seconds(1)
   /// Tries per OBP exchange before giving up.
-  public var attempts = 3
+  public var attempts = Self.defaultAttempts
+  /// The default of `attempts`.
+  public static let defaultAttempts = 3
 
   public init(model: OceanModel?, excitationNanometres: Double, integrationSeconds: Double) {
     self.model = model

@@ -34,7 +34,7 @@ public struct DeviceConfiguration: Sendable {
   /// far away may need more.
   public var replyTimeoutSeconds: Double?
   /// Ocean Insight: tries per OBP exchange before the instrument is reopened (`retries`).
-  public var attempts = 3
+  public var attempts = OceanInsightSettings.defaultAttempts
 
   public init() {}
 
@@ -63,7 +63,8 @@ public struct DeviceConfiguration: Sendable {
       device.excitationNanometres = try reader.number(
         "excitation_nm", default: 785, in: 200...1100, unit: "nm")
       device.replyTimeoutSeconds = try reader.optionalNumber("reply_timeout_s", in: 0.05...30)
-      device.attempts = try reader.integer("retries", default: 3, in: 1...20)
+      device.attempts = try reader.integer(
+        "retries", default: OceanInsightSettings.defaultAttempts, in: 1...20)
       if driver == .oceanOBP {
         device.transport = try reader.choice("transport", default: .usb)
         device.port = try reader.optionalString("port")

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import WhitlockCore
 
 /// A child process started by a test, with its output collected as it arrives.
 ///
@@ -20,7 +21,7 @@ public final class ChildProcess: Sendable {
     // A child does not outlive a crashed or killed test run: whitlockd and whitlock-sim stop
     // when their parent is gone (`ParentProcessWatch`).
     process.environment = ProcessInfo.processInfo.environment
-      .merging(["WHITLOCK_EXIT_WITH_PARENT": "1"]) { $1 }
+      .merging([ParentProcessWatch.environmentVariable: "1"]) { $1 }
       .merging(environment) { $1 }
     if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
     let stdout = Pipe()
