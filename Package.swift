@@ -7,6 +7,18 @@ let strictSwift: [SwiftSetting] = [
   .enableUpcomingFeature("ExistentialAny"),
 ]
 
+/// The detector's kernels built a second time for x86-64-v3 (AVX2); elsewhere that build is a
+/// second portable copy, which the run-time check never selects. Swift takes its code
+/// generation target from the Clang options, so `-march` sets the instruction set.
+#if arch(x86_64)
+  let x86v3Swift =
+    strictSwift + [
+      .define("WHITLOCK_X86_64_V3"), .unsafeFlags(["-Xcc", "-march=x86-64-v3"]),
+    ]
+#else
+  let x86v3Swift = strictSwift + [.define("WHITLOCK_X86_64_V3")]
+#endif
+
 /// Fuzz targets define their own entry point for libFuzzer (see Fuzz/FuzzSupport).
 let fuzzerSwift = strictSwift + [.unsafeFlags(["-parse-as-library"])]
 
@@ -45,7 +57,13 @@ let package = Package(
     .target(
       name: "AmptekDP5", dependencies: ["WhitlockCore"], path: "Drivers/AmptekDP5",
       swiftSettings: strictSwift),
-    .target(name: "Detection", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
+    .target(name: "CCPUFeatures"),
+    .target(name: "SpectralKernels", swiftSettings: strictSwift),
+    .target(name: "SpectralKernelsX86_64V3", swiftSettings: x86v3Swift),
+    .target(
+      name: "Detection",
+      dependencies: ["WhitlockCore", "SpectralKernels", "SpectralKernelsX86_64V3", "CCPUFeatures"],
+      swiftSettings: strictSwift),
     .target(name: "Spool", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
     .target(
       name: "Simulation", dependencies: ["WhitlockCore", "AmptekDP5"], swiftSettings: strictSwift),
@@ -128,7 +146,10 @@ let package = Package(
       name: "SpoolTests", dependencies: ["Spool", "WhitlockCore"], swiftSettings: strictSwift),
     .testTarget(
       name: "DetectionTests",
-      dependencies: ["Detection", "Simulation", "WhitlockCore", "WhitlockCtlKit"],
+      dependencies: [
+        "Detection", "Simulation", "WhitlockCore", "WhitlockCtlKit", "SpectralKernels",
+        "SpectralKernelsX86_64V3",
+      ],
       swiftSettings: strictSwift),
     .testTarget(
       name: "SimulationTests", dependencies: ["Simulation", "WhitlockCore"],

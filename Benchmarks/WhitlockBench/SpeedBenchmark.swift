@@ -36,8 +36,17 @@ struct SpeedBenchmark {
     let pinned = Self.pinToOneCore()
     print("== Speed, one core\(pinned ? " (pinned to CPU 0)" : ""), release build ==")
     print("allocation counter active: \(whitlock_allocation_counter_active() == 1)")
+    // Every build of the fits' inner loops this processor runs, the one the daemon uses first.
+    let builds =
+      [DetectorKernels.active]
+      + DetectorKernels.allCases.filter { $0 != .active && DetectorKernels.isSupported($0) }
+    print(
+      "detector kernels: \(builds.map(\.rawValue).joined(separator: ", "))"
+        + " (the daemon uses \(DetectorKernels.active.rawValue))")
+    var identical: [String] = []
     var table = Table(header: [
-      "pipeline", "length", "spectra/s", "µs/spectrum", "spectra/CPU-s", "allocations/spectrum",
+      "pipeline", "length", "kernels", "spectra/s", "µs/spectrum", "spectra/CPU-s",
+      "allocations/spectrum",
       "Python spectra/s", "ratio", "LM iterations", "AsLS iterations",
     ])
     for pixels in [1024, 2048, 4096] where onlyPixels.map({ $0 == pixels }) ?? true {
@@ -50,37 +59,45 @@ struct SpeedBenchmark {
           acpAmount: 0.04, carbonateAmount: 0.08)
         return model.counts(for: composition, random: &random)
       }
-      let pipeline = RamanPipeline()
       let axis = model.axisCalibration
-      let measured = measure(spectra: spectra) { counts in
-        let analysis = pipeline.analyze(counts: counts, axis: axis, fullScale: model.fullScale)
-        return analysis.whitlockiteFraction ?? 0
-      }
-      // Work per spectrum, for reading the rates: LM iterations summed over the three windows.
-      var lmIterations = 0
-      var baselineIterations = 0
-      for counts in spectra {
-        let analysis = counts.withUnsafeBufferPointer {
-          pipeline.analyze(counts: $0, axis: axis, fullScale: model.fullScale)
-        }
-        lmIterations +=
-          analysis.phosphateFit.iterations + analysis.carbonateFit.iterations
-          + analysis.oxalateFit.iterations
-        baselineIterations += analysis.baselineIterations
-      }
       var pythonRate = Double.nan
       if let reference,
         let output = reference.run(axis: model.ramanShifts(), spectra: Array(spectra.prefix(64)))
       {
         pythonRate = Double(output.fractions.count) / output.seconds
       }
-      table.add([
-        "Raman", "\(pixels) px", format(measured.rate, 0), format(1e6 / measured.rate, 1),
-        format(measured.cpuRate, 0), format(measured.allocations, 3), format(pythonRate, 1),
-        format(measured.rate / pythonRate, 0) + "×",
-        format(Double(lmIterations) / Double(spectra.count), 1),
-        format(Double(baselineIterations) / Double(spectra.count), 1),
-      ])
+      var results: [[JSONValue]] = []
+      for kernels in builds {
+        let pipeline = RamanPipeline(kernels: kernels)
+        let measured = measure(spectra: spectra) { counts in
+          let analysis = pipeline.analyze(counts: counts, axis: axis, fullScale: model.fullScale)
+          return analysis.whitlockiteFraction ?? 0
+        }
+        // Work per spectrum, for reading the rates: LM iterations summed over the three windows.
+        var lmIterations = 0
+        var baselineIterations = 0
+        var records: [JSONValue] = []
+        for counts in spectra {
+          let analysis = counts.withUnsafeBufferPointer {
+            pipeline.analyze(counts: $0, axis: axis, fullScale: model.fullScale)
+          }
+          lmIterations +=
+            analysis.phosphateFit.iterations + analysis.carbonateFit.iterations
+            + analysis.oxalateFit.iterations
+          baselineIterations += analysis.baselineIterations
+          records.append(analysis.jsonValue(settings: pipeline.settings))
+        }
+        results.append(records)
+        table.add([
+          "Raman", "\(pixels) px", kernels.rawValue, format(measured.rate, 0),
+          format(1e6 / measured.rate, 1), format(measured.cpuRate, 0),
+          format(measured.allocations, 3), format(pythonRate, 1),
+          format(measured.rate / pythonRate, 0) + "×",
+          format(Double(lmIterations) / Double(spectra.count), 1),
+          format(Double(baselineIterations) / Double(spectra.count), 1),
+        ])
+      }
+      identical.append(Self.sameResults(results, label: "Raman \(pixels) px"))
     }
     for channels in [2048, 4096] where onlyPixels == nil {
       var model = XRFSampleModel(channelCount: channels)
@@ -90,20 +107,49 @@ struct SpeedBenchmark {
         let composition = XRFComposition(mgToCaMolar: random.uniform(in: 0, 0.11))
         return model.spectrum(for: composition, random: &random).counts
       }
-      let pipeline = XRFPipeline()
       let axis = model.axisCalibration
-      let measured = measure(spectra: spectra) { counts in
-        let result = pipeline.analyze(counts: counts, axis: axis, fullScale: model.fullScale)
-        return result.mgCaRatio ?? 0
+      var results: [[JSONValue]] = []
+      for kernels in builds {
+        let pipeline = XRFPipeline(kernels: kernels)
+        let measured = measure(spectra: spectra) { counts in
+          let result = pipeline.analyze(counts: counts, axis: axis, fullScale: model.fullScale)
+          return result.mgCaRatio ?? 0
+        }
+        results.append(
+          spectra.map { counts in
+            counts.withUnsafeBufferPointer {
+              pipeline.analyze(counts: $0, axis: axis, fullScale: model.fullScale)
+                .jsonValue(settings: pipeline.settings)
+            }
+          })
+        table.add([
+          "XRF", "\(channels) ch", kernels.rawValue, format(measured.rate, 0),
+          format(1e6 / measured.rate, 1), format(measured.cpuRate, 0),
+          format(measured.allocations, 3), "–", "–", "–", "–",
+        ])
       }
-      table.add([
-        "XRF", "\(channels) ch", format(measured.rate, 0), format(1e6 / measured.rate, 1),
-        format(measured.cpuRate, 0), format(measured.allocations, 3), "–", "–", "–", "–",
-      ])
+      identical.append(Self.sameResults(results, label: "XRF \(channels) ch"))
     }
     print(table.render())
     print(
-      "targets: ≥ 10,000 spectra/s at 2048 px (Raman) and 4096 ch (XRF), 0 allocations/spectrum\n")
+      "targets: ≥ 10,000 spectra/s at 2048 px (Raman) and 4096 ch (XRF), 0 allocations/spectrum")
+    if builds.count > 1 {
+      print(
+        "same analysis from every kernel build, every number: \(identical.joined(separator: "; "))")
+    }
+    print()
+  }
+
+  /// "label: yes" when every build's analysis of every spectrum is the same record, number for
+  /// number; otherwise how many spectra differ.
+  static func sameResults(_ results: [[JSONValue]], label: String) -> String {
+    guard let first = results.first else { return "\(label): –" }
+    let differing =
+      results.dropFirst().map { other in
+        zip(first, other).filter { $0.0 != $0.1 }.count
+      }.max() ?? 0
+    return differing == 0
+      ? "\(label): yes" : "\(label): NO, \(differing) of \(first.count) spectra differ"
   }
 
   /// Warms up, then runs for at least two seconds; returns spectra per wall second and per

@@ -31,6 +31,11 @@ final class BandFitter {
     var residualRMS = Double.nan
   }
 
+  /// A fitter running the given build of the per-pixel loops.
+  init(kernels: DetectorKernels = .active) { self.kernels = kernels }
+
+  /// The build of the per-pixel loops this fitter runs (results are the same with either).
+  private let kernels: DetectorKernels
   private let parameters = ScratchBuffer(capacity: 32)
   private let trial = ScratchBuffer(capacity: 32)
   private let lower = ScratchBuffer(capacity: 32)
@@ -279,12 +284,11 @@ final class BandFitter {
       let a = Int(list[j])
       let area = p[a]
       let position = p[a + 1]
-      let shape = PseudoVoigt.Shape(fwhm: p[a + 2], eta: e)
       let columnArea = jacobian + (3 * j) * count
-      Self.bandColumns(
-        shape: shape, position: position, area: area, x: x, rootWeights: sw, count: count,
-        area: columnArea, centre: columnArea + count, width: columnArea + 2 * count,
-        eta: etaSum)
+      kernels.bandColumns(
+        fwhm: p[a + 2], eta: e, position: position, area: area, x: x, rootWeights: sw,
+        count: count, area: columnArea, centre: columnArea + count,
+        width: columnArea + 2 * count, eta: etaSum)
     }
     let columnOne = jacobian + baselineColumn * count
     let columnU = columnOne + count
@@ -304,30 +308,6 @@ final class BandFitter {
     return chi + priorPenalty(p)
   }
 
-  /// One band's √weight-scaled Jacobian columns (area, centre, width), its η part added to `eta`.
-  ///
-  /// A function of its own on purpose: inlined into the band loop, the compiler hoists its
-  /// pointer-overlap check out of that loop, where the columns of consecutive bands (one buffer)
-  /// do overlap, and always takes the scalar path. Called per band, the check passes and the
-  /// pixel loop runs vectorised.
-  @inline(never)
-  private static func bandColumns(
-    shape: PseudoVoigt.Shape, position: Double, area: Double, x: UnsafePointer<Double>,
-    rootWeights sw: UnsafePointer<Double>, count: Int,
-    area columnArea: UnsafeMutablePointer<Double>,
-    centre columnCentre: UnsafeMutablePointer<Double>,
-    width columnWidth: UnsafeMutablePointer<Double>, eta etaSum: UnsafeMutablePointer<Double>
-  ) {
-    for i in 0..<count {
-      let profile = shape.evaluate(offset: x[i] - position)
-      let root = sw[i]
-      columnArea[i] = root * profile.value
-      columnCentre[i] = root * area * profile.dCentre
-      columnWidth[i] = root * area * profile.dWidth
-      etaSum[i] += root * area * profile.dEta
-    }
-  }
-
   /// Writes the unweighted model at the current parameters into `modelValues`.
   private func fillModel() {
     guard let x else { return }
@@ -342,92 +322,9 @@ final class BandFitter {
       let a = Int(activeBandList.pointer[j])
       let area = p[a]
       let position = p[a + 1]
-      let shape = PseudoVoigt.Shape(fwhm: p[a + 2], eta: e)
-      for i in 0..<count { model[i] += area * shape.value(offset: x[i] - position) }
+      kernels.addBand(
+        fwhm: p[a + 2], eta: e, position: position, area: area, x: x, count: count, to: model)
     }
-  }
-
-  /// Σ aᵢ·bᵢ with four independent partial sums (vectorisable, and shorter dependency chains).
-  @inline(__always)
-  private static func dot(_ a: UnsafePointer<Double>, _ b: UnsafePointer<Double>, count: Int)
-    -> Double
-  {
-    var s0 = 0.0
-    var s1 = 0.0
-    var s2 = 0.0
-    var s3 = 0.0
-    var i = 0
-    while i + 4 <= count {
-      s0 += a[i] * b[i]
-      s1 += a[i + 1] * b[i + 1]
-      s2 += a[i + 2] * b[i + 2]
-      s3 += a[i + 3] * b[i + 3]
-      i += 4
-    }
-    while i < count {
-      s0 += a[i] * b[i]
-      i += 1
-    }
-    return (s0 + s1) + (s2 + s3)
-  }
-
-  /// (a0·b, a1·b) in one pass, in two-lane vectors.
-  @inline(__always)
-  private static func dotPair(
-    _ a0: UnsafePointer<Double>, _ a1: UnsafePointer<Double>, _ b: UnsafePointer<Double>,
-    count: Int
-  ) -> (Double, Double) {
-    var s0 = SIMD2<Double>()
-    var s1 = SIMD2<Double>()
-    var i = 0
-    while i + 2 <= count {
-      let y = UnsafeRawPointer(b + i).loadUnaligned(as: SIMD2<Double>.self)
-      s0 += UnsafeRawPointer(a0 + i).loadUnaligned(as: SIMD2<Double>.self) * y
-      s1 += UnsafeRawPointer(a1 + i).loadUnaligned(as: SIMD2<Double>.self) * y
-      i += 2
-    }
-    var t0 = s0[0] + s0[1]
-    var t1 = s1[0] + s1[1]
-    if i < count {
-      t0 += a0[i] * b[i]
-      t1 += a1[i] * b[i]
-    }
-    return (t0, t1)
-  }
-
-  /// (a0·b0, a0·b1, a1·b0, a1·b1) in one pass, in two-lane vectors.
-  @inline(__always)
-  private static func dotBlock(
-    _ a0: UnsafePointer<Double>, _ a1: UnsafePointer<Double>, _ b0: UnsafePointer<Double>,
-    _ b1: UnsafePointer<Double>, count: Int
-  ) -> (Double, Double, Double, Double) {
-    var s00 = SIMD2<Double>()
-    var s01 = SIMD2<Double>()
-    var s10 = SIMD2<Double>()
-    var s11 = SIMD2<Double>()
-    var i = 0
-    while i + 2 <= count {
-      let x0 = UnsafeRawPointer(a0 + i).loadUnaligned(as: SIMD2<Double>.self)
-      let x1 = UnsafeRawPointer(a1 + i).loadUnaligned(as: SIMD2<Double>.self)
-      let y0 = UnsafeRawPointer(b0 + i).loadUnaligned(as: SIMD2<Double>.self)
-      let y1 = UnsafeRawPointer(b1 + i).loadUnaligned(as: SIMD2<Double>.self)
-      s00 += x0 * y0
-      s01 += x0 * y1
-      s10 += x1 * y0
-      s11 += x1 * y1
-      i += 2
-    }
-    var t00 = s00[0] + s00[1]
-    var t01 = s01[0] + s01[1]
-    var t10 = s10[0] + s10[1]
-    var t11 = s11[0] + s11[1]
-    if i < count {
-      t00 += a0[i] * b0[i]
-      t01 += a0[i] * b1[i]
-      t10 += a1[i] * b0[i]
-      t11 += a1[i] * b1[i]
-    }
-    return (t00, t01, t10, t11)
   }
 
   /// Forms JᵀJ into `normal` (full `parameterCount` layout, inactive rows zero) and Jᵀr plus the
@@ -440,34 +337,9 @@ final class BandFitter {
     let compactNormal = compact.pointer
     let compactGradient = compactRight.pointer
     let count = self.count
-    // Two columns against two at a time: four dot products share each pass over the data,
-    // so the loop does one load per multiply-add instead of two.
-    var a = 0
-    while a + 1 < m {
-      let columnA = jac + a * count
-      let columnA1 = columnA + count
-      let gradientPair = Self.dotPair(columnA, columnA1, res, count: count)
-      compactGradient[a] = gradientPair.0
-      compactGradient[a + 1] = gradientPair.1
-      var b = 0
-      while b <= a {
-        let block = Self.dotBlock(
-          columnA, columnA1, jac + b * count, jac + (b + 1) * count, count: count)
-        compactNormal[a * m + b] = block.0
-        compactNormal[(a + 1) * m + b] = block.2
-        compactNormal[(a + 1) * m + b + 1] = block.3
-        if b + 1 <= a { compactNormal[a * m + b + 1] = block.1 }
-        b += 2
-      }
-      a += 2
-    }
-    if a < m {
-      let columnA = jac + a * count
-      compactGradient[a] = Self.dot(columnA, res, count: count)
-      for b in 0...a {
-        compactNormal[a * m + b] = Self.dot(columnA, jac + b * count, count: count)
-      }
-    }
+    kernels.normalEquations(
+      jacobian: jac, residual: res, columns: m, count: count, normal: compactNormal,
+      gradient: compactGradient)
     let nm = normal.pointer
     let g = gradient.pointer
     for k in 0..<(n * n) { nm[k] = 0 }

@@ -42,13 +42,20 @@ public final class RamanPipeline {
   private let baselineEstimator = BaselineEstimator()
   private let smoother = SavitzkyGolay()
   /// One fitter per window, so each keeps its window's cached screen profiles across spectra.
-  private let phosphateFitter = BandFitter()
-  private let carbonateFitter = BandFitter()
-  private let oxalateFitter = BandFitter()
+  private let phosphateFitter: BandFitter
+  private let carbonateFitter: BandFitter
+  private let oxalateFitter: BandFitter
 
-  /// Creates a pipeline; buffers grow on the first spectrum and are kept.
-  public init(settings: RamanPipelineSettings = RamanPipelineSettings()) {
+  /// Creates a pipeline; buffers grow on the first spectrum and are kept. `kernels` chooses the
+  /// build of the fits' inner loops (the results are the same; only the speed differs).
+  public init(
+    settings: RamanPipelineSettings = RamanPipelineSettings(),
+    kernels: DetectorKernels = .active
+  ) {
     self.settings = settings
+    phosphateFitter = BandFitter(kernels: kernels)
+    carbonateFitter = BandFitter(kernels: kernels)
+    oxalateFitter = BandFitter(kernels: kernels)
     phosphatePriors = settings.phosphateBands
     carbonatePriors = settings.carbonateBands
     oxalatePriors = settings.oxalateBands

@@ -29,11 +29,14 @@ public final class XRFPipeline {
   private let rhs = ScratchBuffer(capacity: 8)
   private let column = ScratchBuffer(capacity: 8)
   private let row = ScratchBuffer(capacity: 8)
-  private let fitter = BandFitter()
+  private let fitter: BandFitter
 
-  /// Creates a pipeline.
-  public init(settings: XRFPipelineSettings = XRFPipelineSettings()) {
+  /// Creates a pipeline; `kernels` chooses the build of the fit's inner loops (same results).
+  public init(
+    settings: XRFPipelineSettings = XRFPipelineSettings(), kernels: DetectorKernels = .active
+  ) {
     self.settings = settings
+    fitter = BandFitter(kernels: kernels)
     lines = settings.fitLines
     priors = lines.map { line in
       let width = settings.fwhm(atEnergy: line.energy)
