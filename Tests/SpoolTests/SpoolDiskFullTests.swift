@@ -22,6 +22,14 @@ final class FillingDisk: SpoolFaultInjector {
   var failedWrites: Int { state.withLock { $0.failedWrites } }
   var failedPublications: Int { state.withLock { $0.failedPublications } }
 
+  /// Runs `body` while no write can start: the writer waits in `writeFault`, so the open segment
+  /// is between two attempts, any partial write of the last one already rolled back. (A reader
+  /// that looks during an attempt sees the half record before the writer truncates it; that is
+  /// the state a crash would leave, which recovery handles, not what a paused writer leaves.)
+  func withWritesHeld(_ body: () throws -> Bool) throws -> Bool {
+    try state.withLock { _ in try body() }
+  }
+
   func freeSpace() {
     state.withLock { state in
       state.full = false
@@ -100,10 +108,11 @@ final class FillingDisk: SpoolFaultInjector {
     #expect(held.backlog == 48)
     #expect(held.refused == 0)
 
-    // While the disk is full, every segment, published or open, ends on a complete record.
+    // While the disk is full, every segment, published or open, ends on a complete record
+    // between the writer's attempts.
     #expect(try allLinesParse(in: spool.layout.new, spool) == 8)
-    #expect(try allLinesParse(in: spool.layout.tmp, spool) == 4)
-    #expect(try SpoolVerifier.verify(spool.layout).problems.isEmpty)
+    #expect(try disk.withWritesHeld { try allLinesParse(in: spool.layout.tmp, spool) == 4 })
+    #expect(try disk.withWritesHeld { try SpoolVerifier.verify(spool.layout).problems.isEmpty })
 
     disk.freeSpace()
     #expect(await eventually { pump.counters.backlog == 0 })
