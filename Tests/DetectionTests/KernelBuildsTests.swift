@@ -99,4 +99,33 @@ struct KernelBuildsTests {
     #expect(abs(normal[a * columns] - expected) <= 1e-9 * max(abs(expected), 1))
     #expect(abs(gradient[a] - expectedGradient) <= 1e-9 * max(abs(expectedGradient), 1))
   }
+
+  /// Both parities of the two-ended split, and AsLS-like weights (p and 1 − p).
+  @Test(arguments: [8, 9, 40, 41, 834, 835])
+  func pentadiagonalSolveAgrees(n: Int) {
+    var random = Sequence(state: UInt64(n))
+    let values = (0..<n).map { 1000 + 300 * Double($0 % 17) + 50 * random.next() }
+    let weights = (0..<n).map { _ in random.next() < 0.3 ? 0.01 : 0.99 }
+    var results: [[UInt64]] = []
+    for kernels in DetectorKernels.allCases {
+      var z = [Double](repeating: 0, count: n)
+      var d = z
+      var e = z
+      var f = z
+      var r = z
+      #expect(
+        kernels.solvePentadiagonal(
+          n: n, lambda: 1.6e6, weights: weights, values: values, result: &z, d: &d, e: &e, f: &f,
+          r: &r))
+      var kept = [Double](repeating: 0, count: n)
+      #expect(
+        PentadiagonalSolver.factor(
+          n: n, lambda: 1.6e6, weights: weights, reciprocalPivots: &d, e: &e, f: &f))
+      kernels.substitutePentadiagonal(
+        n: n, weights: weights, values: values, reciprocalPivots: d, e: e, f: f, scratch: &r,
+        result: &kept)
+      results.append((z + kept).map(\.bitPattern))
+    }
+    #expect(results[0] == results[1])
+  }
 }

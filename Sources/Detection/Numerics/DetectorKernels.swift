@@ -10,6 +10,7 @@ import SpectralKernelsX86_64V3
 
 typealias FastExp = PortableKernels.FastExp
 typealias PseudoVoigt = PortableKernels.PseudoVoigt
+typealias PentadiagonalSolver = PortableKernels.PentadiagonalSolver
 
 /// Which build of the band fits' inner loops runs: the portable one, or the same source built for
 /// x86-64-v3 (AVX2), about twice as wide. Both give bit-identical results, so the choice changes
@@ -89,6 +90,45 @@ public enum DetectorKernels: String, Sendable, CaseIterable {
       X86_64V3Kernels.normalEquations(
         jacobian: jacobian, residual: residual, columns: columns, count: count, normal: normal,
         gradient: gradient)
+    }
+  }
+
+  /// Whittaker / AsLS system solve; see `PortableKernels.PentadiagonalSolver.solve`.
+  @inline(__always)
+  func solvePentadiagonal(
+    n: Int, lambda: Double, weights: UnsafePointer<Double>, values: UnsafePointer<Double>,
+    result: UnsafeMutablePointer<Double>, d: UnsafeMutablePointer<Double>,
+    e: UnsafeMutablePointer<Double>, f: UnsafeMutablePointer<Double>,
+    r: UnsafeMutablePointer<Double>
+  ) -> Bool {
+    switch self {
+    case .portable:
+      PortableKernels.PentadiagonalSolver.solve(
+        n: n, lambda: lambda, weights: weights, values: values, result: result, d: d, e: e, f: f,
+        r: r)
+    case .x86v3:
+      X86_64V3Kernels.PentadiagonalSolver.solve(
+        n: n, lambda: lambda, weights: weights, values: values, result: result, d: d, e: e, f: f,
+        r: r)
+    }
+  }
+
+  /// Solve with a kept factorisation; see `PortableKernels.PentadiagonalSolver.substitute`.
+  @inline(__always)
+  func substitutePentadiagonal(
+    n: Int, weights: UnsafePointer<Double>, values: UnsafePointer<Double>,
+    reciprocalPivots: UnsafePointer<Double>, e: UnsafePointer<Double>, f: UnsafePointer<Double>,
+    scratch: UnsafeMutablePointer<Double>, result: UnsafeMutablePointer<Double>
+  ) {
+    switch self {
+    case .portable:
+      PortableKernels.PentadiagonalSolver.substitute(
+        n: n, weights: weights, values: values, reciprocalPivots: reciprocalPivots, e: e, f: f,
+        scratch: scratch, result: result)
+    case .x86v3:
+      X86_64V3Kernels.PentadiagonalSolver.substitute(
+        n: n, weights: weights, values: values, reciprocalPivots: reciprocalPivots, e: e, f: f,
+        scratch: scratch, result: result)
     }
   }
 }

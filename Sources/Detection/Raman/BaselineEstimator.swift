@@ -12,6 +12,8 @@
 /// as 1/spacing, so this keeps the baseline's stiffness in cm⁻¹ the same at 1024, 2048 or 4096
 /// pixels (the pitfall of pixel-based parameters in `reference/science.md`).
 final class BaselineEstimator {
+  /// The build of the solver's loops this estimator runs (results are the same with either).
+  private let kernels: DetectorKernels
   private let weights = ScratchBuffer()
   private let d = ScratchBuffer()
   private let e = ScratchBuffer()
@@ -21,6 +23,9 @@ final class BaselineEstimator {
   private let normal = ScratchBuffer(capacity: 256)
   private let factor = ScratchBuffer(capacity: 256)
   private let coefficients = ScratchBuffer(capacity: 16)
+
+  /// An estimator running the given build of the solver's loops.
+  init(kernels: DetectorKernels = .active) { self.kernels = kernels }
 
   /// Iterations the last call used.
   private(set) var iterations = 0
@@ -79,12 +84,12 @@ final class BaselineEstimator {
       if iteration == 1 {
         // All weights are 1: the matrix depends only on n and λ, so its factorisation is kept.
         guard unitWeightFactorisation(count: n, lambda: lambda, weights: w) else { return false }
-        PentadiagonalSolver.substitute(
+        kernels.substitutePentadiagonal(
           n: n, weights: w, values: y, reciprocalPivots: unitQ.pointer, e: unitE.pointer,
           f: unitF.pointer, scratch: r.pointer, result: z)
       } else {
         guard
-          PentadiagonalSolver.solve(
+          kernels.solvePentadiagonal(
             n: n, lambda: lambda, weights: w, values: y, result: z, d: d.pointer, e: e.pointer,
             f: f.pointer, r: r.pointer)
         else { return false }

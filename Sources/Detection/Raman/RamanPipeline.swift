@@ -39,7 +39,7 @@ public final class RamanPipeline {
   private let smoothed = ScratchBuffer()
   private let scratchA = ScratchBuffer()
   private let scratchB = ScratchBuffer()
-  private let baselineEstimator = BaselineEstimator()
+  private let baselineEstimator: BaselineEstimator
   private let smoother = SavitzkyGolay()
   /// One fitter per window, so each keeps its window's cached screen profiles across spectra.
   private let phosphateFitter: BandFitter
@@ -53,6 +53,7 @@ public final class RamanPipeline {
     kernels: DetectorKernels = .active
   ) {
     self.settings = settings
+    baselineEstimator = BaselineEstimator(kernels: kernels)
     phosphateFitter = BandFitter(kernels: kernels)
     carbonateFitter = BandFitter(kernels: kernels)
     oxalateFitter = BandFitter(kernels: kernels)

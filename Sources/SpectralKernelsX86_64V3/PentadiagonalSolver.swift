@@ -1,0 +1,1 @@
+../SpectralKernels/PentadiagonalSolver.swift
