@@ -128,4 +128,25 @@ struct KernelBuildsTests {
     }
     #expect(results[0] == results[1])
   }
+
+  /// Each smoothed point is the same ordered sum as the plain loop, in both builds.
+  @Test(arguments: [(5, 5), (7, 6), (9, 40), (11, 835), (15, 838)])
+  func centredConvolutionMatchesThePlainSum(window: Int, count: Int) {
+    var random = Sequence(state: UInt64(window * 7 + count))
+    let input = (0..<count).map { _ in 1000 * random.next() }
+    let coefficients = (0..<window).map { _ in random.next() - 0.3 }
+    var expected = [Double](repeating: -1, count: count)
+    let half = window / 2
+    for i in half..<max(half, count - half) {
+      var sum = 0.0
+      for k in 0..<window { sum += coefficients[k] * input[i - half + k] }
+      expected[i] = sum
+    }
+    for kernels in DetectorKernels.allCases {
+      var output = [Double](repeating: -1, count: count)
+      kernels.centredConvolution(
+        input, count: count, coefficients: coefficients, window: window, into: &output)
+      #expect(output.map(\.bitPattern) == expected.map(\.bitPattern), "\(kernels)")
+    }
+  }
 }

@@ -131,4 +131,20 @@ public enum DetectorKernels: String, Sendable, CaseIterable {
         scratch: scratch, result: result)
     }
   }
+
+  /// Savitzky–Golay sums; see `PortableKernels.centredConvolution`.
+  @inline(__always)
+  func centredConvolution(
+    _ input: UnsafePointer<Double>, count: Int, coefficients: UnsafePointer<Double>,
+    window: Int, into output: UnsafeMutablePointer<Double>
+  ) {
+    switch self {
+    case .portable:
+      PortableKernels.centredConvolution(
+        input, count: count, coefficients: coefficients, window: window, into: output)
+    case .x86v3:
+      X86_64V3Kernels.centredConvolution(
+        input, count: count, coefficients: coefficients, window: window, into: output)
+    }
+  }
 }

@@ -40,7 +40,7 @@ public final class RamanPipeline {
   private let scratchA = ScratchBuffer()
   private let scratchB = ScratchBuffer()
   private let baselineEstimator: BaselineEstimator
-  private let smoother = SavitzkyGolay()
+  private let smoother: SavitzkyGolay
   /// One fitter per window, so each keeps its window's cached screen profiles across spectra.
   private let phosphateFitter: BandFitter
   private let carbonateFitter: BandFitter
@@ -54,6 +54,7 @@ public final class RamanPipeline {
   ) {
     self.settings = settings
     baselineEstimator = BaselineEstimator(kernels: kernels)
+    smoother = SavitzkyGolay(kernels: kernels)
     phosphateFitter = BandFitter(kernels: kernels)
     carbonateFitter = BandFitter(kernels: kernels)
     oxalateFitter = BandFitter(kernels: kernels)

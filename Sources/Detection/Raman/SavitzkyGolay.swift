@@ -3,12 +3,17 @@
 /// of pixels for the spectrum at hand; coefficients are recomputed only when that number changes.
 /// Points within half a window of either end are copied unchanged.
 final class SavitzkyGolay {
+  /// The build of the smoothing loop this smoother runs (results are the same with either).
+  private let kernels: DetectorKernels
   private let coefficients = ScratchBuffer(capacity: 64)
   private let normal = ScratchBuffer(capacity: 64)
   private let factor = ScratchBuffer(capacity: 64)
   private let column = ScratchBuffer(capacity: 16)
   private(set) var windowPixels = 0
   private var order = -1
+
+  /// A smoother running the given build of its loop.
+  init(kernels: DetectorKernels = .active) { self.kernels = kernels }
 
   /// Prepares coefficients for `pixels` (odd, ≥ 3) and polynomial `order`; returns false when the
   /// window cannot support the order (then smoothing is skipped).
@@ -64,12 +69,7 @@ final class SavitzkyGolay {
       output[i] = input[i]
       output[n - 1 - i] = input[n - 1 - i]
     }
-    for i in half..<(n - half) {
-      var sum = 0.0
-      let base = i - half
-      for k in 0..<w { sum += c[k] * input[base + k] }
-      output[i] = sum
-    }
+    kernels.centredConvolution(input, count: n, coefficients: c, window: w, into: output)
   }
 
   private static func power(_ base: Double, _ exponent: Int) -> Double {

@@ -1,0 +1,1 @@
+../SpectralKernels/SmoothingKernels.swift
