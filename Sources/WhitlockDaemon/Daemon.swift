@@ -1,3 +1,4 @@
+import Detection
 import Foundation
 import Logging
 import Monitor
@@ -45,6 +46,7 @@ public struct Daemon: Sendable {
       metadata: [
         "config": "\(configuration.source)", "spool": "\(layout.root)", "run_id": "\(run.runID)",
         "instruments": "\(configuration.instruments.map(\.id).joined(separator: ","))",
+        "detector_kernels": "\(DetectorKernels.active.rawValue)",
       ])
     let health = DaemonHealth()
     let fusion = FusionHub(runs: runs, settings: configuration.detection.fusion)

@@ -1,3 +1,4 @@
+import Detection
 import Foundation
 import Monitor
 import Spool
@@ -218,6 +219,7 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
           ("started", .string(UTCTimestamp.string(from: startedAt))),
           ("uptime_s", .number(Date().timeIntervalSince(startedAt).rounded())),
           ("ready", .bool(notReadyReason() == nil)),
+          ("detector_kernels", .string(DetectorKernels.active.rawValue)),
         ])
       ),
       ("run", Self.runJSON(runs.current)),
