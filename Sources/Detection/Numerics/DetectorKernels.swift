@@ -12,9 +12,9 @@ typealias FastExp = PortableKernels.FastExp
 typealias PseudoVoigt = PortableKernels.PseudoVoigt
 typealias PentadiagonalSolver = PortableKernels.PentadiagonalSolver
 
-/// Which build of the band fits' inner loops runs: the portable one, or the same source built for
-/// x86-64-v3 (AVX2), about twice as wide. Both give bit-identical results, so the choice changes
-/// speed only.
+/// Which build of the detector's inner loops (band fits, AsLS solve, smoothing) runs: the
+/// portable one, or the same source built for x86-64-v3 (AVX2), twice as wide. Both give
+/// bit-identical results, so the choice changes speed only.
 public enum DetectorKernels: String, Sendable, CaseIterable {
   case portable
   case x86v3 = "x86-64-v3"
@@ -23,7 +23,7 @@ public enum DetectorKernels: String, Sendable, CaseIterable {
   public static let environmentVariable = "WHITLOCK_KERNELS"
 
   /// The build this process uses: x86-64-v3 where the processor and the operating system support
-  /// it, unless `WHITLOCK_KERNELS=portable` asks otherwise.
+  /// it, unless `WHITLOCK_KERNELS=portable` asks otherwise (any other value means automatic).
   public static let active: DetectorKernels = {
     if let requested = getenv(environmentVariable), String(cString: requested) == "portable" {
       return .portable
