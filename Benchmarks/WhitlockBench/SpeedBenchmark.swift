@@ -36,10 +36,13 @@ struct SpeedBenchmark {
     let pinned = Self.pinToOneCore()
     print("== Speed, one core\(pinned ? " (pinned to CPU 0)" : ""), release build ==")
     print("allocation counter active: \(whitlock_allocation_counter_active() == 1)")
-    // Every build of the fits' inner loops this processor runs, the one the daemon uses first.
+    // Every build of the detector's inner loops this processor runs, the daemon's first; only
+    // that one when WHITLOCK_KERNELS=portable forces it (for profiling the portable build).
+    let forced = getenv(DetectorKernels.environmentVariable).map { String(cString: $0) }
     let builds =
       [DetectorKernels.active]
-      + DetectorKernels.allCases.filter { $0 != .active && DetectorKernels.isSupported($0) }
+      + (forced == DetectorKernels.portable.rawValue
+        ? [] : DetectorKernels.allCases.filter { $0 != .active && DetectorKernels.isSupported($0) })
     print(
       "detector kernels: \(builds.map(\.rawValue).joined(separator: ", "))"
         + " (the daemon uses \(DetectorKernels.active.rawValue))")
