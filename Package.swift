@@ -181,7 +181,9 @@ let package = Package(
       path: "Tests/Fixtures/OBPEmulatorTool", swiftSettings: strictSwift),
     .testTarget(
       name: "IntegrationTests",
-      dependencies: ["Spool", "WhitlockCore", "TestSupport", "WhitlockCtlKit", "OceanInsight"],
+      dependencies: [
+        "Spool", "WhitlockCore", "TestSupport", "WhitlockCtlKit", "OceanInsight", "Detection",
+      ],
       swiftSettings: strictSwift),
     .executableTarget(
       name: "whitlock-faults", dependencies: ["TestSupport", "WhitlockCore", "WhitlockCtlKit"],

@@ -1,3 +1,4 @@
+import Detection
 import Foundation
 import Synchronization
 import TestSupport
@@ -156,6 +157,9 @@ import WhitlockCtlKit
     let status = try JSONParser.parse(client.request("GET", "/api/v1/status").body)
     #expect(status["run"]?["run_id"]?.stringValue == runID)
     #expect(status["run"]?["sample_id"]?.stringValue == "B-2024-017")
+    // The daemon runs on this machine with this environment, so it chose the same kernels.
+    #expect(
+      status["daemon"]?["detector_kernels"]?.stringValue == DetectorKernels.active.rawValue)
 
     let spooled = await daemon.child.wait(upTo: .seconds(30)) { _ in
       daemon.records().contains { $0.contains(runID) && $0.contains("\"acquisition\"") }
