@@ -31,9 +31,6 @@ final class BandFitter {
     var residualRMS = Double.nan
   }
 
-  /// A fitter running the given build of the per-pixel loops.
-  init(kernels: DetectorKernels = .active) { self.kernels = kernels }
-
   /// The build of the per-pixel loops this fitter runs (results are the same with either).
   private let kernels: DetectorKernels
   private let parameters = ScratchBuffer(capacity: 32)
@@ -116,6 +113,9 @@ final class BandFitter {
   private var raw: UnsafePointer<Double>?
   private var weights: UnsafePointer<Double>?
   private var count = 0
+
+  /// A fitter running the given build of the per-pixel loops.
+  init(kernels: DetectorKernels = .active) { self.kernels = kernels }
 
   /// Sets up a window: data pointers (valid until the fit ends), priors and the line-shape mode.
   /// `weights`, when given, are per-point 1/variance (for count data); otherwise all points weigh 1.
