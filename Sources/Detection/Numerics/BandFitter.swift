@@ -555,10 +555,17 @@ final class BandFitter {
   /// Each iteration holds parameters that sit on a bound with the gradient pushing outwards
   /// (an active set), so a step never aims through a bound and gets clamped into an uphill one.
   /// Convergence is decided before any trial evaluation where possible: when the Gauss–Newton
-  /// step over the free parameters predicts less than `tolerance`·χ² of improvement, the point is
+  /// step over the free parameters predicts less than `tolerance`·S of improvement, the point is
   /// the (bounded) minimum and no further model evaluations are spent on proving it. The damping
   /// follows Nielsen's gain-ratio rule (shrinks smoothly on good steps, doubles its growth on
   /// rejected ones) rather than fixed factors of ten.
+  ///
+  /// S is the larger of χ² and the window's pixel count. With noise weights a step that changes
+  /// χ² by Δ moves the parameters by √Δ of their σ whatever χ² itself is, so the tolerance means
+  /// "a tenth of a σ" at 1e-4 and 100 pixels as documented. χ² of *smoothed* data sits well below
+  /// the pixel count (about 17 on 100 pixels here: smoothing removes noise the weights still
+  /// count), and a tolerance relative to χ² alone then asked for 0.04 σ and spent iterations on
+  /// it. Where χ² is the larger (a poor fit, or no noise estimate) the test stays relative.
   func refine(maximumIterations: Int, tolerance: Double) -> Outcome {
     var outcome = Outcome()
     let n = parameterCount
@@ -590,6 +597,7 @@ final class BandFitter {
     }
     formNormalEquations()
     var lambda = 1e-3
+    let pixels = Double(count)
     var growth = 2.0
     var lastImprovement = 0.0
     let s = step.pointer
@@ -599,9 +607,9 @@ final class BandFitter {
       // The undamped (Gauss–Newton) step's predicted improvement: if even that is negligible,
       // this is the minimum over the free parameters. Skipped while the last step still gained
       // a lot (then the minimum is not near and the extra solve would be wasted).
-      if lastImprovement <= 100 * tolerance * chi, solveStep(lambda: 0) {
+      if lastImprovement <= 100 * tolerance * max(chi, pixels), solveStep(lambda: 0) {
         let decrement = predictedImprovement()
-        if decrement <= tolerance * chi {
+        if decrement <= tolerance * max(chi, pixels) {
           outcome.converged = true
           break iterations
         }
@@ -629,7 +637,7 @@ final class BandFitter {
             let factor = 1 - (2 * gain - 1) * (2 * gain - 1) * (2 * gain - 1)
             lambda = max(lambda * max(1.0 / 3, factor), 1e-12)
             growth = 2
-            if improvement <= tolerance * chi || largestStep < 1e-7 {
+            if improvement <= tolerance * max(chi, pixels) || largestStep < 1e-7 {
               outcome.converged = true
               break iterations
             }

@@ -62,10 +62,9 @@ public struct RamanPipelineSettings: Sendable, Equatable {
   public struct Fitting: Sendable, Equatable {
     /// Levenberg–Marquardt iteration limit; hitting it sets `not_converged`.
     public var maximumIterations = 60
-    /// Relative χ² improvement below which the fit has converged. χ² is noise-weighted (about
-    /// the pixel count at the solution), so 1e-4 stops at Δχ² ≈ 0.01 for a 100-pixel window: a
-    /// parameter change of a tenth of its σ at most. The accuracy tables were the same at 2e-5
-    /// with 15 % more iterations.
+    /// χ² improvement, relative to the larger of χ² and the window's pixel count, below which
+    /// the fit has converged. χ² is noise-weighted, so 1e-4 stops at Δχ² ≈ 0.01 for a 100-pixel
+    /// window: a parameter change of a tenth of its σ at most.
     public var tolerance = 1e-4
     /// Starting (or fixed) Lorentzian share η of the pseudo-Voigt.
     public var lorentzianFraction = 0.5
