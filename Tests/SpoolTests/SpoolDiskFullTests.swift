@@ -13,6 +13,9 @@ final class FillingDisk: SpoolFaultInjector {
     var full = false
     var failedWrites = 0
     var failedPublications = 0
+    /// The test asked the writer to wait at its next attempt, and whether it is waiting now.
+    var holding = false
+    var parked = false
   }
   private let state: Mutex<State>
 
@@ -22,12 +25,23 @@ final class FillingDisk: SpoolFaultInjector {
   var failedWrites: Int { state.withLock { $0.failedWrites } }
   var failedPublications: Int { state.withLock { $0.failedPublications } }
 
-  /// Runs `body` while no write can start: the writer waits in `writeFault`, so the open segment
-  /// is between two attempts, any partial write of the last one already rolled back. (A reader
-  /// that looks during an attempt sees the half record before the writer truncates it; that is
-  /// the state a crash would leave, which recovery handles, not what a paused writer leaves.)
-  func withWritesHeld(_ body: () throws -> Bool) throws -> Bool {
-    try state.withLock { _ in try body() }
+  /// Runs `body` while the writer waits at the start of its next attempt, so the open segment is
+  /// between two attempts with the last one's partial write already rolled back. (A reader that
+  /// looks during an attempt sees the half record before the writer truncates it: the state a
+  /// crash would leave, which recovery handles, not what a paused writer leaves.) The writer
+  /// retries every few milliseconds while the disk is full, so it arrives soon.
+  func withWriterParked(_ body: () throws -> Bool) async throws -> Bool {
+    state.withLock {
+      $0.holding = true
+      $0.parked = false
+    }
+    defer { state.withLock { $0.holding = false } }
+    let deadline = ContinuousClock.now + .seconds(60)
+    while !state.withLock({ $0.parked }) {
+      guard ContinuousClock.now < deadline else { return false }
+      try await Task.sleep(for: .milliseconds(2))
+    }
+    return try body()
   }
 
   func freeSpace() {
@@ -38,7 +52,13 @@ final class FillingDisk: SpoolFaultInjector {
   }
 
   func writeFault(path: String, count: Int) -> (errno: Int32, partial: Int)? {
-    state.withLock { state in
+    while state.withLock({ state in
+      if state.holding { state.parked = true }
+      return state.holding
+    }) {
+      usleep(1000)
+    }
+    return state.withLock { state in
       guard state.full else {
         state.writesLeft -= 1
         state.full = state.writesLeft <= 0
@@ -111,8 +131,11 @@ final class FillingDisk: SpoolFaultInjector {
     // While the disk is full, every segment, published or open, ends on a complete record
     // between the writer's attempts.
     #expect(try allLinesParse(in: spool.layout.new, spool) == 8)
-    #expect(try disk.withWritesHeld { try allLinesParse(in: spool.layout.tmp, spool) == 4 })
-    #expect(try disk.withWritesHeld { try SpoolVerifier.verify(spool.layout).problems.isEmpty })
+    #expect(
+      try await disk.withWriterParked {
+        try allLinesParse(in: spool.layout.tmp, spool) == 4
+          && SpoolVerifier.verify(spool.layout).problems.isEmpty
+      })
 
     disk.freeSpace()
     #expect(await eventually { pump.counters.backlog == 0 })
