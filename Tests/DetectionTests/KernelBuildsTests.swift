@@ -9,7 +9,7 @@ import Testing
 @Suite(.enabled(if: DetectorKernels.isSupported(.x86v3), "needs an x86-64-v3 processor"))
 struct KernelBuildsTests {
   /// A deterministic sequence in [0, 1), so runs are reproducible.
-  struct Sequence {
+  struct Pseudorandom {
     var state: UInt64
     mutating func next() -> Double {
       state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
@@ -31,7 +31,7 @@ struct KernelBuildsTests {
 
   @Test(arguments: [1, 3, 4, 5, 31, 102, 257])
   func bandColumnsAgree(count: Int) {
-    var random = Sequence(state: UInt64(count))
+    var random = Pseudorandom(state: UInt64(count))
     let x = Self.axis(count: count)
     let roots = (0..<count).map { _ in 0.01 + random.next() }
     for band in Self.bands {
@@ -70,7 +70,7 @@ struct KernelBuildsTests {
 
   @Test(arguments: [(1, 5), (2, 4), (5, 7), (12, 102), (13, 33), (15, 257)])
   func normalEquationsAgree(columns: Int, count: Int) {
-    var random = Sequence(state: UInt64(columns * 1000 + count))
+    var random = Pseudorandom(state: UInt64(columns * 1000 + count))
     // Columns of very different scale, as area, centre and width columns are.
     let jacobian = (0..<(columns * count)).map { index in
       (random.next() - 0.3) * [1e-3, 1, 1e4][(index / count) % 3]
@@ -103,7 +103,7 @@ struct KernelBuildsTests {
   /// Both parities of the two-ended split, and AsLS-like weights (p and 1 − p).
   @Test(arguments: [8, 9, 40, 41, 834, 835])
   func pentadiagonalSolveAgrees(n: Int) {
-    var random = Sequence(state: UInt64(n))
+    var random = Pseudorandom(state: UInt64(n))
     let values = (0..<n).map { 1000 + 300 * Double($0 % 17) + 50 * random.next() }
     let weights = (0..<n).map { _ in random.next() < 0.3 ? 0.01 : 0.99 }
     var results: [[UInt64]] = []
@@ -132,7 +132,7 @@ struct KernelBuildsTests {
   /// Each smoothed point is the same ordered sum as the plain loop, in both builds.
   @Test(arguments: [(5, 5), (7, 6), (9, 40), (11, 835), (15, 838)])
   func centredConvolutionMatchesThePlainSum(window: Int, count: Int) {
-    var random = Sequence(state: UInt64(window * 7 + count))
+    var random = Pseudorandom(state: UInt64(window * 7 + count))
     let input = (0..<count).map { _ in 1000 * random.next() }
     let coefficients = (0..<window).map { _ in random.next() - 0.3 }
     var expected = [Double](repeating: -1, count: count)
