@@ -19,7 +19,7 @@ APT_PACKAGES := libusb-1.0-0-dev libudev-dev pkg-config umockdev chromium python
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ARGS ?=
 
-.PHONY: run test deps build lint format schema web clean install uninstall bench-e2e
+.PHONY: run test deps build lint format schema web usb-testbed clean install uninstall bench-e2e
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
@@ -68,6 +68,14 @@ web:
 	  echo 'public enum MonitorPage {'; echo '  /// The page text.'; echo '  public static let html = #"""'; \
 	  cat web/monitor.html; echo '"""#'; echo '}'; } > Sources/Monitor/MonitorPage.swift
 	$(SWIFT) format --in-place Sources/Monitor/MonitorPage.swift
+
+# Regenerates the Swift copy of the umockdev testbed script that `whitlock-sim usb` runs.
+usb-testbed:
+	@{ echo '// Generated from scripts/usb-testbed.py by `make usb-testbed`; a test keeps the two identical.'; \
+	  echo; echo '/// The umockdev testbed `whitlock-sim usb` runs with Debian'"'"'s python3 (python3-gi).'; \
+	  echo 'public enum USBTestbedScript {'; echo '  /// The script text.'; echo '  public static let source = #"""'; \
+	  cat scripts/usb-testbed.py; echo '"""#'; echo '}'; } > Sources/Simulation/USBBridge/USBTestbedScript.swift
+	$(SWIFT) format --in-place Sources/Simulation/USBBridge/USBTestbedScript.swift
 
 clean:
 	rm -rf .build .build-test.log
