@@ -11,7 +11,7 @@ Each device's socket leads to its device emulation in whitlock-sim. Every usbdev
 `Bridge.do_handle_ioctl`; URBs travel to the emulation as bytes and completions come back:
 
   to the emulation:   'S' id:u32 type:u8 endpoint:u8 length:u32 size:u32 bytes  (submit)
-                      'D' id:u32 (discard)    'H' endpoint:u8 (clear halt)    'X' (client gone)
+                      'D' id:u32 (discard, also of URBs a closed client left)    'H' endpoint:u8
   from the emulation: 'C' id:u32 status:i32 actual:u32 size:u32 bytes  (completion)
                       'd' id:u32 cancelled:u8 (discard answer)
 
@@ -82,25 +82,63 @@ class Bridge(UMockdev.IoctlBase):
         super().__init__()
         self.link = link
         self.cond = threading.Condition()
-        self.in_flight = {}  # id -> (urb data, buffer data, type)
+        self.in_flight = {}  # id -> (client key, urb data, buffer data, type)
         self.completed = []  # ids ready to reap
         self.discard_answers = {}
+        self.clients = {}  # key -> the IoctlClient, watched until it closes the node
         self.gone = False
+        threading.Thread(target=self.watch_clients, daemon=True).start()
 
     def send(self, payload):
         self.link.send(payload)
 
     def answered_discard(self, urb_id, cancelled):
         with self.cond:
-            self.discard_answers[urb_id] = cancelled
-            self.cond.notify_all()
+            if urb_id in self.in_flight:
+                self.discard_answers[urb_id] = cancelled
+                self.cond.notify_all()
+
+    def watch(self, client):
+        """Remembers a client and learns when it closes the node (exits, or is killed)."""
+        key = id(client)
+        with self.cond:
+            if key in self.clients:
+                return key
+            self.clients[key] = client
+        return key
+
+    def watch_clients(self):
+        """The testbed's client objects do not report a closed node, but their `connected`
+        property turns false: look every 50 ms."""
+        while True:
+            time.sleep(0.05)
+            with self.cond:
+                clients = list(self.clients.values())
+            for client in clients:
+                if not client.get_property("connected"):
+                    self.closed(client)
+
+    def closed(self, client):
+        """A client is gone: the URBs it left are dropped, never answered to anyone else. The
+        emulation cancels those still waiting, so their data stays queued on the device, as
+        a real device keeps what nobody read."""
+        key = id(client)
+        with self.cond:
+            self.clients.pop(key, None)
+            mine = [urb_id for urb_id, entry in self.in_flight.items() if entry[0] == key]
+            for urb_id in mine:
+                del self.in_flight[urb_id]
+                if urb_id in self.completed:
+                    self.completed.remove(urb_id)
+                elif not self.gone:
+                    self.send(b"D" + struct.pack("<I", urb_id))
 
     def finish(self, urb_id, status, actual, payload):
         with self.cond:
             entry = self.in_flight.get(urb_id)
             if entry is None:
                 return
-            urb, buffer, kind = entry
+            _, urb, buffer, kind = entry
             if buffer is not None and payload:
                 offset = 8 if kind == CONTROL else 0
                 room = len(buffer.retrieve()) - offset
@@ -114,23 +152,15 @@ class Bridge(UMockdev.IoctlBase):
         """Every URB in flight ends with ENODEV, as on a real disconnect; later ones are refused."""
         with self.cond:
             self.gone = True
-            for urb_id, (urb, _, _) in self.in_flight.items():
+            for urb_id, (_, urb, _, _) in self.in_flight.items():
                 if urb_id not in self.completed:
                     urb.update(4, struct.pack("<i", -errno.ENODEV))
                     urb.update(28, struct.pack("<i", 0))
                     self.completed.append(urb_id)
             self.cond.notify_all()
 
-    def do_client_vanished(self, client):
-        """The program holding the node closed it or died: its URBs are dropped, not answered."""
-        with self.cond:
-            self.in_flight.clear()
-            self.completed.clear()
-            current = not self.gone and self.link.bridge is self
-        if current:
-            self.send(b"X")
-
     def do_handle_ioctl(self, client):
+        key = self.watch(client)
         request = client.get_request()
         arg = client.get_arg()
         if request == GET_CAPABILITIES:
@@ -149,18 +179,18 @@ class Bridge(UMockdev.IoctlBase):
             arg.resolve(0, 8).update(0, struct.pack("<II", 2, 0))
             return self.answer(client, 0)
         if request == SUBMITURB:
-            return self.submit(client, arg)
+            return self.submit(client, key, arg)
         if request == DISCARDURB:
-            return self.discard(client, arg)
+            return self.discard(client, key, arg)
         if request in (REAPURB, REAPURBNDELAY):
-            return self.reap(client, arg, request == REAPURB)
+            return self.reap(client, key, arg, request == REAPURB)
         return self.answer(client, -1, errno.ENOTTY)
 
     def answer(self, client, result, error=0):
         client.complete(result, error)
         return True
 
-    def submit(self, client, arg):
+    def submit(self, client, key, arg):
         if self.gone:
             return self.answer(client, -1, errno.ENODEV)
         urb = arg.resolve(0, URB_SIZE)
@@ -172,17 +202,18 @@ class Bridge(UMockdev.IoctlBase):
         outgoing = data if (kind == CONTROL or not endpoint & 0x80) else b""
         with self.cond:
             urb_id = self.link.new_id()
-            self.in_flight[urb_id] = (urb, buffer, kind)
+            self.in_flight[urb_id] = (key, urb, buffer, kind)
         self.send(b"S" + struct.pack("<IBBII", urb_id, kind, endpoint, length, len(outgoing))
                   + outgoing)
         return self.answer(client, 0)
 
-    def discard(self, client, arg):
+    def discard(self, client, key, arg):
         # DISCARDURB's argument is the URB's address in the client.
         wanted = struct.unpack("<Q", bytes(arg.retrieve())[:8])[0]
         with self.cond:
-            target = next((urb_id for urb_id, (urb, _, _) in self.in_flight.items()
-                           if urb.client_addr == wanted and urb_id not in self.completed), None)
+            target = next((urb_id for urb_id, (owner, urb, _, _) in self.in_flight.items()
+                           if owner == key and urb.client_addr == wanted
+                           and urb_id not in self.completed), None)
         if target is None:
             return self.answer(client, -1, errno.EINVAL)
         self.send(b"D" + struct.pack("<I", target))
@@ -197,24 +228,28 @@ class Bridge(UMockdev.IoctlBase):
                 return self.answer(client, -1, errno.EINVAL)
             entry = self.in_flight.get(target)
             if entry is not None and target not in self.completed:
-                entry[0].update(4, struct.pack("<i", -errno.ENOENT))
-                entry[0].update(28, struct.pack("<i", 0))
+                entry[1].update(4, struct.pack("<i", -errno.ENOENT))
+                entry[1].update(28, struct.pack("<i", 0))
                 self.completed.append(target)
                 self.cond.notify_all()
         return self.answer(client, 0)
 
-    def reap(self, client, arg, blocking):
+    def reap(self, client, key, arg, blocking):
         with self.cond:
             deadline = time.monotonic() + (3600 if blocking else REAP_WAIT)
-            while not self.completed:
-                if self.gone:
+            while True:
+                urb_id = next((urb_id for urb_id in self.completed
+                               if self.in_flight[urb_id][0] == key), None)
+                if urb_id is not None:
+                    break
+                if self.gone and not any(entry[0] == key for entry in self.in_flight.values()):
                     return self.answer(client, -1, errno.ENODEV)
                 remaining = deadline - time.monotonic()
                 if remaining <= 0:
                     return self.answer(client, -1, errno.EAGAIN)
                 self.cond.wait(timeout=remaining)
-            urb_id = self.completed.pop(0)
-            urb, _, _ = self.in_flight.pop(urb_id)
+            self.completed.remove(urb_id)
+            _, urb, _, _ = self.in_flight.pop(urb_id)
         arg.resolve(0, 8).set_ptr(0, urb)
         return self.answer(client, 0)
 
@@ -291,7 +326,8 @@ class Bus:
     def plug(self, spec):
         spec["bridge"] = Bridge(spec["link"])
         spec["link"].bridge = spec["bridge"]
-        spec["syspath"] = self.testbed.add_from_string(
+        spec["syspath"] = "/sys/devices/pci0000:00/0000:00:14.0/usb1/" + spec["port"]
+        self.testbed.add_from_string(
             "P: /devices/pci0000:00/0000:00:14.0/usb1/%s\n" % spec["port"]
             + "N: bus/usb/%03d/%03d\n" % (spec["bus"], spec["address"])
             + "E: BUSNUM=%03d\nE: DEVNUM=%03d\n" % (spec["bus"], spec["address"])
@@ -339,6 +375,10 @@ def steer(bus):
 
 
 def main():
+    # The testbed's own udev calls (uevents) must see the fake /sys too.
+    if "umockdev-preload" not in os.environ.get("LD_PRELOAD", ""):
+        os.execvpe("umockdev-wrapper", ["umockdev-wrapper", sys.executable] + sys.argv,
+                   os.environ)
     spec = json.loads(sys.stdin.readline())
     bus = Bus(spec["devices"])
     root = bus.testbed.get_root_dir()

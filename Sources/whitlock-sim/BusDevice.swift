@@ -13,12 +13,14 @@ final class BusDevice: Sendable {
   let port: String
   private let listener: UnixStreamSocket.Listener
   private let faults: USBLinkFaults
+  private let tracesOut: Bool
   private let served = Mutex<USBBridgeDevice?>(nil)
 
   init(
     key: String, emulated: EmulatedUSBDevice, socketPath: String, address: Int, port: String,
-    faults: USBLinkFaults
+    faults: USBLinkFaults, tracesOut: Bool
   ) throws {
+    self.tracesOut = tracesOut
     self.key = key
     self.emulated = emulated
     self.address = address
@@ -68,7 +70,10 @@ final class BusDevice: Sendable {
         if bytes.isEmpty { break }
         decoder.append(bytes)
         do {
-          while let request = try decoder.next() { continuation.yield(request) }
+          while let request = try decoder.next() {
+            if tracesOut { trace(request) }
+            continuation.yield(request)
+          }
         } catch {
           SimulatorOutput.error("whitlock-sim usb: \(key): \(error); closing the device")
           break
@@ -78,6 +83,17 @@ final class BusDevice: Sendable {
       continuation.finish()
     }
     thread.start()
+  }
+}
+
+extension BusDevice {
+  /// `usb-sim: SERIAL out 0xEP HEX` for a bulk OUT transfer (at most its first 16 bytes), so
+  /// a test can act while a request is on the device, e.g. kill a client mid-exposure.
+  fileprivate func trace(_ request: USBBridgeRequest) {
+    guard case .submit(_, .bulk, let endpoint, _, let bytes) = request, endpoint & 0x80 == 0
+    else { return }
+    let hex = bytes.prefix(16).map { String($0, radix: 16) }.joined(separator: " ")
+    SimulatorOutput.line("usb-sim: \(key) out 0x\(String(endpoint, radix: 16)) \(hex)")
   }
 }
 

@@ -65,6 +65,9 @@ struct USBCommand: AsyncParsableCommand {
   @Option(help: "Never complete every n-th bulk IN transfer: the host times out (0: never).")
   var dropEvery = 0
 
+  @Flag(help: "Print `usb-sim: SERIAL out 0xEP BYTES` for every bulk OUT transfer.")
+  var traceOut = false
+
   @Option(help: "Python with python3-gi (Debian's).")
   var python = "/usr/bin/python3"
 
@@ -126,7 +129,7 @@ struct USBCommand: AsyncParsableCommand {
       devices.append(
         try BusDevice(
           key: emulated.descriptors.serial, emulated: emulated, socketPath: socketPath,
-          address: 2 + index, port: "1-\(2 + index)", faults: faults))
+          address: 2 + index, port: "1-\(2 + index)", faults: faults, tracesOut: traceOut))
     }
 
     let testbed = Process()
@@ -150,7 +153,9 @@ struct USBCommand: AsyncParsableCommand {
       ("devices", .array(devices.map(\.specification))),
       ("command", .array(command.map { .string($0) })),
     ])
-    input.fileHandleForWriting.write(Data((Self.text(specification) + "\n").utf8))
+    // The testbed may die (a missing package): that is reported below, not by SIGPIPE.
+    signal(SIGPIPE, SIG_IGN)
+    try input.fileHandleForWriting.write(contentsOf: Data((Self.text(specification) + "\n").utf8))
     for device in devices { device.serve() }
 
     let lines = LineReader(handle: output.fileHandleForReading)
@@ -184,7 +189,7 @@ struct USBCommand: AsyncParsableCommand {
       let words = line.split(separator: " ").map(String.init)
       guard let verb = words.first else { continue }
       if verb == "quit" {
-        testbed.write(Data("quit\n".utf8))
+        try? testbed.write(contentsOf: Data("quit\n".utf8))
         return
       }
       guard words.count == 2, let device = devices.first(where: { $0.key == words[1] }),
@@ -199,7 +204,7 @@ struct USBCommand: AsyncParsableCommand {
       } else {
         device.emulated.powerOn()
       }
-      testbed.write(Data((line + "\n").utf8))
+      try? testbed.write(contentsOf: Data((line + "\n").utf8))
     }
   }
 
