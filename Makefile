@@ -15,18 +15,23 @@ UNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 UDEVRULESDIR ?= $(SYSCONFDIR)/udev/rules.d
-APT_PACKAGES := libusb-1.0-0-dev libudev-dev pkg-config umockdev chromium python3-venv
+# The one list of system packages (also what .ci/run installs, through `make deps`).
+APT_PACKAGES := $(shell sed -e 's/\#.*//' scripts/apt-packages.txt)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ARGS ?=
 
-.PHONY: run test deps build lint format schema web clean install uninstall bench-e2e
+.PHONY: run test deps packages build lint format schema web clean install uninstall bench-e2e
 
 deps:
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@missing=$$(for p in $(APT_PACKAGES); do [ "$$(dpkg-query -W -f='$${db:Status-Status}' $$p 2>/dev/null)" = installed ] || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing system packages:" $$missing; \
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
 	fi
+
+# Prints the system package list as make reads it (one a line); PackageListTests compares it.
+packages:
+	@printf '%s\n' $(APT_PACKAGES)
 
 build: deps
 	$(SWIFT) build -c release
