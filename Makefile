@@ -47,7 +47,7 @@ test: deps lint
 	scripts/monitor/venv.sh >/dev/null
 	$(SWIFT) test --skip-build
 
-# End-to-end benchmark (issue 9): raw disk, spool throughput, latency, scaling. Prints tables.
+# End-to-end benchmark: raw disk, spool throughput, latency, scaling. Prints tables.
 bench-e2e: deps
 	$(SWIFT) build -c release --product whitlock-e2e-bench
 	.build/release/whitlock-e2e-bench $(ARGS)
@@ -109,7 +109,7 @@ bench: deps
 	$(SWIFT) build -c release --product whitlock-bench
 	.build/release/whitlock-bench all --python "$$(Benchmarks/reference/setup_venv.sh)" $(ARGS)
 
-# Fault matrix (issue 8): the real whitlockd against whitlock-sim under unplugs, line faults, a full
+# Fault matrix: the real whitlockd against whitlock-sim under unplugs, line faults, a full
 # disk, SIGKILL and SIGTERM. Prints a table; not part of `make test`. ARGS="--quick" for a short run,
 # ARGS="--family ocean" (or dp5) for one driver family.
 .PHONY: faults
@@ -120,7 +120,7 @@ faults: deps
 	$(SWIFT) build --product whitlockctl
 	.build/debug/whitlock-faults $(ARGS)
 
-# Soak (issue 8): the release whitlockd for an hour with a simulated Raman at 100 spectra/s and an
+# Soak: the release whitlockd for an hour with a simulated Raman at 100 spectra/s and an
 # XRF at 1/s; prints RSS, descriptors, threads and latency per minute and a PASS/FAIL summary.
 # ARGS="--minutes 3" for a short run. Not part of `make test`.
 .PHONY: soak
