@@ -84,7 +84,8 @@ install:
 	install -Dm755 $(BUILDDIR)/whitlockd $(DESTDIR)$(PREFIX)/bin/whitlockd
 	install -Dm755 $(BUILDDIR)/whitlockctl $(DESTDIR)$(PREFIX)/bin/whitlockctl
 	install -d $(DESTDIR)$(UNITDIR)
-	sed 's|/usr/local/|$(PREFIX)/|g' systemd/whitlockd.service > $(DESTDIR)$(UNITDIR)/whitlockd.service
+	sed -e 's|/usr/local/|$(PREFIX)/|g' -e 's|/etc/whitlockd/|$(SYSCONFDIR)/whitlockd/|g' \
+	  systemd/whitlockd.service > $(DESTDIR)$(UNITDIR)/whitlockd.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/whitlockd.service
 	install -Dm644 systemd/60-whitlockd.rules $(DESTDIR)$(UDEVRULESDIR)/60-whitlockd.rules
 	install -Dm644 systemd/whitlockd.sysusers $(DESTDIR)$(SYSUSERSDIR)/whitlockd.conf
@@ -94,6 +95,16 @@ install:
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/whitlockd/whitlockd.toml ]; then \
 	  echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/whitlockd/whitlockd.toml"; \
 	else install -Dm640 systemd/whitlockd.toml $(DESTDIR)$(SYSCONFDIR)/whitlockd/whitlockd.toml; fi
+	@# The service user reads the configuration through group whitlockd (root:whitlockd 0640).
+	@# Installing on this machine creates the group now; into a DESTDIR, systemd-tmpfiles sets the
+	@# group on the target once systemd-sysusers has created it there.
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v systemd-sysusers >/dev/null; then \
+	  systemd-sysusers $(SYSUSERSDIR)/whitlockd.conf; fi
+	@if getent group whitlockd >/dev/null && [ "$$(id -u)" = 0 ] && [ -z "$(DESTDIR)" ]; then \
+	  chown root:whitlockd $(SYSCONFDIR)/whitlockd $(SYSCONFDIR)/whitlockd/whitlockd.toml; \
+	  chmod 0750 $(SYSCONFDIR)/whitlockd; \
+	else echo "note: run systemd-sysusers and systemd-tmpfiles --create on the target: they make" \
+	  "$(SYSCONFDIR)/whitlockd/whitlockd.toml root:whitlockd 0640"; fi
 
 # Removes what install put in place except the configuration and the spool (your data).
 uninstall:

@@ -67,7 +67,11 @@ public struct MonitorServer: Service {
       onServerRunning: { [logger] channel in
         let bound: String
         switch address {
-        case .unixSocket: bound = address.description
+        case .unixSocket(let path):
+          // Group members (whitlockctl users in group whitlockd) may connect; others may not,
+          // whatever the umask: connecting needs write permission on the socket.
+          chmod(path, 0o660)
+          bound = address.description
         case .tcp:
           let local = channel.localAddress
           let host = local?.ipAddress ?? "?"

@@ -55,6 +55,7 @@ public enum ConfigurationLoader {
       "shutdown_grace_s", default: 2.5, in: 0...4, unit: "s")
     configuration.stallTimeoutSeconds = try daemon.number(
       "stall_timeout_s", default: 30, in: 0.1...86_400, unit: "s")
+    configuration.allowSimulated = try daemon.boolean("allow_simulated", default: false)
     try daemon.finish()
 
     var spool = try root.table("spool")
@@ -88,11 +89,6 @@ public enum ConfigurationLoader {
       }
       seen[instrument.id] = instrument.line
       configuration.instruments.append(instrument)
-    }
-    if configuration.instruments.isEmpty {
-      throw ConfigurationError(
-        file: source, line: 0, key: "instrument",
-        message: "no [[instrument]] configured; whitlockd needs at least one")
     }
     try root.finish()
     return configuration
