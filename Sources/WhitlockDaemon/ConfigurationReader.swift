@@ -61,7 +61,8 @@ struct ConfigurationReader {
     for (index, value) in values.enumerated() {
       guard let text = value.stringValue, (1...maximumLength).contains(text.utf8.count) else {
         throw error(
-          key, "element \(index) must be a string of 1–\(maximumLength) bytes, got \(value.typeName)")
+          key,
+          "element \(index) must be a string of 1–\(maximumLength) bytes, got \(value.typeName)")
       }
       strings.append(text)
     }
