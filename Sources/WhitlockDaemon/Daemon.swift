@@ -89,6 +89,7 @@ public struct Daemon: Sendable {
       var monitorSettings = MonitorServer.Settings(
         address: configuration.monitor.address, token: token)
       monitorSettings.shutdownGraceSeconds = 0.5
+      monitorSettings.allowedHosts = configuration.monitor.allowedHosts
       services.append(
         .init(
           service: MonitorServer(
