@@ -104,7 +104,7 @@ public struct MonitorServer: Service {
           "monitor listening",
           metadata: [
             "address": "\(bound)", "run_control": "\(control)",
-            "access": "\(access)",
+            "policy": "\(access)",
           ])
       },
       logger: quietLogger)

@@ -29,7 +29,7 @@ import WhitlockCtlKit
       #expect(response.status == 403, "\(host)")
       #expect(response.text.contains("allowed_hosts"), "\(response.text)")
     }
-    #expect(daemon.child.standardError.contains("access=loopback: Host must be localhost"))
+    #expect(daemon.child.standardError.contains("policy=loopback: Host must be localhost"))
   }
 
   @Test func liveClientsBeyondTheLimitGet503AndAreCounted() async throws {
@@ -85,7 +85,7 @@ import WhitlockCtlKit
     #expect(try authorised.request("GET", "/metrics").status == 200)
     #expect(
       daemon.child.standardError.contains(
-        "access=token required for every endpoint but /healthz and /readyz"))
+        "policy=token required for every endpoint but /healthz and /readyz"))
 
     let status = try runTool(
       try ProductsDirectory.executable("whitlockctl"),
