@@ -8,6 +8,8 @@ public final class USBTestbed: Sendable {
   public let simulator: ChildProcess
   /// The ready line: `umockdev_dir`, `devices` (serial, node, ids and what to read from each).
   public let banner: JSONValue
+  /// The ready line as printed, for programs that read it themselves.
+  public let readyLine: String
 
   /// Starts `whitlock-sim usb` with `arguments` (e.g. `--family ocean-ooi --model USB2000PLUS`)
   /// and waits for its ready line.
@@ -27,6 +29,7 @@ public final class USBTestbed: Sendable {
           + "python3-gi): \(simulator.standardError)")
     }
     banner = parsed
+    readyLine = String(line)
   }
 
   /// The variables that put a program inside the testbed.
