@@ -71,7 +71,12 @@ public struct EmulatedUSBDevice: Sendable {
         family: family, descriptors: descriptors, connection: emulator.connectUSB(),
         facts: [
           ("model", .string(emulator.modelName)), ("pixels", .int(Int64(wasatchPixels))),
-          ("product_id", .int(Int64(wasatchProductID))),
+          ("emulated_product_id", .int(Int64(wasatchProductID))),
+          (
+            "wavelength_coefficients",
+            .array(emulator.wavelengthCoefficients.map { .double(Double(Float($0))) })
+          ),
+          ("excitation_nm", .double(settings.excitationNanometres)),
         ],
         powerOff: { emulator.output.powerOff() }, powerOn: { _ = emulator.connectUSB() })
     case .dp5:
