@@ -61,15 +61,20 @@ import WhitlockCore
     }
   }
 
-  static func acquisitionLines(_ daemon: ChildProcess) -> Int {
-    daemon.standardError.split(separator: "\n").filter { $0.contains(" ch whitlockite_fraction") }
-      .count
+  static func acquisitionLines(_ daemon: ChildProcess, result: String = "whitlockite_fraction")
+    -> Int
+  {
+    daemon.standardError.split(separator: "\n").filter { $0.contains(" ch \(result)") }.count
   }
 
   /// Runs the daemon until `count` acquisitions, stops it cleanly, returns the spooled ones.
-  static func acquire(_ count: Int, on bench: Bench) async throws -> [JSONValue] {
+  static func acquire(
+    _ count: Int, on bench: Bench, result: String = "whitlockite_fraction"
+  ) async throws -> [JSONValue] {
     let daemon = try bench.startDaemon()
-    let acquired = await daemon.wait(upTo: .seconds(120)) { acquisitionLines($0) >= count }
+    let acquired = await daemon.wait(upTo: .seconds(120)) {
+      acquisitionLines($0, result: result) >= count
+    }
     #expect(acquired, "\(daemon.standardError)")
     daemon.send(SIGTERM)
     #expect(await daemon.waitForExit(upTo: .seconds(30)) == 0, "\(daemon.standardError)")
@@ -276,5 +281,36 @@ import WhitlockCore
     // The other USB2000+ on the bus was never taken for the unplugged one.
     #expect(records.allSatisfy { $0["instrument"]?["serial"]?.stringValue == "USB2+H0606" })
     #expect(daemon.standardError.contains("interrupted=1"), "\(daemon.standardError)")
+  }
+
+  /// The Amptek DP5's native USB transport (10c4:842a, bulk 0x02/0x81) against the DP5 emulation
+  /// on the testbed: status, configuration and spectra travel in URBs, not in-process.
+  @Test func amptekDP5OverLibusb() async throws {
+    let bench = try await Bench(
+      testbed: ["--family", "dp5", "--serial", "20123"],
+      instruments: """
+        [[instrument]]
+        id = "xrf-dp5"
+        kind = "xrf"
+        driver = "amptek-dp5"
+        transport = "usb"
+        usb_serial = "20123"
+        exposure_s = 0.2
+        channels = 2048
+        """)
+    defer { Task { await bench.stop() } }
+    let check = try bench.checkConfiguration()
+    #expect(check.status == 0, "\(check.standardOutput)\(check.standardError)")
+    let records = try await Self.acquire(3, on: bench, result: "mg_ca_ratio")
+    #expect(records.count >= 3)
+    for record in records {
+      #expect(record["instrument"]?["serial"]?.stringValue == "20123", "\(record)")
+      if case .array(let counts)? = record["counts"] {
+        #expect(counts.count == 2048)
+        #expect(counts.reduce(0.0) { $0 + ($1.doubleValue ?? 0) } > 0)
+      } else {
+        Issue.record("no counts in \(record)")
+      }
+    }
   }
 }
