@@ -40,6 +40,8 @@ final class BusDevice: Sendable {
       ("address", .int(Int64(address))), ("port", .string(port)),
       ("vendor", .int(Int64(descriptors.vendorID))),
       ("product", .int(Int64(descriptors.productID))), ("serial", .string(descriptors.serial)),
+      ("manufacturer", .string(descriptors.manufacturer)),
+      ("product_name", .string(descriptors.product)),
       ("descriptors", .string(descriptors.sysfsDescriptors.map(Self.hex).joined())),
     ])
   }

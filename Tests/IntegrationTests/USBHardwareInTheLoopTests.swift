@@ -313,4 +313,53 @@ import WhitlockCore
       }
     }
   }
+
+  /// `whitlockctl devices` and `doctor` see the emulated devices as they see real ones: through
+  /// libusb and libudev, with serials, model and family, and a configured serial that is not
+  /// attached named as missing.
+  @Test func devicesAndDoctorListTheEmulatedDevices() async throws {
+    let bench = try await Bench(
+      testbed: [
+        "--family", "ocean-ooi", "--model", "USB2000PLUS", "--serial", "USB2+HD1", "--serial",
+        "USB2+HD2",
+      ],
+      instruments: ["USB2+HD2", "USB2+HD9"].enumerated().map { index, serial in
+        """
+        [[instrument]]
+        id = "r\(index)"
+        kind = "raman"
+        driver = "ocean-ooi"
+        [instrument.device]
+        model = "USB2000PLUS"
+        usb_serial = "\(serial)"
+        """
+      }.joined(separator: "\n"))
+    defer { Task { await bench.stop() } }
+    let ctl = try ProductsDirectory.executable("whitlockctl")
+    let devices = try ChildProcess(
+      ctl, ["devices", "--json"], environment: bench.testbed.environment)
+    #expect(await devices.waitForExit(upTo: .seconds(60)) == 0, "\(devices.standardError)")
+    let listing = try JSONParser.parse(devices.standardOutput)
+    guard case .array(let usb)? = listing["usb"] else {
+      Issue.record("no usb list: \(devices.standardOutput)")
+      return
+    }
+    for serial in ["USB2+HD1", "USB2+HD2"] {
+      let entry = usb.first { $0["serial"]?.stringValue == serial }
+      #expect(entry?["vid_pid"]?.stringValue == "2457:101e", "\(usb)")
+      #expect(entry?["model"]?.stringValue == "USB2000+")
+      #expect(entry?["access"]?.stringValue == "ok")
+      #expect(entry?["product"]?.stringValue?.isEmpty == false, "the sysfs string attribute")
+      #expect(entry?["manufacturer"]?.stringValue?.isEmpty == false)
+    }
+    let doctor = try ChildProcess(
+      ctl, ["doctor", "--config", bench.directory + "/whitlockd.toml"],
+      environment: bench.testbed.environment)
+    #expect(await doctor.waitForExit(upTo: .seconds(60)) == 1, "a configured device is missing")
+    #expect(doctor.standardOutput.contains("ok   device r0: 2457:101e"), "\(doctor.standardOutput)")
+    #expect(doctor.standardOutput.contains("(serial USB2+HD2)"))
+    #expect(
+      doctor.standardOutput.contains("FAIL device r1: no USB device 2457:101e with serial USB2+HD9")
+    )
+  }
 }

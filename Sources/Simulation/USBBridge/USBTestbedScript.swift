@@ -345,6 +345,8 @@ public enum USBTestbedScript {
                 % (spec["bus"], spec["address"], spec["port"].split("-")[-1])
                 + "A: idVendor=%04x\nA: idProduct=%04x\n" % (spec["vendor"], spec["product"])
                 + "A: serial=%s\nA: speed=480\n" % spec["serial"]
+                + "A: manufacturer=%s\nA: product=%s\n"
+                % (spec.get("manufacturer", ""), spec.get("product_name", ""))
                 + "H: descriptors=%s\n" % spec["descriptors"])
             self.testbed.attach_ioctl(self.node(spec), spec["bridge"])
 
