@@ -71,7 +71,8 @@ public actor OceanInsightInstrument: Instrument {
           result = try await openOBP(session, model: model, transport: "usb")
         case .ooi:
           let session = OOISession(
-            device: device, model: model, replyTimeout: settings.replyTimeout)
+            device: device, model: model, replyTimeout: settings.replyTimeout,
+            attempts: settings.attempts)
           connection = .ooi(session, close: { await device.close() })
           result = try await openOOI(session, model: model)
         }
