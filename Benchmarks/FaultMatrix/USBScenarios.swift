@@ -33,9 +33,10 @@ struct USBBench {
   let testbed: USBTestbed
   let configuration: String
 
-  init(_ family: USBFamily, _ name: String, faults: [String] = [], testbed extra: [String] = [])
-    async throws
-  {
+  init(
+    _ family: USBFamily, _ name: String, faults: [String] = [], testbed extra: [String] = [],
+    exposure: Double = 0.1
+  ) async throws {
     self.family = family
     scratch = try Scratch(name)
     testbed = try await USBTestbed(
@@ -53,7 +54,7 @@ struct USBBench {
     id = "usb"
     kind = "raman"
     driver = "\(family.driver)"
-    exposure_s = 0.1
+    exposure_s = \(exposure)
     [instrument.device]
     \(family.device)
     usb_serial = "\(family.serial)"
@@ -80,17 +81,36 @@ struct USBBench {
     testbed.simulator.standardOutput.components(separatedBy: family.spectrumRequest).count - 1
   }
 
-  /// Waits until a spectrum request is on the device and unanswered (mid-transfer).
-  func waitForRequestInFlight(beyond missing: Int) async -> Bool {
-    await testbed.simulator.wait(upTo: .seconds(60)) { _ in
-      self.requests - self.delivered.count > missing
+  /// Whether the device's latest spectrum event is a request: one is on the device, unanswered.
+  var requestInFlight: Bool {
+    let output = testbed.simulator.standardOutput
+    guard let request = output.range(of: family.spectrumRequest, options: .backwards) else {
+      return false
     }
+    guard let answer = output.range(of: " delivered\n", options: .backwards) else { return true }
+    return request.lowerBound > answer.lowerBound
+  }
+
+  /// Waits until a spectrum request is on the device and unanswered (mid-transfer).
+  func waitForRequestInFlight() async -> Bool {
+    await testbed.simulator.wait(upTo: .seconds(60)) { _ in self.requestInFlight }
+  }
+
+  /// Whole spectra the daemon's opens dropped as a killed predecessor's (`stale_bytes`).
+  func drainedSpectra(_ daemons: [ChildProcess]) -> Int {
+    let bytes = daemons.flatMap { $0.standardError.split(separator: "\n") }.reduce(0) {
+      total, line in
+      guard line.contains("dropped stale replies"), let range = line.range(of: "stale_bytes=")
+      else { return total }
+      return total + (Int(line[range.upperBound...].prefix { $0.isNumber }) ?? 0)
+    }
+    return bytes / family.messageBytes
   }
 
   /// Ends the scenario with nothing the device delivered left unread: the device is unplugged
   /// while a request is on it, then the daemon stops cleanly.
   func finish(_ daemon: ChildProcess) async -> Int32? {
-    _ = await waitForRequestInFlight(beyond: requests - delivered.count)
+    _ = await waitForRequestInFlight()
     _ = await testbed.unplug(family.serial)
     _ = await daemon.wait(upTo: .seconds(30)) { $0.standardError.contains("device removed") }
     let (status, _) = await Harness.terminate(daemon)
@@ -114,20 +134,13 @@ struct USBSpectrumAccount {
   /// Whole spectra a daemon drained at open (a killed predecessor's, never anyone's result).
   var drained: Int
 
-  init(delivered: [String], records: [JSONValue], messageBytes: Int) {
+  init(delivered: [String], records: [JSONValue], drained: Int) {
     let acquisitions = records.filter { $0["type"]?.stringValue == "acquisition" }
     let keys = acquisitions.map { record -> String in
       guard case .array(let counts)? = record["counts"] else { return "?" }
       return SpectrumFingerprint.of(counts.map { UInt32($0.doubleValue ?? 0) })
     }
-    // Each open drains once and every acquisition of that open repeats the figure.
-    var drainedBytes: [String: Set<Int>] = [:]
-    for record in acquisitions {
-      let bytes = Int(
-        record["acquisition"]?["parameters"]?["stale_bytes_at_open"]?.doubleValue ?? 0)
-      if bytes > 0 { drainedBytes[record["run_id"]?.stringValue ?? "", default: []].insert(bytes) }
-    }
-    drained = drainedBytes.values.reduce(0) { $0 + $1.reduce(0, +) } / messageBytes
+    self.drained = drained
     completed = Set(delivered).count
     spooled = keys.count
     duplicated = keys.count - Set(keys).count
@@ -188,9 +201,8 @@ extension Scenarios {
         times.append((ContinuousClock.now - plugged).seconds)
       }
       let before = bench.delivered.count
-      let missing = bench.requests - before
       let going = await daemon.wait(upTo: .seconds(60)) { _ in bench.delivered.count >= before + 2 }
-      guard going, await bench.waitForRequestInFlight(beyond: missing) else {
+      guard going, await bench.waitForRequestInFlight() else {
         failure = "no spectra in cycle \(cycle)"
         break
       }
@@ -208,7 +220,7 @@ extension Scenarios {
     let status = await bench.finish(daemon)
     let records = Harness.records(bench.scratch.spool)
     let account = USBSpectrumAccount(
-      delivered: bench.delivered, records: records, messageBytes: family.messageBytes)
+      delivered: bench.delivered, records: records, drained: bench.drainedSpectra([daemon]))
     let interrupted = records.filter { $0["type"]?.stringValue == "run-end" }.reduce(0) {
       $0 + Int($1["summary"]?["acquisitions_interrupted"]?.doubleValue ?? 0)
     }
@@ -240,7 +252,7 @@ extension Scenarios {
     let status = await bench.finish(daemon)
     let account = USBSpectrumAccount(
       delivered: bench.delivered, records: Harness.records(bench.scratch.spool),
-      messageBytes: family.messageBytes)
+      drained: bench.drainedSpectra([daemon]))
     let warnings = log.split(separator: "\n").filter {
       $0.contains(" ERROR ") || $0.contains(" WARNING ")
     }
@@ -262,31 +274,31 @@ extension Scenarios {
   /// The daemon is SIGKILLed while a spectrum request is on the device; the spectrum becomes
   /// ready with nobody reading, and the next daemon must drain it, not record it.
   func usbKilledDaemon(_ family: USBFamily) async throws -> MatrixRow {
-    let bench = try await USBBench(family, "usb-kill")
+    // A long exposure, so the kill lands while the spectrum is still on the device.
+    let bench = try await USBBench(family, "usb-kill", exposure: 0.6)
     defer { Task { await bench.stop() } }
     let kills = max(2, crashCycles / 20)
     var failure: String?
-    var last: ChildProcess?
+    var daemons: [ChildProcess] = []
     for kill in 0...kills {
       let (daemon, _) = try await bench.daemon()
-      last = daemon
+      daemons.append(daemon)
       let before = bench.delivered.count
-      let missing = bench.requests - before
       let going = await daemon.wait(upTo: .seconds(60)) { _ in bench.delivered.count >= before + 2 }
-      guard going, await bench.waitForRequestInFlight(beyond: missing) else {
+      guard going, await bench.waitForRequestInFlight() else {
         failure = "no spectra after restart \(kill)"
         break
       }
       if kill == kills { break }
       daemon.send(SIGKILL)
       _ = await daemon.waitForExit(upTo: .seconds(30))
-      try await Task.sleep(for: .milliseconds(400))
+      try await Task.sleep(for: .milliseconds(1000))
     }
     var finished: Int32?
-    if let last { finished = await bench.finish(last) }
+    if let last = daemons.last { finished = await bench.finish(last) }
     let account = USBSpectrumAccount(
       delivered: bench.delivered, records: Harness.records(bench.scratch.spool),
-      messageBytes: family.messageBytes)
+      drained: bench.drainedSpectra(daemons))
     let ok =
       failure == nil && account.lost == 0 && account.duplicated == 0 && account.phantom == 0
       && account.drained == kills && finished == 0

@@ -23,7 +23,7 @@ public struct WasatchSettings: Sendable {
 /// A Wasatch Photonics Raman spectrometer over USB vendor requests and bulk reads, with a laser
 /// safety interlock: the laser is on only while a run is active and the configuration allows it,
 /// and goes off at run end (`close`), on shutdown and on any error.
-public actor WasatchInstrument: Instrument {
+public actor WasatchInstrument: Instrument, DrainsStaleRepliesAtOpen {
   public nonisolated let configuredID: String
   public nonisolated let kind: InstrumentKind = .raman
   public nonisolated let settings: WasatchSettings
@@ -39,6 +39,8 @@ public actor WasatchInstrument: Instrument {
   private var laserOn = false
   /// Bytes a previous client left on the bulk endpoints, drained at the last open.
   private var staleBytesAtOpen = 0
+
+  public var staleBytesAtLastOpen: Int { staleBytesAtOpen }
   /// The interlock's current decision inputs.
   public private(set) var interlock: LaserInterlock
 
@@ -75,6 +77,7 @@ public actor WasatchInstrument: Instrument {
 
   public func open() async throws -> InstrumentIdentity {
     await close()
+    staleBytesAtOpen = 0
     do {
       let device = try await openDevice()
       self.device = device
