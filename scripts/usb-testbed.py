@@ -327,6 +327,14 @@ class Bus:
         spec["bridge"] = Bridge(spec["link"])
         spec["link"].bridge = spec["bridge"]
         spec["syspath"] = "/sys/devices/pci0000:00/0000:00:14.0/usb1/" + spec["port"]
+        # The handler first: a client that finds the node in sysfs before its handler's socket
+        # exists fails for good (umockdev-preload cannot connect), so the device appears only
+        # once its socket is there.
+        self.testbed.attach_ioctl(self.node(spec), spec["bridge"])
+        socket_path = os.path.join(self.testbed.get_root_dir(), "ioctl", self.node(spec).lstrip("/"))
+        deadline = time.monotonic() + 5
+        while not os.path.exists(socket_path) and time.monotonic() < deadline:
+            time.sleep(0.005)
         self.testbed.add_from_string(
             "P: /devices/pci0000:00/0000:00:14.0/usb1/%s\n" % spec["port"]
             + "N: bus/usb/%03d/%03d\n" % (spec["bus"], spec["address"])
@@ -342,7 +350,6 @@ class Bus:
             + "A: manufacturer=%s\nA: product=%s\n"
             % (spec.get("manufacturer", ""), spec.get("product_name", ""))
             + "H: descriptors=%s\n" % spec["descriptors"])
-        self.testbed.attach_ioctl(self.node(spec), spec["bridge"])
 
     def unplug(self, key):
         spec = self.devices[key]

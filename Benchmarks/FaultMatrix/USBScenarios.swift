@@ -117,6 +117,18 @@ struct USBBench {
     return status
   }
 
+  /// Keeps the logs of a failed row in the temporary directory, named in the row's notes.
+  func keepLogs(_ daemons: [ChildProcess], ok: Bool) -> String {
+    guard !ok else { return "" }
+    let path = FileManager.default.temporaryDirectory
+      .appendingPathComponent("whitlock-faults-\(UUID().uuidString.prefix(8)).log").path
+    let text =
+      "== simulator\n" + testbed.simulator.standardOutput + testbed.simulator.standardError
+      + daemons.enumerated().map { "== daemon \($0)\n" + $1.standardError }.joined()
+    try? text.write(toFile: path, atomically: true, encoding: .utf8)
+    return "; logs in \(path)"
+  }
+
   func stop() async {
     await testbed.stop()
     scratch.remove()
@@ -179,7 +191,8 @@ extension Scenarios {
   /// Unplugged while a spectrum request is on the device, away 0.2 s, back with the same
   /// serial: the interrupted acquisition is counted, every delivered spectrum spooled once.
   func usbUnplugReplug(_ family: USBFamily) async throws -> MatrixRow {
-    let bench = try await USBBench(family, "usb-unplug")
+    // The exposure leaves the unplug a wide margin before the spectrum would arrive.
+    let bench = try await USBBench(family, "usb-unplug", exposure: 0.3)
     defer { Task { await bench.stop() } }
     let (daemon, _) = try await bench.daemon()
     var times: [Double] = []
@@ -234,7 +247,8 @@ extension Scenarios {
       notes:
         "reconnect mean \(format(mean)) s, max \(format(worst)) s; interrupted in run-end "
         + "\(interrupted); spooled as data \(account.phantom); exit "
-        + "\(status.map(String.init) ?? "timeout")" + (failure.map { "; \($0)" } ?? ""))
+        + "\(status.map(String.init) ?? "timeout")" + (failure.map { "; \($0)" } ?? "")
+        + bench.keepLogs([daemon], ok: ok))
   }
 
   /// One kind of bus fault, injected by the bridge on every n-th bulk IN transfer.
@@ -283,8 +297,9 @@ extension Scenarios {
     for kill in 0...kills {
       let (daemon, _) = try await bench.daemon()
       daemons.append(daemon)
-      let before = bench.delivered.count
-      let going = await daemon.wait(upTo: .seconds(60)) { _ in bench.delivered.count >= before + 2 }
+      // Killed mid-exposure once a spectrum of its own is spooled (what a SIGKILL takes from
+      // memory is the spool crash rows' subject; this row is about the device's stale data).
+      let going = await daemon.wait(upTo: .seconds(60)) { Harness.acquisitionLogs(in: $0) >= 1 }
       guard going, await bench.waitForRequestInFlight() else {
         failure = "no spectra after restart \(kill)"
         break
@@ -307,7 +322,7 @@ extension Scenarios {
       notes:
         "stale spectra drained at open \(account.drained) of \(kills) left; spooled as data "
         + "\(account.phantom); exit \(finished.map(String.init) ?? "timeout")"
-        + (failure.map { "; \($0)" } ?? ""))
+        + (failure.map { "; \($0)" } ?? "") + bench.keepLogs(daemons, ok: ok))
   }
 
   /// An HR4000 answering on the USB2000+'s product ID: refused at open, never acquired.
@@ -338,5 +353,14 @@ extension Scenarios {
       spooled: "\(acquisitions.count)", lost: "0", duplicated: "0",
       verdict: ok ? "PASS" : "FAIL",
       notes: "refused, retried with backoff; /readyz \(ready); \(reason ?? "no reason logged")")
+  }
+}
+
+extension Harness {
+  /// Acquisitions the daemon has logged as spooled (`#N … seq S`).
+  static func acquisitionLogs(in daemon: ChildProcess) -> Int {
+    daemon.standardError.split(separator: "\n").filter {
+      $0.contains(" ch ") && $0.contains(" seq ")
+    }.count
   }
 }

@@ -31,6 +31,8 @@ public actor USBBridgeDevice {
   private var halted: Set<UInt8> = []
   private var dataTransfers = 0
   private var polling = false
+  /// Counts power cycles, so bytes read from the emulation just before one are not kept after.
+  private var powerGeneration = 0
   private var statistics = USBBridgeStatistics()
 
   /// A device answering from `device`; `send` writes each reply to the testbed.
@@ -90,6 +92,7 @@ public actor USBBridgeDevice {
 
   /// Forgets everything queued on the device side of the bus (power lost on unplug).
   public func powerCycle() {
+    powerGeneration += 1
     pending.removeAll()
     carried.removeAll()
     carriedStart.removeAll()
@@ -194,6 +197,7 @@ public actor USBBridgeDevice {
       start = carriedStart[endpoint, default: 0]
       carriedStart[endpoint] = start + bytes.count
     } else {
+      let generation = powerGeneration
       do {
         bytes = try await device.bulkRead(
           endpoint: endpoint, maxLength: read.length, timeout: .zero)
@@ -205,6 +209,8 @@ public actor USBBridgeDevice {
         }
         return true
       }
+      // The device lost power while it was being read: those bytes died with it.
+      guard generation == powerGeneration else { return true }
       start = nextFromDevice[endpoint, default: 0]
       nextFromDevice[endpoint] = start + bytes.count
       guard pending[endpoint]?.first?.id == read.id else {
