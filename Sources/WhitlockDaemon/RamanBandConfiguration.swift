@@ -116,6 +116,16 @@ enum RamanBandConfiguration {
     r.doubletMinimumSeparation = try table.number(
       "doublet_min_separation_cm1", default: d.doubletMinimumSeparation, in: 1...100,
       unit: "cm-1")
+    r.doubletMaximumSeparation = try table.number(
+      "doublet_max_separation_cm1", default: d.doubletMaximumSeparation, in: 1...100,
+      unit: "cm-1")
+    guard r.doubletMaximumSeparation > r.doubletMinimumSeparation else {
+      throw table.error(
+        "doublet_max_separation_cm1",
+        "must be above doublet_min_separation_cm1 (\(r.doubletMinimumSeparation))")
+    }
+    r.doubletHalfWidth = try table.number(
+      "doublet_half_width_cm1", default: d.doubletHalfWidth, in: 0.5...20, unit: "cm-1")
     r.doubletMinimumShare = try table.number(
       "doublet_min_share", default: d.doubletMinimumShare, in: 0...0.5)
     r.resolvedDoubletSigma = try table.number(

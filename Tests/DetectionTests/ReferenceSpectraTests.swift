@@ -1,3 +1,4 @@
+import Detection
 import Foundation
 import Testing
 import WhitlockCore
@@ -76,5 +77,57 @@ import WhitlockCtlKit
     #expect(com.first?.1["phase"]?.stringValue == "oxalate-com")
     let cod = try detections("weddellite_")
     #expect(cod.first?.1["phase"]?.stringValue == "oxalate-cod")
+  }
+
+  /// An axis off by up to ±8 cm⁻¹ (RRUFF runs of one sample differ by 6–7) does not change the
+  /// group a file is named for, and whitlockite stays quantified.
+  @Test(
+    .enabled(if: available, "../shared/data/raman-reference is absent"),
+    arguments: [
+      ("whitlockite_", "whitlockite-group"), ("merrillite_", "whitlockite-group"),
+      ("whewellite_", "oxalate"), ("weddellite_", "oxalate"), ("brushite_", "brushite"),
+    ])
+  func anAxisOffsetDoesNotChangeTheGroup(prefix: String, group: String) throws {
+    let names = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path)
+      .filter { $0.hasPrefix(prefix) && $0.hasSuffix(".txt") }
+    #expect(!names.isEmpty)
+    let pipeline = RamanPipeline()
+    for name in names {
+      let path = Self.directory.appendingPathComponent(name).path
+      let spectrum = try #require(
+        try SpectrumInput.read(path, kind: nil, excitation: nil).first)
+      guard case .ramanShift(let shifts) = spectrum.axis else {
+        Issue.record("\(name): not a Raman-shift axis")
+        continue
+      }
+      for offset in [-8.0, -4, 4, 8] {
+        let result = pipeline.analyze(
+          shifts: shifts.map { $0 + offset }, intensities: spectrum.intensities)
+        #expect(result.phase.group == group, "\(name) shifted \(offset): \(result.phase)")
+        if prefix == "whitlockite_" {
+          #expect((result.whitlockiteFraction ?? 0) >= 0.85, "\(name) shifted \(offset)")
+        }
+      }
+    }
+  }
+
+  /// Apatite shifted by up to ±8 cm⁻¹ is never named whitlockite-group.
+  @Test(.enabled(if: available, "../shared/data/raman-reference is absent"))
+  func shiftedApatiteIsNeverWhitlockite() throws {
+    let names = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path)
+      .filter { $0.contains("apatite_") && $0.hasSuffix(".txt") }
+    #expect(!names.isEmpty)
+    let pipeline = RamanPipeline()
+    for name in names {
+      let path = Self.directory.appendingPathComponent(name).path
+      let spectrum = try #require(
+        try SpectrumInput.read(path, kind: nil, excitation: nil).first)
+      guard case .ramanShift(let shifts) = spectrum.axis else { continue }
+      for offset in [-8.0, -4, 4, 8] {
+        let result = pipeline.analyze(
+          shifts: shifts.map { $0 + offset }, intensities: spectrum.intensities)
+        #expect(result.phase.group != "whitlockite-group", "\(name) shifted \(offset)")
+      }
+    }
   }
 }

@@ -241,6 +241,8 @@ extension RamanPhaseRules {
       ("evidence_ratio_spread", .number(evidenceRatioSpread)),
       ("position_fraction_sigma", .number(positionFractionSigma)),
       ("doublet_min_separation_cm1", .number(doubletMinimumSeparation)),
+      ("doublet_max_separation_cm1", .number(doubletMaximumSeparation)),
+      ("doublet_half_width_cm1", .number(doubletHalfWidth)),
       ("doublet_min_share", .number(doubletMinimumShare)),
       ("resolved_doublet_sigma", .number(resolvedDoubletSigma)),
       ("brushite_companion_min_share", .number(brushiteCompanionMinimumShare)),

@@ -54,6 +54,11 @@ public struct RamanPhaseRules: Sendable, Equatable {
   public var doubletMinimumSeparation = 12.0
   /// See `doubletMinimumSeparation`.
   public var doubletMinimumShare = 0.3
+  /// Largest separation of a doublet's two ν1 maxima, cm⁻¹; a second maximum this close to the
+  /// ν1 anchor (and at least `doubletMinimumShare` of its prominence) holds the two components.
+  public var doubletMaximumSeparation = 20.0
+  /// How far each doublet component may move from its maximum, cm⁻¹.
+  public var doubletHalfWidth = 3.0
   /// Systematic σ of the position estimate when the doublet is resolved.
   public var resolvedDoubletSigma = 0.05
   /// Brushite's companion band (~880 cm⁻¹) must have at least this share of its ν1 area.

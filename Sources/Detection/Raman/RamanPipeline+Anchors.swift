@@ -59,6 +59,21 @@ extension RamanPipeline {
     return best
   }
 
+  /// The taller local maximum `doubletMinimumSeparation…doubletMaximumSeparation` either side of
+  /// `anchor` whose prominence is at least `doubletMinimumShare` of the anchor's.
+  private func doubletPartner(of anchor: AnchorBand) -> AnchorBand {
+    let rules = settings.phases
+    let near = rules.doubletMinimumSeparation
+    let far = rules.doubletMaximumSeparation
+    let above = strongestBand(in: (anchor.position + near)...(anchor.position + far))
+    let below = strongestBand(in: (anchor.position - far)...(anchor.position - near))
+    let partner = above.height >= below.height ? above : below
+    guard partner.found, partner.height >= rules.doubletMinimumShare * anchor.height else {
+      return AnchorBand()
+    }
+    return partner
+  }
+
   /// Indices (within the processing range) whose shift lies in `lower...upper`.
   func indexRange(from lower: Double, to upper: Double) -> Range<Int> {
     let x = axis.pointer
@@ -110,7 +125,7 @@ extension RamanPipeline {
       // Tissue and carbonate bands follow the smallest axis offset the ν1 anchor implies: none
       // while it lies between the apatite and whitlockite references (composition explains
       // it), else its distance from the nearer one.
-      let offset =
+      var offset =
         min(anchors.nu1.position - s.hap.centre, 0)
         + max(anchors.nu1.position - s.whitlockite.centre, 0)
       // A ν1 below the apatite or above the whitlockite reference starts (and is centred) on the
@@ -122,6 +137,16 @@ extension RamanPipeline {
       phosphatePriors[2] =
         p > s.whitlockite.centre && p < s.whitlockite.centreRange.upperBound
         ? s.whitlockite.moved(to: p) : s.whitlockite
+      // A second ν1 maximum at a doublet's distance (merrillite's 960/976) holds the two
+      // components on the two maxima wherever an axis offset puts them.
+      let partner = doubletPartner(of: anchors.nu1)
+      if partner.found {
+        let lower = min(p, partner.position)
+        let upper = max(p, partner.position)
+        phosphatePriors[1] = s.hap.centred(at: lower, halfWidth: rules.doubletHalfWidth)
+        phosphatePriors[2] = s.whitlockite.centred(at: upper, halfWidth: rules.doubletHalfWidth)
+        offset = lower - s.merrillite.centre
+      }
       phosphatePriors[3] = s.phenylalanine.shifted(by: offset)
       // The anchor is the tallest point of a blend, not whitlockite's own ν1, so the weak HPO₄
       // band is searched for (its range moved by the offset and widened by the tolerance) and
@@ -135,7 +160,10 @@ extension RamanPipeline {
         ? expected.centred(at: anchors.hpo4.position, halfWidth: rules.hpo4SearchHalfWidth)
         : expected
       carbonatePriors[0] = s.phenylalanine1032.shifted(by: offset)
-      carbonatePriors[1] = s.phosphateNu3.shifted(by: offset)
+      // The smallest offset can be up to the tolerance short of the real one (the ν1 position
+      // also depends on composition): ν3's range is widened by half the tolerance.
+      carbonatePriors[1] = s.phosphateNu3.shifted(by: offset).widened(
+        by: rules.offsetTolerance / 2)
       carbonatePriors[2] = s.carbonate.shifted(by: offset)
     } else {
       phosphatePriors[1] = s.hap

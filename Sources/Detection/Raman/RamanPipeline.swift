@@ -263,7 +263,8 @@ public final class RamanPipeline {
     }
     fitter = oxalateFitter
     result.oxalateFit = fitWindow(
-      oxalateRange, priors: oxalatePriors, trigger: 1...3, group: 1...3, fitter: fitter)
+      oxalateRange, priors: oxalatePriors, trigger: 1...3, group: 1...3, fitter: fitter,
+      mayRefine: anchors.oxalateCO.found)
     if !result.oxalateFit.degenerate {
       let refined = result.oxalateFit.refined
       result.methylene = fitter.bandOrScreen(0, refined: refined)
@@ -309,10 +310,11 @@ public final class RamanPipeline {
 
   /// Screens a window linearly and refines it when a band in `trigger` is at least
   /// `screenSignificance`; records the screen significance of the summed `group` and the tallest
-  /// group band's height over the noise.
+  /// group band's height over the noise. `mayRefine` false keeps the screen (no band the
+  /// refinement could name is there).
   func fitWindow(
     _ range: Range<Int>, priors: [BandPrior], trigger: ClosedRange<Int>, group: ClosedRange<Int>,
-    fitter: BandFitter
+    fitter: BandFitter, mayRefine: Bool = true
   ) -> WindowFitReport {
     var report = WindowFitReport()
     report.pixels = range.count
@@ -343,7 +345,7 @@ public final class RamanPipeline {
       for b in group { groupVariance += fitter.screenedAreaCovariance(a, b) }
     }
     report.screenSignificance = groupVariance > 0 ? groupArea / groupVariance.squareRoot() : 0
-    guard best >= settings.fitting.screenSignificance else { return report }
+    guard mayRefine, best >= settings.fitting.screenSignificance else { return report }
     let outcome = fitter.refine(
       maximumIterations: settings.fitting.maximumIterations,
       tolerance: settings.fitting.tolerance)
