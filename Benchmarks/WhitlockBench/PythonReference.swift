@@ -16,6 +16,13 @@ struct PythonReference {
   func run(axis: [Double], spectra: [[UInt32]]) -> (
     fractions: [Double], sigmas: [Double], seconds: Double
   )? {
+    run(axis: axis, intensities: spectra.map { $0.map(Double.init) })
+  }
+
+  /// The same for intensities given as doubles.
+  func run(axis: [Double], intensities spectra: [[Double]]) -> (
+    fractions: [Double], sigmas: [Double], seconds: Double
+  )? {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
       "whitlock-bench-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
     try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -24,7 +31,7 @@ struct PythonReference {
     let spectraFile = directory.appendingPathComponent("spectra.f64")
     var flat: [Double] = []
     flat.reserveCapacity(spectra.count * axis.count)
-    for spectrum in spectra { flat.append(contentsOf: spectrum.map(Double.init)) }
+    for spectrum in spectra { flat.append(contentsOf: spectrum) }
     do {
       try axis.withUnsafeBytes { try Data($0).write(to: axisFile) }
       try flat.withUnsafeBytes { try Data($0).write(to: spectraFile) }

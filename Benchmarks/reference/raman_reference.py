@@ -1,13 +1,17 @@
 """Reference Raman pipeline a spectroscopist would write with the standard Python stack.
 
 It is the peer that whitlock-bench compares the Swift pipeline against, on the same spectra in
-the same run. Every choice below is a common, reasonable default, not tuned to the simulator:
+the same run. Every choice below is a common, reasonable default, not tuned to the simulator, with every width
+given in cm-1 and turned into pixels for the axis at hand, so the peer is as fair at 1024 px as
+at 4096 px:
 
-  1. despike: Whitaker & Hayes (2018) modified z-score of first differences, threshold 7 (the
-     value usually quoted), flagged pixels widened by 1 pixel and replaced by the mean of the
-     unflagged pixels within 3 pixels;
-  2. baseline: pybaselines `asls` (lam=1e5, p=0.01) over the whole spectrum;
-  3. smoothing: scipy `savgol_filter` (window 9 pixels, polyorder 3);
+  1. despike: Whitaker & Hayes (2018) modified z-score of first differences, threshold 25 (the
+     often-quoted 7 flags the flanks of a strong nu1 band as spikes), flagged pixels widened by
+     1 pixel and replaced by the mean of the unflagged pixels within 3 pixels;
+  2. baseline: pybaselines `asls` (p=0.01) over the whole spectrum, lam = 1e6 for a 1 cm-1
+     spacing scaled by spacing^-4 (the same stiffness in cm-1 at every pixel count);
+  3. smoothing: scipy `savgol_filter` (polyorder 3) over 7 cm-1 (narrower than a band), at least
+     5 pixels;
   4. fit: scipy `curve_fit` of two Lorentzians (HAP ~961, whitlockite ~970) plus a straight line
      over 930-1000 cm-1, centres bounded to 955-965 and 965-976, FWHM 3-25, areas >= 0;
      fraction = A970 / (A961 + A970), sigma from the covariance.
@@ -60,10 +64,10 @@ def two_lorentzians(x, a1, c1, w1, a2, c2, w2, b0, b1):
     return l1 + l2 + b0 + b1 * (x - 965.0)
 
 
-def analyse(shift, counts, fitter):
-    y = despike(counts.astype(float))
-    baseline, _ = fitter.asls(y, lam=1e5, p=0.01)
-    y = savgol_filter(y - baseline, 9, 3)
+def analyse(shift, counts, fitter, lam, window):
+    y = despike(counts.astype(float), threshold=25.0)
+    baseline, _ = fitter.asls(y, lam=lam, p=0.01)
+    y = savgol_filter(y - baseline, window, 3)
     window = (shift >= 930) & (shift <= 1000)
     x, yw = shift[window], y[window]
     height = max(yw.max(), 1.0)
@@ -91,10 +95,13 @@ def main():
     shift = np.fromfile(args.axis, dtype="<f8")
     spectra = np.fromfile(args.spectra, dtype="<f8").reshape(-1, shift.size)
     fitter = Baseline(x_data=np.arange(shift.size, dtype=float))
+    spacing = abs(shift[-1] - shift[0]) / (shift.size - 1)
+    lam = 1e6 / spacing**4
+    window = max(int(round(7.0 / spacing)) | 1, 5)
     results = []
     start = time.perf_counter()
     for counts in spectra:
-        results.append(analyse(shift, counts, fitter))
+        results.append(analyse(shift, counts, fitter, lam, window))
     seconds = time.perf_counter() - start
     out = sys.stdout
     for fraction, sigma in results:

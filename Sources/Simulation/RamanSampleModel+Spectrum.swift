@@ -26,6 +26,14 @@ extension RamanSampleModel {
         RamanBand(
           centre: carbonateCentre, fwhm: carbonateFWHM,
           areaRate: total * max(composition.carbonateAmount, 0)))
+      result.append(
+        RamanBand(
+          centre: apatiteNu3Band.centre, fwhm: apatiteNu3Band.fwhm,
+          areaRate: total * (1 - fraction) * apatiteNu3Band.areaRate))
+      result.append(
+        RamanBand(
+          centre: whitlockiteHPO4Band.centre, fwhm: whitlockiteHPO4Band.fwhm,
+          areaRate: total * fraction * whitlockiteHPO4Band.areaRate))
       for band in phosphateSecondaryBands {
         result.append(
           RamanBand(centre: band.centre, fwhm: band.fwhm, areaRate: total * band.areaRate))

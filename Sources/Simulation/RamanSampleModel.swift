@@ -64,12 +64,16 @@ public struct RamanSampleModel: Sendable, Equatable {
   public var carbonateCentre: Double = 1070
   /// B-type carbonate ν1 FWHM, cm⁻¹.
   public var carbonateFWHM: Double = 15
-  /// Secondary phosphate bands (ν2, ν4, ν3) as (centre, FWHM, area relative to ν1).
+  /// Secondary phosphate bands both phases share (ν2, ν4) as (centre, FWHM, area relative to
+  /// ν1).
   public var phosphateSecondaryBands: [RamanBand] = [
     RamanBand(centre: 431, fwhm: 20, areaRate: 0.12),
     RamanBand(centre: 590, fwhm: 22, areaRate: 0.15),
-    RamanBand(centre: 1046, fwhm: 20, areaRate: 0.10),
   ]
+  /// Apatite's ν3 group (area relative to the apatite ν1 area).
+  public var apatiteNu3Band = RamanBand(centre: 1046, fwhm: 20, areaRate: 0.10)
+  /// Whitlockite's HPO₄ band (area relative to the whitlockite ν1 area).
+  public var whitlockiteHPO4Band = RamanBand(centre: 924, fwhm: 11, areaRate: 0.07)
   /// Total oxalate area at strength 1, counts/s at unit QE.
   public var oxalateAreaRate: Double = 80000
   /// Whewellite (COM) bands as (centre, FWHM, share of the oxalate area).

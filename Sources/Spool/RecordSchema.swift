@@ -130,7 +130,61 @@ public enum RecordSchema {
               ]
             },
             "counts": { "type": "array", "minItems": 1, "items": { "type": "integer", "minimum": 0 } },
-            "detection": { "type": "object", "required": ["method"], "properties": { "method": { "type": "string" } } },
+            "detection": {
+              "type": "object",
+              "required": ["method"],
+              "properties": {
+                "method": { "type": "string" },
+                "phase": { "enum": ["whitlockite", "merrillite", "apatite", "phosphate-undetermined", "acp", "brushite", "oxalate-com", "oxalate-cod", "oxalate", "calcite", "none"] },
+                "phase_group": { "type": "string" },
+                "phases": {
+                  "type": "array",
+                  "items": {
+                    "type": "object",
+                    "required": ["phase", "present", "bands", "area", "area_sigma", "significance", "centre_cm1"],
+                    "properties": {
+                      "phase": { "type": "string" },
+                      "present": { "type": "boolean" },
+                      "bands": { "type": "array", "items": { "type": "string" } },
+                      "area": { "type": ["number", "null"] },
+                      "area_sigma": { "type": ["number", "null"] },
+                      "significance": { "type": ["number", "null"] },
+                      "centre_cm1": { "type": ["number", "null"] }
+                    }
+                  }
+                },
+                "axis_offset_cm1": { "type": ["number", "null"] },
+                "axis_offset_sigma_cm1": { "type": ["number", "null"] },
+                "whitlockite_fraction": { "type": ["number", "null"], "minimum": 0, "maximum": 1 },
+                "whitlockite_fraction_sigma": { "type": ["number", "null"], "minimum": 0 },
+                "evidence_fraction": { "type": ["number", "null"] },
+                "evidence_fraction_sigma": { "type": ["number", "null"] },
+                "position_fraction": { "type": ["number", "null"] },
+                "position_fraction_sigma": { "type": ["number", "null"] },
+                "parameters": {
+                  "type": "object",
+                  "properties": {
+                    "phase_rules": { "type": "object" },
+                    "bands": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "required": ["name", "centre_cm1", "centre_range_cm1", "fwhm_cm1", "fwhm_range_cm1"],
+                        "properties": {
+                          "name": { "type": "string" },
+                          "centre_cm1": { "type": "number" },
+                          "centre_range_cm1": { "type": "array", "items": { "type": "number" }, "minItems": 2, "maxItems": 2 },
+                          "fwhm_cm1": { "type": "number" },
+                          "fwhm_range_cm1": { "type": "array", "items": { "type": "number" }, "minItems": 2, "maxItems": 2 },
+                          "centre_sigma_cm1": { "type": ["number", "null"] },
+                          "fwhm_sigma_cm1": { "type": ["number", "null"] }
+                        }
+                      }
+                    }
+                  }
+                }
+              }
+            },
             "simulation": { "type": "object" }
           }
         }

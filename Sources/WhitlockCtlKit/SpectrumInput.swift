@@ -33,8 +33,44 @@ public struct SpectrumInputError: Error, CustomStringConvertible, Equatable {
   public init(_ description: String) { self.description = description }
 }
 
-/// Reads two-column text spectra and spool segments.
+/// Reads two-column text spectra, Amptek `.mca` files and spool segments.
 public enum SpectrumInput {
+  /// Reads the file at `path`: its bytes are decoded as UTF-8 or, failing that, ISO-8859-1 (DP5
+  /// files carry a Latin-1 degree sign), then parsed by `parse` (`.mca` text by `parseMCA`).
+  public static func read(_ path: String, kind: InstrumentKind?, excitation: Double?)
+    throws(SpectrumInputError) -> [StoredSpectrum]
+  {
+    guard let data = FileManager.default.contents(atPath: path) else {
+      throw SpectrumInputError("\(path): cannot be read")
+    }
+    let text =
+      String(data: data, encoding: .utf8) ?? String(data: data, encoding: .isoLatin1) ?? ""
+    if text.contains("<<PMCA SPECTRUM>>") || text.contains("<<DATA>>") {
+      return [try MCAInput.parse(text, name: path)]
+    }
+    return try parse(text, name: path, kind: kind, excitation: excitation)
+  }
+
+  /// Lines of `text`, with `\r\n` (one Swift character), `\n` and `\r` all ending a line.
+  static func lines(_ text: String) -> [Substring] {
+    text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
+  }
+
+  /// The two leading numbers of a data line. Tabs, semicolons and spaces always separate; a
+  /// comma separates too unless the line has a tab or semicolon, where it is a decimal comma.
+  static func numbers(_ line: String) -> (Double, Double)? {
+    let decimalComma = line.contains(";") || line.contains("\t")
+    let fields = line.split {
+      $0 == " " || $0 == "\t" || $0 == ";" || (!decimalComma && $0 == ",")
+    }
+    guard fields.count >= 2 else { return nil }
+    func value(_ field: Substring) -> Double? {
+      Double(decimalComma ? field.replacingOccurrences(of: ",", with: ".") : String(field))
+    }
+    guard let x = value(fields[0]), let y = value(fields[1]) else { return nil }
+    return (x, y)
+  }
+
   /// Parses `text` from `name`. Spool segments (NDJSON records, first non-blank character `{`)
   /// yield every acquisition record; anything else is a two-column text spectrum: x then y per
   /// line, separated by spaces, tabs, commas or semicolons; blank lines, `#…` comments and RRUFF
@@ -56,12 +92,11 @@ public enum SpectrumInput {
     var xs: [Double] = []
     var ys: [Double] = []
     var lineNumber = 0
-    for rawLine in text.split(separator: "\n", omittingEmptySubsequences: false) {
+    for rawLine in lines(text) {
       lineNumber += 1
       let line = rawLine.trimmingCharacters(in: .whitespacesAndNewlines)
       if line.isEmpty || line.hasPrefix("#") { continue }
-      let fields = line.split { $0 == " " || $0 == "\t" || $0 == "," || $0 == ";" }
-      guard fields.count >= 2, let x = Double(fields[0]), let y = Double(fields[1]) else {
+      guard let (x, y) = numbers(line) else {
         if xs.isEmpty { continue }  // a column header before the data
         throw SpectrumInputError("\(name):\(lineNumber): expected two numbers, got \"\(line)\"")
       }
@@ -105,8 +140,9 @@ public enum SpectrumInput {
   {
     var spectra: [StoredSpectrum] = []
     var lineNumber = 0
-    for line in text.split(separator: "\n") {
+    for line in lines(text) {
       lineNumber += 1
+      if line.allSatisfy(\.isWhitespace) { continue }
       let record: JSONValue
       do { record = try JSONParser.parse(Array(line.utf8)) } catch {
         throw SpectrumInputError("\(name):\(lineNumber): \(error)")

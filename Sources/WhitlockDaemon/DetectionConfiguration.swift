@@ -86,7 +86,7 @@ public struct DetectionConfiguration: Sendable {
     return s
   }
 
-  /// Reads `[detection.raman]` (flat keys; band priors keep their defaults).
+  /// Reads `[detection.raman]`: flat keys, then the `bands` and `phases` sub-tables.
   static func readRaman(_ table: inout ConfigurationReader) throws(ConfigurationError)
     -> RamanPipelineSettings
   {
@@ -140,6 +140,7 @@ public struct DetectionConfiguration: Sendable {
       throw table.error("processing_max_cm1", "must be at least 100 cm-1 above processing_min_cm1")
     }
     s.processingRange = processingMin...processingMax
+    try RamanBandConfiguration.read(&table, into: &s)
     return s
   }
 }

@@ -10,8 +10,10 @@ struct AnalyzeCommand: ParsableCommand {
     commandName: "analyze",
     abstract: "Run the whitlockite detector on stored spectra (one JSON line per spectrum).",
     discussion: """
-      Each FILE is a two-column text spectrum (x, intensity; RRUFF ##KEY=VALUE headers and # lines
-      are skipped) or a spool segment (every acquisition record is re-analysed). Raman x is the
+      Each FILE is a two-column text spectrum (x, intensity; separated by spaces, tabs, commas or
+      semicolons, decimal commas where the separator is a tab or semicolon; RRUFF ##KEY=VALUE
+      headers and # lines are skipped), an Amptek .mca file (XRF; UTF-8 or ISO-8859-1), or a
+      spool segment (every acquisition record is re-analysed). Raman x is the
       shift in cm-1, or the wavelength in nm with --excitation; XRF x is the energy in keV.
       With --config, the [detection.raman] and [detection.xrf] parameters of that whitlockd
       configuration file are used (re-analysis with new parameters); every output line records
@@ -51,20 +53,11 @@ struct AnalyzeCommand: ParsableCommand {
     var failed = false
     for file in files {
       do {
-        let data = try Data(contentsOf: URL(fileURLWithPath: file))
-        guard let text = String(data: data, encoding: .utf8) else {
-          throw SpectrumInputError("\(file): not UTF-8 text")
-        }
-        let spectra = try SpectrumInput.parse(
-          text, name: file, kind: kind, excitation: excitation)
+        let spectra = try SpectrumInput.read(file, kind: kind, excitation: excitation)
         for spectrum in spectra { print(analyzer.line(spectrum)) }
-      } catch let error as SpectrumInputError {
-        failed = true
-        FileHandle.standardError.write(Data("whitlockctl analyze: \(error)\n".utf8))
       } catch {
         failed = true
-        FileHandle.standardError.write(
-          Data("whitlockctl analyze: \(file): \(error.localizedDescription)\n".utf8))
+        FileHandle.standardError.write(Data("whitlockctl analyze: \(error)\n".utf8))
       }
     }
     if failed { throw ExitCode.failure }

@@ -31,6 +31,7 @@ import WhitlockDaemon
     #expect(instrument.line == 1)
     #expect(configuration.spool.limits.maxAgeSeconds == 5)
     #expect(configuration.detection.raman.hap.centre == 961)
+    #expect(configuration.detection.raman.phases.offsetTolerance == 8)
     #expect(configuration.detection.xrf.relativeSensitivityFactor == nil)
   }
 
@@ -48,6 +49,22 @@ import WhitlockDaemon
     (
       "[detection.raman]\nprocessing_min_cm1 = 1000\nprocessing_max_cm1 = 930\n", 3,
       "detection.raman.processing_max_cm1", "must be at least"
+    ),
+    (
+      "[detection.raman.bands.hap]\ncentre_min_cm1 = 950\ncentre_max_cm1 = 940\n", 3,
+      "detection.raman.bands.hap.centre_max_cm1", "must be above centre_min_cm1"
+    ),
+    (
+      "[detection.raman.bands.hpo4]\ncentre_cm1 = 990\n", 2,
+      "detection.raman.bands.hpo4.centre_cm1", "is outside centre_min_cm1"
+    ),
+    (
+      "[detection.raman.bands.happ]\ncentre_cm1 = 961\n", 1, "detection.raman.bands.happ",
+      "unknown key (did you mean \"hap\"?)"
+    ),
+    (
+      "[detection.raman.phases]\noffset_tolerance_cm1 = 80\n", 2,
+      "detection.raman.phases.offset_tolerance_cm1", "is outside"
     ),
   ])
   func errorsNameFileLineAndKey(text: String, line: Int, key: String, message: String) throws {

@@ -12,6 +12,9 @@ import WhitlockCore
       shifts: spectrum.shifts, intensities: spectrum.intensities)
   }
 
+  /// Both phases with their identifying bands (whitlockite's HPO₄ ~924 at 7 % of its ν1,
+  /// apatite's ν3 ~1046 at 10 % of its ν1), so the fraction rests on evidence, not on the ν1
+  /// positions alone; its σ (below 0.15) covers its error.
   @Test(arguments: [0.0, 0.25, 0.5, 0.8])
   func recoversTheFractionOfHandMadeLorentzians(fraction: Double) throws {
     let total = 60000.0
@@ -19,14 +22,18 @@ import WhitlockCore
       bands: [
         .init(centre: 961, fwhm: 11, area: total * (1 - fraction)),
         .init(centre: 970, fwhm: 9, area: total * fraction),
+        .init(centre: 924, fwhm: 10, area: 0.07 * total * fraction),
+        .init(centre: 1046, fwhm: 20, area: 0.10 * total * (1 - fraction)),
       ] + HandMadeSpectrum.tissue(), noise: 30)
     let result = analyze(spectrum)
     #expect(result.phosphateDetected)
     #expect(result.calcificationType == .phosphate)
     let estimate = try #require(result.whitlockiteFraction)
     let sigma = try #require(result.whitlockiteFractionSigma)
-    #expect(abs(estimate - fraction) < 0.06, "estimate \(estimate) ± \(sigma)")
-    #expect(sigma > 0 && sigma < 0.1)
+    // Within its own 2σ and 0.12: the ratios' sample-to-sample spread is part of σ.
+    #expect(abs(estimate - fraction) < min(2 * sigma, 0.12), "estimate \(estimate) ± \(sigma)")
+    #expect(sigma > 0 && sigma < 0.15)
+    #expect(result.phase == (fraction < 0.5 ? .apatite : .whitlockite))
     if fraction < 0.8 { #expect(abs(result.hap.centre - 961) < 1.5) }
     #expect(abs(result.phosphateArea - total) / total < 0.15)
   }
@@ -42,7 +49,9 @@ import WhitlockCore
   }
 
   /// Simulator spectra at 2 s (cosmic rays off so every spectrum counts): the mean absolute error
-  /// over fractions 0.1–0.7 and four noise draws each stays small at every pixel count.
+  /// over fractions 0.1–0.7 and four noise draws each stays small at every pixel count. The
+  /// fraction does not trust the ν1 positions alone (an axis offset moves them), so its error
+  /// here is set by the weak HPO₄ and ν3 bands' noise (out-of-model figures: whitlock-bench).
   @Test(arguments: [1024, 2048, 4096])
   func recoversSimulatedFractionsAtEveryPixelCount(pixels: Int) throws {
     var model = RamanSampleModel(pixelCount: pixels)
@@ -66,7 +75,7 @@ import WhitlockCore
       }
     }
     let mae = errors.reduce(0, +) / Double(errors.count)
-    #expect(mae < 0.05, "\(pixels) px MAE \(mae)")
+    #expect(mae < 0.09, "\(pixels) px MAE \(mae)")
   }
 
   @Test func calciteGivesNoFractionAndIsNeverPresent() {

@@ -80,3 +80,74 @@ import WhitlockCtlKit
     #expect(line["detection"]?["mg_ca_ratio"] != nil)
   }
 }
+
+@Suite struct SpectrumFormatsTests {
+  func temporary(_ name: String, _ bytes: [UInt8]) throws -> String {
+    let path = FileManager.default.temporaryDirectory.appendingPathComponent(
+      "whitlock-input-\(getpid())-\(name)"
+    ).path
+    try Data(bytes).write(to: URL(fileURLWithPath: path))
+    return path
+  }
+
+  @Test func readsDecimalCommasWithSemicolonsAndTabs() throws {
+    for separator in [";", "\t"] {
+      let rows = (0..<40).map { "\(900 + $0),5\(separator)\(100 + $0),25" }
+      let spectra = try SpectrumInput.parse(
+        "shift\(separator)intensity\r\n" + rows.joined(separator: "\r\n"), name: "dec.csv",
+        kind: nil, excitation: nil)
+      guard case .ramanShift(let shifts) = spectra[0].axis else {
+        Issue.record("not a Raman axis")
+        return
+      }
+      #expect(shifts.count == 40)
+      #expect(shifts[1] == 901.5)
+      #expect(spectra[0].intensities[2] == 102.25)
+    }
+  }
+
+  @Test func readsCRLFRRUFFFiles() throws {
+    let rows = (0..<40).map { "\(900 + $0), \(100 + $0)" }
+    let text = "##NAMES=Test\r\n" + rows.joined(separator: "\r\n") + "\r\n##END=\r\n"
+    let spectra = try SpectrumInput.parse(text, name: "r.txt", kind: nil, excitation: nil)
+    #expect(spectra[0].intensities.count == 40)
+  }
+
+  /// An Amptek `.mca` file as DPPMCA writes it, with the ISO-8859-1 degree sign (byte 0xB0).
+  @Test func readsAmptekMCAInLatin1() throws {
+    var text = "<<PMCA SPECTRUM>>\r\nTAG - live_data\r\nREAL_TIME - 10.0\r\n"
+    text += "<<CALIBRATION>>\r\nLABEL - keV\r\n0 0.0\r\n1023 20.46\r\n<<DATA>>\r\n"
+    text += (0..<1024).map { "\(10 + $0 % 5)" }.joined(separator: "\r\n")
+    text += "\r\n<<END>>\r\n<<DP5 CONFIGURATION>>\r\nRESC=Y;\r\n<<DP5 CONFIGURATION END>>\r\n"
+    text += "<<DPP STATUS>>\r\nBoard Temp: 31"
+    var bytes = Array(text.utf8)
+    bytes.append(0xB0)
+    bytes += Array("C\r\n<<DPP STATUS END>>\r\n".utf8)
+    let path = try temporary("a.mca", bytes)
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let spectra = try SpectrumInput.read(path, kind: nil, excitation: nil)
+    #expect(spectra.count == 1)
+    #expect(spectra[0].kind == .xrf)
+    guard case .energy(let energies) = spectra[0].axis else {
+      Issue.record("not an energy axis")
+      return
+    }
+    #expect(energies.count == 1024)
+    #expect(abs(energies[1023] - 20.46) < 1e-9)
+    #expect(spectra[0].intensities[3] == 13)
+  }
+
+  @Test func namesFileAndLineOfABadMCACount() throws {
+    let text = "<<PMCA SPECTRUM>>\n<<DATA>>\n1\n2\nthree\n<<END>>\n"
+    #expect {
+      _ = try MCAInput.parse(text, name: "bad.mca")
+    } throws: { error in
+      (error as? SpectrumInputError)?.description.hasPrefix("bad.mca:5: ") == true
+    }
+    #expect {
+      _ = try SpectrumInput.parse("900,1\n901,x\n", name: "t.csv", kind: nil, excitation: nil)
+    } throws: { error in
+      (error as? SpectrumInputError)?.description.hasPrefix("t.csv:2: ") == true
+    }
+  }
+}

@@ -2,7 +2,7 @@ import WhitlockCore
 
 extension RamanAnalysis {
   /// Name and version of the method, written as `method`.
-  public static let method = "raman-pvoigt-lm/2.0"
+  public static let method = "raman-pvoigt-lm-phases/3.0"
 
   /// The record's `detection` object: method and every parameter, the key numbers at the top
   /// level (`whitlockite_fraction`, `whitlockite_fraction_sigma`, …), then each band. Non-finite
@@ -12,6 +12,15 @@ extension RamanAnalysis {
       ("method", .string(Self.method)),
       ("parameters", settings.jsonValue),
       ("calcification_type", .string(calcificationType.rawValue)),
+      ("phase", .string(phase.rawValue)),
+      ("phase_group", .string(phase.group)),
+      ("phases", phasesJSON(settings: settings)),
+      ("axis_offset_cm1", .number(axisOffset)),
+      ("axis_offset_sigma_cm1", .number(axisOffsetSigma)),
+      ("evidence_fraction", .number(evidenceFraction)),
+      ("evidence_fraction_sigma", .number(evidenceFractionSigma)),
+      ("position_fraction", .number(positionFraction)),
+      ("position_fraction_sigma", .number(positionFractionSigma)),
       ("phosphate_detected", .bool(phosphateDetected)),
       ("whitlockite_fraction", .number(whitlockiteFraction)),
       ("whitlockite_fraction_sigma", .number(whitlockiteFractionSigma)),
@@ -40,6 +49,9 @@ extension RamanAnalysis {
           whewellite1463.jsonValue(settings.whewellite1463.name),
           weddellite1476.jsonValue(settings.weddellite1476.name),
           whewellite1490.jsonValue(settings.whewellite1490.name),
+          hpo4.jsonValue(settings.hpo4.name), oxalateCC.jsonValue(settings.whewelliteCC.name),
+          brushite.jsonValue(settings.brushite.name),
+          brushiteCompanion.jsonValue(settings.brushiteCompanion.name),
         ])
       ),
       (
@@ -60,6 +72,42 @@ extension RamanAnalysis {
         ])
       ),
       ("flags", flags.jsonValue),
+    ])
+  }
+}
+
+extension RamanAnalysis {
+  /// Every phase looked for: `{phase, present, bands, area, area_sigma, significance,
+  /// centre_cm1}`, the bands being the identifying ones whose areas are summed.
+  func phasesJSON(settings: RamanPipelineSettings) -> JSONValue {
+    func entry(_ phase: String, _ bands: [String], _ evidence: PhaseEvidence) -> JSONValue {
+      .object([
+        ("phase", .string(phase)), ("present", .bool(evidence.present)),
+        ("bands", .array(bands.map { .string($0) })), ("area", .number(evidence.area)),
+        ("area_sigma", .number(evidence.areaSigma)),
+        ("significance", .number(evidence.significance)),
+        ("centre_cm1", .number(evidence.centre)),
+      ])
+    }
+    let oxalateName =
+      phase == .oxalateMonohydrate || phase == .oxalateDihydrate ? phase.rawValue : "oxalate"
+    return .array([
+      entry(MineralPhase.whitlockite.rawValue, [settings.hpo4.name], phases.whitlockite),
+      entry(
+        MineralPhase.merrillite.rawValue, [settings.hap.name, settings.whitlockite.name],
+        phases.merrillite),
+      entry(MineralPhase.apatite.rawValue, [settings.phosphateNu3.name], phases.apatite),
+      entry(MineralPhase.acp.rawValue, [settings.acp.name], phases.acp),
+      entry(
+        MineralPhase.brushite.rawValue,
+        [settings.brushite.name, settings.brushiteCompanion.name], phases.brushite),
+      entry(
+        oxalateName,
+        [
+          settings.whewelliteCC.name, settings.whewellite1463.name,
+          settings.weddellite1476.name, settings.whewellite1490.name,
+        ], phases.oxalate),
+      entry(MineralPhase.calcite.rawValue, [settings.calcite.name], phases.calcite),
     ])
   }
 }
@@ -101,6 +149,8 @@ extension BandPrior {
       ),
       ("fwhm_cm1", .number(fwhm)),
       ("fwhm_range_cm1", .array([.number(fwhmRange.lowerBound), .number(fwhmRange.upperBound)])),
+      ("centre_sigma_cm1", .number(centreSigma.isFinite ? centreSigma : nil)),
+      ("fwhm_sigma_cm1", .number(fwhmSigma.isFinite ? fwhmSigma : nil)),
     ])
   }
 }
@@ -163,7 +213,43 @@ extension RamanPipelineSettings {
       ("phosphate_window_cm1", range(phosphateWindow)),
       ("carbonate_window_cm1", range(carbonateWindow)),
       ("oxalate_window_cm1", range(oxalateWindow)),
-      ("bands", .array((phosphateBands + carbonateBands + oxalateBands).map(\.jsonValue))),
+      ("phase_rules", phases.jsonValue),
+      ("bands", .array(allBands.map(\.jsonValue))),
+    ])
+  }
+}
+
+extension RamanPhaseRules {
+  /// Every rule, so a record says how its phases were named.
+  var jsonValue: JSONValue {
+    func range(_ value: ClosedRange<Double>) -> JSONValue {
+      .array([.number(value.lowerBound), .number(value.upperBound)])
+    }
+    return .object([
+      ("offset_tolerance_cm1", .number(offsetTolerance)),
+      ("oxalate_cc_window_cm1", range(oxalateCCWindow)),
+      ("phosphate_nu1_window_cm1", range(phosphateNu1Window)),
+      ("brushite_window_cm1", range(brushiteWindow)),
+      ("calcite_window_cm1", range(calciteWindow)),
+      ("oxalate_co_window_cm1", range(oxalateCOWindow)),
+      ("min_anchor_share", .number(minimumAnchorShare)),
+      ("evidence_significance_sigma", .number(evidenceSignificance)),
+      ("hpo4_search_half_width_cm1", .number(hpo4SearchHalfWidth)),
+      ("whitlockite_hpo4_ratio", .number(whitlockiteHPO4Ratio)),
+      ("apatite_nu3_ratio", .number(apatiteNu3Ratio)),
+      ("phenylalanine_1032_ratio", .number(phenylalanine1032Ratio)),
+      ("evidence_ratio_spread", .number(evidenceRatioSpread)),
+      ("position_fraction_sigma", .number(positionFractionSigma)),
+      ("doublet_min_separation_cm1", .number(doubletMinimumSeparation)),
+      ("doublet_max_separation_cm1", .number(doubletMaximumSeparation)),
+      ("doublet_half_width_cm1", .number(doubletHalfWidth)),
+      ("doublet_min_share", .number(doubletMinimumShare)),
+      ("resolved_doublet_sigma", .number(resolvedDoubletSigma)),
+      ("brushite_companion_min_share", .number(brushiteCompanionMinimumShare)),
+      ("com_doublet_separation_cm1", .number(monohydrateDoubletSeparation)),
+      ("com_doublet_tolerance_cm1", .number(monohydrateDoubletTolerance)),
+      ("com_doublet_min_share", .number(monohydrateDoubletMinimumShare)),
+      ("acp_min_share", .number(acpMinimumShare)),
     ])
   }
 }

@@ -31,12 +31,20 @@ public struct RamanAnalysis: Sendable, Equatable {
   public var calcite = FittedBand()
   /// CH₂ bending (tissue, ~1445).
   public var methylene = FittedBand()
-  /// Whewellite 1463.
+  /// Oxalate C–O band below the C–O anchor (whewellite 1463 when the anchor is 1490).
   public var whewellite1463 = FittedBand()
-  /// Weddellite 1476.
+  /// Oxalate C–O anchor band (the strongest in 1452–1500).
   public var weddellite1476 = FittedBand()
-  /// Whewellite 1490.
+  /// Oxalate C–O band above the C–O anchor (whewellite 1490 when the anchor is 1463).
   public var whewellite1490 = FittedBand()
+  /// Whitlockite HPO₄ band (~924), started on the local maximum near it.
+  public var hpo4 = FittedBand()
+  /// Oxalate C–C stretch (~896 whewellite, ~910 weddellite).
+  public var oxalateCC = FittedBand()
+  /// Brushite ν1 (~988).
+  public var brushite = FittedBand()
+  /// Brushite's ~880 band.
+  public var brushiteCompanion = FittedBand()
 
   /// Fit reports per window.
   public var phosphateFit = WindowFitReport()
@@ -76,6 +84,22 @@ public struct RamanAnalysis: Sendable, Equatable {
   public var carbonateToPhosphateSigma: Double?
   /// What was found.
   public var calcificationType = CalcificationType.none
+  /// The phase the spectrum is named for (the strongest called phase).
+  public var phase = MineralPhase.none
+  /// Evidence for every phase looked for.
+  public var phases = PhaseEvidenceSet()
+  /// Axis offset: the named phase's anchor band centre minus its reference position, cm⁻¹.
+  public var axisOffset: Double?
+  /// σ of `axisOffset` (fit σ and the reference's natural spread).
+  public var axisOffsetSigma: Double?
+  /// The whitlockite fraction estimated from identifying bands alone (HPO₄, ν3, doublet).
+  public var evidenceFraction: Double?
+  /// σ of `evidenceFraction`.
+  public var evidenceFractionSigma: Double?
+  /// The whitlockite fraction from the ν1 positions alone, A970/(A961 + A970).
+  public var positionFraction: Double?
+  /// σ of `positionFraction`, including the rules' systematic term.
+  public var positionFractionSigma: Double?
   /// Quality flags.
   public var flags = QualityFlags()
 

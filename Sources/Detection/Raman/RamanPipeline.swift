@@ -18,33 +18,41 @@ public final class RamanPipeline {
   /// The pipeline's parameters.
   public let settings: RamanPipelineSettings
 
-  private let phosphatePriors: [BandPrior]
-  private let carbonatePriors: [BandPrior]
-  private let oxalatePriors: [BandPrior]
+  var phosphatePriors: [BandPrior]
+  var carbonatePriors: [BandPrior]
+  var oxalatePriors: [BandPrior]
+  var oxalateCCPriors: [BandPrior]
+  var brushitePriors: [BandPrior]
+  /// Anchor bands of the current spectrum (see `RamanPhaseRules`).
+  var anchors = RamanAnchors()
+  /// Robust noise σ per pixel of the baseline-corrected spectrum.
+  var pixelNoise = 0.0
 
   private var cachedCalibration: AxisCalibration?
   private var cachedCount = -1
   private var fullAxis: [Double] = []
   private var roiStart = 0
-  private var roiCount = 0
+  var roiCount = 0
   private var axisUsable = false
   private var phosphateRange = 0..<0
   private var carbonateRange = 0..<0
   private var oxalateRange = 0..<0
 
-  private let axis = ScratchBuffer()
+  let axis = ScratchBuffer()
   private let values = ScratchBuffer()
   private let baseline = ScratchBuffer()
-  private let corrected = ScratchBuffer()
-  private let smoothed = ScratchBuffer()
-  private let scratchA = ScratchBuffer()
-  private let scratchB = ScratchBuffer()
+  let corrected = ScratchBuffer()
+  let smoothed = ScratchBuffer()
+  let scratchA = ScratchBuffer()
+  let scratchB = ScratchBuffer()
   private let baselineEstimator: BaselineEstimator
   private let smoother: SavitzkyGolay
   /// One fitter per window, so each keeps its window's cached screen profiles across spectra.
   private let phosphateFitter: BandFitter
   private let carbonateFitter: BandFitter
   private let oxalateFitter: BandFitter
+  private let oxalateCCFitter: BandFitter
+  private let brushiteFitter: BandFitter
 
   /// Creates a pipeline; buffers grow on the first spectrum and are kept. `kernels` chooses the
   /// build of the fits' inner loops (the results are the same; only the speed differs).
@@ -58,9 +66,13 @@ public final class RamanPipeline {
     phosphateFitter = BandFitter(kernels: kernels)
     carbonateFitter = BandFitter(kernels: kernels)
     oxalateFitter = BandFitter(kernels: kernels)
+    oxalateCCFitter = BandFitter(kernels: kernels)
+    brushiteFitter = BandFitter(kernels: kernels)
     phosphatePriors = settings.phosphateBands
     carbonatePriors = settings.carbonateBands
     oxalatePriors = settings.oxalateBands
+    oxalateCCPriors = [settings.whewelliteCC]
+    brushitePriors = [settings.brushiteCompanion, settings.brushite]
   }
 
   /// Analyses one acquisition.
@@ -215,6 +227,9 @@ public final class RamanPipeline {
     var level = 0.0
     for i in 0..<n { level += abs(v[i]) }
     noiseFloor = max(level / Double(max(n, 1)) * 1e-6, 1e-12)
+    estimatePixelNoise(count: n)
+    findAnchors()
+    placeAnchoredPriors()
 
     var fitter = phosphateFitter
     result.phosphateFit = fitWindow(
@@ -225,15 +240,18 @@ public final class RamanPipeline {
       result.hap = fitter.bandOrScreen(1, refined: refined)
       result.whitlockite = fitter.bandOrScreen(2, refined: refined)
       result.phenylalanine = fitter.bandOrScreen(3, refined: refined)
+      result.hpo4 = fitter.bandOrScreen(4, refined: refined)
+      anchors.hpo4AtBound = refined && result.hpo4.area > 0 && fitter.isAtBound(4)
       decidePhosphate(&result, covariance: refined ? fitter.areaCovariance(1, 2) : 0)
     }
     fitter = carbonateFitter
     result.carbonateFit = fitWindow(
-      carbonateRange, priors: carbonatePriors, trigger: 2...3, group: 2...3, fitter: fitter)
+      carbonateRange, priors: carbonatePriors, trigger: 1...3, group: 2...3, fitter: fitter)
     if !result.carbonateFit.degenerate {
       let refined = result.carbonateFit.refined
       result.phenylalanine1032 = fitter.bandOrScreen(0, refined: refined)
       result.phosphateNu3 = fitter.bandOrScreen(1, refined: refined)
+      anchors.nu3AtBound = refined && result.phosphateNu3.area > 0 && fitter.isAtBound(1)
       result.carbonate = fitter.bandOrScreen(2, refined: refined)
       result.calcite = fitter.bandOrScreen(3, refined: refined)
       let report = result.carbonateFit
@@ -245,17 +263,36 @@ public final class RamanPipeline {
     }
     fitter = oxalateFitter
     result.oxalateFit = fitWindow(
-      oxalateRange, priors: oxalatePriors, trigger: 1...3, group: 1...3, fitter: fitter)
+      oxalateRange, priors: oxalatePriors, trigger: 1...3, group: 1...3, fitter: fitter,
+      mayRefine: anchors.oxalateCO.found)
     if !result.oxalateFit.degenerate {
       let refined = result.oxalateFit.refined
       result.methylene = fitter.bandOrScreen(0, refined: refined)
       result.whewellite1463 = fitter.bandOrScreen(1, refined: refined)
       result.weddellite1476 = fitter.bandOrScreen(2, refined: refined)
       result.whewellite1490 = fitter.bandOrScreen(3, refined: refined)
-      let covariance12 = refined ? fitter.areaCovariance(1, 2) : 0
-      let covariance13 = refined ? fitter.areaCovariance(1, 3) : 0
-      let covariance23 = refined ? fitter.areaCovariance(2, 3) : 0
-      decideOxalate(&result, covariances: (covariance12, covariance13, covariance23))
+    }
+    if anchors.oxalateCC.found {
+      let report = fitWindow(
+        anchorRange(around: anchors.oxalateCC.position, below: 22, above: 22),
+        priors: oxalateCCPriors, trigger: 0...0, group: 0...0, fitter: oxalateCCFitter)
+      if !report.degenerate, report.refined {
+        result.oxalateCC = oxalateCCFitter.band(0)
+        anchors.oxalateCC.peakToNoise = report.peakToNoise
+        anchors.oxalateCCScreenSignificance = report.screenSignificance
+      }
+    }
+    if anchors.brushite.found {
+      let report = fitWindow(
+        anchorRange(around: anchors.brushite.position, below: 125, above: 14),
+        priors: brushitePriors, trigger: 1...1, group: 1...1, fitter: brushiteFitter)
+      if !report.degenerate, report.refined {
+        result.brushiteCompanion = brushiteFitter.band(0)
+        result.brushite = brushiteFitter.band(1)
+        anchors.brushite.peakToNoise = report.peakToNoise
+        anchors.brushiteScreenSignificance = report.screenSignificance
+        anchors.brushiteCompanionInRange = report.pixels > 0 && companionInRange()
+      }
     }
     if !result.phosphateFit.converged || !result.carbonateFit.converged
       || !result.oxalateFit.converged
@@ -264,19 +301,20 @@ public final class RamanPipeline {
     }
     if result.phosphateFit.degenerate { result.flags.insert(.fitDegenerate) }
     carbonateRatio(&result)
-    classify(&result)
+    callPhases(&result)
     return result
   }
 
   /// Smallest noise σ assumed, from the spectrum's level (guards noise-free input).
-  private var noiseFloor = 1e-12
+  var noiseFloor = 1e-12
 
   /// Screens a window linearly and refines it when a band in `trigger` is at least
   /// `screenSignificance`; records the screen significance of the summed `group` and the tallest
-  /// group band's height over the noise.
-  private func fitWindow(
+  /// group band's height over the noise. `mayRefine` false keeps the screen (no band the
+  /// refinement could name is there).
+  func fitWindow(
     _ range: Range<Int>, priors: [BandPrior], trigger: ClosedRange<Int>, group: ClosedRange<Int>,
-    fitter: BandFitter
+    fitter: BandFitter, mayRefine: Bool = true
   ) -> WindowFitReport {
     var report = WindowFitReport()
     report.pixels = range.count
@@ -307,7 +345,7 @@ public final class RamanPipeline {
       for b in group { groupVariance += fitter.screenedAreaCovariance(a, b) }
     }
     report.screenSignificance = groupVariance > 0 ? groupArea / groupVariance.squareRoot() : 0
-    guard best >= settings.fitting.screenSignificance else { return report }
+    guard mayRefine, best >= settings.fitting.screenSignificance else { return report }
     let outcome = fitter.refine(
       maximumIterations: settings.fitting.maximumIterations,
       tolerance: settings.fitting.tolerance)
@@ -343,7 +381,10 @@ public final class RamanPipeline {
     let centred = rule.phosphateCentreRange.contains(result.phosphateCentre)
     let shaped = rule.phosphateFWHMRange.contains(dominant.fwhm)
     let tall = result.phosphateFit.peakToNoise >= rule.minimumPeakToNoise
-    result.phosphateDetected = significant && centred && shaped && tall
+    let anchored =
+      anchors.nu1.found
+      && anchors.nu1.height >= settings.phases.minimumAnchorShare * anchors.tallestHeight
+    result.phosphateDetected = significant && centred && shaped && tall && anchored
     if !result.phosphateDetected {
       if significance >= settings.fitting.screenSignificance {
         result.flags.insert(.lowSNR)
@@ -358,11 +399,8 @@ public final class RamanPipeline {
       (hap.area * hap.area * whVariance + wh.area * wh.area * hapVariance
         - 2 * hap.area * wh.area * covariance) / total4
     if fraction.isFinite, fractionVariance.isFinite, fractionVariance >= 0 {
-      result.whitlockiteFraction = fraction
-      result.whitlockiteFractionSigma = fractionVariance.squareRoot()
-      if fractionVariance.squareRoot() > rule.maximumFractionSigma {
-        result.flags.insert(.lowSNR)
-      }
+      result.positionFraction = fraction
+      result.positionFractionSigma = fractionVariance.squareRoot()
     } else {
       result.flags.insert(.fitDegenerate)
     }
@@ -370,25 +408,6 @@ public final class RamanPipeline {
       result.crystallinityFWHM = hap.fwhm
       result.crystallinityFWHMSigma = hap.fwhmSigma.isFinite ? hap.fwhmSigma : nil
     }
-  }
-
-  private func decideOxalate(
-    _ result: inout RamanAnalysis, covariances: (Double, Double, Double)
-  ) {
-    let bands = (result.whewellite1463, result.weddellite1476, result.whewellite1490)
-    let total = bands.0.area + bands.1.area + bands.2.area
-    let variance =
-      bands.0.areaSigma * bands.0.areaSigma + bands.1.areaSigma * bands.1.areaSigma
-      + bands.2.areaSigma * bands.2.areaSigma
-      + 2 * (covariances.0 + covariances.1 + covariances.2)
-    result.oxalateArea = total
-    result.oxalateAreaSigma = variance > 0 ? variance.squareRoot() : .nan
-    let significance = max(
-      variance > 0 ? total / variance.squareRoot() : 0, result.oxalateFit.screenSignificance)
-    result.oxalateDetected =
-      result.oxalateFit.refined && total > 0
-      && significance >= settings.decision.minimumSignificance
-      && result.oxalateFit.peakToNoise >= settings.decision.minimumPeakToNoise
   }
 
   /// Carbonate (B-type, ~1070) to crystalline phosphate ν1 area ratio.
@@ -408,20 +427,6 @@ public final class RamanPipeline {
     result.carbonateToPhosphateSigma =
       carbonate.area > 0 && sigma.isFinite
       ? sigma : carbonate.areaSigma / result.phosphateArea
-  }
-
-  private func classify(_ result: inout RamanAnalysis) {
-    let oxalateSignificance =
-      result.oxalateAreaSigma > 0 ? result.oxalateArea / result.oxalateAreaSigma : 0
-    switch (result.phosphateDetected, result.oxalateDetected) {
-    case (true, true):
-      result.calcificationType =
-        oxalateSignificance > result.phosphateSignificance ? .oxalate : .phosphate
-    case (true, false): result.calcificationType = .phosphate
-    case (false, true): result.calcificationType = .oxalate
-    case (false, false):
-      result.calcificationType = result.carbonateDetected ? .carbonateOnly : .none
-    }
   }
 }
 

@@ -86,8 +86,9 @@ public struct RamanPipelineSettings: Sendable, Equatable {
     /// larger significance of the linear screen (fixed literature shapes: a matched filter) and
     /// of the full fit, so a free line shape does not hide a clear band.
     public var minimumSignificance = 8.0
-    /// The area-weighted centre of HAP + whitlockite must lie here, cm⁻¹.
-    public var phosphateCentreRange: ClosedRange<Double> = 955...976
+    /// The area-weighted centre of HAP + whitlockite must lie here, cm⁻¹ (the literature
+    /// 955–976 widened by the tolerated axis offset).
+    public var phosphateCentreRange: ClosedRange<Double> = 947...984
     /// The dominant ν1 component's FWHM must lie here, cm⁻¹.
     public var phosphateFWHMRange: ClosedRange<Double> = 4...25
     /// The ν1 peak height must be at least this many times the window's residual RMS.
@@ -108,24 +109,35 @@ public struct RamanPipelineSettings: Sendable, Equatable {
   public var fitting = Fitting()
   /// Detection rule parameters.
   public var decision = Decision()
+  /// Phase-naming rules (anchor windows, identifying bands, fraction estimates).
+  public var phases = RamanPhaseRules()
 
   /// The part of the spectrum that is processed at all (despiked, baselined, smoothed), cm⁻¹.
   /// It holds every fit window with a margin so the baseline has context at their edges.
   public var processingRange: ClosedRange<Double> = 850...1580
 
-  /// The phosphate ν1 window, cm⁻¹.
-  public var phosphateWindow: ClosedRange<Double> = 925...1015
+  /// The phosphate ν1 window, cm⁻¹ (down to 900 so whitlockite's HPO₄ band is inside).
+  public var phosphateWindow: ClosedRange<Double> = 900...1015
   /// Amorphous calcium phosphate ν1.
   public var acp = BandPrior(
     name: "acp_950", centre: 950, centreRange: 942...956, fwhm: 25, fwhmRange: 15...40,
     centreSigma: 3, fwhmSigma: 5)
   /// Hydroxyapatite PO₄ ν1.
   public var hap = BandPrior(
-    name: "hap_961", centre: 961, centreRange: 955...965.5, fwhm: 10, fwhmRange: 3...25,
+    name: "hap_961", centre: 961, centreRange: 947...965.5, fwhm: 10, fwhmRange: 3...25,
     centreSigma: 2, fwhmSigma: 5)
   /// Whitlockite PO₄ ν1.
   public var whitlockite = BandPrior(
-    name: "whitlockite_970", centre: 970, centreRange: 966...976, fwhm: 10, fwhmRange: 3...20,
+    name: "whitlockite_970", centre: 970, centreRange: 966...984, fwhm: 10, fwhmRange: 3...20,
+    centreSigma: 2, fwhmSigma: 4)
+  /// Whitlockite HPO₄ (P–OH) stretch, ~44 cm⁻¹ below whitlockite ν1; moved by the axis offset
+  /// the ν1 anchor implies and started on the local maximum found near it.
+  public var hpo4 = BandPrior(
+    name: "whitlockite_hpo4_924", centre: 924, centreRange: 920...928, fwhm: 10,
+    fwhmRange: 4...18, centreSigma: 2, fwhmSigma: 4)
+  /// Merrillite's lower ν1 half (reference position for the axis offset only).
+  public var merrillite = BandPrior(
+    name: "merrillite_960", centre: 960, centreRange: 955...965, fwhm: 8, fwhmRange: 3...20,
     centreSigma: 2, fwhmSigma: 4)
   /// Phenylalanine ring breathing (tissue).
   public var phenylalanine = BandPrior(
@@ -138,10 +150,11 @@ public struct RamanPipelineSettings: Sendable, Equatable {
   public var phenylalanine1032 = BandPrior(
     name: "phenylalanine_1032", centre: 1032, centreRange: 1027...1037, fwhm: 10,
     fwhmRange: 4...20, centreSigma: 1.5, fwhmSigma: 3)
-  /// Phosphate ν3 (secondary).
+  /// Apatite phosphate ν3 group, ~86 cm⁻¹ above apatite ν1; moved by the axis offset the ν1
+  /// anchor implies.
   public var phosphateNu3 = BandPrior(
-    name: "phosphate_nu3_1046", centre: 1046, centreRange: 1038...1056, fwhm: 20,
-    fwhmRange: 8...35, centreSigma: 3, fwhmSigma: 6)
+    name: "apatite_nu3_1047", centre: 1047, centreRange: 1035...1059, fwhm: 20,
+    fwhmRange: 8...40, centreSigma: 4, fwhmSigma: 8)
   /// Carbonate ν1, B-type substitution in apatite.
   public var carbonate = BandPrior(
     name: "carbonate_1070", centre: 1071, centreRange: 1062...1079, fwhm: 12, fwhmRange: 3...30,
@@ -151,6 +164,23 @@ public struct RamanPipelineSettings: Sendable, Equatable {
   public var calcite = BandPrior(
     name: "calcite_1086", centre: 1086, centreRange: 1080...1092, fwhm: 6, fwhmRange: 2...20,
     centreSigma: 3, fwhmSigma: 6)
+
+  /// Brushite HPO₄ ν1 (the anchor; its fitted centre follows the measured band).
+  public var brushite = BandPrior(
+    name: "brushite_988", centre: 988.5, centreRange: 985...992, fwhm: 8, fwhmRange: 3...20,
+    centreSigma: 2, fwhmSigma: 4)
+  /// Brushite's band near 880 cm⁻¹, placed relative to the measured brushite ν1.
+  public var brushiteCompanion = BandPrior(
+    name: "brushite_880", centre: 880, centreRange: 872...888, fwhm: 12, fwhmRange: 4...30,
+    centreSigma: 3, fwhmSigma: 6)
+  /// Whewellite (COM) C–C stretch; its centre is the reference for the hydrate and the offset.
+  public var whewelliteCC = BandPrior(
+    name: "oxalate_com_cc_896", centre: 896, centreRange: 892...900, fwhm: 7, fwhmRange: 2...20,
+    centreSigma: 2, fwhmSigma: 4)
+  /// Weddellite (COD) C–C stretch.
+  public var weddelliteCC = BandPrior(
+    name: "oxalate_cod_cc_910", centre: 910, centreRange: 906...914, fwhm: 7, fwhmRange: 2...20,
+    centreSigma: 2, fwhmSigma: 4)
 
   /// The oxalate window, cm⁻¹.
   public var oxalateWindow: ClosedRange<Double> = 1415...1535
@@ -175,9 +205,14 @@ public struct RamanPipelineSettings: Sendable, Equatable {
   public init() {}
 
   /// Bands of the phosphate window, in the order results are reported.
-  var phosphateBands: [BandPrior] { [acp, hap, whitlockite, phenylalanine] }
+  var phosphateBands: [BandPrior] { [acp, hap, whitlockite, phenylalanine, hpo4] }
   /// Bands of the carbonate window.
   var carbonateBands: [BandPrior] { [phenylalanine1032, phosphateNu3, carbonate, calcite] }
   /// Bands of the oxalate window.
   var oxalateBands: [BandPrior] { [methylene, whewellite1463, weddellite1476, whewellite1490] }
+  /// Every band prior, as recorded with each result.
+  var allBands: [BandPrior] {
+    phosphateBands + [merrillite] + carbonateBands + [brushite, brushiteCompanion]
+      + [whewelliteCC, weddelliteCC] + oxalateBands
+  }
 }

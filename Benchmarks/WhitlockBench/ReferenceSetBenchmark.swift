@@ -1,0 +1,81 @@
+import Detection
+import Foundation
+
+/// The detector on measured reference spectra (RRUFF files: `##` headers, then `shift, intensity`
+/// rows): one table row per file with the named phase, the fraction and the axis offset.
+struct ReferenceSetBenchmark {
+  /// Folder holding the `.txt` files.
+  var directory: String
+
+  /// Shifts and intensities of a two-column text file (comma, tab, semicolon or space).
+  static func read(_ path: String) -> (shifts: [Double], intensities: [Double])? {
+    guard let data = FileManager.default.contents(atPath: path) else { return nil }
+    let text = String(decoding: data, as: UTF8.self)
+    var shifts: [Double] = []
+    var intensities: [Double] = []
+    for line in text.split(whereSeparator: { $0 == "\n" || $0 == "\r\n" || $0 == "\r" })
+    where !line.hasPrefix("#") {
+      let fields = line.split { $0 == "," || $0 == " " || $0 == "\t" || $0 == ";" || $0 == "\r" }
+      guard fields.count >= 2, let x = Double(fields[0]), let y = Double(fields[1]) else {
+        continue
+      }
+      shifts.append(x)
+      intensities.append(y)
+    }
+    return shifts.count >= 16 ? (shifts, intensities) : nil
+  }
+
+  /// The sorted `.txt` files of the folder.
+  var files: [String] {
+    let names = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
+    return names.filter { $0.hasSuffix(".txt") }.sorted()
+  }
+
+  func run() {
+    print("== Raman detector on measured reference spectra (\(directory)) ==")
+    var table = Table(header: [
+      "file", "phase", "group", "fraction ± σ", "evidence f", "position f", "offset cm⁻¹",
+      "phases with axis shifted −8…+8", "fraction range",
+    ])
+    let pipeline = RamanPipeline()
+    for name in files {
+      guard let spectrum = Self.read(directory + "/" + name) else { continue }
+      let result = pipeline.analyze(shifts: spectrum.shifts, intensities: spectrum.intensities)
+      var seen: [String] = []
+      var low = Double.infinity
+      var high = -Double.infinity
+      var missing = 0
+      for shift in stride(from: -8.0, through: 8.0, by: 2.0) {
+        let moved = pipeline.analyze(
+          shifts: spectrum.shifts.map { $0 + shift }, intensities: spectrum.intensities)
+        if !seen.contains(moved.phase.rawValue) { seen.append(moved.phase.rawValue) }
+        if let f = moved.whitlockiteFraction {
+          low = min(low, f)
+          high = max(high, f)
+        } else {
+          missing += 1
+        }
+      }
+      let shiftedCalls = (
+        phases: seen.joined(separator: ","),
+        fractions: missing == 9
+          ? "none"
+          : format(low, 2) + "–" + format(high, 2) + (missing > 0 ? " (\(missing) none)" : "")
+      )
+      func pair(_ value: Double?, _ sigma: Double?) -> String {
+        guard let value else { return "–" }
+        return format(value, 3) + " ± " + format(sigma ?? .nan, 3)
+      }
+      table.add([
+        String(name.prefix(40)), result.phase.rawValue, result.phase.group,
+        pair(result.whitlockiteFraction, result.whitlockiteFractionSigma),
+        pair(result.evidenceFraction, result.evidenceFractionSigma),
+        pair(result.positionFraction, result.positionFractionSigma),
+        pair(result.axisOffset, result.axisOffsetSigma),
+        shiftedCalls.phases, shiftedCalls.fractions,
+      ])
+    }
+    print(table.render())
+    print("")
+  }
+}

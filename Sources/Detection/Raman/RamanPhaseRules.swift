@@ -1,0 +1,78 @@
+/// The rules that name the mineral phases of a spectrum from several bands, not from the ν1
+/// position alone, and that keep a call stable when the instrument's axis is off by a few cm⁻¹.
+///
+/// How they are used (see `RamanPipeline`): the strongest local maximum inside each *anchor
+/// window* is an anchor candidate (oxalate C–C stretch, phosphate ν1, brushite HPO₄ ν1, calcite
+/// ν1, oxalate C–O stretch). Each window is the phase's literature range widened by
+/// `offsetTolerance`, so an axis off by up to that much still finds the band. Bands that identify
+/// a phase are then looked for *relative to the anchor*: whitlockite's HPO₄ band ~44 cm⁻¹ below
+/// its ν1, apatite's ν3 ~86 cm⁻¹ above its ν1, brushite's ~880 band ~106 below its ν1, the
+/// whewellite C–O doublet 27 apart. Relative positions do not move with an axis offset.
+///
+/// The whitlockite fraction combines, by inverse variance, the *evidence* estimate from those
+/// secondary bands (HPO₄/ν1 against `whitlockiteHPO4Ratio`, ν3/ν1 against `apatiteNu3Ratio`, a
+/// resolved 960/976 doublet as whitlockite-group evidence) and the *position* estimate
+/// A970/(A961 + A970) of the two ν1 components, whose σ carries `positionFractionSigma` for the
+/// axis offset and natural-position spread it cannot see. A significant identifying band so
+/// outweighs the positions; beside weak ones the positions carry the estimate. The phase is
+/// named from the evidence alone (`phosphate-undetermined` when no identifying band is
+/// significant).
+public struct RamanPhaseRules: Sendable, Equatable {
+  /// Largest axis offset tolerated, cm⁻¹: anchor windows are widened by this much.
+  public var offsetTolerance = 8.0
+  /// Oxalate C–C stretch anchor window (whewellite ~896, weddellite ~910), cm⁻¹.
+  public var oxalateCCWindow: ClosedRange<Double> = 886...920
+  /// Crystalline phosphate ν1 anchor window (apatite, whitlockite, merrillite), cm⁻¹.
+  public var phosphateNu1Window: ClosedRange<Double> = 940...981
+  /// Brushite HPO₄ ν1 anchor window (985–991 in the literature), cm⁻¹.
+  public var brushiteWindow: ClosedRange<Double> = 981...1001
+  /// Calcite (and aragonite) carbonate ν1 anchor window (~1086), cm⁻¹.
+  public var calciteWindow: ClosedRange<Double> = 1076...1098
+  /// Oxalate C–O stretch anchor window (1463/1490 whewellite, 1476 weddellite), cm⁻¹.
+  public var oxalateCOWindow: ClosedRange<Double> = 1452...1500
+  /// A phase whose anchor band is below this share of the tallest anchor band is reported as
+  /// evidence but not called (a trace band next to a dominant phase).
+  public var minimumAnchorShare = 0.2
+  /// A secondary (identifying) band counts as present at this many σ of its area.
+  public var evidenceSignificance = 3.0
+  /// Where the HPO₄ band's local maximum is found, its fit may move this far from it, cm⁻¹.
+  public var hpo4SearchHalfWidth = 3.0
+  /// HPO₄ band area over the ν1 area in pure whitlockite (typical 0.05–0.1).
+  public var whitlockiteHPO4Ratio = 0.07
+  /// Apatite ν3 (1030–1060 group) area over the ν1 area in pure apatite (typical 0.05–0.2).
+  public var apatiteNu3Ratio = 0.10
+  /// Tissue phenylalanine's 1032 band over its 1003 band; only 1032 area beyond this share of
+  /// the 1003 area counts as apatite ν3 evidence.
+  public var phenylalanine1032Ratio = 0.5
+  /// Relative spread of those ratios between samples: the evidence fraction f gets a
+  /// systematic σ of `evidenceRatioSpread`·f·(1 − f).
+  public var evidenceRatioSpread = 0.4
+  /// Systematic σ of the position estimate A970/(A961 + A970) (axis offset, natural positions).
+  public var positionFractionSigma = 0.3
+  /// Two ν1 components at least this far apart (cm⁻¹) form a resolved doublet (merrillite's
+  /// 960/976) when the weaker has at least `doubletMinimumShare` of their area.
+  public var doubletMinimumSeparation = 12.0
+  /// See `doubletMinimumSeparation`.
+  public var doubletMinimumShare = 0.3
+  /// Largest separation of a doublet's two ν1 maxima, cm⁻¹; a second maximum this close to the
+  /// ν1 anchor (and at least `doubletMinimumShare` of its prominence) holds the two components.
+  public var doubletMaximumSeparation = 20.0
+  /// How far each doublet component may move from its maximum, cm⁻¹.
+  public var doubletHalfWidth = 3.0
+  /// Systematic σ of the position estimate when the doublet is resolved.
+  public var resolvedDoubletSigma = 0.05
+  /// Brushite's companion band (~880 cm⁻¹) must have at least this share of its ν1 area.
+  public var brushiteCompanionMinimumShare = 0.1
+  /// Whewellite's C–O doublet (1463/1490) separation, cm⁻¹, and how far it may deviate.
+  public var monohydrateDoubletSeparation = 27.0
+  /// See `monohydrateDoubletSeparation`.
+  public var monohydrateDoubletTolerance = 4.0
+  /// The weaker whewellite C–O band must have at least this share of the stronger.
+  public var monohydrateDoubletMinimumShare = 0.25
+  /// ACP is called when its broad band has at least this share of the crystalline ν1 area
+  /// (or is the only phosphate band).
+  public var acpMinimumShare = 0.2
+
+  /// The documented defaults.
+  public init() {}
+}

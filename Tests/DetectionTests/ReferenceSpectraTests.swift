@@ -1,0 +1,133 @@
+import Detection
+import Foundation
+import Testing
+import WhitlockCore
+import WhitlockCtlKit
+
+/// The detector on the measured RRUFF development set (`../shared/data/raman-reference`, beside
+/// the repository), read the way `whitlockctl analyze FILE` reads it. Skipped with a message when
+/// the folder is absent.
+@Suite struct ReferenceSpectraTests {
+  static let directory: URL = {
+    let repository = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+    return repository.deletingLastPathComponent().appendingPathComponent(
+      "shared/data/raman-reference")
+  }()
+
+  static var available: Bool {
+    FileManager.default.fileExists(atPath: directory.appendingPathComponent("README.md").path)
+  }
+
+  /// The `detection` object `whitlockctl analyze` prints for the files whose name starts so.
+  func detections(_ prefix: String) throws -> [(String, JSONValue)] {
+    let names = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path)
+      .filter { $0.hasPrefix(prefix) && $0.hasSuffix(".txt") }.sorted()
+    #expect(!names.isEmpty, "no \(prefix) file in \(Self.directory.path)")
+    let analyzer = OfflineAnalyzer()
+    return try names.map { name in
+      let url = Self.directory.appendingPathComponent(name)
+      let spectra = try SpectrumInput.read(url.path, kind: nil, excitation: nil)
+      let record = try JSONParser.parse(analyzer.line(try #require(spectra.first)))
+      return (name, try #require(record["detection"]))
+    }
+  }
+
+  @Test(.enabled(if: available, "../shared/data/raman-reference is absent"))
+  func whitlockiteIsQuantified() throws {
+    for (name, detection) in try detections("whitlockite_") {
+      let fraction = try #require(detection["whitlockite_fraction"]?.doubleValue, "\(name)")
+      #expect(fraction >= 0.85, "\(name): \(fraction)")
+      #expect(detection["phase"]?.stringValue == "whitlockite", "\(name)")
+      #expect(detection["axis_offset_cm1"]?.doubleValue != nil, "\(name)")
+    }
+  }
+
+  @Test(
+    .enabled(if: available, "../shared/data/raman-reference is absent"),
+    arguments: ["hydroxylapatite_", "fluorapatite_"])
+  func apatiteIsNotWhitlockite(prefix: String) throws {
+    for (name, detection) in try detections(prefix) {
+      let fraction = try #require(detection["whitlockite_fraction"]?.doubleValue, "\(name)")
+      #expect(fraction <= 0.1, "\(name): \(fraction)")
+      #expect(detection["phase"]?.stringValue == "apatite", "\(name)")
+    }
+  }
+
+  @Test(
+    .enabled(if: available, "../shared/data/raman-reference is absent"),
+    arguments: [
+      ("whewellite_", "oxalate"), ("weddellite_", "oxalate"), ("brushite_", "brushite"),
+      ("merrillite_", "whitlockite-group"),
+    ])
+  func lookAlikesAreNamed(prefix: String, group: String) throws {
+    for (name, detection) in try detections(prefix) {
+      #expect(detection["phase_group"]?.stringValue == group, "\(name)")
+      if group != "whitlockite-group" {
+        #expect(detection["whitlockite_fraction"]?.doubleValue == nil, "\(name)")
+      }
+    }
+  }
+
+  @Test(.enabled(if: available, "../shared/data/raman-reference is absent"))
+  func hydratesAreNamedWhereTheBandsTellThem() throws {
+    // The 514 nm whewellite reaches the 1463/1490 doublet; the weddellite C–C at 909.5 lies
+    // beyond whewellite's C–C range even with an 8 cm⁻¹ offset.
+    let com = try detections("whewellite_RRUFF-R050240_514nm")
+    #expect(com.first?.1["phase"]?.stringValue == "oxalate-com")
+    let cod = try detections("weddellite_")
+    #expect(cod.first?.1["phase"]?.stringValue == "oxalate-cod")
+  }
+
+  /// An axis off by up to ±8 cm⁻¹ (RRUFF runs of one sample differ by 6–7) does not change the
+  /// group a file is named for, and whitlockite stays quantified.
+  @Test(
+    .enabled(if: available, "../shared/data/raman-reference is absent"),
+    arguments: [
+      ("whitlockite_", "whitlockite-group"), ("merrillite_", "whitlockite-group"),
+      ("whewellite_", "oxalate"), ("weddellite_", "oxalate"), ("brushite_", "brushite"),
+    ])
+  func anAxisOffsetDoesNotChangeTheGroup(prefix: String, group: String) throws {
+    let names = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path)
+      .filter { $0.hasPrefix(prefix) && $0.hasSuffix(".txt") }
+    #expect(!names.isEmpty)
+    let pipeline = RamanPipeline()
+    for name in names {
+      let path = Self.directory.appendingPathComponent(name).path
+      let spectrum = try #require(
+        try SpectrumInput.read(path, kind: nil, excitation: nil).first)
+      guard case .ramanShift(let shifts) = spectrum.axis else {
+        Issue.record("\(name): not a Raman-shift axis")
+        continue
+      }
+      for offset in [-8.0, -4, 4, 8] {
+        let result = pipeline.analyze(
+          shifts: shifts.map { $0 + offset }, intensities: spectrum.intensities)
+        #expect(result.phase.group == group, "\(name) shifted \(offset): \(result.phase)")
+        if prefix == "whitlockite_" {
+          #expect((result.whitlockiteFraction ?? 0) >= 0.85, "\(name) shifted \(offset)")
+        }
+      }
+    }
+  }
+
+  /// Apatite shifted by up to ±8 cm⁻¹ is never named whitlockite-group.
+  @Test(.enabled(if: available, "../shared/data/raman-reference is absent"))
+  func shiftedApatiteIsNeverWhitlockite() throws {
+    let names = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path)
+      .filter { $0.contains("apatite_") && $0.hasSuffix(".txt") }
+    #expect(!names.isEmpty)
+    let pipeline = RamanPipeline()
+    for name in names {
+      let path = Self.directory.appendingPathComponent(name).path
+      let spectrum = try #require(
+        try SpectrumInput.read(path, kind: nil, excitation: nil).first)
+      guard case .ramanShift(let shifts) = spectrum.axis else { continue }
+      for offset in [-8.0, -4, 4, 8] {
+        let result = pipeline.analyze(
+          shifts: shifts.map { $0 + offset }, intensities: spectrum.intensities)
+        #expect(result.phase.group != "whitlockite-group", "\(name) shifted \(offset)")
+      }
+    }
+  }
+}
