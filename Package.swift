@@ -41,6 +41,8 @@ let package = Package(
     .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+    .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
   ],
   targets: [
     .target(name: "WhitlockCore", swiftSettings: strictSwift),
@@ -65,6 +67,16 @@ let package = Package(
       dependencies: ["WhitlockCore", "SpectralKernels", "SpectralKernelsX86_64V3", "CCPUFeatures"],
       swiftSettings: strictSwift),
     .target(name: "Spool", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
+    .target(
+      name: "SpoolShipper",
+      dependencies: [
+        "Spool", "WhitlockCore",
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: strictSwift),
     .target(
       name: "Simulation", dependencies: ["WhitlockCore", "AmptekDP5"], swiftSettings: strictSwift),
     .target(
@@ -109,8 +121,10 @@ let package = Package(
     .executableTarget(
       name: "whitlockctl",
       dependencies: [
-        "WhitlockCtlKit", "Spool", "Transports", "WhitlockCore", "WhitlockDaemon",
+        "WhitlockCtlKit", "Spool", "Transports", "WhitlockCore", "WhitlockDaemon", "SpoolShipper",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
       swiftSettings: strictSwift),
     .executableTarget(

@@ -1,0 +1,113 @@
+import Logging
+import PostgresNIO
+
+/// One connection to the database, with the operations the shipper needs: apply migrations and
+/// store a segment in one transaction.
+final class ShipperDatabase {
+  private let connection: PostgresConnection
+  private let target: PostgresURL
+  private let logger: Logger
+
+  private init(connection: PostgresConnection, target: PostgresURL, logger: Logger) {
+    self.connection = connection
+    self.target = target
+    self.logger = logger
+  }
+
+  /// Connects and brings the schema up to `SchemaMigrations.latestVersion`.
+  static func open(_ target: PostgresTarget, id: Int, logger: Logger) async throws(DatabaseFailure)
+    -> ShipperDatabase
+  {
+    let connection: PostgresConnection
+    do {
+      connection = try await PostgresConnection.connect(
+        configuration: try target.configuration(), id: id, logger: logger)
+    } catch {
+      throw DatabaseFailure(error, target: target.url)
+    }
+    let database = ShipperDatabase(connection: connection, target: target.url, logger: logger)
+    do {
+      try await database.migrate()
+    } catch {
+      await database.close()
+      throw error
+    }
+    return database
+  }
+
+  func close() async {
+    try? await connection.close()
+  }
+
+  /// Applies missing migrations in one transaction, serialised between shippers by an advisory
+  /// lock, and refuses a database whose schema is newer than this build.
+  private func migrate() async throws(DatabaseFailure) {
+    try await transaction { connection, logger in
+      // Any constant works as long as every shipper uses the same one.
+      try await connection.query("SELECT pg_advisory_xact_lock(7166221473410880)", logger: logger)
+      for statement in SchemaMigrations.bootstrap {
+        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+      }
+      var applied: Set<Int32> = []
+      for try await version in try await connection.query(
+        "SELECT version FROM whitlock.schema_migrations", logger: logger
+      ).decode(Int32.self) {
+        applied.insert(version)
+      }
+      if let newest = applied.max(), newest > SchemaMigrations.latestVersion {
+        throw DatabaseFailure(
+          kind: .refused,
+          message: "\(target): schema version \(newest) is newer than this build's "
+            + "\(SchemaMigrations.latestVersion); upgrade whitlockd")
+      }
+      for migration in SchemaMigrations.all where !applied.contains(migration.version) {
+        for statement in migration.statements {
+          try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+        }
+        try await connection.query(
+          "INSERT INTO whitlock.schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
+          logger: logger)
+        logger.notice(
+          "applied database migration",
+          metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+      }
+    }
+  }
+
+  /// Stores a segment's statements in one transaction. Returns how many records were new.
+  func store(_ statements: SegmentStatements) async throws(DatabaseFailure) -> Int {
+    try await transaction { connection, logger in
+      for query in statements.registration { try await connection.query(query, logger: logger) }
+      var added = 0
+      for query in statements.records {
+        for try await _ in try await connection.query(query, logger: logger) { added += 1 }
+      }
+      // Nothing new means an earlier transaction stored this segment whole: its details are in.
+      if added > 0 {
+        for query in statements.details { try await connection.query(query, logger: logger) }
+      }
+      return added
+    }
+  }
+
+  private func transaction<Result: Sendable>(
+    _ body: (PostgresConnection, Logger) async throws -> Result
+  ) async throws(DatabaseFailure) -> Result {
+    do {
+      try await connection.query("BEGIN", logger: logger)
+      let result: Result
+      do {
+        result = try await body(connection, logger)
+      } catch {
+        _ = try? await connection.query("ROLLBACK", logger: logger)
+        throw error
+      }
+      try await connection.query("COMMIT", logger: logger)
+      return result
+    } catch let failure as DatabaseFailure {
+      throw failure
+    } catch {
+      throw DatabaseFailure(error, target: target)
+    }
+  }
+}
