@@ -15,7 +15,7 @@ UNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 UDEVRULESDIR ?= $(SYSCONFDIR)/udev/rules.d
-APT_PACKAGES := libusb-1.0-0-dev libudev-dev pkg-config umockdev chromium python3-venv
+APT_PACKAGES := libusb-1.0-0-dev libudev-dev pkg-config umockdev chromium python3-venv postgresql
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ARGS ?=
 
@@ -123,3 +123,11 @@ soak: deps
 	$(SWIFT) build -c release --product whitlockd
 	$(SWIFT) build -c release --product whitlock-soak
 	.build/release/whitlock-soak $(ARGS)
+
+# PostgreSQL shipping throughput (issue 18): 2048-px Raman records into a spool and then into a
+# PostgreSQL server started in a temporary directory; prints records/s and the ratio to the
+# spool's own write rate. ARGS="--records 50000" for a longer run. Not part of `make test`.
+.PHONY: bench-ship
+bench-ship: deps
+	$(SWIFT) build -c release --product whitlock-ship-bench
+	.build/release/whitlock-ship-bench $(ARGS)

@@ -102,7 +102,7 @@ let package = Package(
       name: "WhitlockDaemon",
       dependencies: [
         "WhitlockCore", "WhitlockTOML", "Transports", "Detection", "Spool", "Simulation",
-        "OceanInsight", "Wasatch", "Monitor", "AmptekDP5",
+        "OceanInsight", "Wasatch", "Monitor", "AmptekDP5", "SpoolShipper",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
@@ -157,6 +157,8 @@ let package = Package(
     .testTarget(
       name: "WhitlockTOMLTests", dependencies: ["WhitlockTOML"], swiftSettings: strictSwift),
     .testTarget(
+      name: "SpoolShipperTests", dependencies: ["SpoolShipper"], swiftSettings: strictSwift),
+    .testTarget(
       name: "SpoolTests", dependencies: ["Spool", "WhitlockCore"], swiftSettings: strictSwift),
     .testTarget(
       name: "DetectionTests",
@@ -208,6 +210,13 @@ let package = Package(
     .executableTarget(
       name: "MonitorBenchmark", dependencies: ["WhitlockCtlKit", "WhitlockCore"],
       path: "Benchmarks/MonitorBenchmark", swiftSettings: strictSwift),
+    .executableTarget(
+      name: "whitlock-ship-bench",
+      dependencies: [
+        "SpoolShipper", "Spool", "Detection", "Simulation", "WhitlockCore", "TestSupport",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      path: "Benchmarks/ShipBench", swiftSettings: strictSwift),
     .testTarget(
       name: "MonitorTests", dependencies: ["Monitor", "WhitlockCore", "WhitlockCtlKit"],
       swiftSettings: strictSwift),

@@ -32,6 +32,8 @@ struct FailureReporter {
       logger.warning(
         "shipping to PostgreSQL still failing after \(attempts) attempts: \(message)",
         metadata: metadata)
+    } else {
+      logger.debug("attempt \(attempts) failed the same way: \(message)", metadata: metadata)
     }
   }
 

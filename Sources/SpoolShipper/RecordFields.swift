@@ -85,23 +85,6 @@ struct Fields {
     return result
   }
 
-  /// An array of counts, each an integer in 0…2³¹−1.
-  func counts(_ key: String) throws(FieldError) -> [Int32] {
-    guard case .array(let items) = try member(key), !items.isEmpty else {
-      throw wrongType(key, "a non-empty array")
-    }
-    var result: [Int32] = []
-    result.reserveCapacity(items.count)
-    for (index, item) in items.enumerated() {
-      guard case .int(let count) = item, count >= 0, count <= SegmentDecoder.maximumCount else {
-        throw FieldError(
-          "\(name(key))[\(index)] is not an integer in 0…\(SegmentDecoder.maximumCount)")
-      }
-      result.append(Int32(truncatingIfNeeded: count))
-    }
-    return result
-  }
-
   /// A `YYYY-MM-DDThh:mm:ss.mmmZ` timestamp, as every record writes them.
   func timestamp(_ key: String) throws(FieldError) -> String {
     let text = try string(key)
@@ -137,10 +120,5 @@ struct Fields {
     writer.reset()
     writer.value(member)
     return String(decoding: writer.bytes, as: UTF8.self)
-  }
-
-  func optionalJSON(_ key: String, writer: inout JSONWriter) throws(FieldError) -> String? {
-    guard let member = value[key], member != .null else { return nil }
-    return try json(key, writer: &writer)
   }
 }

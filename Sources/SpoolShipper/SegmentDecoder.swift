@@ -25,13 +25,16 @@ enum SegmentDecoder {
       }
       let line = bytes[start..<end]
       start = end + 1
-      let value: JSONValue
-      do { value = try JSONParser.parse(line) } catch {
-        throw SegmentDecodingError(line: lineNumber, "\(error)")
+      guard let members = JSONMemberScanner.members(line) else {
+        // Let the full parser say exactly what is wrong with the line.
+        do { _ = try JSONParser.parse(line) } catch {
+          throw SegmentDecodingError(line: lineNumber, "\(error)")
+        }
+        throw SegmentDecodingError(line: lineNumber, "the line is not a JSON object")
       }
       let record: ShipRecord
       do throws(FieldError) {
-        record = try decodeRecord(value, writer: &writer)
+        record = try decodeRecord(ScannedObject(line, members), writer: &writer)
       } catch {
         throw SegmentDecodingError(line: lineNumber, error.message)
       }
@@ -46,11 +49,26 @@ enum SegmentDecoder {
     return records
   }
 
-  private static func decodeRecord(_ value: JSONValue, writer: inout JSONWriter) throws(FieldError)
-    -> ShipRecord
+  /// The members that become columns; the rest (counts, detection, settings, simulation) are
+  /// taken from the line's bytes without building values.
+  static let parsedMembers: Set<String> = [
+    "schema", "type", "run_id", "seq", "time", "instrument", "acquisition", "axis", "run",
+    "summary",
+  ]
+
+  /// The members of `detection` that become columns.
+  static let detectionColumns: Set<String> = [
+    "method", "calcification_type", "phosphate_detected", "whitlockite_fraction",
+    "whitlockite_fraction_sigma", "carbonate_phosphate_ratio", "carbonate_phosphate_ratio_sigma",
+    "crystallinity_fwhm_cm1", "mg_ca_ratio", "mg_ca_ratio_sigma", "mg_net_area",
+    "mg_net_area_sigma", "ca_net_area", "ca_net_area_sigma", "p_net_area", "p_net_area_sigma",
+    "reduced_chi_square", "fusion",
+  ]
+
+  private static func decodeRecord(_ line: ScannedObject, writer: inout JSONWriter)
+    throws(FieldError) -> ShipRecord
   {
-    guard case .object = value else { throw FieldError("the line is not a JSON object") }
-    let fields = Fields(value, path: "")
+    let fields = try line.fields(parsing: parsedMembers, path: "")
     let schema = try fields.integer("schema")
     guard schema == RecordEncoder.schemaVersion else {
       throw FieldError(
@@ -76,12 +94,12 @@ enum SegmentDecoder {
     switch try fields.string("type") {
     case "run-start":
       var event = try runEvent(fields)
-      event.settings = try fields.json("settings", writer: &writer)
+      event.settings = try line.objectText("settings")
       body = .runStart(event)
     case "run-end":
       var event = try runEvent(fields)
       let summary = try fields.object("summary")
-      event.summary = try fields.json("summary", writer: &writer)
+      event.summary = try line.objectText("summary")
       event.reason = try summary.string("reason")
       event.tallies = try [
         "acquisitions_completed", "acquisitions_spooled", "acquisitions_interrupted",
@@ -89,7 +107,8 @@ enum SegmentDecoder {
       ].map { name throws(FieldError) in try summary.integer(name) }
       body = .runEnd(event)
     case "acquisition":
-      body = .acquisition(try acquisition(fields, kind: instrument.kind, writer: &writer))
+      body = .acquisition(
+        try acquisition(fields, line: line, kind: instrument.kind, writer: &writer))
     case let other:
       throw FieldError(
         "type \(other.prefix(40).debugDescription) is not run-start, acquisition or run-end")
@@ -106,9 +125,9 @@ enum SegmentDecoder {
         pointID: try run.optionalString("point_id")))
   }
 
-  private static func acquisition(_ fields: Fields, kind: String, writer: inout JSONWriter)
-    throws(FieldError) -> ShipRecord.Acquisition
-  {
+  private static func acquisition(
+    _ fields: Fields, line: ScannedObject, kind: String, writer: inout JSONWriter
+  ) throws(FieldError) -> ShipRecord.Acquisition {
     let acquisition = try fields.object("acquisition")
     let axisFields = try fields.object("axis")
     let axis: ShipRecord.Axis
@@ -124,7 +143,8 @@ enum SegmentDecoder {
     case let other:
       throw FieldError("axis.type \(other.prefix(40).debugDescription) is not known")
     }
-    let detection = try fields.object("detection")
+    let detectionObject = try line.object("detection")
+    let detection = try detectionObject.fields(parsing: detectionColumns, path: "detection")
     var result = ShipRecord.Acquisition(
       deviceSequence: try acquisition.integer("device_seq"),
       started: try acquisition.timestamp("started"), ended: try acquisition.timestamp("ended"),
@@ -132,9 +152,9 @@ enum SegmentDecoder {
       fullScale: try acquisition.int32("full_scale"),
       saturatedChannels: try acquisition.int32("saturated_channels"),
       parameters: try acquisition.json("parameters", writer: &writer), axis: axis,
-      counts: try fields.counts("counts"), method: try detection.string("method"),
-      detection: try fields.json("detection", writer: &writer),
-      simulation: try fields.optionalJSON("simulation", writer: &writer))
+      counts: try line.counts("counts"), method: try detection.string("method"),
+      detection: detectionObject.text,
+      simulation: try line.optionalObjectText("simulation"))
     if kind == "raman" {
       result.raman = ShipRecord.RamanColumns(
         calcificationType: try detection.optionalString("calcification_type"),

@@ -273,7 +273,7 @@ struct SegmentStatements {
       binds.append(offset)
     }
     binds.append(Int32(clamping: acquisition.counts.count))
-    binds.append(acquisition.counts)
+    binds.append(CountsArray(acquisition.counts))
     binds.append(acquisition.method)
     binds.append(acquisition.detection)
     binds.append(acquisition.simulation)

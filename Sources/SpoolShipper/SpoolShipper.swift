@@ -45,15 +45,10 @@ public final class SpoolShipper: Sendable {
         await pause(&backoff, &reporter, "spool \(settings.spool.root): \(error)", backlog: 0)
         continue
       }
+      guard let spoolID else { continue }
       status.update {
         $0.backlogSegments = pending.count
         $0.backlogBytes = pending.reduce(0) { $0 + $1.bytes }
-      }
-      guard let spoolID, !pending.isEmpty else {
-        if untilDrained { break }
-        if database != nil { status.update { $0.state = .idle } }
-        try? await Task.sleep(for: settings.pollInterval)
-        continue
       }
       if database == nil {
         do {
@@ -75,11 +70,25 @@ public final class SpoolShipper: Sendable {
           continue
         }
       }
+      guard !pending.isEmpty else {
+        if untilDrained { break }
+        if database != nil { status.update { $0.state = .idle } }
+        try? await Task.sleep(for: settings.pollInterval)
+        continue
+      }
       guard let connected = database else { continue }
       status.update { $0.state = .shipping }
-      for (index, segment) in pending.enumerated() where !Task.isCancelled {
+      // Decoding the next segment overlaps with storing this one (the database works on another
+      // core); the spool is only changed in order, after each commit.
+      var next: Task<PreparedSegment, Never>? = prepareTask(pending[0].name, spoolID: spoolID)
+      for (index, segment) in pending.enumerated() {
+        guard let current = next, !Task.isCancelled else { break }
+        let prepared = await current.value
+        next =
+          index + 1 < pending.count
+          ? prepareTask(pending[index + 1].name, spoolID: spoolID) : nil
         do {
-          try await ship(segment.name, consumer: consumer, database: connected, spoolID: spoolID)
+          try await commit(prepared, consumer: consumer, database: connected)
           status.update {
             $0.backlogSegments = pending.count - index - 1
             $0.backlogBytes = max(0, $0.backlogBytes - segment.bytes)
@@ -95,31 +104,64 @@ public final class SpoolShipper: Sendable {
           break
         }
       }
+      _ = await next?.value
     }
     await database?.close()
     status.update { $0.state = .stopped }
   }
 
-  /// Ships one segment; errors mean "try again later", never "the segment is bad".
-  private func ship(
-    _ name: String, consumer: SpoolConsumer, database: ShipperDatabase, spoolID: SpoolIdentity
-  ) async throws(ShipStepError) {
+  /// A segment read and decoded, ready to store, or what stopped that.
+  private enum PreparedSegment: Sendable {
+    case ready(name: String, records: [ShipRecord], statements: SegmentStatements)
+    /// Another shipper took it, or it was quarantined.
+    case settled
+    case failed(SpoolError)
+  }
+
+  private func prepareTask(_ name: String, spoolID: SpoolIdentity) -> Task<PreparedSegment, Never> {
+    Task { self.prepare(name, spoolID: spoolID) }
+  }
+
+  /// Reads and decodes a segment; a malformed one is quarantined here.
+  private func prepare(_ name: String, spoolID: SpoolIdentity) -> PreparedSegment {
+    let consumer = SpoolConsumer(layout: settings.spool)
     let bytes: [UInt8]
     do {
-      guard let read = try consumer.read(name) else { return }  // another shipper took it
+      guard let read = try consumer.read(name) else { return .settled }
       bytes = read
     } catch {
-      throw .spool(error)
+      return .failed(error)
     }
-    let records: [ShipRecord]
     do {
-      records = try SegmentDecoder.decode(bytes)
+      let records = try SegmentDecoder.decode(bytes)
+      let statements = SegmentStatements(
+        records, name: name, spoolID: spoolID.uuid, host: settings.host,
+        root: settings.spool.root)
+      return .ready(name: name, records: records, statements: statements)
     } catch {
-      try quarantine(name, consumer: consumer, reason: "\(error)")
-      return
+      do { try quarantine(name, consumer: consumer, reason: "\(error)") } catch {
+        if case .spool(let spoolError) = error { return .failed(spoolError) }
+      }
+      return .settled
     }
-    let statements = SegmentStatements(
-      records, name: name, spoolID: spoolID.uuid, host: settings.host, root: settings.spool.root)
+  }
+
+  /// Stores a prepared segment in one transaction and, once committed, moves it out of `new/`.
+  /// Errors mean "try again later", never "the segment is bad".
+  private func commit(
+    _ prepared: PreparedSegment, consumer: SpoolConsumer, database: ShipperDatabase
+  ) async throws(ShipStepError) {
+    let name: String
+    let records: [ShipRecord]
+    let statements: SegmentStatements
+    switch prepared {
+    case .settled: return
+    case .failed(let error): throw .spool(error)
+    case .ready(let readyName, let readyRecords, let readyStatements):
+      name = readyName
+      records = readyRecords
+      statements = readyStatements
+    }
     let added: Int
     do {
       added = try await database.store(statements)

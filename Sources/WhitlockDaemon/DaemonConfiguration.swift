@@ -21,6 +21,8 @@ public struct DaemonConfiguration: Sendable {
   public var instruments: [InstrumentConfiguration] = []
   /// The live-monitoring HTTP server.
   public var monitor = MonitorConfiguration()
+  /// Shipping the spool into PostgreSQL, when configured.
+  public var ship: ShipConfiguration?
 
   public init(source: String) { self.source = source }
 }

@@ -40,7 +40,8 @@ public final class PostgresServer: @unchecked Sendable {
     .path
     var buffer = Array(template.utf8CString)
     guard mkdtemp(&buffer) != nil else { throw SubprocessFailure(description: "mkdtemp failed") }
-    directory = String(cString: buffer)
+    directory = String(
+      decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     chmod(directory, 0o755)
     port = try Self.freePort()
     passwordFile = directory + "/password"
