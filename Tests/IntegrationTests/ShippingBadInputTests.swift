@@ -25,7 +25,7 @@ struct ShippingBadInputTests {
       let acquisition = Acquisition(
         instrument: instrument, deviceSequence: UInt64(index + 1), startedAt: Date(),
         endedAt: Date(), counts: [1, 2, 3, UInt32(index)],
-        axis: .wavelengthPolynomial(coefficients: [780, 0.1], excitationNM: 785),
+        axis: .wavelengthPolynomial(coefficients: [780, 0.1], excitationNanometres: 785),
         exposureSeconds: 0.1, fullScale: 65535, parameters: [])
       try writer.append(
         .acquisition(

@@ -2,8 +2,8 @@ import Testing
 
 @testable import SpoolShipper
 
-@Suite("Segment decoder")
-struct SegmentDecoderTests {
+/// Record lines for the decoder tests.
+enum DecoderSamples {
   static let instrument =
     #""instrument":{"id":"r1","kind":"raman","model":"m","serial":"s","family":"simulated","firmware":null}"#
   static let run = "\"run_id\":\"c7c0c236-5d49-494a-aa74-651c2a37b899\""
@@ -21,9 +21,38 @@ struct SegmentDecoderTests {
     try SegmentDecoder.decode(Array(text.utf8))
   }
 
+  static func without(_ part: String, seq: Int = 1) -> String {
+    acquisition(seq: seq).replacingOccurrences(of: part, with: "") + "\n"
+  }
+
+  static func replacing(_ part: String, with other: String) -> String {
+    acquisition(seq: 1).replacingOccurrences(of: part, with: other) + "\n"
+  }
+
+  static let malformed: [(String, String)] = [
+    (acquisition(seq: 1), "line 1: the last"),
+    (acquisition(seq: 1) + "\n{\"schema\":1\n", "line 2: invalid JSON"),
+    (
+      acquisition(seq: 2) + "\n" + acquisition(seq: 2) + "\n", "line 2: seq 2 does not follow seq 2"
+    ),
+    (acquisition(seq: 1, counts: "[1,-2]") + "\n", "line 1: counts[1] is not an integer"),
+    (acquisition(seq: 1, counts: "[]") + "\n", "line 1: counts is not a non-empty array"),
+    (without("\"exposure_s\":1,"), "line 1: acquisition.exposure_s is missing"),
+    (
+      replacing("\"time\":\"2026-01-31T12:00:00.000Z\"", with: "\"time\":\"noon\""),
+      "line 1: time is not a timestamp"
+    ),
+    (replacing("\"schema\":1", with: "\"schema\":2"), "line 1: schema 2 is not the schema 1"),
+    ("", "the segment holds no records"),
+  ]
+}
+
+@Suite("Segment decoder")
+struct SegmentDecoderTests {
+
   @Test("an acquisition's columns, counts, axis and fused verdict")
   func acquisition() throws {
-    let records = try Self.decode(Self.acquisition(seq: 7) + "\n")
+    let records = try DecoderSamples.decode(DecoderSamples.acquisition(seq: 7) + "\n")
     #expect(records.count == 1)
     let record = try #require(records.first)
     #expect(record.seq == 7)
@@ -45,35 +74,10 @@ struct SegmentDecoderTests {
     #expect(excitation == 785)
   }
 
-  @Test(
-    "malformed segments name the line and the reason",
-    arguments: [
-      (acquisition(seq: 1), "line 1: the last"),
-      (acquisition(seq: 1) + "\n{\"schema\":1\n", "line 2: invalid JSON"),
-      (
-        acquisition(seq: 2) + "\n" + acquisition(seq: 2) + "\n",
-        "line 2: seq 2 does not follow seq 2"
-      ),
-      (acquisition(seq: 1, counts: "[1,-2]") + "\n", "line 1: counts[1] is not an integer"),
-      (acquisition(seq: 1, counts: "[]") + "\n", "line 1: counts is not a non-empty array"),
-      (
-        acquisition(seq: 1).replacingOccurrences(of: "\"exposure_s\":1,", with: "") + "\n",
-        "line 1: acquisition.exposure_s is missing"
-      ),
-      (
-        acquisition(seq: 1).replacingOccurrences(of: "12:00:00.000Z\",\"r", with: "noon\",\"r")
-          + "\n",
-        "line 1: time is not a timestamp"
-      ),
-      (
-        acquisition(seq: 1).replacingOccurrences(of: "\"schema\":1", with: "\"schema\":2") + "\n",
-        "line 1: schema 2 is not the schema 1"
-      ),
-      ("", "the segment holds no records"),
-    ])
+  @Test("malformed segments name the line and the reason", arguments: DecoderSamples.malformed)
   func malformed(text: String, message: String) {
     #expect {
-      try Self.decode(text)
+      try DecoderSamples.decode(text)
     } throws: { error in
       "\(error)".hasPrefix(message)
     }
