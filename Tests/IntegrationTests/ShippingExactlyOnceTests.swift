@@ -63,16 +63,17 @@ struct ShippingExactlyOnceTests {
         await postgres.stop()
         let before = ShippingFixture.segments(spool, "new").count
         #expect(
-          await shippers[0].wait(upTo: .seconds(60)) {
+          await shippers[0].wait(upTo: .seconds(180)) {
             $0.standardError.contains("shipping to PostgreSQL failed")
-          })
+          },
+          "shipper: \(shippers[0].standardError.suffix(1500)) server: \(postgres.log.suffix(1500))")
         #expect(
           await daemon.wait(upTo: .seconds(60)) { _ in
             ShippingFixture.segments(spool, "new").count >= before + 3
           }, "the backlog grows while the database is down")
         try await postgres.start()
         #expect(
-          await shippers[0].wait(upTo: .seconds(60)) {
+          await shippers[0].wait(upTo: .seconds(180)) {
             $0.standardError.contains("connected to")
           }, "the shipper reconnects on its own: \(shippers[0].standardError.suffix(1500))")
       }

@@ -90,12 +90,14 @@ public final class PostgresServer: @unchecked Sendable {
     }
   }
 
-  /// Stops the server (fast shutdown: open transactions are rolled back) and waits for it.
+  /// Stops the server (fast shutdown: open transactions are rolled back) and waits for it; if
+  /// the shutdown checkpoint takes longer than 30 s on a busy disk, an immediate shutdown
+  /// (SIGQUIT, as after a crash) ends it, and the next start recovers from the WAL.
   public func stop() async {
-    guard let server else { return }
+    guard let server, server.isRunning else { return }
     server.send(SIGINT)
+    if !(await server.wait(upTo: .seconds(30)) { !$0.isRunning }) { server.send(SIGQUIT) }
     _ = await server.waitForExit(upTo: .seconds(60))
-    self.server = nil
   }
 
   /// Whether the server is running.
