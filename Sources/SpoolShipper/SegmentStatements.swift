@@ -11,8 +11,23 @@ struct SegmentStatements {
   var registration: [PostgresQuery] = []
   /// Inserts into `whitlock.records`, each returning the sequence numbers it added.
   var records: [PostgresQuery] = []
-  /// Inserts into the per-type tables, needed only when `records` added rows.
+  /// Inserts into `whitlock.run_events`, needed only when `records` added rows.
   var details: [PostgresQuery] = []
+  /// Each acquisition as a row of `COPY whitlock.acquisitions` text data, with its seq: only the
+  /// rows whose records were new in this transaction are sent, so none can conflict.
+  var acquisitionRows: [(seq: Int64, row: CopyTextRow)] = []
+  /// Inserts into the tables that reference acquisitions (`xrf_results`, `point_verdicts`).
+  var dependents: [PostgresQuery] = []
+
+  /// The columns of `acquisitionRows`, in order.
+  static let acquisitionColumns = [
+    "spool_id", "seq", "run_id", "instrument_id", "kind", "device_seq", "started", "ended",
+    "exposure_s", "full_scale", "saturated_channels", "parameters", "axis_type", "coefficients_nm",
+    "excitation_nm", "kev_per_channel", "offset_kev", "channels", "counts", "method", "detection",
+    "simulation", "calcification_type", "phosphate_detected", "whitlockite_fraction",
+    "whitlockite_fraction_sigma", "carbonate_phosphate_ratio", "carbonate_phosphate_ratio_sigma",
+    "crystallinity_fwhm_cm1",
+  ]
 
   init(
     _ segment: [ShipRecord], name: String, spoolID: String, host: String, root: String
@@ -33,7 +48,12 @@ struct SegmentStatements {
     registration += Self.runs(segment)
     registration += Self.instruments(segment, spoolID: spoolID)
     records = Self.records(segment, name: name, spoolID: spoolID)
-    details = Self.details(segment, spoolID: spoolID)
+    (details, dependents) = Self.details(segment, spoolID: spoolID)
+    for record in segment {
+      guard case .acquisition(let acquisition) = record.body else { continue }
+      acquisitionRows.append(
+        (record.seq, Self.acquisitionRow(acquisition, of: record, spoolID: spoolID)))
+    }
   }
 
   private static func runs(_ segment: [ShipRecord]) -> [PostgresQuery] {
@@ -144,7 +164,9 @@ struct SegmentStatements {
     return insert.finish()
   }
 
-  private static func details(_ segment: [ShipRecord], spoolID: String) -> [PostgresQuery] {
+  private static func details(_ segment: [ShipRecord], spoolID: String) -> (
+    events: [PostgresQuery], dependents: [PostgresQuery]
+  ) {
     var events = BatchInsert(
       "whitlock.run_events",
       [
@@ -152,20 +174,6 @@ struct SegmentStatements {
         ("event", ""), ("at", "::timestamptz"), ("settings", "::jsonb"), ("summary", "::jsonb"),
         ("reason", ""), ("acquisitions_completed", ""), ("acquisitions_spooled", ""),
         ("acquisitions_interrupted", ""), ("acquisitions_dropped", ""), ("errors", ""),
-      ],
-      tail: "ON CONFLICT (spool_id, seq) DO NOTHING")
-    var acquisitions = BatchInsert(
-      "whitlock.acquisitions",
-      [
-        ("spool_id", "::uuid"), ("seq", ""), ("run_id", "::uuid"), ("instrument_id", ""),
-        ("kind", ""), ("device_seq", ""), ("started", "::timestamptz"), ("ended", "::timestamptz"),
-        ("exposure_s", ""), ("full_scale", ""), ("saturated_channels", ""),
-        ("parameters", "::jsonb"), ("axis_type", ""), ("coefficients_nm", ""),
-        ("excitation_nm", ""), ("kev_per_channel", ""), ("offset_kev", ""), ("channels", ""),
-        ("counts", ""), ("method", ""), ("detection", "::jsonb"), ("simulation", "::jsonb"),
-        ("calcification_type", ""), ("phosphate_detected", ""), ("whitlockite_fraction", ""),
-        ("whitlockite_fraction_sigma", ""), ("carbonate_phosphate_ratio", ""),
-        ("carbonate_phosphate_ratio_sigma", ""), ("crystallinity_fwhm_cm1", ""),
       ],
       tail: "ON CONFLICT (spool_id, seq) DO NOTHING")
     var xrf = BatchInsert(
@@ -204,9 +212,6 @@ struct SegmentStatements {
           }
         }
       case .acquisition(let acquisition):
-        acquisitions.row { binds in
-          appendAcquisition(acquisition, of: record, spoolID: spoolID, to: &binds)
-        }
         if let results = acquisition.xrf {
           xrf.row { binds in
             binds.append(spoolID)
@@ -238,52 +243,57 @@ struct SegmentStatements {
         }
       }
     }
-    // Parents before children: acquisitions before the rows that reference them.
-    return events.finish() + acquisitions.finish() + xrf.finish() + verdicts.finish()
+    // Parents before children: the acquisitions are copied in before the rows that reference them.
+    return (events.finish(), xrf.finish() + verdicts.finish())
   }
 
-  private static func appendAcquisition(
-    _ acquisition: ShipRecord.Acquisition, of record: ShipRecord, spoolID: String,
-    to binds: inout PostgresBindings
-  ) {
-    binds.append(spoolID)
-    binds.append(record.seq)
-    binds.append(record.runID)
-    binds.append(record.instrument.id)
-    binds.append(record.instrument.kind)
-    binds.append(acquisition.deviceSequence)
-    binds.append(acquisition.started)
-    binds.append(acquisition.ended)
-    binds.append(acquisition.exposureSeconds)
-    binds.append(acquisition.fullScale)
-    binds.append(acquisition.saturatedChannels)
-    binds.append(acquisition.parameters)
+  /// One acquisition in the order of `acquisitionColumns`.
+  private static func acquisitionRow(
+    _ acquisition: ShipRecord.Acquisition, of record: ShipRecord, spoolID: String
+  ) -> CopyTextRow {
+    var row = CopyTextRow(
+      reservingCapacity: acquisition.counts.count * 7 + acquisition.detection.utf8.count
+        + acquisition.parameters.utf8.count + (acquisition.simulation?.utf8.count ?? 0) + 512)
+    row.append(spoolID)
+    row.append(record.seq)
+    row.append(record.runID)
+    row.append(record.instrument.id)
+    row.append(record.instrument.kind)
+    row.append(acquisition.deviceSequence)
+    row.append(acquisition.started)
+    row.append(acquisition.ended)
+    row.append(acquisition.exposureSeconds)
+    row.append(acquisition.fullScale)
+    row.append(acquisition.saturatedChannels)
+    row.append(acquisition.parameters)
     switch acquisition.axis {
     case .wavelengthPolynomial(let coefficients, let excitation):
-      binds.append("wavelength-polynomial")
-      binds.append(coefficients)
-      binds.append(excitation)
-      binds.append(Double?.none)
-      binds.append(Double?.none)
+      row.append("wavelength-polynomial")
+      row.append(coefficients)
+      row.append(excitation)
+      row.appendNull()
+      row.appendNull()
     case .linearEnergy(let gain, let offset):
-      binds.append("linear-energy")
-      binds.append([Double]?.none)
-      binds.append(Double?.none)
-      binds.append(gain)
-      binds.append(offset)
+      row.append("linear-energy")
+      row.appendNull()
+      row.appendNull()
+      row.append(gain)
+      row.append(offset)
     }
-    binds.append(Int32(clamping: acquisition.counts.count))
-    binds.append(CountsArray(acquisition.counts))
-    binds.append(acquisition.method)
-    binds.append(acquisition.detection)
-    binds.append(acquisition.simulation)
+    row.append(Int32(clamping: acquisition.counts.count))
+    row.append(acquisition.counts)
+    row.append(acquisition.method)
+    row.append(acquisition.detection)
+    row.append(acquisition.simulation)
     let raman = acquisition.raman
-    binds.append(raman?.calcificationType)
-    binds.append(raman?.phosphateDetected)
-    binds.append(raman?.whitlockiteFraction)
-    binds.append(raman?.whitlockiteFractionSigma)
-    binds.append(raman?.carbonatePhosphateRatio)
-    binds.append(raman?.carbonatePhosphateRatioSigma)
-    binds.append(raman?.crystallinityFWHM)
+    row.append(raman?.calcificationType)
+    row.append(raman?.phosphateDetected)
+    row.append(raman?.whitlockiteFraction)
+    row.append(raman?.whitlockiteFractionSigma)
+    row.append(raman?.carbonatePhosphateRatio)
+    row.append(raman?.carbonatePhosphateRatioSigma)
+    row.append(raman?.crystallinityFWHM)
+    row.finish()
+    return row
   }
 }

@@ -1,4 +1,5 @@
 import Logging
+import NIOCore
 import PostgresNIO
 
 /// One connection to the database, with the operations the shipper needs: apply migrations and
@@ -78,17 +79,49 @@ final class ShipperDatabase {
   func store(_ statements: SegmentStatements) async throws(DatabaseFailure) -> Int {
     try await transaction { connection, logger in
       for query in statements.registration { try await connection.query(query, logger: logger) }
-      var added = 0
+      var added: Set<Int64> = []
       for query in statements.records {
-        for try await _ in try await connection.query(query, logger: logger) { added += 1 }
+        for try await seq in try await connection.query(query, logger: logger).decode(Int64.self) {
+          added.insert(seq)
+        }
       }
       // Nothing new means an earlier transaction stored this segment whole: its details are in.
-      if added > 0 {
-        for query in statements.details { try await connection.query(query, logger: logger) }
-      }
-      return added
+      guard !added.isEmpty else { return 0 }
+      for query in statements.details { try await connection.query(query, logger: logger) }
+      try await copyAcquisitions(statements, added: added, connection: connection)
+      for query in statements.dependents { try await connection.query(query, logger: logger) }
+      return added.count
     }
   }
+
+  /// Streams the acquisitions whose records this transaction added with `COPY`. A record this
+  /// transaction did not add was stored, with its acquisition, by an earlier one (or another
+  /// shipper's, which the records' keys made this one wait for), so no copied row can conflict.
+  private func copyAcquisitions(
+    _ statements: SegmentStatements, added: Set<Int64>, connection: PostgresConnection
+  ) async throws {
+    let rows = statements.acquisitionRows.filter { added.contains($0.seq) }
+    guard !rows.isEmpty else { return }
+    // COPY names one unqualified table; the schema comes from the transaction's search path.
+    try await connection.query("SET LOCAL search_path = whitlock, pg_catalog", logger: logger)
+    try await connection.copyFrom(
+      table: "acquisitions", columns: SegmentStatements.acquisitionColumns, logger: logger
+    ) { writer in
+      var buffer = ByteBuffer()
+      buffer.reserveCapacity(Self.copyChunkBytes + 65_536)
+      for (_, row) in rows {
+        buffer.writeBytes(row.bytes)
+        if buffer.readableBytes >= Self.copyChunkBytes {
+          try await writer.write(buffer)
+          buffer.clear()
+        }
+      }
+      if buffer.readableBytes > 0 { try await writer.write(buffer) }
+    }
+  }
+
+  /// How much COPY data is sent in one message.
+  private static let copyChunkBytes = 1 << 20
 
   private func transaction<Result: Sendable>(
     _ body: (PostgresConnection, Logger) async throws -> Result
