@@ -3,22 +3,36 @@ import NIOCore
 import PostgresNIO
 
 /// One connection to the database, with the operations the shipper needs: apply migrations and
-/// store a segment in one transaction.
-final class ShipperDatabase {
+/// store a segment in one transaction, each within a deadline (`OperationDeadline`).
+final class ShipperDatabase: Sendable {
   private let connection: PostgresConnection
   private let target: PostgresURL
+  private let deadline: Duration
   private let logger: Logger
 
-  private init(connection: PostgresConnection, target: PostgresURL, logger: Logger) {
+  private init(
+    connection: PostgresConnection, target: PostgresURL, deadline: Duration, logger: Logger
+  ) {
     self.connection = connection
     self.target = target
+    self.deadline = deadline
     self.logger = logger
   }
 
-  /// Connects and brings the schema up to `SchemaMigrations.latestVersion`.
-  static func open(_ target: PostgresTarget, id: Int, logger: Logger) async throws(DatabaseFailure)
-    -> ShipperDatabase
-  {
+  /// Connects and brings the schema up to `SchemaMigrations.latestVersion`, within `deadline`.
+  static func open(
+    _ target: PostgresTarget, id: Int, deadline: Duration, logger: Logger
+  ) async throws(DatabaseFailure) -> ShipperDatabase {
+    try await OperationDeadline.run(
+      deadline, expired: { expired(target.url, deadline, doing: "connecting") }
+    ) { () async throws(DatabaseFailure) -> ShipperDatabase in
+      try await connect(target, id: id, deadline: deadline, logger: logger)
+    }
+  }
+
+  private static func connect(
+    _ target: PostgresTarget, id: Int, deadline: Duration, logger: Logger
+  ) async throws(DatabaseFailure) -> ShipperDatabase {
     let connection: PostgresConnection
     do {
       connection = try await PostgresConnection.connect(
@@ -26,7 +40,8 @@ final class ShipperDatabase {
     } catch {
       throw DatabaseFailure(error, target: target.url)
     }
-    let database = ShipperDatabase(connection: connection, target: target.url, logger: logger)
+    let database = ShipperDatabase(
+      connection: connection, target: target.url, deadline: deadline, logger: logger)
     do {
       try await database.migrate()
     } catch {
@@ -36,8 +51,21 @@ final class ShipperDatabase {
     return database
   }
 
+  /// Closes the connection; one that does not answer is left to close on its own.
   func close() async {
-    try? await connection.close()
+    _ = try? await OperationDeadline.run(
+      .seconds(5), expired: { Self.expired(self.target, .seconds(5), doing: "closing") }
+    ) { () async throws(DatabaseFailure) in
+      try? await self.connection.close()
+    }
+  }
+
+  private static func expired(_ target: PostgresURL, _ deadline: Duration, doing: String)
+    -> DatabaseFailure
+  {
+    DatabaseFailure(
+      kind: .unreachable,
+      message: "\(target): no answer within \(deadline) while \(doing); reconnecting")
   }
 
   /// Applies missing migrations in one transaction, serialised between shippers by an advisory
@@ -75,23 +103,47 @@ final class ShipperDatabase {
     }
   }
 
-  /// Stores a segment's statements in one transaction. Returns how many records were new.
+  /// Stores a segment's statements in one transaction, within the deadline. Returns how many
+  /// records were new.
   func store(_ statements: SegmentStatements) async throws(DatabaseFailure) -> Int {
+    try await OperationDeadline.run(
+      deadline, expired: { Self.expired(self.target, self.deadline, doing: "storing a segment") }
+    ) { () async throws(DatabaseFailure) -> Int in
+      try await self.storeNow(statements)
+    }
+  }
+
+  private func storeNow(_ statements: SegmentStatements) async throws(DatabaseFailure) -> Int {
     try await transaction { connection, logger in
-      for query in statements.registration { try await connection.query(query, logger: logger) }
+      for query in statements.registration { try await run(query) }
       var added: Set<Int64> = []
       for query in statements.records {
+        try checkOpen()
         for try await seq in try await connection.query(query, logger: logger).decode(Int64.self) {
           added.insert(seq)
         }
       }
       // Nothing new means an earlier transaction stored this segment whole: its details are in.
       guard !added.isEmpty else { return 0 }
-      for query in statements.details { try await connection.query(query, logger: logger) }
+      for query in statements.details { try await run(query) }
+      try checkOpen()
       try await copyAcquisitions(statements, added: added, connection: connection)
-      for query in statements.dependents { try await connection.query(query, logger: logger) }
+      for query in statements.dependents { try await run(query) }
       return added.count
     }
+  }
+
+  /// Runs one statement of a transaction on a connection that is still open.
+  private func run(_ query: PostgresQuery) async throws {
+    try checkOpen()
+    try await connection.query(query, logger: logger)
+  }
+
+  /// A query written to a connection that has just closed may never be answered, so each
+  /// statement first checks that it is open.
+  private func checkOpen() throws(DatabaseFailure) {
+    guard connection.isClosed else { return }
+    throw DatabaseFailure(kind: .unreachable, message: "\(target): the connection was closed")
   }
 
   /// Streams the acquisitions whose records this transaction added with `COPY`. A record this
@@ -126,6 +178,7 @@ final class ShipperDatabase {
   private func transaction<Result: Sendable>(
     _ body: (PostgresConnection, Logger) async throws -> Result
   ) async throws(DatabaseFailure) -> Result {
+    try checkOpen()
     do {
       try await connection.query("BEGIN", logger: logger)
       let result: Result

@@ -13,6 +13,10 @@ public struct ShipperSettings: Sendable {
   public var pollInterval: Duration = .milliseconds(250)
   /// Delays between reconnection attempts.
   public var backoff = Backoff()
+  /// The longest a connection attempt (with migrations) or one segment's transaction may take
+  /// before the connection is given up and made again: a network cut without a reset would
+  /// otherwise stall shipping until TCP gives up, many minutes later.
+  public var operationDeadline: Duration = .seconds(60)
   /// The host name stored with the spool in `whitlock.spools`.
   public var host: String = ProcessInfo.processInfo.hostName
 

@@ -54,7 +54,8 @@ public final class SpoolShipper: Sendable {
         do {
           connections += 1
           database = try await ShipperDatabase.open(
-            settings.target, id: connections, logger: logger)
+            settings.target, id: connections, deadline: settings.operationDeadline,
+            logger: logger)
           backoff.reset()
           reporter.recovered(
             "connected to \(settings.target.url)", backlogSegments: pending.count)

@@ -101,6 +101,8 @@ struct ShippingExactlyOnceTests {
     #expect(Set(spooled).count == spooled.count)
     let tally = try ShippingFixture.databaseTally(postgres)
     #expect(tally == [spooled.count, spooled.count, spooled.reduce(0, +)])
+    #expect(
+      try ShippingFixture.unmatchedAcquisitions(postgres) == 0, "every acquisition copied once")
     #expect(drained.standardError.isEmpty || !drained.standardError.contains("ERROR"))
     await postgres.stop()
   }

@@ -34,6 +34,17 @@ enum ShippingFixture {
     ).split(separator: "|").compactMap { Int($0) }
   }
 
+  /// Acquisition records without their `whitlock.acquisitions` row, and rows without a record.
+  static func unmatchedAcquisitions(_ postgres: PostgresServer) throws -> Int {
+    Int(
+      try postgres.psql(
+        """
+        SELECT count(*) FROM whitlock.records r FULL JOIN whitlock.acquisitions a
+          USING (spool_id, seq)
+        WHERE (r.type = 'acquisition') IS DISTINCT FROM (a.seq IS NOT NULL)
+        """)) ?? -1
+  }
+
   /// Starts `whitlockctl ship` on `spool` against `postgres`.
   static func startShipper(
     spool: String, postgres: PostgresServer, passwordFile: String? = nil, extra: [String] = []
