@@ -141,7 +141,7 @@ final class ShipperDatabase: Sendable {
 
   /// A query written to a connection that has just closed may never be answered, so each
   /// statement first checks that it is open.
-  private func checkOpen() throws(DatabaseFailure) {
+  private func checkOpen() throws {
     guard connection.isClosed else { return }
     throw DatabaseFailure(kind: .unreachable, message: "\(target): the connection was closed")
   }
@@ -178,8 +178,8 @@ final class ShipperDatabase: Sendable {
   private func transaction<Result: Sendable>(
     _ body: (PostgresConnection, Logger) async throws -> Result
   ) async throws(DatabaseFailure) -> Result {
-    try checkOpen()
     do {
+      try checkOpen()
       try await connection.query("BEGIN", logger: logger)
       let result: Result
       do {
