@@ -147,3 +147,11 @@ soak: deps
 	$(SWIFT) build -c release --product whitlockd
 	$(SWIFT) build -c release --product whitlock-soak
 	.build/release/whitlock-soak $(ARGS)
+
+# PostgreSQL shipping throughput (issue 18): 2048-px Raman records into a spool and then into a
+# PostgreSQL server started in a temporary directory; prints records/s and the ratio to the
+# spool's own write rate. ARGS="--records 50000" for a longer run. Not part of `make test`.
+.PHONY: bench-ship
+bench-ship: deps
+	$(SWIFT) build -c release --product whitlock-ship-bench
+	.build/release/whitlock-ship-bench $(ARGS)

@@ -41,6 +41,8 @@ let package = Package(
     .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
     .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
     .package(url: "https://github.com/apple/swift-http-types", from: "1.8.0"),
+    .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
+    .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
   ],
   targets: [
     .target(name: "WhitlockCore", swiftSettings: strictSwift),
@@ -66,6 +68,17 @@ let package = Package(
       swiftSettings: strictSwift),
     .target(name: "Spool", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
     .target(
+      name: "SpoolShipper",
+      dependencies: [
+        "Spool", "WhitlockCore",
+        .product(name: "PostgresNIO", package: "postgres-nio"),
+        .product(name: "NIOCore", package: "swift-nio"),
+        .product(name: "NIOSSL", package: "swift-nio-ssl"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+      ],
+      swiftSettings: strictSwift),
+    .target(
       name: "Simulation", dependencies: ["WhitlockCore", "AmptekDP5"], swiftSettings: strictSwift),
     .target(
       name: "OceanInsight", dependencies: ["WhitlockCore"], path: "Drivers/OceanInsight",
@@ -90,7 +103,7 @@ let package = Package(
       name: "WhitlockDaemon",
       dependencies: [
         "WhitlockCore", "WhitlockTOML", "Transports", "Detection", "Spool", "Simulation",
-        "OceanInsight", "Wasatch", "Monitor", "AmptekDP5",
+        "OceanInsight", "Wasatch", "Monitor", "AmptekDP5", "SpoolShipper",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
@@ -109,8 +122,10 @@ let package = Package(
     .executableTarget(
       name: "whitlockctl",
       dependencies: [
-        "WhitlockCtlKit", "Spool", "Transports", "WhitlockCore", "WhitlockDaemon",
+        "WhitlockCtlKit", "Spool", "Transports", "WhitlockCore", "WhitlockDaemon", "SpoolShipper",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
       swiftSettings: strictSwift),
     .executableTarget(
@@ -142,6 +157,8 @@ let package = Package(
       swiftSettings: strictSwift),
     .testTarget(
       name: "WhitlockTOMLTests", dependencies: ["WhitlockTOML"], swiftSettings: strictSwift),
+    .testTarget(
+      name: "SpoolShipperTests", dependencies: ["SpoolShipper"], swiftSettings: strictSwift),
     .testTarget(
       name: "SpoolTests", dependencies: ["Spool", "WhitlockCore"], swiftSettings: strictSwift),
     .testTarget(
@@ -194,6 +211,13 @@ let package = Package(
     .executableTarget(
       name: "MonitorBenchmark", dependencies: ["WhitlockCtlKit", "WhitlockCore"],
       path: "Benchmarks/MonitorBenchmark", swiftSettings: strictSwift),
+    .executableTarget(
+      name: "whitlock-ship-bench",
+      dependencies: [
+        "SpoolShipper", "Spool", "Detection", "Simulation", "WhitlockCore", "TestSupport",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      path: "Benchmarks/ShipBench", swiftSettings: strictSwift),
     .testTarget(
       name: "MonitorTests", dependencies: ["Monitor", "WhitlockCore", "WhitlockCtlKit"],
       swiftSettings: strictSwift),

@@ -29,6 +29,7 @@ public final class MonitorMetrics: Sendable {
   private let spoolBacklog: CoreMetrics.Gauge
   private let spoolLag: CoreMetrics.Gauge
   private let spoolFailing: CoreMetrics.Gauge
+  let ship: ShipMetrics
 
   /// Bucket bounds of `whitlock_detection_latency_seconds`: 50 µs to 2.5 s.
   public static let detectionLatencyBuckets: [Duration] = [
@@ -60,6 +61,7 @@ public final class MonitorMetrics: Sendable {
     spoolBacklog = CoreMetrics.Gauge(label: "whitlock_spool_backlog_records", factory: factory)
     spoolLag = CoreMetrics.Gauge(label: "whitlock_spool_lag_seconds", factory: factory)
     spoolFailing = CoreMetrics.Gauge(label: "whitlock_spool_failing", factory: factory)
+    ship = ShipMetrics(factory: factory)
   }
 
   /// The metrics of one instrument, created on first use.

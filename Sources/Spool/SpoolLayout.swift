@@ -3,8 +3,9 @@
 /// - `tmp/`: segments being written; consumers never look here.
 /// - `new/`: complete segments, written, fsync'd, renamed and the directory fsync'd.
 /// - `cur/`: optional; a consumer moves a segment here once it has taken it.
-/// - `quarantine/`: bytes that recovery could not turn into records (torn final lines), kept for
-///   inspection rather than deleted.
+/// - `quarantine/`: bytes that recovery could not turn into records (torn final lines), and
+///   segments a consumer could not read, kept for inspection rather than deleted.
+/// - `.spool-id`: the spool's identity, a UUID made once with the spool (`SpoolIdentity`).
 public struct SpoolLayout: Sendable, Equatable {
   /// The spool's root directory.
   public let root: String
@@ -23,6 +24,8 @@ public struct SpoolLayout: Sendable, Equatable {
   public var sequenceFile: String { root + "/.seq" }
   /// The lock file that keeps two daemons out of one spool.
   public var lockFile: String { root + "/.lock" }
+  /// The file holding the spool's durable identity (`SpoolIdentity`).
+  public var identityFile: String { root + "/.spool-id" }
 
   /// Creates the root and its subdirectories if they are missing.
   public func create() throws(SpoolError) {

@@ -36,6 +36,17 @@ public enum StatusRendering {
       if let error = spool["error"]?.stringValue { line += " (\(error))" }
       lines.append(line)
     }
+    if let ship = status["ship"] {
+      var line =
+        "ship to \(ship["database"]?.stringValue ?? "?"): \(ship["state"]?.stringValue ?? "?")"
+      line += ", \(number(ship["records_shipped"])) records shipped"
+      line += ", backlog \(number(ship["backlog_segments"])) segments"
+      line += " (\(number(ship["backlog_bytes"])) bytes)"
+      let quarantined = number(ship["segments_quarantined"])
+      if quarantined != "0" { line += ", \(quarantined) quarantined" }
+      if let error = ship["last_error"]?.stringValue { line += " (\(error))" }
+      lines.append(line)
+    }
     if let live = status["live"] {
       lines.append(
         "live clients \(number(live["clients"])), dropped \(number(live["clients_dropped"])), "

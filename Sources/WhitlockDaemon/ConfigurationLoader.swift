@@ -79,6 +79,10 @@ public enum ConfigurationLoader {
     configuration.monitor = try MonitorConfiguration.read(&monitor)
     try monitor.finish()
 
+    var ship = try root.table("ship")
+    configuration.ship = try ShipConfiguration.read(&ship)
+    try ship.finish()
+
     let instruments = try root.tables("instrument")
     var seen: [String: Int] = [:]
     for var reader in instruments {

@@ -4,6 +4,7 @@ import Logging
 import Monitor
 import ServiceLifecycle
 import Spool
+import SpoolShipper
 import WhitlockCore
 
 /// Wires a validated configuration into running services and runs them until SIGTERM or SIGINT.
@@ -36,9 +37,13 @@ public struct Daemon: Sendable {
     let runs = RunController(onTransition: { [hub, metrics] transition in
       MonitorBridge.publishRunChange(transition, hub: hub, metrics: metrics)
     })
+    let shipper = try configuration.ship.map { ship in
+      try Self.makeShipper(ship, layout: layout, logger: logger)
+    }
     let bridge = MonitorBridge(
       hub: hub, metrics: metrics, runs: runs, spool: spool,
-      instruments: configuration.instruments, noInstrumentAdvice: configuration.noInstrumentAdvice)
+      instruments: configuration.instruments, noInstrumentAdvice: configuration.noInstrumentAdvice,
+      shipper: shipper?.status)
     let run = runs.current
     MonitorBridge.publishRunStart(run, hub: hub, metrics: metrics)
     logger.info(
@@ -85,6 +90,11 @@ public struct Daemon: Sendable {
       .init(service: spool),
       .init(service: MemoryTrimService(), successTerminationBehavior: .ignore),
     ]
+    if let shipper {
+      // After the spool, so that it stops before the spool publishes its last segment; that
+      // segment is shipped on the next start.
+      services.append(.init(service: ShipperService(shipper: shipper)))
+    }
     if configuration.monitor.enabled {
       var monitorSettings = MonitorServer.Settings(
         address: configuration.monitor.address, token: token)
@@ -119,6 +129,21 @@ public struct Daemon: Sendable {
         logger: logger))
     try await group.run()
     logger.info("whitlockd stopped")
+  }
+
+  /// The shipper of `[ship]`, with its password read now so that a bad file stops start-up.
+  private static func makeShipper(
+    _ ship: ShipConfiguration, layout: SpoolLayout, logger: Logger
+  ) throws -> SpoolShipper {
+    let password = try ship.passwordFile.map { file in try PasswordFile.read(file) }
+    var settings = ShipperSettings(
+      spool: layout, target: PostgresTarget(url: ship.url, password: password))
+    settings.disposal = ship.disposal
+    settings.pollInterval = .seconds(ship.pollIntervalSeconds)
+    settings.backoff = Backoff(
+      initial: min(.milliseconds(500), .seconds(ship.retryMaxSeconds)),
+      maximum: .seconds(ship.retryMaxSeconds))
+    return SpoolShipper(settings: settings, logger: logger)
   }
 }
 

@@ -24,6 +24,8 @@ public struct DaemonConfiguration: Sendable {
   /// `[daemon] allow_simulated`: whether simulated or emulated instruments may run under the
   /// service (`whitlockd --service`), where their records would sit beside real ones.
   public var allowSimulated = false
+  /// Shipping the spool into PostgreSQL, when configured.
+  public var ship: ShipConfiguration?
 
   public init(source: String) { self.source = source }
 

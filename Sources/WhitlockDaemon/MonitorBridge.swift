@@ -2,6 +2,7 @@ import Detection
 import Foundation
 import Monitor
 import Spool
+import SpoolShipper
 import Synchronization
 import WhitlockCore
 
@@ -29,6 +30,7 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
   let metrics: MonitorMetrics
   private let runs: RunController
   private let spool: SpoolService
+  private let shipper: ShipperStatus?
   private let startedAt = Date()
   private let board: Mutex<[String: InstrumentEntry]>
   private let order: [String]
@@ -39,9 +41,11 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
   /// `noInstrumentAdvice` is the `/readyz` reason when no instrument is configured.
   public init(
     hub: LiveHub, metrics: MonitorMetrics, runs: RunController, spool: SpoolService,
-    instruments: [InstrumentConfiguration], noInstrumentAdvice: String? = nil
+    instruments: [InstrumentConfiguration], noInstrumentAdvice: String? = nil,
+    shipper: ShipperStatus? = nil
   ) {
     self.noInstrumentAdvice = noInstrumentAdvice
+    self.shipper = shipper
     self.hub = hub
     self.metrics = metrics
     self.runs = runs
@@ -199,7 +203,9 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
     let counters = spool.pump.counters
     let hubCounters = hub.counters
     let spoolState: String
-    var spoolMembers: [(String, JSONValue)] = [("path", .string(spool.layout.root))]
+    var spoolMembers: [(String, JSONValue)] = [
+      ("path", .string(spool.layout.root)), ("spool_id", .string(spool.identity.uuid)),
+    ]
     switch spool.state {
     case .writing: spoolState = "writing"
     case .failing(let reason):
@@ -215,7 +221,7 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
       ("refused", .int(Int64(counters.refused))),
       ("last_seq", .int(Int64(counters.lastSequence))),
     ]
-    return .object([
+    var document: [(String, JSONValue)] = [
       (
         "daemon",
         .object([
@@ -237,12 +243,15 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
           ("last_event_id", .int(Int64(hubCounters.lastEventID))),
         ])
       ),
-    ])
+    ]
+    if let shipper { document.append(("ship", shipper.snapshot.jsonValue)) }
+    return .object(document)
   }
 
   public func notReadyReason() -> String? {
     if case .failing(let reason) = spool.state { return "spool is failing: \(reason)" }
     if let noInstrumentAdvice { return noInstrumentAdvice }
+    if let problem = shipper?.problem { return problem }
     let anyOpen = board.withLock { board in
       board.values.contains { if case .open = $0.state { true } else { false } }
     }
@@ -258,6 +267,14 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
         recordsWritten: counters.written, segmentsPublished: counters.segmentsPublished,
         bytesWritten: counters.bytesWritten, refused: counters.refused,
         backlog: counters.backlog, failing: failing))
+    if let ship = shipper?.snapshot {
+      metrics.recordShip(
+        MonitorMetrics.ShipSample(
+          recordsShipped: ship.recordsShipped, recordsAlreadyPresent: ship.recordsAlreadyPresent,
+          segmentsShipped: ship.segmentsShipped, segmentsQuarantined: ship.segmentsQuarantined,
+          connectFailures: ship.connectFailures, backlogSegments: ship.backlogSegments,
+          backlogBytes: ship.backlogBytes, failing: ship.state == .failing))
+    }
   }
 
   public func startRun(_ request: RunRequest) async throws -> JSONValue {

@@ -13,6 +13,8 @@ public final class SpoolService: Service {
   public let pump: SpoolPump
   /// The spool directory.
   public let layout: SpoolLayout
+  /// The spool's durable identity, which keys its records wherever they are shipped.
+  public let identity: SpoolIdentity
   private let lock: SpoolLock
   private let logger: Logger
   private let health = SpoolHealth()
@@ -33,9 +35,11 @@ public final class SpoolService: Service {
     self.layout = layout
     try layout.create()
     lock = try SpoolLock(layout: layout)
+    identity = try SpoolIdentity.loadOrCreate(layout)
     let report = try SpoolRecovery.run(layout)
     if report.isEmpty {
-      logger.info("spool ready", metadata: ["path": "\(layout.root)"])
+      logger.info(
+        "spool ready", metadata: ["path": "\(layout.root)", "spool_id": "\(identity)"])
     } else {
       logger.warning(
         "recovered spool after an unclean stop",

@@ -8,6 +8,6 @@ struct Whitlockctl: AsyncParsableCommand {
     abstract: "Operate and inspect whitlockd",
     subcommands: [
       DevicesCommand.self, SpoolCommand.self, DoctorCommand.self, StatusCommand.self,
-      WatchCommand.self, RunCommand.self, ExportCommand.self, AnalyzeCommand.self,
+      WatchCommand.self, RunCommand.self, ExportCommand.self, AnalyzeCommand.self, ShipCommand.self,
     ])
 }

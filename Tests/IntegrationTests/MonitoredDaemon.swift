@@ -18,7 +18,7 @@ struct MonitoredDaemon {
   /// Starts the daemon; `tokenMode` nil leaves run control disabled.
   static func start(
     tokenMode: mode_t? = 0o600, ramanExposure: Double = 0.2, ramanPacing: Double = 1,
-    monitorExtra: String = "", listen: String = "127.0.0.1:0"
+    monitorExtra: String = "", listen: String = "127.0.0.1:0", extraConfiguration: String = ""
   ) async throws -> MonitoredDaemon {
     let directory = FileManager.default.temporaryDirectory
       .appendingPathComponent("whitlockd-monitor-\(UUID().uuidString)").path
@@ -48,6 +48,7 @@ struct MonitoredDaemon {
       kind = "xrf"
       driver = "simulated"
       exposure_s = 0.5
+      \(extraConfiguration)
       """
     try config.write(toFile: directory + "/whitlockd.toml", atomically: true, encoding: .utf8)
     let child = try ChildProcess(

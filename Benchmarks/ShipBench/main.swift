@@ -1,0 +1,99 @@
+import Foundation
+import Logging
+import Spool
+import SpoolShipper
+import TestSupport
+import WhitlockCore
+
+// PostgreSQL shipping throughput (issue 18): 2048-px Raman records written into a spool, then
+// shipped into a real local PostgreSQL server, both timed in this one run.
+//
+//   whitlock-ship-bench [--records N]
+//
+// Prints records/s for the spool writer and for the shipper, their ratio, and the database's
+// bytes per record (the inputs of the scale-out estimate in docs/postgresql.md).
+
+let arguments = CommandLine.arguments
+var recordCount = 20_000
+if let index = arguments.firstIndex(of: "--records"), index + 1 < arguments.count,
+  let value = Int(arguments[index + 1]), value > 0
+{
+  recordCount = value
+}
+
+func seconds(_ duration: Duration) -> Double {
+  Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18
+}
+
+func format(_ value: Double, _ digits: Int = 0) -> String { String(format: "%.\(digits)f", value) }
+
+let records = BenchmarkRecords.make(distinct: 32)
+let postgres = try await PostgresServer()
+let root = postgres.directory + "/spool"
+let layout = SpoolLayout(root: root)
+try layout.create()
+
+// 1. The spool's own write rate: default segment limits, fsync'd publication.
+let writer = try SpoolWriter(
+  layout: layout, limits: SegmentLimits(), recovery: SpoolRecovery.run(layout))
+let writeStart = ContinuousClock.now
+for index in 0..<recordCount { try writer.append(records[index % records.count]) }
+try writer.publish()
+let writeSeconds = seconds(ContinuousClock.now - writeStart)
+let spoolBytes = writer.statistics.bytesWritten
+
+// 2. The shipper: connect and migrate first (an empty spool), then ship everything and time it.
+var logger = Logger(label: "whitlock-ship-bench")
+logger.logLevel = .warning
+let target = PostgresTarget(
+  url: try PostgresURL(parsing: postgres.url), password: PostgresServer.password)
+let warmupLayout = SpoolLayout(root: postgres.directory + "/empty-spool")
+try warmupLayout.create()
+await SpoolShipper(settings: ShipperSettings(spool: warmupLayout, target: target), logger: logger)
+  .run(untilDrained: true)
+let shipper = SpoolShipper(settings: ShipperSettings(spool: layout, target: target), logger: logger)
+let shipStart = ContinuousClock.now
+await shipper.run(untilDrained: true)
+let shipSeconds = seconds(ContinuousClock.now - shipStart)
+
+// 3. The same segments again: every record is already there (the replay path).
+for name in try FileManager.default.contentsOfDirectory(atPath: layout.cur) {
+  try FileManager.default.moveItem(atPath: layout.cur + "/" + name, toPath: layout.new + "/" + name)
+}
+let replayStart = ContinuousClock.now
+await SpoolShipper(settings: ShipperSettings(spool: layout, target: target), logger: logger)
+  .run(untilDrained: true)
+let replaySeconds = seconds(ContinuousClock.now - replayStart)
+
+let stored = Int(try postgres.psql("SELECT count(*) FROM whitlock.records")) ?? -1
+let distinctKeys =
+  Int(try postgres.psql("SELECT count(DISTINCT (spool_id, seq)) FROM whitlock.records")) ?? -1
+let databaseBytes =
+  Int(
+    try postgres.psql(
+      "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'whitlock' AND c.relkind = 'r'"
+    )) ?? 0
+let status = shipper.status.snapshot
+await postgres.stop()
+
+let spoolRate = Double(recordCount) / writeSeconds
+let shipRate = Double(recordCount) / shipSeconds
+print("PostgreSQL shipping, \(recordCount) Raman records of 2048 px (1000 per segment)")
+print(
+  "  spool write     \(format(spoolRate)) records/s  (\(format(Double(spoolBytes) / writeSeconds / 1_048_576, 1)) MiB/s, \(format(writeSeconds, 2)) s)"
+)
+print(
+  "  ship to PG      \(format(shipRate)) records/s  (\(format(shipSeconds, 2)) s, \(status.segmentsShipped) transactions)"
+)
+print("  ship / spool    \(format(shipRate / spoolRate, 3))")
+print(
+  "  replay (dups)   \(format(Double(recordCount) / replaySeconds)) records/s  (all already present)"
+)
+print(
+  "  cost per record \(format(1e6 / shipRate)) µs of shipping, \(format(Double(databaseBytes) / Double(max(stored, 1)))) bytes in the database (spool: \(format(Double(spoolBytes) / Double(recordCount))))"
+)
+print("  stored \(stored) records, \(distinctKeys) distinct (spool, seq)")
+if stored != recordCount || distinctKeys != recordCount {
+  print("FAIL: the database should hold each of the \(recordCount) records once")
+  exit(1)
+}

@@ -1,0 +1,144 @@
+/// Finds the members of a JSON object in place, without building values for them, so the
+/// shipper parses only what becomes columns and hands the large members (counts, detection,
+/// settings) on as text or numbers straight from the record's bytes.
+///
+/// The scan checks structure (strings, nesting, separators) but not scalar syntax; members passed
+/// on as text are validated by PostgreSQL, which rejects bad JSON with SQLSTATE 22P02.
+enum JSONMemberScanner {
+  /// One member: its key and the byte range of its value.
+  struct Member {
+    var key: String
+    var value: Range<Int>
+  }
+
+  /// The members of the object that `bytes` holds (surrounding whitespace allowed), or `nil`
+  /// when it is not a well-formed object.
+  static func members(_ bytes: ArraySlice<UInt8>) -> [Member]? {
+    var index = skipSpace(bytes, bytes.startIndex)
+    guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "{") else { return nil }
+    index = skipSpace(bytes, index + 1)
+    var members: [Member] = []
+    if index < bytes.endIndex, bytes[index] == UInt8(ascii: "}") {
+      return skipSpace(bytes, index + 1) == bytes.endIndex ? members : nil
+    }
+    while true {
+      guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "\""),
+        let keyEnd = skipString(bytes, index)
+      else { return nil }
+      let keyBytes = bytes[(index + 1)..<(keyEnd - 1)]
+      guard !keyBytes.contains(UInt8(ascii: "\\")) else { return nil }  // never in our records
+      let key = String(decoding: keyBytes, as: UTF8.self)
+      index = skipSpace(bytes, keyEnd)
+      guard index < bytes.endIndex, bytes[index] == UInt8(ascii: ":") else { return nil }
+      let valueStart = skipSpace(bytes, index + 1)
+      guard let valueEnd = skipValue(bytes, valueStart) else { return nil }
+      members.append(Member(key: key, value: valueStart..<valueEnd))
+      index = skipSpace(bytes, valueEnd)
+      guard index < bytes.endIndex else { return nil }
+      if bytes[index] == UInt8(ascii: ",") {
+        index = skipSpace(bytes, index + 1)
+        continue
+      }
+      guard bytes[index] == UInt8(ascii: "}") else { return nil }
+      return skipSpace(bytes, index + 1) == bytes.endIndex ? members : nil
+    }
+  }
+
+  /// Parses an array of non-negative integers no larger than `maximum`; `nil` if it is anything
+  /// else. Returns the index of the first offending element through `failedAt`.
+  static func counts(_ bytes: ArraySlice<UInt8>, maximum: Int64, failedAt: inout Int) -> [Int32]? {
+    var index = skipSpace(bytes, bytes.startIndex)
+    guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "[") else { return nil }
+    var result: [Int32] = []
+    result.reserveCapacity(bytes.count / 5)
+    index = skipSpace(bytes, index + 1)
+    if index < bytes.endIndex, bytes[index] == UInt8(ascii: "]") { return result }
+    while true {
+      var value: Int64 = 0
+      var digits = 0
+      while index < bytes.endIndex, bytes[index] >= 0x30, bytes[index] <= 0x39, digits < 12 {
+        value = value * 10 + Int64(bytes[index] - 0x30)
+        digits += 1
+        index += 1
+      }
+      guard digits > 0, value <= maximum else {
+        failedAt = result.count
+        return nil
+      }
+      result.append(Int32(truncatingIfNeeded: value))
+      index = skipSpace(bytes, index)
+      guard index < bytes.endIndex else { return nil }
+      if bytes[index] == UInt8(ascii: ",") {
+        index = skipSpace(bytes, index + 1)
+        continue
+      }
+      guard bytes[index] == UInt8(ascii: "]") else {
+        failedAt = result.count
+        return nil
+      }
+      return skipSpace(bytes, index + 1) == bytes.endIndex ? result : nil
+    }
+  }
+
+  private static func skipSpace(_ bytes: ArraySlice<UInt8>, _ start: Int) -> Int {
+    var index = start
+    while index < bytes.endIndex {
+      switch bytes[index] {
+      case 0x20, 0x09, 0x0A, 0x0D: index += 1
+      default: return index
+      }
+    }
+    return index
+  }
+
+  /// The index after the string that starts at `start` (a quote).
+  private static func skipString(_ bytes: ArraySlice<UInt8>, _ start: Int) -> Int? {
+    var index = start + 1
+    while index < bytes.endIndex {
+      switch bytes[index] {
+      case UInt8(ascii: "\""): return index + 1
+      case UInt8(ascii: "\\"): index += 2
+      case 0x00..<0x20: return nil
+      default: index += 1
+      }
+    }
+    return nil
+  }
+
+  /// The index after the value that starts at `start`.
+  private static func skipValue(_ bytes: ArraySlice<UInt8>, _ start: Int) -> Int? {
+    guard start < bytes.endIndex else { return nil }
+    switch bytes[start] {
+    case UInt8(ascii: "\""):
+      return skipString(bytes, start)
+    case UInt8(ascii: "{"), UInt8(ascii: "["):
+      var depth = 0
+      var index = start
+      while index < bytes.endIndex {
+        switch bytes[index] {
+        case UInt8(ascii: "\""):
+          guard let end = skipString(bytes, index) else { return nil }
+          index = end
+          continue
+        case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
+        case UInt8(ascii: "}"), UInt8(ascii: "]"):
+          depth -= 1
+          if depth == 0 { return index + 1 }
+        default: break
+        }
+        index += 1
+      }
+      return nil
+    default:
+      var index = start
+      while index < bytes.endIndex {
+        switch bytes[index] {
+        case UInt8(ascii: ","), UInt8(ascii: "}"), UInt8(ascii: "]"), 0x20, 0x09, 0x0A, 0x0D:
+          return index > start ? index : nil
+        default: index += 1
+        }
+      }
+      return index > start ? index : nil
+    }
+  }
+}

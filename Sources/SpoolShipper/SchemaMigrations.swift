@@ -1,0 +1,183 @@
+/// The database schema, as numbered migrations that the shipper applies in order.
+///
+/// Everything lives in the `whitlock` schema. `whitlock.schema_migrations` records which
+/// versions are applied; a migration, once released, never changes: later changes are new
+/// migrations. Each statement is a separate string because the extended query protocol takes
+/// one statement at a time.
+public enum SchemaMigrations {
+  /// One migration: its version, a name for `schema_migrations`, and its statements.
+  public struct Migration: Sendable {
+    public var version: Int32
+    public var name: String
+    public var statements: [String]
+  }
+
+  /// The statements that make the bookkeeping table, run before any migration.
+  static let bootstrap = [
+    "CREATE SCHEMA IF NOT EXISTS whitlock",
+    """
+    CREATE TABLE IF NOT EXISTS whitlock.schema_migrations (
+      version integer PRIMARY KEY,
+      name text NOT NULL,
+      applied_at timestamptz NOT NULL DEFAULT now())
+    """,
+  ]
+
+  /// Every migration, in version order.
+  public static let all: [Migration] = [initialSchema, queryIndexes]
+
+  /// The highest version this build knows.
+  public static var latestVersion: Int32 { all.last?.version ?? 0 }
+
+  static let initialSchema = Migration(
+    version: 1,
+    name: "spools, instruments, runs, records, acquisitions, xrf_results, point_verdicts",
+    statements: [
+      """
+      CREATE TABLE whitlock.spools (
+        spool_id uuid PRIMARY KEY,
+        host text NOT NULL,
+        root text NOT NULL,
+        first_shipped_at timestamptz NOT NULL DEFAULT now(),
+        last_shipped_at timestamptz NOT NULL DEFAULT now(),
+        last_seq bigint NOT NULL DEFAULT 0)
+      """,
+      """
+      CREATE TABLE whitlock.instruments (
+        spool_id uuid NOT NULL REFERENCES whitlock.spools,
+        instrument_id text NOT NULL,
+        kind text NOT NULL CHECK (kind IN ('raman', 'xrf')),
+        model text NOT NULL,
+        serial text NOT NULL,
+        family text NOT NULL,
+        firmware text,
+        first_seen timestamptz NOT NULL,
+        last_seen timestamptz NOT NULL,
+        PRIMARY KEY (spool_id, instrument_id))
+      """,
+      """
+      CREATE TABLE whitlock.runs (
+        run_id uuid PRIMARY KEY,
+        started timestamptz,
+        sample_id text,
+        operator text,
+        point_id text)
+      """,
+      """
+      CREATE TABLE whitlock.records (
+        spool_id uuid NOT NULL,
+        seq bigint NOT NULL CHECK (seq > 0),
+        type text NOT NULL CHECK (type IN ('run-start', 'acquisition', 'run-end')),
+        run_id uuid NOT NULL REFERENCES whitlock.runs,
+        instrument_id text NOT NULL,
+        recorded_at timestamptz NOT NULL,
+        segment text NOT NULL,
+        shipped_at timestamptz NOT NULL DEFAULT now(),
+        PRIMARY KEY (spool_id, seq),
+        FOREIGN KEY (spool_id, instrument_id) REFERENCES whitlock.instruments)
+      """,
+      """
+      CREATE TABLE whitlock.run_events (
+        spool_id uuid NOT NULL,
+        seq bigint NOT NULL,
+        run_id uuid NOT NULL,
+        instrument_id text NOT NULL,
+        event text NOT NULL CHECK (event IN ('run-start', 'run-end')),
+        at timestamptz NOT NULL,
+        settings jsonb,
+        summary jsonb,
+        reason text,
+        acquisitions_completed bigint,
+        acquisitions_spooled bigint,
+        acquisitions_interrupted bigint,
+        acquisitions_dropped bigint,
+        errors bigint,
+        PRIMARY KEY (spool_id, seq),
+        FOREIGN KEY (spool_id, seq) REFERENCES whitlock.records ON DELETE CASCADE)
+      """,
+      """
+      CREATE TABLE whitlock.acquisitions (
+        spool_id uuid NOT NULL,
+        seq bigint NOT NULL,
+        run_id uuid NOT NULL,
+        instrument_id text NOT NULL,
+        kind text NOT NULL,
+        device_seq bigint NOT NULL,
+        started timestamptz NOT NULL,
+        ended timestamptz NOT NULL,
+        exposure_s double precision NOT NULL,
+        full_scale integer NOT NULL,
+        saturated_channels integer NOT NULL,
+        parameters jsonb NOT NULL,
+        axis_type text NOT NULL,
+        coefficients_nm double precision[],
+        excitation_nm double precision,
+        kev_per_channel double precision,
+        offset_kev double precision,
+        channels integer NOT NULL,
+        counts integer[] NOT NULL,
+        method text NOT NULL,
+        detection jsonb NOT NULL,
+        simulation jsonb,
+        calcification_type text,
+        phosphate_detected boolean,
+        whitlockite_fraction double precision,
+        whitlockite_fraction_sigma double precision,
+        carbonate_phosphate_ratio double precision,
+        carbonate_phosphate_ratio_sigma double precision,
+        crystallinity_fwhm_cm1 double precision,
+        PRIMARY KEY (spool_id, seq),
+        FOREIGN KEY (spool_id, seq) REFERENCES whitlock.records ON DELETE CASCADE)
+      """,
+      """
+      CREATE TABLE whitlock.xrf_results (
+        spool_id uuid NOT NULL,
+        seq bigint NOT NULL,
+        mg_ca_ratio double precision,
+        mg_ca_ratio_sigma double precision,
+        mg_net_area double precision,
+        mg_net_area_sigma double precision,
+        ca_net_area double precision,
+        ca_net_area_sigma double precision,
+        p_net_area double precision,
+        p_net_area_sigma double precision,
+        reduced_chi_square double precision,
+        PRIMARY KEY (spool_id, seq),
+        FOREIGN KEY (spool_id, seq) REFERENCES whitlock.acquisitions ON DELETE CASCADE)
+      """,
+      """
+      CREATE TABLE whitlock.point_verdicts (
+        spool_id uuid NOT NULL,
+        seq bigint NOT NULL,
+        run_id uuid NOT NULL,
+        point_id text NOT NULL,
+        whitlockite text NOT NULL,
+        raman_call text,
+        xrf_call text,
+        whitlockite_fraction double precision,
+        whitlockite_fraction_sigma double precision,
+        mg_ca_ratio double precision,
+        mg_ca_ratio_sigma double precision,
+        rule text,
+        PRIMARY KEY (spool_id, seq),
+        FOREIGN KEY (spool_id, seq) REFERENCES whitlock.acquisitions ON DELETE CASCADE)
+      """,
+    ])
+
+  static let queryIndexes = Migration(
+    version: 2,
+    name: "indexes for per-sample and per-run queries; large columns compressed with lz4",
+    statements: [
+      // lz4 compresses counts (16-bit values in 32-bit integers) and the JSON members several
+      // times faster than the default pglz; smaller counts also take fewer TOAST chunks.
+      "ALTER TABLE whitlock.acquisitions ALTER COLUMN counts SET COMPRESSION lz4",
+      "ALTER TABLE whitlock.acquisitions ALTER COLUMN detection SET COMPRESSION lz4",
+      "ALTER TABLE whitlock.acquisitions ALTER COLUMN parameters SET COMPRESSION lz4",
+      "ALTER TABLE whitlock.acquisitions ALTER COLUMN simulation SET COMPRESSION lz4",
+      "ALTER TABLE whitlock.run_events ALTER COLUMN settings SET COMPRESSION lz4",
+      "CREATE INDEX runs_sample_id ON whitlock.runs (sample_id)",
+      "CREATE INDEX records_run_id ON whitlock.records (run_id)",
+      "CREATE INDEX acquisitions_run_id ON whitlock.acquisitions (run_id)",
+      "CREATE INDEX point_verdicts_run_point ON whitlock.point_verdicts (run_id, point_id)",
+    ])
+}

@@ -1,0 +1,199 @@
+import Logging
+import NIOCore
+import PostgresNIO
+
+/// One connection to the database, with the operations the shipper needs: apply migrations and
+/// store a segment in one transaction, each within a deadline (`OperationDeadline`).
+final class ShipperDatabase: Sendable {
+  private let connection: PostgresConnection
+  private let target: PostgresURL
+  private let deadline: Duration
+  private let logger: Logger
+
+  private init(
+    connection: PostgresConnection, target: PostgresURL, deadline: Duration, logger: Logger
+  ) {
+    self.connection = connection
+    self.target = target
+    self.deadline = deadline
+    self.logger = logger
+  }
+
+  /// Connects and brings the schema up to `SchemaMigrations.latestVersion`, within `deadline`.
+  static func open(
+    _ target: PostgresTarget, id: Int, deadline: Duration, logger: Logger
+  ) async throws(DatabaseFailure) -> ShipperDatabase {
+    try await OperationDeadline.run(
+      deadline, expired: { expired(target.url, deadline, doing: "connecting") }
+    ) { () async throws(DatabaseFailure) -> ShipperDatabase in
+      try await connect(target, id: id, deadline: deadline, logger: logger)
+    }
+  }
+
+  private static func connect(
+    _ target: PostgresTarget, id: Int, deadline: Duration, logger: Logger
+  ) async throws(DatabaseFailure) -> ShipperDatabase {
+    let connection: PostgresConnection
+    do {
+      connection = try await PostgresConnection.connect(
+        configuration: try target.configuration(), id: id, logger: logger)
+    } catch {
+      throw DatabaseFailure(error, target: target.url)
+    }
+    let database = ShipperDatabase(
+      connection: connection, target: target.url, deadline: deadline, logger: logger)
+    do {
+      try await database.migrate()
+    } catch {
+      await database.close()
+      throw error
+    }
+    return database
+  }
+
+  /// Closes the connection; one that does not answer is left to close on its own.
+  func close() async {
+    _ = try? await OperationDeadline.run(
+      .seconds(5), expired: { Self.expired(self.target, .seconds(5), doing: "closing") }
+    ) { () async throws(DatabaseFailure) in
+      try? await self.connection.close()
+    }
+  }
+
+  private static func expired(_ target: PostgresURL, _ deadline: Duration, doing: String)
+    -> DatabaseFailure
+  {
+    DatabaseFailure(
+      kind: .unreachable,
+      message: "\(target): no answer within \(deadline) while \(doing); reconnecting")
+  }
+
+  /// Applies missing migrations in one transaction, serialised between shippers by an advisory
+  /// lock, and refuses a database whose schema is newer than this build.
+  private func migrate() async throws(DatabaseFailure) {
+    try await transaction { connection, logger in
+      // Any constant works as long as every shipper uses the same one.
+      try await connection.query("SELECT pg_advisory_xact_lock(7166221473410880)", logger: logger)
+      for statement in SchemaMigrations.bootstrap {
+        try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+      }
+      var applied: Set<Int32> = []
+      for try await version in try await connection.query(
+        "SELECT version FROM whitlock.schema_migrations", logger: logger
+      ).decode(Int32.self) {
+        applied.insert(version)
+      }
+      if let newest = applied.max(), newest > SchemaMigrations.latestVersion {
+        throw DatabaseFailure(
+          kind: .refused,
+          message: "\(target): schema version \(newest) is newer than this build's "
+            + "\(SchemaMigrations.latestVersion); upgrade whitlockd")
+      }
+      for migration in SchemaMigrations.all where !applied.contains(migration.version) {
+        for statement in migration.statements {
+          try await connection.query(PostgresQuery(unsafeSQL: statement), logger: logger)
+        }
+        try await connection.query(
+          "INSERT INTO whitlock.schema_migrations (version, name) VALUES (\(migration.version), \(migration.name))",
+          logger: logger)
+        logger.notice(
+          "applied database migration",
+          metadata: ["version": "\(migration.version)", "name": "\(migration.name)"])
+      }
+    }
+  }
+
+  /// Stores a segment's statements in one transaction, within the deadline. Returns how many
+  /// records were new.
+  func store(_ statements: SegmentStatements) async throws(DatabaseFailure) -> Int {
+    try await OperationDeadline.run(
+      deadline, expired: { Self.expired(self.target, self.deadline, doing: "storing a segment") }
+    ) { () async throws(DatabaseFailure) -> Int in
+      try await self.storeNow(statements)
+    }
+  }
+
+  private func storeNow(_ statements: SegmentStatements) async throws(DatabaseFailure) -> Int {
+    try await transaction { connection, logger in
+      for query in statements.registration { try await run(query) }
+      var added: Set<Int64> = []
+      for query in statements.records {
+        try checkOpen()
+        for try await seq in try await connection.query(query, logger: logger).decode(Int64.self) {
+          added.insert(seq)
+        }
+      }
+      // Nothing new means an earlier transaction stored this segment whole: its details are in.
+      guard !added.isEmpty else { return 0 }
+      for query in statements.details { try await run(query) }
+      try checkOpen()
+      try await copyAcquisitions(statements, added: added, connection: connection)
+      for query in statements.dependents { try await run(query) }
+      return added.count
+    }
+  }
+
+  /// Runs one statement of a transaction on a connection that is still open.
+  private func run(_ query: PostgresQuery) async throws {
+    try checkOpen()
+    try await connection.query(query, logger: logger)
+  }
+
+  /// A query written to a connection that has just closed may never be answered, so each
+  /// statement first checks that it is open.
+  private func checkOpen() throws {
+    guard connection.isClosed else { return }
+    throw DatabaseFailure(kind: .unreachable, message: "\(target): the connection was closed")
+  }
+
+  /// Streams the acquisitions whose records this transaction added with `COPY`. A record this
+  /// transaction did not add was stored, with its acquisition, by an earlier one (or another
+  /// shipper's, which the records' keys made this one wait for), so no copied row can conflict.
+  private func copyAcquisitions(
+    _ statements: SegmentStatements, added: Set<Int64>, connection: PostgresConnection
+  ) async throws {
+    let rows = statements.acquisitionRows.filter { added.contains($0.seq) }
+    guard !rows.isEmpty else { return }
+    // COPY names one unqualified table; the schema comes from the transaction's search path.
+    try await connection.query("SET LOCAL search_path = whitlock, pg_catalog", logger: logger)
+    try await connection.copyFrom(
+      table: "acquisitions", columns: SegmentStatements.acquisitionColumns, logger: logger
+    ) { writer in
+      var buffer = ByteBuffer()
+      buffer.reserveCapacity(Self.copyChunkBytes + 65_536)
+      for (_, row) in rows {
+        buffer.writeBytes(row.bytes)
+        if buffer.readableBytes >= Self.copyChunkBytes {
+          try await writer.write(buffer)
+          buffer.clear()
+        }
+      }
+      if buffer.readableBytes > 0 { try await writer.write(buffer) }
+    }
+  }
+
+  /// How much COPY data is sent in one message.
+  private static let copyChunkBytes = 1 << 20
+
+  private func transaction<Result: Sendable>(
+    _ body: (PostgresConnection, Logger) async throws -> Result
+  ) async throws(DatabaseFailure) -> Result {
+    do {
+      try checkOpen()
+      try await connection.query("BEGIN", logger: logger)
+      let result: Result
+      do {
+        result = try await body(connection, logger)
+      } catch {
+        _ = try? await connection.query("ROLLBACK", logger: logger)
+        throw error
+      }
+      try await connection.query("COMMIT", logger: logger)
+      return result
+    } catch let failure as DatabaseFailure {
+      throw failure
+    } catch {
+      throw DatabaseFailure(error, target: target)
+    }
+  }
+}

@@ -1,0 +1,241 @@
+import Foundation
+import Logging
+import Spool
+
+/// Ships every complete segment of a spool into PostgreSQL, exactly once, and only then moves it
+/// out of `new/`.
+///
+/// For each segment, oldest first: read and decode it (a malformed one is quarantined with the
+/// reason and the line), store all its records in one transaction keyed by (spool id, seq) with
+/// `ON CONFLICT DO NOTHING`, commit, then move the segment to `cur/` (or delete it). A crash
+/// anywhere in between leaves the segment in `new/`, and shipping it again adds nothing, so
+/// records are neither lost nor duplicated. While the database is unreachable the segments wait in
+/// `new/` (the backlog in `status`), the writer is never slowed, and the shipper reconnects with
+/// back-off.
+public final class SpoolShipper: Sendable {
+  public let settings: ShipperSettings
+  /// Live status, for the monitor and `whitlockctl status`.
+  public let status: ShipperStatus
+  private let logger: Logger
+
+  public init(settings: ShipperSettings, logger: Logger) {
+    self.settings = settings
+    self.logger = logger
+    status = ShipperStatus(database: settings.target.url.description)
+  }
+
+  /// Ships until the task is cancelled or, with `untilDrained`, until `new/` is empty.
+  public func run(untilDrained: Bool = false) async {
+    let consumer = SpoolConsumer(layout: settings.spool)
+    var backoff = settings.backoff
+    var reporter = FailureReporter(logger: logger)
+    var database: ShipperDatabase?
+    var connections = 0
+    var spoolID: SpoolIdentity?
+    while !Task.isCancelled {
+      let pending: [SpoolConsumer.Segment]
+      do {
+        if spoolID == nil {
+          let identity = try SpoolIdentity.loadOrCreate(settings.spool)
+          spoolID = identity
+          status.update { $0.spoolID = identity.uuid }
+        }
+        pending = try consumer.pending()
+      } catch {
+        await pause(&backoff, &reporter, "spool \(settings.spool.root): \(error)", backlog: 0)
+        continue
+      }
+      guard let spoolID else { continue }
+      status.update {
+        $0.backlogSegments = pending.count
+        $0.backlogBytes = pending.reduce(0) { $0 + $1.bytes }
+      }
+      if database == nil {
+        do {
+          connections += 1
+          database = try await ShipperDatabase.open(
+            settings.target, id: connections, deadline: settings.operationDeadline,
+            logger: logger)
+          backoff.reset()
+          reporter.recovered(
+            "connected to \(settings.target.url)", backlogSegments: pending.count)
+          logger.info(
+            "shipping spool to PostgreSQL",
+            metadata: [
+              "database": "\(settings.target.url)", "spool_id": "\(spoolID)",
+              "backlog_segments": "\(pending.count)",
+            ])
+        } catch {
+          status.update { $0.connectFailures += 1 }
+          await pause(&backoff, &reporter, error.message, backlog: pending.count)
+          continue
+        }
+      }
+      guard !pending.isEmpty else {
+        if untilDrained { break }
+        if database != nil { status.update { $0.state = .idle } }
+        try? await Task.sleep(for: settings.pollInterval)
+        continue
+      }
+      guard let connected = database else { continue }
+      status.update { $0.state = .shipping }
+      // Decoding the next segment overlaps with storing this one (the database works on another
+      // core); the spool is only changed in order, after each commit.
+      var next: Task<PreparedSegment, Never>? = prepareTask(pending[0].name, spoolID: spoolID)
+      for (index, segment) in pending.enumerated() {
+        guard let current = next, !Task.isCancelled else { break }
+        let prepared = await current.value
+        next =
+          index + 1 < pending.count
+          ? prepareTask(pending[index + 1].name, spoolID: spoolID) : nil
+        do {
+          try await commit(prepared, consumer: consumer, database: connected)
+          status.update {
+            $0.backlogSegments = pending.count - index - 1
+            $0.backlogBytes = max(0, $0.backlogBytes - segment.bytes)
+            $0.lastError = nil
+            $0.failingSince = nil
+          }
+        } catch {
+          if case .database = error {
+            await connected.close()
+            database = nil
+          }
+          await pause(&backoff, &reporter, error.description, backlog: pending.count - index)
+          break
+        }
+      }
+      _ = await next?.value
+    }
+    await database?.close()
+    status.update { $0.state = .stopped }
+  }
+
+  /// A segment read and decoded, ready to store, or what stopped that.
+  private enum PreparedSegment: Sendable {
+    case ready(name: String, records: [ShipRecord], statements: SegmentStatements)
+    /// Another shipper took it, or it was quarantined.
+    case settled
+    case failed(SpoolError)
+  }
+
+  private func prepareTask(_ name: String, spoolID: SpoolIdentity) -> Task<PreparedSegment, Never> {
+    Task { self.prepare(name, spoolID: spoolID) }
+  }
+
+  /// Reads and decodes a segment; a malformed one is quarantined here.
+  private func prepare(_ name: String, spoolID: SpoolIdentity) -> PreparedSegment {
+    let consumer = SpoolConsumer(layout: settings.spool)
+    let bytes: [UInt8]
+    do {
+      guard let read = try consumer.read(name) else { return .settled }
+      bytes = read
+    } catch {
+      return .failed(error)
+    }
+    do {
+      let records = try SegmentDecoder.decode(bytes)
+      let statements = SegmentStatements(
+        records, name: name, spoolID: spoolID.uuid, host: settings.host,
+        root: settings.spool.root)
+      return .ready(name: name, records: records, statements: statements)
+    } catch {
+      do { try quarantine(name, consumer: consumer, reason: "\(error)") } catch {
+        if case .spool(let spoolError) = error { return .failed(spoolError) }
+      }
+      return .settled
+    }
+  }
+
+  /// Stores a prepared segment in one transaction and, once committed, moves it out of `new/`.
+  /// Errors mean "try again later", never "the segment is bad".
+  private func commit(
+    _ prepared: PreparedSegment, consumer: SpoolConsumer, database: ShipperDatabase
+  ) async throws(ShipStepError) {
+    let name: String
+    let records: [ShipRecord]
+    let statements: SegmentStatements
+    switch prepared {
+    case .settled: return
+    case .failed(let error): throw .spool(error)
+    case .ready(let readyName, let readyRecords, let readyStatements):
+      name = readyName
+      records = readyRecords
+      statements = readyStatements
+    }
+    let added: Int
+    do {
+      added = try await database.store(statements)
+    } catch {
+      guard error.kind == .rejectedData else { throw .database(error) }
+      try quarantine(name, consumer: consumer, reason: "the database rejected it: \(error)")
+      return
+    }
+    // Committed: only now may the segment leave new/.
+    do { _ = try consumer.finish(name, disposal: settings.disposal) } catch {
+      throw .spool(error)
+    }
+    let lastSeq = records.last?.seq ?? 0
+    status.update {
+      $0.recordsShipped += UInt64(added)
+      $0.recordsAlreadyPresent += UInt64(records.count - added)
+      $0.segmentsShipped += 1
+      $0.lastShippedSeq = max($0.lastShippedSeq, lastSeq)
+      $0.lastShippedAt = Date()
+    }
+    if added < records.count {
+      logger.notice(
+        "segment was already in the database; skipped its copies",
+        metadata: [
+          "segment": "\(name)", "records": "\(records.count)",
+          "already_present": "\(records.count - added)",
+        ])
+    } else {
+      logger.debug("shipped segment", metadata: ["segment": "\(name)", "records": "\(added)"])
+    }
+  }
+
+  private func quarantine(_ name: String, consumer: SpoolConsumer, reason: String)
+    throws(ShipStepError)
+  {
+    let quarantined: String?
+    do { quarantined = try consumer.quarantine(name, reason: reason) } catch {
+      throw .spool(error)
+    }
+    guard let quarantined else { return }
+    status.update { $0.segmentsQuarantined += 1 }
+    logger.error(
+      "segment cannot be shipped and was quarantined: \(reason)",
+      metadata: [
+        "segment": "\(name)",
+        "moved_to": "\(settings.spool.quarantine)/\(quarantined)",
+        "hint": "fix it and move it back into new/ to ship it",
+      ])
+  }
+
+  private func pause(
+    _ backoff: inout Backoff, _ reporter: inout FailureReporter, _ message: String, backlog: Int
+  ) async {
+    let delay = backoff.next()
+    status.update {
+      $0.state = .failing
+      $0.lastError = message
+      if $0.failingSince == nil { $0.failingSince = Date() }
+    }
+    reporter.failed(message, backlogSegments: backlog, retryIn: delay)
+    try? await Task.sleep(for: delay)
+  }
+}
+
+/// Why shipping stopped for now.
+enum ShipStepError: Error, CustomStringConvertible {
+  case database(DatabaseFailure)
+  case spool(SpoolError)
+
+  var description: String {
+    switch self {
+    case .database(let failure): failure.message
+    case .spool(let error): "spool: \(error)"
+    }
+  }
+}

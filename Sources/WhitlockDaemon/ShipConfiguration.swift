@@ -1,0 +1,53 @@
+import Spool
+import SpoolShipper
+
+/// The `[ship]` table: whitlockd ships its own spool into PostgreSQL (`SpoolShipper`).
+///
+/// ```toml
+/// [ship]
+/// postgres = "postgres://whitlock@db.lab.example:5432/lab?sslmode=verify-full&sslrootcert=/etc/whitlockd/db-ca.pem"
+/// password_file = "/etc/whitlockd/postgres.password"   # first line is the password; chmod 600
+/// after_ship = "move"                                   # or "delete"
+/// retry_max_s = 30                                      # longest wait between reconnections
+/// ```
+///
+/// Without the table (or with `enabled = false`) nothing is shipped.
+public struct ShipConfiguration: Sendable {
+  public var url: PostgresURL
+  public var passwordFile: String?
+  public var disposal: SpoolConsumer.Disposal = .move
+  public var retryMaxSeconds: Double = 30
+  public var pollIntervalSeconds: Double = 0.25
+
+  static func read(_ reader: inout ConfigurationReader) throws(ConfigurationError)
+    -> ShipConfiguration?
+  {
+    let enabled = try reader.boolean("enabled", default: true)
+    let text = try reader.optionalString("postgres")
+    let passwordFile = try reader.optionalString("password_file")
+    let disposal: SpoolConsumer.Disposal = try reader.choice("after_ship", default: .move)
+    let retryMax = try reader.number("retry_max_s", default: 30, in: 0.1...3600, unit: "s")
+    let poll = try reader.number("poll_interval_s", default: 0.25, in: 0.01...60, unit: "s")
+    guard enabled, !reader.table.entries.isEmpty else { return nil }
+    guard let text else {
+      throw reader.error(
+        "postgres", "required key is missing (e.g. \"postgres://whitlock@db.lab:5432/lab\")")
+    }
+    let url: PostgresURL
+    do { url = try PostgresURL(parsing: text) } catch {
+      throw reader.error("postgres", error.message)
+    }
+    if url.password != nil {
+      throw reader.error(
+        "postgres", "must not contain a password; put it in the file named by password_file")
+    }
+    if passwordFile?.isEmpty == true {
+      throw reader.error("password_file", "must not be empty; remove the key for no password")
+    }
+    var configuration = ShipConfiguration(url: url, passwordFile: passwordFile)
+    configuration.disposal = disposal
+    configuration.retryMaxSeconds = retryMax
+    configuration.pollIntervalSeconds = poll
+    return configuration
+  }
+}

@@ -1,0 +1,112 @@
+import Foundation
+import Spool
+import TestSupport
+import Testing
+import WhitlockCore
+
+/// Bad input to the shipper: a malformed segment is quarantined with a clear error while the
+/// rest ships; a wrong password gives one clear error and back-off instead of a crash loop; an
+/// invalid URL is refused at once.
+@Suite("Shipping to PostgreSQL: bad input", .serialized)
+struct ShippingBadInputTests {
+  /// A spool with `segments` segments of 5 records each, written by the real writer.
+  private static func makeSpool(_ root: String, segments: Int) throws -> Int {
+    let layout = SpoolLayout(root: root)
+    try layout.create()
+    var limits = SegmentLimits()
+    limits.maxRecords = 5
+    let writer = try SpoolWriter(
+      layout: layout, limits: limits, recovery: SpoolRecovery.run(layout))
+    let run = RunContext(
+      runID: UUID().uuidString.lowercased(), sampleID: "B-17", startedAt: Date())
+    let instrument = InstrumentIdentity(
+      id: "raman-sim", kind: .raman, model: "sim", serial: "S1", family: "simulated")
+    for index in 0..<(segments * 5) {
+      let acquisition = Acquisition(
+        instrument: instrument, deviceSequence: UInt64(index + 1), startedAt: Date(),
+        endedAt: Date(), counts: [1, 2, 3, UInt32(index)],
+        axis: .wavelengthPolynomial(coefficients: [780, 0.1], excitationNanometres: 785),
+        exposureSeconds: 0.1, fullScale: 65535, parameters: [])
+      try writer.append(
+        .acquisition(
+          run: run, acquisition: acquisition,
+          detection: .object([
+            ("method", .string("test")), ("whitlockite_fraction", .double(0.25)),
+            ("whitlockite_fraction_sigma", .double(0.05)),
+          ])))
+    }
+    try writer.publish()
+    return segments * 5
+  }
+
+  @Test("a malformed segment is quarantined with the line and reason; the rest ships")
+  func malformedSegmentIsQuarantined() async throws {
+    let postgres = try await PostgresServer()
+    let directory = try ShippingFixture.scratchDirectory("ship-bad")
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let spool = directory + "/spool"
+    let good = try Self.makeSpool(spool, segments: 3)
+    // Between the good segments by name: a truncated record on its second line.
+    let first = ShippingFixture.segments(spool, "new")[0]
+    let lines = try String(contentsOfFile: spool + "/new/" + first, encoding: .utf8)
+      .split(separator: "\n")
+    let bad = "seg-0000000000000003.ndjson"
+    try (lines[0] + "\n" + lines[1].prefix(40) + "\n").write(
+      toFile: spool + "/new/" + bad, atomically: true, encoding: .utf8)
+
+    let result = try ShippingFixture.drain(spool: spool, postgres: postgres)
+    #expect(result.status == 0, "\(result.standardError)")
+    #expect(result.standardError.contains("segment cannot be shipped and was quarantined: line 2:"))
+    #expect(ShippingFixture.segments(spool, "new").isEmpty)
+    let quarantined = try FileManager.default.contentsOfDirectory(atPath: spool + "/quarantine")
+    #expect(Set(quarantined) == [bad + ".unshippable", bad + ".unshippable.reason"])
+    let reason = try String(
+      contentsOfFile: spool + "/quarantine/" + bad + ".unshippable.reason", encoding: .utf8)
+    #expect(reason.hasPrefix("line 2: invalid JSON"))
+    #expect(try ShippingFixture.databaseTally(postgres).first == good)
+    await postgres.stop()
+  }
+
+  @Test("a wrong password gives one clear error and back-off, and nothing leaves new/")
+  func wrongPasswordBacksOff() async throws {
+    let postgres = try await PostgresServer()
+    let directory = try ShippingFixture.scratchDirectory("ship-auth")
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let spool = directory + "/spool"
+    _ = try Self.makeSpool(spool, segments: 2)
+    let wrong = directory + "/wrong-password"
+    try "not-the-password\n".write(toFile: wrong, atomically: false, encoding: .utf8)
+    chmod(wrong, 0o600)
+    let shipper = try ShippingFixture.startShipper(
+      spool: spool, postgres: postgres, passwordFile: wrong, extra: ["--log-level", "debug"])
+    // Debug logging shows each attempt; wait for several, then check it kept one error line.
+    #expect(
+      await shipper.wait(upTo: .seconds(60)) {
+        $0.standardError.components(separatedBy: "password authentication failed").count > 4
+          || !$0.isRunning
+      })
+    #expect(shipper.isRunning, "the shipper keeps retrying instead of exiting")
+    let errors = shipper.standardError.split(separator: "\n").filter { $0.contains(" ERROR ") }
+    #expect(errors.count == 1, "\(errors)")
+    #expect(errors.first?.contains("password authentication failed for user \"whitlock\"") == true)
+    #expect(ShippingFixture.segments(spool, "new").count == 2)
+    shipper.send(SIGTERM)
+    #expect(await shipper.waitForExit(upTo: .seconds(30)) == 0)
+    await postgres.stop()
+  }
+
+  @Test("an invalid URL is refused at once with what to write instead")
+  func invalidURLIsRefused() throws {
+    let directory = try ShippingFixture.scratchDirectory("ship-url")
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    try SpoolLayout(root: directory + "/spool").create()
+    let result = try Subprocess.run(
+      URL(fileURLWithPath: try ProductsDirectory.executable("whitlockctl")),
+      [
+        "ship", "--postgres", "postgres://whitlock@db/lab?sslmod=require", "--spool",
+        directory + "/spool",
+      ])
+    #expect(result.status == 64)
+    #expect(result.standardError.contains("unknown URL parameter \"sslmod\""))
+  }
+}

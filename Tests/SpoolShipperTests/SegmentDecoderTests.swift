@@ -1,0 +1,85 @@
+import Testing
+
+@testable import SpoolShipper
+
+/// Record lines for the decoder tests.
+enum DecoderSamples {
+  static let instrument =
+    #""instrument":{"id":"r1","kind":"raman","model":"m","serial":"s","family":"simulated","firmware":null}"#
+  static let run = "\"run_id\":\"c7c0c236-5d49-494a-aa74-651c2a37b899\""
+
+  static func acquisition(seq: Int, counts: String = "[1,2,3]") -> String {
+    "{\"schema\":1,\"type\":\"acquisition\",\(run),\"seq\":\(seq),\"time\":\"2026-01-31T12:00:00.000Z\",\(instrument),"
+      + "\"acquisition\":{\"device_seq\":\(seq),\"started\":\"2026-01-31T11:59:59.000Z\",\"ended\":\"2026-01-31T12:00:00.000Z\","
+      + "\"exposure_s\":1,\"full_scale\":65535,\"saturated_channels\":0,\"parameters\":{}},"
+      + "\"axis\":{\"type\":\"wavelength-polynomial\",\"unit\":\"cm-1\",\"coefficients_nm\":[780,0.1],\"excitation_nm\":785},"
+      + "\"counts\":\(counts),\"detection\":{\"method\":\"m\",\"whitlockite_fraction\":0.3,\"whitlockite_fraction_sigma\":null,"
+      + "\"fusion\":{\"point_id\":\"p1\",\"whitlockite\":\"present\",\"raman_call\":\"present\",\"xrf_call\":\"missing\"}}}"
+  }
+
+  static func decode(_ text: String) throws(SegmentDecodingError) -> [ShipRecord] {
+    try SegmentDecoder.decode(Array(text.utf8))
+  }
+
+  static func without(_ part: String, seq: Int = 1) -> String {
+    acquisition(seq: seq).replacingOccurrences(of: part, with: "") + "\n"
+  }
+
+  static func replacing(_ part: String, with other: String) -> String {
+    acquisition(seq: 1).replacingOccurrences(of: part, with: other) + "\n"
+  }
+
+  static let malformed: [(String, String)] = [
+    (acquisition(seq: 1), "line 1: the last"),
+    (acquisition(seq: 1) + "\n{\"schema\":1\n", "line 2: invalid JSON"),
+    (
+      acquisition(seq: 2) + "\n" + acquisition(seq: 2) + "\n", "line 2: seq 2 does not follow seq 2"
+    ),
+    (acquisition(seq: 1, counts: "[1,-2]") + "\n", "line 1: counts[1] is not an integer"),
+    (acquisition(seq: 1, counts: "[]") + "\n", "line 1: counts is not a non-empty array"),
+    (without("\"exposure_s\":1,"), "line 1: acquisition.exposure_s is missing"),
+    (
+      replacing("\"time\":\"2026-01-31T12:00:00.000Z\"", with: "\"time\":\"noon\""),
+      "line 1: time is not a timestamp"
+    ),
+    (replacing("\"schema\":1", with: "\"schema\":2"), "line 1: schema 2 is not the schema 1"),
+    ("", "the segment holds no records"),
+  ]
+}
+
+@Suite("Segment decoder")
+struct SegmentDecoderTests {
+
+  @Test("an acquisition's columns, counts, axis and fused verdict")
+  func acquisition() throws {
+    let records = try DecoderSamples.decode(DecoderSamples.acquisition(seq: 7) + "\n")
+    #expect(records.count == 1)
+    let record = try #require(records.first)
+    #expect(record.seq == 7)
+    #expect(record.instrument.kind == "raman")
+    guard case .acquisition(let acquisition) = record.body else {
+      Issue.record("not an acquisition")
+      return
+    }
+    #expect(acquisition.counts == [1, 2, 3])
+    #expect(acquisition.raman?.whitlockiteFraction == 0.3)
+    #expect(acquisition.raman?.whitlockiteFractionSigma == nil)
+    #expect(acquisition.verdict?.whitlockite == "present")
+    #expect(acquisition.detection.hasPrefix("{\"method\":\"m\""))
+    guard case .wavelengthPolynomial(let coefficients, let excitation) = acquisition.axis else {
+      Issue.record("wrong axis")
+      return
+    }
+    #expect(coefficients == [780, 0.1])
+    #expect(excitation == 785)
+  }
+
+  @Test("malformed segments name the line and the reason", arguments: DecoderSamples.malformed)
+  func malformed(text: String, message: String) {
+    #expect {
+      try DecoderSamples.decode(text)
+    } throws: { error in
+      "\(error)".hasPrefix(message)
+    }
+  }
+}
