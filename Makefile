@@ -15,7 +15,7 @@ UNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 UDEVRULESDIR ?= $(SYSCONFDIR)/udev/rules.d
-APT_PACKAGES := libusb-1.0-0-dev libudev-dev pkg-config umockdev chromium python3-venv
+APT_PACKAGES := libusb-1.0-0-dev libudev-dev pkg-config umockdev chromium python3-venv libhdf5-dev
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ARGS ?=
 

@@ -50,6 +50,10 @@ let package = Package(
     .systemLibrary(
       name: "CLibUDev", pkgConfig: "libudev",
       providers: [.apt(["libudev-dev"])]),
+    .systemLibrary(
+      name: "CHDF5", pkgConfig: "hdf5-serial",
+      providers: [.apt(["libhdf5-dev"])]),
+    .target(name: "HDF5", dependencies: ["CHDF5"], swiftSettings: strictSwift),
     .target(
       name: "Transports", dependencies: ["WhitlockCore", "CLibUSB", "CLibUDev"],
       swiftSettings: strictSwift),
@@ -104,7 +108,7 @@ let package = Package(
       swiftSettings: strictSwift),
     .target(
       name: "WhitlockCtlKit",
-      dependencies: ["WhitlockCore", "Spool", "Transports", "WhitlockDaemon", "Detection"],
+      dependencies: ["WhitlockCore", "Spool", "Transports", "WhitlockDaemon", "Detection", "HDF5"],
       swiftSettings: strictSwift),
     .executableTarget(
       name: "whitlockctl",
