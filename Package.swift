@@ -198,6 +198,10 @@ let package = Package(
     .executableTarget(
       name: "MonitorBenchmark", dependencies: ["WhitlockCtlKit", "WhitlockCore"],
       path: "Benchmarks/MonitorBenchmark", swiftSettings: strictSwift),
+    .executableTarget(
+      name: "whitlock-nexus-bench",
+      dependencies: ["Detection", "Simulation", "Spool", "WhitlockCore", "WhitlockDaemon"],
+      path: "Benchmarks/NeXusExport", swiftSettings: strictSwift),
     .testTarget(
       name: "MonitorTests", dependencies: ["Monitor", "WhitlockCore", "WhitlockCtlKit"],
       swiftSettings: strictSwift),

@@ -11,7 +11,9 @@ struct AnalyzeCommand: ParsableCommand {
     abstract: "Run the whitlockite detector on stored spectra (one JSON line per spectrum).",
     discussion: """
       Each FILE is a two-column text spectrum (x, intensity; RRUFF ##KEY=VALUE headers and # lines
-      are skipped) or a spool segment (every acquisition record is re-analysed). Raman x is the
+      are skipped), a spool segment (every acquisition record is re-analysed) or a NeXus file
+      written by `whitlockctl export --format nexus` (every spectrum, with the calibration and
+      full scale it was recorded with, gives the spool's detection results). Raman x is the
       shift in cm-1, or the wavelength in nm with --excitation; XRF x is the energy in keV.
       With --config, the [detection.raman] and [detection.xrf] parameters of that whitlockd
       configuration file are used (re-analysis with new parameters); every output line records
@@ -51,6 +53,10 @@ struct AnalyzeCommand: ParsableCommand {
     var failed = false
     for file in files {
       do {
+        if NeXusInput.isHDF5(path: file) {
+          try NeXusInput.forEachSpectrum(path: file, kind: kind) { print(analyzer.line($0)) }
+          continue
+        }
         let data = try Data(contentsOf: URL(fileURLWithPath: file))
         guard let text = String(data: data, encoding: .utf8) else {
           throw SpectrumInputError("\(file): not UTF-8 text")
