@@ -142,7 +142,8 @@ let package = Package(
       dependencies: ["AmptekDP5", "WhitlockCore", "Simulation", "Transports"],
       swiftSettings: strictSwift),
     .testTarget(
-      name: "WhitlockCtlKitTests", dependencies: ["WhitlockCtlKit", "WhitlockCore", "Spool"],
+      name: "WhitlockCtlKitTests",
+      dependencies: ["WhitlockCtlKit", "WhitlockCore", "Spool", "HDF5"],
       swiftSettings: strictSwift),
     .testTarget(
       name: "WhitlockTOMLTests", dependencies: ["WhitlockTOML"], swiftSettings: strictSwift),

@@ -86,6 +86,7 @@ public struct NeXusExport {
     var order: [NeXusEntryWriter] = []
     var runsSeen: [String] = []
     var spectra = 0
+    var segmentsDone = 0
     do throws(any Error) {
       let file = try HDF5File.create(path: path)
       let root = try file.root()
@@ -112,7 +113,10 @@ public struct NeXusExport {
       }
       try stream.forEach(
         in: options.selection.sequences, problem: skip,
-        progress: { progress.update(spectra: spectra, segments: $0, total: stream.segments.count) }
+        progress: {
+          segmentsDone = $0
+          progress.update(spectra: spectra, segments: $0, total: stream.segments.count)
+        }
       ) { item in
         guard let runID = item.record["run_id"]?.stringValue else {
           try skip(.init(file: item.file, line: item.line, reason: "record has no run_id"))
@@ -131,7 +135,7 @@ public struct NeXusExport {
           }
           try entry(for: runID).append(acquisition)
           spectra += 1
-          progress.update(spectra: spectra, segments: 0, total: stream.segments.count)
+          progress.update(spectra: spectra, segments: segmentsDone, total: stream.segments.count)
         case "run-start":
           let instrument = item.record["instrument"]?["id"]?.stringValue ?? ""
           try entry(for: runID).runStart(item.record, instrument: instrument)
