@@ -15,18 +15,23 @@ UNITDIR ?= $(PREFIX)/lib/systemd/system
 SYSUSERSDIR ?= $(PREFIX)/lib/sysusers.d
 TMPFILESDIR ?= $(PREFIX)/lib/tmpfiles.d
 UDEVRULESDIR ?= $(SYSCONFDIR)/udev/rules.d
-APT_PACKAGES := libusb-1.0-0-dev libudev-dev pkg-config umockdev chromium python3-venv libhdf5-dev
+# The one list of system packages (also what .ci/run installs, through `make deps`).
+APT_PACKAGES := $(shell sed -e 's/\#.*//' scripts/apt-packages.txt)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ARGS ?=
 
-.PHONY: run test deps build lint format schema web clean install uninstall bench-e2e bench-nexus
+.PHONY: run test deps packages build lint format schema web usb-testbed clean install uninstall bench-e2e bench-nexus
 
 deps:
-	@missing=$$(for p in $(APT_PACKAGES); do dpkg -s $$p >/dev/null 2>&1 || echo $$p; done); \
+	@missing=$$(for p in $(APT_PACKAGES); do [ "$$(dpkg-query -W -f='$${db:Status-Status}' $$p 2>/dev/null)" = installed ] || echo $$p; done); \
 	if [ -n "$$missing" ]; then \
 	  echo "installing system packages:" $$missing; \
 	  $(SUDO) apt-get update -q && DEBIAN_FRONTEND=noninteractive $(SUDO) apt-get install -y -q $$missing; \
 	fi
+
+# Prints the system package list as make reads it (one a line); PackageListTests compares it.
+packages:
+	@printf '%s\n' $(APT_PACKAGES)
 
 build: deps
 	$(SWIFT) build -c release
@@ -43,12 +48,12 @@ test: deps lint
 	scripts/nexus/venv.sh >/dev/null
 	$(SWIFT) test --skip-build
 
-# End-to-end benchmark (issue 9): raw disk, spool throughput, latency, scaling. Prints tables.
+# End-to-end benchmark: raw disk, spool throughput, latency, scaling. Prints tables.
 bench-e2e: deps
 	$(SWIFT) build -c release --product whitlock-e2e-bench
 	.build/release/whitlock-e2e-bench $(ARGS)
 
-# NeXus export benchmark (issue 19): exports generated 10,000- and 100,000-spectrum spools with the
+# NeXus export benchmark: exports generated 10,000- and 100,000-spectrum spools with the
 # release whitlockctl and prints spectra/s and the export's peak RSS (docs/nexus-export.md).
 # ARGS="--spectra 20000" for other sizes.
 bench-nexus: deps
@@ -78,6 +83,14 @@ web:
 	  cat web/monitor.html; echo '"""#'; echo '}'; } > Sources/Monitor/MonitorPage.swift
 	$(SWIFT) format --in-place Sources/Monitor/MonitorPage.swift
 
+# Regenerates the Swift copy of the umockdev testbed script that `whitlock-sim usb` runs.
+usb-testbed:
+	@{ echo '// Generated from scripts/usb-testbed.py by `make usb-testbed`; a test keeps the two identical.'; \
+	  echo; echo '/// The umockdev testbed `whitlock-sim usb` runs with Debian'"'"'s python3 (python3-gi).'; \
+	  echo 'public enum USBTestbedScript {'; echo '  /// The script text.'; echo '  public static let source = #"""'; \
+	  cat scripts/usb-testbed.py; echo '"""#'; echo '}'; } > Sources/Simulation/USBBridge/USBTestbedScript.swift
+	$(SWIFT) format --in-place Sources/Simulation/USBBridge/USBTestbedScript.swift
+
 clean:
 	rm -rf .build .build-test.log
 
@@ -88,7 +101,8 @@ install:
 	install -Dm755 $(BUILDDIR)/whitlockd $(DESTDIR)$(PREFIX)/bin/whitlockd
 	install -Dm755 $(BUILDDIR)/whitlockctl $(DESTDIR)$(PREFIX)/bin/whitlockctl
 	install -d $(DESTDIR)$(UNITDIR)
-	sed 's|/usr/local/|$(PREFIX)/|g' systemd/whitlockd.service > $(DESTDIR)$(UNITDIR)/whitlockd.service
+	sed -e 's|/usr/local/|$(PREFIX)/|g' -e 's|/etc/whitlockd/|$(SYSCONFDIR)/whitlockd/|g' \
+	  systemd/whitlockd.service > $(DESTDIR)$(UNITDIR)/whitlockd.service
 	chmod 644 $(DESTDIR)$(UNITDIR)/whitlockd.service
 	install -Dm644 systemd/60-whitlockd.rules $(DESTDIR)$(UDEVRULESDIR)/60-whitlockd.rules
 	install -Dm644 systemd/whitlockd.sysusers $(DESTDIR)$(SYSUSERSDIR)/whitlockd.conf
@@ -98,6 +112,16 @@ install:
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/whitlockd/whitlockd.toml ]; then \
 	  echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/whitlockd/whitlockd.toml"; \
 	else install -Dm640 systemd/whitlockd.toml $(DESTDIR)$(SYSCONFDIR)/whitlockd/whitlockd.toml; fi
+	@# The service user reads the configuration through group whitlockd (root:whitlockd 0640).
+	@# Installing on this machine creates the group now; into a DESTDIR, systemd-tmpfiles sets the
+	@# group on the target once systemd-sysusers has created it there.
+	@if [ -z "$(DESTDIR)" ] && [ "$$(id -u)" = 0 ] && command -v systemd-sysusers >/dev/null; then \
+	  systemd-sysusers $(SYSUSERSDIR)/whitlockd.conf; fi
+	@if getent group whitlockd >/dev/null && [ "$$(id -u)" = 0 ] && [ -z "$(DESTDIR)" ]; then \
+	  chown root:whitlockd $(SYSCONFDIR)/whitlockd $(SYSCONFDIR)/whitlockd/whitlockd.toml; \
+	  chmod 0750 $(SYSCONFDIR)/whitlockd; \
+	else echo "note: run systemd-sysusers and systemd-tmpfiles --create on the target: they make" \
+	  "$(SYSCONFDIR)/whitlockd/whitlockd.toml root:whitlockd 0640"; fi
 
 # Removes what install put in place except the configuration and the spool (your data).
 uninstall:
@@ -113,7 +137,7 @@ bench: deps
 	$(SWIFT) build -c release --product whitlock-bench
 	.build/release/whitlock-bench all --python "$$(Benchmarks/reference/setup_venv.sh)" $(ARGS)
 
-# Fault matrix (issue 8): the real whitlockd against whitlock-sim under unplugs, line faults, a full
+# Fault matrix: the real whitlockd against whitlock-sim under unplugs, line faults, a full
 # disk, SIGKILL and SIGTERM. Prints a table; not part of `make test`. ARGS="--quick" for a short run,
 # ARGS="--family ocean" (or dp5) for one driver family.
 .PHONY: faults
@@ -124,7 +148,7 @@ faults: deps
 	$(SWIFT) build --product whitlockctl
 	.build/debug/whitlock-faults $(ARGS)
 
-# Soak (issue 8): the release whitlockd for an hour with a simulated Raman at 100 spectra/s and an
+# Soak: the release whitlockd for an hour with a simulated Raman at 100 spectra/s and an
 # XRF at 1/s; prints RSS, descriptors, threads and latency per minute and a PASS/FAIL summary.
 # ARGS="--minutes 3" for a short run. Not part of `make test`.
 .PHONY: soak

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs the test suite under AddressSanitizer and ThreadSanitizer (issue 8). Each sanitizer builds
+# Runs the test suite under AddressSanitizer and ThreadSanitizer. Each sanitizer builds
 # into its own scratch path (.build-asan, .build-tsan) so the normal .build stays untouched.
 #
 #   scripts/sanitizers.sh                          # both sanitizers, whole suite

@@ -63,6 +63,7 @@ path = "\(directory)/spool"
 [monitor]
 listen = "127.0.0.1:0"
 sse_client_buffer = 256
+max_sse_clients = \(max(options.clients + 1, 32))
 [[instrument]]
 id = "raman-fast"
 kind = "raman"
@@ -179,7 +180,7 @@ for _ in 0..<options.stalled {
       connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
     }
   }
-  let request = "GET /api/v1/events HTTP/1.1\r\nHost: bench\r\n\r\n"
+  let request = "GET /api/v1/events HTTP/1.1\r\nHost: \(host):\(port)\r\n\r\n"
   _ = request.withCString { send(fd, $0, strlen($0), 0) }
   stalledSockets.append(fd)
 }

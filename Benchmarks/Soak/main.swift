@@ -1,4 +1,4 @@
-// Soak benchmark (issue 8; a benchmark, not a test): the real whitlockd with a simulated Raman
+// Soak benchmark (a benchmark, not a test): the real whitlockd with a simulated Raman
 // spectrometer at 100 spectra/s and a simulated XRF detector at 1 spectrum/s, through detection,
 // the spool and the live monitor, for an hour. A consumer takes and deletes published segments as
 // a downstream program would. Every interval prints a row (spectra, rate, RSS, descriptors,

@@ -15,6 +15,11 @@ public enum OOICommand: Sendable, Equatable {
   case requestSpectrum
   /// 0x0A: trigger mode as u16.
   case setTriggerMode(UInt16)
+  /// 0x6A: write FPGA register `register` (u8) with `value` (u16); FPGA models only, no reply.
+  case writeRegister(UInt8, UInt16)
+  /// 0x6B: read FPGA register `register`; 3-byte reply (register echo, u16 value). Register 0x04
+  /// is the FPGA firmware version, which tells a USB2000+ (major < 3) from a Flame-S.
+  case readRegister(UInt8)
   /// 0xFE: 16-byte status reply (pixels, integration time, USB speed).
   case queryStatus
 
@@ -27,6 +32,9 @@ public enum OOICommand: Sendable, Equatable {
     case .queryInformation(let slot): return [0x05, slot]
     case .requestSpectrum: return [0x09]
     case .setTriggerMode(let mode): return [0x0A] + LittleEndian.bytes(mode)
+    case .writeRegister(let register, let value):
+      return [0x6A, register] + LittleEndian.bytes(value)
+    case .readRegister(let register): return [0x6B, register]
     case .queryStatus: return [0xFE]
     }
   }

@@ -6,6 +6,7 @@ public enum OOIReply {
     case wrongEcho(slot: UInt8, received: [UInt8])
     case unterminatedText(slot: UInt8)
     case notANumber(slot: UInt8, text: String)
+    case wrongRegisterEcho(register: UInt8, received: UInt8)
 
     public var description: String {
       switch self {
@@ -17,6 +18,8 @@ public enum OOIReply {
       case .unterminatedText(let slot): return "EEPROM slot \(slot) text is not NUL-terminated"
       case .notANumber(let slot, let text):
         return "EEPROM slot \(slot) holds \"\(text)\", not a number"
+      case .wrongRegisterEcho(let register, let received):
+        return "FPGA register reply echoes \(received), expected \(register)"
       }
     }
   }
@@ -40,6 +43,21 @@ public enum OOIReply {
       throw .notANumber(slot: slot, text: text)
     }
     return value
+  }
+
+  /// The value from the 3-byte reply to `readRegister(register)`: the register echoed (a Flame-S
+  /// echoes 0xFE instead, python-seabreeze `features/fpga.py`), then the value as u16 LE.
+  public static func registerValue(_ reply: [UInt8], register: UInt8) throws(Failure) -> UInt16 {
+    guard reply.count == 3 else { throw .wrongLength(expected: 3, received: reply.count) }
+    guard reply[0] == register || reply[0] == 0xFE else {
+      throw .wrongRegisterEcho(register: register, received: reply[0])
+    }
+    return LittleEndian.read(UInt16.self, from: reply, at: 1)
+  }
+
+  /// FPGA firmware version from register 0x04: major in bits 15…12, minor 11…4, patch 3…0.
+  public static func firmwareVersion(_ value: UInt16) -> (major: Int, minor: Int, patch: Int) {
+    (Int(value >> 12), Int((value >> 4) & 0xFF), Int(value & 0xF))
   }
 
   /// The 16-byte reply to `queryStatus` (python-seabreeze unpacks "<HLBBBBBBBBBB").

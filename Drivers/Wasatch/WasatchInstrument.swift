@@ -42,6 +42,10 @@ public actor WasatchInstrument: Instrument {
 
   private var arm: Bool { productID == 0x4000 }
 
+  /// Wasatch Photonics' USB vendor ID; the product ID tells the board (0x1000 FX2, 0x2000
+  /// InGaAs, 0x4000 ARM).
+  public static let vendorID: UInt16 = 0x24AA
+
   public init(
     configuredID: String, productID: UInt16, settings: WasatchSettings,
     openDevice: @escaping @Sendable () async throws -> any USBInterface,

@@ -1,7 +1,8 @@
 import Foundation
 
 /// The secret that guards the control endpoints, read from a file only its owner (and group) can
-/// read, so that other local users cannot start or stop runs.
+/// read and only its owner can write, so that other local users cannot start or stop runs or
+/// replace the token.
 public struct BearerToken: Sendable {
   /// Why a token file was refused.
   public struct Refusal: Error, Sendable, CustomStringConvertible {
@@ -16,8 +17,8 @@ public struct BearerToken: Sendable {
   /// Wraps a known secret (tests and tools).
   public init(secret: String) { self.secret = Array(secret.utf8) }
 
-  /// Reads the token at `path`, refusing a file that other users may read or write, a file that
-  /// is not a regular file, and a token that is too short. Surrounding whitespace is ignored.
+  /// Reads the token at `path`, refusing a file that other users may read or write or its group
+  /// may write, a file that is not a regular file, and a token that is too short. Surrounding whitespace is ignored.
   public init(contentsOf path: String) throws(Refusal) {
     var info = stat()
     guard stat(path, &info) == 0 else {
@@ -33,6 +34,12 @@ public struct BearerToken: Sendable {
         description:
           "token file \(path) has mode \(String(mode, radix: 8)): it must not be readable or "
           + "writable by other users (run `chmod o-rwx \(path)`)")
+    }
+    if mode & 0o020 != 0 {
+      throw Refusal(
+        description:
+          "token file \(path) has mode \(String(mode, radix: 8)): it must not be writable by its "
+          + "group, or a group member could replace the token (run `chmod g-w \(path)`)")
     }
     guard let data = FileManager.default.contents(atPath: path), data.count <= 4096 else {
       throw Refusal(description: "token file \(path): cannot read it, or it exceeds 4096 bytes")

@@ -14,10 +14,14 @@ public final class LiveHub: Sendable {
     public var clientBuffer = 512
     /// Recent events kept for clients that reconnect with `Last-Event-ID`.
     public var history = 2048
+    /// Live clients served at once (`subscribeWithinLimit`); more are refused, so a flood of
+    /// connections cannot exhaust memory or descriptors.
+    public var maxClients = 32
 
-    public init(clientBuffer: Int = 512, history: Int = 2048) {
+    public init(clientBuffer: Int = 512, history: Int = 2048, maxClients: Int = 32) {
       self.clientBuffer = clientBuffer
       self.history = history
+      self.maxClients = maxClients
     }
   }
 
@@ -26,6 +30,8 @@ public final class LiveHub: Sendable {
     public var published: UInt64 = 0
     public var clients = 0
     public var clientsDropped: UInt64 = 0
+    /// Clients refused because `maxClients` were already connected.
+    public var clientsRefused: UInt64 = 0
     public var lastEventID: UInt64 = 0
   }
 
@@ -102,9 +108,25 @@ public final class LiveHub: Sendable {
   /// Registers a client. Replay and live stream are taken under one lock, so no event is lost or
   /// sent twice between them.
   public func subscribe(lastEventID: UInt64?) -> Subscription {
+    // Without a limit a subscription is always made.
+    subscribe(lastEventID: lastEventID, limit: nil)!
+  }
+
+  /// Registers a client unless `settings.maxClients` are already connected; then returns `nil`
+  /// and counts the refusal (`Counters.clientsRefused`). The check and the registration happen
+  /// under one lock, so concurrent clients cannot overshoot the limit.
+  public func subscribeWithinLimit(lastEventID: UInt64?) -> Subscription? {
+    subscribe(lastEventID: lastEventID, limit: settings.maxClients)
+  }
+
+  private func subscribe(lastEventID: UInt64?, limit: Int?) -> Subscription? {
     let (stream, continuation) = AsyncStream.makeStream(
       of: LiveEvent.self, bufferingPolicy: .bufferingOldest(max(1, settings.clientBuffer)))
-    let (replay, missed, key) = state.withLock { state -> ([LiveEvent], UInt64, UInt64?) in
+    let outcome = state.withLock { state -> (replay: [LiveEvent], missed: UInt64, key: UInt64?)? in
+      if let limit, !state.closed, state.subscribers.count >= limit {
+        state.counters.clientsRefused += 1
+        return nil
+      }
       var replay: [LiveEvent]
       var missed: UInt64 = 0
       if let lastEventID {
@@ -122,10 +144,14 @@ public final class LiveHub: Sendable {
       state.counters.clients = state.subscribers.count
       return (replay, missed, key)
     }
-    if let key {
+    guard let outcome else {
+      continuation.finish()
+      return nil
+    }
+    if let key = outcome.key {
       continuation.onTermination = { [weak self] _ in self?.unsubscribe(key) }
     }
-    return Subscription(replay: replay, missed: missed, events: stream)
+    return Subscription(replay: outcome.replay, missed: outcome.missed, events: stream)
   }
 
   private func unsubscribe(_ key: UInt64) {

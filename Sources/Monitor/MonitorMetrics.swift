@@ -18,6 +18,8 @@ public final class MonitorMetrics: Sendable {
   /// Live-stream counters.
   public let sseClients: CoreMetrics.Gauge
   public let sseClientsDropped: CoreMetrics.Counter
+  /// Live clients refused because `max_sse_clients` were connected.
+  public let sseClientsRefused: CoreMetrics.Counter
   public let sseEvents: CoreMetrics.Counter
 
   private let spoolRecords: CoreMetrics.Counter
@@ -45,6 +47,8 @@ public final class MonitorMetrics: Sendable {
     sseClients = CoreMetrics.Gauge(label: "whitlock_sse_clients", factory: factory)
     sseClientsDropped = CoreMetrics.Counter(
       label: "whitlock_sse_clients_dropped_total", factory: factory)
+    sseClientsRefused = CoreMetrics.Counter(
+      label: "whitlock_sse_clients_refused_total", factory: factory)
     sseEvents = CoreMetrics.Counter(label: "whitlock_sse_events_total", factory: factory)
     spoolRecords = CoreMetrics.Counter(
       label: "whitlock_spool_records_written_total", factory: factory)

@@ -9,9 +9,13 @@ struct MonitorRoutes: Sendable {
   let metrics: MonitorMetrics
   let backend: any MonitorBackend
   let token: BearerToken?
+  let policy: MonitorAccessPolicy
+  let boundPort: BoundPort
 
   func makeRouter() -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
+    router.add(
+      middleware: MonitorAccessMiddleware(policy: policy, token: token, boundPort: boundPort))
     router.get("/") { _, _ in
       Self.response(.ok, contentType: "text/html; charset=utf-8", Array(MonitorPage.html.utf8))
     }
@@ -73,7 +77,15 @@ struct MonitorRoutes: Sendable {
 
   private func events(_ request: Request) -> Response {
     let lastID = request.headers[.lastEventID].flatMap { UInt64($0) }
-    let subscription = hub.subscribe(lastEventID: lastID)
+    guard let subscription = hub.subscribeWithinLimit(lastEventID: lastID) else {
+      metrics.sseClientsRefused.increment()
+      var response = Self.error(
+        .serviceUnavailable,
+        "\(hub.settings.maxClients) live clients are connected, the limit ([monitor] "
+          + "max_sse_clients); try again later")
+      response.headers[.retryAfter] = "5"
+      return response
+    }
     var headers = HTTPFields()
     headers[.contentType] = "text/event-stream"
     headers[.cacheControl] = "no-cache"

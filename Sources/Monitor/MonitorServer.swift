@@ -20,6 +20,8 @@ public struct MonitorServer: Service {
     public var token: BearerToken?
     /// How long open responses may take to finish at shutdown before they are cut.
     public var shutdownGraceSeconds = 0.5
+    /// Further `Host` names the monitor answers to (`MonitorAccessPolicy`).
+    public var allowedHosts: [String] = []
 
     public init(address: MonitorAddress = .default, token: BearerToken? = nil) {
       self.address = address
@@ -47,8 +49,18 @@ public struct MonitorServer: Service {
   }
 
   public func run() async throws {
+    let policy = MonitorAccessPolicy(
+      address: settings.address, allowedHosts: settings.allowedHosts)
+    let configuredPort: Int
+    if case .tcp(_, let port) = settings.address {
+      configuredPort = port
+    } else {
+      configuredPort = 0
+    }
+    let boundPort = BoundPort(configuredPort)
     let router = MonitorRoutes(
-      hub: hub, metrics: metrics, backend: backend, token: settings.token
+      hub: hub, metrics: metrics, backend: backend, token: settings.token, policy: policy,
+      boundPort: boundPort
     ).makeRouter()
     let bind: BindAddress
     switch settings.address {
@@ -61,20 +73,39 @@ public struct MonitorServer: Service {
     quietLogger.logLevel = max(logger.logLevel, .notice)
     let address = settings.address
     let control = settings.token == nil ? "disabled (no token_file)" : "enabled"
+    let access: String
+    if case .unixSocket = settings.address {
+      access = "unix socket: whoever may write to it (group whitlockd)"
+    } else if policy.requiresTokenForEverything {
+      access = "token required for every endpoint but /healthz and /readyz (not a loopback address)"
+    } else {
+      access =
+        "loopback: Host must be localhost, 127.0.0.1 or [::1] with this port"
+        + (policy.allowedHosts.isEmpty ? "" : " or one of allowed_hosts")
+    }
     let application = Application(
       router: router,
       configuration: .init(address: bind, serverName: "whitlockd"),
       onServerRunning: { [logger] channel in
         let bound: String
         switch address {
-        case .unixSocket: bound = address.description
+        case .unixSocket(let path):
+          // Group members (whitlockctl users in group whitlockd) may connect; others may not,
+          // whatever the umask: connecting needs write permission on the socket.
+          chmod(path, 0o660)
+          bound = address.description
         case .tcp:
           let local = channel.localAddress
           let host = local?.ipAddress ?? "?"
+          boundPort.set(local?.port ?? 0)
           bound = "\(host.contains(":") ? "[\(host)]" : host):\(local?.port ?? 0)"
         }
         logger.notice(
-          "monitor listening", metadata: ["address": "\(bound)", "run_control": "\(control)"])
+          "monitor listening",
+          metadata: [
+            "address": "\(bound)", "run_control": "\(control)",
+            "policy": "\(access)",
+          ])
       },
       logger: quietLogger)
 

@@ -57,6 +57,9 @@ public actor DP5VirtualUSBDevice: USBInterface {
     throw InstrumentError(.protocolViolation, "\(name) stalls control requests (pipe error)")
   }
 
+  /// Forgets the replies nobody read (the device lost power).
+  public func discardReplies() { replies.removeAll() }
+
   /// Marks the device closed.
   public func close() async { isClosed = true }
 

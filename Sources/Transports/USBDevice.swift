@@ -15,6 +15,8 @@ public final class USBDevice: USBInterface, @unchecked Sendable {
   public let name: String
   /// The usbfs node, e.g. `/dev/bus/usb/001/004`.
   public let devicePath: String
+  /// The serial number the device reports (iSerialNumber), if it has one.
+  public let serial: String?
   private let context: OpaquePointer
   private let handle: OpaquePointer
   private let interfaceNumber: Int32
@@ -22,8 +24,10 @@ public final class USBDevice: USBInterface, @unchecked Sendable {
   private let closed = Mutex(false)
 
   private init(
-    context: OpaquePointer, handle: OpaquePointer, interface: Int32, name: String, path: String
+    context: OpaquePointer, handle: OpaquePointer, interface: Int32, name: String, path: String,
+    serial: String?
   ) {
+    self.serial = serial
     self.context = context
     self.handle = handle
     self.interfaceNumber = interface
@@ -54,10 +58,15 @@ public final class USBDevice: USBInterface, @unchecked Sendable {
         throw instrumentError(
           USBError(code: claimed, operation: "libusb_claim_interface", devicePath: path))
       }
+      // A client killed mid-transfer can leave an endpoint halted; start from a clean pipe.
+      for endpoint in endpoints(handle, interface: interface) {
+        libusb_clear_halt(handle, endpoint)
+      }
       let id = hex(vendorID) + ":" + hex(productID)
       return USBDevice(
         context: context, handle: handle, interface: interface,
-        name: "usb \(path) (\(id), serial \(foundSerial ?? "none"))", path: path)
+        name: "usb \(path) (\(id), serial \(foundSerial ?? "none"))", path: path,
+        serial: foundSerial)
     } catch {
       libusb_exit(context)
       throw error
@@ -125,6 +134,24 @@ public final class USBDevice: USBInterface, @unchecked Sendable {
     return chosen
   }
 
+  /// The endpoint addresses of `interface` in the active configuration.
+  private static func endpoints(_ handle: OpaquePointer, interface: Int32) -> [UInt8] {
+    var configuration: UnsafeMutablePointer<libusb_config_descriptor>?
+    guard libusb_get_active_config_descriptor(libusb_get_device(handle), &configuration) == 0,
+      let configuration
+    else { return [] }
+    defer { libusb_free_config_descriptor(configuration) }
+    let config = configuration.pointee
+    guard interface < Int32(config.bNumInterfaces), let interfaces = config.interface else {
+      return []
+    }
+    let chosen = interfaces[Int(interface)]
+    guard chosen.num_altsetting > 0, let setting = chosen.altsetting else { return [] }
+    let endpointCount = Int(setting.pointee.bNumEndpoints)
+    guard let list = setting.pointee.endpoint else { return [] }
+    return (0..<endpointCount).map { list[$0].bEndpointAddress }
+  }
+
   private static func readString(_ handle: OpaquePointer, index: UInt8) -> String? {
     guard index != 0 else { return nil }
     var buffer = [UInt8](repeating: 0, count: 256)
@@ -165,6 +192,7 @@ public final class USBDevice: USBInterface, @unchecked Sendable {
       let status = libusb_bulk_transfer(
         handle, endpoint, &data, Int32(data.count), &sent, Self.milliseconds(timeout))
       guard status == LIBUSB_SUCCESS.rawValue else {
+        if status == LIBUSB_ERROR_PIPE.rawValue { libusb_clear_halt(handle, endpoint) }
         throw Self.instrumentError(
           USBError(
             code: status, operation: "bulk write to 0x\(String(endpoint, radix: 16))",
@@ -184,7 +212,13 @@ public final class USBDevice: USBInterface, @unchecked Sendable {
       var received: Int32 = 0
       let status = libusb_bulk_transfer(
         handle, endpoint, &data, Int32(data.count), &received, Self.milliseconds(timeout))
+      // Bytes that arrived before a timeout are data, not noise: hand them over.
+      if status == LIBUSB_ERROR_TIMEOUT.rawValue && received > 0 {
+        return Array(data.prefix(Int(received)))
+      }
       guard status == LIBUSB_SUCCESS.rawValue else {
+        // A stalled endpoint stays halted until cleared: clear it so the retry can succeed.
+        if status == LIBUSB_ERROR_PIPE.rawValue { libusb_clear_halt(handle, endpoint) }
         throw Self.instrumentError(
           USBError(
             code: status, operation: "bulk read from 0x\(String(endpoint, radix: 16))",

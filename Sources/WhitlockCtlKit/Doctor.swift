@@ -61,10 +61,17 @@ public struct Doctor {
       configuration =
         try configPath.map { try ConfigurationLoader.load(path: $0) }
         ?? ConfigurationLoader.embeddedDefault()
-      findings.append(
-        .init(
-          check: "config", severity: .ok,
-          message: "\(configuration.source): \(configuration.instruments.count) instruments"))
+      if let advice = configuration.noInstrumentAdvice {
+        findings.append(
+          .init(
+            check: "config", severity: .warning, message: "\(configuration.source): \(advice)",
+            fix: "uncomment the example for your hardware in \(configuration.source)"))
+      } else {
+        findings.append(
+          .init(
+            check: "config", severity: .ok,
+            message: "\(configuration.source): \(configuration.instruments.count) instruments"))
+      }
     } catch {
       findings.append(
         .init(

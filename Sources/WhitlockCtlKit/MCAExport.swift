@@ -12,6 +12,22 @@ public enum MCAExport {
     public var description: String
   }
 
+  /// The file name of record `seq`'s export, `INSTRUMENT-seqSEQ.mca`, built only from validated
+  /// parts: a spool segment is data from outside (anyone in group whitlockd may drop one into
+  /// `new/`), so an `instrument.id` such as `../../etc/x` must never become part of a path.
+  public static func fileName(for record: JSONValue, seq: UInt64) throws(Failure) -> String {
+    guard let id = record["instrument"]?["id"]?.stringValue else {
+      throw Failure(description: "record has no instrument.id")
+    }
+    guard InstrumentIDRule.isValid(id) else {
+      throw Failure(
+        description:
+          "instrument.id \(InstrumentIDRule.quoted(id)) \(InstrumentIDRule.explanation); "
+          + "not exported")
+    }
+    return "\(id)-seq\(seq).mca"
+  }
+
   /// The `.mca` text of one acquisition record.
   public static func render(_ record: JSONValue) throws(Failure) -> String {
     guard record["type"]?.stringValue == "acquisition" else {

@@ -33,18 +33,38 @@ public struct MonitorClient: Sendable {
   /// Longest wait for any single read or write.
   public var timeoutSeconds: Double
 
-  public init(endpoint: MonitorEndpoint, timeoutSeconds: Double = 10) {
+  /// The bearer token sent with every request: a monitor beyond loopback needs it for all but
+  /// health, one on loopback for run control.
+  public var bearerToken: String?
+  /// The `Host` header to send instead of the endpoint's own (to check how the monitor treats
+  /// foreign names).
+  public var hostHeader: String?
+
+  public init(
+    endpoint: MonitorEndpoint, timeoutSeconds: Double = 10, bearerToken: String? = nil
+  ) {
     self.endpoint = endpoint
     self.timeoutSeconds = timeoutSeconds
+    self.bearerToken = bearerToken
+  }
+
+  private func headers(adding extra: [(String, String)]) -> [(String, String)] {
+    var headers = extra
+    if let bearerToken, !extra.contains(where: { $0.0.lowercased() == "authorization" }) {
+      headers.append(("Authorization", "Bearer \(bearerToken)"))
+    }
+    return headers
   }
 
   /// Sends one request and reads the whole response.
   public func request(
     _ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = []
   ) throws(Failure) -> Response {
-    let connection = try HTTPConnection(endpoint: endpoint, timeoutSeconds: timeoutSeconds)
+    let connection = try HTTPConnection(
+      endpoint: endpoint, timeoutSeconds: timeoutSeconds, hostHeader: hostHeader)
     defer { connection.close() }
-    try connection.send(method: method, path: path, headers: headers, body: body)
+    try connection.send(
+      method: method, path: path, headers: self.headers(adding: headers), body: body)
     var (status, responseHeaders) = try connection.readHead()
     var reader = BodyReader(headers: responseHeaders)
     var collected: [UInt8] = []
@@ -59,11 +79,13 @@ public struct MonitorClient: Sendable {
   public func streamEvents(
     lastEventID: UInt64? = nil, onEvent: (ServerSentEvent) -> Bool
   ) throws(Failure) {
-    let connection = try HTTPConnection(endpoint: endpoint, timeoutSeconds: timeoutSeconds)
+    let connection = try HTTPConnection(
+      endpoint: endpoint, timeoutSeconds: timeoutSeconds, hostHeader: hostHeader)
     defer { connection.close() }
     var headers = [("Accept", "text/event-stream")]
     if let lastEventID { headers.append(("Last-Event-ID", String(lastEventID))) }
-    try connection.send(method: "GET", path: "/api/v1/events", headers: headers, body: [])
+    try connection.send(
+      method: "GET", path: "/api/v1/events", headers: self.headers(adding: headers), body: [])
     let (status, responseHeaders) = try connection.readHead()
     guard status == 200 else { throw Failure(description: "events: HTTP \(status)") }
     var reader = BodyReader(headers: responseHeaders)
@@ -79,12 +101,16 @@ final class HTTPConnection {
   private let descriptor: Int32
   private let endpoint: MonitorEndpoint
   private let timeoutMilliseconds: Int32
+  private let hostHeader: String
   private var buffer: [UInt8] = []
   private var start = 0
   private var closedByPeer = false
 
-  init(endpoint: MonitorEndpoint, timeoutSeconds: Double) throws(MonitorClient.Failure) {
+  init(endpoint: MonitorEndpoint, timeoutSeconds: Double, hostHeader: String? = nil)
+    throws(MonitorClient.Failure)
+  {
     self.endpoint = endpoint
+    self.hostHeader = hostHeader ?? endpoint.hostHeader
     timeoutMilliseconds = Int32(max(1, min(timeoutSeconds * 1000, Double(Int32.max))))
     switch endpoint {
     case .unixSocket(let path):
@@ -148,7 +174,7 @@ final class HTTPConnection {
   func send(method: String, path: String, headers: [(String, String)], body: [UInt8])
     throws(MonitorClient.Failure)
   {
-    var head = "\(method) \(path) HTTP/1.1\r\nHost: \(endpoint.hostHeader)\r\n"
+    var head = "\(method) \(path) HTTP/1.1\r\nHost: \(hostHeader)\r\n"
     head += "User-Agent: whitlockctl\r\nConnection: close\r\n"
     for (name, value) in headers { head += "\(name): \(value)\r\n" }
     if !body.isEmpty || method == "POST" { head += "Content-Length: \(body.count)\r\n" }

@@ -55,6 +55,7 @@ public enum ConfigurationLoader {
       "shutdown_grace_s", default: 2.5, in: 0...4, unit: "s")
     configuration.stallTimeoutSeconds = try daemon.number(
       "stall_timeout_s", default: 30, in: 0.1...86_400, unit: "s")
+    configuration.allowSimulated = try daemon.boolean("allow_simulated", default: false)
     try daemon.finish()
 
     var spool = try root.table("spool")
@@ -88,11 +89,6 @@ public enum ConfigurationLoader {
       }
       seen[instrument.id] = instrument.line
       configuration.instruments.append(instrument)
-    }
-    if configuration.instruments.isEmpty {
-      throw ConfigurationError(
-        file: source, line: 0, key: "instrument",
-        message: "no [[instrument]] configured; whitlockd needs at least one")
     }
     try root.finish()
     return configuration
@@ -147,34 +143,5 @@ public enum ConfigurationLoader {
       line: reader.table.line, dp5: dp5)
     instrument.device = device
     return instrument
-  }
-}
-
-/// What an instrument id may look like: it appears in file names, metrics labels and URLs.
-enum InstrumentIDRule {
-  static let explanation = "must be 1–64 characters of letters, digits, '.', '_' or '-'"
-
-  /// `id` as an error message shows it: quoted, control and non-ASCII characters escaped, and
-  /// cut after 64 characters with its length, so a megabyte of junk or a terminal escape
-  /// sequence never reaches the log verbatim.
-  static func quoted(_ id: String) -> String {
-    var shown = ""
-    for scalar in id.unicodeScalars.prefix(64) {
-      if (0x20..<0x7F).contains(scalar.value) && scalar != "\"" && scalar != "\\" {
-        shown.unicodeScalars.append(scalar)
-      } else {
-        shown += "\\u{" + String(scalar.value, radix: 16) + "}"
-      }
-    }
-    let count = id.unicodeScalars.count
-    return "\"" + shown + "\"" + (count > 64 ? "… (\(count) characters)" : "")
-  }
-
-  static func isValid(_ id: String) -> Bool {
-    guard (1...64).contains(id.utf8.count), id.first != "." else { return false }
-    return id.utf8.allSatisfy { byte in
-      (0x30...0x39).contains(byte) || (0x41...0x5A).contains(byte) || (0x61...0x7A).contains(byte)
-        || byte == 0x2E || byte == 0x5F || byte == 0x2D
-    }
   }
 }

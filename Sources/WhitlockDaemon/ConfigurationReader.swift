@@ -49,6 +49,26 @@ struct ConfigurationReader {
     return text
   }
 
+  /// An array of strings, each at most `maximumLength` bytes; `[]` when the key is absent.
+  mutating func stringArray(_ key: String, maximumLength: Int = 255) throws(ConfigurationError)
+    -> [String]
+  {
+    guard let entry = entry(key) else { return [] }
+    guard let values = entry.value.arrayValue else {
+      throw error(key, "expected an array of strings, got \(entry.value.typeName)")
+    }
+    var strings: [String] = []
+    for (index, value) in values.enumerated() {
+      guard let text = value.stringValue, (1...maximumLength).contains(text.utf8.count) else {
+        throw error(
+          key,
+          "element \(index) must be a string of 1–\(maximumLength) bytes, got \(value.typeName)")
+      }
+      strings.append(text)
+    }
+    return strings
+  }
+
   mutating func choice<Choice: RawRepresentable & CaseIterable>(
     _ key: String, default value: Choice? = nil
   ) throws(ConfigurationError) -> Choice where Choice.RawValue == String {

@@ -38,7 +38,7 @@ public struct Daemon: Sendable {
     })
     let bridge = MonitorBridge(
       hub: hub, metrics: metrics, runs: runs, spool: spool,
-      instruments: configuration.instruments)
+      instruments: configuration.instruments, noInstrumentAdvice: configuration.noInstrumentAdvice)
     let run = runs.current
     MonitorBridge.publishRunStart(run, hub: hub, metrics: metrics)
     logger.info(
@@ -48,6 +48,9 @@ public struct Daemon: Sendable {
         "instruments": "\(configuration.instruments.map(\.id).joined(separator: ","))",
         "detector_kernels": "\(DetectorKernels.active.rawValue)",
       ])
+    if let advice = configuration.noInstrumentAdvice {
+      logger.warning("\(advice); nothing is acquired or spooled until then")
+    }
     let health = DaemonHealth()
     let fusion = FusionHub(runs: runs, settings: configuration.detection.fusion)
     var sessions: [InstrumentSession] = []
@@ -86,6 +89,7 @@ public struct Daemon: Sendable {
       var monitorSettings = MonitorServer.Settings(
         address: configuration.monitor.address, token: token)
       monitorSettings.shutdownGraceSeconds = 0.5
+      monitorSettings.allowedHosts = configuration.monitor.allowedHosts
       services.append(
         .init(
           service: MonitorServer(
@@ -106,7 +110,8 @@ public struct Daemon: Sendable {
       .init(
         service: SystemdService(
           notifier: SystemdNotifier(), health: health, pump: spool.pump,
-          stallMarginSeconds: configuration.stallTimeoutSeconds, logger: logger)))
+          stallMarginSeconds: configuration.stallTimeoutSeconds,
+          idleAdvice: configuration.noInstrumentAdvice, logger: logger)))
     let group = ServiceGroup(
       configuration: ServiceGroupConfiguration(
         services: services,

@@ -21,8 +21,40 @@ public struct DaemonConfiguration: Sendable {
   public var instruments: [InstrumentConfiguration] = []
   /// The live-monitoring HTTP server.
   public var monitor = MonitorConfiguration()
+  /// `[daemon] allow_simulated`: whether simulated or emulated instruments may run under the
+  /// service (`whitlockd --service`), where their records would sit beside real ones.
+  public var allowSimulated = false
 
   public init(source: String) { self.source = source }
+
+  /// Ids of the instruments that produce simulated spectra: `driver = "simulated"` or a hardware
+  /// driver with `emulate = true`. Their records carry a `simulation` member.
+  public var simulatedInstrumentIDs: [String] {
+    instruments.filter { $0.driver == .simulated || $0.device.emulate }.map(\.id)
+  }
+
+  /// What to tell the operator when no instrument is configured, naming the file to edit; `nil`
+  /// when at least one is.
+  public var noInstrumentAdvice: String? {
+    guard instruments.isEmpty else { return nil }
+    return "no instrument configured: add an [[instrument]] to \(source) "
+      + "(see the commented examples there) and restart whitlockd"
+  }
+
+  /// Refuses a configuration that the installed service must not run: simulated instruments
+  /// without `[daemon] allow_simulated = true`, so that a demo never spools beside real
+  /// measurements by accident.
+  public func checkServiceUse() throws(ConfigurationError) {
+    let simulated = simulatedInstrumentIDs
+    guard !simulated.isEmpty, !allowSimulated else { return }
+    let first = instruments.first { simulated.contains($0.id) }
+    throw ConfigurationError(
+      file: source, line: first?.line ?? 0, key: "daemon.allow_simulated",
+      message:
+        "simulated or emulated instruments (\(simulated.joined(separator: ", "))) run under the "
+        + "service only with allow_simulated = true in [daemon]: their records would sit beside "
+        + "real measurements (each is marked \"simulation\")")
+  }
 }
 
 /// The `[spool]` table.

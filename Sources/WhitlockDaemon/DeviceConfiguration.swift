@@ -20,9 +20,11 @@ public struct DeviceConfiguration: Sendable {
   public var port: String?
   /// Serial line speed (OBP over serial).
   public var baudRate = 115_200
-  /// Use the in-process device emulation instead of hardware. Required for USB Ocean Insight and
-  /// Wasatch devices until their libusb transport is wired; OBP over a serial port works for real.
+  /// Use the in-process device emulation instead of hardware (the zero-hardware demo).
   public var emulate = false
+  /// USB serial number (iSerialNumber) of the device to open, when several of one model are
+  /// attached; `nil` takes the only one.
+  public var usbSerial: String?
   /// Wasatch: the laser may fire during a run (never without this).
   public var laserEnabled = false
   /// Wasatch: laser power in percent.
@@ -47,6 +49,10 @@ public struct DeviceConfiguration: Sendable {
     guard driver != .simulated && driver != .amptekDP5 else { return device }
     guard kind == .raman else { throw kindError }
     device.emulate = try reader.boolean("emulate", default: false)
+    device.usbSerial = try reader.optionalString("usb_serial")
+    if let serial = device.usbSerial, serial.isEmpty || serial.contains(where: \.isWhitespace) {
+      throw reader.error("usb_serial", "must be the device's serial number, without spaces")
+    }
     switch driver {
     case .simulated, .amptekDP5:
       break
@@ -83,13 +89,6 @@ public struct DeviceConfiguration: Sendable {
       guard [0x1000, 0x2000, 0x4000].contains(device.productID) else {
         throw reader.error("product_id", "must be 0x1000 (FX2), 0x2000 (InGaAs) or 0x4000 (ARM)")
       }
-    }
-    let realSerialOBP = driver == .oceanOBP && device.transport == .serial
-    if !device.emulate && !realSerialOBP {
-      throw reader.error(
-        "emulate",
-        "this build drives \(driver.rawValue) over USB only through the in-process device "
-          + "emulation; set emulate = true (OBP over a serial port needs no emulation)")
     }
     return device
   }

@@ -1,3 +1,5 @@
+import OceanInsight
+
 /// What physical device an instrument entry needs, so tools like `whitlockctl doctor` can check
 /// that it is attached and accessible before the daemon tries to open it.
 public enum DeviceRequirement: Sendable, Equatable {
@@ -17,8 +19,11 @@ extension InstrumentConfiguration {
     case .simulated: return .none
     case .oceanOBP where device.transport == .serial:
       return .serialPort(path: device.port ?? "")
-    case .oceanOBP, .oceanOOI: return .usb(vendorID: 0x2457, productID: nil, serial: nil)
-    case .wasatch: return .usb(vendorID: 0x24AA, productID: nil, serial: nil)
+    case .oceanOBP, .oceanOOI:
+      let productID = (try? OceanModel.named(device.model))?.productID
+      return .usb(vendorID: 0x2457, productID: productID, serial: device.usbSerial)
+    case .wasatch:
+      return .usb(vendorID: 0x24AA, productID: device.productID, serial: device.usbSerial)
     case .amptekDP5:
       guard let dp5 else { return .none }
       if dp5.transport == .usb {

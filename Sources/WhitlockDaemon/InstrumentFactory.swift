@@ -21,10 +21,10 @@ enum InstrumentFactory {
       settings.deliveredRunFile = stateDirectory + "/.dp5-\(configuration.id).delivered"
       if dp5.transport == .usb {
         let serial = dp5.usbSerial
+        let selector = USBDeviceSelector(
+          vendorID: DP5USBStream.vendorID, productID: DP5USBStream.productID, serial: serial)
         return DP5Instrument(configuredID: configuration.id, settings: settings) {
-          DP5USBStream(
-            device: try USBDevice.open(
-              vendorID: DP5USBStream.vendorID, productID: DP5USBStream.productID, serial: serial))
+          DP5USBStream(device: try selector.open())
         }
       }
       return DP5Instrument(configuredID: configuration.id, settings: settings) {
@@ -50,7 +50,9 @@ enum InstrumentFactory {
     where !configuration.device.emulate && configuration.device.transport == .serial:
       return serialOBP(configuration)
     case (.oceanOBP, _), (.oceanOOI, _), (.wasatch, _):
-      return EmulatedDeviceFactory.make(configuration)
+      if configuration.device.emulate { return EmulatedDeviceFactory.make(configuration) }
+      return configuration.driver == .wasatch
+        ? usbWasatch(configuration) : usbOcean(configuration)
     }
   }
 }
@@ -77,6 +79,40 @@ extension InstrumentFactory {
   }
 }
 
+extension InstrumentFactory {
+  /// An Ocean Insight spectrometer (OBP or OOI by model) opened through libusb by VID/PID and,
+  /// when configured, its serial number.
+  static func usbOcean(_ configuration: InstrumentConfiguration) -> any Instrument {
+    let device = configuration.device
+    guard let model = try? OceanModel.named(device.model) else {
+      return UnavailableInstrument(
+        configuredID: configuration.id, reason: "no Ocean Insight model \(device.model)")
+    }
+    var settings = OceanInsightSettings(
+      model: model, excitationNanometres: device.excitationNanometres ?? 785,
+      integrationSeconds: configuration.exposureSeconds)
+    settings.apply(device)
+    let selector = USBDeviceSelector(
+      vendorID: model.vendorID, productID: model.productID, serial: device.usbSerial)
+    return OceanInsightInstrument(
+      configuredID: configuration.id, link: .usb { try selector.open() }, settings: settings)
+  }
+
+  /// A Wasatch spectrometer opened through libusb (VID 0x24AA, the configured product ID).
+  static func usbWasatch(_ configuration: InstrumentConfiguration) -> any Instrument {
+    let device = configuration.device
+    var settings = WasatchSettings(
+      integrationSeconds: configuration.exposureSeconds, laserAllowed: device.laserEnabled)
+    settings.laserPowerPercent = device.laserPowerPercent
+    settings.excitationNanometres = device.excitationNanometres
+    let selector = USBDeviceSelector(
+      vendorID: WasatchInstrument.vendorID, productID: device.productID, serial: device.usbSerial)
+    return WasatchInstrument(
+      configuredID: configuration.id, productID: device.productID, settings: settings,
+      openDevice: { try selector.open() })
+  }
+}
+
 extension InstrumentConfiguration {
   /// How this instrument was configured, as written into its `run-start` record.
   func record(detection: DetectionConfiguration) -> JSONValue {
@@ -86,6 +122,7 @@ extension InstrumentConfiguration {
     ]
     if driver != .simulated {
       var device: [(String, JSONValue)] = [("emulate", .bool(self.device.emulate))]
+      if let serial = self.device.usbSerial { device.append(("usb_serial", .string(serial))) }
       if !self.device.model.isEmpty { device.append(("model", .string(self.device.model))) }
       if let excitation = self.device.excitationNanometres {
         device.append(("excitation_nm", .number(excitation)))

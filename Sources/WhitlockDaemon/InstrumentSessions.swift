@@ -11,6 +11,8 @@ public struct InstrumentSessions: Service {
   public init(_ sessions: [InstrumentSession]) { self.sessions = sessions }
 
   public func run() async throws {
+    // With no instrument configured the daemon stays up (not ready) until it is told to stop.
+    if sessions.isEmpty { try? await gracefulShutdown() }
     await withTaskGroup(of: Void.self) { group in
       for session in sessions { group.addTask { await session.runSession() } }
     }

@@ -32,13 +32,16 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
   private let startedAt = Date()
   private let board: Mutex<[String: InstrumentEntry]>
   private let order: [String]
+  private let noInstrumentAdvice: String?
 
   /// Connects `hub` and `metrics` to the sessions of `instruments` (the daemon's wiring; public
   /// so that the end-to-end benchmark can assemble the same pipeline in its own process).
+  /// `noInstrumentAdvice` is the `/readyz` reason when no instrument is configured.
   public init(
     hub: LiveHub, metrics: MonitorMetrics, runs: RunController, spool: SpoolService,
-    instruments: [InstrumentConfiguration]
+    instruments: [InstrumentConfiguration], noInstrumentAdvice: String? = nil
   ) {
+    self.noInstrumentAdvice = noInstrumentAdvice
     self.hub = hub
     self.metrics = metrics
     self.runs = runs
@@ -239,6 +242,7 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
 
   public func notReadyReason() -> String? {
     if case .failing(let reason) = spool.state { return "spool is failing: \(reason)" }
+    if let noInstrumentAdvice { return noInstrumentAdvice }
     let anyOpen = board.withLock { board in
       board.values.contains { if case .open = $0.state { true } else { false } }
     }

@@ -9,7 +9,12 @@ import Monitor
 /// token_file = "/etc/whitlockd/monitor.token" # enables run control; mode 0600 or 0640
 /// sse_client_buffer = 512                     # events buffered per live client
 /// event_history = 2048                        # events kept for Last-Event-ID resumption
+/// max_sse_clients = 32                        # live clients at once; more get 503
+/// allowed_hosts = ["whitlock.lab.example"]    # Host names accepted besides loopback ones
 /// ```
+///
+/// A `listen` address beyond loopback needs `token_file`: every endpoint but health then needs
+/// the token (`MonitorAccessPolicy`).
 public struct MonitorConfiguration: Sendable {
   /// Whether the server runs at all.
   public var enabled = true
@@ -17,8 +22,10 @@ public struct MonitorConfiguration: Sendable {
   public var address = MonitorAddress.default
   /// The bearer-token file that enables `POST /api/v1/runs…`; without it run control is off.
   public var tokenFile: String?
-  /// The live hub's buffer sizes.
+  /// The live hub's buffer sizes and client limit.
   public var hub = LiveHub.Settings()
+  /// Further `Host` names the monitor answers to.
+  public var allowedHosts: [String] = []
 
   public init() {}
 
@@ -54,6 +61,18 @@ public struct MonitorConfiguration: Sendable {
       "sse_client_buffer", default: configuration.hub.clientBuffer, in: 16...65536)
     configuration.hub.history = try reader.integer(
       "event_history", default: configuration.hub.history, in: 16...1_000_000)
+    configuration.hub.maxClients = try reader.integer(
+      "max_sse_clients", default: configuration.hub.maxClients, in: 1...10_000)
+    configuration.allowedHosts = try reader.stringArray("allowed_hosts")
+    let policy = MonitorAccessPolicy(address: configuration.address)
+    if configuration.enabled && policy.requiresTokenForEverything
+      && configuration.tokenFile == nil
+    {
+      throw reader.error(
+        "listen",
+        "\(configuration.address) is not a loopback address: set token_file too (every endpoint "
+          + "but /healthz and /readyz then needs the token), or listen on 127.0.0.1")
+    }
     return configuration
   }
 }

@@ -12,18 +12,22 @@ public struct SystemdService: Service {
   private let health: DaemonHealth
   private let pump: SpoolPump
   private let stallMarginSeconds: Double
+  private let idleAdvice: String?
   private let logger: Logger
 
   /// - Parameter stallMarginSeconds: how far past its expected duration an acquisition may run
   ///   before the pipeline counts as stuck and the watchdog pings stop.
+  /// - Parameter idleAdvice: what `STATUS=` says when no instrument is configured (the file to
+  ///   edit); `nil` when there are instruments.
   public init(
     notifier: SystemdNotifier, health: DaemonHealth, pump: SpoolPump, stallMarginSeconds: Double,
-    logger: Logger
+    idleAdvice: String? = nil, logger: Logger
   ) {
     self.notifier = notifier
     self.health = health
     self.pump = pump
     self.stallMarginSeconds = stallMarginSeconds
+    self.idleAdvice = idleAdvice
     self.logger = logger
   }
 
@@ -65,6 +69,7 @@ public struct SystemdService: Service {
   }
 
   private func status() -> String {
+    if let idleAdvice { return idleAdvice }
     let counters = pump.counters
     return health.statusLine
       + "; spool \(counters.written) records, \(counters.segmentsPublished) segments, backlog \(counters.backlog)"

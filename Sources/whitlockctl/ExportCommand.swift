@@ -14,7 +14,8 @@ struct ExportCommand: ParsableCommand {
       record's spool sequence number.
 
       --format mca (default): XRF acquisitions as INSTRUMENT-seqSEQ.mca files in the -o
-      directory (or - for standard output).
+      directory (or - for standard output); a record whose instrument id is not a valid id is
+      reported and not exported (exit status 1).
 
       --format nexus: one NeXus file (-o FILE.nxs) with an NXentry per run: metadata, an
       NXinstrument per instrument, the raw spectra (acquisition x channel) against Raman shift
@@ -78,26 +79,38 @@ struct ExportCommand: ParsableCommand {
       throw ValidationError("\(selection.spool) is not a whitlockd spool: it has no new/ directory")
     }
     var written = 0
+    var refused = 0
     for entry in try SpoolTail.recent(in: layout, count: Int.max)
     where selection.contains(entry.seq) {
       guard entry.record["type"]?.stringValue == "acquisition",
         entry.record["instrument"]?["kind"]?.stringValue == "xrf"
       else { continue }
       let text: String
-      do { text = try MCAExport.render(entry.record) } catch {
+      let name: String
+      do {
+        text = try MCAExport.render(entry.record)
+        name = try MCAExport.fileName(for: entry.record, seq: entry.seq)
+      } catch {
         FileHandle.standardError.write(Data("seq \(entry.seq): \(error)\n".utf8))
+        refused += 1
         continue
       }
       if output == "-" {
         FileHandle.standardOutput.write(Data(text.utf8))
       } else {
-        let id = entry.record["instrument"]?["id"]?.stringValue ?? "xrf"
-        let path = output + "/\(id)-seq\(entry.seq).mca"
+        let path = output + "/" + name
         try text.write(toFile: path, atomically: true, encoding: .utf8)
         print(path)
       }
       written += 1
     }
-    if written == 0 { throw ValidationError("no XRF acquisition matches \(selector)") }
+    if written == 0 && refused == 0 {
+      throw ValidationError("no XRF acquisition matches \(selector)")
+    }
+    if refused > 0 {
+      FileHandle.standardError.write(
+        Data("whitlockctl export: \(refused) records not exported (see above)\n".utf8))
+      throw ExitCode.failure
+    }
   }
 }

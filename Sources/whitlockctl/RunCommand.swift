@@ -14,17 +14,10 @@ struct RunCommand: ParsableCommand {
   struct ControlOptions: ParsableArguments {
     @OptionGroup var monitor: MonitorOptions
 
-    @Option(
-      name: .customLong("token-file"),
-      help: "File holding the daemon's run-control token ([monitor] token_file).")
-    var tokenFile: String
-
-    func token() throws -> String {
-      guard let data = FileManager.default.contents(atPath: tokenFile) else {
-        throw fail("cannot read token file \(tokenFile)")
+    func validate() throws {
+      guard monitor.tokenFile != nil else {
+        throw ValidationError("run control needs --token-file (the daemon's [monitor] token_file)")
       }
-      return String(decoding: data, as: UTF8.self)
-        .trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     func post(_ path: String, body: JSONValue?) throws {
@@ -37,11 +30,7 @@ struct RunCommand: ParsableCommand {
       let response: MonitorClient.Response
       do {
         response = try monitor.client().request(
-          "POST", path,
-          headers: [
-            ("Authorization", "Bearer \(try token())"), ("Content-Type", "application/json"),
-          ],
-          body: bytes)
+          "POST", path, headers: [("Content-Type", "application/json")], body: bytes)
       } catch let exit as ExitCode {
         throw exit
       } catch {

@@ -35,6 +35,14 @@ struct WhitlockdCommand: AsyncParsableCommand {
     help: "Validate this configuration file, print a summary and exit.")
   var checkConfig: String?
 
+  @Flag(
+    name: .long,
+    help: """
+      Run as the installed service (the systemd unit passes it): simulated or emulated \
+      instruments are refused unless [daemon] allow_simulated = true.
+      """)
+  var service = false
+
   func validate() throws {
     if let logLevel, Logger.Level(rawValue: logLevel) == nil {
       throw ValidationError(
@@ -47,12 +55,16 @@ struct WhitlockdCommand: AsyncParsableCommand {
     MallocArenas.limit()
     if let checkConfig {
       let configuration = try loadOrExit(path: checkConfig)
+      let instruments = configuration.instruments.map {
+        "\($0.id) [\($0.kind.rawValue), \($0.driver.rawValue)]"
+      }
       print(
-        "\(checkConfig): ok (\(configuration.instruments.count) instruments: "
-          + configuration.instruments.map {
-            "\($0.id) [\($0.kind.rawValue), \($0.driver.rawValue)]"
-          }
-          .joined(separator: ", ") + "; spool \(configuration.spool.path))")
+        "\(checkConfig): ok (\(instruments.count) instruments"
+          + (instruments.isEmpty ? "" : ": " + instruments.joined(separator: ", "))
+          + "; spool \(configuration.spool.path))")
+      if let advice = configuration.noInstrumentAdvice {
+        print("whitlockd will start but acquire nothing: \(advice)")
+      }
       return
     }
     let configuration = try loadOrExit(path: config)
@@ -76,8 +88,11 @@ struct WhitlockdCommand: AsyncParsableCommand {
 
   private func loadOrExit(path: String?) throws -> DaemonConfiguration {
     do {
-      if let path { return try ConfigurationLoader.load(path: path) }
-      return try ConfigurationLoader.embeddedDefault()
+      let configuration =
+        try path.map { path throws(ConfigurationError) in try ConfigurationLoader.load(path: path) }
+        ?? ConfigurationLoader.embeddedDefault()
+      if service { try configuration.checkServiceUse() }
+      return configuration
     } catch {
       FileHandle.standardError.write(Data("whitlockd: configuration error: \(error)\n".utf8))
       throw ExitCode(78)

@@ -84,9 +84,29 @@ import WhitlockDaemon
     #expect(path.key == "instrument[0].id")
   }
 
-  @Test func missingInstrumentsAndSyntaxErrorsAreExplained() throws {
-    let none = try #require(error("[spool]\npath = \"/tmp/x\"\n"))
-    #expect(none.message.contains("no [[instrument]] configured"))
+  @Test func noInstrumentIsAcceptedWithAdviceNamingTheFile() throws {
+    let none = try ConfigurationLoader.parse("[spool]\npath = \"/tmp/x\"\n", source: "/etc/w.toml")
+    #expect(none.instruments.isEmpty)
+    let advice = try #require(none.noInstrumentAdvice)
+    #expect(advice.hasPrefix("no instrument configured: add an [[instrument]] to /etc/w.toml"))
+    #expect(try ConfigurationLoader.parse(minimalInstrument, source: "t").noInstrumentAdvice == nil)
+  }
+
+  @Test func serviceRefusesSimulatedInstrumentsWithoutTheExplicitKey() throws {
+    let simulated = try ConfigurationLoader.parse(minimalInstrument, source: "test.toml")
+    #expect(simulated.simulatedInstrumentIDs == ["raman-1"])
+    let refusal = try #require(throws: ConfigurationError.self) { try simulated.checkServiceUse() }
+    #expect(refusal.key == "daemon.allow_simulated")
+    #expect(refusal.line == 1)
+    #expect(refusal.message.contains("raman-1"))
+    let allowed = try ConfigurationLoader.parse(
+      "[daemon]\nallow_simulated = true\n" + minimalInstrument, source: "test.toml")
+    try allowed.checkServiceUse()
+    let none = try ConfigurationLoader.parse("", source: "test.toml")
+    try none.checkServiceUse()
+  }
+
+  @Test func syntaxErrorsAreExplained() throws {
     let syntax = try #require(error("[spool\npath = 1\n"))
     #expect(syntax.line == 1)
     #expect(syntax.message.hasPrefix("TOML syntax:"))

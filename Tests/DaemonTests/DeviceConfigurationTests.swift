@@ -33,6 +33,18 @@ import WhitlockDaemon
     #expect(device.replyTimeoutSeconds == nil && device.attempts == 3, "driver defaults")
   }
 
+  @Test func usbDevicesNeedNoEmulateKeyAndArePinnedBySerial() throws {
+    let ooi = try ConfigurationLoader.parse(
+      instrument("ocean-ooi", "model = \"USB2000+\"\nusb_serial = \"USB2+F01234\"\n"),
+      source: "raman.toml")
+    let device = try #require(ooi.instruments.first?.device)
+    #expect(!device.emulate && device.usbSerial == "USB2+F01234")
+    let wasatch = try ConfigurationLoader.parse(
+      instrument("wasatch", "product_id = 0x4000\n"), source: "raman.toml")
+    #expect(wasatch.instruments.first?.device.emulate == false)
+    #expect(wasatch.instruments.first?.device.usbSerial == nil)
+  }
+
   @Test func oceanLinkTuningIsRead() throws {
     let obp = try ConfigurationLoader.parse(
       instrument(
@@ -54,8 +66,8 @@ import WhitlockDaemon
       "speaks ooi, not obp"
     ),
     (
-      "ocean-ooi", "model = \"HR4000\"\n", 5, "instrument[0].device.emulate",
-      "set emulate = true"
+      "ocean-ooi", "model = \"HR4000\"\nusb_serial = \"HR 4\"\n", 7,
+      "instrument[0].device.usb_serial", "without spaces"
     ),
     (
       "wasatch", "laser_enabled = \"yes\"\nemulate = true\n", 6,

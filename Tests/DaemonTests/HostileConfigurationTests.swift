@@ -2,7 +2,7 @@ import Foundation
 import Testing
 import WhitlockDaemon
 
-/// Hostile configuration files (issue 8, bad input): each is refused with file, line and key,
+/// Hostile configuration files (bad input): each is refused with file, line and key,
 /// before anything is opened or written.
 @Suite struct HostileConfigurationTests {
   private func scratchFile(_ bytes: [UInt8]) throws -> String {

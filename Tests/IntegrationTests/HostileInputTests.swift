@@ -4,7 +4,7 @@ import Testing
 import WhitlockCore
 import WhitlockCtlKit
 
-/// Hostile sample ids and instrument ids (issue 8, "Bad input"): each is refused with a clear
+/// Hostile sample ids and instrument ids ("Bad input"): each is refused with a clear
 /// message, and a daemon that received them wrote nothing outside its state directory's spool.
 ///
 /// Everything lives under one scratch root: the configuration and token beside the daemon's

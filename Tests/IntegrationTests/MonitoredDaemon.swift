@@ -18,12 +18,12 @@ struct MonitoredDaemon {
   /// Starts the daemon; `tokenMode` nil leaves run control disabled.
   static func start(
     tokenMode: mode_t? = 0o600, ramanExposure: Double = 0.2, ramanPacing: Double = 1,
-    monitorExtra: String = ""
+    monitorExtra: String = "", listen: String = "127.0.0.1:0"
   ) async throws -> MonitoredDaemon {
     let directory = FileManager.default.temporaryDirectory
       .appendingPathComponent("whitlockd-monitor-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-    var monitor = "listen = \"127.0.0.1:0\"\n" + monitorExtra
+    var monitor = "listen = \"\(listen)\"\n" + monitorExtra
     if let tokenMode {
       let path = directory + "/monitor.token"
       try (token + "\n").write(toFile: path, atomically: false, encoding: .utf8)

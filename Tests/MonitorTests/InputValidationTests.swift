@@ -87,3 +87,32 @@ import Testing
     #expect(MonitorAddress.parseListen("9464") == nil)
   }
 }
+
+@Suite struct BearerTokenGroupTests {
+  private func tokenFile(mode: mode_t) throws -> String {
+    let path = FileManager.default.temporaryDirectory
+      .appendingPathComponent("token-\(UUID().uuidString)").path
+    try "s3cret-token-0123456789".write(toFile: path, atomically: false, encoding: .utf8)
+    chmod(path, mode)
+    return path
+  }
+
+  @Test(arguments: [0o620, 0o660, 0o720])
+  func refusesFilesItsGroupCanWrite(_ mode: Int) throws {
+    let path = try tokenFile(mode: mode_t(mode))
+    defer { unlink(path) }
+    #expect {
+      try BearerToken(contentsOf: path)
+    } throws: { error in
+      "\(error)".contains("must not be writable by its group")
+        && "\(error)".contains("chmod g-w \(path)")
+    }
+  }
+
+  @Test func acceptsAFileItsGroupMayOnlyRead() throws {
+    let path = try tokenFile(mode: 0o640)
+    defer { unlink(path) }
+    #expect(
+      try BearerToken(contentsOf: path).accepts(authorization: "Bearer s3cret-token-0123456789"))
+  }
+}

@@ -69,6 +69,23 @@ import WhitlockCore
     #expect(stalledCount == 16, "the stalled client's stream ends after its buffer")
   }
 
+  @Test func clientsBeyondTheLimitAreRefusedAndCountedUntilOneLeaves() {
+    let hub = LiveHub(settings: .init(clientBuffer: 16, history: 64, maxClients: 2))
+    let first = hub.subscribeWithinLimit(lastEventID: nil)
+    let second = hub.subscribeWithinLimit(lastEventID: nil)
+    #expect(first != nil && second != nil)
+    #expect(hub.subscribeWithinLimit(lastEventID: nil) == nil)
+    #expect(hub.subscribeWithinLimit(lastEventID: nil) == nil)
+    #expect(hub.counters.clientsRefused == 2)
+    #expect(hub.counters.clients == 2)
+    // Neither reads: both are dropped as laggards once their buffers are full, freeing places.
+    for n in 1...20 { hub.publish(.acquisition, value(n)) }
+    #expect(hub.counters.clients == 0)
+    #expect(hub.subscribeWithinLimit(lastEventID: nil) != nil, "a freed place is given out again")
+    #expect(hub.subscribe(lastEventID: nil).replay.isEmpty, "subscribe() itself has no limit")
+    #expect(hub.counters.clientsRefused == 2)
+  }
+
   @Test func closeEndsEveryStream() async {
     let hub = LiveHub()
     let subscription = hub.subscribe(lastEventID: nil)

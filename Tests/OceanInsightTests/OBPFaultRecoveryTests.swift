@@ -63,10 +63,9 @@ import WhitlockCore
     #expect(parameter(acquisition, "link_timeouts") == 0)
   }
 
-  /// A reply whose footer arrives corrupted is asked for again as soon as the frame is complete.
-  /// It used to be skipped as garbage, and the exchange then waited out the whole reply timeout
-  /// (the fault matrix's bad-footer row showed one timeout per corrupted reply). The timeout here
-  /// is long, so waiting it out would show as a counted timeout, not as a slow test.
+  /// A reply whose footer arrives corrupted is asked for again as soon as the frame is complete,
+  /// rather than skipped as garbage while the exchange waits out the whole reply timeout. The
+  /// timeout here is long, so waiting it out would show as a counted timeout, not as a slow test.
   @Test func tornReplyIsRetriedWithoutWaitingForTheTimeout() async throws {
     var deviceSettings = EmulatedSpectrometerSettings(serial: "QEPFOOT")
     deviceSettings.faults.corruptEvery = 3
@@ -81,7 +80,7 @@ import WhitlockCore
   }
 
   /// A serial device that identifies as another model than the configured one is refused on
-  /// open, where it used to be driven with its own calibration as if nothing were wrong.
+  /// open, not driven with its own calibration as if nothing were wrong.
   @Test func deviceOfAnotherModelIsRefused() async throws {
     let device = OBPDeviceEmulator(
       model: .sts, settings: EmulatedSpectrometerSettings(serial: "S00007"))

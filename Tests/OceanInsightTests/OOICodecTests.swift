@@ -11,10 +11,25 @@ import WhitlockCore
     (.queryInformation(slot: 3), [0x05, 0x03]),
     (.requestSpectrum, [0x09]),
     (.setTriggerMode(3), [0x0A, 0x03, 0x00]),
+    (.writeRegister(0x08, 0x1234), [0x6A, 0x08, 0x34, 0x12]),
+    (.readRegister(0x04), [0x6B, 0x04]),
     (.queryStatus, [0xFE]),
   ])
   func commandBytes(command: OOICommand, bytes: [UInt8]) {
     #expect(command.bytes == bytes)
+  }
+
+  @Test func fpgaRegisterReplies() throws {
+    #expect(try OOIReply.registerValue([0x04, 0x10, 0x22], register: 0x04) == 0x2210)
+    #expect(try OOIReply.registerValue([0xFE, 0x00, 0x30], register: 0x04) == 0x3000)
+    #expect(throws: OOIReply.Failure.wrongRegisterEcho(register: 0x04, received: 0x08)) {
+      try OOIReply.registerValue([0x08, 0, 0], register: 0x04)
+    }
+    #expect(throws: OOIReply.Failure.wrongLength(expected: 3, received: 2)) {
+      try OOIReply.registerValue([0x04, 0], register: 0x04)
+    }
+    let version = OOIReply.firmwareVersion(0x2215)
+    #expect(version.major == 2 && version.minor == 0x21 && version.patch == 5)
   }
 
   @Test func slotTextAndNumbers() throws {

@@ -9,11 +9,13 @@ public final class ChildProcess: Sendable {
   private let process: Process
   private let output = OutputBuffer()
   private let errors = OutputBuffer()
+  private let input: FileHandle?
 
-  /// Starts `executable` with `arguments` and extra `environment` variables.
+  /// Starts `executable` with `arguments` and extra `environment` variables; with
+  /// `writableInput` its standard input is a pipe that `writeLine` feeds, else /dev/null.
   public init(
     _ executable: String, _ arguments: [String], environment: [String: String] = [:],
-    currentDirectory: String? = nil
+    currentDirectory: String? = nil, writableInput: Bool = false
   ) throws {
     let process = Process()
     process.executableURL = URL(fileURLWithPath: executable)
@@ -28,7 +30,14 @@ public final class ChildProcess: Sendable {
     let stderr = Pipe()
     process.standardOutput = stdout
     process.standardError = stderr
-    process.standardInput = FileHandle.nullDevice
+    if writableInput {
+      let pipe = Pipe()
+      process.standardInput = pipe
+      input = pipe.fileHandleForWriting
+    } else {
+      process.standardInput = FileHandle.nullDevice
+      input = nil
+    }
     self.process = process
     stdout.fileHandleForReading.readabilityHandler = { [output] handle in
       let chunk = handle.availableData
@@ -55,6 +64,13 @@ public final class ChildProcess: Sendable {
   public var isRunning: Bool { process.isRunning }
   public var standardOutput: String { output.text }
   public var standardError: String { errors.text }
+
+  /// Writes `line` and a newline to the child's standard input (see `writableInput`).
+  public func writeLine(_ line: String) {
+    // A child that already exited must fail the test, not kill the test runner with SIGPIPE.
+    signal(SIGPIPE, SIG_IGN)
+    try? input?.write(contentsOf: Data((line + "\n").utf8))
+  }
 
   /// Sends `signal` to the child.
   public func send(_ signal: Int32) { kill(process.processIdentifier, signal) }

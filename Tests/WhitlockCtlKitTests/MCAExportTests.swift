@@ -7,9 +7,11 @@ import WhitlockCtlKit
 /// `.mca` export of XRF records, checked by parsing the files back.
 @Suite struct MCAExportTests {
   /// A DP5 acquisition record exactly as the spool writes it.
-  static func record(counts: [UInt32] = [0, 5, 17, 16_777_215, 3, 1, 0, 2]) throws -> JSONValue {
+  static func record(
+    counts: [UInt32] = [0, 5, 17, 16_777_215, 3, 1, 0, 2], id: String = "xrf-dp5"
+  ) throws -> JSONValue {
     let identity = InstrumentIdentity(
-      id: "xrf-dp5", kind: .xrf, model: "Amptek X-123", serial: "31337", family: "amptek-dp5",
+      id: id, kind: .xrf, model: "Amptek X-123", serial: "31337", family: "amptek-dp5",
       firmware: "6.07 build 3 (FPGA 6.05)")
     let acquisition = Acquisition(
       instrument: identity, deviceSequence: 4,
@@ -83,5 +85,26 @@ import WhitlockCtlKit
     #expect(RecordSelector("spool:3-9")?.contains(10) == false)
     #expect(RecordSelector("spool:9-3") == nil)
     #expect(RecordSelector("C:dir")?.spool == "C:dir")
+  }
+}
+
+/// Export file names come only from validated parts of a record.
+@Suite struct MCAExportFileNameTests {
+  private static func record(id: String) throws -> JSONValue {
+    try MCAExportTests.record(id: id)
+  }
+
+  @Test func validIdAndSequenceMakeTheName() throws {
+    #expect(
+      try MCAExport.fileName(for: try Self.record(id: "xrf-dp5"), seq: 17) == "xrf-dp5-seq17.mca")
+  }
+
+  @Test(arguments: ["../../escape", "..", ".hidden", "a/b", "", "x\u{1b}[2J", "sub\\dir"])
+  func craftedIdsAreRefusedWithTheRule(id: String) throws {
+    let failure = try #require(throws: MCAExport.Failure.self) {
+      try MCAExport.fileName(for: try Self.record(id: id), seq: 17)
+    }
+    #expect(failure.description.contains("instrument.id"))
+    #expect(failure.description.contains(InstrumentIDRule.explanation))
   }
 }

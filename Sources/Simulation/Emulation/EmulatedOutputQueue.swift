@@ -34,6 +34,15 @@ public final class EmulatedOutputQueue: Sendable {
   /// Marks the device gone (reads and writes throw `.disconnected`) or back.
   public func setDisconnected(_ value: Bool) { state.withLock { $0.disconnected = value } }
 
+  /// The device loses power: everything queued is gone and it is off the bus until the next
+  /// connection marks it back.
+  public func powerOff() {
+    state.withLock {
+      $0.chunks.removeAll()
+      $0.disconnected = true
+    }
+  }
+
   /// Whether the device is currently off the bus.
   public var isDisconnected: Bool { state.withLock { $0.disconnected } }
 

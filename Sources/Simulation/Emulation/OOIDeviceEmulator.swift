@@ -8,8 +8,9 @@ import WhitlockCore
 /// 0x02 integration time (u32 in the model's unit), 0x05 EEPROM slot (17-byte reply on 0x81:
 /// serial in slot 0, wavelength coefficients as ASCII in slots 1–4), 0x09 spectrum (u16 words with
 /// the model's bit flip and the sync byte 0x69 on 0x82, the first 2048 bytes on 0x86 for split
-/// models), 0x0A trigger mode, 0xFE 16-byte status (high speed). Unknown opcodes are ignored, as
-/// the devices do.
+/// models), 0x0A trigger mode, 0x6A/0x6B FPGA registers (register 0x04 holds firmware 2.2.0, so a
+/// USB2000+ is not taken for a Flame-S), 0xFE 16-byte status (high speed). Unknown opcodes are
+/// ignored, as the devices do.
 public final class OOIDeviceEmulator: Sendable, SimulationTruthSource {
   public let model: EmulatedOceanModel
   public let settings: EmulatedSpectrometerSettings
@@ -20,6 +21,7 @@ public final class OOIDeviceEmulator: Sendable, SimulationTruthSource {
     var source: EmulatedRamanSource
     var replies = 0
     var initialised = false
+    var registers: [UInt8: UInt16] = [0x04: 0x2200]
   }
 
   private let state: Mutex<State>
@@ -49,16 +51,36 @@ public final class OOIDeviceEmulator: Sendable, SimulationTruthSource {
 
   public func truthOfLatestSpectrum() -> JSONValue? { state.withLock { $0.source.latestTruth } }
 
-  /// The ASCII of EEPROM slot `slot` (coefficients stored indexed from the model's offset).
-  func slotText(_ slot: UInt8, coefficients: [Double]) -> String {
+  /// The 15 data bytes of EEPROM slot `slot`: serial (0), wavelength coefficients indexed from
+  /// the model's offset (1–4), stray light (5), a seventh-order non-linearity polynomial (6–14),
+  /// bench (15), and in slot 17 the saturation level as binary u16 (bytes 4–5 of the data, at
+  /// 0–1 on the Maya2000 Pro), where python-seabreeze looks for it.
+  func slotData(_ slot: UInt8, coefficients: [Double]) -> [UInt8] {
+    let text: String
     switch slot {
-    case 0: return settings.serial
+    case 0: text = settings.serial
     case 1...4:
       let stored = EmulatedBytes.shifted(coefficients, by: Double(-model.polynomialPixelOffset))
-      return String(format: "%.7e", stored[Int(slot) - 1])
-    default: return ""
+      text = String(format: "%.7e", stored[Int(slot) - 1])
+    case 5: text = "0.0"
+    case 6...13: text = String(format: "%.7e", Self.nonlinearity[Int(slot) - 6])
+    case 14: text = "7"
+    case 15: text = "01 000 025"
+    case 17:
+      var data = [UInt8](repeating: 0, count: 15)
+      let at = model.name == "MAYA2000PRO" ? 0 : 4
+      let level = UInt16(clamping: model.fullScale)
+      data[at] = UInt8(level & 0xFF)
+      data[at + 1] = UInt8(level >> 8)
+      return data
+    default: text = ""
     }
+    let bytes = Array(text.utf8.prefix(14))
+    return bytes + [UInt8](repeating: 0, count: 15 - bytes.count)
   }
+
+  /// Non-linearity correction coefficients (orders 0…7) of a typical silicon CCD bench.
+  static let nonlinearity: [Double] = [0.94, 4.1e-6, -1.2e-10, 1.9e-15, 0, 0, 0, 0]
 
   /// Handles one bulk OUT transfer (one command).
   public func command(_ bytes: [UInt8]) throws {
@@ -75,11 +97,8 @@ public final class OOIDeviceEmulator: Sendable, SimulationTruthSource {
         if model.integrationMicroseconds.contains(value) { state.integrationMicroseconds = value }
       case 0x05:
         guard bytes.count == 2 else { return }
-        var text = Array(slotText(bytes[1], coefficients: state.source.wavelengthCoefficients).utf8)
-        text = Array(text.prefix(15))
-        var reply: [UInt8] = [0x05, bytes[1]] + text
-        reply += [UInt8](repeating: 0, count: 17 - reply.count)
-        send(reply, endpoint: 0x81, state: &state)
+        let data = slotData(bytes[1], coefficients: state.source.wavelengthCoefficients)
+        send([0x05, bytes[1]] + data, endpoint: 0x81, state: &state)
       case 0x09:
         let seconds = Double(state.integrationMicroseconds) / 1e6
         let counts = state.source.spectrum(integrationSeconds: seconds)
@@ -93,6 +112,13 @@ public final class OOIDeviceEmulator: Sendable, SimulationTruthSource {
         } else {
           send(raw, endpoint: 0x82, delay: delay, state: &state)
         }
+      case 0x6A:
+        guard bytes.count == 4 else { return }
+        state.registers[bytes[1]] = EmulatedBytes.readLE(UInt16.self, bytes, at: 2)
+      case 0x6B:
+        guard bytes.count == 2 else { return }
+        let value = state.registers[bytes[1], default: 0]
+        send([bytes[1]] + EmulatedBytes.le(value), endpoint: 0x81, state: &state)
       case 0xFE:
         var reply = EmulatedBytes.le(UInt16(model.pixelCount))
         reply += EmulatedBytes.le(UInt32(clamping: state.integrationMicroseconds))

@@ -26,7 +26,23 @@ public final class WasatchDeviceEmulator: Sendable, SimulationTruthSource {
     var source: EmulatedRamanSource
     var laserHistory: [Bool] = []
     var requests = 0
+    /// Values last written by the SET requests that only store a setting (TEC, gain, offset,
+    /// trigger, attenuator, …), read back by their GET twins.
+    var stored: [UInt8: UInt64] = [0xB7: 0x01E6]
   }
+
+  /// SET requests that store their argument for a GET twin to read back
+  /// (wasatch 2.5.2 `FeatureIdentificationDevice.py`).
+  static let storedSettings: Set<UInt8> = [
+    0xD8, 0xD6, 0xB7, 0xB6, 0xD2, 0xED, 0xAA, 0x82, 0x84, 0xE7, 0xDD, 0xC6, 0xB9, 0xEB, 0x9D,
+    0x9C, 0x8A,
+  ]
+  /// GET requests answered from a stored SET: (SET request, reply length).
+  static let storedReadbacks: [UInt8: (set: UInt8, length: Int)] = [
+    0xDA: (0xD6, 1), 0xC5: (0xB7, 2), 0xC4: (0xB6, 2), 0xD3: (0xD2, 1), 0x83: (0x82, 1),
+    0x85: (0x84, 1), 0xE8: (0xE7, 2), 0xDE: (0xDD, 1), 0xCA: (0xC6, 5), 0xC3: (0xB9, 5),
+    0xEC: (0xEB, 1), 0x9F: (0x9D, 2), 0x9E: (0x9C, 2), 0x8B: (0x8A, 1),
+  ]
 
   private let state: Mutex<State>
 
@@ -157,6 +173,11 @@ public final class WasatchDeviceEmulator: Sendable, SimulationTruthSource {
         state.modulationPeriod = Self.fortyBit(value, index, data)
       case 0xDB:
         state.modulationWidth = Self.fortyBit(value, index, data)
+      case 0xFF:
+        // Second tier: the sub-request in wValue, the argument in wIndex.
+        state.stored[UInt8(truncatingIfNeeded: value) | 0x80, default: 0] = UInt64(index)
+      case let request where Self.storedSettings.contains(request):
+        state.stored[request] = Self.fortyBit(value, index, data)
       default:
         throw InstrumentError(
           .deviceRejected, "unknown SET request 0x\(String(request, radix: 16))")
@@ -169,11 +190,32 @@ public final class WasatchDeviceEmulator: Sendable, SimulationTruthSource {
   }
 
   private func handleGet(request: UInt8, value: UInt16, index: UInt16) throws -> [UInt8] {
+    if let readback = Self.storedReadbacks[request] {
+      let stored = state.withLock { $0.stored[readback.set, default: 0] }
+      return Array(EmulatedBytes.le(stored).prefix(readback.length))
+    }
     switch (request, value) {
     case (0xC0, _): return [4, 3, 2, 1]
     case (0xB4, _): return Array("01.1.01".utf8)
     case (0xBF, _): return Array(EmulatedBytes.le(integrationMilliseconds).prefix(3))
     case (0xE2, _): return [laserEnabled ? 1 : 0]
+    case (0xE3, _): return [laserModulation.0 ? 1 : 0]
+    case (0xCB, _): return Array(EmulatedBytes.le(laserModulation.1).prefix(5))
+    case (0xDC, _): return Array(EmulatedBytes.le(laserModulation.2).prefix(5))
+    case (0xD5, _): return EmulatedBytes.le(UInt16(0x0800))  // laser thermistor ADC, 12-bit
+    case (0xD7, _): return detectorTemperatureRaw()
+    case (0xD9, _): return EmulatedBytes.le(UInt16(state.withLock { $0.stored[0xD8, default: 0] }))
+    case (0xDF, _): return Array(EmulatedBytes.le(integrationMilliseconds * 1000).prefix(3))
+    case (0xE4, _): return EmulatedBytes.le(UInt16(1))
+    case (0xFF, 0x04): return [0, 0, 0]  // FPGA compilation options
+    case (0xFF, 0x05...0x0C): return [0]
+    case (0xFF, 0x13): return [0, 87, 128]  // battery: not charging, 87.5 %
+    case (0xFF, 0x17): return [0, 10]  // laser watchdog, s (big-endian)
+    case (0xFF, 0x2A): return [23]  // ambient °C
+    case (0xFF, 0x2C): return Array("ARM\(settings.serial)".utf8.prefix(12)).padded(to: 12)
+    case (0xFF, 0x2D): return Array("1.0.3".utf8).padded(to: 32)
+    case (0xFF, 0x63): return EmulatedBytes.le(UInt16(1))  // onboard scans to average
+    case (0xFF, 0x78): return [1, 0, 0, 0, 0]
     case (0xEF, _): return [1]
     case (0xFF, 0x01):
       let pages = eepromPages()
@@ -184,6 +226,15 @@ public final class WasatchDeviceEmulator: Sendable, SimulationTruthSource {
     default:
       throw InstrumentError(.deviceRejected, "unknown GET request 0x\(String(request, radix: 16))")
     }
+  }
+
+  /// The detector thermistor ADC, big-endian: at the TEC's setpoint when it is on, else ambient.
+  private func detectorTemperatureRaw() -> [UInt8] {
+    let raw = state.withLock { state -> UInt16 in
+      state.stored[0xD6, default: 0] != 0
+        ? UInt16(clamping: state.stored[0xD8, default: 0]) & 0xFFF : 0x0A00
+    }
+    return [UInt8(raw >> 8), UInt8(raw & 0xFF)]
   }
 
   /// A new virtual USB connection (control on EP0; bulk IN 0x82 and 0x86).
@@ -199,5 +250,11 @@ public final class WasatchDeviceEmulator: Sendable, SimulationTruthSource {
           requestType: type, request: request, value: value, index: index, data: data,
           length: length)
       })
+  }
+}
+
+extension Array where Element == UInt8 {
+  fileprivate func padded(to length: Int) -> [UInt8] {
+    self + [UInt8](repeating: 0, count: Swift.max(0, length - count))
   }
 }

@@ -1,0 +1,365 @@
+import Foundation
+import Spool
+import TestSupport
+import Testing
+import WhitlockCore
+
+/// The real `whitlockd` driving emulated USB spectrometers through its own libusb code: the
+/// daemon runs inside a umockdev testbed (`whitlock-sim usb`), every usbdevfs request it makes
+/// is answered by the project's device emulations, and driver and emulation meet only as bytes
+/// in URBs. The configurations carry no `emulate` key: they are what a lab writes for hardware.
+@Suite(.serialized) struct USBHardwareInTheLoopTests {
+  /// A scratch folder with a configuration, and the daemon started inside a testbed.
+  struct Bench {
+    let directory: String
+    let testbed: USBTestbed
+
+    init(testbed arguments: [String], instruments: String) async throws {
+      directory =
+        FileManager.default.temporaryDirectory
+        .appendingPathComponent("whitlockd-usb-\(UUID().uuidString)").path
+      try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+      testbed = try await USBTestbed(arguments)
+      try """
+      [spool]
+      path = "spool"
+      segment_max_age_s = 0.3
+      [monitor]
+      enabled = false
+      \(instruments)
+      """.write(toFile: directory + "/whitlockd.toml", atomically: true, encoding: .utf8)
+    }
+
+    func checkConfiguration() throws -> SubprocessResult {
+      try Subprocess.run(
+        URL(fileURLWithPath: try ProductsDirectory.executable("whitlockd")),
+        ["--check-config", directory + "/whitlockd.toml"], deadline: 60)
+    }
+
+    func startDaemon() throws -> ChildProcess {
+      try ChildProcess(
+        try ProductsDirectory.executable("whitlockd"), ["--config", "whitlockd.toml"],
+        environment: testbed.environment, currentDirectory: directory)
+    }
+
+    func records(ofType type: String = "acquisition") throws -> [JSONValue] {
+      let layout = SpoolLayout(root: directory + "/spool")
+      var records: [JSONValue] = []
+      for name in try FileManager.default.contentsOfDirectory(atPath: layout.new).sorted() {
+        let text = try String(contentsOfFile: layout.new + "/" + name, encoding: .utf8)
+        for line in text.split(separator: "\n") {
+          let record = try JSONParser.parse(String(line))
+          if record["type"]?.stringValue == type { records.append(record) }
+        }
+      }
+      return records
+    }
+
+    func stop() async {
+      await testbed.stop()
+      try? FileManager.default.removeItem(atPath: directory)
+    }
+  }
+
+  static func acquisitionLines(_ daemon: ChildProcess, result: String = "whitlockite_fraction")
+    -> Int
+  {
+    daemon.standardError.split(separator: "\n").filter { $0.contains(" ch \(result)") }.count
+  }
+
+  /// Runs the daemon until `count` acquisitions, stops it cleanly, returns the spooled ones.
+  static func acquire(
+    _ count: Int, on bench: Bench, result: String = "whitlockite_fraction"
+  ) async throws -> [JSONValue] {
+    let daemon = try bench.startDaemon()
+    let acquired = await daemon.wait(upTo: .seconds(120)) {
+      acquisitionLines($0, result: result) >= count
+    }
+    #expect(acquired, "\(daemon.standardError)")
+    daemon.send(SIGTERM)
+    #expect(await daemon.waitForExit(upTo: .seconds(30)) == 0, "\(daemon.standardError)")
+    return try bench.records()
+  }
+
+  /// The axis polynomial of every record equals what the device stores, read over the wire.
+  static func expectDeviceCalibration(
+    _ records: [JSONValue], device: JSONValue?, pixels: Int, serial: String
+  ) {
+    guard case .array(let want)? = device?["wavelength_coefficients"] else {
+      Issue.record("the testbed did not report the device's coefficients")
+      return
+    }
+    for record in records {
+      #expect(record["instrument"]?["serial"]?.stringValue == serial)
+      if case .array(let counts)? = record["counts"] { #expect(counts.count == pixels) }
+      guard case .array(let got)? = record["axis"]?["coefficients_nm"] else {
+        Issue.record("no axis coefficients in \(record)")
+        continue
+      }
+      #expect(got.count == want.count)
+      for (a, b) in zip(got, want) {
+        let expected = b.doubleValue ?? 1
+        // The devices store the polynomial as float32 (OBP) or 8-digit text (OOI).
+        #expect(abs((a.doubleValue ?? 0) - expected) <= 2e-7 * abs(expected) + 1e-30)
+      }
+    }
+  }
+
+  @Test func usb2000PlusOverLibusbWithoutEmulateKey() async throws {
+    let bench = try await Bench(
+      testbed: ["--family", "ocean-ooi", "--model", "USB2000PLUS", "--serial", "USB2+H0101"],
+      instruments: """
+        [[instrument]]
+        id = "usb2000"
+        kind = "raman"
+        driver = "ocean-ooi"
+        exposure_s = 0.05
+        [instrument.device]
+        model = "USB2000PLUS"
+        """)
+    defer { Task { await bench.stop() } }
+    let check = try bench.checkConfiguration()
+    #expect(check.status == 0, "\(check.standardOutput)\(check.standardError)")
+    let records = try await Self.acquire(5, on: bench)
+    #expect(records.count >= 5)
+    Self.expectDeviceCalibration(
+      records, device: bench.testbed.device(), pixels: 2048, serial: "USB2+H0101")
+    let start = try #require(try bench.records(ofType: "run-start").first)
+    #expect(start["settings"]?["device"]?["emulate"] == .bool(false))
+    #expect(start["settings"]?["simulation"] == nil, "no simulated data from real hardware")
+  }
+
+  @Test(arguments: [("QEPRO", "QEP0202", 1044), ("STS", "S0203", 1024)])
+  func obpOverLibusb(model: String, serial: String, pixels: Int) async throws {
+    let bench = try await Bench(
+      testbed: ["--family", "ocean-obp", "--model", model, "--serial", serial],
+      instruments: """
+        [[instrument]]
+        id = "obp"
+        kind = "raman"
+        driver = "ocean-obp"
+        exposure_s = 0.05
+        [instrument.device]
+        model = "\(model)"
+        usb_serial = "\(serial)"
+        """)
+    defer { Task { await bench.stop() } }
+    let records = try await Self.acquire(4, on: bench)
+    #expect(records.count >= 4)
+    Self.expectDeviceCalibration(
+      records, device: bench.testbed.device(), pixels: pixels, serial: serial)
+  }
+
+  @Test func wasatchOverLibusbWithTheLaserInterlock() async throws {
+    let bench = try await Bench(
+      testbed: ["--family", "wasatch", "--serial", "WP-0304"],
+      instruments: """
+        [[instrument]]
+        id = "wasatch"
+        kind = "raman"
+        driver = "wasatch"
+        exposure_s = 0.05
+        [instrument.device]
+        laser_enabled = true
+        usb_serial = "WP-0304"
+        """)
+    defer { Task { await bench.stop() } }
+    let records = try await Self.acquire(4, on: bench)
+    #expect(records.count >= 4)
+    for record in records {
+      #expect(record["instrument"]?["serial"]?.stringValue == "WP-0304")
+      if case .array(let counts)? = record["counts"] { #expect(counts.count == 1024) }
+      #expect(record["axis"]?["excitation_nm"]?.doubleValue == 785)
+    }
+  }
+
+  @Test func twoDevicesOfOneModelAreToldApartBySerial() async throws {
+    let bench = try await Bench(
+      testbed: [
+        "--family", "ocean-ooi", "--model", "USB2000PLUS", "--serial", "USB2+HA", "--serial",
+        "USB2+HB",
+      ],
+      instruments: ["a", "b"].map { name in
+        """
+        [[instrument]]
+        id = "usb-\(name)"
+        kind = "raman"
+        driver = "ocean-ooi"
+        exposure_s = 0.05
+        [instrument.device]
+        model = "USB2000PLUS"
+        usb_serial = "USB2+H\(name.uppercased())"
+        """
+      }.joined(separator: "\n"))
+    defer { Task { await bench.stop() } }
+    let records = try await Self.acquire(8, on: bench)
+    for name in ["a", "b"] {
+      let mine = records.filter { $0["instrument"]?["id"]?.stringValue == "usb-\(name)" }
+      #expect(!mine.isEmpty)
+      Self.expectDeviceCalibration(
+        mine, device: bench.testbed.device("USB2+H\(name.uppercased())"), pixels: 2048,
+        serial: "USB2+H\(name.uppercased())")
+    }
+  }
+
+  @Test func staleDataLeftByAKilledDaemonIsDrainedAtTheNextOpen() async throws {
+    let bench = try await Bench(
+      testbed: [
+        "--family", "ocean-ooi", "--model", "USB2000PLUS", "--serial", "USB2+H0505",
+        "--pacing", "1", "--trace-out",
+      ],
+      instruments: """
+        [[instrument]]
+        id = "usb2000"
+        kind = "raman"
+        driver = "ocean-ooi"
+        exposure_s = 0.4
+        [instrument.device]
+        model = "USB2000PLUS"
+        """)
+    defer { Task { await bench.stop() } }
+    // Killed mid-exposure: its spectrum request (OOI 0x09) is on the device, and the reply
+    // nobody will read comes 0.4 s later.
+    let first = try bench.startDaemon()
+    #expect(await first.wait(upTo: .seconds(120)) { Self.acquisitionLines($0) >= 2 })
+    let requests = {
+      bench.testbed.simulator.standardOutput.components(separatedBy: "out 0x1 9\n").count - 1
+    }
+    let asked = requests()
+    #expect(await first.wait(upTo: .seconds(60)) { _ in requests() > asked })
+    first.send(SIGKILL)
+    _ = await first.waitForExit(upTo: .seconds(30))
+    // The reply becomes ready while nobody is connected; the next daemon must drain it.
+    try await Task.sleep(for: .milliseconds(500))
+    let second = try bench.startDaemon()
+    #expect(
+      await second.wait(upTo: .seconds(120)) { Self.acquisitionLines($0) >= 2 },
+      "\(second.standardError)")
+    second.send(SIGTERM)
+    #expect(await second.waitForExit(upTo: .seconds(30)) == 0)
+    let stale = try bench.records().compactMap {
+      $0["acquisition"]?["parameters"]?["stale_bytes_at_open"]?.doubleValue
+    }
+    #expect(stale.contains(4097), "the spectrum left by the killed daemon was drained: \(stale)")
+  }
+
+  @Test func unplugDuringAnExposureAndReplugOfTheSameSerial() async throws {
+    let bench = try await Bench(
+      testbed: [
+        "--family", "ocean-ooi", "--model", "USB2000PLUS", "--serial", "USB2+H0606", "--serial",
+        "USB2+H0607", "--pacing", "1",
+      ],
+      instruments: """
+        [[instrument]]
+        id = "usb2000"
+        kind = "raman"
+        driver = "ocean-ooi"
+        exposure_s = 0.3
+        [instrument.device]
+        model = "USB2000PLUS"
+        usb_serial = "USB2+H0606"
+        """)
+    defer { Task { await bench.stop() } }
+    let daemon = try bench.startDaemon()
+    #expect(await daemon.wait(upTo: .seconds(120)) { Self.acquisitionLines($0) >= 2 })
+    try await Task.sleep(for: .milliseconds(100))
+    #expect(await bench.testbed.unplug("USB2+H0606"))
+    #expect(
+      await daemon.wait(upTo: .seconds(60)) { $0.standardError.contains("device removed") },
+      "\(daemon.standardError)")
+    let beforeReplug = Self.acquisitionLines(daemon)
+    #expect(await bench.testbed.replug("USB2+H0606"))
+    #expect(
+      await daemon.wait(upTo: .seconds(120)) { Self.acquisitionLines($0) >= beforeReplug + 3 },
+      "\(daemon.standardError)")
+    daemon.send(SIGTERM)
+    #expect(await daemon.waitForExit(upTo: .seconds(30)) == 0)
+    let records = try bench.records()
+    let sequence = records.compactMap { $0["seq"]?.doubleValue }
+    #expect(Set(sequence).count == sequence.count, "no duplicate records")
+    #expect(records.count == Self.acquisitionLines(daemon), "every completed acquisition spooled")
+    // The other USB2000+ on the bus was never taken for the unplugged one.
+    #expect(records.allSatisfy { $0["instrument"]?["serial"]?.stringValue == "USB2+H0606" })
+    #expect(daemon.standardError.contains("interrupted=1"), "\(daemon.standardError)")
+  }
+
+  /// The Amptek DP5's native USB transport (10c4:842a, bulk 0x02/0x81) against the DP5 emulation
+  /// on the testbed: status, configuration and spectra travel in URBs, not in-process.
+  @Test func amptekDP5OverLibusb() async throws {
+    let bench = try await Bench(
+      testbed: ["--family", "dp5", "--serial", "20123"],
+      instruments: """
+        [[instrument]]
+        id = "xrf-dp5"
+        kind = "xrf"
+        driver = "amptek-dp5"
+        transport = "usb"
+        usb_serial = "20123"
+        exposure_s = 0.2
+        channels = 2048
+        """)
+    defer { Task { await bench.stop() } }
+    let check = try bench.checkConfiguration()
+    #expect(check.status == 0, "\(check.standardOutput)\(check.standardError)")
+    let records = try await Self.acquire(3, on: bench, result: "mg_ca_ratio")
+    #expect(records.count >= 3)
+    for record in records {
+      #expect(record["instrument"]?["serial"]?.stringValue == "20123", "\(record)")
+      if case .array(let counts)? = record["counts"] {
+        #expect(counts.count == 2048)
+        #expect(counts.reduce(0.0) { $0 + ($1.doubleValue ?? 0) } > 0)
+      } else {
+        Issue.record("no counts in \(record)")
+      }
+    }
+  }
+
+  /// `whitlockctl devices` and `doctor` see the emulated devices as they see real ones: through
+  /// libusb and libudev, with serials, model and family, and a configured serial that is not
+  /// attached named as missing.
+  @Test func devicesAndDoctorListTheEmulatedDevices() async throws {
+    let bench = try await Bench(
+      testbed: [
+        "--family", "ocean-ooi", "--model", "USB2000PLUS", "--serial", "USB2+HD1", "--serial",
+        "USB2+HD2",
+      ],
+      instruments: ["USB2+HD2", "USB2+HD9"].enumerated().map { index, serial in
+        """
+        [[instrument]]
+        id = "r\(index)"
+        kind = "raman"
+        driver = "ocean-ooi"
+        [instrument.device]
+        model = "USB2000PLUS"
+        usb_serial = "\(serial)"
+        """
+      }.joined(separator: "\n"))
+    defer { Task { await bench.stop() } }
+    let ctl = try ProductsDirectory.executable("whitlockctl")
+    let devices = try ChildProcess(
+      ctl, ["devices", "--json"], environment: bench.testbed.environment)
+    #expect(await devices.waitForExit(upTo: .seconds(60)) == 0, "\(devices.standardError)")
+    let listing = try JSONParser.parse(devices.standardOutput)
+    guard case .array(let usb)? = listing["usb"] else {
+      Issue.record("no usb list: \(devices.standardOutput)")
+      return
+    }
+    for serial in ["USB2+HD1", "USB2+HD2"] {
+      let entry = usb.first { $0["serial"]?.stringValue == serial }
+      #expect(entry?["vid_pid"]?.stringValue == "2457:101e", "\(usb)")
+      #expect(entry?["model"]?.stringValue == "USB2000+")
+      #expect(entry?["access"]?.stringValue == "ok")
+      #expect(entry?["product"]?.stringValue?.isEmpty == false, "the sysfs string attribute")
+      #expect(entry?["manufacturer"]?.stringValue?.isEmpty == false)
+    }
+    let doctor = try ChildProcess(
+      ctl, ["doctor", "--config", bench.directory + "/whitlockd.toml"],
+      environment: bench.testbed.environment)
+    #expect(await doctor.waitForExit(upTo: .seconds(60)) == 1, "a configured device is missing")
+    #expect(doctor.standardOutput.contains("ok   device r0: 2457:101e"), "\(doctor.standardOutput)")
+    #expect(doctor.standardOutput.contains("(serial USB2+HD2)"))
+    #expect(
+      doctor.standardOutput.contains("FAIL device r1: no USB device 2457:101e with serial USB2+HD9")
+    )
+  }
+}

@@ -1,0 +1,43 @@
+import Foundation
+import Testing
+
+/// The shipped udev rules give each instrument family's device nodes to group whitlockd, and
+/// never hand a Wasatch spectrometer (whose laser can fire) to the console user through uaccess.
+@Suite struct UdevRulesTests {
+  private static let packageRoot = URL(fileURLWithPath: #filePath)
+    .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
+
+  /// The rule lines (comments and blank lines left out) that match `vendor`'s USB devices.
+  private static func rules(forVendor vendor: String) throws -> [String] {
+    let text = try String(
+      contentsOfFile: packageRoot + "/systemd/60-whitlockd.rules", encoding: .utf8)
+    return text.split(separator: "\n").map(String.init)
+      .filter { !$0.hasPrefix("#") && $0.contains("ATTR{idVendor}==\"\(vendor)\"") }
+  }
+
+  @Test(arguments: ["10c4", "2457", "24aa"])
+  func everyFamilyIsGivenToGroupWhitlockdOnly(vendor: String) throws {
+    let lines = try Self.rules(forVendor: vendor)
+    #expect(lines.count == 1, "one rule for vendor \(vendor)")
+    for line in lines {
+      #expect(line.contains("GROUP=\"whitlockd\""), "\(line)")
+      #expect(line.contains("MODE=\"0660\""), "\(line)")
+      #expect(line.contains("TAG+=\"systemd\""), "\(line)")
+    }
+  }
+
+  @Test func wasatchDevicesAreNotGivenToTheConsoleUser() throws {
+    let lines = try Self.rules(forVendor: "24aa")
+    #expect(!lines.isEmpty)
+    for line in lines { #expect(!line.contains("uaccess"), "laser safety: \(line)") }
+  }
+
+  @Test func readmeSaysWhyWasatchIsLeftOutOfUaccess() throws {
+    let readme = try String(contentsOfFile: Self.packageRoot + "/README.md", encoding: .utf8)
+    let paragraph = try #require(
+      readme.components(separatedBy: "\n- ").first { $0.contains("uaccess") },
+      "the README explains uaccess")
+    #expect(paragraph.contains("Wasatch"))
+    #expect(paragraph.contains("laser"))
+  }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import WhitlockCore
+
+/// `whitlock-sim usb` started by a test: emulated USB devices on a umockdev testbed, which
+/// programs started with `environment` open through their real libusb code.
+public final class USBTestbed: Sendable {
+  /// The simulator process (its stdout carries the ready line and plug events).
+  public let simulator: ChildProcess
+  /// The ready line: `umockdev_dir`, `devices` (serial, node, ids and what to read from each).
+  public let banner: JSONValue
+  /// The ready line as printed, for programs that read it themselves.
+  public let readyLine: String
+
+  /// Starts `whitlock-sim usb` with `arguments` (e.g. `--family ocean-ooi --model USB2000PLUS`)
+  /// and waits for its ready line.
+  ///
+  /// - Throws: a clear error when umockdev or python3-gi is missing or the testbed fails.
+  public init(_ arguments: [String]) async throws {
+    simulator = try ChildProcess(
+      try ProductsDirectory.executable("whitlock-sim"), ["usb"] + arguments, writableInput: true)
+    let ready = await simulator.wait(upTo: .seconds(120)) {
+      $0.standardOutput.contains("\"umockdev_dir\"") || !$0.isRunning
+    }
+    guard ready, let line = simulator.standardOutput.split(separator: "\n").first,
+      let parsed = try? JSONParser.parse(String(line))
+    else {
+      throw SubprocessFailure(
+        description: "whitlock-sim usb did not start (needs umockdev, gir1.2-umockdev-1.0, "
+          + "python3-gi): \(simulator.standardError)")
+    }
+    banner = parsed
+    readyLine = String(line)
+  }
+
+  /// The variables that put a program inside the testbed.
+  public var environment: [String: String] {
+    [
+      "UMOCKDEV_DIR": banner["umockdev_dir"]?.stringValue ?? "",
+      "LD_PRELOAD": banner["preload"]?.stringValue ?? "libumockdev-preload.so.0",
+    ]
+  }
+
+  /// The ready line's entry for the device with `serial` (the first device when `nil`).
+  public func device(_ serial: String? = nil) -> JSONValue? {
+    guard case .array(let devices)? = banner["devices"] else { return nil }
+    return devices.first { serial == nil || $0["serial"]?.stringValue == serial }
+  }
+
+  /// Unplugs the device with `serial` and waits until the testbed has removed it.
+  public func unplug(_ serial: String) async -> Bool {
+    await request("unplug \(serial)", confirmation: "unplugged \(serial)")
+  }
+
+  /// Plugs the device with `serial` back in (a power cycle) and waits for it to be on the bus.
+  public func replug(_ serial: String) async -> Bool {
+    await request("replug \(serial)", confirmation: "replugged \(serial) ")
+  }
+
+  private func request(_ line: String, confirmation: String) async -> Bool {
+    let before = occurrences(of: confirmation)
+    simulator.writeLine(line)
+    return await simulator.wait(upTo: .seconds(60)) {
+      _ = $0
+      return self.occurrences(of: confirmation) > before
+    }
+  }
+
+  private func occurrences(of text: String) -> Int {
+    simulator.standardOutput.components(separatedBy: text).count - 1
+  }
+
+  /// Stops the testbed.
+  public func stop() async {
+    simulator.writeLine("quit")
+    if await simulator.waitForExit(upTo: .seconds(30)) == nil { simulator.send(SIGKILL) }
+  }
+}
