@@ -16,7 +16,11 @@ final class NeXusEntryWriter {
 
   private let group: HDF5Group
   private var instruments: [NeXusInstrumentWriter] = []
-  private var usedNames: Set<String> = []
+  /// Member names of the entry so far, and those `finish` writes.
+  private var usedNames: Set<String> = [
+    "title", "entry_identifier", "start_time", "end_time", "program_name", "sample", "operator",
+    "point_verdicts",
+  ]
   private var run: JSONValue?
   private var settings: [String: JSONValue] = [:]
   private var summaries: [String: JSONValue] = [:]
@@ -71,14 +75,10 @@ final class NeXusEntryWriter {
     if let open = instruments.last(where: { $0.accepts(acquisition) }) {
       writer = open
     } else {
-      let base = NeXusName.make(acquisition.instrument.id)
-      var candidate = base
-      var suffix = 2
-      while usedNames.contains(candidate) {
-        candidate = "\(base)_\(suffix)"
-        suffix += 1
-      }
-      usedNames.insert(candidate)
+      let suffixes = ["", "_spectra", "_results", "_acquisitions"]
+      let candidate = NeXusName.unique(
+        NeXusName.make(acquisition.instrument.id), suffixes: suffixes, taken: usedNames)
+      for suffix in suffixes { usedNames.insert(candidate + suffix) }
       let startedText = run?["started"]?.stringValue ?? acquisition.started
       let origin = UTCTimestampParsing.seconds(startedText).map { ($0, startedText) } ?? (0, "")
       writer = try NeXusInstrumentWriter(

@@ -84,6 +84,7 @@ public struct NeXusExport {
     var skipped: [SpoolRecordStream.Problem] = []
     var entries: [String: NeXusEntryWriter] = [:]
     var order: [NeXusEntryWriter] = []
+    var entryNames: Set<String> = []
     var runsSeen: [String] = []
     var spectra = 0
     var segmentsDone = 0
@@ -98,8 +99,9 @@ public struct NeXusExport {
       try root.setAttribute("HDF5_Version", HDF5Version.text)
       func entry(for runID: String) throws(HDF5Error) -> NeXusEntryWriter {
         if let existing = entries[runID] { return existing }
-        let writer = try NeXusEntryWriter(
-          root: root, name: "run_" + NeXusName.make(runID), runID: runID)
+        let name = NeXusName.unique("run_" + NeXusName.make(runID), taken: entryNames)
+        entryNames.insert(name)
+        let writer = try NeXusEntryWriter(root: root, name: name, runID: runID)
         entries[runID] = writer
         order.append(writer)
         return writer

@@ -11,4 +11,18 @@ enum NeXusName {
     }
     return scalars.isEmpty ? "_" : String(scalars)
   }
+
+  /// The first of `base`, `base_2`, `base_3`, … that, with each of `suffixes` appended, names
+  /// nothing in `taken`, so two ids that differ only in characters `make` replaces (`raman-sim`
+  /// and `raman_sim`), or an id that is already an entry's member (`sample`), get groups of
+  /// their own.
+  static func unique(_ base: String, suffixes: [String] = [""], taken: Set<String>) -> String {
+    var candidate = base
+    var number = 2
+    while suffixes.contains(where: { taken.contains(candidate + $0) }) {
+      candidate = "\(base)_\(number)"
+      number += 1
+    }
+    return candidate
+  }
 }

@@ -24,4 +24,15 @@ import Testing
     #expect(NeXusName.make("xrf.1 µ") == "xrf_1__")
     #expect(NeXusName.make("") == "_")
   }
+
+  @Test func namesThatWouldCollideGetANumber() {
+    #expect(NeXusName.unique("raman_sim", taken: []) == "raman_sim")
+    #expect(NeXusName.unique("raman_sim", taken: ["raman_sim"]) == "raman_sim_2")
+    #expect(NeXusName.unique("raman_sim", taken: ["raman_sim", "raman_sim_2"]) == "raman_sim_3")
+    let groups = ["", "_spectra", "_results"]
+    #expect(NeXusName.unique("x", suffixes: groups, taken: ["x_results"]) == "x_2")
+    #expect(
+      NeXusName.unique("sample", suffixes: groups, taken: ["sample", "operator"]) == "sample_2")
+    #expect(NeXusName.unique("y", suffixes: groups, taken: ["x", "x_spectra"]) == "y")
+  }
 }
