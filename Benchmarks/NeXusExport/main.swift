@@ -65,6 +65,7 @@ func main() throws {
     let spool = base + "/spool-\(size)"
     let output = base + "/export-\(size).nxs"
     _ = try SpoolGenerator(spectra: size, distinct: distinct).write(to: spool)
+    fflush(nil)  // the table so far before the child's own summary line
     let child = try ChildRun.run(tool, ["export", "--format", "nexus", spool, "-o", output])
     guard child.status == 0 else {
       throw BenchmarkFailure("export failed (status \(child.status))")

@@ -15,6 +15,7 @@ static inline unsigned whitlock_h5f_acc_trunc(void) { return H5F_ACC_TRUNC; }
 static inline unsigned whitlock_h5f_acc_rdonly(void) { return H5F_ACC_RDONLY; }
 static inline hid_t whitlock_h5p_default(void) { return H5P_DEFAULT; }
 static inline hid_t whitlock_h5p_dataset_create(void) { return H5P_DATASET_CREATE; }
+static inline hid_t whitlock_h5p_dataset_access(void) { return H5P_DATASET_ACCESS; }
 static inline hid_t whitlock_h5p_file_access(void) { return H5P_FILE_ACCESS; }
 static inline hid_t whitlock_h5s_all(void) { return H5S_ALL; }
 static inline hsize_t whitlock_h5s_unlimited(void) { return H5S_UNLIMITED; }

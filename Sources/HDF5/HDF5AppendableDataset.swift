@@ -127,9 +127,16 @@ private func makeExtendableDataset(
     try HDF5Call.check(H5Pset_shuffle(properties), "cannot shuffle \(name)")
     try HDF5Call.check(H5Pset_deflate(properties, UInt32(deflate)), "cannot compress \(name)")
   }
+  // No chunk cache: rows are written a whole chunk at a time and never read back, and a cache
+  // (1 MiB per dataset by default) would keep the last written chunks of every field, memory
+  // that grows with the file up to that size times the number of fields.
+  let access = try HDF5Call.id(
+    H5Pcreate(whitlock_h5p_dataset_access()), "cannot create access properties for \(name)")
+  defer { H5Pclose(access) }
+  try HDF5Call.check(
+    H5Pset_chunk_cache(access, 0, 0, 1.0), "cannot set the chunk cache of \(name)")
   let id = try HDF5Call.id(
-    H5Dcreate2(
-      group.id, name, type, space, whitlock_h5p_default(), properties, whitlock_h5p_default()),
+    H5Dcreate2(group.id, name, type, space, whitlock_h5p_default(), properties, access),
     "cannot create dataset \(name) in \(group.name)")
   return HDF5Dataset(id: id, name: name)
 }

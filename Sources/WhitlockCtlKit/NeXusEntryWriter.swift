@@ -26,7 +26,11 @@ final class NeXusEntryWriter {
   private var summaries: [String: JSONValue] = [:]
   private var earliest: (Double, String)?
   private var latest: (Double, String)?
-  private var points: [String: (order: Int, seq: UInt64, fusion: JSONValue)] = [:]
+  /// The latest verdict of each point, kept as a few values rather than the record's JSON so a
+  /// run of 100,000 spectra at 20,000 points holds a few MiB, not the records' fusion objects.
+  private var points: [String: PointVerdict] = [:]
+  /// The fusion rule and thresholds of the run's first verdict (the same in every record).
+  private var rule: (name: JSONValue?, thresholds: JSONValue?)?
   private var fusionSummary: JSONValue?
 
   /// Creates the entry group `name` in `root` for run `runID`.
@@ -89,7 +93,8 @@ final class NeXusEntryWriter {
     try writer.append(acquisition)
     if let fusion = acquisition.detection["fusion"], let point = fusion["point_id"]?.stringValue {
       let order = points[point]?.order ?? points.count
-      points[point] = (order, acquisition.seq, fusion)
+      points[point] = PointVerdict(order: order, seq: acquisition.seq, fusion: fusion)
+      if rule == nil { rule = (fusion["rule"], fusion["thresholds"]) }
     }
   }
 
@@ -125,25 +130,20 @@ final class NeXusEntryWriter {
     try verdicts.setAttribute("NX_class", "NXcollection")
     try verdicts.setAttribute(
       "description", "the latest fused whitlockite verdict of each measurement point")
-    let ordered = points.sorted { $0.value.order < $1.value.order }
-    func strings(_ key: String) -> [String] {
-      ordered.map { $0.value.fusion[key]?.stringValue ?? "" }
-    }
-    func numbers(_ key: String) -> [Double] {
-      ordered.map { $0.value.fusion[key]?.doubleValue ?? .nan }
-    }
-    try verdicts.write("point_id", ordered.map(\.key))
-    try verdicts.write("whitlockite", strings("whitlockite"))
-    try verdicts.write("raman_call", strings("raman_call"))
-    try verdicts.write("xrf_call", strings("xrf_call"))
-    try verdicts.write("whitlockite_fraction", numbers("whitlockite_fraction"))
-    try verdicts.write("whitlockite_fraction_errors", numbers("whitlockite_fraction_sigma"))
-    try verdicts.write("mg_ca_ratio", numbers("mg_ca_ratio"))
-    try verdicts.write("mg_ca_ratio_errors", numbers("mg_ca_ratio_sigma"))
-    try verdicts.write("last_seq", ordered.map { Int64($0.value.seq) })
-    let rule = ordered.first?.value.fusion["rule"] ?? fusionSummary?["rule"]
-    if let rule = rule?.stringValue { try verdicts.write("rule", rule) }
-    if case .object(let thresholds)? = ordered.first?.value.fusion["thresholds"] {
+    let sorted = points.sorted { $0.value.order < $1.value.order }
+    let ordered = sorted.map(\.value)
+    try verdicts.write("point_id", sorted.map(\.key))
+    try verdicts.write("whitlockite", ordered.map(\.whitlockite))
+    try verdicts.write("raman_call", ordered.map(\.ramanCall))
+    try verdicts.write("xrf_call", ordered.map(\.xrfCall))
+    try verdicts.write("whitlockite_fraction", ordered.map(\.whitlockiteFraction))
+    try verdicts.write("whitlockite_fraction_errors", ordered.map(\.whitlockiteFractionSigma))
+    try verdicts.write("mg_ca_ratio", ordered.map(\.mgCaRatio))
+    try verdicts.write("mg_ca_ratio_errors", ordered.map(\.mgCaRatioSigma))
+    try verdicts.write("last_seq", ordered.map { Int64($0.seq) })
+    let ruleName = rule?.name ?? fusionSummary?["rule"]
+    if let ruleName = ruleName?.stringValue { try verdicts.write("rule", ruleName) }
+    if case .object(let thresholds)? = rule?.thresholds {
       for (key, value) in thresholds {
         if case .bool(let flag) = value {
           try verdicts.write(NeXusName.make(key), Int8(flag ? 1 : 0))
