@@ -6,8 +6,10 @@ import Foundation
   import Darwin
 #endif
 
-/// A program run to completion with its own resource usage (peak resident set size), measured
-/// by the kernel for that child alone (`wait4`).
+/// A program run to completion with its peak resident set size, read from the kernel's
+/// high-water mark of the child's own memory (`VmHWM` in `/proc/PID/status`) while it runs.
+/// (`wait4`'s `ru_maxrss` is not used: after `posix_spawn` it also counts this process's memory,
+/// which the child shared until it exec'd.)
 struct ChildRun {
   var status: Int32
   var seconds: Double
@@ -24,18 +26,32 @@ struct ChildRun {
       throw BenchmarkFailure("cannot start \(path): \(String(cString: strerror(spawned)))")
     }
     var status: Int32 = 0
-    var usage = rusage()
-    while wait4(pid, &status, 0, &usage) < 0 {
-      guard errno == EINTR else {
-        throw BenchmarkFailure("wait4: \(String(cString: strerror(errno)))")
+    var peakKiB = 0
+    while true {
+      // The mark only rises; the last reading before the child exits is its peak.
+      if let mark = highWaterMarkKiB(of: pid) { peakKiB = max(peakKiB, mark) }
+      let reaped = waitpid(pid, &status, WNOHANG)
+      if reaped == pid { break }
+      if reaped < 0 && errno != EINTR {
+        throw BenchmarkFailure("waitpid: \(String(cString: strerror(errno)))")
       }
+      usleep(10_000)
     }
     let elapsed = ContinuousClock.now - start
     let seconds =
       Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
-    // Linux reports ru_maxrss in KiB.
-    return ChildRun(
-      status: status, seconds: seconds, peakResidentMiB: Double(usage.ru_maxrss) / 1024)
+    return ChildRun(status: status, seconds: seconds, peakResidentMiB: Double(peakKiB) / 1024)
+  }
+
+  /// `VmHWM` of process `pid` in KiB, or nil when it has none (not yet exec'd, or exited).
+  private static func highWaterMarkKiB(of pid: pid_t) -> Int? {
+    guard let text = try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8) else {
+      return nil
+    }
+    for line in text.split(separator: "\n") where line.hasPrefix("VmHWM:") {
+      return Int(line.dropFirst(6).split(whereSeparator: { $0 == " " || $0 == "\t" }).first ?? "")
+    }
+    return nil
   }
 }
 
