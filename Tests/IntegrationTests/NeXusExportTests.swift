@@ -238,4 +238,43 @@ import WhitlockCore
     #expect(notSpool.status == 1)
     #expect(notSpool.standardError.contains("is not a whitlockd spool"))
   }
+
+  /// An instrument id that is a member every entry has (`sample`), and one that maps to the
+  /// NeXus name the first was given instead (`sample-2`), still get groups of their own, and the
+  /// entry's `sample` stays NXsample.
+  @Test func instrumentIdsThatCollideGetNumberedGroups() throws {
+    let fixture = try Self.shared.get()
+    let directory = try Self.scratchDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let spool = directory + "/spool"
+    try FileManager.default.copyItem(atPath: fixture.spool, toPath: spool)
+    for segment in try FileManager.default.contentsOfDirectory(atPath: spool + "/new") {
+      let path = spool + "/new/" + segment
+      let text = try String(contentsOfFile: path, encoding: .utf8)
+        .replacingOccurrences(of: #""id":"raman-sim""#, with: #""id":"sample""#)
+        .replacingOccurrences(of: #""id":"xrf-sim""#, with: #""id":"sample-2""#)
+      try text.write(toFile: path, atomically: true, encoding: .utf8)
+    }
+    let output = directory + "/ids.nxs"
+    let export = try Self.whitlockctl([
+      "export", "--format", "nexus", spool, "--run", fixture.runs[0], "-o", output,
+    ])
+    #expect(export.status == 0, "\(export.standardError)")
+    let script = """
+      import sys, h5py
+      f = h5py.File(sys.argv[1], "r")
+      e = f[f.attrs["default"]]
+      def cls(path): return e[path].attrs["NX_class"]
+      def text(path): return e[path][()].decode()
+      print(cls("sample"), cls("sample_2"), text("sample_2/name"), cls("sample_2_spectra"),
+            cls("sample_2_2"), text("sample_2_2/name"), e["sample_2_spectra/counts"].shape[0],
+            e["sample_2_2_spectra/counts"].shape[0])
+      """
+    let check = try runTool(try Self.python(), ["-c", script, output])
+    #expect(check.status == 0, "\(check.errors)")
+    #expect(
+      check.output.trimmingCharacters(in: .whitespacesAndNewlines)
+        == "NXsample NXinstrument sample NXdata NXinstrument sample-2 12 3", "\(check.output)"
+    )
+  }
 }
