@@ -109,8 +109,11 @@ enum Harness {
   }
 
   /// Starts `whitlockd`; returns once its monitor reports the address it listens on.
-  static func daemon(_ configuration: String) async throws -> (ChildProcess, MonitorEndpoint) {
-    let child = try ChildProcess(try executable("whitlockd"), ["--config", configuration])
+  static func daemon(_ configuration: String, environment: [String: String] = [:]) async throws
+    -> (ChildProcess, MonitorEndpoint)
+  {
+    let child = try ChildProcess(
+      try executable("whitlockd"), ["--config", configuration], environment: environment)
     var endpoint: MonitorEndpoint?
     await child.wait(upTo: .seconds(60)) {
       endpoint = listeningEndpoint(in: $0.standardError)

@@ -3,11 +3,12 @@ import Foundation
 // whitlock-faults: the issue-8 fault matrix against the real whitlockd, whitlock-sim and
 // whitlockctl binaries built beside this one. Prints one table; exits 1 if a scenario failed.
 //
-//   whitlock-faults [--quick] [--family dp5|ocean|all] [--only SCENARIO] [--cycles N] [--crashes N]
+//   whitlock-faults [--quick] [--family dp5|ocean|usb|all] [--only SCENARIO] [--cycles N] [--crashes N]
 //
 // Families: dp5 (Amptek DP5, plus the driver-independent disk/crash/sigterm scenarios) and ocean
-// (Ocean Insight OBP against `whitlock-sim obp`). Scenarios: unplug, line, disk, crash, sigterm,
-// obp-unplug, obp-line.
+// (Ocean Insight OBP against `whitlock-sim obp`), usb (USB2000+ and Wasatch through libusb on the
+// `whitlock-sim usb` testbed). Scenarios: unplug, line, disk, crash, sigterm, obp-unplug,
+// obp-line, usb.
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 var quick = false
@@ -25,7 +26,7 @@ while let argument = arguments.first {
   case "--family": family = arguments.isEmpty ? "" : arguments.removeFirst()
   default:
     print(
-      "usage: whitlock-faults [--quick] [--family dp5|ocean|all] [--only unplug|line|disk|crash|"
+      "usage: whitlock-faults [--quick] [--family dp5|ocean|usb|all] [--only unplug|line|disk|crash|"
         + "sigterm|obp-unplug|obp-line] [--cycles N] [--crashes N]")
     exit(2)
   }
@@ -44,9 +45,10 @@ let all: [(String, String, () async throws -> [MatrixRow])] = [
   ("dp5", "sigterm", { try await scenarios.sigterm() }),
   ("ocean", "obp-unplug", { try await scenarios.oceanUnplugReplug() }),
   ("ocean", "obp-line", { try await scenarios.oceanLineFaults() }),
+  ("usb", "usb", { try await scenarios.usbFaults() }),
 ]
-guard ["dp5", "ocean", "all"].contains(family) else {
-  print("whitlock-faults: --family must be dp5, ocean or all")
+guard ["dp5", "ocean", "usb", "all"].contains(family) else {
+  print("whitlock-faults: --family must be dp5, ocean, usb or all")
   exit(2)
 }
 for (group, name, run) in all

@@ -18,7 +18,9 @@ import WhitlockCore
 /// fingerprint of the last delivered run is kept in memory and, when `deliveredRunFile` is set,
 /// on disk, so a restarted daemon knows it too. (A crash between delivery and spooling can
 /// therefore lose that one run rather than spool it twice.)
-public actor DP5Instrument: Instrument, RecoversAcquisitionAfterReconnect {
+public actor DP5Instrument: Instrument, RecoversAcquisitionAfterReconnect,
+  DrainsStaleRepliesAtOpen
+{
   /// The configured name.
   public nonisolated let configuredID: String
   /// Always `.xrf`.
@@ -31,6 +33,8 @@ public actor DP5Instrument: Instrument, RecoversAcquisitionAfterReconnect {
   private var identity: InstrumentIdentity?
   private var sentConfiguration = ""
   private var staleBytesAtOpen = 0
+
+  public var staleBytesAtLastOpen: Int { staleBytesAtOpen }
   private var sequence: UInt64 = 0
   private var lastDelivered: RunFingerprint?
   private var linkCounters = DP5Connection.Counters()
@@ -50,6 +54,7 @@ public actor DP5Instrument: Instrument, RecoversAcquisitionAfterReconnect {
   /// Opens, resynchronises, identifies and configures the device.
   public func open() async throws -> InstrumentIdentity {
     await close()
+    staleBytesAtOpen = 0
     guard DP5Spectrum.channelCounts.contains(settings.channels) else {
       throw InstrumentError(.configuration, "channels must be 256…8192 in powers of two")
     }

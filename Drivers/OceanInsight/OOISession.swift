@@ -9,13 +9,48 @@ public actor OOISession {
   public let device: any USBInterface
   public let model: OceanModel
   public var replyTimeout: Duration
+  /// Tries per query: a stalled, babbled or timed-out reply is drained and asked for again
+  /// (queries only read state, so repeating one is harmless).
+  public var attempts: Int
   /// Whether the device said it runs at USB high speed (status byte 14 = 0x80).
   public private(set) var isHighSpeed = true
 
-  public init(device: any USBInterface, model: OceanModel, replyTimeout: Duration = .seconds(1)) {
+  public init(
+    device: any USBInterface, model: OceanModel, replyTimeout: Duration = .seconds(1),
+    attempts: Int = 3
+  ) {
     self.device = device
     self.model = model
     self.replyTimeout = replyTimeout
+    self.attempts = max(1, attempts)
+  }
+
+  /// Queries the device were asked again after a failed reply, since the session began.
+  public private(set) var retries = 0
+
+  /// Sends `command` and reads its `length`-byte reply from the low-speed endpoint, asking
+  /// again (after draining the endpoint) when the reply fails on the bus or does not parse.
+  private func query<Reply>(
+    _ command: OOICommand, length: Int, _ parse: ([UInt8]) throws -> Reply
+  ) async throws -> Reply {
+    var attempt = 1
+    while true {
+      do {
+        try await send(command)
+        return try parse(
+          try await read(length, from: model.endpoints.lowSpeedIn, timeout: replyTimeout))
+      } catch let error as InstrumentError where error.category == .disconnected {
+        throw error
+      } catch {
+        guard attempt < attempts else { throw error }
+        attempt += 1
+        retries += 1
+        _ = try? await USBBulkLink(
+          device: device, outEndpoint: model.endpoints.out, inEndpoint: model.endpoints.lowSpeedIn,
+          drainEndpoints: [model.endpoints.lowSpeedIn]
+        ).drain()
+      }
+    }
   }
 
   /// Empties every IN endpoint; returns the bytes dropped.
@@ -53,25 +88,23 @@ public actor OOISession {
 
   /// Reads the 16-byte status and remembers the USB speed.
   public func status() async throws -> OOIReply.Status {
-    try await send(.queryStatus)
-    let status = try OOIReply.Status(
-      try await read(16, from: model.endpoints.lowSpeedIn, timeout: replyTimeout))
+    let status = try await query(.queryStatus, length: 16) { try OOIReply.Status($0) }
     isHighSpeed = status.isHighSpeed
     return status
   }
 
   /// Text of EEPROM slot `slot`.
   public func slotText(_ slot: UInt8) async throws -> String {
-    try await send(.queryInformation(slot: slot))
-    return try OOIReply.slotText(
-      try await read(17, from: model.endpoints.lowSpeedIn, timeout: replyTimeout), slot: slot)
+    try await query(.queryInformation(slot: slot), length: 17) {
+      try OOIReply.slotText($0, slot: slot)
+    }
   }
 
   /// A number from EEPROM slot `slot`.
   public func slotNumber(_ slot: UInt8) async throws -> Double {
-    try await send(.queryInformation(slot: slot))
-    return try OOIReply.slotNumber(
-      try await read(17, from: model.endpoints.lowSpeedIn, timeout: replyTimeout), slot: slot)
+    try await query(.queryInformation(slot: slot), length: 17) {
+      try OOIReply.slotNumber($0, slot: slot)
+    }
   }
 
   /// Requests a spectrum and reads its raw bytes, waiting up to the integration time plus the

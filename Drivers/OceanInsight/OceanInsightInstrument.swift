@@ -8,7 +8,7 @@ import WhitlockCore
 /// within the model's limits. `acquire()` reads one spectrum and returns it with the device's
 /// wavelength polynomial and the configured excitation, so every record maps pixel → wavelength →
 /// Raman shift.
-public actor OceanInsightInstrument: Instrument {
+public actor OceanInsightInstrument: Instrument, DrainsStaleRepliesAtOpen {
   public nonisolated let configuredID: String
   public nonisolated let kind: InstrumentKind = .raman
   public nonisolated let settings: OceanInsightSettings
@@ -45,6 +45,7 @@ public actor OceanInsightInstrument: Instrument {
 
   public func open() async throws -> InstrumentIdentity {
     await close()
+    staleBytesAtLastOpen = 0
     do {
       let result: Opened
       switch link {
@@ -71,7 +72,8 @@ public actor OceanInsightInstrument: Instrument {
           result = try await openOBP(session, model: model, transport: "usb")
         case .ooi:
           let session = OOISession(
-            device: device, model: model, replyTimeout: settings.replyTimeout)
+            device: device, model: model, replyTimeout: settings.replyTimeout,
+            attempts: settings.attempts)
           connection = .ooi(session, close: { await device.close() })
           result = try await openOOI(session, model: model)
         }
@@ -95,6 +97,7 @@ public actor OceanInsightInstrument: Instrument {
     async throws -> Opened
   {
     let drained = try await session.drain()
+    staleBytesAtLastOpen = drained
     let serialLength = try await session.query(OBPMessageType.serialNumberLength)
     guard serialLength.count == 1 else {
       throw OBPReplyError.payloadSize(
@@ -150,6 +153,7 @@ public actor OceanInsightInstrument: Instrument {
 
   private func openOOI(_ session: OOISession, model: OceanModel) async throws -> Opened {
     let drained = try await session.drain()
+    staleBytesAtLastOpen = drained
     try await session.send(.initialize)
     let status = try await session.status()
     guard Int(status.pixelCount) == model.pixelCount else {
@@ -215,6 +219,8 @@ public actor OceanInsightInstrument: Instrument {
 
   /// Bytes of stale input dropped by the last `open()`.
   public var drainedOnOpen: Int { opened?.drainedBytes ?? 0 }
+
+  public private(set) var staleBytesAtLastOpen = 0
 
   /// The wavelength coefficients read on open (readout-pixel indexed).
   public var wavelengthCoefficients: [Double] { opened?.coefficients ?? [] }

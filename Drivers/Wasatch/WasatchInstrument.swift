@@ -23,7 +23,7 @@ public struct WasatchSettings: Sendable {
 /// A Wasatch Photonics Raman spectrometer over USB vendor requests and bulk reads, with a laser
 /// safety interlock: the laser is on only while a run is active and the configuration allows it,
 /// and goes off at run end (`close`), on shutdown and on any error.
-public actor WasatchInstrument: Instrument {
+public actor WasatchInstrument: Instrument, DrainsStaleRepliesAtOpen {
   public nonisolated let configuredID: String
   public nonisolated let kind: InstrumentKind = .raman
   public nonisolated let settings: WasatchSettings
@@ -37,6 +37,10 @@ public actor WasatchInstrument: Instrument {
   private var identity: InstrumentIdentity?
   private var sequence: UInt64 = 0
   private var laserOn = false
+  /// Bytes a previous client left on the bulk endpoints, drained at the last open.
+  private var staleBytesAtOpen = 0
+
+  public var staleBytesAtLastOpen: Int { staleBytesAtOpen }
   /// The interlock's current decision inputs.
   public private(set) var interlock: LaserInterlock
 
@@ -73,10 +77,11 @@ public actor WasatchInstrument: Instrument {
 
   public func open() async throws -> InstrumentIdentity {
     await close()
+    staleBytesAtOpen = 0
     do {
       let device = try await openDevice()
       self.device = device
-      try await drainBulkEndpoints(device)
+      staleBytesAtOpen = try await drainBulkEndpoints(device)
       let firmware = try await send(.firmwareRevision, on: device)
       let fpga = try await send(.fpgaRevision, on: device)
       var pages: [[UInt8]] = []
@@ -113,18 +118,22 @@ public actor WasatchInstrument: Instrument {
     }
   }
 
-  /// Drops spectra a killed client requested but never read, so they cannot be taken for ours.
-  private func drainBulkEndpoints(_ device: any USBInterface) async throws {
+  /// Drops spectra a killed client requested but never read, so they cannot be taken for ours;
+  /// returns how many bytes were dropped.
+  private func drainBulkEndpoints(_ device: any USBInterface) async throws -> Int {
+    var drained = 0
     for endpoint: UInt8 in [0x82, 0x86] {
       for _ in 0..<64 {
         do {
-          _ = try await device.bulkRead(
-            endpoint: endpoint, maxLength: 65536, timeout: .milliseconds(20))
+          drained += try await device.bulkRead(
+            endpoint: endpoint, maxLength: 65536, timeout: .milliseconds(20)
+          ).count
         } catch let error as InstrumentError where error.category == .timeout {
           break
         }
       }
     }
+    return drained
   }
 
   private func integrationMilliseconds(_ eeprom: WasatchEEPROM) throws -> UInt32 {
@@ -202,6 +211,7 @@ public actor WasatchInstrument: Instrument {
           ("pixel_count", .int(Int64(counts.count))),
           ("excitation_nm", .number(settings.excitationNanometres ?? eeprom.excitationNanometres)),
           ("laser_enabled", .bool(firing)),
+          ("stale_bytes_at_open", .int(Int64(staleBytesAtOpen))),
           ("laser_allowed", .bool(settings.laserAllowed)),
           ("laser_power_percent", .number(firing ? settings.laserPowerPercent : 0)),
           ("saturated_pixels", .int(Int64(saturated))),

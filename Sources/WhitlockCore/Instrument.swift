@@ -46,3 +46,11 @@ public struct InstrumentError: Error, Sendable, CustomStringConvertible {
 /// The daemon counts an acquisition cut short by a vanished link as interrupted in `run-end`,
 /// except for these instruments, where it arrives later as data and must not be counted twice.
 public protocol RecoversAcquisitionAfterReconnect: Instrument {}
+
+/// An instrument that empties its device's reply endpoints or line when it opens, so replies a
+/// killed predecessor left behind are never taken for its own. The daemon logs what was dropped:
+/// those bytes were someone's unfinished acquisition, never a result.
+public protocol DrainsStaleRepliesAtOpen: Instrument {
+  /// Bytes dropped by the latest `open()`, whether or not that open then succeeded.
+  var staleBytesAtLastOpen: Int { get async }
+}

@@ -75,6 +75,16 @@ public final class InstrumentSession: Sendable {
     return tallies.withLock { $0[run.runID] } ?? RunSummary(reason: "shutdown")
   }
 
+  /// Names the bytes an open drained: a killed predecessor's unfinished acquisition.
+  private func logStaleBytes() async {
+    guard let draining = instrument as? any DrainsStaleRepliesAtOpen else { return }
+    let bytes = await draining.staleBytesAtLastOpen
+    guard bytes > 0 else { return }
+    logger.notice(
+      "dropped stale replies at open; a previous client left them unread",
+      metadata: ["stale_bytes": "\(bytes)"])
+  }
+
   private func count(_ run: RunContext, _ update: (inout RunSummary) -> Void) {
     tallies.withLock { update(&$0[run.runID, default: RunSummary(reason: "shutdown")]) }
   }
@@ -136,7 +146,12 @@ public final class InstrumentSession: Sendable {
       let arrivals = settings.presence?.generation(.arrived) ?? 0
       observer?.instrumentStateChanged(instrument.configuredID, .opening)
       do {
-        let identity = try await instrument.open()
+        let identity: InstrumentIdentity
+        do { identity = try await instrument.open() } catch {
+          await logStaleBytes()
+          throw error
+        }
+        await logStaleBytes()
         health?.update(instrument.configuredID) {
           $0.state = .acquiring
           $0.lastError = nil

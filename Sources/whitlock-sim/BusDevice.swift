@@ -15,12 +15,16 @@ final class BusDevice: Sendable {
   private let faults: USBLinkFaults
   private let tracesOut: Bool
   private let served = Mutex<USBBridgeDevice?>(nil)
+  private let spectra: Mutex<SpectrumDeliveryWatch?>
+  private let tracesSpectra: Bool
 
   init(
     key: String, emulated: EmulatedUSBDevice, socketPath: String, address: Int, port: String,
-    faults: USBLinkFaults, tracesOut: Bool
+    faults: USBLinkFaults, tracesOut: Bool, tracesSpectra: Bool = false
   ) throws {
     self.tracesOut = tracesOut
+    self.tracesSpectra = tracesSpectra && emulated.spectrumStream != nil
+    spectra = Mutex(tracesSpectra ? emulated.spectrumStream.map(SpectrumDeliveryWatch.init) : nil)
     self.key = key
     self.emulated = emulated
     self.address = address
@@ -61,8 +65,15 @@ final class BusDevice: Sendable {
         continuation.finish()
         return
       }
+      var observer: (@Sendable (UInt8, Int, [UInt8]) -> Void)?
+      if tracesSpectra {
+        observer = { [self] endpoint, position, bytes in
+          self.noteDelivery(endpoint: endpoint, position: position, bytes)
+        }
+      }
       let bridge = USBBridgeDevice(
-        device: emulated.connection, descriptors: emulated.descriptors, faults: faults
+        device: emulated.connection, descriptors: emulated.descriptors, faults: faults,
+        observeDelivery: observer
       ) { reply in connection.write(reply.encoded) }
       served.withLock { $0 = bridge }
       Task { for await request in requests { await bridge.handle(request) } }
@@ -89,14 +100,35 @@ final class BusDevice: Sendable {
 }
 
 extension BusDevice {
-  /// `usb-sim: SERIAL out 0xEP HEX` for a bulk OUT transfer (at most its first 16 bytes), so
-  /// a test can act while a request is on the device, e.g. kill a client mid-exposure.
+  /// `usb-sim: SERIAL out 0xEP HEX` for a bulk OUT transfer (at most its first 16 bytes), and
+  /// `usb-sim: SERIAL control 0x40 0xREQ` for a vendor OUT control request, so a test can act
+  /// while a request is on the device, e.g. kill a client mid-exposure.
   fileprivate func trace(_ request: USBBridgeRequest) {
-    guard case .submit(_, .bulk, let endpoint, _, let bytes) = request, endpoint & 0x80 == 0
-    else { return }
-    let hex = bytes.prefix(16).map { String($0, radix: 16) }.joined(separator: " ")
-    SimulatorOutput.line("usb-sim: \(key) out 0x\(String(endpoint, radix: 16)) \(hex)")
+    switch request {
+    case .submit(_, .bulk, let endpoint, _, let bytes) where endpoint & 0x80 == 0:
+      let hex = bytes.prefix(16).map { String($0, radix: 16) }.joined(separator: " ")
+      SimulatorOutput.line("usb-sim: \(key) out 0x\(String(endpoint, radix: 16)) \(hex)")
+    case .submit(_, .control, _, _, let setup) where setup.count >= 2 && setup[0] == 0x40:
+      SimulatorOutput.line("usb-sim: \(key) control 0x40 0x\(String(setup[1], radix: 16))")
+    default:
+      break
+    }
   }
+
+  /// `usb-sim: SERIAL spectrum FINGERPRINT delivered` for each spectrum that reached the host
+  /// whole (`--trace-spectra`): what the fault matrix compares with the spool.
+  fileprivate func noteDelivery(endpoint: UInt8, position: Int, _ bytes: [UInt8]) {
+    let complete = spectra.withLock { watch -> [String] in
+      guard watch?.stream.endpoint == endpoint else { return [] }
+      return watch?.delivered(bytes, at: position) ?? []
+    }
+    for fingerprint in complete {
+      SimulatorOutput.line("usb-sim: \(key) spectrum \(fingerprint) delivered")
+    }
+  }
+
+  /// The device lost power: delivery positions start again.
+  func powerLost() { spectra.withLock { $0?.reset() } }
 }
 
 /// Lines from a file handle, read with blocking reads (standard input, a pipe).

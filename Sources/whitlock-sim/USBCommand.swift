@@ -53,20 +53,29 @@ struct USBCommand: AsyncParsableCommand {
   @Option(help: "Fraction of the integration time actually waited (1 = real time).")
   var pacing = 0.0
 
-  @Option(help: "Stall (EPIPE) every n-th bulk IN transfer that carries data (0: never).")
+  @Option(help: "Stall (EPIPE) about one bulk IN transfer in n that carries data (0: never).")
   var stallEvery = 0
 
-  @Option(help: "Deliver only half of every n-th bulk IN transfer at first (0: never).")
+  @Option(help: "Deliver only half of about one bulk IN transfer in n at first (0: never).")
   var shortEvery = 0
 
-  @Option(help: "Babble (EOVERFLOW) on every n-th bulk IN transfer (0: never).")
+  @Option(help: "Babble (EOVERFLOW) on about one bulk IN transfer in n (0: never).")
   var babbleEvery = 0
 
-  @Option(help: "Never complete every n-th bulk IN transfer: the host times out (0: never).")
+  @Option(help: "Never complete about one bulk IN transfer in n: the host times out (0: never).")
   var dropEvery = 0
 
-  @Flag(help: "Print `usb-sim: SERIAL out 0xEP BYTES` for every bulk OUT transfer.")
+  @Flag(
+    help:
+      "Print `usb-sim: SERIAL out 0xEP BYTES` for every bulk OUT transfer and `usb-sim: SERIAL control 0x40 0xREQ` for every vendor OUT request."
+  )
   var traceOut = false
+
+  @Flag(
+    help:
+      "Print `usb-sim: SERIAL spectrum FINGERPRINT delivered` for each spectrum the host received whole (OOI models without a split readout; Wasatch except 2048-pixel FX2)."
+  )
+  var traceSpectra = false
 
   @Option(help: "Python with python3-gi (Debian's).")
   var python = "/usr/bin/python3"
@@ -129,7 +138,8 @@ struct USBCommand: AsyncParsableCommand {
       devices.append(
         try BusDevice(
           key: emulated.descriptors.serial, emulated: emulated, socketPath: socketPath,
-          address: 2 + index, port: "1-\(2 + index)", faults: faults, tracesOut: traceOut))
+          address: 2 + index, port: "1-\(2 + index)", faults: faults, tracesOut: traceOut,
+          tracesSpectra: traceSpectra))
     }
 
     let testbed = Process()
@@ -201,6 +211,7 @@ struct USBCommand: AsyncParsableCommand {
       if verb == "unplug" {
         device.emulated.powerOff()
         await device.bridge?.powerCycle()
+        device.powerLost()
       } else {
         device.emulated.powerOn()
       }

@@ -21,6 +21,9 @@ public struct EmulatedUSBDevice: Sendable {
   public var powerOff: @Sendable () -> Void
   /// Brings the device back (a replug): the same emulation, nothing stale queued.
   public var powerOn: @Sendable () -> Void
+  /// Where whole spectra leave the device, when an endpoint carries nothing else (OOI and
+  /// Wasatch models that do not split a spectrum over two endpoints).
+  public var spectrumStream: SpectrumStream?
 
   /// A device of `family`; `model` names the Ocean Insight model (ignored otherwise) and
   /// `productID` overrides the USB product ID in the descriptors (a device of the wrong model
@@ -56,10 +59,17 @@ public struct EmulatedUSBDevice: Sendable {
           powerOff: { emulator.output.powerOff() }, powerOn: { _ = emulator.connectUSB() })
       }
       let emulator = OOIDeviceEmulator(model: emulated, settings: settings)
+      var stream: SpectrumStream?
+      if case .ooiWords(let mask, false) = emulated.readout {
+        stream = SpectrumStream(
+          endpoint: 0x82, messageBytes: 2 * emulated.pixelCount + 1,
+          pixelCount: emulated.pixelCount, flipMask: mask)
+      }
       return EmulatedUSBDevice(
         family: family, descriptors: descriptors, connection: emulator.connectUSB(),
         facts: oceanFacts(emulated, coefficients: emulator.wavelengthCoefficients),
-        powerOff: { emulator.output.powerOff() }, powerOn: { _ = emulator.connectUSB() })
+        powerOff: { emulator.output.powerOff() }, powerOn: { _ = emulator.connectUSB() },
+        spectrumStream: stream)
     case .wasatch:
       let emulator = WasatchDeviceEmulator(
         productID: wasatchProductID, pixelCount: wasatchPixels, settings: settings)
@@ -78,7 +88,12 @@ public struct EmulatedUSBDevice: Sendable {
           ),
           ("excitation_nm", .double(settings.excitationNanometres)),
         ],
-        powerOff: { emulator.output.powerOff() }, powerOn: { _ = emulator.connectUSB() })
+        powerOff: { emulator.output.powerOff() }, powerOn: { _ = emulator.connectUSB() },
+        spectrumStream: wasatchPixels == 2048 && wasatchProductID != 0x4000
+          ? nil
+          : SpectrumStream(
+            endpoint: 0x82, messageBytes: 2 * wasatchPixels, pixelCount: wasatchPixels,
+            flipMask: 0))
     case .dp5:
       var dp5 = DP5EmulatorSettings()
       dp5.serialNumber = UInt32(settings.serial.filter(\.isNumber).prefix(9)) ?? 31_337
@@ -105,4 +120,69 @@ public struct EmulatedUSBDevice: Sendable {
       ("wavelength_coefficients", .array(coefficients.map { .double($0) })),
     ]
   }
+}
+
+/// A bulk IN endpoint that carries only spectra of one size: each message is `pixelCount`
+/// little-endian u16 words (XORed with `flipMask` on the wire), then any trailer (OOI's sync
+/// byte), `messageBytes` in all.
+public struct SpectrumStream: Sendable, Equatable {
+  public var endpoint: UInt8
+  public var messageBytes: Int
+  public var pixelCount: Int
+  public var flipMask: UInt16
+
+  public init(endpoint: UInt8, messageBytes: Int, pixelCount: Int, flipMask: UInt16) {
+    self.endpoint = endpoint
+    self.messageBytes = messageBytes
+    self.pixelCount = pixelCount
+    self.flipMask = flipMask
+  }
+
+  /// The counts a driver decodes from one whole message, fingerprinted.
+  public func fingerprint(of message: [UInt8]) -> String {
+    SpectrumFingerprint.of(
+      (0..<pixelCount).lazy.map { pixel in
+        (UInt16(message[2 * pixel]) | UInt16(message[2 * pixel + 1]) << 8) ^ self.flipMask
+      })
+  }
+}
+
+/// Follows the bytes a bridged device hands the host on a `SpectrumStream` endpoint and names
+/// each spectrum that arrived whole. Not thread-safe: the bridge actor calls it in order.
+public struct SpectrumDeliveryWatch: Sendable {
+  public let stream: SpectrumStream
+  private var partial: [Int: (bytes: [UInt8], filled: Int)] = [:]
+
+  public init(stream: SpectrumStream) { self.stream = stream }
+
+  /// Bytes delivered from stream `position` on; returns the fingerprints of the spectra that
+  /// are now complete (every one of their bytes delivered, none lost to a fault).
+  public mutating func delivered(_ bytes: [UInt8], at position: Int) -> [String] {
+    var done: [String] = []
+    var offset = 0
+    while offset < bytes.count {
+      let absolute = position + offset
+      let message = absolute / stream.messageBytes
+      let within = absolute % stream.messageBytes
+      let take = min(stream.messageBytes - within, bytes.count - offset)
+      var entry =
+        partial[message] ?? ([UInt8](repeating: 0, count: stream.messageBytes), 0)
+      entry.bytes.replaceSubrange(within..<within + take, with: bytes[offset..<offset + take])
+      entry.filled += take
+      if entry.filled == stream.messageBytes {
+        done.append(stream.fingerprint(of: entry.bytes))
+        partial[message] = nil
+      } else {
+        partial[message] = entry
+      }
+      offset += take
+    }
+    // A message a fault cut short never completes; forget it once the stream has moved on.
+    let current = (position + bytes.count) / stream.messageBytes
+    for stale in partial.keys where stale + 4 < current { partial[stale] = nil }
+    return done
+  }
+
+  /// The device lost power: positions start again from zero.
+  public mutating func reset() { partial.removeAll() }
 }

@@ -23,19 +23,29 @@ public actor USBBridgeDevice {
   private let send: @Sendable (USBBridgeReply) -> Void
   private var pending: [UInt8: [PendingRead]] = [:]
   private var carried: [UInt8: [UInt8]] = [:]
+  /// Stream position (bytes since power-up, per IN endpoint) of the first carried byte and of
+  /// the next byte the emulation will give.
+  private var carriedStart: [UInt8: Int] = [:]
+  private var nextFromDevice: [UInt8: Int] = [:]
+  private let observeDelivery: (@Sendable (_ endpoint: UInt8, _ position: Int, [UInt8]) -> Void)?
   private var halted: Set<UInt8> = []
   private var dataTransfers = 0
   private var polling = false
   private var statistics = USBBridgeStatistics()
 
   /// A device answering from `device`; `send` writes each reply to the testbed.
+  /// `observeDelivery` sees every IN completion that hands the host data, with the stream
+  /// position of its first byte (bytes since power-up on that endpoint), so a watcher can tell
+  /// which device messages reached the host whole despite short, dropped or babbled transfers.
   public init(
     device: any USBInterface, descriptors: USBDescriptorSet, faults: USBLinkFaults = .init(),
+    observeDelivery: (@Sendable (_ endpoint: UInt8, _ position: Int, [UInt8]) -> Void)? = nil,
     send: @escaping @Sendable (USBBridgeReply) -> Void
   ) {
     self.device = device
     self.descriptors = descriptors
     self.faults = faults
+    self.observeDelivery = observeDelivery
     self.send = send
   }
 
@@ -82,6 +92,8 @@ public actor USBBridgeDevice {
   public func powerCycle() {
     pending.removeAll()
     carried.removeAll()
+    carriedStart.removeAll()
+    nextFromDevice.removeAll()
     halted.removeAll()
   }
 
@@ -175,9 +187,12 @@ public actor USBBridgeDevice {
       return true
     }
     var bytes: [UInt8]
+    let start: Int
     if let carry = carried[endpoint], !carry.isEmpty {
       bytes = Array(carry.prefix(read.length))
       carried[endpoint] = Array(carry.dropFirst(bytes.count))
+      start = carriedStart[endpoint, default: 0]
+      carriedStart[endpoint] = start + bytes.count
     } else {
       do {
         bytes = try await device.bulkRead(
@@ -190,33 +205,44 @@ public actor USBBridgeDevice {
         }
         return true
       }
+      start = nextFromDevice[endpoint, default: 0]
+      nextFromDevice[endpoint] = start + bytes.count
       guard pending[endpoint]?.first?.id == read.id else {
         // Discarded while the emulation was asked: the bytes wait for the next URB.
-        carried[endpoint] = bytes + (carried[endpoint] ?? [])
+        carryBack(bytes, from: start, on: endpoint)
         return true
       }
     }
     dataTransfers += 1
-    if faults.applies(faults.dropEvery, to: dataTransfers) {
-      carried[endpoint] = bytes + (carried[endpoint] ?? [])
+    if faults.applies(faults.dropEvery, to: dataTransfers, kind: 1) {
+      carryBack(bytes, from: start, on: endpoint)
       pending[endpoint]?[0].dropped = true
       statistics.dropped += 1
-    } else if faults.applies(faults.stallEvery, to: dataTransfers) {
+    } else if faults.applies(faults.stallEvery, to: dataTransfers, kind: 2) {
       halted.insert(endpoint)
       statistics.stalled += 1
       finishFirst(on: endpoint, status: URBStatus.stall, bytes: [])
-    } else if faults.applies(faults.babbleEvery, to: dataTransfers) {
+    } else if faults.applies(faults.babbleEvery, to: dataTransfers, kind: 3) {
+      // The transfer's data is lost on the bus, as in a real babble.
       statistics.babbled += 1
       finishFirst(on: endpoint, status: URBStatus.overflow, bytes: [])
-    } else if faults.applies(faults.shortEvery, to: dataTransfers) && bytes.count > 1 {
+    } else if faults.applies(faults.shortEvery, to: dataTransfers, kind: 4) && bytes.count > 1 {
       let half = bytes.count / 2
-      carried[endpoint] = Array(bytes.dropFirst(half)) + (carried[endpoint] ?? [])
+      carryBack(Array(bytes.dropFirst(half)), from: start + half, on: endpoint)
       statistics.shortened += 1
       finishFirst(on: endpoint, status: 0, bytes: Array(bytes.prefix(half)))
+      observeDelivery?(endpoint, start, Array(bytes.prefix(half)))
     } else {
       finishFirst(on: endpoint, status: 0, bytes: bytes)
+      if !bytes.isEmpty { observeDelivery?(endpoint, start, bytes) }
     }
     return true
+  }
+
+  /// Puts bytes taken from the emulation back in front of the endpoint's queue.
+  private func carryBack(_ bytes: [UInt8], from position: Int, on endpoint: UInt8) {
+    carried[endpoint] = bytes + (carried[endpoint] ?? [])
+    carriedStart[endpoint] = position
   }
 
   private func finishFirst(on endpoint: UInt8, status: Int32, bytes: [UInt8]) {

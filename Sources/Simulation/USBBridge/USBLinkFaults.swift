@@ -1,5 +1,7 @@
-/// Faults injected at the USB level, on bulk IN transfers that carry data, counted from 1 so a
-/// run is repeatable. A value of `n` > 0 applies to every n-th such transfer; 0 never does.
+/// Faults injected at the USB level, on bulk IN transfers that carry data. A value of `n` > 0
+/// hits about one such transfer in `n`, at pseudo-random transfers that are the same in every
+/// run (a strict every-n-th pattern can lock onto a driver's fixed open sequence and hit the
+/// same request forever, which no real bus does); 0 never does.
 public struct USBLinkFaults: Sendable, Equatable {
   /// The endpoint stalls (`-EPIPE`) instead of delivering; it stays halted until the host
   /// clears the halt, and the transfer's data is lost, as when a device aborts it.
@@ -16,5 +18,13 @@ public struct USBLinkFaults: Sendable, Equatable {
   /// Whether any fault is configured.
   public var isEmpty: Bool { self == USBLinkFaults() }
 
-  func applies(_ every: Int, to transfer: Int) -> Bool { every > 0 && transfer % every == 0 }
+  func applies(_ every: Int, to transfer: Int, kind: UInt64) -> Bool {
+    guard every > 0 else { return false }
+    // SplitMix64 of the transfer number and the fault kind: repeatable, uncorrelated.
+    var z = UInt64(truncatingIfNeeded: transfer) &* 0x9E37_79B9_7F4A_7C15 &+ kind
+    z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+    z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+    z ^= z >> 31
+    return z % UInt64(every) == 0
+  }
 }
