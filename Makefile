@@ -20,7 +20,7 @@ APT_PACKAGES := $(shell sed -e 's/\#.*//' scripts/apt-packages.txt)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ARGS ?=
 
-.PHONY: run test deps packages build lint format schema web usb-testbed clean install uninstall bench-e2e
+.PHONY: run test deps packages build lint format schema web usb-testbed clean install uninstall bench-e2e bench-nexus
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do [ "$$(dpkg-query -W -f='$${db:Status-Status}' $$p 2>/dev/null)" = installed ] || echo $$p; done); \
@@ -45,12 +45,21 @@ test: deps lint
 	  echo "build has warnings in project code (see above)"; exit 1; fi
 	@# Python environments some tests use, made before the parallel test run rather than inside it.
 	scripts/monitor/venv.sh >/dev/null
+	scripts/nexus/venv.sh >/dev/null
 	$(SWIFT) test --skip-build
 
 # End-to-end benchmark: raw disk, spool throughput, latency, scaling. Prints tables.
 bench-e2e: deps
 	$(SWIFT) build -c release --product whitlock-e2e-bench
 	.build/release/whitlock-e2e-bench $(ARGS)
+
+# NeXus export benchmark: exports generated 10,000- and 100,000-spectrum spools with the
+# release whitlockctl and prints spectra/s and the export's peak RSS (docs/nexus-export.md).
+# ARGS="--spectra 20000" for other sizes.
+bench-nexus: deps
+	$(SWIFT) build -c release --product whitlockctl
+	$(SWIFT) build -c release --product whitlock-nexus-bench
+	.build/release/whitlock-nexus-bench $(ARGS)
 
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Drivers Tests Benchmarks Fuzz

@@ -52,6 +52,10 @@ let package = Package(
     .systemLibrary(
       name: "CLibUDev", pkgConfig: "libudev",
       providers: [.apt(["libudev-dev"])]),
+    .systemLibrary(
+      name: "CHDF5", pkgConfig: "hdf5-serial",
+      providers: [.apt(["libhdf5-dev"])]),
+    .target(name: "HDF5", dependencies: ["CHDF5"], swiftSettings: strictSwift),
     .target(
       name: "Transports", dependencies: ["WhitlockCore", "CLibUSB", "CLibUDev"],
       swiftSettings: strictSwift),
@@ -117,7 +121,7 @@ let package = Package(
       swiftSettings: strictSwift),
     .target(
       name: "WhitlockCtlKit",
-      dependencies: ["WhitlockCore", "Spool", "Transports", "WhitlockDaemon", "Detection"],
+      dependencies: ["WhitlockCore", "Spool", "Transports", "WhitlockDaemon", "Detection", "HDF5"],
       swiftSettings: strictSwift),
     .executableTarget(
       name: "whitlockctl",
@@ -153,7 +157,8 @@ let package = Package(
       dependencies: ["AmptekDP5", "WhitlockCore", "Simulation", "Transports"],
       swiftSettings: strictSwift),
     .testTarget(
-      name: "WhitlockCtlKitTests", dependencies: ["WhitlockCtlKit", "WhitlockCore", "Spool"],
+      name: "WhitlockCtlKitTests",
+      dependencies: ["WhitlockCtlKit", "WhitlockCore", "Spool", "HDF5"],
       swiftSettings: strictSwift),
     .testTarget(
       name: "WhitlockTOMLTests", dependencies: ["WhitlockTOML"], swiftSettings: strictSwift),
@@ -218,6 +223,10 @@ let package = Package(
         .product(name: "Logging", package: "swift-log"),
       ],
       path: "Benchmarks/ShipBench", swiftSettings: strictSwift),
+    .executableTarget(
+      name: "whitlock-nexus-bench",
+      dependencies: ["Detection", "Simulation", "Spool", "WhitlockCore", "WhitlockDaemon"],
+      path: "Benchmarks/NeXusExport", swiftSettings: strictSwift),
     .testTarget(
       name: "MonitorTests", dependencies: ["Monitor", "WhitlockCore", "WhitlockCtlKit"],
       swiftSettings: strictSwift),

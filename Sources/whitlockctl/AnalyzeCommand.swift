@@ -12,8 +12,10 @@ struct AnalyzeCommand: ParsableCommand {
     discussion: """
       Each FILE is a two-column text spectrum (x, intensity; separated by spaces, tabs, commas or
       semicolons, decimal commas where the separator is a tab or semicolon; RRUFF ##KEY=VALUE
-      headers and # lines are skipped), an Amptek .mca file (XRF; UTF-8 or ISO-8859-1), or a
-      spool segment (every acquisition record is re-analysed). Raman x is the
+      headers and # lines are skipped), an Amptek .mca file (XRF; UTF-8 or ISO-8859-1), a spool
+      segment (every acquisition record is re-analysed) or a NeXus file written by
+      `whitlockctl export --format nexus` (every spectrum, with the calibration and full scale it
+      was recorded with, gives the spool's detection results). Raman x is the
       shift in cm-1, or the wavelength in nm with --excitation; XRF x is the energy in keV.
       With --config, the [detection.raman] and [detection.xrf] parameters of that whitlockd
       configuration file are used (re-analysis with new parameters); every output line records
@@ -53,6 +55,10 @@ struct AnalyzeCommand: ParsableCommand {
     var failed = false
     for file in files {
       do {
+        if NeXusInput.isHDF5(path: file) {
+          try NeXusInput.forEachSpectrum(path: file, kind: kind) { print(analyzer.line($0)) }
+          continue
+        }
         let spectra = try SpectrumInput.read(file, kind: kind, excitation: excitation)
         for spectrum in spectra { print(analyzer.line(spectrum)) }
       } catch {

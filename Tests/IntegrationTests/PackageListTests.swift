@@ -42,10 +42,11 @@ import Testing
     let packages = Set(try Self.listedPackages())
     // umockdev-run and gi.repository.UMockdev (hotplug tests), jq (shell checks),
     // systemd-analyze (unit checks), udev, chromium and python3-venv (monitor page tests),
-    // libusb/libudev/pkg-config (the build itself), postgresql (the shipping tests).
+    // libusb/libudev/libhdf5/pkg-config (the build itself), postgresql (the shipping tests).
     for needed in [
       "gir1.2-umockdev-1.0", "python3-gi", "jq", "systemd", "udev", "umockdev", "chromium",
-      "python3-venv", "libusb-1.0-0-dev", "libudev-dev", "pkg-config", "postgresql",
+      "python3-venv", "libusb-1.0-0-dev", "libudev-dev", "libhdf5-dev", "pkg-config",
+      "postgresql",
     ] {
       #expect(packages.contains(needed), "scripts/apt-packages.txt lacks \(needed)")
     }
