@@ -119,14 +119,17 @@ public actor WasatchInstrument: Instrument, DrainsStaleRepliesAtOpen {
   }
 
   /// Drops spectra a killed client requested but never read, so they cannot be taken for ours;
-  /// returns how many bytes were dropped.
+  /// returns how many bytes were dropped. Each endpoint must stay silent for 80 ms: a spectrum
+  /// already on the device answers within a millisecond or two on an idle bus, but a loaded
+  /// host can take tens of milliseconds to reap it, and a stale spectrum missed here would be
+  /// taken for the first acquisition's.
   private func drainBulkEndpoints(_ device: any USBInterface) async throws -> Int {
     var drained = 0
     for endpoint: UInt8 in [0x82, 0x86] {
       for _ in 0..<64 {
         do {
           drained += try await device.bulkRead(
-            endpoint: endpoint, maxLength: 65536, timeout: .milliseconds(20)
+            endpoint: endpoint, maxLength: 65536, timeout: .milliseconds(80)
           ).count
         } catch let error as InstrumentError where error.category == .timeout {
           break
