@@ -45,12 +45,14 @@ public struct USBBulkLink: OceanByteLink {
   public var inEndpoint: UInt8
   /// Every IN endpoint emptied by `drain()`.
   public var drainEndpoints: [UInt8]
-  /// How long an endpoint must stay silent before a drain moves on.
+  /// How long an endpoint must stay silent before a drain moves on. A reply already on the
+  /// device comes within a millisecond or two on an idle host, but a loaded one can take tens of
+  /// milliseconds to reap it, and a stale reply missed here would be taken for the next one.
   public var quietPeriod: Duration
 
   public init(
     device: any USBInterface, outEndpoint: UInt8, inEndpoint: UInt8, drainEndpoints: [UInt8],
-    quietPeriod: Duration = .milliseconds(30)
+    quietPeriod: Duration = .milliseconds(80)
   ) {
     self.device = device
     self.outEndpoint = outEndpoint
