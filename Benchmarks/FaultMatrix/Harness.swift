@@ -55,17 +55,25 @@ enum Harness {
     return child
   }
 
+  /// The `[spool]` and `[monitor]` tables every scenario's configuration starts with: the
+  /// scratch spool, segments published within 0.2 s, the monitor on a port the system picks.
+  static func spoolAndMonitor(_ scratch: Scratch) -> String {
+    """
+    [spool]
+    path = "\(scratch.spool)"
+    segment_max_age_s = 0.2
+    [monitor]
+    listen = "127.0.0.1:0"
+    """
+  }
+
   /// A configuration with one DP5 on `link` and the monitor on a port the system picks.
   static func dp5Configuration(
     _ scratch: Scratch, link: String, exposure: Double, extra: String = ""
   ) throws -> String {
     let path = scratch.path + "/whitlockd.toml"
     try """
-    [spool]
-    path = "\(scratch.spool)"
-    segment_max_age_s = 0.2
-    [monitor]
-    listen = "127.0.0.1:0"
+    \(Harness.spoolAndMonitor(scratch))
     [[instrument]]
     id = "xrf-dp5"
     kind = "xrf"
@@ -85,11 +93,7 @@ enum Harness {
   ) throws -> String {
     let path = scratch.path + "/whitlockd.toml"
     try """
-    [spool]
-    path = "\(scratch.spool)"
-    segment_max_age_s = 0.2
-    [monitor]
-    listen = "127.0.0.1:0"
+    \(Harness.spoolAndMonitor(scratch))
     [[instrument]]
     id = "r1"
     kind = "raman"

@@ -33,11 +33,7 @@ extension Harness {
   {
     let path = scratch.path + "/whitlockd.toml"
     try """
-    [spool]
-    path = "\(scratch.spool)"
-    segment_max_age_s = 0.2
-    [monitor]
-    listen = "127.0.0.1:0"
+    \(Harness.spoolAndMonitor(scratch))
     [[instrument]]
     id = "qepro"
     kind = "raman"

@@ -45,11 +45,7 @@ struct USBBench {
       ] + faults + extra)
     configuration = scratch.path + "/whitlockd.toml"
     try """
-    [spool]
-    path = "\(scratch.spool)"
-    segment_max_age_s = 0.2
-    [monitor]
-    listen = "127.0.0.1:0"
+    \(Harness.spoolAndMonitor(scratch))
     [[instrument]]
     id = "usb"
     kind = "raman"

@@ -45,10 +45,7 @@ public actor OOISession {
         guard attempt < attempts else { throw error }
         attempt += 1
         retries += 1
-        _ = try? await USBBulkLink(
-          device: device, outEndpoint: model.endpoints.out, inEndpoint: model.endpoints.lowSpeedIn,
-          drainEndpoints: [model.endpoints.lowSpeedIn]
-        ).drain()
+        _ = try? await drain(only: [model.endpoints.lowSpeedIn])
       }
     }
   }
@@ -56,13 +53,18 @@ public actor OOISession {
   /// Empties every IN endpoint; returns the bytes dropped.
   @discardableResult
   public func drain() async throws -> Int {
-    let endpoints = [
-      model.endpoints.lowSpeedIn, model.endpoints.highSpeedIn, model.endpoints.highSpeedIn2,
-    ].compactMap { $0 }
-    let link = USBBulkLink(
+    try await drain(
+      only: [
+        model.endpoints.lowSpeedIn, model.endpoints.highSpeedIn, model.endpoints.highSpeedIn2,
+      ].compactMap { $0 })
+  }
+
+  /// Empties `endpoints`; returns the bytes dropped.
+  private func drain(only endpoints: [UInt8]) async throws -> Int {
+    try await USBBulkLink(
       device: device, outEndpoint: model.endpoints.out, inEndpoint: model.endpoints.lowSpeedIn,
-      drainEndpoints: endpoints)
-    return try await link.drain()
+      drainEndpoints: endpoints
+    ).drain()
   }
 
   /// Sends one command.
