@@ -12,17 +12,22 @@ struct PythonReference {
       .path
   }
 
-  /// Fractions (NaN when the fit failed), σ and the processing-loop seconds.
-  func run(axis: [Double], spectra: [[UInt32]]) -> (
-    fractions: [Double], sigmas: [Double], seconds: Double
-  )? {
+  /// What one run of the script returns: fractions (NaN when the fit failed), σ, and the
+  /// processing loop's wall and CPU seconds.
+  struct Output {
+    var fractions: [Double]
+    var sigmas: [Double]
+    var seconds: Double
+    var cpuSeconds: Double
+  }
+
+  /// Runs the script on raw counts.
+  func run(axis: [Double], spectra: [[UInt32]]) -> Output? {
     run(axis: axis, intensities: spectra.map { $0.map(Double.init) })
   }
 
   /// The same for intensities given as doubles.
-  func run(axis: [Double], intensities spectra: [[Double]]) -> (
-    fractions: [Double], sigmas: [Double], seconds: Double
-  )? {
+  func run(axis: [Double], intensities spectra: [[Double]]) -> Output? {
     let directory = FileManager.default.temporaryDirectory.appendingPathComponent(
       "whitlock-bench-\(getpid())-\(UInt64.random(in: 0...UInt64.max))")
     try? FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
@@ -56,15 +61,19 @@ struct PythonReference {
     var fractions: [Double] = []
     var sigmas: [Double] = []
     var seconds = Double.nan
+    var cpuSeconds = Double.nan
     for line in text.split(separator: "\n") {
       let fields = line.split(separator: " ")
       if line.hasPrefix("# seconds"), fields.count >= 3 {
         seconds = Double(fields[2]) ?? .nan
+        if fields.count >= 7, fields[5] == "cpu" { cpuSeconds = Double(fields[6]) ?? .nan }
       } else if fields.count == 2 {
         fractions.append(Double(fields[0]) ?? .nan)
         sigmas.append(Double(fields[1]) ?? .nan)
       }
     }
-    return fractions.count == spectra.count ? (fractions, sigmas, seconds) : nil
+    return fractions.count == spectra.count
+      ? Output(fractions: fractions, sigmas: sigmas, seconds: seconds, cpuSeconds: cpuSeconds)
+      : nil
   }
 }
