@@ -65,6 +65,16 @@ extension RamanPipeline {
       && hap.significance >= rules.evidenceSignificance
       && wh.significance >= rules.evidenceSignificance
     let merrillite = doublet && !hpo4Present
+    // A doublet without HPO₄ is merrillite's 960/976 or a resolved apatite + whitlockite pair.
+    // It counts as whitlockite-group evidence only where HPO₄ is shown to be absent: its area
+    // plus `evidenceSignificance` σ below the share the upper component would carry if it were
+    // whitlockite ν1. Otherwise (a noisy HPO₄ region) the two components' areas measure the
+    // fraction as for any resolved pair.
+    let hpo4Absent =
+      hpo4.areaSigma.isFinite
+      && max(hpo4.area, 0) + rules.evidenceSignificance * hpo4.areaSigma
+        < rules.whitlockiteHPO4Ratio * max(wh.area, 0)
+    let merrilliteEvidence = merrillite && hpo4Absent
 
     // Evidence estimate: identifying band areas over their expected share of ν1. Apatite's ν3
     // group reaches 1032, where tissue phenylalanine also sits; only the 1032 area beyond
@@ -84,14 +94,14 @@ extension RamanPipeline {
     }
     let rhoA = apatiteArea / apatiteScale
     let sigmaA = apatiteVariance.squareRoot() / apatiteScale
-    let rhoM = merrillite ? 1.0 : 0
-    let sigmaM = merrillite ? rules.resolvedDoubletSigma : 0
     var estimateSum = 0.0
     var weightSum = 0.0
-    let sum = rhoW + rhoA + rhoM
     let significant =
       rhoW >= rules.evidenceSignificance * sigmaW || rhoA >= rules.evidenceSignificance * sigmaA
-      || merrillite
+      || merrilliteEvidence
+    let rhoM = merrilliteEvidence ? 1.0 : 0
+    let sigmaM = merrilliteEvidence ? rules.resolvedDoubletSigma : 0
+    let sum = rhoW + rhoA + rhoM
     if sum.isFinite, sum > 0, sigmaW.isFinite, sigmaA.isFinite {
       let f = (rhoW + rhoM) / sum
       let sigmaWM2 = sigmaW * sigmaW + sigmaM * sigmaM
@@ -109,7 +119,7 @@ extension RamanPipeline {
     }
     // The position estimate cannot see an axis offset: its systematic σ keeps it from
     // outweighing a significant identifying band; beside weak ones it carries the estimate.
-    if !merrillite, let f = result.positionFraction,
+    if !merrilliteEvidence, let f = result.positionFraction,
       let fitSigma = result.positionFractionSigma
     {
       let systematic = doublet ? rules.resolvedDoubletSigma : rules.positionFractionSigma
