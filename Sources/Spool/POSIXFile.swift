@@ -63,7 +63,21 @@ enum POSIXFile {
   static func read(_ path: String) throws(SpoolError) -> [UInt8] {
     let fd = try open(path, O_RDONLY)
     defer { Glibc.close(fd) }
-    var result: [UInt8] = []
+    // Read straight into an array of the file's size (a segment is megabytes: growing an array
+    // chunk by chunk copies it several times), then on in chunks should the file have grown.
+    var status = stat()
+    let size = fstat(fd, &status) == 0 ? max(0, Int(status.st_size)) : 0
+    var failed = false
+    var result = [UInt8](unsafeUninitializedCapacity: size) { buffer, initialized in
+      while initialized < size {
+        let count = Glibc.read(fd, buffer.baseAddress! + initialized, size - initialized)
+        if count < 0 && errno == EINTR { continue }
+        if count < 0 { failed = true }
+        if count <= 0 { return }
+        initialized += count
+      }
+    }
+    if failed { throw failure("cannot read", path) }
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {
       let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }

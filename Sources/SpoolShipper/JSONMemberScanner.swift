@@ -5,10 +5,11 @@
 /// The scan checks structure (strings, nesting, separators) but not scalar syntax; members passed
 /// on as text are validated by PostgreSQL, which rejects bad JSON with SQLSTATE 22P02.
 enum JSONMemberScanner {
-  /// One member: its key and the byte range of its value.
+  /// One member: its key, where its key's opening quote is, and the byte range of its value.
   struct Member {
     var key: String
     var value: Range<Int>
+    var keyStart: Int
   }
 
   /// The members of the object that `bytes` holds (surrounding whitespace allowed), or `nil`
@@ -25,6 +26,7 @@ enum JSONMemberScanner {
       guard index < bytes.endIndex, bytes[index] == UInt8(ascii: "\""),
         let keyEnd = skipString(bytes, index)
       else { return nil }
+      let keyStart = index
       let keyBytes = bytes[(index + 1)..<(keyEnd - 1)]
       guard !keyBytes.contains(UInt8(ascii: "\\")) else { return nil }  // never in our records
       let key = String(decoding: keyBytes, as: UTF8.self)
@@ -32,7 +34,7 @@ enum JSONMemberScanner {
       guard index < bytes.endIndex, bytes[index] == UInt8(ascii: ":") else { return nil }
       let valueStart = skipSpace(bytes, index + 1)
       guard let valueEnd = skipValue(bytes, valueStart) else { return nil }
-      members.append(Member(key: key, value: valueStart..<valueEnd))
+      members.append(Member(key: key, value: valueStart..<valueEnd, keyStart: keyStart))
       index = skipSpace(bytes, valueEnd)
       guard index < bytes.endIndex else { return nil }
       if bytes[index] == UInt8(ascii: ",") {

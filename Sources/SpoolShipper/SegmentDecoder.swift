@@ -145,6 +145,7 @@ enum SegmentDecoder {
     }
     let detectionObject = try line.object("detection")
     let detection = try detectionObject.fields(parsing: detectionColumns, path: "detection")
+    let (detectionText, detectionParameters) = detectionObject.text(splittingOff: "parameters")
     var result = ShipRecord.Acquisition(
       deviceSequence: try acquisition.integer("device_seq"),
       started: try acquisition.timestamp("started"), ended: try acquisition.timestamp("ended"),
@@ -153,7 +154,7 @@ enum SegmentDecoder {
       saturatedChannels: try acquisition.int32("saturated_channels"),
       parameters: try acquisition.json("parameters", writer: &writer), axis: axis,
       counts: try line.counts("counts"), method: try detection.string("method"),
-      detection: detectionObject.text,
+      detection: detectionText, detectionParameters: detectionParameters,
       simulation: try line.optionalObjectText("simulation"))
     if kind == "raman" {
       result.raman = ShipRecord.RamanColumns(
