@@ -44,17 +44,19 @@ struct AcquisitionColumns: Sendable {
   ]
 
   /// The statement's text: `$1` is the spool id, `$2…` the columns, the last the parameter ids.
+  /// The arrays are unnested in the select list, which walks them in step without first
+  /// materialising the rows as `FROM unnest(…)` does.
   static let sql: String = {
     let names = columns.map(\.name) + ["detection_parameters_id"]
     let values = columns.map { "u.\($0.name)\($0.cast)" } + ["u.detection_parameters_id"]
-    let arrays = columns.enumerated().map { index, column in
-      "$\(index + 2)::\(column.element.arraySQLName)"
-    }
+    let arrays =
+      columns.enumerated().map { index, column in
+        "unnest($\(index + 2)::\(column.element.arraySQLName)) AS \(column.name)"
+      } + ["unnest($\(columns.count + 2)::bytea[]) AS detection_parameters_id"]
     return """
       INSERT INTO whitlock.acquisitions (spool_id, \(names.joined(separator: ", ")))
       SELECT $1::uuid, \(values.joined(separator: ", "))
-      FROM unnest(\(arrays.joined(separator: ", ")), $\(columns.count + 2)::bytea[])
-        AS u(\(names.joined(separator: ", ")))
+      FROM (SELECT \(arrays.joined(separator: ", "))) AS u
       """
   }()
 
@@ -99,6 +101,8 @@ struct AcquisitionColumns: Sendable {
       seqs.append(record.seq)
       parameterIndex.append(
         acquisition.detectionParameters.map { text in
+          // Consecutive records nearly always share them: compare before hashing 4 KB.
+          if let last = parameters.last, last == text { return parameters.count - 1 }
           if let index = known[text] { return index }
           parameters.append(text)
           known[text] = parameters.count - 1
