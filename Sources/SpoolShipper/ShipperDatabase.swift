@@ -43,6 +43,7 @@ final class ShipperDatabase: Sendable {
     let database = ShipperDatabase(
       connection: connection, target: target.url, deadline: deadline, logger: logger)
     do {
+      try await database.limitServerWaits()
       try await database.migrate()
     } catch {
       await database.close()
@@ -66,6 +67,33 @@ final class ShipperDatabase: Sendable {
     DatabaseFailure(
       kind: .unreachable,
       message: "\(target): no answer within \(deadline) while \(doing); reconnecting")
+  }
+
+  /// Makes the server give up on this session, too, within about the deadline when the client
+  /// goes silent: a session left waiting inside a transaction would hold its rows' locks, and
+  /// the reconnected shipper's transaction storing the same segment would wait on them. The
+  /// server ends a session idle in a transaction after the deadline, and its TCP stack one
+  /// whose packets go unacknowledged (`tcp_user_timeout`) or whose keepalives go unanswered.
+  private func limitServerWaits() async throws(DatabaseFailure) {
+    let milliseconds = max(1000, Int(deadline.components.seconds) * 1000)
+    let seconds = milliseconds / 1000
+    var binds = PostgresBindings()
+    binds.append("\(milliseconds)")
+    binds.append("\(max(1, seconds / 2))")
+    binds.append("\(max(1, seconds / 6))")
+    do {
+      try await connection.query(
+        PostgresQuery(
+          unsafeSQL: """
+            SELECT set_config('idle_in_transaction_session_timeout', $1, false),
+              set_config('tcp_user_timeout', $1, false),
+              set_config('tcp_keepalives_idle', $2, false),
+              set_config('tcp_keepalives_interval', $3, false),
+              set_config('tcp_keepalives_count', '3', false)
+            """, binds: binds), logger: logger)
+    } catch {
+      throw DatabaseFailure(error, target: target)
+    }
   }
 
   /// Applies missing migrations in one transaction, serialised between shippers by an advisory
