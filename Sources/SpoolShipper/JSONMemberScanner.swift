@@ -109,6 +109,24 @@ enum JSONMemberScanner {
     }
   }
 
+  /// The index of the first quote, bracket or brace at or after `start` (or the end).
+  private static func skipPlain(_ bytes: Bytes, _ start: Int) -> Int {
+    var index = start
+    while index < bytes.end {
+      let byte = bytes[index]
+      // Bytes past `}` and digits, commas, letters, spaces: the common case, one comparison.
+      if byte > UInt8(ascii: "}")
+        || (byte != UInt8(ascii: "\"") && byte != UInt8(ascii: "[") && byte != UInt8(ascii: "]")
+          && byte != UInt8(ascii: "{") && byte != UInt8(ascii: "}"))
+      {
+        index += 1
+        continue
+      }
+      return index
+    }
+    return index
+  }
+
   private static func skipSpace(_ bytes: Bytes, _ start: Int) -> Int {
     var index = start
     while index < bytes.end {
@@ -143,29 +161,21 @@ enum JSONMemberScanner {
     case UInt8(ascii: "{"), UInt8(ascii: "["):
       var depth = 0
       var index = start
-      while index < bytes.end {
-        let byte = bytes[index]
-        // Digits, commas, letters and the like are most of a value: pass them quickly.
-        if byte > UInt8(ascii: "\""), byte != UInt8(ascii: "["), byte != UInt8(ascii: "]"),
-          byte != UInt8(ascii: "{"), byte != UInt8(ascii: "}")
-        {
-          index += 1
-          continue
-        }
-        switch byte {
+      while true {
+        index = skipPlain(bytes, index)
+        guard index < bytes.end else { return nil }
+        switch bytes[index] {
         case UInt8(ascii: "\""):
           guard let end = skipString(bytes, index) else { return nil }
           index = end
           continue
         case UInt8(ascii: "{"), UInt8(ascii: "["): depth += 1
-        case UInt8(ascii: "}"), UInt8(ascii: "]"):
+        default:  // a closing bracket or brace
           depth -= 1
           if depth == 0 { return index + 1 }
-        default: break
         }
         index += 1
       }
-      return nil
     default:
       var index = start
       while index < bytes.end {
