@@ -166,28 +166,40 @@ struct SegmentStatements {
     return (insert.finish(), update.finish())
   }
 
+  /// One insert of every record, its columns as binary arrays: a thousand rows in seven
+  /// parameters rather than seven thousand.
   private static func records(_ segment: [ShipRecord], name: String, spoolID: String)
     -> [PostgresQuery]
   {
-    var insert = BatchInsert(
-      "whitlock.records",
-      [
-        ("spool_id", "::uuid"), ("seq", ""), ("type", ""), ("run_id", "::uuid"),
-        ("instrument_id", ""), ("recorded_at", "::timestamptz"), ("segment", ""),
-      ],
-      tail: "ON CONFLICT (spool_id, seq) DO NOTHING RETURNING seq")
+    var seqs = BinaryArray(of: .int8, reservingCapacity: segment.count * 12)
+    var types = BinaryArray(of: .text, reservingCapacity: segment.count * 15)
+    var runs = BinaryArray(of: .text, reservingCapacity: segment.count * 40)
+    var instruments = BinaryArray(of: .text, reservingCapacity: segment.count * 20)
+    var times = BinaryArray(of: .text, reservingCapacity: segment.count * 28)
     for record in segment {
-      insert.row { binds in
-        binds.append(spoolID)
-        binds.append(record.seq)
-        binds.append(record.typeName)
-        binds.append(record.runID)
-        binds.append(record.instrument.id)
-        binds.append(record.time)
-        binds.append(name)
-      }
+      seqs.append(record.seq)
+      types.append(record.typeName)
+      runs.append(record.runID)
+      instruments.append(record.instrument.id)
+      times.append(record.time)
     }
-    return insert.finish()
+    var binds = PostgresBindings(capacity: 7)
+    binds.append(spoolID)
+    binds.append(name)
+    for array in [seqs, types, runs, instruments, times] { binds.append(array) }
+    return [
+      PostgresQuery(
+        unsafeSQL: """
+          INSERT INTO whitlock.records (spool_id, seq, type, run_id, instrument_id, recorded_at,
+            segment)
+          SELECT $1::uuid, u.seq, u.type, u.run_id::uuid, u.instrument_id,
+            u.recorded_at::timestamptz, $2
+          FROM (SELECT unnest($3::bigint[]) AS seq, unnest($4::text[]) AS type,
+            unnest($5::text[]) AS run_id, unnest($6::text[]) AS instrument_id,
+            unnest($7::text[]) AS recorded_at) AS u
+          ON CONFLICT (spool_id, seq) DO NOTHING RETURNING seq
+          """, binds: binds)
+    ]
   }
 
   private static func details(_ segment: [ShipRecord], spoolID: String) -> (

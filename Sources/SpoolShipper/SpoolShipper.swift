@@ -128,8 +128,9 @@ public final class SpoolShipper: Sendable {
     return await withTaskGroup(of: ShipStepError?.self) { group in
       for database in pool {
         group.addTask {
+          var buffer: [UInt8] = []
           while !Task.isCancelled, let segment = queue.next() {
-            let prepared = self.prepare(segment.name, spoolID: spoolID)
+            let prepared = self.prepare(segment.name, spoolID: spoolID, buffer: &buffer)
             do throws(ShipStepError) {
               try await self.commit(prepared, consumer: consumer, database: database)
             } catch {
@@ -160,13 +161,14 @@ public final class SpoolShipper: Sendable {
     case failed(SpoolError)
   }
 
-  /// Reads and decodes a segment; a malformed one is quarantined here.
-  private func prepare(_ name: String, spoolID: SpoolIdentity) -> PreparedSegment {
+  /// Reads a segment into `bytes` (kept from one segment to the next) and decodes it; a
+  /// malformed one is quarantined here.
+  private func prepare(_ name: String, spoolID: SpoolIdentity, buffer bytes: inout [UInt8])
+    -> PreparedSegment
+  {
     let consumer = SpoolConsumer(layout: settings.spool)
-    let bytes: [UInt8]
     do {
-      guard let read = try consumer.read(name) else { return .settled }
-      bytes = read
+      guard try consumer.read(name, into: &bytes) else { return .settled }
     } catch {
       return .failed(error)
     }
