@@ -78,35 +78,51 @@ enum JSONMemberScanner {
   private static func counts(_ bytes: Bytes, maximum: Int64, failedAt: inout Int) -> [Int32]? {
     var index = skipSpace(bytes, 0)
     guard index < bytes.end, bytes[index] == UInt8(ascii: "[") else { return nil }
-    var result: [Int32] = []
-    result.reserveCapacity(bytes.end / 5)
     index = skipSpace(bytes, index + 1)
-    if index < bytes.end, bytes[index] == UInt8(ascii: "]") { return result }
-    while true {
-      var value: Int64 = 0
-      var digits = 0
-      while index < bytes.end, bytes[index] >= 0x30, bytes[index] <= 0x39, digits < 12 {
-        value = value * 10 + Int64(bytes[index] - 0x30)
-        digits += 1
-        index += 1
-      }
-      guard digits > 0, value <= maximum else {
-        failedAt = result.count
-        return nil
-      }
-      result.append(Int32(truncatingIfNeeded: value))
-      index = skipSpace(bytes, index)
-      guard index < bytes.end else { return nil }
-      if bytes[index] == UInt8(ascii: ",") {
-        index = skipSpace(bytes, index + 1)
-        continue
-      }
-      guard bytes[index] == UInt8(ascii: "]") else {
-        failedAt = result.count
-        return nil
-      }
-      return skipSpace(bytes, index + 1) == bytes.end ? result : nil
+    if index < bytes.end, bytes[index] == UInt8(ascii: "]") {
+      return skipSpace(bytes, index + 1) == bytes.end ? [] : nil
     }
+    // Every count takes at least two bytes with its separator, so this many always fit.
+    var well = false
+    var failed = -1
+    let result = [Int32](unsafeUninitializedCapacity: bytes.end / 2 + 1) { output, count in
+      while true {
+        var value: Int64 = 0
+        var digits = 0
+        while index < bytes.end, digits < 12 {
+          let digit = bytes[index] &- 0x30
+          guard digit < 10 else { break }
+          value = value &* 10 &+ Int64(digit)
+          digits += 1
+          index += 1
+        }
+        guard digits > 0, value <= maximum else {
+          failed = count
+          return
+        }
+        output[count] = Int32(truncatingIfNeeded: value)
+        count += 1
+        // The common case, a comma and the next digit, without looking for spaces.
+        if index + 1 < bytes.end, bytes[index] == UInt8(ascii: ","), bytes[index + 1] &- 0x30 < 10 {
+          index += 1
+          continue
+        }
+        index = skipSpace(bytes, index)
+        guard index < bytes.end else { return }
+        if bytes[index] == UInt8(ascii: ",") {
+          index = skipSpace(bytes, index + 1)
+          continue
+        }
+        guard bytes[index] == UInt8(ascii: "]") else {
+          failed = count
+          return
+        }
+        well = skipSpace(bytes, index + 1) == bytes.end
+        return
+      }
+    }
+    if failed >= 0 { failedAt = failed }
+    return well ? result : nil
   }
 
   /// The index of the first quote, bracket or brace at or after `start` (or the end).
