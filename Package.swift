@@ -205,6 +205,7 @@ let package = Package(
       name: "IntegrationTests",
       dependencies: [
         "Spool", "WhitlockCore", "TestSupport", "WhitlockCtlKit", "OceanInsight", "Detection",
+        "SpoolShipper",
       ],
       swiftSettings: strictSwift),
     .executableTarget(

@@ -27,6 +27,11 @@ func seconds(_ duration: Duration) -> Double {
 
 func format(_ value: Double, _ digits: Int = 0) -> String { String(format: "%.\(digits)f", value) }
 
+/// Bytes of write-ahead log the server has written so far.
+func walPosition() throws -> Int {
+  Int(try postgres.psql("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")) ?? 0
+}
+
 let records = BenchmarkRecords.make(distinct: 32)
 let postgres = try await PostgresServer()
 let root = postgres.directory + "/spool"
@@ -52,9 +57,19 @@ try warmupLayout.create()
 await SpoolShipper(settings: ShipperSettings(spool: warmupLayout, target: target), logger: logger)
   .run(untilDrained: true)
 let shipper = SpoolShipper(settings: ShipperSettings(spool: layout, target: target), logger: logger)
+let serverPID = postgres.serverPID ?? 0
+let walBeforeShip = try walPosition()
+await ProcessCPU.waitForNoBackends(of: serverPID)
 let shipStart = ContinuousClock.now
+let (clientCPUStart, serverCPUStart) = (
+  ProcessCPU.ownSeconds(), ProcessCPU.treeSeconds(of: serverPID)
+)
 await shipper.run(untilDrained: true)
 let shipSeconds = seconds(ContinuousClock.now - shipStart)
+let clientCPU = ProcessCPU.ownSeconds() - clientCPUStart
+await ProcessCPU.waitForNoBackends(of: serverPID)
+let serverCPU = ProcessCPU.treeSeconds(of: serverPID) - serverCPUStart
+let walAfterShip = try walPosition()
 
 // 3. The same segments again: every record is already there (the replay path).
 for name in try FileManager.default.contentsOfDirectory(atPath: layout.cur) {
@@ -74,6 +89,7 @@ let databaseBytes =
       "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'whitlock' AND c.relkind = 'r'"
     )) ?? 0
 let status = shipper.status.snapshot
+let walPerRecord = Double(walAfterShip - walBeforeShip) / Double(recordCount)
 await postgres.stop()
 
 let spoolRate = Double(recordCount) / writeSeconds
@@ -92,6 +108,10 @@ print(
 print(
   "  cost per record \(format(1e6 / shipRate)) µs of shipping, \(format(Double(databaseBytes) / Double(max(stored, 1)))) bytes in the database (spool: \(format(Double(spoolBytes) / Double(recordCount))))"
 )
+print(
+  "  CPU per record  \(format(clientCPU * 1e6 / Double(recordCount))) µs shipper, \(format(serverCPU * 1e6 / Double(recordCount))) µs PostgreSQL (wall \(format(shipSeconds * 1e6 / Double(recordCount))) µs, \(ProcessInfo.processInfo.activeProcessorCount) cores)"
+)
+print("  WAL per record  \(format(walPerRecord)) bytes")
 print("  stored \(stored) records, \(distinctKeys) distinct (spool, seq)")
 if stored != recordCount || distinctKeys != recordCount {
   print("FAIL: the database should hold each of the \(recordCount) records once")

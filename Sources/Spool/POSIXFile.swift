@@ -61,9 +61,36 @@ enum POSIXFile {
 
   /// Reads a whole file.
   static func read(_ path: String) throws(SpoolError) -> [UInt8] {
+    var result: [UInt8] = []
+    try read(path, into: &result)
+    return result
+  }
+
+  /// Replaces `buffer`'s contents with the file's, keeping its storage: a reused buffer is
+  /// neither zeroed nor faulted in again.
+  static func read(_ path: String, into buffer: inout [UInt8]) throws(SpoolError) {
     let fd = try open(path, O_RDONLY)
     defer { Glibc.close(fd) }
-    var result: [UInt8] = []
+    // Read straight into an array of the file's size (a segment is megabytes: growing an array
+    // chunk by chunk copies it several times), then on in chunks should the file have grown.
+    var status = stat()
+    let size = fstat(fd, &status) == 0 ? max(0, Int(status.st_size)) : 0
+    if buffer.count > size {
+      buffer.removeLast(buffer.count - size)
+    } else if buffer.count < size {
+      buffer.append(contentsOf: repeatElement(0, count: size - buffer.count))
+    }
+    var filled = 0
+    while filled < size {
+      let count = buffer.withUnsafeMutableBytes {
+        Glibc.read(fd, $0.baseAddress! + filled, size - filled)
+      }
+      if count < 0 && errno == EINTR { continue }
+      if count < 0 { throw failure("cannot read", path) }
+      if count == 0 { break }
+      filled += count
+    }
+    if filled < size { buffer.removeLast(size - filled) }
     var chunk = [UInt8](repeating: 0, count: 1 << 16)
     while true {
       let count = chunk.withUnsafeMutableBytes { Glibc.read(fd, $0.baseAddress, $0.count) }
@@ -71,8 +98,8 @@ enum POSIXFile {
         if errno == EINTR { continue }
         throw failure("cannot read", path)
       }
-      if count == 0 { return result }
-      result.append(contentsOf: chunk[0..<count])
+      if count == 0 { return }
+      buffer.append(contentsOf: chunk[0..<count])
     }
   }
 

@@ -59,6 +59,19 @@ public struct SpoolConsumer: Sendable {
     }
   }
 
+  /// Like `read(_:)`, into `buffer`, whose storage is kept for the next segment: a reader of
+  /// many megabyte segments then does not fault in fresh memory for each. `false` when the
+  /// segment is no longer in `new/`.
+  public func read(_ name: String, into buffer: inout [UInt8]) throws(SpoolError) -> Bool {
+    let path = layout.new + "/" + name
+    guard POSIXFile.exists(path) else { return false }
+    do { try POSIXFile.read(path, into: &buffer) } catch {
+      if !POSIXFile.exists(path) { return false }
+      throw error
+    }
+    return true
+  }
+
   /// Moves a segment whose records are safe elsewhere to `cur/` (or removes it), durably.
   public func finish(_ name: String, disposal: Disposal) throws(SpoolError) -> Outcome {
     let from = layout.new + "/" + name

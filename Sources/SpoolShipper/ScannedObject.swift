@@ -42,6 +42,30 @@ struct ScannedObject {
     return ScannedObject(slice, inner, path: name(key))
   }
 
+  /// The object's text without the member `key`, and that member's value as text: how the
+  /// detector's parameters, the same in every record, are split off `detection` to be stored
+  /// once. Without such a member, the whole text and `nil`.
+  func text(splittingOff key: String) -> (rest: String, member: String?) {
+    guard let index = members.firstIndex(where: { $0.key == key }) else { return (text, nil) }
+    let member = members[index]
+    // Remove the member with one of its commas: the one after it, or else the one before it.
+    let removed: Range<Int>
+    if index + 1 < members.count {
+      removed = member.keyStart..<members[index + 1].keyStart
+    } else if index > 0 {
+      removed = members[index - 1].value.upperBound..<member.value.upperBound
+    } else {
+      removed = member.keyStart..<member.value.upperBound
+    }
+    var rest: [UInt8] = []
+    rest.reserveCapacity(bytes.count - removed.count)
+    rest += bytes[bytes.startIndex..<removed.lowerBound]
+    rest += bytes[removed.upperBound..<bytes.endIndex]
+    return (
+      String(decoding: rest, as: UTF8.self), String(decoding: bytes[member.value], as: UTF8.self)
+    )
+  }
+
   /// A member that must be an object, as text for a `jsonb` column.
   func objectText(_ key: String) throws(FieldError) -> String {
     guard let slice = value(key) else { throw FieldError("\(name(key)) is missing") }

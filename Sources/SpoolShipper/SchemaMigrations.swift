@@ -13,7 +13,7 @@ public enum SchemaMigrations {
   }
 
   /// The statements that make the bookkeeping table, run before any migration.
-  static let bootstrap = [
+  public static let bootstrap = [
     "CREATE SCHEMA IF NOT EXISTS whitlock",
     """
     CREATE TABLE IF NOT EXISTS whitlock.schema_migrations (
@@ -24,7 +24,7 @@ public enum SchemaMigrations {
   ]
 
   /// Every migration, in version order.
-  public static let all: [Migration] = [initialSchema, queryIndexes]
+  public static let all: [Migration] = [initialSchema, queryIndexes, compactAcquisitions]
 
   /// The highest version this build knows.
   public static var latestVersion: Int32 { all.last?.version ?? 0 }
@@ -179,5 +179,79 @@ public enum SchemaMigrations {
       "CREATE INDEX records_run_id ON whitlock.records (run_id)",
       "CREATE INDEX acquisitions_run_id ON whitlock.acquisitions (run_id)",
       "CREATE INDEX point_verdicts_run_point ON whitlock.point_verdicts (run_id, point_id)",
+    ])
+
+  /// Digest of a detector-parameters object, as `whitlock.detection_parameters` keys it.
+  static let parametersDigest = "sha256(convert_to((detection -> 'parameters')::text, 'UTF8'))"
+
+  static let compactAcquisitions = Migration(
+    version: 3,
+    name: "detector parameters stored once; raw counts as little-endian bytea",
+    statements: [
+      // The detector's parameters are the same in every record of a run and were most of each
+      // row's detection object: stored once, keyed by the SHA-256 of their jsonb text.
+      """
+      CREATE TABLE whitlock.detection_parameters (
+        parameters_id bytea PRIMARY KEY CHECK (octet_length(parameters_id) = 32),
+        parameters jsonb NOT NULL,
+        first_shipped_at timestamptz NOT NULL DEFAULT now())
+      """,
+      """
+      ALTER TABLE whitlock.acquisitions
+        ADD COLUMN detection_parameters_id bytea REFERENCES whitlock.detection_parameters
+      """,
+      """
+      INSERT INTO whitlock.detection_parameters (parameters_id, parameters)
+      SELECT DISTINCT ON (1) \(parametersDigest), detection -> 'parameters'
+      FROM whitlock.acquisitions WHERE detection ? 'parameters'
+      """,
+      """
+      UPDATE whitlock.acquisitions SET detection_parameters_id = \(parametersDigest),
+        detection = detection - 'parameters'
+      WHERE detection ? 'parameters'
+      """,
+      // The detection object as the record had it, parameters included.
+      """
+      CREATE VIEW whitlock.detections AS
+      SELECT a.spool_id, a.seq,
+        CASE WHEN p.parameters IS NULL THEN a.detection
+          ELSE a.detection || jsonb_build_object('parameters', p.parameters) END AS detection
+      FROM whitlock.acquisitions a
+      LEFT JOIN whitlock.detection_parameters p ON p.parameters_id = a.detection_parameters_id
+      """,
+      // Raw counts as little-endian unsigned integers, 2 bytes each when all fit in 16 bits
+      // (a 16-bit detector's always do), else 4: the width is octet_length(counts) / channels
+      // (numpy: frombuffer(counts, '<u2' or '<i4')); whitlock.counts(counts, channels) gives
+      // integer[]. The server copies them instead of parsing an array; noisy counts barely
+      // compress, so they are not tried (STORAGE EXTERNAL).
+      """
+      CREATE FUNCTION whitlock.counts(raw bytea, channels integer) RETURNS integer[]
+      LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+        SELECT coalesce(array_agg(CASE octet_length(raw) / channels
+            WHEN 2 THEN get_byte(raw, 2 * i) | (get_byte(raw, 2 * i + 1) << 8)
+            ELSE get_byte(raw, 4 * i) | (get_byte(raw, 4 * i + 1) << 8)
+              | (get_byte(raw, 4 * i + 2) << 16) | (get_byte(raw, 4 * i + 3) << 24) END
+            ORDER BY i), '{}')
+        FROM generate_series(0, channels - 1) AS i
+      $$
+      """,
+      """
+      CREATE FUNCTION whitlock.counts_bytes(counts integer[]) RETURNS bytea
+      LANGUAGE sql IMMUTABLE STRICT PARALLEL SAFE AS $$
+        SELECT coalesce(string_agg(
+            set_byte(set_byte(set_byte(set_byte('\\x00000000'::bytea,
+              0, c & 255), 1, (c >> 8) & 255), 2, (c >> 16) & 255), 3, (c >> 24) & 255),
+            ''::bytea ORDER BY i), ''::bytea)
+        FROM unnest(counts) WITH ORDINALITY AS u(c, i)
+      $$
+      """,
+      """
+      ALTER TABLE whitlock.acquisitions
+        ALTER COLUMN counts TYPE bytea USING whitlock.counts_bytes(counts),
+        ALTER COLUMN counts SET STORAGE EXTERNAL
+      """,
+      // A 2048-pixel Raman row (4 KB of counts, the detection object compressed) then fits one
+      // page and needs no TOAST chunks at all; 32-bit counts still go out of line.
+      "ALTER TABLE whitlock.acquisitions SET (toast_tuple_target = 8160)",
     ])
 }

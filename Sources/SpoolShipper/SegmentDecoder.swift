@@ -1,6 +1,10 @@
 import Spool
 import WhitlockCore
 
+#if canImport(Glibc)
+  import Glibc
+#endif
+
 /// Turns a segment's bytes into `ShipRecord`s, or says which line is wrong and why.
 ///
 /// A segment in `new/` is complete by the spool's contract, so anything that is not a
@@ -19,7 +23,7 @@ enum SegmentDecoder {
     var writer = JSONWriter(reservingCapacity: 16 * 1024)
     while start < bytes.count {
       lineNumber += 1
-      guard let end = bytes[start...].firstIndex(of: 0x0A) else {
+      guard let end = lineEnd(bytes, from: start) else {
         throw SegmentDecodingError(
           line: lineNumber, "the last \(bytes.count - start) bytes are not newline-terminated")
       }
@@ -47,6 +51,16 @@ enum SegmentDecoder {
     }
     if records.isEmpty { throw SegmentDecodingError(line: 0, "the segment holds no records") }
     return records
+  }
+
+  /// The index of the first newline at or after `start`, found with `memchr`.
+  private static func lineEnd(_ bytes: [UInt8], from start: Int) -> Int? {
+    bytes.withUnsafeBufferPointer { buffer in
+      guard let base = buffer.baseAddress, start < buffer.count,
+        let found = memchr(base + start, 0x0A, buffer.count - start)
+      else { return nil }
+      return UnsafeRawPointer(found) - UnsafeRawPointer(base)
+    }
   }
 
   /// The members that become columns; the rest (counts, detection, settings, simulation) are
@@ -145,6 +159,7 @@ enum SegmentDecoder {
     }
     let detectionObject = try line.object("detection")
     let detection = try detectionObject.fields(parsing: detectionColumns, path: "detection")
+    let (detectionText, detectionParameters) = detectionObject.text(splittingOff: "parameters")
     var result = ShipRecord.Acquisition(
       deviceSequence: try acquisition.integer("device_seq"),
       started: try acquisition.timestamp("started"), ended: try acquisition.timestamp("ended"),
@@ -153,7 +168,7 @@ enum SegmentDecoder {
       saturatedChannels: try acquisition.int32("saturated_channels"),
       parameters: try acquisition.json("parameters", writer: &writer), axis: axis,
       counts: try line.counts("counts"), method: try detection.string("method"),
-      detection: detectionObject.text,
+      detection: detectionText, detectionParameters: detectionParameters,
       simulation: try line.optionalObjectText("simulation"))
     if kind == "raman" {
       result.raman = ShipRecord.RamanColumns(

@@ -6,58 +6,73 @@ import PostgresNIO
 /// (spool_id, seq) and inserted with `ON CONFLICT DO NOTHING`, so a segment shipped again (after
 /// a crash between commit and move, by hand, or by a second shipper) adds nothing.
 struct SegmentStatements {
-  /// Upserts of the spool, its runs and its instruments; the spool's row comes first and is
-  /// locked until commit, so two shippers of one spool take turns instead of deadlocking.
-  var registration: [PostgresQuery] = []
+  /// The spool's identity, a UUID.
+  var spoolID: String
+  /// Inserts of the spool, its runs and its instruments where they are missing, so the records
+  /// can reference them. `ON CONFLICT DO NOTHING` takes no lock on a row that exists, so
+  /// transactions storing other segments of the spool at the same time do not wait on each other.
+  var prelude: [PostgresQuery] = []
+  /// Updates of those rows (a run's sample, an instrument's firmware and last_seen, the spool's
+  /// last_seq), run last: their row locks are held only from there to the commit. Runs, then
+  /// instruments, each sorted by key, then the spool, in every transaction, so two that update
+  /// the same rows wait for each other instead of deadlocking.
+  var closing: [PostgresQuery] = []
   /// Inserts into `whitlock.records`, each returning the sequence numbers it added.
   var records: [PostgresQuery] = []
   /// Inserts into `whitlock.run_events`, needed only when `records` added rows.
   var details: [PostgresQuery] = []
-  /// Each acquisition as a row of `COPY whitlock.acquisitions` text data, with its seq: only the
-  /// rows whose records were new in this transaction are sent, so none can conflict.
-  var acquisitionRows: [(seq: Int64, row: CopyTextRow)] = []
+  /// The segment's acquisitions, all of them, as inserts of `AcquisitionColumns.rowsPerStatement`.
+  var acquisitions: [AcquisitionColumns] = []
+  /// The same, record by record, for a transaction in which only some of the records were new.
+  var acquisitionRecords: [(record: ShipRecord, acquisition: ShipRecord.Acquisition)] = []
   /// Inserts into the tables that reference acquisitions (`xrf_results`, `point_verdicts`).
   var dependents: [PostgresQuery] = []
-
-  /// The columns of `acquisitionRows`, in order.
-  static let acquisitionColumns = [
-    "spool_id", "seq", "run_id", "instrument_id", "kind", "device_seq", "started", "ended",
-    "exposure_s", "full_scale", "saturated_channels", "parameters", "axis_type", "coefficients_nm",
-    "excitation_nm", "kev_per_channel", "offset_kev", "channels", "counts", "method", "detection",
-    "simulation", "calcification_type", "phosphate_detected", "whitlockite_fraction",
-    "whitlockite_fraction_sigma", "carbonate_phosphate_ratio", "carbonate_phosphate_ratio_sigma",
-    "crystallinity_fwhm_cm1",
-  ]
 
   init(
     _ segment: [ShipRecord], name: String, spoolID: String, host: String, root: String
   ) {
+    self.spoolID = spoolID
     let lastSeq = segment.last?.seq ?? 0
     var spool = PostgresBindings()
     spool.append(spoolID)
     spool.append(host)
     spool.append(root)
-    spool.append(lastSeq)
-    registration.append(
+    prelude.append(
       PostgresQuery(
         unsafeSQL: """
-          INSERT INTO whitlock.spools (spool_id, host, root, last_seq) VALUES ($1::uuid, $2, $3, $4)
-          ON CONFLICT (spool_id) DO UPDATE SET host = EXCLUDED.host, root = EXCLUDED.root,
-            last_shipped_at = now(), last_seq = GREATEST(whitlock.spools.last_seq, EXCLUDED.last_seq)
+          INSERT INTO whitlock.spools (spool_id, host, root) VALUES ($1::uuid, $2, $3)
+          ON CONFLICT (spool_id) DO NOTHING
           """, binds: spool))
-    registration += Self.runs(segment)
-    registration += Self.instruments(segment, spoolID: spoolID)
+    let (runsPrelude, runsClosing) = Self.runs(segment)
+    let (instrumentsPrelude, instrumentsClosing) = Self.instruments(segment, spoolID: spoolID)
+    prelude += runsPrelude + instrumentsPrelude
+    var update = PostgresBindings()
+    update.append(spoolID)
+    update.append(host)
+    update.append(root)
+    update.append(lastSeq)
+    closing = runsClosing + instrumentsClosing
+    closing.append(
+      PostgresQuery(
+        unsafeSQL: """
+          UPDATE whitlock.spools SET host = $2, root = $3, last_shipped_at = now(),
+            last_seq = GREATEST(last_seq, $4)
+          WHERE spool_id = $1::uuid
+          """, binds: update))
     records = Self.records(segment, name: name, spoolID: spoolID)
     (details, dependents) = Self.details(segment, spoolID: spoolID)
     for record in segment {
       guard case .acquisition(let acquisition) = record.body else { continue }
-      acquisitionRows.append(
-        (record.seq, Self.acquisitionRow(acquisition, of: record, spoolID: spoolID)))
+      acquisitionRecords.append((record, acquisition))
     }
+    acquisitions = AcquisitionColumns.statements(acquisitionRecords)
   }
 
-  private static func runs(_ segment: [ShipRecord]) -> [PostgresQuery] {
-    var order: [String] = []
+  /// Each run of the segment inserted if missing, and updated with what its run-start or
+  /// run-end record says.
+  private static func runs(_ segment: [ShipRecord]) -> (
+    prelude: [PostgresQuery], closing: [PostgresQuery]
+  ) {
     var known: [String: ShipRecord.Run?] = [:]
     for record in segment {
       var run: ShipRecord.Run?
@@ -65,57 +80,66 @@ struct SegmentStatements {
       case .runStart(let event), .runEnd(let event): run = event.run
       case .acquisition: run = nil
       }
-      if known[record.runID] == nil {
-        order.append(record.runID)
-        known[record.runID] = .some(run)
-      } else if let run {
-        known[record.runID] = .some(run)
-      }
+      if known[record.runID] == nil || run != nil { known[record.runID] = .some(run) }
     }
+    let columns = [
+      ("run_id", "::uuid"), ("started", "::timestamptz"), ("sample_id", ""), ("operator", ""),
+      ("point_id", ""),
+    ]
     var insert = BatchInsert(
-      "whitlock.runs",
-      [
-        ("run_id", "::uuid"), ("started", "::timestamptz"), ("sample_id", ""), ("operator", ""),
-        ("point_id", ""),
-      ],
+      "whitlock.runs", columns, tail: "ON CONFLICT (run_id) DO NOTHING")
+    var update = BatchInsert(
+      "whitlock.runs", columns,
       tail: """
         ON CONFLICT (run_id) DO UPDATE SET
           started = COALESCE(EXCLUDED.started, whitlock.runs.started),
           sample_id = COALESCE(EXCLUDED.sample_id, whitlock.runs.sample_id),
           operator = COALESCE(EXCLUDED.operator, whitlock.runs.operator),
           point_id = COALESCE(EXCLUDED.point_id, whitlock.runs.point_id)
+        WHERE (whitlock.runs.started, whitlock.runs.sample_id, whitlock.runs.operator,
+            whitlock.runs.point_id) IS DISTINCT FROM (
+          COALESCE(EXCLUDED.started, whitlock.runs.started),
+          COALESCE(EXCLUDED.sample_id, whitlock.runs.sample_id),
+          COALESCE(EXCLUDED.operator, whitlock.runs.operator),
+          COALESCE(EXCLUDED.point_id, whitlock.runs.point_id))
         """)
-    for runID in order {
+    for runID in known.keys.sorted() {
       let run = known[runID] ?? nil
-      insert.row { binds in
+      func fill(_ binds: inout PostgresBindings) {
         binds.append(runID)
         binds.append(run?.started)
         binds.append(run?.sampleID)
         binds.append(run?.operatorName)
         binds.append(run?.pointID)
       }
+      insert.row(fill)
+      if run != nil { update.row(fill) }
     }
-    return insert.finish()
+    return (insert.finish(), update.finish())
   }
 
-  private static func instruments(_ segment: [ShipRecord], spoolID: String) -> [PostgresQuery] {
-    var order: [String] = []
+  /// Each instrument of the segment inserted if missing, and updated with its identity and the
+  /// segment's times.
+  private static func instruments(_ segment: [ShipRecord], spoolID: String) -> (
+    prelude: [PostgresQuery], closing: [PostgresQuery]
+  ) {
     var seen: [String: (ShipRecord.Instrument, first: String, last: String)] = [:]
     for record in segment {
       if let entry = seen[record.instrument.id] {
         seen[record.instrument.id] = (record.instrument, entry.first, record.time)
       } else {
-        order.append(record.instrument.id)
         seen[record.instrument.id] = (record.instrument, record.time, record.time)
       }
     }
+    let columns = [
+      ("spool_id", "::uuid"), ("instrument_id", ""), ("kind", ""), ("model", ""), ("serial", ""),
+      ("family", ""), ("firmware", ""), ("first_seen", "::timestamptz"),
+      ("last_seen", "::timestamptz"),
+    ]
     var insert = BatchInsert(
-      "whitlock.instruments",
-      [
-        ("spool_id", "::uuid"), ("instrument_id", ""), ("kind", ""), ("model", ""), ("serial", ""),
-        ("family", ""), ("firmware", ""), ("first_seen", "::timestamptz"),
-        ("last_seen", "::timestamptz"),
-      ],
+      "whitlock.instruments", columns, tail: "ON CONFLICT (spool_id, instrument_id) DO NOTHING")
+    var update = BatchInsert(
+      "whitlock.instruments", columns,
       tail: """
         ON CONFLICT (spool_id, instrument_id) DO UPDATE SET kind = EXCLUDED.kind,
           model = EXCLUDED.model, serial = EXCLUDED.serial, family = EXCLUDED.family,
@@ -123,9 +147,9 @@ struct SegmentStatements {
           first_seen = LEAST(whitlock.instruments.first_seen, EXCLUDED.first_seen),
           last_seen = GREATEST(whitlock.instruments.last_seen, EXCLUDED.last_seen)
         """)
-    for id in order {
+    for id in seen.keys.sorted() {
       guard let (instrument, first, last) = seen[id] else { continue }
-      insert.row { binds in
+      func fill(_ binds: inout PostgresBindings) {
         binds.append(spoolID)
         binds.append(instrument.id)
         binds.append(instrument.kind)
@@ -136,32 +160,46 @@ struct SegmentStatements {
         binds.append(first)
         binds.append(last)
       }
+      insert.row(fill)
+      update.row(fill)
     }
-    return insert.finish()
+    return (insert.finish(), update.finish())
   }
 
+  /// One insert of every record, its columns as binary arrays: a thousand rows in seven
+  /// parameters rather than seven thousand.
   private static func records(_ segment: [ShipRecord], name: String, spoolID: String)
     -> [PostgresQuery]
   {
-    var insert = BatchInsert(
-      "whitlock.records",
-      [
-        ("spool_id", "::uuid"), ("seq", ""), ("type", ""), ("run_id", "::uuid"),
-        ("instrument_id", ""), ("recorded_at", "::timestamptz"), ("segment", ""),
-      ],
-      tail: "ON CONFLICT (spool_id, seq) DO NOTHING RETURNING seq")
+    var seqs = BinaryArray(of: .int8, reservingCapacity: segment.count * 12)
+    var types = BinaryArray(of: .text, reservingCapacity: segment.count * 15)
+    var runs = BinaryArray(of: .text, reservingCapacity: segment.count * 40)
+    var instruments = BinaryArray(of: .text, reservingCapacity: segment.count * 20)
+    var times = BinaryArray(of: .text, reservingCapacity: segment.count * 28)
     for record in segment {
-      insert.row { binds in
-        binds.append(spoolID)
-        binds.append(record.seq)
-        binds.append(record.typeName)
-        binds.append(record.runID)
-        binds.append(record.instrument.id)
-        binds.append(record.time)
-        binds.append(name)
-      }
+      seqs.append(record.seq)
+      types.append(record.typeName)
+      runs.append(record.runID)
+      instruments.append(record.instrument.id)
+      times.append(record.time)
     }
-    return insert.finish()
+    var binds = PostgresBindings(capacity: 7)
+    binds.append(spoolID)
+    binds.append(name)
+    for array in [seqs, types, runs, instruments, times] { binds.append(array) }
+    return [
+      PostgresQuery(
+        unsafeSQL: """
+          INSERT INTO whitlock.records (spool_id, seq, type, run_id, instrument_id, recorded_at,
+            segment)
+          SELECT $1::uuid, u.seq, u.type, u.run_id::uuid, u.instrument_id,
+            u.recorded_at::timestamptz, $2
+          FROM (SELECT unnest($3::bigint[]) AS seq, unnest($4::text[]) AS type,
+            unnest($5::text[]) AS run_id, unnest($6::text[]) AS instrument_id,
+            unnest($7::text[]) AS recorded_at) AS u
+          ON CONFLICT (spool_id, seq) DO NOTHING RETURNING seq
+          """, binds: binds)
+    ]
   }
 
   private static func details(_ segment: [ShipRecord], spoolID: String) -> (
@@ -245,55 +283,5 @@ struct SegmentStatements {
     }
     // Parents before children: the acquisitions are copied in before the rows that reference them.
     return (events.finish(), xrf.finish() + verdicts.finish())
-  }
-
-  /// One acquisition in the order of `acquisitionColumns`.
-  private static func acquisitionRow(
-    _ acquisition: ShipRecord.Acquisition, of record: ShipRecord, spoolID: String
-  ) -> CopyTextRow {
-    var row = CopyTextRow(
-      reservingCapacity: acquisition.counts.count * 7 + acquisition.detection.utf8.count
-        + acquisition.parameters.utf8.count + (acquisition.simulation?.utf8.count ?? 0) + 512)
-    row.append(spoolID)
-    row.append(record.seq)
-    row.append(record.runID)
-    row.append(record.instrument.id)
-    row.append(record.instrument.kind)
-    row.append(acquisition.deviceSequence)
-    row.append(acquisition.started)
-    row.append(acquisition.ended)
-    row.append(acquisition.exposureSeconds)
-    row.append(acquisition.fullScale)
-    row.append(acquisition.saturatedChannels)
-    row.append(acquisition.parameters)
-    switch acquisition.axis {
-    case .wavelengthPolynomial(let coefficients, let excitation):
-      row.append("wavelength-polynomial")
-      row.append(coefficients)
-      row.append(excitation)
-      row.appendNull()
-      row.appendNull()
-    case .linearEnergy(let gain, let offset):
-      row.append("linear-energy")
-      row.appendNull()
-      row.appendNull()
-      row.append(gain)
-      row.append(offset)
-    }
-    row.append(Int32(clamping: acquisition.counts.count))
-    row.append(acquisition.counts)
-    row.append(acquisition.method)
-    row.append(acquisition.detection)
-    row.append(acquisition.simulation)
-    let raman = acquisition.raman
-    row.append(raman?.calcificationType)
-    row.append(raman?.phosphateDetected)
-    row.append(raman?.whitlockiteFraction)
-    row.append(raman?.whitlockiteFractionSigma)
-    row.append(raman?.carbonatePhosphateRatio)
-    row.append(raman?.carbonatePhosphateRatioSigma)
-    row.append(raman?.crystallinityFWHM)
-    row.finish()
-    return row
   }
 }

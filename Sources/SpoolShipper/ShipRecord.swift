@@ -85,7 +85,11 @@ struct ShipRecord: Sendable {
     var axis: Axis
     var counts: [Int32]
     var method: String
+    /// The `detection` object without its `parameters` member, as JSON text.
     var detection: String
+    /// `detection.parameters`, the detector's settings (the same in every record of a run), as
+    /// JSON text: stored once in `whitlock.detection_parameters`, not in every row.
+    var detectionParameters: String?
     var simulation: String?
     var raman: RamanColumns?
     var xrf: XRFColumns?

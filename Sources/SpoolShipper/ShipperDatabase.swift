@@ -43,6 +43,7 @@ final class ShipperDatabase: Sendable {
     let database = ShipperDatabase(
       connection: connection, target: target.url, deadline: deadline, logger: logger)
     do {
+      try await database.limitServerWaits()
       try await database.migrate()
     } catch {
       await database.close()
@@ -66,6 +67,33 @@ final class ShipperDatabase: Sendable {
     DatabaseFailure(
       kind: .unreachable,
       message: "\(target): no answer within \(deadline) while \(doing); reconnecting")
+  }
+
+  /// Makes the server give up on this session, too, within about the deadline when the client
+  /// goes silent: a session left waiting inside a transaction would hold its rows' locks, and
+  /// the reconnected shipper's transaction storing the same segment would wait on them. The
+  /// server ends a session idle in a transaction after the deadline, and its TCP stack one
+  /// whose packets go unacknowledged (`tcp_user_timeout`) or whose keepalives go unanswered.
+  private func limitServerWaits() async throws(DatabaseFailure) {
+    let milliseconds = max(1000, Int(deadline.components.seconds) * 1000)
+    let seconds = milliseconds / 1000
+    var binds = PostgresBindings()
+    binds.append("\(milliseconds)")
+    binds.append("\(max(1, seconds / 2))")
+    binds.append("\(max(1, seconds / 6))")
+    do {
+      try await connection.query(
+        PostgresQuery(
+          unsafeSQL: """
+            SELECT set_config('idle_in_transaction_session_timeout', $1, false),
+              set_config('tcp_user_timeout', $1, false),
+              set_config('tcp_keepalives_idle', $2, false),
+              set_config('tcp_keepalives_interval', $3, false),
+              set_config('tcp_keepalives_count', '3', false)
+            """, binds: binds), logger: logger)
+    } catch {
+      throw DatabaseFailure(error, target: target)
+    }
   }
 
   /// Applies missing migrations in one transaction, serialised between shippers by an advisory
@@ -115,7 +143,7 @@ final class ShipperDatabase: Sendable {
 
   private func storeNow(_ statements: SegmentStatements) async throws(DatabaseFailure) -> Int {
     try await transaction { connection, logger in
-      for query in statements.registration { try await run(query) }
+      for query in statements.prelude { try await run(query) }
       var added: Set<Int64> = []
       for query in statements.records {
         try checkOpen()
@@ -127,8 +155,9 @@ final class ShipperDatabase: Sendable {
       guard !added.isEmpty else { return 0 }
       for query in statements.details { try await run(query) }
       try checkOpen()
-      try await copyAcquisitions(statements, added: added, connection: connection)
+      try await storeAcquisitions(statements, added: added, connection: connection)
       for query in statements.dependents { try await run(query) }
+      for query in statements.closing { try await run(query) }
       return added.count
     }
   }
@@ -146,34 +175,51 @@ final class ShipperDatabase: Sendable {
     throw DatabaseFailure(kind: .unreachable, message: "\(target): the connection was closed")
   }
 
-  /// Streams the acquisitions whose records this transaction added with `COPY`. A record this
-  /// transaction did not add was stored, with its acquisition, by an earlier one (or another
-  /// shipper's, which the records' keys made this one wait for), so no copied row can conflict.
-  private func copyAcquisitions(
+  /// Stores the acquisitions whose records this transaction added, after their detector
+  /// parameters. A record this transaction did not add was stored, with its acquisition, by an
+  /// earlier one (or another shipper's, which the records' keys made this one wait for), so no
+  /// inserted row can conflict.
+  private func storeAcquisitions(
     _ statements: SegmentStatements, added: Set<Int64>, connection: PostgresConnection
   ) async throws {
-    let rows = statements.acquisitionRows.filter { added.contains($0.seq) }
-    guard !rows.isEmpty else { return }
-    // COPY names one unqualified table; the schema comes from the transaction's search path.
-    try await connection.query("SET LOCAL search_path = whitlock, pg_catalog", logger: logger)
-    try await connection.copyFrom(
-      table: "acquisitions", columns: SegmentStatements.acquisitionColumns, logger: logger
-    ) { writer in
-      var buffer = ByteBuffer()
-      buffer.reserveCapacity(Self.copyChunkBytes + 65_536)
-      for (_, row) in rows {
-        buffer.writeBytes(row.bytes)
-        if buffer.readableBytes >= Self.copyChunkBytes {
-          try await writer.write(buffer)
-          buffer.clear()
-        }
+    let spoolID = statements.spoolID
+    let statements =
+      added.count == statements.acquisitionRecords.count
+      ? statements.acquisitions
+      : AcquisitionColumns.statements(
+        statements.acquisitionRecords.filter { added.contains($0.record.seq) })
+    // A custom plan would copy every bound array into the plan as a constant (15 MB a segment);
+    // the generic plan of `INSERT … SELECT … FROM unnest($n)` reads the parameters in place.
+    try checkOpen()
+    try await connection.query("SET LOCAL plan_cache_mode = force_generic_plan", logger: logger)
+    var parameterIDs: [String: ByteBuffer] = [:]
+    for columns in statements {
+      for parameters in columns.parameters where parameterIDs[parameters] == nil {
+        try checkOpen()
+        let rows = try await connection.query(Self.storeParameters(parameters), logger: logger)
+        for try await id in rows.decode(ByteBuffer.self) { parameterIDs[parameters] = id }
       }
-      if buffer.readableBytes > 0 { try await writer.write(buffer) }
+      try checkOpen()
+      try await connection.query(
+        columns.query(spoolID: spoolID, parameterIDs: parameterIDs), logger: logger)
     }
   }
 
-  /// How much COPY data is sent in one message.
-  private static let copyChunkBytes = 1 << 20
+  /// Stores a detector-parameters object unless it is there already, and returns its id: the
+  /// SHA-256 of its `jsonb` text, so equal parameters share one row however they were spelled.
+  private static func storeParameters(_ parameters: String) -> PostgresQuery {
+    var binds = PostgresBindings()
+    binds.append(parameters)
+    return PostgresQuery(
+      unsafeSQL: """
+        WITH given AS (SELECT $1::jsonb AS parameters),
+          keyed AS (SELECT sha256(convert_to(parameters::text, 'UTF8')) AS id, parameters FROM given),
+          added AS (
+            INSERT INTO whitlock.detection_parameters (parameters_id, parameters)
+            SELECT id, parameters FROM keyed ON CONFLICT (parameters_id) DO NOTHING)
+        SELECT id FROM keyed
+        """, binds: binds)
+  }
 
   private func transaction<Result: Sendable>(
     _ body: (PostgresConnection, Logger) async throws -> Result

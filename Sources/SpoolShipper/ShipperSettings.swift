@@ -17,6 +17,9 @@ public struct ShipperSettings: Sendable {
   /// before the connection is given up and made again: a network cut without a reset would
   /// otherwise stall shipping until TCP gives up, many minutes later.
   public var operationDeadline: Duration = .seconds(60)
+  /// How many connections store segments at once: two let one segment be decoded while
+  /// another is stored, and the server work on both, on separate cores.
+  public var connections = 2
   /// The host name stored with the spool in `whitlock.spools`.
   public var host: String = ProcessInfo.processInfo.hostName
 

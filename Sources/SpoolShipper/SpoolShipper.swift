@@ -1,6 +1,7 @@
 import Foundation
 import Logging
 import Spool
+import Synchronization
 
 /// Ships every complete segment of a spool into PostgreSQL, exactly once, and only then moves it
 /// out of `new/`.
@@ -29,7 +30,7 @@ public final class SpoolShipper: Sendable {
     let consumer = SpoolConsumer(layout: settings.spool)
     var backoff = settings.backoff
     var reporter = FailureReporter(logger: logger)
-    var database: ShipperDatabase?
+    var pool: [ShipperDatabase] = []
     var connections = 0
     var spoolID: SpoolIdentity?
     while !Task.isCancelled {
@@ -50,12 +51,9 @@ public final class SpoolShipper: Sendable {
         $0.backlogSegments = pending.count
         $0.backlogBytes = pending.reduce(0) { $0 + $1.bytes }
       }
-      if database == nil {
+      if pool.isEmpty {
         do {
-          connections += 1
-          database = try await ShipperDatabase.open(
-            settings.target, id: connections, deadline: settings.operationDeadline,
-            logger: logger)
+          pool = try await connect(count: settings.connections, made: &connections)
           backoff.reset()
           reporter.recovered(
             "connected to \(settings.target.url)", backlogSegments: pending.count)
@@ -63,7 +61,7 @@ public final class SpoolShipper: Sendable {
             "shipping spool to PostgreSQL",
             metadata: [
               "database": "\(settings.target.url)", "spool_id": "\(spoolID)",
-              "backlog_segments": "\(pending.count)",
+              "backlog_segments": "\(pending.count)", "connections": "\(pool.count)",
             ])
         } catch {
           status.update { $0.connectFailures += 1 }
@@ -73,42 +71,86 @@ public final class SpoolShipper: Sendable {
       }
       guard !pending.isEmpty else {
         if untilDrained { break }
-        if database != nil { status.update { $0.state = .idle } }
+        status.update { $0.state = .idle }
         try? await Task.sleep(for: settings.pollInterval)
         continue
       }
-      guard let connected = database else { continue }
       status.update { $0.state = .shipping }
-      // Decoding the next segment overlaps with storing this one (the database works on another
-      // core); the spool is only changed in order, after each commit.
-      var next: Task<PreparedSegment, Never>? = prepareTask(pending[0].name, spoolID: spoolID)
-      for (index, segment) in pending.enumerated() {
-        guard let current = next, !Task.isCancelled else { break }
-        let prepared = await current.value
-        next =
-          index + 1 < pending.count
-          ? prepareTask(pending[index + 1].name, spoolID: spoolID) : nil
-        do {
-          try await commit(prepared, consumer: consumer, database: connected)
-          status.update {
-            $0.backlogSegments = pending.count - index - 1
-            $0.backlogBytes = max(0, $0.backlogBytes - segment.bytes)
-            $0.lastError = nil
-            $0.failingSince = nil
+      guard let failure = await ship(pending, spoolID: spoolID, over: pool, consumer: consumer)
+      else { continue }
+      if case .database = failure {
+        for database in pool { await database.close() }
+        pool = []
+      }
+      let left = status.snapshot.backlogSegments
+      await pause(&backoff, &reporter, failure.description, backlog: left)
+    }
+    for database in pool { await database.close() }
+    status.update { $0.state = .stopped }
+  }
+
+  /// Opens up to `count` connections: the first must succeed; the others are best effort (a
+  /// server near `max_connections` still gets shipped to, over fewer).
+  private func connect(count: Int, made: inout Int) async throws(DatabaseFailure)
+    -> [ShipperDatabase]
+  {
+    made += 1
+    var pool = [
+      try await ShipperDatabase.open(
+        settings.target, id: made, deadline: settings.operationDeadline, logger: logger)
+    ]
+    while pool.count < count {
+      made += 1
+      do {
+        pool.append(
+          try await ShipperDatabase.open(
+            settings.target, id: made, deadline: settings.operationDeadline, logger: logger))
+      } catch {
+        logger.warning(
+          "shipping over fewer connections than configured: \(error.message)",
+          metadata: ["connections": "\(pool.count)"])
+        break
+      }
+    }
+    return pool
+  }
+
+  /// Ships `pending`, oldest first, over every connection of `pool` at once: each connection
+  /// takes the next segment, decodes it and stores it in its own transaction, so one segment is
+  /// decoded while another is stored and the server works on two. Segments may leave `new/` out
+  /// of order; each leaves only after its own commit. Returns the first failure, after which no
+  /// connection starts another segment.
+  private func ship(
+    _ pending: [SpoolConsumer.Segment], spoolID: SpoolIdentity, over pool: [ShipperDatabase],
+    consumer: SpoolConsumer
+  ) async -> ShipStepError? {
+    let queue = SegmentQueue(pending)
+    return await withTaskGroup(of: ShipStepError?.self) { group in
+      for database in pool {
+        group.addTask {
+          var buffer: [UInt8] = []
+          while !Task.isCancelled, let segment = queue.next() {
+            let prepared = self.prepare(segment.name, spoolID: spoolID, buffer: &buffer)
+            do throws(ShipStepError) {
+              try await self.commit(prepared, consumer: consumer, database: database)
+            } catch {
+              queue.stop()
+              return error
+            }
+            self.status.update {
+              $0.backlogSegments = max(0, $0.backlogSegments - 1)
+              $0.backlogBytes = max(0, $0.backlogBytes - segment.bytes)
+              $0.lastError = nil
+              $0.failingSince = nil
+            }
           }
-        } catch {
-          if case .database = error {
-            await connected.close()
-            database = nil
-          }
-          await pause(&backoff, &reporter, error.description, backlog: pending.count - index)
-          break
+          return nil
         }
       }
-      _ = await next?.value
+      var first: ShipStepError?
+      for await failure in group where first == nil { first = failure }
+      return first
     }
-    await database?.close()
-    status.update { $0.state = .stopped }
   }
 
   /// A segment read and decoded, ready to store, or what stopped that.
@@ -119,17 +161,14 @@ public final class SpoolShipper: Sendable {
     case failed(SpoolError)
   }
 
-  private func prepareTask(_ name: String, spoolID: SpoolIdentity) -> Task<PreparedSegment, Never> {
-    Task { self.prepare(name, spoolID: spoolID) }
-  }
-
-  /// Reads and decodes a segment; a malformed one is quarantined here.
-  private func prepare(_ name: String, spoolID: SpoolIdentity) -> PreparedSegment {
+  /// Reads a segment into `bytes` (kept from one segment to the next) and decodes it; a
+  /// malformed one is quarantined here.
+  private func prepare(_ name: String, spoolID: SpoolIdentity, buffer bytes: inout [UInt8])
+    -> PreparedSegment
+  {
     let consumer = SpoolConsumer(layout: settings.spool)
-    let bytes: [UInt8]
     do {
-      guard let read = try consumer.read(name) else { return .settled }
-      bytes = read
+      guard try consumer.read(name, into: &bytes) else { return .settled }
     } catch {
       return .failed(error)
     }
@@ -238,4 +277,23 @@ enum ShipStepError: Error, CustomStringConvertible {
     case .spool(let error): "spool: \(error)"
     }
   }
+}
+
+/// The segments of one round, handed out oldest first to the connections that ship them.
+private final class SegmentQueue: Sendable {
+  private let state: Mutex<(segments: [SpoolConsumer.Segment], next: Int)>
+
+  init(_ segments: [SpoolConsumer.Segment]) { state = Mutex((segments, 0)) }
+
+  /// The next segment, or `nil` when all were taken or the round was stopped.
+  func next() -> SpoolConsumer.Segment? {
+    state.withLock { state in
+      guard state.next < state.segments.count else { return nil }
+      defer { state.next += 1 }
+      return state.segments[state.next]
+    }
+  }
+
+  /// Hands out no more segments.
+  func stop() { state.withLock { $0.next = $0.segments.count } }
 }

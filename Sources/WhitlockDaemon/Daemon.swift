@@ -140,6 +140,7 @@ public struct Daemon: Sendable {
       spool: layout, target: PostgresTarget(url: ship.url, password: password))
     settings.disposal = ship.disposal
     settings.pollInterval = .seconds(ship.pollIntervalSeconds)
+    settings.operationDeadline = .seconds(ship.deadlineSeconds)
     settings.backoff = Backoff(
       initial: min(.milliseconds(500), .seconds(ship.retryMaxSeconds)),
       maximum: .seconds(ship.retryMaxSeconds))

@@ -9,6 +9,7 @@ import SpoolShipper
 /// password_file = "/etc/whitlockd/postgres.password"   # first line is the password; chmod 600
 /// after_ship = "move"                                   # or "delete"
 /// retry_max_s = 30                                      # longest wait between reconnections
+/// deadline_s = 60                                       # a silent connection is given up after
 /// ```
 ///
 /// Without the table (or with `enabled = false`) nothing is shipped.
@@ -18,6 +19,9 @@ public struct ShipConfiguration: Sendable {
   public var disposal: SpoolConsumer.Disposal = .move
   public var retryMaxSeconds: Double = 30
   public var pollIntervalSeconds: Double = 0.25
+  /// The longest a connection attempt or one segment's transaction may go unanswered before the
+  /// connection is given up and made again (a network that goes silent without a reset).
+  public var deadlineSeconds: Double = 60
 
   static func read(_ reader: inout ConfigurationReader) throws(ConfigurationError)
     -> ShipConfiguration?
@@ -28,6 +32,7 @@ public struct ShipConfiguration: Sendable {
     let disposal: SpoolConsumer.Disposal = try reader.choice("after_ship", default: .move)
     let retryMax = try reader.number("retry_max_s", default: 30, in: 0.1...3600, unit: "s")
     let poll = try reader.number("poll_interval_s", default: 0.25, in: 0.01...60, unit: "s")
+    let deadline = try reader.number("deadline_s", default: 60, in: 1...3600, unit: "s")
     guard enabled, !reader.table.entries.isEmpty else { return nil }
     guard let text else {
       throw reader.error(
@@ -48,6 +53,7 @@ public struct ShipConfiguration: Sendable {
     configuration.disposal = disposal
     configuration.retryMaxSeconds = retryMax
     configuration.pollIntervalSeconds = poll
+    configuration.deadlineSeconds = deadline
     return configuration
   }
 }

@@ -37,6 +37,14 @@ struct ShipCommand: AsyncParsableCommand {
   @Option(name: .long, help: "Longest wait between reconnection attempts, in seconds.")
   var retryMax: Double = 30
 
+  @Option(
+    name: .long,
+    help: """
+      Seconds a connection attempt or one segment's transaction may go unanswered before the \
+      connection is given up and made again (1–3600).
+      """)
+  var deadline: Double = 60
+
   @Flag(name: .long, help: "Exit once new/ is empty instead of waiting for more segments.")
   var once = false
 
@@ -55,6 +63,9 @@ struct ShipCommand: AsyncParsableCommand {
     guard retryMax >= 0.1, retryMax <= 3600 else {
       throw ValidationError("--retry-max must be between 0.1 and 3600 seconds")
     }
+    guard deadline >= 1, deadline <= 3600 else {
+      throw ValidationError("--deadline must be between 1 and 3600 seconds")
+    }
     let layout = SpoolLayout(root: spool)
     guard FileManager.default.fileExists(atPath: layout.new) else {
       throw ValidationError("\(spool) is not a whitlockd spool: it has no new/ directory")
@@ -71,6 +82,7 @@ struct ShipCommand: AsyncParsableCommand {
     var settings = ShipperSettings(
       spool: layout, target: PostgresTarget(url: url, password: password))
     settings.disposal = disposal
+    settings.operationDeadline = .seconds(deadline)
     settings.backoff = Backoff(
       initial: min(.milliseconds(500), .seconds(retryMax)), maximum: .seconds(retryMax))
     let shipper = SpoolShipper(settings: settings, logger: logger)

@@ -83,3 +83,24 @@ struct SegmentDecoderTests {
     }
   }
 }
+
+@Suite("Detector parameters split off the detection object")
+struct DetectionParametersTests {
+  static func split(_ text: String) throws -> (String, String?) {
+    let bytes = Array(text.utf8)[...]
+    let members = try #require(JSONMemberScanner.members(bytes))
+    return ScannedObject(bytes, members).text(splittingOff: "parameters")
+  }
+
+  @Test("a member in the middle, first, last or alone takes one comma with it")
+  func positions() throws {
+    #expect(
+      try Self.split(#"{"a":1,"parameters":{"x":[1,2]},"b":2}"#) == (
+        #"{"a":1,"b":2}"#, #"{"x":[1,2]}"#
+      ))
+    #expect(try Self.split(#"{"parameters":{},"b":2}"#) == (#"{"b":2}"#, "{}"))
+    #expect(try Self.split(#"{"a":1, "parameters" : {"y":"}"} }"#) == (#"{"a":1 }"#, #"{"y":"}"}"#))
+    #expect(try Self.split(#"{"parameters":{}}"#) == ("{}", "{}"))
+    #expect(try Self.split(#"{"a":1}"#) == (#"{"a":1}"#, nil))
+  }
+}

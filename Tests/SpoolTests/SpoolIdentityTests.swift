@@ -72,4 +72,21 @@ struct SpoolIdentityTests {
     #expect(try consumer.quarantine("seg-0000000000000003.ndjson", reason: "again") == nil)
     #expect(try consumer.pending().isEmpty)
   }
+
+  @Test("reading into a reused buffer gives each segment's bytes, longer or shorter")
+  func readIntoReusedBuffer() throws {
+    let spool = try TemporarySpool()
+    let consumer = SpoolConsumer(layout: spool.layout)
+    let long = String(repeating: "{\"seq\":1}\n", count: 10_000)
+    try long.write(toFile: spool.layout.new + "/a.ndjson", atomically: true, encoding: .utf8)
+    try "{}\n".write(toFile: spool.layout.new + "/b.ndjson", atomically: true, encoding: .utf8)
+    var buffer: [UInt8] = []
+    #expect(try consumer.read("a.ndjson", into: &buffer))
+    #expect(buffer == Array(long.utf8))
+    #expect(try consumer.read("b.ndjson", into: &buffer))
+    #expect(buffer == Array("{}\n".utf8))
+    #expect(try consumer.read("a.ndjson", into: &buffer))
+    #expect(buffer == Array(long.utf8))
+    #expect(try !consumer.read("gone.ndjson", into: &buffer))
+  }
 }

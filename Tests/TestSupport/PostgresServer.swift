@@ -103,6 +103,9 @@ public final class PostgresServer: @unchecked Sendable {
   /// Whether the server is running.
   public var isRunning: Bool { server?.isRunning ?? false }
 
+  /// The postmaster's process id while it runs (every backend is its child).
+  public var serverPID: Int32? { server.flatMap { $0.isRunning ? $0.pid : nil } }
+
   /// Runs `sql` through `psql` and returns its unaligned, tuples-only output, trimmed.
   @discardableResult
   public func psql(_ sql: String, database: String = PostgresServer.database) throws -> String {

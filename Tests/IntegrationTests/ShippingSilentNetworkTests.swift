@@ -1,0 +1,89 @@
+import Foundation
+import TestSupport
+import Testing
+import WhitlockCore
+
+/// The network between whitlockd's shipper and PostgreSQL goes silent without a reset (a relay
+/// in this process stops forwarding and keeps its connections open): the shipper notices within
+/// its deadline (`deadline_s`), reports it (`/api/v1/status`, `/readyz`), keeps acquiring,
+/// reconnects once the path is back, and the database ends with every record exactly once.
+@Suite("Shipping over a network that goes silent", .serialized)
+struct ShippingSilentNetworkTests {
+  @Test("silence noticed within the deadline and reported; reconnected; every record once")
+  func silentNetwork() async throws {
+    let postgres = try await PostgresServer()
+    let relay = try SilenceableRelay(forwardingTo: postgres.port)
+    defer { relay.shutDown() }
+    let url = postgres.url.replacingOccurrences(of: ":\(postgres.port)/", with: ":\(relay.port)/")
+    let daemon = try await MonitoredDaemon.start(
+      ramanExposure: 0.05,
+      extraConfiguration: """
+        [ship]
+        postgres = "\(url)"
+        password_file = "\(postgres.passwordFile)"
+        retry_max_s = 0.5
+        deadline_s = 2
+        """)
+    defer { try? FileManager.default.removeItem(atPath: daemon.directory) }
+    func status() -> JSONValue? {
+      guard let response = try? daemon.client.request("GET", "/api/v1/status") else { return nil }
+      return try? JSONParser.parse(response.body)
+    }
+    func ship(_ key: String) -> JSONValue? { status()?["ship"]?[key] }
+    func number(_ value: JSONValue?) -> Int { Int(value?.doubleValue ?? -1) }
+
+    #expect(
+      await daemon.child.wait(upTo: .seconds(60)) { _ in number(ship("records_shipped")) > 0 },
+      "\(status().map { "\($0)" } ?? "no status")")
+
+    // The path goes silent: the next segment's transaction gets no answer.
+    relay.silence()
+    let silencedAt = ContinuousClock.now
+    #expect(
+      await daemon.child.wait(upTo: .seconds(60)) { _ in
+        ship("state")?.stringValue == "failing"
+      }, "\(status().map { "\($0)" } ?? "no status")")
+    let noticedAfter = ContinuousClock.now - silencedAt
+    let error = ship("last_error")?.stringValue ?? ""
+    #expect(error.contains("no answer within 2"), "\(error)")
+    // The deadline bounds how long it took, with room for the segment that had to come first.
+    #expect(noticedAfter < .seconds(30), "noticed after \(noticedAfter)")
+    let ready = try daemon.client.request("GET", "/readyz")
+    #expect(ready.status == 503)
+    #expect(ready.text.contains("no answer within"), "\(ready.text)")
+    let writtenWhileSilent = number(status()?["spool"]?["records_written"])
+    #expect(
+      await daemon.child.wait(upTo: .seconds(60)) { _ in
+        number(status()?["spool"]?["records_written"]) > writtenWhileSilent
+          && number(ship("backlog_segments")) >= 2
+      }, "acquisition goes on and the backlog grows while the network is silent")
+    // Reconnection attempts meet the same silence and are given up after the deadline too.
+    let attempts = relay.acceptedConnections
+    #expect(
+      await daemon.child.wait(upTo: .seconds(60)) { _ in relay.acceptedConnections > attempts })
+
+    relay.restore()
+    #expect(
+      await daemon.child.wait(upTo: .seconds(120)) { _ in
+        ship("state")?.stringValue != "failing" && number(ship("backlog_segments")) == 0
+      }, "\(status().map { "\($0)" } ?? "no status")")
+    #expect(
+      await daemon.child.wait(upTo: .seconds(60)) { _ in
+        (try? daemon.client.request("GET", "/readyz").status) == 200
+      })
+
+    daemon.child.send(SIGTERM)
+    #expect(await daemon.child.waitForExit(upTo: .seconds(30)) == 0)
+    let spool = daemon.directory + "/spool"
+    let drained = try ShippingFixture.drain(spool: spool, postgres: postgres)
+    #expect(drained.status == 0, "\(drained.standardError)")
+    let spooled = ShippingFixture.spoolSequences(spool)
+    #expect(
+      try ShippingFixture.databaseTally(postgres) == [
+        spooled.count, spooled.count, spooled.reduce(0, +),
+      ])
+    #expect(try ShippingFixture.unmatchedAcquisitions(postgres) == 0)
+    #expect(ShippingFixture.segments(spool, "new").isEmpty)
+    await postgres.stop()
+  }
+}

@@ -1,0 +1,125 @@
+import Foundation
+import Spool
+import SpoolShipper
+import TestSupport
+import Testing
+import WhitlockCore
+
+/// What the database holds after shipping: raw counts as little-endian bytea that
+/// `whitlock.counts` turns back into the spooled integers, the detector's parameters stored once
+/// and put back by `whitlock.detections`, and a database of schema version 2 migrated with its
+/// rows converted.
+@Suite("Shipping to PostgreSQL: stored rows", .serialized)
+struct ShippingStorageTests {
+  static let parameters: JSONValue = .object([("window", .int(5)), ("lambda", .double(1e5))])
+
+  /// A spool of `counts.count` acquisitions of one run, one segment.
+  private static func makeSpool(_ root: String, counts: [[UInt32]]) throws {
+    let layout = SpoolLayout(root: root)
+    try layout.create()
+    let writer = try SpoolWriter(
+      layout: layout, limits: SegmentLimits(), recovery: SpoolRecovery.run(layout))
+    let run = RunContext(
+      runID: UUID().uuidString.lowercased(), sampleID: "B-17", startedAt: Date())
+    let instrument = InstrumentIdentity(
+      id: "raman-sim", kind: .raman, model: "sim", serial: "S1", family: "simulated")
+    for (index, values) in counts.enumerated() {
+      let acquisition = Acquisition(
+        instrument: instrument, deviceSequence: UInt64(index + 1), startedAt: Date(),
+        endedAt: Date(), counts: values,
+        axis: .wavelengthPolynomial(coefficients: [780, 0.1], excitationNanometres: 785),
+        exposureSeconds: 0.1, fullScale: 65535, parameters: [])
+      try writer.append(
+        .acquisition(
+          run: run, acquisition: acquisition,
+          detection: .object([
+            ("method", .string("test")), ("parameters", parameters),
+            ("whitlockite_fraction", .double(0.25)), ("whitlockite_fraction_sigma", .double(0.05)),
+          ])))
+    }
+    try writer.publish()
+  }
+
+  @Test("counts read back through whitlock.counts; parameters stored once, restored by the view")
+  func countsAndParameters() async throws {
+    let postgres = try await PostgresServer()
+    let directory = try ShippingFixture.scratchDirectory("ship-stored")
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let spool = directory + "/spool"
+    try Self.makeSpool(
+      spool, counts: [[1, 2, 3, 65535], [0, 70000, 7, 2_147_483_647], [4, 5, 6, 7]])
+    let result = try ShippingFixture.drain(spool: spool, postgres: postgres)
+    #expect(result.status == 0, "\(result.standardError)")
+
+    let counts = try postgres.psql(
+      "SELECT string_agg(whitlock.counts(counts, channels)::text || ':' || octet_length(counts), ' ' ORDER BY seq) FROM whitlock.acquisitions"
+    )
+    // 16-bit counts take 2 bytes each, the spectrum with larger ones 4.
+    #expect(counts == "{1,2,3,65535}:8 {0,70000,7,2147483647}:16 {4,5,6,7}:8")
+    #expect(try postgres.psql("SELECT count(*) FROM whitlock.detection_parameters") == "1")
+    #expect(
+      try postgres.psql("SELECT count(*) FROM whitlock.acquisitions WHERE detection ? 'parameters'")
+        == "0")
+    #expect(
+      try postgres.psql(
+        "SELECT count(*) FROM whitlock.detections WHERE detection -> 'parameters' = '{\"window\": 5, \"lambda\": 100000}'::jsonb AND detection ->> 'method' = 'test'"
+      ) == "3")
+    await postgres.stop()
+  }
+
+  @Test("a database of schema version 2 is migrated with its counts and parameters converted")
+  func migrationFromVersion2() async throws {
+    let postgres = try await PostgresServer()
+    let directory = try ShippingFixture.scratchDirectory("ship-migrate")
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    try SpoolLayout(root: directory + "/spool").create()
+    var statements = SchemaMigrations.bootstrap
+    for migration in SchemaMigrations.all where migration.version <= 2 {
+      statements += migration.statements
+      statements.append(
+        "INSERT INTO whitlock.schema_migrations (version, name) VALUES (\(migration.version), '\(migration.name)')"
+      )
+    }
+    let spoolID = UUID().uuidString.lowercased()
+    let runID = UUID().uuidString.lowercased()
+    statements += [
+      "INSERT INTO whitlock.spools (spool_id, host, root) VALUES ('\(spoolID)', 'h', '/s')",
+      "INSERT INTO whitlock.runs (run_id) VALUES ('\(runID)')",
+      """
+      INSERT INTO whitlock.instruments VALUES ('\(spoolID)', 'r1', 'raman', 'm', 's', 'f', NULL,
+        now(), now())
+      """,
+      """
+      INSERT INTO whitlock.records (spool_id, seq, type, run_id, instrument_id, recorded_at, segment)
+      VALUES ('\(spoolID)', 1, 'acquisition', '\(runID)', 'r1', now(), 'seg')
+      """,
+      """
+      INSERT INTO whitlock.acquisitions (spool_id, seq, run_id, instrument_id, kind, device_seq,
+        started, ended, exposure_s, full_scale, saturated_channels, parameters, axis_type, channels,
+        counts, method, detection)
+      VALUES ('\(spoolID)', 1, '\(runID)', 'r1', 'raman', 1, now(), now(), 1, 65535, 0, '{}',
+        'wavelength-polynomial', 3, '{1,256,70000}', 'm',
+        '{"method": "m", "parameters": {"window": 5}, "bands": []}')
+      """,
+    ]
+    try postgres.psql(statements.joined(separator: ";\n"))
+
+    // The shipper migrates when it connects, before it looks at the (empty) spool.
+    let result = try ShippingFixture.drain(spool: directory + "/spool", postgres: postgres)
+    #expect(result.status == 0, "\(result.standardError)")
+    #expect(
+      try postgres.psql("SELECT max(version) FROM whitlock.schema_migrations")
+        == "\(SchemaMigrations.latestVersion)")
+    #expect(
+      try postgres.psql(
+        "SELECT whitlock.counts(counts, channels)::text, octet_length(counts), encode(counts, 'hex') FROM whitlock.acquisitions"
+      ) == "{1,256,70000}|12|010000000001000070110100")
+    #expect(
+      try postgres.psql("SELECT detection::text FROM whitlock.acquisitions")
+        == #"{"bands": [], "method": "m"}"#)
+    #expect(
+      try postgres.psql("SELECT (detection -> 'parameters')::text FROM whitlock.detections")
+        == #"{"window": 5}"#)
+    await postgres.stop()
+  }
+}
