@@ -78,14 +78,17 @@ public final class SpoolShipper: Sendable {
       status.update { $0.state = .shipping }
       guard let failure = await ship(pending, spoolID: spoolID, over: pool, consumer: consumer)
       else { continue }
+      let left = status.snapshot.backlogSegments
+      // Reported before the connections are closed: closing one that does not answer takes
+      // its own deadline, and status should say "failing" as soon as it is known.
+      markFailing(failure.description)
       if case .database = failure {
-        for database in pool { await database.close() }
+        await Self.closeAll(pool)
         pool = []
       }
-      let left = status.snapshot.backlogSegments
       await pause(&backoff, &reporter, failure.description, backlog: left)
     }
-    for database in pool { await database.close() }
+    await Self.closeAll(pool)
     status.update { $0.state = .stopped }
   }
 
@@ -256,13 +259,24 @@ public final class SpoolShipper: Sendable {
     _ backoff: inout Backoff, _ reporter: inout FailureReporter, _ message: String, backlog: Int
   ) async {
     let delay = backoff.next()
+    markFailing(message)
+    reporter.failed(message, backlogSegments: backlog, retryIn: delay)
+    try? await Task.sleep(for: delay)
+  }
+
+  private func markFailing(_ message: String) {
     status.update {
       $0.state = .failing
       $0.lastError = message
       if $0.failingSince == nil { $0.failingSince = Date() }
     }
-    reporter.failed(message, backlogSegments: backlog, retryIn: delay)
-    try? await Task.sleep(for: delay)
+  }
+
+  /// Closes every connection at once, so silent ones cost one close deadline, not one each.
+  private static func closeAll(_ pool: [ShipperDatabase]) async {
+    await withTaskGroup(of: Void.self) { group in
+      for database in pool { group.addTask { await database.close() } }
+    }
   }
 }
 

@@ -46,8 +46,12 @@ struct ShippingSilentNetworkTests {
     let noticedAfter = ContinuousClock.now - silencedAt
     let error = ship("last_error")?.stringValue ?? ""
     #expect(error.contains("no answer within 2"), "\(error)")
-    // The deadline bounds how long it took, with room for the segment that had to come first.
-    #expect(noticedAfter < .seconds(30), "noticed after \(noticedAfter)")
+    // The deadline bounds how long it took: without it a silent TCP peer is noticed only after
+    // the kernel's retransmissions give up (about 15 minutes). The bound leaves room for the
+    // segment that has to be cut first and for a machine loaded by the rest of the suite.
+    #expect(
+      noticedAfter < .seconds(90),
+      "noticed after \(noticedAfter); log:\n\(Self.shippingLines(daemon.child.standardError))")
     let ready = try daemon.client.request("GET", "/readyz")
     #expect(ready.status == 503)
     #expect(ready.text.contains("no answer within"), "\(ready.text)")
@@ -85,5 +89,11 @@ struct ShippingSilentNetworkTests {
     #expect(try ShippingFixture.unmatchedAcquisitions(postgres) == 0)
     #expect(ShippingFixture.segments(spool, "new").isEmpty)
     await postgres.stop()
+  }
+
+  /// The daemon's log lines about shipping, to explain a slow or missing failure.
+  private static func shippingLines(_ log: String) -> String {
+    log.split(separator: "\n").filter { $0.contains("ship") || $0.contains("PostgreSQL") }
+      .suffix(40).joined(separator: "\n")
   }
 }
