@@ -135,6 +135,8 @@ public struct InstrumentMetrics: Sendable {
   public let queueDepth: CoreMetrics.Gauge
   /// Spectra dropped because the analysis queue or the spool backlog was full.
   public let dropped: CoreMetrics.Counter
+  /// Acquisitions that waited for room in the full analysis queue instead of being dropped.
+  public let waitedForAnalysis: CoreMetrics.Counter
   /// 1 while the device is open, else 0.
   public let connected: CoreMetrics.Gauge
   private let id: String
@@ -177,6 +179,8 @@ public struct InstrumentMetrics: Sendable {
       label: "whitlock_analysis_queue_depth", dimensions: labels, factory: factory)
     dropped = CoreMetrics.Counter(
       label: "whitlock_acquisitions_dropped_total", dimensions: labels, factory: factory)
+    waitedForAnalysis = CoreMetrics.Counter(
+      label: "whitlock_acquisition_waits_total", dimensions: labels, factory: factory)
     connected = CoreMetrics.Gauge(
       label: "whitlock_device_connected", dimensions: labels, factory: factory)
     self.id = id

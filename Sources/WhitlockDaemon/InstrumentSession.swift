@@ -7,9 +7,10 @@ import WhitlockCore
 
 /// Drives one instrument for the daemon's lifetime: open, acquire continuously, analyse, spool.
 ///
-/// Acquisition and analysis run as two tasks joined by a bounded queue, so a slow analysis never
-/// delays the next exposure; if the queue overflows, the spectrum is counted as dropped and the
-/// count lands in the run's `run-end` record. On graceful shutdown the acquisition in flight is
+/// Acquisition and analysis run as two tasks joined by a bounded queue, so a slow analysis does
+/// not delay the next exposure until the queue is full; then acquisition waits for room
+/// (`AnalysisQueueRoom`) rather than acquire a spectrum it would have to drop, and the wait is
+/// logged and counted in `whitlock_acquisition_waits_total`. On graceful shutdown the acquisition in flight is
 /// allowed to finish within the grace period, then aborted and counted as interrupted; queued
 /// spectra are analysed and spooled before the session writes its `run-end`.
 ///
@@ -22,7 +23,7 @@ public final class InstrumentSession: Sendable {
   public struct Settings: Sendable {
     /// How long an exposure in flight may run on after shutdown is requested.
     public var shutdownGraceSeconds: Double = 2.5
-    /// Spectra waiting for analysis before new ones are dropped.
+    /// Spectra waiting for analysis before acquisition waits for room.
     public var analysisQueueCapacity: Int = 256
     /// First and longest wait between attempts to open a device that failed.
     public var reopenBackoffSeconds: ClosedRange<Double> = 0.5...10
@@ -98,12 +99,16 @@ public final class InstrumentSession: Sendable {
     let (spectra, queue) = AsyncStream.makeStream(
       of: (Acquisition, RunContext).self,
       bufferingPolicy: .bufferingOldest(settings.analysisQueueCapacity))
+    let room = AnalysisQueueRoom(capacity: settings.analysisQueueCapacity)
     await withTaskGroup(of: Void.self) { group in
       group.addTask {
-        await self.acquireContinuously(identity: identity, into: queue)
+        await self.acquireContinuously(identity: identity, into: queue, room: room)
         queue.finish()
       }
-      group.addTask { await self.analyseAndSpool(spectra) }
+      group.addTask {
+        await self.analyseAndSpool(spectra, room: room)
+        room.close()
+      }
     }
     await instrument.close()
     health?.update(instrument.configuredID) { $0.state = .stopped }
@@ -213,14 +218,51 @@ public final class InstrumentSession: Sendable {
     return shouldStop ? .stopping : end
   }
 
+  /// Takes a place in the analysis queue for the next acquisition, waiting while analysis is
+  /// behind: counted every time, logged at most once a minute. False when the session stops.
+  private func waitForRoom(_ room: AnalysisQueueRoom, waits: inout WaitReport) async -> Bool {
+    if !room.hasRoom {
+      observer?.acquisitionWaitedForAnalysis(instrument.configuredID)
+      waits.count += 1
+      let now = ContinuousClock.now
+      if waits.lastNotice.map({ now - $0 >= .seconds(60) }) ?? true {
+        logger.notice(
+          "analysis queue full; acquisition waits for the detector instead of dropping spectra",
+          metadata: [
+            "queue_capacity": "\(settings.analysisQueueCapacity)",
+            "waits_since_last_notice": "\(waits.count)",
+          ])
+        waits.lastNotice = now
+        waits.count = 0
+      }
+    }
+    guard await room.take() else { return false }
+    if shouldStop {
+      room.give()
+      return false
+    }
+    return true
+  }
+
+  /// How often acquisition waited for analysis since it was last logged.
+  private struct WaitReport {
+    var count = 0
+    var lastNotice: ContinuousClock.Instant?
+  }
+
   private func acquireContinuously(
-    identity: InstrumentIdentity, into queue: AsyncStream<(Acquisition, RunContext)>.Continuation
+    identity: InstrumentIdentity, into queue: AsyncStream<(Acquisition, RunContext)>.Continuation,
+    room: AnalysisQueueRoom
   ) async {
     // Removals counted from the moment the device is open, so one that falls between two
     // acquisitions still ends the next.
     var removalsSeen = settings.presence?.generation(.removed) ?? 0
     var linkSeen: [String: Int64] = [:]
+    var waits = WaitReport()
     while !shouldStop {
+      guard await waitForRoom(room, waits: &waits) else { break }
+      var placeUsed = false
+      defer { if !placeUsed { room.give() } }
       health?.update(instrument.configuredID) { $0.acquiringSince = .now }
       let run = runs.current
       let outcome = await acquireOnce(removalsSeen: removalsSeen)
@@ -233,7 +275,11 @@ public final class InstrumentSession: Sendable {
         count(run) { $0.acquisitionsCompleted += 1 }
         logLineTrouble(acquisition, since: &linkSeen)
         queueDepth.add(1, ordering: .relaxed)
+        placeUsed = true
         if case .dropped = queue.yield((acquisition, run)) {
+          // Not reached while every queued spectrum holds a place; kept so that an overflow
+          // could never pass uncounted.
+          placeUsed = false
           queueDepth.subtract(1, ordering: .relaxed)
           count(run) { $0.acquisitionsDropped += 1 }
           observer?.acquisitionDropped(instrument.configuredID)
@@ -339,11 +385,14 @@ public final class InstrumentSession: Sendable {
     }
   }
 
-  private func analyseAndSpool(_ spectra: AsyncStream<(Acquisition, RunContext)>) async {
+  private func analyseAndSpool(
+    _ spectra: AsyncStream<(Acquisition, RunContext)>, room: AnalysisQueueRoom
+  ) async {
     var analyzer = makeAnalyzer()
     let clock = ContinuousClock()
     for await (acquisition, run) in spectra {
       let depth = queueDepth.subtract(1, ordering: .relaxed).newValue
+      room.give()
       if let previous = announced.withLock({ $0 }), previous.runID != run.runID {
         endRun(
           previous, reason: runs.endReason(of: previous.runID) ?? "new-run",

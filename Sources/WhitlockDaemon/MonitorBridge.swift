@@ -160,6 +160,10 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
     metrics.instrument(instrumentID).dropped.increment()
   }
 
+  public func acquisitionWaitedForAnalysis(_ instrumentID: String) {
+    metrics.instrument(instrumentID).waitedForAnalysis.increment()
+  }
+
   public func errorOccurred(_ instrumentID: String, _ error: any Error) {
     board.withLock { board in
       board[instrumentID]?.errors += 1

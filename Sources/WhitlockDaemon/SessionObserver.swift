@@ -15,6 +15,8 @@ public protocol SessionObserver: Sendable {
     analysisDuration: Duration, queueDepth: Int)
   /// A completed spectrum could not be kept (analysis queue or spool backlog full).
   func acquisitionDropped(_ instrumentID: String)
+  /// The next acquisition waits for room in the full analysis queue (analysis is behind).
+  func acquisitionWaitedForAnalysis(_ instrumentID: String)
   /// A device or protocol error happened (open, acquire).
   func errorOccurred(_ instrumentID: String, _ error: any Error)
 }
