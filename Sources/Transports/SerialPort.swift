@@ -27,6 +27,10 @@ public final class SerialPort: ByteStream {
 
   /// Opens `path` at `baudRate` 8N1, raw, without flow control, exclusively. Bytes already
   /// queued stay there so the driver can count what it drains (see `drainInput`, `flush`).
+  ///
+  /// A port found busy is tried again for a quarter of a second: a process that has just closed
+  /// or exited (or a child that inherited the descriptor for the instant before its `exec`)
+  /// releases the lock a moment later, and a reopen should not fail on that.
   public static func open(path: String, baudRate: Int = 115_200) throws -> SerialPort {
     guard let speed = speedConstant(baudRate) else {
       throw InstrumentError(
@@ -34,8 +38,29 @@ public final class SerialPort: ByteStream {
         "baud rate \(baudRate) is not supported; use one of "
           + supportedBaudRates.map(String.init).joined(separator: ", "))
     }
+    let deadline = ContinuousClock.now + .milliseconds(250)
+    while true {
+      do {
+        return try openOnce(path: path, baudRate: baudRate, speed: speed)
+      } catch is BusyPort where ContinuousClock.now < deadline {
+        usleep(10_000)
+      } catch let error as BusyPort {
+        throw SerialPortError.instrumentError(
+          errno: error.errno, path: path, operation: error.operation)
+      }
+    }
+  }
+
+  /// The lock or the exclusive open was refused (`EBUSY`, `EWOULDBLOCK`).
+  private struct BusyPort: Error {
+    var errno: Int32
+    var operation: String
+  }
+
+  private static func openOnce(path: String, baudRate: Int, speed: speed_t) throws -> SerialPort {
     let descriptor = Glibc.open(path, O_RDWR | O_NOCTTY | O_NONBLOCK | O_CLOEXEC)
     guard descriptor >= 0 else {
+      if errno == EBUSY { throw BusyPort(errno: errno, operation: "open") }
       throw SerialPortError.instrumentError(errno: errno, path: path, operation: "open")
     }
     do {
@@ -43,7 +68,9 @@ public final class SerialPort: ByteStream {
         throw SerialPortError.instrumentError(errno: ENOTTY, path: path, operation: "open")
       }
       if flock(descriptor, LOCK_EX | LOCK_NB) != 0 {
-        throw SerialPortError.instrumentError(errno: errno, path: path, operation: "lock")
+        let code = errno
+        if code == EWOULDBLOCK { throw BusyPort(errno: code, operation: "lock") }
+        throw SerialPortError.instrumentError(errno: code, path: path, operation: "lock")
       }
       if ioctl(descriptor, UInt(TIOCEXCL)) != 0 {
         throw SerialPortError.instrumentError(errno: errno, path: path, operation: "TIOCEXCL")
