@@ -91,6 +91,7 @@ let databaseBytes =
 let status = shipper.status.snapshot
 let walPerRecord = Double(walAfterShip - walBeforeShip) / Double(recordCount)
 await postgres.stop()
+try? FileManager.default.removeItem(atPath: postgres.directory)
 
 let spoolRate = Double(recordCount) / writeSeconds
 let shipRate = Double(recordCount) / shipSeconds

@@ -33,7 +33,9 @@ struct AcquisitionColumns: Sendable {
     Column(name: "kev_per_channel", element: .float8),
     Column(name: "offset_kev", element: .float8), Column(name: "channels", element: .int4),
     Column(name: "counts", element: .bytea), Column(name: "method", element: .text),
-    Column(name: "detection", element: .jsonb), Column(name: "simulation", element: .jsonb),
+    Column(name: "detection", element: .jsonb),
+    Column(name: "detection_detail", element: .json),
+    Column(name: "simulation", element: .jsonb),
     Column(name: "calcification_type", element: .text),
     Column(name: "phosphate_detected", element: .bool),
     Column(name: "whitlockite_fraction", element: .float8),
@@ -87,11 +89,13 @@ struct AcquisitionColumns: Sendable {
   init(_ rows: [(record: ShipRecord, acquisition: ShipRecord.Acquisition)]) {
     let countBytes = rows.reduce(0) { $0 + $1.acquisition.counts.count * 2 + 4 }
     let detectionBytes = rows.reduce(0) { $0 + $1.acquisition.detection.utf8.count + 5 }
+    let detailBytes = rows.reduce(0) { $0 + ($1.acquisition.detectionDetail?.utf8.count ?? 0) + 4 }
     arrays = Self.columns.map { column in
       let capacity =
         switch column.name {
         case "counts": countBytes
         case "detection": detectionBytes
+        case "detection_detail": detailBytes
         default: rows.count * 24
         }
       return BinaryArray(of: column.element, reservingCapacity: capacity)
@@ -147,6 +151,7 @@ struct AcquisitionColumns: Sendable {
     next { $0.appendCounts(acquisition.counts) }
     next { $0.append(acquisition.method) }
     next { $0.append(acquisition.detection) }
+    next { $0.append(acquisition.detectionDetail) }
     next { $0.append(acquisition.simulation) }
     let raman = acquisition.raman
     next { $0.append(raman?.calcificationType) }

@@ -14,7 +14,7 @@ import PostgresNIO
 struct BinaryArray: PostgresDynamicTypeEncodable, Sendable {
   /// The element types the shipper sends.
   enum Element: Sendable {
-    case int4, int8, float8, bool, text, jsonb, bytea
+    case int4, int8, float8, bool, text, json, jsonb, bytea
 
     var elementType: PostgresDataType {
       switch self {
@@ -23,6 +23,7 @@ struct BinaryArray: PostgresDynamicTypeEncodable, Sendable {
       case .float8: .float8
       case .bool: .bool
       case .text: .text
+      case .json: .json
       case .jsonb: .jsonb
       case .bytea: .bytea
       }
@@ -36,6 +37,7 @@ struct BinaryArray: PostgresDynamicTypeEncodable, Sendable {
       case .float8: "double precision[]"
       case .bool: "boolean[]"
       case .text: "text[]"
+      case .json: "json[]"
       case .jsonb: "jsonb[]"
       case .bytea: "bytea[]"
       }
@@ -48,6 +50,7 @@ struct BinaryArray: PostgresDynamicTypeEncodable, Sendable {
       case .float8: .float8Array
       case .bool: .boolArray
       case .text: .textArray
+      case .json: .jsonArray
       case .jsonb: .jsonbArray
       case .bytea: .byteaArray
       }
@@ -108,7 +111,8 @@ struct BinaryArray: PostgresDynamicTypeEncodable, Sendable {
     count += 1
   }
 
-  /// A `text` element (UTF-8) or a `jsonb` element (version 1, then the JSON text), or NULL.
+  /// A `text` or `json` element (UTF-8) or a `jsonb` element (version 1, then the JSON text),
+  /// or NULL.
   mutating func append(_ text: String?) {
     guard var text else { return appendNull() }
     text.withUTF8 { appendText($0) }
@@ -117,10 +121,10 @@ struct BinaryArray: PostgresDynamicTypeEncodable, Sendable {
   /// Like `append(_: String?)`, from the UTF-8 bytes; the server checks the encoding.
   mutating func appendText<Bytes: Collection<UInt8>>(_ utf8: Bytes) {
     switch element {
-    case .text:
+    case .text, .json:
       elements.writeInteger(Int32(utf8.count))
     default:
-      precondition(element == .jsonb, "text goes into a text or jsonb array")
+      precondition(element == .jsonb, "text goes into a text, json or jsonb array")
       elements.writeInteger(Int32(utf8.count + 1))
       elements.writeInteger(UInt8(1))
     }

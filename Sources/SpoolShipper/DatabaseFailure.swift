@@ -25,6 +25,10 @@ struct DatabaseFailure: Error, Sendable, CustomStringConvertible {
 
   /// Classifies `error` thrown while talking to `target`.
   init(_ error: any Error, target: PostgresURL) {
+    if let failure = error as? DatabaseFailure {
+      self = failure
+      return
+    }
     guard let error = error as? PSQLError else {
       self.init(kind: .unreachable, message: "\(target): \(error)")
       return
@@ -34,6 +38,12 @@ struct DatabaseFailure: Error, Sendable, CustomStringConvertible {
       var message = "\(target): \(info[.message] ?? "server error") (SQLSTATE \(state))"
       if let detail = info[.detail] { message += ": \(detail)" }
       self.init(kind: Self.kind(sqlState: state), message: message)
+      return
+    }
+    if let underlying = error.underlying,
+      let message = TLSFailure.message(underlying, target: target)
+    {
+      self.init(kind: .refused, message: message)
       return
     }
     let underlying = error.underlying.map { ": \($0)" } ?? ""

@@ -126,8 +126,18 @@ enum JSONMemberScanner {
   }
 
   /// The index of the first quote, bracket or brace at or after `start` (or the end).
+  ///
+  /// Eight bytes at a time while none of them is one (most of a record is digits and commas),
+  /// then byte by byte.
   private static func skipPlain(_ bytes: Bytes, _ start: Int) -> Int {
     var index = start
+    if let base = bytes.buffer.baseAddress {
+      while index + 8 <= bytes.end {
+        let word = UnsafeRawPointer(base + index).loadUnaligned(as: UInt64.self)
+        if hasStructuralByte(word) { break }
+        index += 8
+      }
+    }
     while index < bytes.end {
       let byte = bytes[index]
       // Bytes past `}` and digits, commas, letters, spaces: the common case, one comparison.
@@ -141,6 +151,24 @@ enum JSONMemberScanner {
       return index
     }
     return index
+  }
+
+  /// Whether one of the eight bytes of `word` is a quote, bracket or brace. `word | 0x20…`
+  /// turns `[` into `{` and `]` into `}` (and no other byte into either), so three tests cover
+  /// the five bytes.
+  static func hasStructuralByte(_ word: UInt64) -> Bool {
+    let folded = word | 0x2020_2020_2020_2020
+    return hasByte(word, UInt8(ascii: "\"")) || hasByte(folded, UInt8(ascii: "{"))
+      || hasByte(folded, UInt8(ascii: "}"))
+  }
+
+  /// Whether one of the eight bytes of `word` equals `byte` (the zero-byte test on
+  /// `word ^ byte…`: exact, no false answers either way).
+  @inline(__always)
+  private static func hasByte(_ word: UInt64, _ byte: UInt8) -> Bool {
+    let ones: UInt64 = 0x0101_0101_0101_0101
+    let difference = word ^ (ones &* UInt64(byte))
+    return (difference &- ones) & ~difference & 0x8080_8080_8080_8080 != 0
   }
 
   private static func skipSpace(_ bytes: Bytes, _ start: Int) -> Int {

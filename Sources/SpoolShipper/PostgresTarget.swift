@@ -15,9 +15,9 @@ public struct PostgresTarget: Sendable {
     self.password = password ?? url.password
   }
 
-  /// The configuration for `PostgresConnection.connect`; fails when the TLS settings cannot be
-  /// used (an unreadable `sslrootcert`).
-  func configuration() throws -> PostgresConnection.Configuration {
+  /// The configuration for `PostgresConnection.connect`; fails with a `DatabaseFailure` naming
+  /// the file when the TLS settings cannot be used (an unreadable `sslrootcert`).
+  func configuration() throws(DatabaseFailure) -> PostgresConnection.Configuration {
     var configuration: PostgresConnection.Configuration
     switch url.endpoint {
     case .tcp(let host, let port):
@@ -32,7 +32,18 @@ public struct PostgresTarget: Sendable {
     return configuration
   }
 
-  private func tls() throws -> PostgresConnection.Configuration.TLS {
+  private func tls() throws(DatabaseFailure) -> PostgresConnection.Configuration.TLS {
+    do {
+      return try tlsSettings()
+    } catch {
+      throw DatabaseFailure(kind: .refused, message: TLSFailure.setupMessage(error, target: url))
+    }
+  }
+
+  /// `sslmode` as postgres-nio's TLS setting: `require` and `prefer` encrypt without checking
+  /// the certificate (as libpq does); `verify-full` checks the chain against `sslrootcert` (or
+  /// the system's roots) and the host name or IP address against the certificate's names.
+  private func tlsSettings() throws -> PostgresConnection.Configuration.TLS {
     var tls = TLSConfiguration.makeClientConfiguration()
     switch url.sslMode {
     case .disable:

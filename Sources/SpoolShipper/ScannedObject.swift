@@ -42,27 +42,37 @@ struct ScannedObject {
     return ScannedObject(slice, inner, path: name(key))
   }
 
-  /// The object's text without the member `key`, and that member's value as text: how the
+  /// The object cut into what is stored apart: the value of the member `key` as text (how the
   /// detector's parameters, the same in every record, are split off `detection` to be stored
-  /// once. Without such a member, the whole text and `nil`.
-  func text(splittingOff key: String) -> (rest: String, member: String?) {
-    guard let index = members.firstIndex(where: { $0.key == key }) else { return (text, nil) }
-    let member = members[index]
-    // Remove the member with one of its commas: the one after it, or else the one before it.
-    let removed: Range<Int>
-    if index + 1 < members.count {
-      removed = member.keyStart..<members[index + 1].keyStart
-    } else if index > 0 {
-      removed = members[index - 1].value.upperBound..<member.value.upperBound
-    } else {
-      removed = member.keyStart..<member.value.upperBound
+  /// once), the members named in `moved` as an object of their own (`nil` when there are none),
+  /// and the object of every other member. Members keep their text; whitespace between them
+  /// does not.
+  func split(off key: String, moving moved: Set<String>) -> (
+    rest: String, member: String?, moved: String?
+  ) {
+    var rest: [UInt8] = [UInt8(ascii: "{")]
+    rest.reserveCapacity(bytes.count)
+    var taken: [UInt8] = [UInt8(ascii: "{")]
+    var member: String?
+    for item in members {
+      if item.key == key {
+        member = String(decoding: bytes[item.value], as: UTF8.self)
+        continue
+      }
+      let text = bytes[item.keyStart..<item.value.upperBound]
+      if moved.contains(item.key) {
+        if taken.count > 1 { taken.append(UInt8(ascii: ",")) }
+        taken += text
+      } else {
+        if rest.count > 1 { rest.append(UInt8(ascii: ",")) }
+        rest += text
+      }
     }
-    var rest: [UInt8] = []
-    rest.reserveCapacity(bytes.count - removed.count)
-    rest += bytes[bytes.startIndex..<removed.lowerBound]
-    rest += bytes[removed.upperBound..<bytes.endIndex]
+    rest.append(UInt8(ascii: "}"))
+    taken.append(UInt8(ascii: "}"))
     return (
-      String(decoding: rest, as: UTF8.self), String(decoding: bytes[member.value], as: UTF8.self)
+      String(decoding: rest, as: UTF8.self), member,
+      taken.count > 2 ? String(decoding: taken, as: UTF8.self) : nil
     )
   }
 

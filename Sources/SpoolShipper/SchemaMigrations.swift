@@ -24,7 +24,9 @@ public enum SchemaMigrations {
   ]
 
   /// Every migration, in version order.
-  public static let all: [Migration] = [initialSchema, queryIndexes, compactAcquisitions]
+  public static let all: [Migration] = [
+    initialSchema, queryIndexes, compactAcquisitions, detectionDetail,
+  ]
 
   /// The highest version this build knows.
   public static var latestVersion: Int32 { all.last?.version ?? 0 }
@@ -253,5 +255,39 @@ public enum SchemaMigrations {
       // A 2048-pixel Raman row (4 KB of counts, the detection object compressed) then fits one
       // page and needs no TOAST chunks at all; 32-bit counts still go out of line.
       "ALTER TABLE whitlock.acquisitions SET (toast_tuple_target = 8160)",
+    ])
+
+  /// The members of `detection` that move to `detection_detail`, as SQL `text[]`.
+  static let detailMembersSQL =
+    "ARRAY[" + SegmentDecoder.detailMembers.sorted().map { "'\($0)'" }.joined(separator: ", ")
+    + "]"
+
+  static let detectionDetail = Migration(
+    version: 4,
+    name: "per-band fit table, phase evidence and fit reports in detection_detail (json)",
+    statements: [
+      // Converting a detection object into jsonb was the server's largest cost per record,
+      // most of it the band table, phase evidence and fit reports: those are kept as json (the
+      // text as written, checked as JSON; -> and ->> work on it as on jsonb), the results that
+      // queries filter on stay in detection (jsonb) and the columns.
+      "ALTER TABLE whitlock.acquisitions ADD COLUMN detection_detail json",
+      "ALTER TABLE whitlock.acquisitions ALTER COLUMN detection_detail SET COMPRESSION lz4",
+      """
+      UPDATE whitlock.acquisitions SET
+        detection_detail = (SELECT jsonb_object_agg(key, value) FROM jsonb_each(detection)
+          WHERE key = ANY (\(detailMembersSQL)))::json,
+        detection = detection - \(detailMembersSQL)
+      WHERE detection ?| \(detailMembersSQL)
+      """,
+      // The detection object as the record had it: results, detail and parameters.
+      """
+      CREATE OR REPLACE VIEW whitlock.detections AS
+      SELECT a.spool_id, a.seq,
+        a.detection || coalesce(a.detection_detail::jsonb, '{}')
+          || CASE WHEN p.parameters IS NULL THEN '{}'
+            ELSE jsonb_build_object('parameters', p.parameters) END AS detection
+      FROM whitlock.acquisitions a
+      LEFT JOIN whitlock.detection_parameters p ON p.parameters_id = a.detection_parameters_id
+      """,
     ])
 }

@@ -79,6 +79,12 @@ enum SegmentDecoder {
     "reduced_chi_square", "fusion",
   ]
 
+  /// Members of `detection` stored in `detection_detail` (`json`) instead of the `jsonb`
+  /// `detection`: the per-band and per-line fit table, the phase evidence and the fit reports,
+  /// four fifths of a Raman detection object, kept as written and checked as JSON by the server
+  /// but not converted into `jsonb`, which cost the server more than any other part of a record.
+  static let detailMembers: Set<String> = ["bands", "lines", "phases", "fits"]
+
   private static func decodeRecord(_ line: ScannedObject, writer: inout JSONWriter)
     throws(FieldError) -> ShipRecord
   {
@@ -159,7 +165,8 @@ enum SegmentDecoder {
     }
     let detectionObject = try line.object("detection")
     let detection = try detectionObject.fields(parsing: detectionColumns, path: "detection")
-    let (detectionText, detectionParameters) = detectionObject.text(splittingOff: "parameters")
+    let (detectionText, detectionParameters, detectionDetail) = detectionObject.split(
+      off: "parameters", moving: detailMembers)
     var result = ShipRecord.Acquisition(
       deviceSequence: try acquisition.integer("device_seq"),
       started: try acquisition.timestamp("started"), ended: try acquisition.timestamp("ended"),
@@ -168,7 +175,8 @@ enum SegmentDecoder {
       saturatedChannels: try acquisition.int32("saturated_channels"),
       parameters: try acquisition.json("parameters", writer: &writer), axis: axis,
       counts: try line.counts("counts"), method: try detection.string("method"),
-      detection: detectionText, detectionParameters: detectionParameters,
+      detection: detectionText, detectionDetail: detectionDetail,
+      detectionParameters: detectionParameters,
       simulation: try line.optionalObjectText("simulation"))
     if kind == "raman" {
       result.raman = ShipRecord.RamanColumns(

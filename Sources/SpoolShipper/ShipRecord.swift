@@ -85,8 +85,11 @@ struct ShipRecord: Sendable {
     var axis: Axis
     var counts: [Int32]
     var method: String
-    /// The `detection` object without its `parameters` member, as JSON text.
+    /// The `detection` object without its `parameters` and detail members, as JSON text.
     var detection: String
+    /// The members of `detection` named in `SegmentDecoder.detailMembers`, as a JSON object's
+    /// text (`detection_detail`), or `nil` when it has none.
+    var detectionDetail: String?
     /// `detection.parameters`, the detector's settings (the same in every record of a run), as
     /// JSON text: stored once in `whitlock.detection_parameters`, not in every row.
     var detectionParameters: String?

@@ -33,17 +33,18 @@ final class ShipperDatabase: Sendable {
   private static func connect(
     _ target: PostgresTarget, id: Int, deadline: Duration, logger: Logger
   ) async throws(DatabaseFailure) -> ShipperDatabase {
+    let configuration = try target.configuration()
     let connection: PostgresConnection
     do {
       connection = try await PostgresConnection.connect(
-        configuration: try target.configuration(), id: id, logger: logger)
+        configuration: configuration, id: id, logger: logger)
     } catch {
       throw DatabaseFailure(error, target: target.url)
     }
     let database = ShipperDatabase(
       connection: connection, target: target.url, deadline: deadline, logger: logger)
     do {
-      try await database.limitServerWaits()
+      try await database.configureSession()
       try await database.migrate()
     } catch {
       await database.close()
@@ -74,7 +75,9 @@ final class ShipperDatabase: Sendable {
   /// the reconnected shipper's transaction storing the same segment would wait on them. The
   /// server ends a session idle in a transaction after the deadline, and its TCP stack one
   /// whose packets go unacknowledged (`tcp_user_timeout`) or whose keepalives go unanswered.
-  private func limitServerWaits() async throws(DatabaseFailure) {
+  /// The session is also named `whitlock-ship` (`application_name`), so an administrator finds
+  /// the shipper's sessions in `pg_stat_activity` and `pg_stat_ssl`.
+  private func configureSession() async throws(DatabaseFailure) {
     let milliseconds = max(1000, Int(deadline.components.seconds) * 1000)
     let seconds = milliseconds / 1000
     var binds = PostgresBindings()
@@ -89,7 +92,8 @@ final class ShipperDatabase: Sendable {
               set_config('tcp_user_timeout', $1, false),
               set_config('tcp_keepalives_idle', $2, false),
               set_config('tcp_keepalives_interval', $3, false),
-              set_config('tcp_keepalives_count', '3', false)
+              set_config('tcp_keepalives_count', '3', false),
+              set_config('application_name', 'whitlock-ship', false)
             """, binds: binds), logger: logger)
     } catch {
       throw DatabaseFailure(error, target: target)

@@ -42,11 +42,11 @@ import Testing
     let packages = Set(try Self.listedPackages())
     // umockdev-run and gi.repository.UMockdev (hotplug tests), jq (shell checks),
     // systemd-analyze (unit checks), udev, chromium and python3-venv (monitor page tests),
-    // libusb/libudev/libhdf5/pkg-config (the build itself), postgresql (the shipping tests).
+    // libusb/libudev/libhdf5/pkg-config (the build itself), postgresql and openssl (the shipping tests, a certificate for the TLS one).
     for needed in [
       "gir1.2-umockdev-1.0", "python3-gi", "jq", "systemd", "udev", "umockdev", "chromium",
       "python3-venv", "libusb-1.0-0-dev", "libudev-dev", "libhdf5-dev", "pkg-config",
-      "postgresql",
+      "postgresql", "openssl",
     ] {
       #expect(packages.contains(needed), "scripts/apt-packages.txt lacks \(needed)")
     }

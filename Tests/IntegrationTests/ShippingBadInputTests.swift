@@ -2,50 +2,19 @@ import Foundation
 import Spool
 import TestSupport
 import Testing
-import WhitlockCore
 
 /// Bad input to the shipper: a malformed segment is quarantined with a clear error while the
 /// rest ships; a wrong password gives one clear error and back-off instead of a crash loop; an
 /// invalid URL is refused at once.
 @Suite("Shipping to PostgreSQL: bad input", .serialized)
 struct ShippingBadInputTests {
-  /// A spool with `segments` segments of 5 records each, written by the real writer.
-  private static func makeSpool(_ root: String, segments: Int) throws -> Int {
-    let layout = SpoolLayout(root: root)
-    try layout.create()
-    var limits = SegmentLimits()
-    limits.maxRecords = 5
-    let writer = try SpoolWriter(
-      layout: layout, limits: limits, recovery: SpoolRecovery.run(layout))
-    let run = RunContext(
-      runID: UUID().uuidString.lowercased(), sampleID: "B-17", startedAt: Date())
-    let instrument = InstrumentIdentity(
-      id: "raman-sim", kind: .raman, model: "sim", serial: "S1", family: "simulated")
-    for index in 0..<(segments * 5) {
-      let acquisition = Acquisition(
-        instrument: instrument, deviceSequence: UInt64(index + 1), startedAt: Date(),
-        endedAt: Date(), counts: [1, 2, 3, UInt32(index)],
-        axis: .wavelengthPolynomial(coefficients: [780, 0.1], excitationNanometres: 785),
-        exposureSeconds: 0.1, fullScale: 65535, parameters: [])
-      try writer.append(
-        .acquisition(
-          run: run, acquisition: acquisition,
-          detection: .object([
-            ("method", .string("test")), ("whitlockite_fraction", .double(0.25)),
-            ("whitlockite_fraction_sigma", .double(0.05)),
-          ])))
-    }
-    try writer.publish()
-    return segments * 5
-  }
-
   @Test("a malformed segment is quarantined with the line and reason; the rest ships")
   func malformedSegmentIsQuarantined() async throws {
     let postgres = try await PostgresServer()
     let directory = try ShippingFixture.scratchDirectory("ship-bad")
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let spool = directory + "/spool"
-    let good = try Self.makeSpool(spool, segments: 3)
+    let good = try ShippingFixture.makeSpool(spool, segments: 3)
     // Between the good segments by name: a truncated record on its second line.
     let first = ShippingFixture.segments(spool, "new")[0]
     let lines = try String(contentsOfFile: spool + "/new/" + first, encoding: .utf8)
@@ -73,7 +42,7 @@ struct ShippingBadInputTests {
     let directory = try ShippingFixture.scratchDirectory("ship-auth")
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let spool = directory + "/spool"
-    _ = try Self.makeSpool(spool, segments: 2)
+    _ = try ShippingFixture.makeSpool(spool, segments: 2)
     let wrong = directory + "/wrong-password"
     try "not-the-password\n".write(toFile: wrong, atomically: false, encoding: .utf8)
     chmod(wrong, 0o600)

@@ -6,9 +6,9 @@ import Testing
 import WhitlockCore
 
 /// What the database holds after shipping: raw counts as little-endian bytea that
-/// `whitlock.counts` turns back into the spooled integers, the detector's parameters stored once
-/// and put back by `whitlock.detections`, and a database of schema version 2 migrated with its
-/// rows converted.
+/// `whitlock.counts` turns back into the spooled integers, the detector's parameters stored once,
+/// the band table and fit reports in `detection_detail`, all put back by `whitlock.detections`,
+/// and a database of schema version 2 migrated with its rows converted.
 @Suite("Shipping to PostgreSQL: stored rows", .serialized)
 struct ShippingStorageTests {
   static let parameters: JSONValue = .object([("window", .int(5)), ("lambda", .double(1e5))])
@@ -35,12 +35,17 @@ struct ShippingStorageTests {
           detection: .object([
             ("method", .string("test")), ("parameters", parameters),
             ("whitlockite_fraction", .double(0.25)), ("whitlockite_fraction_sigma", .double(0.05)),
+            (
+              "bands",
+              .array([.object([("name", .string("hap_961")), ("area", .double(1.5e4))])])
+            ),
+            ("fits", .object([("phosphate", .object([("converged", .bool(true))]))])),
           ])))
     }
     try writer.publish()
   }
 
-  @Test("counts read back through whitlock.counts; parameters stored once, restored by the view")
+  @Test("counts read back; parameters stored once, bands and fits apart; the view restores all")
   func countsAndParameters() async throws {
     let postgres = try await PostgresServer()
     let directory = try ShippingFixture.scratchDirectory("ship-stored")
@@ -64,10 +69,22 @@ struct ShippingStorageTests {
       try postgres.psql(
         "SELECT count(*) FROM whitlock.detections WHERE detection -> 'parameters' = '{\"window\": 5, \"lambda\": 100000}'::jsonb AND detection ->> 'method' = 'test'"
       ) == "3")
+    // The results stay in detection (jsonb); the band table and fit reports are detail (json).
+    #expect(
+      try postgres.psql("SELECT DISTINCT detection::text FROM whitlock.acquisitions")
+        == #"{"method": "test", "whitlockite_fraction": 0.25, "whitlockite_fraction_sigma": 0.05}"#)
+    #expect(
+      try postgres.psql(
+        "SELECT DISTINCT (detection_detail -> 'bands' -> 0 ->> 'area')::float8 || ' ' || (detection_detail #>> '{fits,phosphate,converged}') FROM whitlock.acquisitions"
+      ) == "15000 true")
+    #expect(
+      try postgres.psql(
+        "SELECT count(*) FROM whitlock.detections WHERE detection -> 'bands' = '[{\"name\": \"hap_961\", \"area\": 15000.0}]'::jsonb AND detection #>> '{fits,phosphate,converged}' = 'true' AND detection ? 'whitlockite_fraction'"
+      ) == "3")
     await postgres.stop()
   }
 
-  @Test("a database of schema version 2 is migrated with its counts and parameters converted")
+  @Test("a database of schema version 2 is migrated with counts, parameters and detail converted")
   func migrationFromVersion2() async throws {
     let postgres = try await PostgresServer()
     let directory = try ShippingFixture.scratchDirectory("ship-migrate")
@@ -99,7 +116,7 @@ struct ShippingStorageTests {
         counts, method, detection)
       VALUES ('\(spoolID)', 1, '\(runID)', 'r1', 'raman', 1, now(), now(), 1, 65535, 0, '{}',
         'wavelength-polynomial', 3, '{1,256,70000}', 'm',
-        '{"method": "m", "parameters": {"window": 5}, "bands": []}')
+        '{"method": "m", "parameters": {"window": 5}, "bands": [], "phase": "apatite"}')
       """,
     ]
     try postgres.psql(statements.joined(separator: ";\n"))
@@ -116,10 +133,13 @@ struct ShippingStorageTests {
       ) == "{1,256,70000}|12|010000000001000070110100")
     #expect(
       try postgres.psql("SELECT detection::text FROM whitlock.acquisitions")
-        == #"{"bands": [], "method": "m"}"#)
+        == #"{"phase": "apatite", "method": "m"}"#)
     #expect(
-      try postgres.psql("SELECT (detection -> 'parameters')::text FROM whitlock.detections")
-        == #"{"window": 5}"#)
+      try postgres.psql("SELECT detection_detail::text FROM whitlock.acquisitions")
+        == #"{"bands": []}"#)
+    #expect(
+      try postgres.psql("SELECT detection::text FROM whitlock.detections")
+        == #"{"bands": [], "phase": "apatite", "method": "m", "parameters": {"window": 5}}"#)
     await postgres.stop()
   }
 }

@@ -52,7 +52,7 @@ struct BinaryArrayTests {
     #expect(Self.bytes(bool).suffix(10) == [0, 0, 0, 1, 1, 0, 0, 0, 1, 0])
   }
 
-  @Test("text is its UTF-8; jsonb is version 1 and then the text")
+  @Test("text and json are their UTF-8; jsonb is version 1 and then the text")
   func text() {
     var text = BinaryArray(of: .text)
     text.append("é")
@@ -61,6 +61,13 @@ struct BinaryArrayTests {
     json.append("{}")
     #expect(json.psqlType == .jsonbArray)
     #expect(Self.bytes(json).suffix(7) == [0, 0, 0, 3, 1, 0x7B, 0x7D])
+    var plain = BinaryArray(of: .json)
+    plain.append("[]")
+    plain.append(String?.none)
+    #expect(plain.psqlType == .jsonArray)
+    // Element type OID 114 (json) in the header; then "[]" and a NULL.
+    #expect(Self.bytes(plain)[8..<12] == [0, 0, 0, 114])
+    #expect(Self.bytes(plain).suffix(10) == [0, 0, 0, 2, 0x5B, 0x5D, 0xFF, 0xFF, 0xFF, 0xFF])
   }
 
   @Test("counts are 2 bytes little-endian when they fit in 16 bits, else 4")

@@ -84,23 +84,33 @@ struct SegmentDecoderTests {
   }
 }
 
-@Suite("Detector parameters split off the detection object")
+@Suite("Detector parameters and detail split off the detection object")
 struct DetectionParametersTests {
-  static func split(_ text: String) throws -> (String, String?) {
+  static func split(_ text: String) throws -> (String, String?, String?) {
     let bytes = Array(text.utf8)[...]
     let members = try #require(JSONMemberScanner.members(bytes))
-    return ScannedObject(bytes, members).text(splittingOff: "parameters")
+    return ScannedObject(bytes, members).split(off: "parameters", moving: ["bands", "fits"])
   }
 
-  @Test("a member in the middle, first, last or alone takes one comma with it")
+  @Test("parameters anywhere, first, last or alone; members keep their text, not the spaces")
   func positions() throws {
     #expect(
       try Self.split(#"{"a":1,"parameters":{"x":[1,2]},"b":2}"#) == (
-        #"{"a":1,"b":2}"#, #"{"x":[1,2]}"#
+        #"{"a":1,"b":2}"#, #"{"x":[1,2]}"#, nil
       ))
-    #expect(try Self.split(#"{"parameters":{},"b":2}"#) == (#"{"b":2}"#, "{}"))
-    #expect(try Self.split(#"{"a":1, "parameters" : {"y":"}"} }"#) == (#"{"a":1 }"#, #"{"y":"}"}"#))
-    #expect(try Self.split(#"{"parameters":{}}"#) == ("{}", "{}"))
-    #expect(try Self.split(#"{"a":1}"#) == (#"{"a":1}"#, nil))
+    #expect(try Self.split(#"{"parameters":{},"b":2}"#) == (#"{"b":2}"#, "{}", nil))
+    #expect(
+      try Self.split(#"{"a":1, "parameters" : {"y":"}"} }"#) == (#"{"a":1}"#, #"{"y":"}"}"#, nil))
+    #expect(try Self.split(#"{"parameters":{}}"#) == ("{}", "{}", nil))
+    #expect(try Self.split(#"{"a":1}"#) == (#"{"a":1}"#, nil, nil))
+  }
+
+  @Test("detail members move to an object of their own, in their order")
+  func detail() throws {
+    #expect(
+      try Self.split(#"{"bands":[{"n":"x"}],"a":1,"parameters":{},"fits" : {"f":true}}"#) == (
+        #"{"a":1}"#, "{}", #"{"bands":[{"n":"x"}],"fits" : {"f":true}}"#
+      ))
+    #expect(try Self.split(#"{"fits":null}"#) == ("{}", nil, #"{"fits":null}"#))
   }
 }

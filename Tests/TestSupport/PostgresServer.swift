@@ -26,9 +26,22 @@ public final class PostgresServer: @unchecked Sendable {
   public let passwordFile: String
   private let bin: String
   private var server: ChildProcess?
+  /// `-c` settings the server starts with.
+  private let settings: [String]
+  /// With `tls`, the PEM certificate of the throw-away authority that signed the server's
+  /// certificate: what a client's `sslrootcert` must name for `verify-full`.
+  public let certificateAuthorityFile: String?
+  /// Whether the server takes TLS connections only.
+  public var requiresTLS: Bool { certificateAuthorityFile != nil }
 
   /// Creates a cluster and starts it; throws with the tool's output when anything fails.
-  public init() async throws {
+  ///
+  /// With `tls`, the server has `ssl = on`, a certificate for `certificateNames` signed by an
+  /// authority made here with `openssl`, and a `pg_hba.conf` of one `hostssl` line: a
+  /// connection without TLS is refused, so every session that works is encrypted.
+  public init(tls: Bool = false, certificateNames: [String] = ["localhost", "127.0.0.1"])
+    async throws
+  {
     guard let bin = Self.binaries else {
       throw SubprocessFailure(
         description: "PostgreSQL is not installed (apt-get install postgresql)")
@@ -51,6 +64,24 @@ public final class PostgresServer: @unchecked Sendable {
     try Self.password.write(toFile: serverPassword, atomically: false, encoding: .utf8)
     try FileManager.default.createDirectory(
       atPath: directory + "/data", withIntermediateDirectories: false)
+    var settings: [String] = []
+    if tls {
+      let authority = try CertificateAuthority(
+        directory: directory + "/ca", name: "whitlock test CA")
+      let certificate = directory + "/server.crt"
+      let key = directory + "/server.key"
+      try authority.issueServerCertificate(
+        certificate: certificate, key: key, names: certificateNames)
+      try Self.giveToServerUser([certificate, key])
+      settings += [
+        "ssl=on", "ssl_cert_file=" + certificate, "ssl_key_file=" + key,
+        "hba_file=" + directory + "/pg_hba.conf",
+      ]
+      certificateAuthorityFile = authority.certificate
+    } else {
+      certificateAuthorityFile = nil
+    }
+    self.settings = settings
     try Self.giveToServerUser([directory + "/data", serverPassword])
     try runAsServerUser(
       "initdb",
@@ -58,6 +89,11 @@ public final class PostgresServer: @unchecked Sendable {
         "-D", directory + "/data", "-U", Self.user, "--pwfile=" + serverPassword,
         "--auth=scram-sha-256", "--encoding=UTF8", "--locale=C", "--no-sync",
       ])
+    if tls {
+      let rules = "hostssl all all 127.0.0.1/32 scram-sha-256\n"
+      try rules.write(toFile: directory + "/pg_hba.conf", atomically: false, encoding: .utf8)
+      try Self.giveToServerUser([directory + "/pg_hba.conf"])
+    }
     try await start()
     try psql("CREATE DATABASE \(Self.database)", database: "postgres")
   }
@@ -68,8 +104,11 @@ public final class PostgresServer: @unchecked Sendable {
   }
 
   /// The URL the shipper is given (no password: that comes from `passwordFile`).
-  public var url: String {
-    "postgres://\(Self.user)@127.0.0.1:\(port)/\(Self.database)?sslmode=disable"
+  public var url: String { url(query: "sslmode=disable") }
+
+  /// The shipper's URL for `host` with the query `query` (`sslmode=…&sslrootcert=…`).
+  public func url(host: String = "127.0.0.1", query: String) -> String {
+    "postgres://\(Self.user)@\(host):\(port)/\(Self.database)?\(query)"
   }
 
   /// Starts the server on the same data directory and port; returns once it accepts connections.
@@ -79,6 +118,7 @@ public final class PostgresServer: @unchecked Sendable {
       bin + "/postgres", "-D", directory + "/data", "-p", "\(port)", "-k", "",
       "-c", "listen_addresses=127.0.0.1", "-c", "logging_collector=off",
     ]
+    for setting in settings { arguments += ["-c", setting] }
     let child = try ChildProcess(arguments[0], Array(arguments.dropFirst()))
     server = child
     let ready = await child.wait(upTo: .seconds(90)) {
@@ -109,8 +149,9 @@ public final class PostgresServer: @unchecked Sendable {
   /// Runs `sql` through `psql` and returns its unaligned, tuples-only output, trimmed.
   @discardableResult
   public func psql(_ sql: String, database: String = PostgresServer.database) throws -> String {
+    let mode = requiresTLS ? "require" : "disable"
     let url =
-      "postgresql://\(Self.user):\(Self.password)@127.0.0.1:\(port)/\(database)?sslmode=disable"
+      "postgresql://\(Self.user):\(Self.password)@127.0.0.1:\(port)/\(database)?sslmode=\(mode)"
     let result = try Subprocess.run(
       URL(fileURLWithPath: bin + "/psql"),
       [url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-A", "-t", "-c", sql], deadline: 300)
