@@ -24,7 +24,8 @@ final class ShipperDatabase: Sendable {
     _ target: PostgresTarget, id: Int, deadline: Duration, logger: Logger
   ) async throws(DatabaseFailure) -> ShipperDatabase {
     try await OperationDeadline.run(
-      deadline, expired: { expired(target.url, deadline, doing: "connecting") }
+      deadline, expired: { expired(target.url, deadline, doing: "connecting") },
+      discardLate: { late in await late.close() }
     ) { () async throws(DatabaseFailure) -> ShipperDatabase in
       try await connect(target, id: id, deadline: deadline, logger: logger)
     }
