@@ -126,6 +126,10 @@ public struct DetectionConfiguration: Sendable {
       "fit_lorentzian_fraction", default: d.fitting.fitLorentzianFraction)
     s.fitting.screenSignificance = try table.number(
       "screen_significance_sigma", default: d.fitting.screenSignificance, in: 0...1000)
+    let misfitSpacing = try table.number(
+      "misfit_reference_spacing_cm1", default: d.fitting.misfitReferenceSpacing ?? 0,
+      in: 0...100)
+    s.fitting.misfitReferenceSpacing = misfitSpacing > 0 ? misfitSpacing : nil
     s.decision.minimumSignificance = try table.number(
       "detection_threshold_sigma", default: d.decision.minimumSignificance, in: 0...1000)
     s.decision.minimumPeakToNoise = try table.number(

@@ -14,7 +14,8 @@ import WhitlockCore
 
   /// Both phases with their identifying bands (whitlockite's HPO₄ ~924 at 7 % of its ν1,
   /// apatite's ν3 ~1046 at 10 % of its ν1), so the fraction rests on evidence, not on the ν1
-  /// positions alone; its σ (below 0.15) covers its error.
+  /// positions alone; its σ covers its error and stays below 0.2 (the ratios' 40 % spread alone
+  /// gives 0.1 at a fraction of 0.5).
   @Test(arguments: [0.0, 0.25, 0.5, 0.8])
   func recoversTheFractionOfHandMadeLorentzians(fraction: Double) throws {
     let total = 60000.0
@@ -32,7 +33,7 @@ import WhitlockCore
     let sigma = try #require(result.whitlockiteFractionSigma)
     // Within its own 2σ and 0.12: the ratios' sample-to-sample spread is part of σ.
     #expect(abs(estimate - fraction) < min(2 * sigma, 0.12), "estimate \(estimate) ± \(sigma)")
-    #expect(sigma > 0 && sigma < 0.15)
+    #expect(sigma > 0 && sigma < 0.2, "σ \(sigma)")
     #expect(result.phase == (fraction < 0.5 ? .apatite : .whitlockite))
     if fraction < 0.8 { #expect(abs(result.hap.centre - 961) < 1.5) }
     #expect(abs(result.phosphateArea - total) / total < 0.15)

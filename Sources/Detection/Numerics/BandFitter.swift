@@ -114,8 +114,21 @@ final class BandFitter {
   private var weights: UnsafePointer<Double>?
   private var count = 0
 
+  /// Axis spacing at which a model misfit's share of the parameter variance is counted, or nil
+  /// to count it at the data's own spacing.
+  ///
+  /// A misfit (a band shape the model does not follow) is smooth, so its residuals at adjacent
+  /// points are not independent; counted per point, it inflates σ in proportion to the
+  /// spacing, and the same band read by a coarser-sampled instrument would look less
+  /// significant. Counted at a fixed spacing, the σ it gives is the same at any sampling.
+  /// Noise, which does shrink with more points, is counted as it is.
+  let misfitReferenceSpacing: Double?
+
   /// A fitter running the given build of the per-pixel loops.
-  init(kernels: DetectorKernels = .active) { self.kernels = kernels }
+  init(kernels: DetectorKernels = .active, misfitReferenceSpacing: Double? = nil) {
+    self.kernels = kernels
+    self.misfitReferenceSpacing = misfitReferenceSpacing
+  }
 
   /// Sets up a window: data pointers (valid until the fit ends), priors and the line-shape mode.
   /// `weights`, when given, are per-point 1/variance (for count data); otherwise all points weigh 1.
@@ -736,9 +749,13 @@ final class BandFitter {
       for k in 0..<(n * n) { covariance.pointer[k] = .nan }
     }
     // Weighted by 1/σ²_noise, so the covariance is already in parameter units; a reduced χ²
-    // above 1 (model misfit) inflates it, one below 1 is not allowed to shrink it.
+    // above 1 (model misfit) inflates it, one below 1 is not allowed to shrink it. The misfit's
+    // excess is counted at `misfitReferenceSpacing` where one is set.
     let c = covariance.pointer
-    let inflation = max(variance, 1)
+    var inflation = max(variance, 1)
+    if let reference = misfitReferenceSpacing, meanSpacing > 0, inflation.isFinite {
+      inflation = 1 + (inflation - 1) * reference / meanSpacing
+    }
     for k in 0..<(n * n) { c[k] *= inflation }
   }
 

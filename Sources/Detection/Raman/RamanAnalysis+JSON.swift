@@ -197,6 +197,10 @@ extension RamanPipelineSettings {
           ("lorentzian_fraction", .number(fitting.lorentzianFraction)),
           ("fit_lorentzian_fraction", .bool(fitting.fitLorentzianFraction)),
           ("screen_significance", .number(fitting.screenSignificance)),
+          (
+            "misfit_reference_spacing_cm1",
+            fitting.misfitReferenceSpacing.map { .number($0) } ?? .null
+          ),
         ])
       ),
       (

@@ -9,14 +9,14 @@
 /// its ν1, apatite's ν3 ~86 cm⁻¹ above its ν1, brushite's ~880 band ~106 below its ν1, the
 /// whewellite C–O doublet 27 apart. Relative positions do not move with an axis offset.
 ///
-/// The whitlockite fraction combines, by inverse variance, the *evidence* estimate from those
-/// secondary bands (HPO₄/ν1 against `whitlockiteHPO4Ratio`, ν3/ν1 against `apatiteNu3Ratio`, a
-/// resolved 960/976 doublet as whitlockite-group evidence) and the *position* estimate
-/// A970/(A961 + A970) of the two ν1 components, whose σ carries `positionFractionSigma` for the
-/// axis offset and natural-position spread it cannot see. A significant identifying band so
-/// outweighs the positions; beside weak ones the positions carry the estimate. The phase is
-/// named from the evidence alone (`phosphate-undetermined` when no identifying band is
-/// significant).
+/// The whitlockite fraction is the *evidence* estimate from those secondary bands (HPO₄/ν1
+/// against `whitlockiteHPO4Ratio`, ν3/ν1 against `apatiteNu3Ratio`, a resolved 960/976 doublet
+/// as whitlockite-group evidence) wherever one of them is significant. Only where none is does
+/// the *position* estimate A970/(A961 + A970) of the two ν1 components enter, combined with the
+/// weak evidence by inverse variance, its σ carrying `positionFractionSigma` for the axis offset
+/// and natural-position spread it cannot see: read on an axis a few cm⁻¹ high, apatite's ν1 sits
+/// where whitlockite's would. The phase is named from the evidence alone
+/// (`phosphate-undetermined` when no identifying band is significant).
 public struct RamanPhaseRules: Sendable, Equatable {
   /// Largest axis offset tolerated, cm⁻¹: anchor windows are widened by this much.
   public var offsetTolerance = 8.0

@@ -117,9 +117,11 @@ extension RamanPipeline {
       estimateSum += f / variance
       weightSum += 1 / variance
     }
-    // The position estimate cannot see an axis offset: its systematic σ keeps it from
-    // outweighing a significant identifying band; beside weak ones it carries the estimate.
-    if !merrilliteEvidence, let f = result.positionFraction,
+    // The position estimate cannot see an axis offset (apatite read on an axis 4–8 cm⁻¹ high
+    // sits where whitlockite would), so it enters only where no identifying band is
+    // significant, or where the two components are a resolved doublet whose areas measure the
+    // fraction themselves; it carries its systematic σ.
+    if !merrilliteEvidence, !significant || doublet, let f = result.positionFraction,
       let fitSigma = result.positionFractionSigma
     {
       let systematic = doublet ? rules.resolvedDoubletSigma : rules.positionFractionSigma

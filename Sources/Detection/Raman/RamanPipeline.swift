@@ -63,11 +63,16 @@ public final class RamanPipeline {
     self.settings = settings
     baselineEstimator = BaselineEstimator(kernels: kernels)
     smoother = SavitzkyGolay(kernels: kernels)
-    phosphateFitter = BandFitter(kernels: kernels)
-    carbonateFitter = BandFitter(kernels: kernels)
-    oxalateFitter = BandFitter(kernels: kernels)
-    oxalateCCFitter = BandFitter(kernels: kernels)
-    brushiteFitter = BandFitter(kernels: kernels)
+    phosphateFitter = BandFitter(
+      kernels: kernels, misfitReferenceSpacing: settings.fitting.misfitReferenceSpacing)
+    carbonateFitter = BandFitter(
+      kernels: kernels, misfitReferenceSpacing: settings.fitting.misfitReferenceSpacing)
+    oxalateFitter = BandFitter(
+      kernels: kernels, misfitReferenceSpacing: settings.fitting.misfitReferenceSpacing)
+    oxalateCCFitter = BandFitter(
+      kernels: kernels, misfitReferenceSpacing: settings.fitting.misfitReferenceSpacing)
+    brushiteFitter = BandFitter(
+      kernels: kernels, misfitReferenceSpacing: settings.fitting.misfitReferenceSpacing)
     phosphatePriors = settings.phosphateBands
     carbonatePriors = settings.carbonateBands
     oxalatePriors = settings.oxalateBands

@@ -76,6 +76,11 @@ public struct RamanPipelineSettings: Sendable, Equatable {
     /// A window is refined by the nonlinear fit only when its linear screen finds a band of
     /// interest at least this many σ; otherwise the screen's areas are reported.
     public var screenSignificance = 3.0
+    /// Axis spacing (cm⁻¹) at which a band-shape misfit's share of the area σ is counted. Counted
+    /// per point instead, the same misfit gives a σ that grows with the spacing, so a band read
+    /// by a coarser-sampled instrument (or a binned spectrum) would look less significant than
+    /// the same band on a fine axis. nil counts it at the spectrum's own spacing.
+    public var misfitReferenceSpacing: Double? = 0.5
     /// The defaults.
     public init() {}
   }
