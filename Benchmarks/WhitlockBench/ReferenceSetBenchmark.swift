@@ -77,5 +77,62 @@ struct ReferenceSetBenchmark {
     }
     print(table.render())
     print("")
+    coarserSampling(pipeline)
+  }
+
+  /// The same files read at ½ and ¼ of their sampling (k adjacent points summed, as an
+  /// instrument with fewer pixels over the same range records them), each on axes shifted
+  /// −8…+8 cm⁻¹: the groups named and the fraction range.
+  private func coarserSampling(_ pipeline: RamanPipeline) {
+    print("== The same spectra at coarser sampling (k adjacent points summed), axis shifted −8…+8 ==")
+    var table = Table(header: [
+      "file", "spacing cm⁻¹", "k", "groups", "fraction range",
+    ])
+    for name in files {
+      guard let spectrum = Self.read(directory + "/" + name) else { continue }
+      for k in [2, 4] {
+        let binned = Self.binned(spectrum, by: k)
+        var groups: [String] = []
+        var low = Double.infinity
+        var high = -Double.infinity
+        var missing = 0
+        for shift in stride(from: -8.0, through: 8.0, by: 4.0) {
+          let result = pipeline.analyze(
+            shifts: binned.shifts.map { $0 + shift }, intensities: binned.intensities)
+          if !groups.contains(result.phase.group) { groups.append(result.phase.group) }
+          if let f = result.whitlockiteFraction {
+            low = min(low, f)
+            high = max(high, f)
+          } else {
+            missing += 1
+          }
+        }
+        let span = binned.shifts.last! - binned.shifts.first!
+        table.add([
+          String(name.prefix(40)), format(span / Double(binned.shifts.count - 1), 2), "\(k)",
+          groups.joined(separator: ","),
+          missing == 5
+            ? "none"
+            : format(low, 2) + "–" + format(high, 2) + (missing > 0 ? " (\(missing) none)" : ""),
+        ])
+      }
+    }
+    print(table.render())
+    print("")
+  }
+
+  /// `spectrum` with every `k` adjacent points summed (their shifts averaged).
+  static func binned(_ spectrum: (shifts: [Double], intensities: [Double]), by k: Int) -> (
+    shifts: [Double], intensities: [Double]
+  ) {
+    var shifts: [Double] = []
+    var intensities: [Double] = []
+    var start = 0
+    while start + k <= spectrum.shifts.count {
+      shifts.append(spectrum.shifts[start..<(start + k)].reduce(0, +) / Double(k))
+      intensities.append(spectrum.intensities[start..<(start + k)].reduce(0, +))
+      start += k
+    }
+    return (shifts, intensities)
   }
 }

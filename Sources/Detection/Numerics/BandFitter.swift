@@ -436,7 +436,8 @@ final class BandFitter {
     let variance = residualVariance(freeParameters: m, model: model)
     for a in 0..<bandCount {
       for b in 0..<bandCount {
-        screenAreaCovariance[a * Self.maximumBands + b] = c[a * m + b] * variance
+        screenAreaCovariance[a * Self.maximumBands + b] =
+          c[a * m + b] * misfitCountedAtReferenceSpacing(variance)
       }
     }
     return true
@@ -752,11 +753,16 @@ final class BandFitter {
     // above 1 (model misfit) inflates it, one below 1 is not allowed to shrink it. The misfit's
     // excess is counted at `misfitReferenceSpacing` where one is set.
     let c = covariance.pointer
-    var inflation = max(variance, 1)
-    if let reference = misfitReferenceSpacing, meanSpacing > 0, inflation.isFinite {
-      inflation = 1 + (inflation - 1) * reference / meanSpacing
-    }
+    let inflation = misfitCountedAtReferenceSpacing(max(variance, 1))
     for k in 0..<(n * n) { c[k] *= inflation }
+  }
+
+  /// A reduced χ² with its excess over 1 (the misfit) counted at `misfitReferenceSpacing`.
+  private func misfitCountedAtReferenceSpacing(_ reducedChiSquare: Double) -> Double {
+    guard let reference = misfitReferenceSpacing, reducedChiSquare > 1, reducedChiSquare.isFinite,
+      meanSpacing > 0
+    else { return reducedChiSquare }
+    return 1 + (reducedChiSquare - 1) * reference / meanSpacing
   }
 
   /// Inverts the `size`×`size` matrix in `normal` into `covariance` with Jacobi scaling; rows of
