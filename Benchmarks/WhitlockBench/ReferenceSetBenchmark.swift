@@ -84,7 +84,7 @@ struct ReferenceSetBenchmark {
   /// instrument with fewer pixels over the same range records them), each on axes shifted
   /// −8…+8 cm⁻¹: the groups named and the fraction range.
   private func coarserSampling(_ pipeline: RamanPipeline) {
-    print("== The same spectra at coarser sampling (k adjacent points summed), axis shifted −8…+8 ==")
+    print("== The same spectra, k adjacent points summed, axis shifted −8…+8 ==")
     var table = Table(header: [
       "file", "spacing cm⁻¹", "k", "groups", "fraction range",
     ])
