@@ -41,27 +41,7 @@ struct ReferenceSetBenchmark {
     for name in files {
       guard let spectrum = Self.read(directory + "/" + name) else { continue }
       let result = pipeline.analyze(shifts: spectrum.shifts, intensities: spectrum.intensities)
-      var seen: [String] = []
-      var low = Double.infinity
-      var high = -Double.infinity
-      var missing = 0
-      for shift in stride(from: -8.0, through: 8.0, by: 2.0) {
-        let moved = pipeline.analyze(
-          shifts: spectrum.shifts.map { $0 + shift }, intensities: spectrum.intensities)
-        if !seen.contains(moved.phase.rawValue) { seen.append(moved.phase.rawValue) }
-        if let f = moved.whitlockiteFraction {
-          low = min(low, f)
-          high = max(high, f)
-        } else {
-          missing += 1
-        }
-      }
-      let shiftedCalls = (
-        phases: seen.joined(separator: ","),
-        fractions: missing == 9
-          ? "none"
-          : format(low, 2) + "–" + format(high, 2) + (missing > 0 ? " (\(missing) none)" : "")
-      )
+      let shifted = ShiftSweep(spectrum, step: 2, pipeline: pipeline) { $0.phase.rawValue }
       func pair(_ value: Double?, _ sigma: Double?) -> String {
         guard let value else { return "–" }
         return format(value, 3) + " ± " + format(sigma ?? .nan, 3)
@@ -72,7 +52,7 @@ struct ReferenceSetBenchmark {
         pair(result.evidenceFraction, result.evidenceFractionSigma),
         pair(result.positionFraction, result.positionFractionSigma),
         pair(result.axisOffset, result.axisOffsetSigma),
-        shiftedCalls.phases, shiftedCalls.fractions,
+        shifted.names, shifted.fractionRange,
       ])
     }
     print(table.render())
@@ -92,28 +72,11 @@ struct ReferenceSetBenchmark {
       guard let spectrum = Self.read(directory + "/" + name) else { continue }
       for k in [2, 4] {
         let binned = Self.binned(spectrum, by: k)
-        var groups: [String] = []
-        var low = Double.infinity
-        var high = -Double.infinity
-        var missing = 0
-        for shift in stride(from: -8.0, through: 8.0, by: 4.0) {
-          let result = pipeline.analyze(
-            shifts: binned.shifts.map { $0 + shift }, intensities: binned.intensities)
-          if !groups.contains(result.phase.group) { groups.append(result.phase.group) }
-          if let f = result.whitlockiteFraction {
-            low = min(low, f)
-            high = max(high, f)
-          } else {
-            missing += 1
-          }
-        }
+        let shifted = ShiftSweep(binned, step: 4, pipeline: pipeline) { $0.phase.group }
         let span = binned.shifts.last! - binned.shifts.first!
         table.add([
           String(name.prefix(40)), format(span / Double(binned.shifts.count - 1), 2), "\(k)",
-          groups.joined(separator: ","),
-          missing == 5
-            ? "none"
-            : format(low, 2) + "–" + format(high, 2) + (missing > 0 ? " (\(missing) none)" : ""),
+          shifted.names, shifted.fractionRange,
         ])
       }
     }
@@ -134,5 +97,41 @@ struct ReferenceSetBenchmark {
       start += k
     }
     return (shifts, intensities)
+  }
+}
+
+/// One spectrum analysed with its axis shifted −8…+8 cm⁻¹: the names it was given, in order of
+/// first appearance, and the range of its whitlockite fractions.
+struct ShiftSweep {
+  /// The distinct names, comma-separated.
+  let names: String
+  /// "low–high", with how many shifts gave no fraction, or "none".
+  let fractionRange: String
+
+  init(
+    _ spectrum: (shifts: [Double], intensities: [Double]), step: Double, pipeline: RamanPipeline,
+    name: (RamanAnalysis) -> String
+  ) {
+    var seen: [String] = []
+    var low = Double.infinity
+    var high = -Double.infinity
+    var missing = 0
+    var count = 0
+    for shift in stride(from: -8.0, through: 8.0, by: step) {
+      let result = pipeline.analyze(
+        shifts: spectrum.shifts.map { $0 + shift }, intensities: spectrum.intensities)
+      if !seen.contains(name(result)) { seen.append(name(result)) }
+      count += 1
+      if let f = result.whitlockiteFraction {
+        low = min(low, f)
+        high = max(high, f)
+      } else {
+        missing += 1
+      }
+    }
+    names = seen.joined(separator: ",")
+    fractionRange =
+      missing == count
+      ? "none" : format(low, 2) + "–" + format(high, 2) + (missing > 0 ? " (\(missing) none)" : "")
   }
 }

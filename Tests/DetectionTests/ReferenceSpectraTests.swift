@@ -33,6 +33,18 @@ import WhitlockCtlKit
     }
   }
 
+  /// The Raman-shift axis and intensities of a development-set file.
+  static func ramanSpectrum(_ name: String) throws -> (shifts: [Double], intensities: [Double]) {
+    let path = directory.appendingPathComponent(name).path
+    let spectrum = try #require(try SpectrumInput.read(path, kind: nil, excitation: nil).first)
+    guard case .ramanShift(let shifts) = spectrum.axis else {
+      throw NotARamanShiftAxis(file: name)
+    }
+    return (shifts, spectrum.intensities)
+  }
+
+  struct NotARamanShiftAxis: Error { var file: String }
+
   @Test(.enabled(if: available, "../shared/data/raman-reference is absent"))
   func whitlockiteIsQuantified() throws {
     for (name, detection) in try detections("whitlockite_") {
@@ -93,13 +105,8 @@ import WhitlockCtlKit
     #expect(!names.isEmpty)
     let pipeline = RamanPipeline()
     for name in names {
-      let path = Self.directory.appendingPathComponent(name).path
-      let spectrum = try #require(
-        try SpectrumInput.read(path, kind: nil, excitation: nil).first)
-      guard case .ramanShift(let shifts) = spectrum.axis else {
-        Issue.record("\(name): not a Raman-shift axis")
-        continue
-      }
+      let spectrum = try Self.ramanSpectrum(name)
+      let shifts = spectrum.shifts
       for offset in [-8.0, -4, 4, 8] {
         let result = pipeline.analyze(
           shifts: shifts.map { $0 + offset }, intensities: spectrum.intensities)
@@ -121,10 +128,8 @@ import WhitlockCtlKit
     #expect(!names.isEmpty)
     let pipeline = RamanPipeline()
     for name in names {
-      let path = Self.directory.appendingPathComponent(name).path
-      let spectrum = try #require(
-        try SpectrumInput.read(path, kind: nil, excitation: nil).first)
-      guard case .ramanShift(let shifts) = spectrum.axis else { continue }
+      let spectrum = try Self.ramanSpectrum(name)
+      let shifts = spectrum.shifts
       for offset in [-8.0, -4, 4, 8] {
         let result = pipeline.analyze(
           shifts: shifts.map { $0 + offset }, intensities: spectrum.intensities)
@@ -155,13 +160,8 @@ import WhitlockCtlKit
     var checked = 0
     for name in names {
       guard let (prefix, group) = groups.first(where: { name.hasPrefix($0.key) }) else { continue }
-      let path = Self.directory.appendingPathComponent(name).path
-      let spectrum = try #require(
-        try SpectrumInput.read(path, kind: nil, excitation: nil).first)
-      guard case .ramanShift(let shifts) = spectrum.axis else {
-        Issue.record("\(name): not a Raman-shift axis")
-        continue
-      }
+      let spectrum = try Self.ramanSpectrum(name)
+      let shifts = spectrum.shifts
       let counts = spectrum.intensities
       var binnedShifts: [Double] = []
       var binnedCounts: [Double] = []
