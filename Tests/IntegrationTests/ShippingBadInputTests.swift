@@ -49,13 +49,10 @@ struct ShippingBadInputTests {
     let shipper = try ShippingFixture.startShipper(
       spool: spool, postgres: postgres, passwordFile: wrong, extra: ["--log-level", "debug"])
     // Debug logging shows each attempt; wait for several, then check it kept one error line.
-    #expect(
-      await shipper.wait(upTo: .seconds(60)) {
-        $0.standardError.components(separatedBy: "password authentication failed").count > 4
-          || !$0.isRunning
-      })
+    let (retried, errors) = await ShippingFixture.errorsWhileRetrying(
+      shipper, attempt: "password authentication failed")
+    #expect(retried)
     #expect(shipper.isRunning, "the shipper keeps retrying instead of exiting")
-    let errors = shipper.standardError.split(separator: "\n").filter { $0.contains(" ERROR ") }
     #expect(errors.count == 1, "\(errors)")
     #expect(errors.first?.contains("password authentication failed for user \"whitlock\"") == true)
     #expect(ShippingFixture.segments(spool, "new").count == 2)

@@ -58,6 +58,19 @@ enum ShippingFixture {
       ] + extra)
   }
 
+  /// Waits until a shipper started with `--log-level debug` has logged `attempt` more than four
+  /// times (or exits), so it has retried several times; returns whether it waited that long and
+  /// its ERROR lines, which should hold one clear error however often it retried.
+  static func errorsWhileRetrying(_ shipper: ChildProcess, attempt: String) async -> (
+    retried: Bool, errors: [Substring]
+  ) {
+    let retried = await shipper.wait(upTo: .seconds(60)) {
+      $0.standardError.components(separatedBy: attempt).count > 4 || !$0.isRunning
+    }
+    let errors = shipper.standardError.split(separator: "\n").filter { $0.contains(" ERROR ") }
+    return (retried, errors)
+  }
+
   /// Runs `whitlockctl ship --once` to completion and returns its exit status and log.
   static func drain(spool: String, postgres: PostgresServer) throws -> SubprocessResult {
     try Subprocess.run(

@@ -82,13 +82,10 @@ struct ShippingTLSTests {
     let shipper = try Self.startShipper(
       url: url, spool: spool, postgres: postgres, extra: ["--log-level", "debug"])
     // Debug logging shows each further attempt; wait for several, then check for one error.
-    #expect(
-      await shipper.wait(upTo: .seconds(60)) {
-        $0.standardError.components(separatedBy: "failed the same way").count > 4
-          || !$0.isRunning
-      }, "\(shipper.standardError.suffix(2000))")
+    let (retried, errors) = await ShippingFixture.errorsWhileRetrying(
+      shipper, attempt: "failed the same way")
+    #expect(retried, "\(shipper.standardError.suffix(2000))")
     #expect(shipper.isRunning, "the shipper keeps retrying instead of exiting")
-    let errors = shipper.standardError.split(separator: "\n").filter { $0.contains(" ERROR ") }
     #expect(errors.count == 1, "\(errors)")
     #expect(errors.first?.contains(reason) == true, "\(errors)")
     #expect(errors.first?.contains(".build") == false, "a build path in the message: \(errors)")
