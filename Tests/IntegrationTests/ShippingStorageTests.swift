@@ -15,34 +15,17 @@ struct ShippingStorageTests {
 
   /// A spool of `counts.count` acquisitions of one run, one segment.
   private static func makeSpool(_ root: String, counts: [[UInt32]]) throws {
-    let layout = SpoolLayout(root: root)
-    try layout.create()
-    let writer = try SpoolWriter(
-      layout: layout, limits: SegmentLimits(), recovery: SpoolRecovery.run(layout))
-    let run = RunContext(
-      runID: UUID().uuidString.lowercased(), sampleID: "B-17", startedAt: Date())
-    let instrument = InstrumentIdentity(
-      id: "raman-sim", kind: .raman, model: "sim", serial: "S1", family: "simulated")
-    for (index, values) in counts.enumerated() {
-      let acquisition = Acquisition(
-        instrument: instrument, deviceSequence: UInt64(index + 1), startedAt: Date(),
-        endedAt: Date(), counts: values,
-        axis: .wavelengthPolynomial(coefficients: [780, 0.1], excitationNanometres: 785),
-        exposureSeconds: 0.1, fullScale: 65535, parameters: [])
-      try writer.append(
-        .acquisition(
-          run: run, acquisition: acquisition,
-          detection: .object([
-            ("method", .string("test")), ("parameters", parameters),
-            ("whitlockite_fraction", .double(0.25)), ("whitlockite_fraction_sigma", .double(0.05)),
-            (
-              "bands",
-              .array([.object([("name", .string("hap_961")), ("area", .double(1.5e4))])])
-            ),
-            ("fits", .object([("phosphate", .object([("converged", .bool(true))]))])),
-          ])))
-    }
-    try writer.publish()
+    try ShippingFixture.writeSpool(
+      root, counts: counts,
+      detection: .object([
+        ("method", .string("test")), ("parameters", parameters),
+        ("whitlockite_fraction", .double(0.25)), ("whitlockite_fraction_sigma", .double(0.05)),
+        (
+          "bands",
+          .array([.object([("name", .string("hap_961")), ("area", .double(1.5e4))])])
+        ),
+        ("fits", .object([("phosphate", .object([("converged", .bool(true))]))])),
+      ]))
   }
 
   @Test("counts read back; parameters stored once, bands and fits apart; the view restores all")
