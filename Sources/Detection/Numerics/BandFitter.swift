@@ -46,6 +46,7 @@ final class BandFitter {
   private let covariance = ScratchBuffer(capacity: 1024)
   private let scale = ScratchBuffer(capacity: 32)
   private let column = ScratchBuffer(capacity: 32)
+  private let inverseScratch = ScratchBuffer(capacity: 1024)
   private let priorMean = ScratchBuffer(capacity: 32)
   private let priorPrecision = ScratchBuffer(capacity: 32)
   private let noiseScratch = ScratchBuffer(capacity: 256)
@@ -129,6 +130,8 @@ final class BandFitter {
     self.kernels = kernels
     self.misfitReferenceSpacing = misfitReferenceSpacing
   }
+
+  deinit { solveIndices.deallocate() }
 
   /// Sets up a window: data pointers (valid until the fit ends), priors and the line-shape mode.
   /// `weights`, when given, are per-point 1/variance (for count data); otherwise all points weigh 1.
@@ -613,7 +616,9 @@ final class BandFitter {
     var lambda = 1e-3
     let pixels = Double(count)
     var growth = 2.0
-    var lastImprovement = 0.0
+    // No step taken yet: the first iteration goes straight to a damped step (from the screen's
+    // start an undamped check never finds the minimum already reached).
+    var lastImprovement = Double.infinity
     let s = step.pointer
     iterations: for iteration in 1...max(maximumIterations, 1) {
       outcome.iterations = iteration
@@ -684,8 +689,10 @@ final class BandFitter {
     }
   }
 
-  /// Solves (N + λ·diag)·s = g over the unblocked parameters into `step` (blocked ones get 0).
-  /// False when the damped system is not positive definite.
+  /// Solves (N + λ·diag)·s = g over the active, unblocked parameters into `step` (the others get
+  /// 0). The system is gathered into a compact matrix first: the rows of inactive bands and of
+  /// blocked parameters are decoupled, and factoring them would only add cost. False when the
+  /// damped system is not positive definite.
   private func solveStep(lambda: Double) -> Bool {
     let n = parameterCount
     let nm = normal.pointer
@@ -693,27 +700,40 @@ final class BandFitter {
     let f = factor.pointer
     let g = gradient.pointer
     let s = step.pointer
+    let right = column.pointer
     var maximumDiagonal = 0.0
     for k in 0..<n { maximumDiagonal = max(maximumDiagonal, nm[k * n + k]) }
     let floor = max(maximumDiagonal * 1e-12, 1e-300)
-    for k in 0..<(n * n) { dm[k] = nm[k] }
-    for k in 0..<n {
-      if blocked[k] {
-        for j in 0..<n {
-          dm[k * n + j] = 0
-          dm[j * n + k] = 0
+    let index = solveIndices
+    var m = 0
+    activeIndices.withUnsafeBufferPointer { active in
+      blocked.withUnsafeBufferPointer { held in
+        for a in 0..<activeCount where !held[active[a]] {
+          index[m] = active[a]
+          m += 1
         }
-        dm[k * n + k] = 1
-        s[k] = 0
-      } else {
-        dm[k * n + k] = nm[k * n + k] + lambda * max(nm[k * n + k], floor)
-        s[k] = g[k]
       }
     }
-    guard DenseCholesky.factor(dm, n: n, into: f) else { return false }
-    DenseCholesky.solve(factor: f, n: n, s)
+    for k in 0..<n { s[k] = 0 }
+    guard m > 0 else { return true }
+    // The factorisation reads the lower triangle only.
+    for a in 0..<m {
+      let source = nm + index[a] * n
+      let target = dm + a * m
+      for b in 0...a { target[b] = source[index[b]] }
+      let diagonal = source[index[a]]
+      target[a] = diagonal + lambda * max(diagonal, floor)
+      right[a] = g[index[a]]
+    }
+    guard DenseCholesky.factor(dm, n: m, into: f) else { return false }
+    DenseCholesky.solve(factor: f, n: m, right)
+    for a in 0..<m { s[index[a]] = right[a] }
     return true
   }
+
+  /// Parameter indices of the compact system `solveStep` or `scaledInverse` factors (room for
+  /// every parameter; freed with the fitter).
+  private let solveIndices = UnsafeMutablePointer<Int>.allocate(capacity: 64)
 
   /// The improvement of χ² (plus priors) the local quadratic model predicts for `step`:
   /// 2·sᵀg − sᵀ·N·s.
@@ -766,32 +786,44 @@ final class BandFitter {
   }
 
   /// Inverts the `size`×`size` matrix in `normal` into `covariance` with Jacobi scaling; rows of
-  /// parameters without leverage (per `freeMask` unless `allFree`) are excluded and get NaN.
+  /// parameters without leverage (per `freeMask` unless `allFree`) are left out of the inverted
+  /// compact matrix and get NaN.
   private func scaledInverse(size n: Int, allFree: Bool) -> Bool {
     let nm = normal.pointer
     let dm = damped.pointer
     let f = factor.pointer
     let c = covariance.pointer
     let sc = scale.pointer
-    for k in 0..<n {
-      let free = allFree || freeMask[k]
-      sc[k] = free && nm[k * n + k] > 0 ? 1 / nm[k * n + k].squareRoot() : 0
-    }
-    for a in 0..<n {
-      for b in 0..<n {
-        if sc[a] == 0 || sc[b] == 0 {
-          dm[a * n + b] = a == b ? 1 : 0
-        } else {
-          dm[a * n + b] = nm[a * n + b] * sc[a] * sc[b]
+    let compactInverse = compact.pointer
+    let index = solveIndices
+    var m = 0
+    freeMask.withUnsafeBufferPointer { freeMask in
+      for k in 0..<n {
+        let free = allFree || freeMask[k]
+        sc[k] = free && nm[k * n + k] > 0 ? 1 / nm[k * n + k].squareRoot() : 0
+        if sc[k] != 0 {
+          index[m] = k
+          m += 1
         }
       }
     }
-    guard DenseCholesky.factor(dm, n: n, into: f) else { return false }
-    DenseCholesky.invert(factor: f, n: n, into: c, column: column.pointer)
-    for a in 0..<n {
-      for b in 0..<n {
-        c[a * n + b] = (sc[a] == 0 || sc[b] == 0) ? .nan : c[a * n + b] * sc[a] * sc[b]
-      }
+    // The factorisation reads the lower triangle only.
+    for a in 0..<m {
+      let source = nm + index[a] * n
+      let target = dm + a * m
+      let scaleA = sc[index[a]]
+      for b in 0...a { target[b] = source[index[b]] * scaleA * sc[index[b]] }
+    }
+    if m > 0 {
+      guard DenseCholesky.factor(dm, n: m, into: f) else { return false }
+      DenseCholesky.invert(factor: f, n: m, into: compactInverse, scratch: inverseScratch.reserve(m * m))
+    }
+    for k in 0..<(n * n) { c[k] = .nan }
+    for a in 0..<m {
+      let target = c + index[a] * n
+      let source = compactInverse + a * m
+      let scaleA = sc[index[a]]
+      for b in 0..<m { target[index[b]] = source[b] * scaleA * sc[index[b]] }
     }
     return true
   }

@@ -50,16 +50,65 @@ final class BaselineEstimator {
     let ok: Bool
     switch settings.method {
     case .asls, .arpls:
-      let scaleFactor = spacing > 0 ? 1 / (spacing * spacing * spacing * spacing) : 1
-      ok = whittaker(
-        values: values, count: n, lambda: settings.lambda * scaleFactor, settings: settings,
-        into: baseline)
+      let factor = settings.solveSpacing.map { Int(($0 / max(spacing, 1e-300)).rounded(.down)) }
+      if let factor, factor >= 2, n / factor >= 8 {
+        ok = coarseWhittaker(
+          values: values, axis: axis, count: n, factor: factor, settings: settings,
+          into: baseline)
+      } else {
+        let scaleFactor = spacing > 0 ? 1 / (spacing * spacing * spacing * spacing) : 1
+        ok = whittaker(
+          values: values, count: n, lambda: settings.lambda * scaleFactor, settings: settings,
+          into: baseline)
+      }
     case .modpoly:
       ok = modifiedPolyfit(values: values, axis: axis, count: n, settings: settings, into: baseline)
     }
     if !ok { linear(values, count: n, into: baseline) }
     return ok
   }
+
+  /// The Whittaker baseline solved on runs of `factor` points averaged into one (the last run
+  /// may be shorter) and interpolated linearly back onto every point, extrapolated at the ends.
+  private func coarseWhittaker(
+    values y: UnsafePointer<Double>, axis x: UnsafePointer<Double>, count n: Int, factor k: Int,
+    settings: RamanPipelineSettings.Baseline, into z: UnsafeMutablePointer<Double>
+  ) -> Bool {
+    let m = (n + k - 1) / k
+    let cx = coarseAxis.reserve(m)
+    let cy = coarseValues.reserve(m)
+    let cz = coarseBaseline.reserve(m)
+    for j in 0..<m {
+      let start = j * k
+      let end = min(start + k, n)
+      var sumX = 0.0
+      var sumY = 0.0
+      for i in start..<end {
+        sumX += x[i]
+        sumY += y[i]
+      }
+      let scale = 1 / Double(end - start)
+      cx[j] = sumX * scale
+      cy[j] = sumY * scale
+    }
+    let spacing = abs(cx[m - 1] - cx[0]) / Double(m - 1)
+    let scaleFactor = spacing > 0 ? 1 / (spacing * spacing * spacing * spacing) : 1
+    guard
+      whittaker(
+        values: cy, count: m, lambda: settings.lambda * scaleFactor, settings: settings, into: cz)
+    else { return false }
+    var j = 0
+    for i in 0..<n {
+      while j + 2 < m, (x[i] - cx[j + 1]) * (cx[1] - cx[0]) > 0 { j += 1 }
+      let t = (x[i] - cx[j]) / (cx[j + 1] - cx[j])
+      z[i] = cz[j] + t * (cz[j + 1] - cz[j])
+    }
+    return true
+  }
+
+  private let coarseAxis = ScratchBuffer()
+  private let coarseValues = ScratchBuffer()
+  private let coarseBaseline = ScratchBuffer()
 
   private func linear(
     _ values: UnsafePointer<Double>, count n: Int, into z: UnsafeMutablePointer<Double>

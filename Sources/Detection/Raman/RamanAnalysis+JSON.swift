@@ -66,6 +66,7 @@ extension RamanAnalysis {
         .object([
           ("pixels", .int(Int64(pixelCount))),
           ("processed_pixels", .int(Int64(processedPixels))),
+          ("analysis_points", .int(Int64(analysisPoints))),
           ("saturated_pixels", .int(Int64(saturatedPixels))),
           ("spike_pixels_removed", .int(Int64(spikePixelsRemoved))),
           ("baseline_iterations", .int(Int64(baselineIterations))),
@@ -179,6 +180,7 @@ extension RamanPipelineSettings {
           ("max_iterations", .int(Int64(baseline.maximumIterations))),
           ("tolerance", .number(baseline.tolerance)),
           ("polynomial_order", .int(Int64(baseline.polynomialOrder))),
+          ("solve_spacing_cm1", baseline.solveSpacing.map { .number($0) } ?? .null),
         ])
       ),
       (
@@ -214,6 +216,7 @@ extension RamanPipelineSettings {
         ])
       ),
       ("processing_range_cm1", range(processingRange)),
+      ("analysis_spacing_cm1", analysisSpacing.map { .number($0) } ?? .null),
       ("phosphate_window_cm1", range(phosphateWindow)),
       ("carbonate_window_cm1", range(carbonateWindow)),
       ("oxalate_window_cm1", range(oxalateWindow)),

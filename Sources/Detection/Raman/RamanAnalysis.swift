@@ -6,6 +6,9 @@ public struct RamanAnalysis: Sendable, Equatable {
   public var pixelCount = 0
   /// Pixels inside the processing range.
   public var processedPixels = 0
+  /// Points of the analysis axis: the processed pixels after binning to the analysis spacing
+  /// (equal to `processedPixels` when the spectrum is not finer than it).
+  public var analysisPoints = 0
   /// Processed pixels at full scale.
   public var saturatedPixels = 0
   /// Pixels replaced by the spike filter.

@@ -32,6 +32,11 @@ public final class RamanPipeline {
   private var cachedCount = -1
   private var fullAxis: [Double] = []
   private var roiStart = 0
+  /// Pixels of the processing range as read, and how many of them are averaged into one point
+  /// of the analysis axis (see `RamanPipelineSettings.analysisSpacing`).
+  private var nativeCount = 0
+  private(set) var binning = 1
+  /// Points of the analysis axis (the processing range after binning).
   var roiCount = 0
   private var axisUsable = false
   private var phosphateRange = 0..<0
@@ -39,6 +44,8 @@ public final class RamanPipeline {
   private var oxalateRange = 0..<0
 
   let axis = ScratchBuffer()
+  private let nativeAxis = ScratchBuffer()
+  private let nativeValues = ScratchBuffer()
   private let values = ScratchBuffer()
   private let baseline = ScratchBuffer()
   let corrected = ScratchBuffer()
@@ -107,15 +114,14 @@ public final class RamanPipeline {
       result.flags.insert(.axisUnsupported)
       return result
     }
-    let n = roiCount
-    let v = values.pointer
+    let v = nativeValues.pointer
     var saturated = 0
-    for i in 0..<n {
+    for i in 0..<nativeCount {
       let raw = counts[roiStart + i]
       if raw >= fullScale { saturated += 1 }
       v[i] = Double(raw)
     }
-    return process(count: n, saturated: saturated, into: &result)
+    return process(saturated: saturated, into: &result)
   }
 
   /// Analyses a spectrum given as Raman shift (cm⁻¹) and intensity pairs, e.g. a text file. The
@@ -134,14 +140,14 @@ public final class RamanPipeline {
       result.flags.insert(.axisUnsupported)
       return result
     }
-    let v = values.pointer
+    let v = nativeValues.pointer
     var saturated = 0
-    for i in 0..<roiCount {
+    for i in 0..<nativeCount {
       let value = intensities[roiStart + i]
       if value >= fullScale { saturated += 1 }
       v[i] = value.isFinite ? value : 0
     }
-    return process(count: roiCount, saturated: saturated, into: &result)
+    return process(saturated: saturated, into: &result)
   }
 
   /// Finds the processing range and the fit windows on the axis and copies the range's shifts.
@@ -162,16 +168,30 @@ public final class RamanPipeline {
     }
     guard first >= 0, last - first + 1 >= 32 else { return }
     roiStart = first
-    roiCount = last - first + 1
+    nativeCount = last - first + 1
+    let nativeX = nativeAxis.reserve(nativeCount)
+    nativeValues.reserve(nativeCount)
+    for i in 0..<nativeCount { nativeX[i] = full[first + i] }
+    let nativeSpacing = abs(nativeX[nativeCount - 1] - nativeX[0]) / Double(nativeCount - 1)
+    binning = 1
+    if let target = settings.analysisSpacing, target > 0, nativeSpacing > 0 {
+      binning = min(max(Int((target / nativeSpacing).rounded(.up)), 1), nativeCount / 32)
+    }
+    roiCount = nativeCount / binning
     axis.reserve(roiCount)
     values.reserve(roiCount)
     baseline.reserve(roiCount)
     corrected.reserve(roiCount)
     smoothed.reserve(roiCount)
-    scratchA.reserve(roiCount)
-    scratchB.reserve(roiCount)
+    scratchA.reserve(nativeCount)
+    scratchB.reserve(nativeCount)
     let x = axis.pointer
-    for i in 0..<roiCount { x[i] = full[first + i] }
+    let k = binning
+    for i in 0..<roiCount {
+      var sum = 0.0
+      for j in 0..<k { sum += nativeX[i * k + j] }
+      x[i] = sum / Double(k)
+    }
     phosphateRange = indexRange(settings.phosphateWindow)
     carbonateRange = indexRange(settings.carbonateWindow)
     oxalateRange = indexRange(settings.oxalateWindow)
@@ -188,6 +208,21 @@ public final class RamanPipeline {
     axisUsable = phosphateRange.count >= 16
   }
 
+  /// Averages each run of `binning` native pixels into one analysis point (a copy when 1).
+  private func bin(_ native: UnsafePointer<Double>, into v: UnsafeMutablePointer<Double>) {
+    let k = binning
+    if k == 1 {
+      for i in 0..<roiCount { v[i] = native[i] }
+      return
+    }
+    let scale = 1 / Double(k)
+    for i in 0..<roiCount {
+      var sum = 0.0
+      for j in 0..<k { sum += native[i * k + j] }
+      v[i] = sum * scale
+    }
+  }
+
   /// Indices (within the processing range) whose shift lies in `window`.
   private func indexRange(_ window: ClosedRange<Double>) -> Range<Int> {
     let x = axis.pointer
@@ -200,23 +235,27 @@ public final class RamanPipeline {
     return first < 0 ? 0..<0 : first..<(last + 1)
   }
 
-  /// Despike, baseline, smooth, fit and decide on `values[0..<n]`.
-  private func process(count n: Int, saturated: Int, into result: inout RamanAnalysis)
-    -> RamanAnalysis
-  {
-    result.processedPixels = n
+  /// Despikes `nativeValues`, bins them onto the analysis axis, then baselines, smooths, fits
+  /// and decides.
+  private func process(saturated: Int, into result: inout RamanAnalysis) -> RamanAnalysis {
+    let n = roiCount
+    result.processedPixels = nativeCount
+    result.analysisPoints = n
     result.saturatedPixels = saturated
     if saturated > 0 { result.flags.insert(.saturated) }
     let x = axis.pointer
     let v = values.pointer
+    let native = nativeValues.pointer
     if settings.despike.enabled {
       result.spikePixelsRemoved = SpikeRemover.remove(
-        values: v, axis: x, count: n, threshold: settings.despike.threshold,
+        values: native, axis: nativeAxis.pointer, count: nativeCount,
+        threshold: settings.despike.threshold,
         dilationWavenumbers: settings.despike.dilationWavenumbers,
         maximumWidthWavenumbers: settings.despike.maximumWidthWavenumbers,
         differences: scratchA.pointer, mask: scratchB.pointer)
       if result.spikePixelsRemoved > 0 { result.flags.insert(.spikesRemoved) }
     }
+    bin(native, into: v)
     let z = baseline.pointer
     if !baselineEstimator.estimate(
       values: v, axis: x, count: n, settings: settings.baseline, into: z)

@@ -41,6 +41,11 @@ public struct RamanPipelineSettings: Sendable, Equatable {
     public var tolerance = 1e-3
     /// Polynomial order for `modpoly`.
     public var polynomialOrder = 5
+    /// Spacing (cm⁻¹) of the grid the Whittaker baselines (AsLS, arPLS) are solved on: the
+    /// spectrum is averaged onto it and the baseline interpolated back. A baseline about 200 cm⁻¹
+    /// stiff is sampled many times over at 4 cm⁻¹, and averaging first also keeps the AsLS
+    /// weights from following single noisy pixels. nil solves at the spectrum's own points.
+    public var solveSpacing: Double? = 4
     /// The defaults.
     public init() {}
   }
@@ -120,6 +125,14 @@ public struct RamanPipelineSettings: Sendable, Equatable {
   /// The part of the spectrum that is processed at all (despiked, baselined, smoothed), cm⁻¹.
   /// It holds every fit window with a margin so the baseline has context at their edges.
   public var processingRange: ClosedRange<Double> = 850...1580
+
+  /// Finest axis spacing the detector analyses, cm⁻¹. A spectrum sampled finer is despiked at its
+  /// own pixels and then binned by the fewest pixels whose mean spacing reaches this (RRUFF's
+  /// 0.48 cm⁻¹ and a 2048-pixel 190–2010 cm⁻¹ axis by two, 4096 pixels by three). Averaging
+  /// neighbours keeps the photons, and the narrowest band the detector fits (~5 cm⁻¹ FWHM) keeps
+  /// five or more points per FWHM, so binning costs no information the fits use while the fits
+  /// and the baseline run over half the points. nil analyses every spectrum at its own spacing.
+  public var analysisSpacing: Double? = 0.9
 
   /// The phosphate ν1 window, cm⁻¹ (down to 900 so whitlockite's HPO₄ band is inside).
   public var phosphateWindow: ClosedRange<Double> = 900...1015

@@ -28,6 +28,7 @@ public final class XRFPipeline {
   private let inverse = ScratchBuffer(capacity: 64)
   private let rhs = ScratchBuffer(capacity: 8)
   private let column = ScratchBuffer(capacity: 8)
+  private let inverseScratch = ScratchBuffer(capacity: 64)
   private let row = ScratchBuffer(capacity: 8)
   private let fitter: BandFitter
 
@@ -206,7 +207,7 @@ public final class XRFPipeline {
       }
     }
     guard points > m + 2, DenseCholesky.factor(nm, n: m, into: f) else { return band }
-    DenseCholesky.invert(factor: f, n: m, into: inv, column: col)
+    DenseCholesky.invert(factor: f, n: m, into: inv, scratch: inverseScratch.reserve(m * m))
     for k in 0..<m { col[k] = g[k] }
     DenseCholesky.solve(factor: f, n: m, col)
     var chi = 0.0
