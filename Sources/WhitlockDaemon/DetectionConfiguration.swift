@@ -111,6 +111,10 @@ public struct DetectionConfiguration: Sendable {
       "baseline_tolerance", default: d.baseline.tolerance, in: 0...1)
     s.baseline.polynomialOrder = try table.integer(
       "baseline_polynomial_order", default: d.baseline.polynomialOrder, in: 0...10)
+    let solveSpacing = try table.number(
+      "baseline_solve_spacing_cm1", default: d.baseline.solveSpacing ?? 0, in: 0...100,
+      unit: "cm-1")
+    s.baseline.solveSpacing = solveSpacing > 0 ? solveSpacing : nil
     s.smoothing.enabled = try table.boolean("smoothing", default: d.smoothing.enabled)
     s.smoothing.windowWavenumbers = try table.number(
       "smoothing_window_cm1", default: d.smoothing.windowWavenumbers, in: 0...100, unit: "cm-1")
@@ -136,6 +140,9 @@ public struct DetectionConfiguration: Sendable {
       "min_peak_to_noise", default: d.decision.minimumPeakToNoise, in: 0...1000)
     s.decision.maximumFractionSigma = try table.number(
       "max_fraction_sigma", default: d.decision.maximumFractionSigma, in: 0...1)
+    let analysisSpacing = try table.number(
+      "analysis_spacing_cm1", default: d.analysisSpacing ?? 0, in: 0...50, unit: "cm-1")
+    s.analysisSpacing = analysisSpacing > 0 ? analysisSpacing : nil
     let processingMin = try table.number(
       "processing_min_cm1", default: d.processingRange.lowerBound, in: 100...3500, unit: "cm-1")
     let processingMax = try table.number(

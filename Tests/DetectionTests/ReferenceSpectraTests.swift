@@ -118,6 +118,33 @@ import WhitlockCtlKit
     }
   }
 
+  /// The development set's rules hold at every file's own spacing too (no binning, the baseline
+  /// solved at every point), so the default binning is a speed choice, not what the calls rest on.
+  @Test(.enabled(if: available, "../shared/data/raman-reference is absent"))
+  func theCallsHoldAtTheMeasuredSpacing() throws {
+    var settings = RamanPipelineSettings()
+    settings.analysisSpacing = nil
+    settings.baseline.solveSpacing = nil
+    let pipeline = RamanPipeline(settings: settings)
+    let names = try FileManager.default.contentsOfDirectory(atPath: Self.directory.path)
+      .filter { $0.hasSuffix(".txt") }
+    for name in names {
+      let spectrum = try Self.ramanSpectrum(name)
+      let result = pipeline.analyze(shifts: spectrum.shifts, intensities: spectrum.intensities)
+      #expect(result.analysisPoints == result.processedPixels, "\(name)")
+      if name.hasPrefix("whitlockite_") {
+        #expect((result.whitlockiteFraction ?? 0) >= 0.85, "\(name): \(result.phase)")
+      } else if name.contains("apatite_") {
+        #expect(result.phase.group == "apatite", "\(name): \(result.phase)")
+        #expect((result.whitlockiteFraction ?? 1) <= 0.1, "\(name)")
+      } else if name.hasPrefix("merrillite_") {
+        #expect(result.phase.group == "whitlockite-group", "\(name): \(result.phase)")
+      } else {
+        #expect(result.whitlockiteFraction == nil, "\(name): \(result.phase)")
+      }
+    }
+  }
+
   /// Apatite shifted by up to ±8 cm⁻¹ is never named whitlockite-group, and where its apatite ν3
   /// band stays significant its fraction stays at most 0.1 (the position of ν1, which the shift
   /// moves to where whitlockite's would be, does not enter beside a significant band).

@@ -816,7 +816,8 @@ final class BandFitter {
     }
     if m > 0 {
       guard DenseCholesky.factor(dm, n: m, into: f) else { return false }
-      DenseCholesky.invert(factor: f, n: m, into: compactInverse, scratch: inverseScratch.reserve(m * m))
+      DenseCholesky.invert(
+        factor: f, n: m, into: compactInverse, scratch: inverseScratch.reserve(m * m))
     }
     for k in 0..<(n * n) { c[k] = .nan }
     for a in 0..<m {

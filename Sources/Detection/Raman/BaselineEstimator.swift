@@ -97,11 +97,26 @@ final class BaselineEstimator {
       whittaker(
         values: cy, count: m, lambda: settings.lambda * scaleFactor, settings: settings, into: cz)
     else { return false }
+    // Cubic (Catmull–Rom) between the coarse points: a straight line between them would leave
+    // kinks every few cm⁻¹ under a strongly curved background, which the fits could take for
+    // structure; the cubic's error is smaller by the square of the spacing over the curvature
+    // length. Linear beyond the first and last coarse points.
     var j = 0
     for i in 0..<n {
       while j + 2 < m, (x[i] - cx[j + 1]) * (cx[1] - cx[0]) > 0 { j += 1 }
       let t = (x[i] - cx[j]) / (cx[j + 1] - cx[j])
-      z[i] = cz[j] + t * (cz[j + 1] - cz[j])
+      guard t >= 0, t <= 1, j >= 1, j + 2 < m else {
+        z[i] = cz[j] + t * (cz[j + 1] - cz[j])
+        continue
+      }
+      let p0 = cz[j - 1]
+      let p1 = cz[j]
+      let p2 = cz[j + 1]
+      let p3 = cz[j + 2]
+      let a = -0.5 * p0 + 1.5 * p1 - 1.5 * p2 + 0.5 * p3
+      let b = p0 - 2.5 * p1 + 2 * p2 - 0.5 * p3
+      let c = 0.5 * (p2 - p0)
+      z[i] = ((a * t + b) * t + c) * t + p1
     }
     return true
   }
