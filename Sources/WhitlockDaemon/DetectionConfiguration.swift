@@ -130,6 +130,8 @@ public struct DetectionConfiguration: Sendable {
       "fit_lorentzian_fraction", default: d.fitting.fitLorentzianFraction)
     s.fitting.screenSignificance = try table.number(
       "screen_significance_sigma", default: d.fitting.screenSignificance, in: 0...1000)
+    s.fitting.nuisanceHoldSignificance = try table.number(
+      "nuisance_hold_sigma", default: d.fitting.nuisanceHoldSignificance, in: 0...1000)
     let misfitSpacing = try table.number(
       "misfit_reference_spacing_cm1", default: d.fitting.misfitReferenceSpacing ?? 0,
       in: 0...100)

@@ -533,19 +533,18 @@ final class BandFitter {
       let prior = priors[band]
       key[2 + 2 * band] = prior.centre
       key[3 + 2 * band] = prior.fwhm
-      let shape = PseudoVoigt.Shape(fwhm: prior.fwhm, eta: fixedEta)
       let row = profiles + band * count
-      var first = count
-      var last = 0
-      for i in 0..<count {
-        row[i] = shape.value(offset: x[i] - prior.centre)
-        if row[i] != 0 {
-          first = min(first, i)
-          last = i + 1
-        }
-      }
+      for i in 0..<count { row[i] = 0 }
+      // The profile loop of the kernel build in use (0 + 1·value is the value exactly).
+      kernels.addBand(
+        fwhm: prior.fwhm, eta: fixedEta, position: prior.centre, area: 1, x: x, count: count,
+        to: row)
+      var first = 0
+      while first < count, row[first] == 0 { first += 1 }
+      var last = count
+      while last > first, row[last - 1] == 0 { last -= 1 }
       support[2 * band] = first
-      support[2 * band + 1] = max(last, first)
+      support[2 * band + 1] = last
     }
     let u = unitAxis.pointer
     for i in 0..<count {
@@ -583,7 +582,10 @@ final class BandFitter {
   /// the pixel count (about 17 on 100 pixels here: smoothing removes noise the weights still
   /// count), and a tolerance relative to χ² alone then asked for 0.04 σ and spent iterations on
   /// it. Where χ² is the larger (a poor fit, or no noise estimate) the test stays relative.
-  func refine(maximumIterations: Int, tolerance: Double) -> Outcome {
+  func refine(
+    maximumIterations: Int, tolerance: Double, holding weak: [Int] = [],
+    below holdSignificance: Double = 0
+  ) -> Outcome {
     var outcome = Outcome()
     let n = parameterCount
     let p = parameters.pointer
@@ -593,7 +595,11 @@ final class BandFitter {
     activeCount = 0
     for band in 0..<bandCount {
       let a = areaIndex(band)
-      bandActive[band] = p[a] > 0
+      let screened = screenedArea(band)
+      let negligible =
+        weak.contains(band) && screened.sigma > 0
+        && screened.area < holdSignificance * screened.sigma
+      bandActive[band] = p[a] > 0 && !negligible
       if !bandActive[band] { p[a] = 0 }
     }
     activeBandCount = 0
@@ -613,7 +619,10 @@ final class BandFitter {
       return outcome
     }
     formNormalEquations()
-    var lambda = 1e-3
+    // Damping relative to the diagonal to start with: 1e-2 keeps the first step from the
+    // screen (centres and widths at their priors) close to Gauss–Newton's while sparing the
+    // rejected first trials a smaller start cost.
+    var lambda = 1e-2
     let pixels = Double(count)
     var growth = 2.0
     // No step taken yet: the first iteration goes straight to a damped step (from the screen's
@@ -625,8 +634,9 @@ final class BandFitter {
       markBlockedParameters()
       // The undamped (Gauss–Newton) step's predicted improvement: if even that is negligible,
       // this is the minimum over the free parameters. Skipped while the last step still gained
-      // a lot (then the minimum is not near and the extra solve would be wasted).
-      if lastImprovement <= 100 * tolerance * max(chi, pixels), solveStep(lambda: 0) {
+      // more than ten times the tolerance (then the minimum is not near and the extra solve
+      // would be wasted).
+      if lastImprovement <= 10 * tolerance * max(chi, pixels), solveStep(lambda: 0) {
         let decrement = predictedImprovement()
         if decrement <= tolerance * max(chi, pixels) {
           outcome.converged = true

@@ -69,7 +69,7 @@ final class BaselineEstimator {
   }
 
   /// The Whittaker baseline solved on runs of `factor` points averaged into one (the last run
-  /// may be shorter) and interpolated linearly back onto every point, extrapolated at the ends.
+  /// may be shorter) and interpolated back onto every point, extrapolated linearly at the ends.
   private func coarseWhittaker(
     values y: UnsafePointer<Double>, axis x: UnsafePointer<Double>, count n: Int, factor k: Int,
     settings: RamanPipelineSettings.Baseline, into z: UnsafeMutablePointer<Double>
@@ -78,18 +78,28 @@ final class BaselineEstimator {
     let cx = coarseAxis.reserve(m)
     let cy = coarseValues.reserve(m)
     let cz = coarseBaseline.reserve(m)
-    for j in 0..<m {
-      let start = j * k
-      let end = min(start + k, n)
+    let fullRuns = n / k
+    let runScale = 1 / Double(k)
+    for j in 0..<fullRuns {
       var sumX = 0.0
       var sumY = 0.0
-      for i in start..<end {
+      for i in (j * k)..<(j * k + k) {
         sumX += x[i]
         sumY += y[i]
       }
-      let scale = 1 / Double(end - start)
-      cx[j] = sumX * scale
-      cy[j] = sumY * scale
+      cx[j] = sumX * runScale
+      cy[j] = sumY * runScale
+    }
+    if fullRuns < m {
+      var sumX = 0.0
+      var sumY = 0.0
+      for i in (fullRuns * k)..<n {
+        sumX += x[i]
+        sumY += y[i]
+      }
+      let scale = 1 / Double(n - fullRuns * k)
+      cx[fullRuns] = sumX * scale
+      cy[fullRuns] = sumY * scale
     }
     let spacing = abs(cx[m - 1] - cx[0]) / Double(m - 1)
     let scaleFactor = spacing > 0 ? 1 / (spacing * spacing * spacing * spacing) : 1
@@ -97,30 +107,45 @@ final class BaselineEstimator {
       whittaker(
         values: cy, count: m, lambda: settings.lambda * scaleFactor, settings: settings, into: cz)
     else { return false }
-    // Cubic (Catmull–Rom) between the coarse points: a straight line between them would leave
-    // kinks every few cm⁻¹ under a strongly curved background, which the fits could take for
-    // structure; the cubic's error is smaller by the square of the spacing over the curvature
-    // length. Linear beyond the first and last coarse points.
-    var j = 0
-    for i in 0..<n {
-      while j + 2 < m, (x[i] - cx[j + 1]) * (cx[1] - cx[0]) > 0 { j += 1 }
-      let t = (x[i] - cx[j]) / (cx[j + 1] - cx[j])
-      guard t >= 0, t <= 1, j >= 1, j + 2 < m else {
-        z[i] = cz[j] + t * (cz[j + 1] - cz[j])
-        continue
-      }
-      let p0 = cz[j - 1]
+    // Between coarse points a cubic (Catmull–Rom; a straight line would leave kinks every few
+    // cm⁻¹ under a strongly curved background, which the fits could take for structure), in
+    // the first and last interval and beyond them a straight line. One set of coefficients per
+    // interval in t = (x − cx[j]) / (cx[j+1] − cx[j]).
+    let intervals = m - 1
+    let c3 = cubic.reserve(4 * intervals)
+    for j in 0..<intervals {
       let p1 = cz[j]
       let p2 = cz[j + 1]
-      let p3 = cz[j + 2]
-      let a = -0.5 * p0 + 1.5 * p1 - 1.5 * p2 + 0.5 * p3
-      let b = p0 - 2.5 * p1 + 2 * p2 - 0.5 * p3
-      let c = 0.5 * (p2 - p0)
-      z[i] = ((a * t + b) * t + c) * t + p1
+      let coefficients = c3 + 4 * j
+      coefficients[3] = p1
+      if j >= 1, j + 2 < m {
+        let p0 = cz[j - 1]
+        let p3 = cz[j + 2]
+        coefficients[0] = -0.5 * p0 + 1.5 * p1 - 1.5 * p2 + 0.5 * p3
+        coefficients[1] = p0 - 2.5 * p1 + 2 * p2 - 0.5 * p3
+        coefficients[2] = 0.5 * (p2 - p0)
+      } else {
+        coefficients[0] = 0
+        coefficients[1] = 0
+        coefficients[2] = p2 - p1
+      }
+    }
+    let direction = cx[1] - cx[0]
+    var j = 0
+    var inverse = 1 / (cx[1] - cx[0])
+    for i in 0..<n {
+      if j + 1 < intervals, (x[i] - cx[j + 1]) * direction > 0 {
+        while j + 1 < intervals, (x[i] - cx[j + 1]) * direction > 0 { j += 1 }
+        inverse = 1 / (cx[j + 1] - cx[j])
+      }
+      let t = (x[i] - cx[j]) * inverse
+      let coefficients = c3 + 4 * j
+      z[i] = ((coefficients[0] * t + coefficients[1]) * t + coefficients[2]) * t + coefficients[3]
     }
     return true
   }
 
+  private let cubic = ScratchBuffer()
   private let coarseAxis = ScratchBuffer()
   private let coarseValues = ScratchBuffer()
   private let coarseBaseline = ScratchBuffer()

@@ -199,6 +199,7 @@ extension RamanPipelineSettings {
           ("lorentzian_fraction", .number(fitting.lorentzianFraction)),
           ("fit_lorentzian_fraction", .bool(fitting.fitLorentzianFraction)),
           ("screen_significance", .number(fitting.screenSignificance)),
+          ("nuisance_hold_significance", .number(fitting.nuisanceHoldSignificance)),
           (
             "misfit_reference_spacing_cm1",
             fitting.misfitReferenceSpacing.map { .number($0) } ?? .null

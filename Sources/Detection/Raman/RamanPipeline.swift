@@ -277,7 +277,8 @@ public final class RamanPipeline {
 
     var fitter = phosphateFitter
     result.phosphateFit = fitWindow(
-      phosphateRange, priors: phosphatePriors, trigger: 0...2, group: 1...2, fitter: fitter)
+      phosphateRange, priors: phosphatePriors, trigger: 0...2, group: 1...2, fitter: fitter,
+      nuisance: [3])
     if !result.phosphateFit.degenerate {
       let refined = result.phosphateFit.refined
       result.acp = fitter.bandOrScreen(0, refined: refined)
@@ -290,7 +291,8 @@ public final class RamanPipeline {
     }
     fitter = carbonateFitter
     result.carbonateFit = fitWindow(
-      carbonateRange, priors: carbonatePriors, trigger: 1...3, group: 2...3, fitter: fitter)
+      carbonateRange, priors: carbonatePriors, trigger: 1...3, group: 2...3, fitter: fitter,
+      nuisance: [0, 2, 3])
     if !result.carbonateFit.degenerate {
       let refined = result.carbonateFit.refined
       result.phenylalanine1032 = fitter.bandOrScreen(0, refined: refined)
@@ -355,10 +357,12 @@ public final class RamanPipeline {
   /// Screens a window linearly and refines it when a band in `trigger` is at least
   /// `screenSignificance`; records the screen significance of the summed `group` and the tallest
   /// group band's height over the noise. `mayRefine` false keeps the screen (no band the
-  /// refinement could name is there).
+  /// refinement could name is there). The `nuisance` bands (ones that only complete the model,
+  /// never evidence for the fraction) are held at zero in the refinement when the screen finds
+  /// them below `nuisanceHoldSignificance`.
   func fitWindow(
     _ range: Range<Int>, priors: [BandPrior], trigger: ClosedRange<Int>, group: ClosedRange<Int>,
-    fitter: BandFitter, mayRefine: Bool = true
+    fitter: BandFitter, mayRefine: Bool = true, nuisance: [Int] = []
   ) -> WindowFitReport {
     var report = WindowFitReport()
     report.pixels = range.count
@@ -392,7 +396,8 @@ public final class RamanPipeline {
     guard mayRefine, best >= settings.fitting.screenSignificance else { return report }
     let outcome = fitter.refine(
       maximumIterations: settings.fitting.maximumIterations,
-      tolerance: settings.fitting.tolerance)
+      tolerance: settings.fitting.tolerance, holding: nuisance,
+      below: settings.fitting.nuisanceHoldSignificance)
     report.refined = true
     report.converged = outcome.converged
     report.degenerate = outcome.degenerate

@@ -45,7 +45,7 @@ public struct RamanPipelineSettings: Sendable, Equatable {
     /// spectrum is averaged onto it and the baseline interpolated back. A baseline about 200 cm⁻¹
     /// stiff is sampled many times over at 4 cm⁻¹, and averaging first also keeps the AsLS
     /// weights from following single noisy pixels. nil solves at the spectrum's own points.
-    public var solveSpacing: Double? = 4
+    public var solveSpacing: Double? = 6
     /// The defaults.
     public init() {}
   }
@@ -81,6 +81,12 @@ public struct RamanPipelineSettings: Sendable, Equatable {
     /// A window is refined by the nonlinear fit only when its linear screen finds a band of
     /// interest at least this many σ; otherwise the screen's areas are reported.
     public var screenSignificance = 3.0
+    /// The bands that only complete the model (phenylalanine at 1003 and 1032 cm⁻¹, B-type
+    /// carbonate, calcite; never evidence for the fraction) are held at zero area in the
+    /// nonlinear fit when the linear screen finds them below this many σ. Such a band cannot
+    /// place its own centre and width: left free, it wandered over a flat χ² valley (the slowest
+    /// fits) or took area from its neighbours. Bands the fraction rests on are always fitted.
+    public var nuisanceHoldSignificance = 2.0
     /// Axis spacing (cm⁻¹) at which a band-shape misfit's share of the area σ is counted. Counted
     /// per point instead, the same misfit gives a σ that grows with the spacing, so a band read
     /// by a coarser-sampled instrument (or a binned spectrum) would look less significant than
