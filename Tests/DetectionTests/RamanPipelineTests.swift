@@ -82,7 +82,7 @@ import WhitlockCore
   }
 
   /// A 2048-pixel axis (0.89 cm⁻¹) is analysed in pairs, a 1024-pixel one (1.78 cm⁻¹) as it
-  /// is; binned or not, and with the baseline solved on its 4 cm⁻¹ grid or at every point, the
+  /// is; binned or not, and with the baseline solved on its 6 cm⁻¹ grid or at every point, the
   /// same spectrum gives the same fraction within a small part of its σ.
   @Test func binningAndTheCoarseBaselineKeepTheFraction() throws {
     for (pixels, points) in [(1024, 1), (2048, 2)] {

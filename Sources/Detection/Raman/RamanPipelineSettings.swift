@@ -41,9 +41,10 @@ public struct RamanPipelineSettings: Sendable, Equatable {
     public var tolerance = 1e-3
     /// Polynomial order for `modpoly`.
     public var polynomialOrder = 5
-    /// Spacing (cm⁻¹) of the grid the Whittaker baselines (AsLS, arPLS) are solved on: the
-    /// spectrum is averaged onto it and the baseline interpolated back. A baseline about 200 cm⁻¹
-    /// stiff is sampled many times over at 4 cm⁻¹, and averaging first also keeps the AsLS
+    /// Spacing (cm⁻¹) of the grid the Whittaker baselines (AsLS, arPLS) are solved on: runs of
+    /// the most whole points that stay within it are averaged into one and the baseline is
+    /// interpolated back (a cubic). A baseline about 200 cm⁻¹
+    /// stiff is sampled many times over at 6 cm⁻¹, and averaging first also keeps the AsLS
     /// weights from following single noisy pixels. nil solves at the spectrum's own points.
     public var solveSpacing: Double? = 6
     /// The defaults.
