@@ -84,6 +84,7 @@ extension XRFPipelineSettings {
       ),
       ("fwhm0_kev", .number(fwhmZero)), ("fwhm_slope_kev", .number(fwhmSlope)),
       ("fit_range_kev", range(fitRange)), ("snip_width_kev", .number(snipWidth)),
+      ("snip_spacing_kev", snipSpacing.map { .number($0) } ?? .null),
       ("mg_refit_range_kev", range(magnesiumRefitRange)),
       ("mg_background_order", .int(Int64(magnesiumBackgroundOrder))),
       ("relative_sensitivity_factor", .number(relativeSensitivityFactor)),

@@ -119,7 +119,9 @@ public final class XRFPipeline {
     }
     result.saturatedChannels = saturated
     if saturated > 0 { result.flags.insert(.saturated) }
-    SNIPBackground.estimate(counts: y, count: n, window: snipChannels, background: b, scratch: s)
+    let snipBinning = settings.snipSpacing.map { max(Int($0 / gain + 1e-9), 1) } ?? 1
+    SNIPBackground.estimate(
+      counts: y, count: n, window: snipChannels, binning: snipBinning, background: b, scratch: s)
     for i in 0..<n {
       z[i] = y[i] - b[i]
       w[i] = 1 / max(y[i], 1)
