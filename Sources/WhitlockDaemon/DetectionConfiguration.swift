@@ -65,9 +65,9 @@ public struct DetectionConfiguration: Sendable {
       "fwhm_slope_kev", default: d.fwhmSlope, in: 0...0.1, unit: "keV")
     s.snipWidth = try table.number(
       "snip_width_kev", default: d.snipWidth, in: 0.01...5, unit: "keV")
-    let snipSpacing = try table.number(
-      "snip_spacing_kev", default: d.snipSpacing ?? 0, in: 0...1, unit: "keV")
-    s.snipSpacing = snipSpacing > 0 ? snipSpacing : nil
+    let analysisSpacing = try table.number(
+      "analysis_spacing_kev", default: d.analysisSpacing ?? 0, in: 0...1, unit: "keV")
+    s.analysisSpacing = analysisSpacing > 0 ? analysisSpacing : nil
     s.escapeEnergy = try table.number(
       "escape_energy_kev", default: d.escapeEnergy, in: 0...5, unit: "keV")
     let refitMin = try table.number(

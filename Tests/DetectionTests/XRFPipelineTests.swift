@@ -45,6 +45,38 @@ import WhitlockCore
     #expect(refitErrors.allSatisfy { $0 < 0.2 }, "errors \(refitErrors)")
   }
 
+  /// A 4096-channel spectrum (5 eV per channel) is analysed in channel pairs, a 2048-channel
+  /// one as it is; summed or not, Mg/Ca agrees within its σ and the saturation count is of
+  /// channels as recorded.
+  @Test func fineSpectraAreAnalysedInChannelPairs() throws {
+    var model = XRFSampleModel(channelCount: 4096)
+    model.keVPerChannel = 0.005
+    model.realTimeSeconds = 100
+    var random = RandomSource(seed: 4)
+    var counts = model.spectrum(for: XRFComposition(mgToCaMolar: 0.06), random: &random).counts
+    var everyChannel = XRFPipelineSettings()
+    everyChannel.relativeSensitivityFactor = 0.07
+    everyChannel.analysisSpacing = nil
+    let summed = analyze(pipeline(), model, counts)
+    let plain = analyze(XRFPipeline(settings: everyChannel), model, counts)
+    #expect(summed.channelsSummed == 2)
+    #expect(plain.channelsSummed == 1)
+    let ratio = try #require(summed.mgCaRatio)
+    let reference = try #require(plain.mgCaRatio)
+    let sigma = try #require(plain.mgCaRatioSigma)
+    #expect(abs(ratio - reference) < sigma, "\(ratio) vs \(reference) ± \(sigma)")
+    // Three saturated channels inside the fit range, two of them in one pair.
+    let calcium = Int((3.69 - model.offsetKeV) / model.keVPerChannel) / 2 * 2
+    for channel in [calcium, calcium + 1, calcium + 10] { counts[channel] = model.fullScale }
+    #expect(analyze(pipeline(), model, counts).saturatedChannels == 3)
+    var coarse = XRFSampleModel()
+    random = RandomSource(seed: 4)
+    coarse.realTimeSeconds = 100
+    let coarseCounts = coarse.spectrum(for: XRFComposition(mgToCaMolar: 0.06), random: &random)
+      .counts
+    #expect(analyze(pipeline(), coarse, coarseCounts).channelsSummed == 1)
+  }
+
   @Test func caFreeSpectrumHasNoRatio() {
     let model = XRFSampleModel()
     var random = RandomSource(seed: 2)

@@ -9,46 +9,11 @@
 /// neighbours p channels away, then the transform is undone. Peaks narrower than the window are
 /// removed; the broad continuum is kept.
 enum SNIPBackground {
-  /// Writes the background of `counts[0..<n]` into `background`; `scratch` holds `n` elements.
-  /// With `binning` k > 1 the clipping runs on runs of k channels averaged into one, with the
-  /// window scaled to match, and the background is interpolated back onto every channel
-  /// (linearly: it is smooth on the scale of the window): a quarter of the work for k = 2.
+  /// Writes the background of `counts[0..<n]` into `background`; `scratch` holds `n` elements
+  /// and is the other of the two buffers each clipping pass reads from and writes to.
   static func estimate(
-    counts: UnsafePointer<Double>, count n: Int, window m: Int, binning k: Int = 1,
-    background: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>
-  ) {
-    let coarseCount = n / max(k, 1)
-    guard k > 1, coarseCount >= 8 else {
-      clip(counts: counts, count: n, window: m, into: background, scratch: scratch)
-      return
-    }
-    // Coarse means in the first part of `scratch`, their background in the second; `background`
-    // serves as the clipping's second buffer.
-    let means = scratch
-    let coarse = scratch + coarseCount
-    let scale = 1 / Double(k)
-    for j in 0..<coarseCount {
-      var sum = 0.0
-      for i in (j * k)..<(j * k + k) { sum += counts[i] }
-      means[j] = sum * scale
-    }
-    clip(
-      counts: means, count: coarseCount, window: max(m / k, 1), into: coarse, scratch: background)
-    // Coarse point j sits at channel j·k + (k − 1)/2.
-    let offset = Double(k - 1) / 2
-    for i in 0..<n {
-      let position = (Double(i) - offset) * scale
-      let j = min(max(Int(position.rounded(.down)), 0), coarseCount - 2)
-      let t = position - Double(j)
-      background[i] = max(coarse[j] + t * (coarse[j + 1] - coarse[j]), 0)
-    }
-  }
-
-  /// SNIP on the LLS transform of `counts[0..<n]` into `background`, `scratch` the other of the
-  /// two buffers each clipping pass reads from and writes to.
-  private static func clip(
     counts: UnsafePointer<Double>, count n: Int, window m: Int,
-    into background: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>
+    background: UnsafeMutablePointer<Double>, scratch: UnsafeMutablePointer<Double>
   ) {
     for i in 0..<n {
       let y = max(counts[i], 0)

@@ -5,6 +5,9 @@ import WhitlockCore
 public struct XRFAnalysis: Sendable, Equatable {
   /// Channels in the spectrum.
   public var channelCount = 0
+  /// Adjacent channels summed into one analysed point (1 unless finer than the analysis
+  /// spacing).
+  public var channelsSummed = 1
   /// Channels in the fit range at full scale.
   public var saturatedChannels = 0
   /// Mg Kα from the SNIP-subtracted main fit (kept for comparison; biased high, see settings).
@@ -59,6 +62,7 @@ public struct XRFAnalysis: Sendable, Equatable {
       ("ca_energy_offset_kev", .number(calciumEnergyOffset)),
       ("reduced_chi_square", .number(reducedChiSquare)),
       ("saturated_channels", .int(Int64(saturatedChannels))),
+      ("channels_summed", .int(Int64(channelsSummed))),
       (
         "lines",
         .array([
@@ -84,7 +88,7 @@ extension XRFPipelineSettings {
       ),
       ("fwhm0_kev", .number(fwhmZero)), ("fwhm_slope_kev", .number(fwhmSlope)),
       ("fit_range_kev", range(fitRange)), ("snip_width_kev", .number(snipWidth)),
-      ("snip_spacing_kev", snipSpacing.map { .number($0) } ?? .null),
+      ("analysis_spacing_kev", analysisSpacing.map { .number($0) } ?? .null),
       ("mg_refit_range_kev", range(magnesiumRefitRange)),
       ("mg_background_order", .int(Int64(magnesiumBackgroundOrder))),
       ("relative_sensitivity_factor", .number(relativeSensitivityFactor)),

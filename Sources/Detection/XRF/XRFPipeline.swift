@@ -94,6 +94,13 @@ public final class XRFPipeline {
   ) -> XRFAnalysis {
     var result = XRFAnalysis()
     result.channelCount = count
+    // Channels summed per analysed point; the point's energy is its channels' mean.
+    let k = settings.analysisSpacing.map { min(max(Int($0 / gain + 1e-9), 1), count) } ?? 1
+    result.channelsSummed = k
+    let nativeGain = gain
+    let gain = nativeGain * Double(k)
+    let offset = offset + nativeGain * Double(k - 1) / 2
+    let count = count / k
     let snipChannels = max(Int((settings.snipWidth / gain).rounded()), 1)
     let firstFit = Int(((settings.fitRange.lowerBound - offset) / gain).rounded(.up))
     let lastFit = Int(((settings.fitRange.upperBound - offset) / gain).rounded(.down))
@@ -114,14 +121,17 @@ public final class XRFPipeline {
     for i in 0..<n {
       let channel = first + i
       e[i] = offset + gain * Double(channel)
-      y[i] = value(channel)
-      if y[i] >= fullScale, channel >= firstFit, channel <= lastFit { saturated += 1 }
+      var sum = 0.0
+      for native in (channel * k)..<(channel * k + k) {
+        let counts = value(native)
+        if counts >= fullScale, channel >= firstFit, channel <= lastFit { saturated += 1 }
+        sum += counts
+      }
+      y[i] = sum
     }
     result.saturatedChannels = saturated
     if saturated > 0 { result.flags.insert(.saturated) }
-    let snipBinning = settings.snipSpacing.map { max(Int($0 / gain + 1e-9), 1) } ?? 1
-    SNIPBackground.estimate(
-      counts: y, count: n, window: snipChannels, binning: snipBinning, background: b, scratch: s)
+    SNIPBackground.estimate(counts: y, count: n, window: snipChannels, background: b, scratch: s)
     for i in 0..<n {
       z[i] = y[i] - b[i]
       w[i] = 1 / max(y[i], 1)

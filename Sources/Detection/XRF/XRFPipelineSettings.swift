@@ -49,11 +49,11 @@ public struct XRFPipelineSettings: Sendable, Equatable {
   public var fitRange: ClosedRange<Double> = 0.9...4.45
   /// SNIP clipping window (half-width), keV; about twice the FWHM of the lines it must remove.
   public var snipWidth = 0.3
-  /// Finest channel spacing the SNIP background is clipped at, keV: finer spectra (4096
-  /// channels over 20 keV) have pairs of channels averaged first. Lines are 70 eV and wider, so
-  /// they stay seven points wide, and the background is smooth on the 0.3 keV window; nil clips
-  /// at every channel.
-  public var snipSpacing: Double? = 0.01
+  /// Finest channel spacing analysed, keV: a finer spectrum (4096 channels over 20 keV) has
+  /// adjacent channels summed first, by the fewest that reach it. Sums of Poisson counts are
+  /// Poisson counts, and lines 70 eV and wider stay seven channels wide, so the fits lose no
+  /// information while running over half the channels. nil analyses every channel.
+  public var analysisSpacing: Double? = 0.01
   /// Mg Kα local re-fit range on raw counts, keV. Narrow enough for a quadratic to follow the
   /// absorption bend of the continuum, wide enough to pin the background on both sides.
   public var magnesiumRefitRange: ClosedRange<Double> = 0.95...1.6
