@@ -52,9 +52,9 @@ import WhitlockCore
   /// Simulator spectra at 2 s (cosmic rays off so every spectrum counts): the mean absolute error
   /// over fractions 0.1–0.7 and ten noise draws each stays small at every pixel count. The
   /// fraction does not trust the ν1 positions alone (an axis offset moves them), so its error
-  /// here is set by the weak HPO₄ and ν3 bands' noise (out-of-model figures: whitlock-bench);
-  /// over thirty draws a fraction it was 0.05 at 2048 px and 0.08 at 4096 px, binned to the
-  /// analysis spacing or not, so the bound leaves room for one draw's outliers.
+  /// here is set by the weak HPO₄ and ν3 bands' noise (out-of-model figures: whitlock-bench).
+  /// Inside the simulator's model the ν1 positions would be exact, but the detector gives them
+  /// a systematic σ of 0.5 (what they are worth on measured spectra), so the bound is 0.12.
   @Test(arguments: [1024, 2048, 4096])
   func recoversSimulatedFractionsAtEveryPixelCount(pixels: Int) throws {
     var model = RamanSampleModel(pixelCount: pixels)
@@ -78,7 +78,7 @@ import WhitlockCore
       }
     }
     let mae = errors.reduce(0, +) / Double(errors.count)
-    #expect(mae < 0.1, "\(pixels) px MAE \(mae)")
+    #expect(mae < 0.12, "\(pixels) px MAE \(mae)")
   }
 
   /// A 2048-pixel axis (0.89 cm⁻¹) is analysed in pairs, a 1024-pixel one (1.78 cm⁻¹) as it

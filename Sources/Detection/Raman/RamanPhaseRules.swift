@@ -47,8 +47,9 @@ public struct RamanPhaseRules: Sendable, Equatable {
   /// Relative spread of those ratios between samples: the evidence fraction f gets a
   /// systematic σ of `evidenceRatioSpread`·f·(1 − f).
   public var evidenceRatioSpread = 0.4
-  /// Systematic σ of the position estimate A970/(A961 + A970) (axis offset, natural positions).
-  public var positionFractionSigma = 0.3
+  /// Systematic σ of the position estimate A970/(A961 + A970) (axis offset, natural positions:
+  /// on the two RRUFF whitlockites it reads 0.50 and 0.67 for a truth of 1).
+  public var positionFractionSigma = 0.5
   /// Two ν1 components at least this far apart (cm⁻¹) form a resolved doublet (merrillite's
   /// 960/976) when the weaker has at least `doubletMinimumShare` of their area.
   public var doubletMinimumSeparation = 12.0
