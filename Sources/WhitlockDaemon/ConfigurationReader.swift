@@ -95,6 +95,14 @@ struct ConfigurationReader {
     return number
   }
 
+  /// A number where 0 turns the feature off (nil), e.g. a spacing a spectrum is binned to.
+  mutating func numberOrOff(
+    _ key: String, default value: Double?, in range: ClosedRange<Double>, unit: String = ""
+  ) throws(ConfigurationError) -> Double? {
+    let number = try number(key, default: value ?? 0, in: range, unit: unit)
+    return number > 0 ? number : nil
+  }
+
   mutating func optionalNumber(_ key: String, in range: ClosedRange<Double>)
     throws(ConfigurationError) -> Double?
   {

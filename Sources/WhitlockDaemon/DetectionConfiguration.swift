@@ -65,9 +65,8 @@ public struct DetectionConfiguration: Sendable {
       "fwhm_slope_kev", default: d.fwhmSlope, in: 0...0.1, unit: "keV")
     s.snipWidth = try table.number(
       "snip_width_kev", default: d.snipWidth, in: 0.01...5, unit: "keV")
-    let analysisSpacing = try table.number(
-      "analysis_spacing_kev", default: d.analysisSpacing ?? 0, in: 0...1, unit: "keV")
-    s.analysisSpacing = analysisSpacing > 0 ? analysisSpacing : nil
+    s.analysisSpacing = try table.numberOrOff(
+      "analysis_spacing_kev", default: d.analysisSpacing, in: 0...1, unit: "keV")
     s.escapeEnergy = try table.number(
       "escape_energy_kev", default: d.escapeEnergy, in: 0...5, unit: "keV")
     let refitMin = try table.number(
@@ -114,10 +113,8 @@ public struct DetectionConfiguration: Sendable {
       "baseline_tolerance", default: d.baseline.tolerance, in: 0...1)
     s.baseline.polynomialOrder = try table.integer(
       "baseline_polynomial_order", default: d.baseline.polynomialOrder, in: 0...10)
-    let solveSpacing = try table.number(
-      "baseline_solve_spacing_cm1", default: d.baseline.solveSpacing ?? 0, in: 0...100,
-      unit: "cm-1")
-    s.baseline.solveSpacing = solveSpacing > 0 ? solveSpacing : nil
+    s.baseline.solveSpacing = try table.numberOrOff(
+      "baseline_solve_spacing_cm1", default: d.baseline.solveSpacing, in: 0...100, unit: "cm-1")
     s.smoothing.enabled = try table.boolean("smoothing", default: d.smoothing.enabled)
     s.smoothing.windowWavenumbers = try table.number(
       "smoothing_window_cm1", default: d.smoothing.windowWavenumbers, in: 0...100, unit: "cm-1")
@@ -135,19 +132,16 @@ public struct DetectionConfiguration: Sendable {
       "screen_significance_sigma", default: d.fitting.screenSignificance, in: 0...1000)
     s.fitting.nuisanceHoldSignificance = try table.number(
       "nuisance_hold_sigma", default: d.fitting.nuisanceHoldSignificance, in: 0...1000)
-    let misfitSpacing = try table.number(
-      "misfit_reference_spacing_cm1", default: d.fitting.misfitReferenceSpacing ?? 0,
-      in: 0...100)
-    s.fitting.misfitReferenceSpacing = misfitSpacing > 0 ? misfitSpacing : nil
+    s.fitting.misfitReferenceSpacing = try table.numberOrOff(
+      "misfit_reference_spacing_cm1", default: d.fitting.misfitReferenceSpacing, in: 0...100)
     s.decision.minimumSignificance = try table.number(
       "detection_threshold_sigma", default: d.decision.minimumSignificance, in: 0...1000)
     s.decision.minimumPeakToNoise = try table.number(
       "min_peak_to_noise", default: d.decision.minimumPeakToNoise, in: 0...1000)
     s.decision.maximumFractionSigma = try table.number(
       "max_fraction_sigma", default: d.decision.maximumFractionSigma, in: 0...1)
-    let analysisSpacing = try table.number(
-      "analysis_spacing_cm1", default: d.analysisSpacing ?? 0, in: 0...50, unit: "cm-1")
-    s.analysisSpacing = analysisSpacing > 0 ? analysisSpacing : nil
+    s.analysisSpacing = try table.numberOrOff(
+      "analysis_spacing_cm1", default: d.analysisSpacing, in: 0...50, unit: "cm-1")
     let processingMin = try table.number(
       "processing_min_cm1", default: d.processingRange.lowerBound, in: 100...3500, unit: "cm-1")
     let processingMax = try table.number(

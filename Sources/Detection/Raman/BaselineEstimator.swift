@@ -78,29 +78,8 @@ final class BaselineEstimator {
     let cx = coarseAxis.reserve(m)
     let cy = coarseValues.reserve(m)
     let cz = coarseBaseline.reserve(m)
-    let fullRuns = n / k
-    let runScale = 1 / Double(k)
-    for j in 0..<fullRuns {
-      var sumX = 0.0
-      var sumY = 0.0
-      for i in (j * k)..<(j * k + k) {
-        sumX += x[i]
-        sumY += y[i]
-      }
-      cx[j] = sumX * runScale
-      cy[j] = sumY * runScale
-    }
-    if fullRuns < m {
-      var sumX = 0.0
-      var sumY = 0.0
-      for i in (fullRuns * k)..<n {
-        sumX += x[i]
-        sumY += y[i]
-      }
-      let scale = 1 / Double(n - fullRuns * k)
-      cx[fullRuns] = sumX * scale
-      cy[fullRuns] = sumY * scale
-    }
+    RunMeans.average(x, count: n, run: k, into: cx, keepsShortRun: true)
+    RunMeans.average(y, count: n, run: k, into: cy, keepsShortRun: true)
     let spacing = abs(cx[m - 1] - cx[0]) / Double(m - 1)
     let scaleFactor = spacing > 0 ? 1 / (spacing * spacing * spacing * spacing) : 1
     guard

@@ -35,7 +35,7 @@ public final class RamanPipeline {
   /// Pixels of the processing range as read, and how many of them are averaged into one point
   /// of the analysis axis (see `RamanPipelineSettings.analysisSpacing`).
   private var nativeCount = 0
-  private(set) var binning = 1
+  private var binning = 1
   /// Points of the analysis axis (the processing range after binning).
   var roiCount = 0
   private var axisUsable = false
@@ -186,12 +186,7 @@ public final class RamanPipeline {
     scratchA.reserve(nativeCount)
     scratchB.reserve(nativeCount)
     let x = axis.pointer
-    let k = binning
-    for i in 0..<roiCount {
-      var sum = 0.0
-      for j in 0..<k { sum += nativeX[i * k + j] }
-      x[i] = sum / Double(k)
-    }
+    RunMeans.average(nativeX, count: nativeCount, run: binning, into: x)
     phosphateRange = indexRange(settings.phosphateWindow)
     carbonateRange = indexRange(settings.carbonateWindow)
     oxalateRange = indexRange(settings.oxalateWindow)
@@ -206,21 +201,6 @@ public final class RamanPipeline {
       _ = smoother.prepare(pixels: 0, order: 0)
     }
     axisUsable = phosphateRange.count >= 16
-  }
-
-  /// Averages each run of `binning` native pixels into one analysis point (a copy when 1).
-  private func bin(_ native: UnsafePointer<Double>, into v: UnsafeMutablePointer<Double>) {
-    let k = binning
-    if k == 1 {
-      for i in 0..<roiCount { v[i] = native[i] }
-      return
-    }
-    let scale = 1 / Double(k)
-    for i in 0..<roiCount {
-      var sum = 0.0
-      for j in 0..<k { sum += native[i * k + j] }
-      v[i] = sum * scale
-    }
   }
 
   /// Indices (within the processing range) whose shift lies in `window`.
@@ -255,7 +235,7 @@ public final class RamanPipeline {
         differences: scratchA.pointer, mask: scratchB.pointer)
       if result.spikePixelsRemoved > 0 { result.flags.insert(.spikesRemoved) }
     }
-    bin(native, into: v)
+    RunMeans.average(native, count: nativeCount, run: binning, into: v)
     let z = baseline.pointer
     if !baselineEstimator.estimate(
       values: v, axis: x, count: n, settings: settings.baseline, into: z)

@@ -43,9 +43,9 @@ public struct RamanPipelineSettings: Sendable, Equatable {
     public var polynomialOrder = 5
     /// Spacing (cm⁻¹) of the grid the Whittaker baselines (AsLS, arPLS) are solved on: runs of
     /// the most whole points that stay within it are averaged into one and the baseline is
-    /// interpolated back (a cubic). A baseline about 200 cm⁻¹
-    /// stiff is sampled many times over at 6 cm⁻¹, and averaging first also keeps the AsLS
-    /// weights from following single noisy pixels. nil solves at the spectrum's own points.
+    /// interpolated back (a cubic). A baseline about 200 cm⁻¹ stiff is sampled many times over
+    /// at 6 cm⁻¹, and averaging first also keeps the AsLS weights from following single noisy
+    /// pixels. nil solves at the spectrum's own points.
     public var solveSpacing: Double? = 6
     /// The defaults.
     public init() {}

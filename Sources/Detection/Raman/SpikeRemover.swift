@@ -2,8 +2,8 @@
 /// Chemometrics and Intelligent Laboratory Systems 179 (2018) 82–84).
 ///
 /// For Δᵢ = yᵢ − yᵢ₋₁, z = 0.6745·(Δᵢ − median Δ) / MAD(Δ), median and MAD taken over at most
-/// 512 evenly spaced differences (every one up to 513 pixels, every second at 2048). A pixel whose |z| exceeds the
-/// threshold is flagged, the flags are widened by `dilationWavenumbers` on each side (a spike's
+/// 512 evenly spaced differences (every one up to 513 pixels, every second at 2048). A pixel
+/// whose |z| exceeds the threshold is flagged, the flags are widened by `dilationWavenumbers` on each side (a spike's
 /// charge spreads over one to three pixels), and each flagged run is replaced by the straight line
 /// between the nearest unflagged pixels. A run wider than `maximumWidthWavenumbers` is a real band,
 /// not a cosmic ray, and is left alone, and so is a run whose top does not rise above both its
