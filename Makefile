@@ -46,6 +46,7 @@ test: deps lint
 	@# Python environments some tests use, made before the parallel test run rather than inside it.
 	scripts/monitor/venv.sh >/dev/null
 	scripts/nexus/venv.sh >/dev/null
+	Tests/Conformance/run-vendor-conformance.sh --prepare
 	$(SWIFT) test --skip-build
 
 # End-to-end benchmark: raw disk, spool throughput, latency, scaling. Prints tables.
@@ -63,6 +64,7 @@ bench-nexus: deps
 
 lint:
 	$(SWIFT) format lint --strict --recursive Package.swift Sources Drivers Tests Benchmarks Fuzz
+	scripts/lint-blocking.sh
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Drivers Tests Benchmarks Fuzz
@@ -139,7 +141,9 @@ bench: deps
 
 # Fault matrix: the real whitlockd against whitlock-sim under unplugs, line faults, a full
 # disk, SIGKILL and SIGTERM. Prints a table; not part of `make test`. ARGS="--quick" for a short run,
-# ARGS="--family ocean" (or dp5) for one driver family.
+# ARGS="--family ocean" (or dp5) for one driver family. Then the repetition-heavy tests that
+# `make test` runs short (spool writer killed 30 times, shipper killed 20 times) at full count.
+REPETITION_TESTS := SpoolCrashConsistencyTests|ShippingExactlyOnceTests
 .PHONY: faults
 faults: deps
 	$(SWIFT) build --product whitlock-faults
@@ -147,6 +151,7 @@ faults: deps
 	$(SWIFT) build --product whitlock-sim
 	$(SWIFT) build --product whitlockctl
 	.build/debug/whitlock-faults $(ARGS)
+	WHITLOCK_FULL_REPETITIONS=1 $(SWIFT) test --filter '$(REPETITION_TESTS)'
 
 # Soak: the release whitlockd for an hour with a simulated Raman at 100 spectra/s and an
 # XRF at 1/s; prints RSS, descriptors, threads and latency per minute and a PASS/FAIL summary.

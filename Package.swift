@@ -178,7 +178,15 @@ let package = Package(
       swiftSettings: strictSwift),
     .testTarget(
       name: "DaemonTests",
-      dependencies: ["WhitlockDaemon", "Spool", "WhitlockCore", "Monitor", "Transports"],
+      dependencies: [
+        "WhitlockDaemon", "Spool", "WhitlockCore", "Monitor", "Transports",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "Logging", package: "swift-log"),
+        .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+      ],
       swiftSettings: strictSwift),
     .testTarget(
       name: "TransportsTests", dependencies: ["Transports", "WhitlockCtlKit", "TestSupport"],

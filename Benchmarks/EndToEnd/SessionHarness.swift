@@ -119,7 +119,8 @@ final class SessionHarness: Sendable {
       sessions.append(
         InstrumentSession(
           instrument: instrument, analyzer: BenchmarkAnalyzers.raman, pump: spool.pump,
-          runs: runs, observer: bridge, settings: InstrumentSession.Settings(), logger: logger))
+          runs: runs, observers: bridge.map { [$0] } ?? [], settings: InstrumentSession.Settings(),
+          logger: logger))
     }
     services.append(.init(service: InstrumentSessions(sessions)))
     let group = ServiceGroup(

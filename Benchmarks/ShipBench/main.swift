@@ -28,8 +28,8 @@ func seconds(_ duration: Duration) -> Double {
 func format(_ value: Double, _ digits: Int = 0) -> String { String(format: "%.\(digits)f", value) }
 
 /// Bytes of write-ahead log the server has written so far.
-func walPosition() throws -> Int {
-  Int(try postgres.psql("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")) ?? 0
+func walPosition() async throws -> Int {
+  Int(try await postgres.psql("SELECT pg_current_wal_lsn() - '0/0'::pg_lsn")) ?? 0
 }
 
 let records = BenchmarkRecords.make(distinct: 32)
@@ -58,7 +58,7 @@ await SpoolShipper(settings: ShipperSettings(spool: warmupLayout, target: target
   .run(untilDrained: true)
 let shipper = SpoolShipper(settings: ShipperSettings(spool: layout, target: target), logger: logger)
 let serverPID = postgres.serverPID ?? 0
-let walBeforeShip = try walPosition()
+let walBeforeShip = try await walPosition()
 await ProcessCPU.waitForNoBackends(of: serverPID)
 let shipStart = ContinuousClock.now
 let (clientCPUStart, serverCPUStart) = (
@@ -69,7 +69,7 @@ let shipSeconds = seconds(ContinuousClock.now - shipStart)
 let clientCPU = ProcessCPU.ownSeconds() - clientCPUStart
 await ProcessCPU.waitForNoBackends(of: serverPID)
 let serverCPU = ProcessCPU.treeSeconds(of: serverPID) - serverCPUStart
-let walAfterShip = try walPosition()
+let walAfterShip = try await walPosition()
 
 // 3. The same segments again: every record is already there (the replay path).
 for name in try FileManager.default.contentsOfDirectory(atPath: layout.cur) {
@@ -80,12 +80,12 @@ await SpoolShipper(settings: ShipperSettings(spool: layout, target: target), log
   .run(untilDrained: true)
 let replaySeconds = seconds(ContinuousClock.now - replayStart)
 
-let stored = Int(try postgres.psql("SELECT count(*) FROM whitlock.records")) ?? -1
+let stored = Int(try await postgres.psql("SELECT count(*) FROM whitlock.records")) ?? -1
 let distinctKeys =
-  Int(try postgres.psql("SELECT count(DISTINCT (spool_id, seq)) FROM whitlock.records")) ?? -1
+  Int(try await postgres.psql("SELECT count(DISTINCT (spool_id, seq)) FROM whitlock.records")) ?? -1
 let databaseBytes =
   Int(
-    try postgres.psql(
+    try await postgres.psql(
       "SELECT sum(pg_total_relation_size(c.oid)) FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace WHERE n.nspname = 'whitlock' AND c.relkind = 'r'"
     )) ?? 0
 let status = shipper.status.snapshot

@@ -27,6 +27,12 @@ public struct MonitorServer: Service {
       self.address = address
       self.token = token
     }
+
+    /// The TCP port configured (0: the system picks one; also 0 for a Unix socket).
+    var configuredPort: Int {
+      if case .tcp(_, let port) = address { return port }
+      return 0
+    }
   }
 
   private let settings: Settings
@@ -48,20 +54,33 @@ public struct MonitorServer: Service {
     self.logger = logger
   }
 
+  /// The monitor's routes with its access policy, as `run` serves them: public so that tests
+  /// drive them in process (Hummingbird's `.router` test mode), with no socket.
+  public static func router(
+    settings: Settings, hub: LiveHub, metrics: MonitorMetrics, backend: any MonitorBackend
+  ) -> Router<BasicRequestContext> {
+    router(
+      settings: settings, hub: hub, metrics: metrics, backend: backend,
+      boundPort: BoundPort(settings.configuredPort))
+  }
+
+  private static func router(
+    settings: Settings, hub: LiveHub, metrics: MonitorMetrics, backend: any MonitorBackend,
+    boundPort: BoundPort
+  ) -> Router<BasicRequestContext> {
+    MonitorRoutes(
+      hub: hub, metrics: metrics, backend: backend, token: settings.token,
+      policy: MonitorAccessPolicy(address: settings.address, allowedHosts: settings.allowedHosts),
+      boundPort: boundPort
+    ).makeRouter()
+  }
+
   public func run() async throws {
     let policy = MonitorAccessPolicy(
       address: settings.address, allowedHosts: settings.allowedHosts)
-    let configuredPort: Int
-    if case .tcp(_, let port) = settings.address {
-      configuredPort = port
-    } else {
-      configuredPort = 0
-    }
-    let boundPort = BoundPort(configuredPort)
-    let router = MonitorRoutes(
-      hub: hub, metrics: metrics, backend: backend, token: settings.token, policy: policy,
-      boundPort: boundPort
-    ).makeRouter()
+    let boundPort = BoundPort(settings.configuredPort)
+    let router = Self.router(
+      settings: settings, hub: hub, metrics: metrics, backend: backend, boundPort: boundPort)
     let bind: BindAddress
     switch settings.address {
     case .tcp(let host, let port): bind = .hostname(host, port: port)

@@ -41,7 +41,7 @@ public final class SpoolPump: Sendable {
   }
 
   private let shared = Mutex(Shared())
-  private let wakeUp = DispatchSemaphore(value: 0)
+  private let wakeUp = DispatchSemaphore(value: 0)  // blocking-ok: waited on by the writer thread
   private let capacity: Int
   private let retryInterval: Double
   private let onStateChange: @Sendable (State) -> Void
@@ -170,7 +170,7 @@ public final class SpoolPump: Sendable {
           onStateChange(.failing(error.description))
         }
         if let finishDeadline, ContinuousClock.now >= finishDeadline { break }
-        _ = wakeUp.wait(timeout: .now() + retryInterval)
+        _ = wakeUp.wait(timeout: .now() + retryInterval)  // blocking-ok: the writer thread
         continue
       }
       if next == nil {
@@ -181,7 +181,7 @@ public final class SpoolPump: Sendable {
         } else {
           timeout = .distantFuture
         }
-        _ = wakeUp.wait(timeout: timeout)
+        _ = wakeUp.wait(timeout: timeout)  // blocking-ok: the writer thread
       }
     }
     let waiters = shared.withLock { state -> [CheckedContinuation<Void, Never>] in

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Spool
 import Synchronization
+import WhitlockCore
 
 /// Ships every complete segment of a spool into PostgreSQL, exactly once, and only then moves it
 /// out of `new/`.
@@ -131,9 +132,12 @@ public final class SpoolShipper: Sendable {
     return await withTaskGroup(of: ShipStepError?.self) { group in
       for database in pool {
         group.addTask {
-          var buffer: [UInt8] = []
+          let buffer = SegmentBuffer()
           while !Task.isCancelled, let segment = queue.next() {
-            let prepared = self.prepare(segment.name, spoolID: spoolID, buffer: &buffer)
+            // Reading a segment file blocks: it runs on a thread of its own (`offPool`).
+            let prepared = await offPool {
+              self.prepare(segment.name, spoolID: spoolID, buffer: &buffer.bytes)
+            }
             do throws(ShipStepError) {
               try await self.commit(prepared, consumer: consumer, database: database)
             } catch {
@@ -310,4 +314,11 @@ private final class SegmentQueue: Sendable {
 
   /// Hands out no more segments.
   func stop() { state.withLock { $0.next = $0.segments.count } }
+}
+
+/// The bytes of the segment a connection works on, kept from one segment to the next so a
+/// reader of many megabyte segments does not fault in fresh memory for each. Only one thread
+/// uses it at a time: the connection's task waits while `offPool`'s thread fills it.
+private final class SegmentBuffer: @unchecked Sendable {
+  var bytes: [UInt8] = []
 }

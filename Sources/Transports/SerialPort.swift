@@ -43,7 +43,7 @@ public final class SerialPort: ByteStream {
       do {
         return try openOnce(path: path, baudRate: baudRate, speed: speed)
       } catch is BusyPort where ContinuousClock.now < deadline {
-        usleep(10_000)
+        usleep(10_000)  // blocking-ok: 10 ms steps, 250 ms at most, only while the port is busy
       } catch let error as BusyPort {
         throw SerialPortError.instrumentError(
           errno: error.errno, path: path, operation: error.operation)
@@ -142,6 +142,18 @@ public final class SerialPort: ByteStream {
   /// Discards stale input until the line is quiet for `quietPeriod` (for at most 5 s).
   public func drainInput(quietPeriod: Duration) async throws -> Int {
     try await io.drain(quietPeriod: quietPeriod, limit: .seconds(5))
+  }
+
+  /// Bytes received and not read yet (`FIONREAD`): what a `flush` or `drainInput` would drop.
+  public func pendingInputCount() async throws -> Int {
+    let name = self.name
+    return try await io.withDescriptor { descriptor in
+      var count: Int32 = 0
+      guard ioctl(descriptor, UInt(FIONREAD), &count) == 0 else {
+        throw SerialPortError.instrumentError(errno: errno, path: name, operation: "FIONREAD")
+      }
+      return Int(count)
+    }
   }
 
   /// Discards bytes queued in both directions right now (`tcflush(TCIOFLUSH)`).

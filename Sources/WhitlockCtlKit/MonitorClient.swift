@@ -1,4 +1,5 @@
 import Foundation
+import WhitlockCore
 
 #if canImport(Glibc)
   import Glibc
@@ -60,6 +61,7 @@ public struct MonitorClient: Sendable {
   public func request(
     _ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = []
   ) throws(Failure) -> Response {
+    BlockingWork.assertOffPool("MonitorClient.request")
     let connection = try HTTPConnection(
       endpoint: endpoint, timeoutSeconds: timeoutSeconds, hostHeader: hostHeader)
     defer { connection.close() }
@@ -74,11 +76,20 @@ public struct MonitorClient: Sendable {
     return Response(status: status, headers: responseHeaders, body: collected)
   }
 
+  /// `request` on a thread of its own, for async callers (see `offPool`).
+  public func send(
+    _ method: String, _ path: String, headers: [(String, String)] = [], body: [UInt8] = []
+  ) async throws -> Response {
+    let client = self
+    return try await offPool { try client.request(method, path, headers: headers, body: body) }
+  }
+
   /// Opens `GET /api/v1/events` and calls `onEvent` for every server-sent event until it returns
   /// `false`, the stream ends, or no byte arrives for `timeoutSeconds`.
   public func streamEvents(
     lastEventID: UInt64? = nil, onEvent: (ServerSentEvent) -> Bool
   ) throws(Failure) {
+    BlockingWork.assertOffPool("MonitorClient.streamEvents")
     let connection = try HTTPConnection(
       endpoint: endpoint, timeoutSeconds: timeoutSeconds, hostHeader: hostHeader)
     defer { connection.close() }

@@ -83,8 +83,8 @@ public struct Daemon: Sendable {
           analyzer: AnalyzerFactory.make(
             kind: instrumentConfiguration.kind, configuration: configuration.detection,
             fusion: fusion),
-          pump: spool.pump, runs: runs, observer: bridge, settings: settings, logger: logger,
-          health: health))
+          pump: spool.pump, runs: runs, observers: [health, bridge], settings: settings,
+          logger: logger))
     }
     var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
       .init(service: spool),

@@ -18,6 +18,9 @@ import WhitlockCore
 /// current run when it starts, and the analysis task writes `run-end` for the old run and
 /// `run-start` for the new one when the tag changes, so every run's records are complete and in
 /// order.
+///
+/// Everything the session has to report goes out once, as a `SessionEvent`, to its observers
+/// (health, monitor) and to its own log and run tallies.
 public final class InstrumentSession: Sendable {
   /// Tunables of a session.
   public struct Settings: Sendable {
@@ -42,58 +45,56 @@ public final class InstrumentSession: Sendable {
   private let makeAnalyzer: SpectrumAnalyzerFactory
   private let pump: SpoolPump
   private let runs: RunController
-  private let observer: (any SessionObserver)?
   private let settings: Settings
-  private let logger: Logger
-  private let health: DaemonHealth?
-  /// Tallies by run id: acquisitions are counted in the run they were tagged with.
-  private let tallies = Mutex([String: RunSummary]())
+  /// Acquisitions are counted in the run they were tagged with.
+  private let tallies = RunTallies()
+  /// Who hears of every event: the tallies, the log, then the observers given at `init`.
+  private let observers: [any SessionObserver]
   /// The run whose `run-start` this session wrote last.
   private let announced = Mutex<RunContext?>(nil)
   /// Spectra waiting for analysis.
   private let queueDepth = Atomic(0)
 
+  /// - Parameter observers: who else hears of the session's events (`DaemonHealth`, the
+  ///   monitor); the session's own log lines go to `logger`, tagged with the instrument's id.
   public init(
     instrument: any Instrument, analyzer: @escaping SpectrumAnalyzerFactory, pump: SpoolPump,
-    runs: RunController, observer: (any SessionObserver)? = nil, settings: Settings,
-    logger: Logger, health: DaemonHealth? = nil
+    runs: RunController, observers: [any SessionObserver] = [], settings: Settings,
+    logger: Logger
   ) {
-    self.health = health
     self.instrument = instrument
     self.makeAnalyzer = analyzer
     self.pump = pump
     self.runs = runs
-    self.observer = observer
     self.settings = settings
     var logger = logger
     logger[metadataKey: "instrument"] = "\(instrument.configuredID)"
-    self.logger = logger
+    self.observers = [tallies, SessionLog(logger: logger)] + observers
   }
 
   /// The tally of the run the session is in.
   public var summary: RunSummary {
     let run = announced.withLock { $0 } ?? runs.current
-    return tallies.withLock { $0[run.runID] } ?? RunSummary(reason: "shutdown")
+    return tallies.current(run.runID)
   }
 
-  /// Names the bytes an open drained: a killed predecessor's unfinished acquisition.
-  private func logStaleBytes() async {
-    guard let draining = instrument as? any DrainsStaleRepliesAtOpen else { return }
-    let bytes = await draining.staleBytesAtLastOpen
-    guard bytes > 0 else { return }
-    logger.notice(
-      "dropped stale replies at open; a previous client left them unread",
-      metadata: ["stale_bytes": "\(bytes)"])
+  /// Tells every observer, in order.
+  private func emit(_ event: SessionEvent) {
+    for observer in observers { observer.observe(event, instrument: instrument.configuredID) }
   }
 
-  private func count(_ run: RunContext, _ update: (inout RunSummary) -> Void) {
-    tallies.withLock { update(&$0[run.runID, default: RunSummary(reason: "shutdown")]) }
+  /// The bytes the last open drained: a killed predecessor's unfinished acquisition.
+  private func staleBytesAtLastOpen() async -> Int {
+    guard let draining = instrument as? any DrainsStaleRepliesAtOpen else { return 0 }
+    return await draining.staleBytesAtLastOpen
   }
 
   /// Runs until graceful shutdown or cancellation.
   public func runSession() async {
-    defer { observer?.instrumentStateChanged(instrument.configuredID, .closed) }
-    guard let identity = await openWithRetry() else { return }
+    guard let identity = await openWithRetry() else {
+      emit(.closed(nil))
+      return
+    }
     let firstRun = runs.current
     announce(firstRun, instrument: identity)
     let (spectra, queue) = AsyncStream.makeStream(
@@ -111,17 +112,8 @@ public final class InstrumentSession: Sendable {
       }
     }
     await instrument.close()
-    health?.update(instrument.configuredID) { $0.state = .stopped }
     let run = announced.withLock { $0 } ?? firstRun
-    let summary = endRun(run, reason: "shutdown", instrument: identity)
-    logger.info(
-      "session ended",
-      metadata: [
-        "completed": "\(summary.acquisitionsCompleted)",
-        "spooled": "\(summary.acquisitionsSpooled)",
-        "interrupted": "\(summary.acquisitionsInterrupted)",
-        "dropped": "\(summary.acquisitionsDropped)", "errors": "\(summary.errors)",
-      ])
+    emit(.closed(endRun(run, reason: "shutdown", instrument: identity)))
   }
 
   private var shouldStop: Bool { Task.isCancelled || Task.isShuttingDownGracefully }
@@ -138,7 +130,7 @@ public final class InstrumentSession: Sendable {
   private func endRun(_ run: RunContext, reason: String, instrument identity: InstrumentIdentity)
     -> RunSummary
   {
-    var summary = tallies.withLock { $0.removeValue(forKey: run.runID) } ?? RunSummary(reason: "")
+    var summary = tallies.take(run.runID)
     summary.reason = reason
     summary.fusion = settings.runEndFusion?(run.runID)
     pump.submit(.runEnd(run: run, instrument: identity, summary: summary, time: Date()))
@@ -149,40 +141,22 @@ public final class InstrumentSession: Sendable {
     var delay = settings.reopenBackoffSeconds.lowerBound
     while !shouldStop {
       let arrivals = settings.presence?.generation(.arrived) ?? 0
-      observer?.instrumentStateChanged(instrument.configuredID, .opening)
+      emit(.opening)
       do {
-        let identity: InstrumentIdentity
-        do { identity = try await instrument.open() } catch {
-          await logStaleBytes()
-          throw error
-        }
-        await logStaleBytes()
-        health?.update(instrument.configuredID) {
-          $0.state = .acquiring
-          $0.lastError = nil
-        }
-        observer?.instrumentStateChanged(instrument.configuredID, .open(identity))
-        logger.info(
-          "instrument opened",
-          metadata: [
-            "model": "\(identity.model)", "serial": "\(identity.serial)",
-            "family": "\(identity.family)",
-          ])
+        let identity = try await instrument.open()
+        emit(.opened(identity, staleBytes: await staleBytesAtLastOpen()))
         return identity
       } catch {
-        count(runs.current) { $0.errors += 1 }
-        observer?.errorOccurred(instrument.configuredID, error)
-        observer?.instrumentStateChanged(instrument.configuredID, .failed("\(error)"))
-        logger.error(
-          "cannot open instrument; retrying",
-          metadata: ["error": "\(error)", "retry_s": "\(delay)"])
+        emit(
+          .openFailed(
+            error, staleBytes: await staleBytesAtLastOpen(), retryAfterSeconds: delay,
+            run: runs.current))
         await instrument.close()
-        health?.update(instrument.configuredID) { $0.state = .waitingForDevice }
         switch await backOff(seconds: delay, arrivalsSeen: arrivals) {
         case .stopping: return nil
         case .elapsed: delay = min(delay * 2, settings.reopenBackoffSeconds.upperBound)
         case .deviceArrived:
-          logger.info("device appeared; opening now")
+          emit(.deviceArrived)
           delay = settings.reopenBackoffSeconds.lowerBound
         }
       }
@@ -219,22 +193,10 @@ public final class InstrumentSession: Sendable {
   }
 
   /// Takes a place in the analysis queue for the next acquisition, waiting while analysis is
-  /// behind: counted every time, logged at most once a minute. False when the session stops.
-  private func waitForRoom(_ room: AnalysisQueueRoom, waits: inout WaitReport) async -> Bool {
+  /// behind (reported every time). False when the session stops.
+  private func waitForRoom(_ room: AnalysisQueueRoom) async -> Bool {
     if !room.hasRoom {
-      observer?.acquisitionWaitedForAnalysis(instrument.configuredID)
-      waits.count += 1
-      let now = ContinuousClock.now
-      if waits.lastNotice.map({ now - $0 >= .seconds(60) }) ?? true {
-        logger.notice(
-          "analysis queue full; acquisition waits for the detector instead of dropping spectra",
-          metadata: [
-            "queue_capacity": "\(settings.analysisQueueCapacity)",
-            "waits_since_last_notice": "\(waits.count)",
-          ])
-        waits.lastNotice = now
-        waits.count = 0
-      }
+      emit(.waitingForAnalysis(queueCapacity: settings.analysisQueueCapacity))
     }
     guard await room.take() else { return false }
     if shouldStop {
@@ -244,12 +206,6 @@ public final class InstrumentSession: Sendable {
     return true
   }
 
-  /// How often acquisition waited for analysis since it was last logged.
-  private struct WaitReport {
-    var count = 0
-    var lastNotice: ContinuousClock.Instant?
-  }
-
   private func acquireContinuously(
     identity: InstrumentIdentity, into queue: AsyncStream<(Acquisition, RunContext)>.Continuation,
     room: AnalysisQueueRoom
@@ -257,23 +213,16 @@ public final class InstrumentSession: Sendable {
     // Removals counted from the moment the device is open, so one that falls between two
     // acquisitions still ends the next.
     var removalsSeen = settings.presence?.generation(.removed) ?? 0
-    var linkSeen: [String: Int64] = [:]
-    var waits = WaitReport()
     while !shouldStop {
-      guard await waitForRoom(room, waits: &waits) else { break }
+      guard await waitForRoom(room) else { break }
       var placeUsed = false
       defer { if !placeUsed { room.give() } }
-      health?.update(instrument.configuredID) { $0.acquiringSince = .now }
       let run = runs.current
+      emit(.acquisitionStarted(run))
       let outcome = await acquireOnce(removalsSeen: removalsSeen)
-      health?.update(instrument.configuredID) {
-        $0.acquiringSince = nil
-        if case .completed = outcome { $0.completed += 1 }
-      }
       switch outcome {
       case .completed(let acquisition):
-        count(run) { $0.acquisitionsCompleted += 1 }
-        logLineTrouble(acquisition, since: &linkSeen)
+        emit(.acquired(acquisition, run))
         queueDepth.add(1, ordering: .relaxed)
         placeUsed = true
         if case .dropped = queue.yield((acquisition, run)) {
@@ -281,21 +230,13 @@ public final class InstrumentSession: Sendable {
           // could never pass uncounted.
           placeUsed = false
           queueDepth.subtract(1, ordering: .relaxed)
-          count(run) { $0.acquisitionsDropped += 1 }
-          observer?.acquisitionDropped(instrument.configuredID)
-          logger.warning(
-            "analysis queue full; spectrum dropped",
-            metadata: ["device_seq": "\(acquisition.deviceSequence)"])
+          emit(.dropped(acquisition, run, .analysisQueueFull))
         }
       case .interrupted:
-        count(run) { $0.acquisitionsInterrupted += 1 }
-        logger.notice("acquisition in flight interrupted by shutdown")
+        emit(.interrupted(run, .shutdown))
         return
       case .deviceLost(let arrivalsSeen):
-        count(run) { $0.acquisitionsInterrupted += 1 }
-        health?.update(instrument.configuredID) { $0.state = .waitingForDevice }
-        observer?.instrumentStateChanged(instrument.configuredID, .waitingForDevice)
-        logger.warning("device removed; acquisition in flight interrupted, waiting for it")
+        emit(.interrupted(run, .deviceRemoved))
         await instrument.close()
         let waited = await backOff(
           seconds: settings.reopenBackoffSeconds.upperBound, arrivalsSeen: arrivalsSeen)
@@ -308,36 +249,12 @@ public final class InstrumentSession: Sendable {
         let gone =
           (error as? InstrumentError)?.category == .disconnected
           && !(instrument is any RecoversAcquisitionAfterReconnect)
-        count(run) {
-          $0.errors += 1
-          if gone { $0.acquisitionsInterrupted += 1 }
-        }
-        observer?.errorOccurred(instrument.configuredID, error)
-        observer?.instrumentStateChanged(instrument.configuredID, .failed("\(error)"))
-        logger.error("acquisition failed; reopening instrument", metadata: ["error": "\(error)"])
+        emit(.acquisitionFailed(error, run, linkLost: gone))
         await instrument.close()
         removalsSeen = settings.presence?.generation(.removed) ?? 0
-        linkSeen = [:]
         guard await openWithRetry() != nil else { return }
       }
     }
-  }
-
-  /// Logs the line faults a driver survived during `acquisition` (the increase of its cumulative
-  /// `link_*` parameters since the device was opened): retries and resynchronisations keep the
-  /// data flowing, but a noisy line should be visible before it breaks.
-  private func logLineTrouble(_ acquisition: Acquisition, since seen: inout [String: Int64]) {
-    var increments: Logger.Metadata = [:]
-    for (name, value) in acquisition.parameters where name.hasPrefix("link_") {
-      guard let number = value.doubleValue.map({ Int64($0) }) else { continue }
-      let kind = String(name.dropFirst(5))
-      let increase = number - (seen[kind] ?? 0)
-      seen[kind] = number
-      if increase > 0 { increments[kind] = "\(increase)" }
-    }
-    guard !increments.isEmpty else { return }
-    increments["device_seq"] = "\(acquisition.deviceSequence)"
-    logger.warning("line trouble survived", metadata: increments)
   }
 
   private enum Outcome: Sendable {
@@ -402,18 +319,14 @@ public final class InstrumentSession: Sendable {
       let started = clock.now
       let detection = analyzer.analyze(acquisition)
       let analysisDuration = clock.now - started
-      if pump.submit(.acquisition(run: run, acquisition: acquisition, detection: detection)) {
-        count(run) { $0.acquisitionsSpooled += 1 }
-      } else {
-        count(run) { $0.acquisitionsDropped += 1 }
-        observer?.acquisitionDropped(instrument.configuredID)
-        logger.error(
-          "spool backlog full; result dropped",
-          metadata: ["device_seq": "\(acquisition.deviceSequence)"])
-      }
-      observer?.acquisitionAnalysed(
-        acquisition, detection: detection, run: run, analysisDuration: analysisDuration,
-        queueDepth: depth)
+      let spooled = pump.submit(
+        .acquisition(run: run, acquisition: acquisition, detection: detection))
+      if !spooled { emit(.dropped(acquisition, run, .spoolBacklogFull)) }
+      emit(
+        .analysed(
+          AnalysedSpectrum(
+            acquisition: acquisition, detection: detection, run: run,
+            analysisDuration: analysisDuration, queueDepth: depth, spooled: spooled)))
     }
   }
 }

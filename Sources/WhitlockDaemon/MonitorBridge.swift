@@ -6,7 +6,7 @@ import SpoolShipper
 import Synchronization
 import WhitlockCore
 
-/// Connects the daemon to its monitor: turns session reports into live events and metrics
+/// Connects the daemon to its monitor: turns session events into live events and metrics
 /// (`SessionObserver`) and answers the monitor's questions about the daemon (`MonitorBackend`).
 public final class MonitorBridge: SessionObserver, MonitorBackend {
   /// What the live view knows about one instrument.
@@ -80,7 +80,32 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
 
   // MARK: SessionObserver
 
-  public func instrumentStateChanged(_ instrumentID: String, _ state: InstrumentState) {
+  public func observe(_ event: SessionEvent, instrument instrumentID: String) {
+    switch event {
+    case .opening:
+      instrumentStateChanged(instrumentID, .opening)
+    case .opened(let identity, _):
+      instrumentStateChanged(instrumentID, .open(identity))
+    case .openFailed(let error, _, _, _), .acquisitionFailed(let error, _, _):
+      errorOccurred(instrumentID, error)
+      instrumentStateChanged(instrumentID, .failed("\(error)"))
+    case .interrupted(_, .deviceRemoved):
+      instrumentStateChanged(instrumentID, .waitingForDevice)
+    case .waitingForAnalysis:
+      metrics.instrument(instrumentID).waitedForAnalysis.increment()
+    case .dropped:
+      board.withLock { $0[instrumentID]?.dropped += 1 }
+      metrics.instrument(instrumentID).dropped.increment()
+    case .analysed(let analysed):
+      acquisitionAnalysed(analysed)
+    case .closed:
+      instrumentStateChanged(instrumentID, .closed)
+    case .deviceArrived, .acquisitionStarted, .acquired, .interrupted(_, .shutdown):
+      break
+    }
+  }
+
+  private func instrumentStateChanged(_ instrumentID: String, _ state: InstrumentState) {
     let changed = board.withLock { board -> Bool in
       guard board[instrumentID]?.state != state else { return false }
       board[instrumentID]?.state = state
@@ -103,10 +128,12 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
     publish(.instrument, .object(members), snapshotKey: "instrument:\(instrumentID)")
   }
 
-  public func acquisitionAnalysed(
-    _ acquisition: Acquisition, detection: JSONValue, run: RunContext,
-    analysisDuration: Duration, queueDepth: Int
-  ) {
+  private func acquisitionAnalysed(_ analysed: AnalysedSpectrum) {
+    let acquisition = analysed.acquisition
+    let detection = analysed.detection
+    let run = analysed.run
+    let analysisDuration = analysed.analysisDuration
+    let queueDepth = analysed.queueDepth
     let id = acquisition.instrument.id
     board.withLock { board in
       board[id]?.acquisitions += 1
@@ -155,16 +182,7 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
     publish(.acquisition, event, snapshotKey: "acquisition:\(id)")
   }
 
-  public func acquisitionDropped(_ instrumentID: String) {
-    board.withLock { $0[instrumentID]?.dropped += 1 }
-    metrics.instrument(instrumentID).dropped.increment()
-  }
-
-  public func acquisitionWaitedForAnalysis(_ instrumentID: String) {
-    metrics.instrument(instrumentID).waitedForAnalysis.increment()
-  }
-
-  public func errorOccurred(_ instrumentID: String, _ error: any Error) {
+  private func errorOccurred(_ instrumentID: String, _ error: any Error) {
     board.withLock { board in
       board[instrumentID]?.errors += 1
       board[instrumentID]?.lastError = "\(error)"

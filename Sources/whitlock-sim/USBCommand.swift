@@ -20,7 +20,8 @@ struct USBCommand: AsyncParsableCommand {
       from each device. Run a client inside the testbed by giving its command after `--`, or
       start it yourself with UMOCKDEV_DIR set to the printed root and
       LD_PRELOAD=libumockdev-preload.so.0. Lines on standard input steer the bus:
-      `unplug SERIAL`, `replug SERIAL` (a power cycle: queued data is gone, the device comes
+      `pending SERIAL` (prints `usb-sim: SERIAL ready BYTES`, the reply bytes the host could read
+      now), `unplug SERIAL`, `replug SERIAL` (a power cycle: queued data is gone, the device comes
       back at a new address) and `quit`.
       """)
 
@@ -170,7 +171,7 @@ struct USBCommand: AsyncParsableCommand {
 
     let lines = LineReader(handle: output.fileHandleForReading)
     guard let ready = lines.next(), let parsed = try? JSONParser.parse(Array(ready.utf8)) else {
-      testbed.waitUntilExit()
+      testbed.waitUntilExit()  // blocking-ok: its output ended, it is exiting
       throw SimulatorError("the umockdev testbed did not start (exit \(testbed.terminationStatus))")
     }
     SimulatorOutput.line(Self.text(Self.banner(parsed, devices: devices)))
@@ -203,9 +204,13 @@ struct USBCommand: AsyncParsableCommand {
         return
       }
       guard words.count == 2, let device = devices.first(where: { $0.key == words[1] }),
-        verb == "unplug" || verb == "replug"
+        ["unplug", "replug", "pending"].contains(verb)
       else {
         SimulatorOutput.error("whitlock-sim usb: unknown request \(line)")
+        continue
+      }
+      if verb == "pending" {
+        SimulatorOutput.line("usb-sim: \(device.key) ready \(device.emulated.readyReplyBytes())")
         continue
       }
       if verb == "unplug" {

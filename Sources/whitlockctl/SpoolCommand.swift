@@ -56,7 +56,7 @@ struct SpoolCommand: ParsableCommand {
         }
         if follow {
           fflush(nil)
-          Thread.sleep(forTimeInterval: 0.5)
+          Thread.sleep(forTimeInterval: 0.5)  // blocking-ok: a one-shot tool's only task
         }
       } while follow
     }

@@ -47,7 +47,7 @@ struct WatchCommand: ParsableCommand {
         if failures > 3 { throw fail("\(error)") }
       }
       if let count, view.acquisitions >= count { return }
-      Thread.sleep(forTimeInterval: 1)
+      Thread.sleep(forTimeInterval: 1)  // blocking-ok: a one-shot tool's only task
     }
   }
 

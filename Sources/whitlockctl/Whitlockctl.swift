@@ -1,4 +1,5 @@
 import ArgumentParser
+import WhitlockCore
 
 /// The operator's command-line tool; each task is a subcommand.
 @main
@@ -10,4 +11,12 @@ struct Whitlockctl: AsyncParsableCommand {
       DevicesCommand.self, SpoolCommand.self, DoctorCommand.self, StatusCommand.self,
       WatchCommand.self, RunCommand.self, ExportCommand.self, AnalyzeCommand.self, ShipCommand.self,
     ])
+
+  /// Runs the command. Its synchronous subcommands block their one task on one request or one
+  /// spool read, which holds up nothing else in a one-shot tool, so the debug-build
+  /// cooperative-pool check is off here (`BlockingWork`).
+  static func main() async {
+    BlockingWork.allowBlockingInTasks()
+    await main(nil)
+  }
 }

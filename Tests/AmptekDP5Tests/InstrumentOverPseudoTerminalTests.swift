@@ -171,7 +171,19 @@ extension InstrumentOverPseudoTerminalTests {
     let other = DP5Connection(stream: try SerialPort.open(path: bench.pty.devicePath))
     try await other.command(.clearSpectrum)
     try await other.command(.enableMCA)
-    try await Task.sleep(for: .milliseconds(600))
+    // It dies once the device reports the run complete (preset time reached), never reading it.
+    let deadline = ContinuousClock.now + .seconds(120)
+    var complete = false
+    while !complete, ContinuousClock.now < deadline {
+      complete = try await other.transact(
+        .status, replyBytes: DP5Status.byteCount, expecting: "a status"
+      ) { response -> Bool? in
+        if case .status(let status) = response { return status.presetTimeReached }
+        return nil
+      }
+      if !complete { try await Task.sleep(for: .milliseconds(20)) }
+    }
+    #expect(complete, "the other client's run reached its preset")
     await other.close()
 
     _ = try await instrument.open()

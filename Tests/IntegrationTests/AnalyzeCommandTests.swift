@@ -5,7 +5,7 @@ import WhitlockCore
 
 /// `whitlockctl analyze` as a user runs it: a text spectrum through the real binary, with the
 /// default parameters and with those of a whitlockd configuration file (`--config`).
-@Suite struct AnalyzeCommandTests {
+@Suite(.processHeavy) struct AnalyzeCommandTests {
   /// A Raman spectrum with a HAP band at 961 cm⁻¹ on a sloping background, 1 cm⁻¹ per point,
   /// with deterministic pseudo-noise.
   static func spectrumText() -> String {
@@ -41,7 +41,7 @@ import WhitlockCore
     """
   }
 
-  @Test func usesTheDetectionParametersOfAConfigurationFile() throws {
+  @Test func usesTheDetectionParametersOfAConfigurationFile() async throws {
     let directory = try Self.scratchDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let spectrum = directory + "/hap.txt"
@@ -50,13 +50,13 @@ import WhitlockCore
       .write(toFile: configuration, atomically: true, encoding: .utf8)
     let tool = URL(fileURLWithPath: try ProductsDirectory.executable("whitlockctl"))
 
-    let plain = try Subprocess.run(tool, ["analyze", "--kind", "raman", spectrum])
+    let plain = try await Subprocess.run(tool, ["analyze", "--kind", "raman", spectrum])
     #expect(plain.status == 0, "\(plain.standardError)")
     let defaults = try JSONParser.parse(plain.standardOutput.trimmingCharacters(in: .newlines))
     #expect(defaults["detection"]?["parameters"]?["despike"]?["threshold"]?.doubleValue == 25)
     #expect(defaults["detection"]?["phosphate_detected"] == .bool(true))
 
-    let configured = try Subprocess.run(
+    let configured = try await Subprocess.run(
       tool, ["analyze", "--kind", "raman", "--config", configuration, spectrum])
     #expect(configured.status == 0, "\(configured.standardError)")
     let line = try JSONParser.parse(configured.standardOutput.trimmingCharacters(in: .newlines))
@@ -64,14 +64,14 @@ import WhitlockCore
     #expect(line["detection"]?["phosphate_detected"] == .bool(true))
   }
 
-  @Test func refusesAnInvalidConfigurationWithFileLineAndKey() throws {
+  @Test func refusesAnInvalidConfigurationWithFileLineAndKey() async throws {
     let directory = try Self.scratchDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let spectrum = directory + "/hap.txt"
     let configuration = directory + "/bad.toml"
     try Self.configuration("[detection.raman]\ndespike_treshold = 40\n")
       .write(toFile: configuration, atomically: true, encoding: .utf8)
-    let result = try Subprocess.run(
+    let result = try await Subprocess.run(
       URL(fileURLWithPath: try ProductsDirectory.executable("whitlockctl")),
       ["analyze", "--config", configuration, spectrum])
     #expect(result.status == 78)

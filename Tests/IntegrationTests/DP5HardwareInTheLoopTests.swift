@@ -6,7 +6,7 @@ import WhitlockCore
 
 /// The real `whitlockd` driving the real `whitlock-sim dp5` over a pseudo-terminal: the daemon's
 /// serial driver and the simulator share nothing but bytes.
-@Suite(.serialized) struct DP5HardwareInTheLoopTests {
+@Suite(.serialized, .processHeavy) struct DP5HardwareInTheLoopTests {
   /// The simulator's Mg/Ca sensitivity (XRFSampleModel.relativeSensitivityMgToCa), used as the
   /// detector's RSF so the estimate is a molar ratio.
   static let simulatorSensitivity = 0.07

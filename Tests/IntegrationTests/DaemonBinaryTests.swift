@@ -5,7 +5,7 @@ import Testing
 import WhitlockCore
 
 /// The real `whitlockd` binary, started on its embedded default in a scratch directory.
-@Suite struct DaemonBinaryTests {
+@Suite(.processHeavy) struct DaemonBinaryTests {
   private func scratchDirectory() throws -> String {
     let path = FileManager.default.temporaryDirectory
       .appendingPathComponent("whitlockd-daemon-\(UUID().uuidString)").path

@@ -7,7 +7,7 @@ import WhitlockCore
 /// The real `whitlockd` acquiring from the three Raman driver families, each wired to its
 /// in-process device emulation (serial OBP QE Pro, USB OOI USB2000+, USB Wasatch FX2), with the
 /// Raman-shift axis and the whitlockite fraction checked against the emulation's truth.
-@Suite struct EmulatedRamanDaemonTests {
+@Suite(.processHeavy) struct EmulatedRamanDaemonTests {
   static let configuration = """
     [spool]
     segment_max_age_s = 0.5

@@ -6,7 +6,7 @@ import WhitlockCore
 
 /// `whitlockctl export` against a crafted segment dropped into `spool/new` (group-writable, so
 /// any member of group whitlockd can do it): an instrument id with `../` never becomes a path.
-@Suite struct ExportHostileSegmentTests {
+@Suite(.processHeavy) struct ExportHostileSegmentTests {
   private static func segmentLine(id: String, seq: UInt64) -> String {
     let identity = InstrumentIdentity(
       id: id, kind: .xrf, model: "Amptek X-123", serial: "1", family: "amptek-dp5", firmware: "6")
@@ -23,7 +23,7 @@ import WhitlockCore
     return String(decoding: writer.bytes, as: UTF8.self)
   }
 
-  @Test func craftedInstrumentIdWritesNothingOutsideTheOutputFolder() throws {
+  @Test func craftedInstrumentIdWritesNothingOutsideTheOutputFolder() async throws {
     let root = FileManager.default.temporaryDirectory
       .appendingPathComponent("whitlockctl-export-\(UUID().uuidString)").path
     defer { try? FileManager.default.removeItem(atPath: root) }
@@ -40,7 +40,7 @@ import WhitlockCore
     try segment.write(
       toFile: spool + "/new/seg-0000000000000001.ndjson", atomically: true, encoding: .utf8)
 
-    let result = try Subprocess.run(
+    let result = try await Subprocess.run(
       URL(fileURLWithPath: try ProductsDirectory.executable("whitlockctl")),
       ["export", "--format", "mca", "--output", output, spool])
     #expect(result.status == 1, "a refused record is an error: \(result.standardError)")

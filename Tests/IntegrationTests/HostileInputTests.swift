@@ -10,7 +10,7 @@ import WhitlockCtlKit
 /// Everything lives under one scratch root: the configuration and token beside the daemon's
 /// working directory, the spool two levels down (`root/work/state/spool`), so a relative path
 /// (`../../x`) or an absolute one into the root would land where the before/after listing sees it.
-@Suite struct HostileInputTests {
+@Suite(.processHeavy) struct HostileInputTests {
   struct Layout {
     let root: String
     var work: String { root + "/work" }
@@ -134,7 +134,7 @@ import WhitlockCtlKit
     let authorization = [("Authorization", "Bearer \(Self.token)")]
 
     for request in Self.hostileRequests(root: layout.root) {
-      let response = try client.request(
+      let response = try await client.send(
         "POST", "/api/v1/runs", headers: authorization + [("Content-Type", "application/json")],
         body: request.body)
       #expect(
@@ -145,7 +145,7 @@ import WhitlockCtlKit
         "\(request.what): refusal says \(response.text.prefix(300))")
     }
     // A good id is still accepted: the refusals were about the ids, not the daemon.
-    let accepted = try client.request(
+    let accepted = try await client.send(
       "POST", "/api/v1/runs", headers: authorization,
       body: Array(#"{"sample_id": "B-17_ok.1", "point_id": "p3"}"#.utf8))
     #expect(accepted.status == 201, "\(accepted.text)")

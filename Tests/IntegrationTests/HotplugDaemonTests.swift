@@ -9,7 +9,7 @@ import WhitlockCore
 /// acquisition in flight (recorded as interrupted, state `waiting-for-device`), and the session
 /// resumes within 2 s when the device returns. The DP5 itself is `whitlock-sim dp5` on a
 /// pseudo-terminal whose link path is the tty device's DEVNAME in the testbed.
-@Suite(.serialized) struct HotplugDaemonTests {
+@Suite(.serialized, .processHeavy) struct HotplugDaemonTests {
   @Test func daemonFollowsItsDeviceThroughAddRemoveAdd() async throws {
     let directory = FileManager.default.temporaryDirectory
       .appendingPathComponent("whitlock-hotplug-\(UUID().uuidString)").path

@@ -1,6 +1,7 @@
 import Foundation
 import TestSupport
 import Testing
+import WhitlockCore
 import WhitlockCtlKit
 
 /// The installation as a user makes it: `make install` into a scratch root, then the README's
@@ -10,7 +11,8 @@ import WhitlockCtlKit
 /// cannot run under systemd here (no systemd as PID 1 in the test container), so the process
 /// gets the unit's user, group and runtime directory by hand; `systemd-analyze verify` judges the
 /// unit itself.
-@Suite(.enabled(if: getuid() == 0, "needs root: chown and setpriv to the service user"))
+@Suite(
+  .enabled(if: getuid() == 0, "needs root: chown and setpriv to the service user"), .processHeavy)
 struct InstalledServiceTests {
   private static let packageRoot = URL(fileURLWithPath: #filePath)
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
@@ -27,29 +29,31 @@ struct InstalledServiceTests {
     var unit: String { root + "/usr/local/lib/systemd/system/whitlockd.service" }
   }
 
-  private static func run(_ executable: String, _ arguments: [String]) throws -> (Int32, String) {
-    let result = try Subprocess.run(
+  private static func run(_ executable: String, _ arguments: [String]) async throws -> (
+    Int32, String
+  ) {
+    let result = try await Subprocess.run(
       URL(fileURLWithPath: executable), arguments, currentDirectory: packageRoot)
     return (result.status, result.standardOutput + result.standardError)
   }
 
-  private static func install() throws -> Installation {
+  private static func install() async throws -> Installation {
     let root = FileManager.default.temporaryDirectory
       .appendingPathComponent("whitlockd-installed-\(UUID().uuidString)").path
     try FileManager.default.createDirectory(
       atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o755])
-    let (installed, installLog) = try run(
+    let (installed, installLog) = try await run(
       "/usr/bin/make",
       [
         "install", "DESTDIR=\(root)", "CONFIGURATION=debug",
         "BUILDDIR=\(ProductsDirectory.url.path)",
       ])
     try #require(installed == 0, "\(installLog)")
-    let (users, usersLog) = try run(
+    let (users, usersLog) = try await run(
       "/usr/bin/systemd-sysusers",
       ["--root=\(root)", root + "/usr/local/lib/sysusers.d/whitlockd.conf"])
     try #require(users == 0, "\(usersLog)")
-    let (files, filesLog) = try run(
+    let (files, filesLog) = try await run(
       "/usr/bin/systemd-tmpfiles",
       ["--root=\(root)", "--create", root + "/usr/local/lib/tmpfiles.d/whitlockd.conf"])
     try #require(files == 0, "\(filesLog)")
@@ -110,6 +114,7 @@ struct InstalledServiceTests {
       currentDirectory: installation.root + "/var/lib/whitlockd")
   }
 
+  /// `GET /readyz` over the unit's socket; blocks, so it runs in `wait` conditions or `offPool`.
   private static func readyz(_ installation: Installation) -> MonitorClient.Response? {
     try? MonitorClient(endpoint: .unixSocket(path: installation.socket), timeoutSeconds: 5)
       .request("GET", "/readyz")
@@ -119,8 +124,8 @@ struct InstalledServiceTests {
     ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []).sorted()
   }
 
-  @Test func installedFilesAreOwnedForTheServiceAndTheUnitVerifies() throws {
-    let installation = try Self.install()
+  @Test func installedFilesAreOwnedForTheServiceAndTheUnitVerifies() async throws {
+    let installation = try await Self.install()
     defer { try? FileManager.default.removeItem(atPath: installation.root) }
     let attributes = try FileManager.default.attributesOfItem(atPath: installation.configuration)
     #expect((attributes[.posixPermissions] as? Int) == 0o640)
@@ -136,21 +141,21 @@ struct InstalledServiceTests {
     // systemd-analyze resolves dependencies such as sysinit.target from the root it is given.
     try FileManager.default.createDirectory(
       atPath: installation.root + "/usr/lib/systemd", withIntermediateDirectories: true)
-    let (copied, copyLog) = try Self.run(
+    let (copied, copyLog) = try await Self.run(
       "/bin/cp", ["-r", "/usr/lib/systemd/system", installation.root + "/usr/lib/systemd/"])
     try #require(copied == 0, "\(copyLog)")
-    let (verified, verifyLog) = try Self.run(
+    let (verified, verifyLog) = try await Self.run(
       "/usr/bin/systemd-analyze", ["verify", "--root=\(installation.root)", "whitlockd.service"])
     #expect(verified == 0, "\(verifyLog)")
     #expect(!verifyLog.contains("whitlockd.service:"), "verify is silent: \(verifyLog)")
   }
 
   @Test func serviceWithNoInstrumentStaysUpNotReadyAndSaysWhichFileToEdit() async throws {
-    let installation = try Self.install()
+    let installation = try await Self.install()
     defer { try? FileManager.default.removeItem(atPath: installation.root) }
     try Self.edit(installation)
     let pre = try Self.command("ExecStartPre", of: installation)
-    let (checked, checkLog) = try Self.run(
+    let (checked, checkLog) = try await Self.run(
       "/usr/bin/setpriv",
       ["--reuid=\(installation.uid)", "--regid=\(installation.gid)", "--clear-groups", "--"]
         + pre)
@@ -164,7 +169,7 @@ struct InstalledServiceTests {
         && notify.messages.contains { $0.hasPrefix("READY=1") }
     }
     #expect(answered, "\(child.standardError) \(notify.messages)")
-    let readyz = try #require(Self.readyz(installation))
+    let readyz = try #require(await offPool(borrowing: { Self.readyz(installation) }))
     #expect(readyz.text.contains(advice), "\(readyz.text)")
     #expect(notify.messages.contains { $0.contains("STATUS=" + advice) }, "\(notify.messages)")
     #expect(child.standardError.contains(advice), "\(child.standardError)")
@@ -182,7 +187,7 @@ struct InstalledServiceTests {
   }
 
   @Test func simulatedInstrumentNeedsTheExplicitKeyThenSpoolsMarkedRecords() async throws {
-    let installation = try Self.install()
+    let installation = try await Self.install()
     defer { try? FileManager.default.removeItem(atPath: installation.root) }
     let instrument = """
 
@@ -198,7 +203,7 @@ struct InstalledServiceTests {
       """
     try Self.edit(installation, extra: instrument)
     let pre = try Self.command("ExecStartPre", of: installation)
-    let (refused, refusal) = try Self.run(
+    let (refused, refusal) = try await Self.run(
       "/usr/bin/setpriv",
       ["--reuid=\(installation.uid)", "--regid=\(installation.gid)", "--clear-groups", "--"]
         + pre)
@@ -206,7 +211,7 @@ struct InstalledServiceTests {
     #expect(refusal.contains("daemon.allow_simulated"), "\(refusal)")
 
     // Back to the installed file, edited again with the key.
-    let (restored, restoreLog) = try Self.run(
+    let (restored, restoreLog) = try await Self.run(
       "/usr/bin/install",
       [
         "-m", "0640", "-o", "0", "-g", installation.gid,
@@ -221,7 +226,7 @@ struct InstalledServiceTests {
       !Self.files(in: installation.spool + "/new").isEmpty
     }
     #expect(published, "\(child.standardError)")
-    #expect(Self.readyz(installation)?.status == 200)
+    #expect(await offPool(borrowing: { Self.readyz(installation) })?.status == 200)
     child.send(SIGTERM)
     #expect(await child.waitForExit(upTo: .seconds(30)) == 0, "\(child.standardError)")
 

@@ -7,7 +7,7 @@ import WhitlockCtlKit
 /// The real daemon's monitor against hostile clients: foreign `Host` names (DNS rebinding), more
 /// live clients than allowed, a non-loopback address without and with the token, and a token
 /// file its group may write.
-@Suite struct MonitorHardeningTests {
+@Suite(.processHeavy) struct MonitorHardeningTests {
   private func port(of endpoint: MonitorEndpoint) throws -> Int {
     guard case .tcp(_, let port) = endpoint else { throw StartFailure(description: "not TCP") }
     return port
@@ -21,11 +21,11 @@ import WhitlockCtlKit
     var client = daemon.client
     for host in ["localhost:\(port)", "127.0.0.1:\(port)", "whitlock.lab.example:\(port)"] {
       client.hostHeader = host
-      #expect(try client.request("GET", "/api/v1/status").status == 200, "\(host)")
+      #expect(try await client.send("GET", "/api/v1/status").status == 200, "\(host)")
     }
     for host in ["rebind.attacker.example:\(port)", "localhost:\(port + 1)", "127.0.0.1"] {
       client.hostHeader = host
-      let response = try client.request("GET", "/api/v1/status")
+      let response = try await client.send("GET", "/api/v1/status")
       #expect(response.status == 403, "\(host)")
       #expect(response.text.contains("allowed_hosts"), "\(response.text)")
     }
@@ -58,11 +58,11 @@ import WhitlockCtlKit
           .contains("\"clients\":2")
     }
     #expect(connected, "two live clients connected")
-    let third = try daemon.client.request("GET", "/api/v1/events")
+    let third = try await daemon.client.send("GET", "/api/v1/events")
     #expect(third.status == 503, "\(third.status) \(third.text)")
     #expect(third.header("Retry-After") == "5")
     #expect(third.text.contains("max_sse_clients"))
-    let metrics = try daemon.client.request("GET", "/metrics").text
+    let metrics = try await daemon.client.send("GET", "/metrics").text
     #expect(metrics.contains("whitlock_sse_clients_refused_total 1"), "\(metrics)")
     opened.stop()
   }
@@ -72,22 +72,22 @@ import WhitlockCtlKit
     defer { Task { await daemon.stop() } }
     let port = try port(of: daemon.endpoint)
     let open = MonitorClient(endpoint: .tcp(host: "127.0.0.1", port: port))
-    #expect(try open.request("GET", "/healthz").status == 200)
-    #expect([200, 503].contains(try open.request("GET", "/readyz").status))
+    #expect(try await open.send("GET", "/healthz").status == 200)
+    #expect([200, 503].contains(try await open.send("GET", "/readyz").status))
     for path in ["/", "/metrics", "/api/v1/status", "/api/v1/events"] {
-      let response = try open.request("GET", path)
+      let response = try await open.send("GET", path)
       #expect(response.status == 401, "\(path): \(response.status)")
       #expect(response.header("WWW-Authenticate") == "Bearer realm=\"whitlockd\"")
     }
     let authorised = MonitorClient(
       endpoint: .tcp(host: "127.0.0.1", port: port), bearerToken: MonitoredDaemon.token)
-    #expect(try authorised.request("GET", "/api/v1/status").status == 200)
-    #expect(try authorised.request("GET", "/metrics").status == 200)
+    #expect(try await authorised.send("GET", "/api/v1/status").status == 200)
+    #expect(try await authorised.send("GET", "/metrics").status == 200)
     #expect(
       daemon.child.standardError.contains(
         "policy=token required for every endpoint but /healthz and /readyz"))
 
-    let status = try runTool(
+    let status = try await runTool(
       try ProductsDirectory.executable("whitlockctl"),
       ["status", "--monitor", "http://127.0.0.1:\(port)", "--token-file", daemon.tokenPath])
     #expect(status.status == 0, "\(status.errors)")

@@ -7,7 +7,7 @@ import WhitlockCore
 import WhitlockCtlKit
 
 /// The monitor of the real `whitlockd` binary: live events, metrics, run control, web page.
-@Suite struct MonitorIntegrationTests {
+@Suite(.processHeavy) struct MonitorIntegrationTests {
   /// Acquisition events received on a background SSE connection, with arrival times.
   final class EventRecorder: Sendable {
     struct Arrival: Sendable {
@@ -93,11 +93,11 @@ import WhitlockCtlKit
       await daemon.child.wait(upTo: .seconds(30)) {
         self.loggedSequences($0.standardError, instrument: "x1").count >= 2
       })
-    let response = try daemon.client.request("GET", "/metrics")
+    let response = try await daemon.client.send("GET", "/metrics")
     #expect(response.status == 200)
     #expect(response.header("Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
-    let python = try monitorPython()
-    let parsed = try runTool(
+    let python = try await monitorPython()
+    let parsed = try await runTool(
       python, [repositoryRoot + "/scripts/monitor/check_metrics.py"], input: response.body)
     try #require(parsed.status == 0, "prometheus_client refused the exposition: \(parsed.errors)")
     let families = try #require(try JSONParser.parse(parsed.output)["families"])
@@ -137,24 +137,24 @@ import WhitlockCtlKit
     defer { Task { await daemon.stop() } }
     let client = daemon.client
     let body = Array(#"{"sample_id":"B-2024-017","operator":"jdoe","point_id":"p3"}"#.utf8)
-    let missing = try client.request("POST", "/api/v1/runs", body: body)
+    let missing = try await client.send("POST", "/api/v1/runs", body: body)
     #expect(missing.status == 401)
-    let wrong = try client.request(
+    let wrong = try await client.send(
       "POST", "/api/v1/runs", headers: [("Authorization", "Bearer wrong-token-0123456789")],
       body: body)
     #expect(wrong.status == 401)
     let auth = [("Authorization", "Bearer \(MonitoredDaemon.token)")]
-    let pathLike = try client.request(
+    let pathLike = try await client.send(
       "POST", "/api/v1/runs", headers: auth, body: Array(#"{"sample_id":"../../etc"}"#.utf8))
     #expect(pathLike.status == 400)
-    let oversize = try client.request(
+    let oversize = try await client.send(
       "POST", "/api/v1/runs", headers: auth, body: [UInt8](repeating: 0x20, count: 17_000))
     #expect(oversize.status == 413)
 
-    let started = try client.request("POST", "/api/v1/runs", headers: auth, body: body)
+    let started = try await client.send("POST", "/api/v1/runs", headers: auth, body: body)
     #expect(started.status == 201, "\(started.text)")
     let runID = try #require(try JSONParser.parse(started.body)["started"]?["run_id"]?.stringValue)
-    let status = try JSONParser.parse(client.request("GET", "/api/v1/status").body)
+    let status = try JSONParser.parse(await client.send("GET", "/api/v1/status").body)
     #expect(status["run"]?["run_id"]?.stringValue == runID)
     #expect(status["run"]?["sample_id"]?.stringValue == "B-2024-017")
     // The daemon runs on this machine with this environment, so it chose the same kernels.
@@ -166,7 +166,7 @@ import WhitlockCtlKit
     }
     #expect(spooled, "no acquisition of run \(runID) in the spool")
 
-    let stopped = try client.request("POST", "/api/v1/runs/current/stop", headers: auth)
+    let stopped = try await client.send("POST", "/api/v1/runs/current/stop", headers: auth)
     #expect(stopped.status == 200)
     let ended = await daemon.child.wait(upTo: .seconds(30)) { _ in
       daemon.records().contains {
@@ -185,18 +185,18 @@ import WhitlockCtlKit
   @Test func controlIsDisabledWithoutATokenFileAndReadOnlyEndpointsWork() async throws {
     let daemon = try await MonitoredDaemon.start(tokenMode: nil)
     defer { Task { await daemon.stop() } }
-    let refused = try daemon.client.request(
+    let refused = try await daemon.client.send(
       "POST", "/api/v1/runs", body: Array(#"{"sample_id":"a"}"#.utf8))
     #expect(refused.status == 403)
     #expect(refused.text.contains("token_file"))
-    #expect(try daemon.client.request("GET", "/healthz").status == 200)
+    #expect(try await daemon.client.send("GET", "/healthz").status == 200)
     #expect(
       await daemon.child.wait(upTo: .seconds(30)) { _ in
         (try? daemon.client.request("GET", "/readyz").status) == 200
       })
-    let page = try daemon.client.request("GET", "/")
+    let page = try await daemon.client.send("GET", "/")
     #expect(page.status == 200 && page.text.contains("raman-canvas"))
-    #expect(try daemon.client.request("DELETE", "/api/v1/runs").status >= 400)
+    #expect(try await daemon.client.send("DELETE", "/api/v1/runs").status >= 400)
   }
 
   @Test func worldReadableTokenFileMakesTheDaemonRefuseToStart() async throws {
@@ -250,7 +250,7 @@ import WhitlockCtlKit
     #expect(
       await child.wait(upTo: .seconds(30)) { $0.standardError.contains("instrument opened") })
     let ctl = try ProductsDirectory.executable("whitlockctl")
-    let result = try runTool(ctl, ["status", "--monitor", "unix:\(socket)"])
+    let result = try await runTool(ctl, ["status", "--monitor", "unix:\(socket)"])
     #expect(result.status == 0, "\(result.output) \(result.errors)")
     #expect(result.output.contains("r1") && result.output.contains("open"))
     child.send(SIGTERM)
@@ -265,9 +265,9 @@ import WhitlockCtlKit
       await daemon.child.wait(upTo: .seconds(30)) {
         self.loggedSequences($0.standardError, instrument: "x1").count >= 1
       })
-    let python = try monitorPython()
+    let python = try await monitorPython()
     let screenshot = repositoryRoot + "/artifacts/monitor-page.png"
-    let result = try runTool(
+    let result = try await runTool(
       python,
       [repositoryRoot + "/scripts/monitor/check_page.py", "\(daemon.endpoint)/", screenshot, "60"])
     try #require(result.status == 0, "page check failed: \(result.errors)")

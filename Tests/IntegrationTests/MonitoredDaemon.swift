@@ -1,6 +1,7 @@
 import Foundation
 import Synchronization
 import TestSupport
+import WhitlockCore
 import WhitlockCtlKit
 
 /// A real `whitlockd` started for monitor tests: simulated Raman (5 spectra/s) and XRF, spool in a
@@ -99,10 +100,24 @@ struct StartFailure: Error, CustomStringConvertible {
   var description: String
 }
 
-/// Runs a helper program to completion with optional standard input.
-func runTool(_ executable: String, _ arguments: [String], input: [UInt8] = []) throws -> (
-  status: Int32, output: String, errors: String
-) {
+/// How a helper program ended and what it wrote.
+struct ToolResult: Sendable {
+  var status: Int32
+  var output: String
+  var errors: String
+}
+
+/// Runs a helper program to completion with optional standard input, on a thread of its own.
+func runTool(_ executable: String, _ arguments: [String], input: [UInt8] = []) async throws
+  -> ToolResult
+{
+  try await offPool { try runToolBlocking(executable, arguments, input: input) }
+}
+
+/// `runTool` on the calling thread, which it blocks until the program ends.
+private func runToolBlocking(_ executable: String, _ arguments: [String], input: [UInt8]) throws
+  -> ToolResult
+{
   let process = Process()
   process.executableURL = URL(fileURLWithPath: executable)
   process.arguments = arguments
@@ -116,28 +131,28 @@ func runTool(_ executable: String, _ arguments: [String], input: [UInt8] = []) t
   let errorData = ErrorCollector(stderr.fileHandleForReading)
   stdin.fileHandleForWriting.write(Data(input))
   try stdin.fileHandleForWriting.close()
-  let output = stdout.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
-  return (
-    process.terminationStatus, String(decoding: output, as: UTF8.self), errorData.finish()
-  )
+  let output = stdout.fileHandleForReading.readDataToEndOfFile()  // blocking-ok: own thread
+  process.waitUntilExit()  // blocking-ok: runToolBlocking runs off the pool
+  return ToolResult(
+    status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
+    errors: errorData.finish())
 }
 
 /// Drains a pipe on its own thread so a chatty child cannot block on a full pipe.
 final class ErrorCollector: Sendable {
   private let data = Mutex(Data())
-  private let done = DispatchSemaphore(value: 0)
+  private let done = DispatchSemaphore(value: 0)  // blocking-ok: waited on off the pool
 
   init(_ handle: FileHandle) {
     Thread.detachNewThread { [self] in
-      let bytes = handle.readDataToEndOfFile()
+      let bytes = handle.readDataToEndOfFile()  // blocking-ok: its own thread
       data.withLock { $0 = bytes }
       done.signal()
     }
   }
 
   func finish() -> String {
-    done.wait()
+    done.wait()  // blocking-ok: called by runToolBlocking, off the pool
     return data.withLock { String(decoding: $0, as: UTF8.self) }
   }
 }
@@ -147,8 +162,8 @@ let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
   .deletingLastPathComponent().deletingLastPathComponent().path
 
 /// The Python of the monitor tests' virtual environment (created from PyPI on first use).
-func monitorPython() throws -> String {
-  let result = try runTool("/bin/bash", [repositoryRoot + "/scripts/monitor/venv.sh"])
+func monitorPython() async throws -> String {
+  let result = try await runTool("/bin/bash", [repositoryRoot + "/scripts/monitor/venv.sh"])
   guard result.status == 0 else {
     throw StartFailure(description: "cannot create the Python environment: \(result.errors)")
   }

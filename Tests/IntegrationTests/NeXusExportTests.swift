@@ -7,7 +7,7 @@ import WhitlockCore
 /// writer with real detection results (`whitlock-nexus-bench generate`): the file checked with
 /// h5py, nexusformat and punx against the spool, the round trip through `whitlockctl analyze`,
 /// and the bad inputs (torn records, unknown run, unwritable output).
-@Suite struct NeXusExportTests {
+@Suite(.processHeavy) struct NeXusExportTests {
   /// A generated spool shared by the tests that only read it: two runs, 30 spectra.
   struct Fixture: Sendable {
     var directory: String
@@ -15,12 +15,13 @@ import WhitlockCore
     var runs: [String]
   }
 
-  static let shared: Result<Fixture, any Error> = Result { try makeFixture() }
+  /// The spool every test exports from, generated once by the first test that asks.
+  static let shared = Task { try await makeFixture() }
 
-  static func makeFixture() throws -> Fixture {
+  static func makeFixture() async throws -> Fixture {
     let directory = try scratchDirectory()
     let spool = directory + "/spool"
-    let result = try Subprocess.run(
+    let result = try await Subprocess.run(
       URL(fileURLWithPath: try ProductsDirectory.executable("whitlock-nexus-bench")),
       ["generate", spool, "--spectra", "30", "--runs", "2", "--distinct", "10"], deadline: 600)
     guard result.status == 0 else {
@@ -37,15 +38,15 @@ import WhitlockCore
     return directory
   }
 
-  static func whitlockctl(_ arguments: [String]) throws -> SubprocessResult {
-    try Subprocess.run(
+  static func whitlockctl(_ arguments: [String]) async throws -> SubprocessResult {
+    try await Subprocess.run(
       URL(fileURLWithPath: try ProductsDirectory.executable("whitlockctl")), arguments,
       deadline: 600)
   }
 
   /// The Python of the NeXus tests' virtual environment (h5py, nexusformat, punx).
-  static func python() throws -> String {
-    let result = try runTool("/bin/bash", [repositoryRoot + "/scripts/nexus/venv.sh"])
+  static func python() async throws -> String {
+    let result = try await runTool("/bin/bash", [repositoryRoot + "/scripts/nexus/venv.sh"])
     guard result.status == 0 else {
       throw StartFailure(description: "cannot create the Python environment: \(result.errors)")
     }
@@ -70,61 +71,65 @@ import WhitlockCore
     return result
   }
 
-  @Test func exportedFileMatchesTheSpoolAndPassesNeXusValidation() throws {
-    let fixture = try Self.shared.get()
+  @Test func exportedFileMatchesTheSpoolAndPassesNeXusValidation() async throws {
+    let fixture = try await Self.shared.value
     let directory = try Self.scratchDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let output = directory + "/all.nxs"
-    let export = try Self.whitlockctl(["export", "--format", "nexus", fixture.spool, "-o", output])
+    let export = try await Self.whitlockctl([
+      "export", "--format", "nexus", fixture.spool, "-o", output,
+    ])
     #expect(export.status == 0, "\(export.standardError)")
     #expect(export.standardOutput.contains("2 run(s), 30 spectra"), "\(export.standardOutput)")
     #expect(Self.outputs(in: directory) == ["all.nxs"])
-    let check = try runTool(
-      try Self.python(),
+    let check = try await runTool(
+      try await Self.python(),
       [repositoryRoot + "/scripts/nexus/check_export.py", output, fixture.spool])
     #expect(check.status == 0, "\(check.output)\(check.errors)")
     #expect(check.output.contains("OK 2 runs, 30 spectra checked"), "\(check.output)")
   }
 
-  @Test func oneRunAndASequenceRangeExportOnlyThoseRecords() throws {
-    let fixture = try Self.shared.get()
+  @Test func oneRunAndASequenceRangeExportOnlyThoseRecords() async throws {
+    let fixture = try await Self.shared.value
     let directory = try Self.scratchDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let second = fixture.runs[1]
     let output = directory + "/run.nxs"
-    let export = try Self.whitlockctl([
+    let export = try await Self.whitlockctl([
       "export", "--format", "nexus", fixture.spool, "--run", second, "-o", output,
     ])
     #expect(export.status == 0, "\(export.standardError)")
     #expect(export.standardOutput.contains("1 run(s), 15 spectra"), "\(export.standardOutput)")
-    let check = try runTool(
-      try Self.python(),
+    let check = try await runTool(
+      try await Self.python(),
       [repositoryRoot + "/scripts/nexus/check_export.py", output, fixture.spool, second])
     #expect(check.status == 0, "\(check.output)\(check.errors)")
 
     let range = directory + "/range.nxs"
-    let ranged = try Self.whitlockctl([
+    let ranged = try await Self.whitlockctl([
       "export", "--format", "nexus", fixture.spool + ":3-7", "-o", range,
     ])
     #expect(ranged.status == 0, "\(ranged.standardError)")
-    let analyzed = try Self.whitlockctl(["analyze", range])
+    let analyzed = try await Self.whitlockctl(["analyze", range])
     #expect(analyzed.status == 0, "\(analyzed.standardError)")
     #expect(try Self.detections(analyzed.standardOutput).keys.sorted() == [3, 4, 5, 6, 7])
   }
 
-  @Test func analyzeOfTheExportGivesTheSpoolsDetectionResults() throws {
-    let fixture = try Self.shared.get()
+  @Test func analyzeOfTheExportGivesTheSpoolsDetectionResults() async throws {
+    let fixture = try await Self.shared.value
     let directory = try Self.scratchDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let output = directory + "/all.nxs"
-    let export = try Self.whitlockctl(["export", "--format", "nexus", fixture.spool, "-o", output])
+    let export = try await Self.whitlockctl([
+      "export", "--format", "nexus", fixture.spool, "-o", output,
+    ])
     #expect(export.status == 0, "\(export.standardError)")
 
-    let fromFile = try Self.whitlockctl(["analyze", output])
+    let fromFile = try await Self.whitlockctl(["analyze", output])
     #expect(fromFile.status == 0, "\(fromFile.standardError)")
     let segments = try FileManager.default.contentsOfDirectory(atPath: fixture.spool + "/new")
       .sorted().map { fixture.spool + "/new/" + $0 }
-    let fromSpool = try Self.whitlockctl(["analyze"] + segments)
+    let fromSpool = try await Self.whitlockctl(["analyze"] + segments)
     #expect(fromSpool.status == 0, "\(fromSpool.standardError)")
     let exported = try Self.detections(fromFile.standardOutput)
     let spooled = try Self.detections(fromSpool.standardOutput)
@@ -144,13 +149,13 @@ import WhitlockCore
     }
     #expect(exported == stored)
 
-    let xrfOnly = try Self.whitlockctl(["analyze", "--kind", "xrf", output])
+    let xrfOnly = try await Self.whitlockctl(["analyze", "--kind", "xrf", output])
     #expect(xrfOnly.status == 0, "\(xrfOnly.standardError)")
     #expect(try Self.detections(xrfOnly.standardOutput).count == 6)
   }
 
-  @Test func tornAndInvalidRecordsAreReportedWithFileAndLineAndSkipped() throws {
-    let fixture = try Self.shared.get()
+  @Test func tornAndInvalidRecordsAreReportedWithFileAndLineAndSkipped() async throws {
+    let fixture = try await Self.shared.value
     let directory = try Self.scratchDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let spool = directory + "/spool"
@@ -168,18 +173,18 @@ import WhitlockCore
     try bytes.write(to: URL(fileURLWithPath: path))
 
     let output = directory + "/torn.nxs"
-    let export = try Self.whitlockctl(["export", "--format", "nexus", spool, "-o", output])
+    let export = try await Self.whitlockctl(["export", "--format", "nexus", spool, "-o", output])
     #expect(export.status == 0, "\(export.standardError)")
     #expect(export.standardError.contains("new/\(segment):\(lines + 1): invalid JSON"))
     #expect(export.standardError.contains("new/\(segment):\(lines + 2): invalid JSON"))
     #expect(export.standardError.contains("new/\(segment):\(lines + 3): torn record"))
     #expect(export.standardOutput.contains("30 spectra"), "\(export.standardOutput)")
     #expect(export.standardOutput.contains("3 unreadable line(s) skipped"))
-    let analyzed = try Self.whitlockctl(["analyze", output])
+    let analyzed = try await Self.whitlockctl(["analyze", output])
     #expect(try Self.detections(analyzed.standardOutput).count == 30)
 
     let strict = directory + "/strict.nxs"
-    let refused = try Self.whitlockctl([
+    let refused = try await Self.whitlockctl([
       "export", "--format", "nexus", "--strict", spool, "-o", strict,
     ])
     #expect(refused.status == 1)
@@ -189,14 +194,14 @@ import WhitlockCore
     #expect(Self.outputs(in: directory) == ["torn.nxs"])
   }
 
-  @Test func anUnknownRunIsAClearErrorAndLeavesTheOldFileAlone() throws {
-    let fixture = try Self.shared.get()
+  @Test func anUnknownRunIsAClearErrorAndLeavesTheOldFileAlone() async throws {
+    let fixture = try await Self.shared.value
     let directory = try Self.scratchDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let output = directory + "/old.nxs"
     try "previous contents".write(toFile: output, atomically: true, encoding: .utf8)
     let unknown = "00000000-0000-4000-8000-000000000000"
-    let export = try Self.whitlockctl([
+    let export = try await Self.whitlockctl([
       "export", "--format", "nexus", fixture.spool, "--run", unknown, "-o", output,
     ])
     #expect(export.status == 1)
@@ -206,12 +211,14 @@ import WhitlockCore
     #expect(Self.outputs(in: directory) == ["old.nxs"])
   }
 
-  @Test func anUnwritableOutputIsAClearErrorWithNoFileLeft() throws {
-    let fixture = try Self.shared.get()
+  @Test func anUnwritableOutputIsAClearErrorWithNoFileLeft() async throws {
+    let fixture = try await Self.shared.value
     let directory = try Self.scratchDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let missing = directory + "/no-such-directory/out.nxs"
-    let first = try Self.whitlockctl(["export", "--format", "nexus", fixture.spool, "-o", missing])
+    let first = try await Self.whitlockctl([
+      "export", "--format", "nexus", fixture.spool, "-o", missing,
+    ])
     #expect(first.status == 1)
     #expect(
       first.standardError.contains("cannot write \(missing)")
@@ -219,20 +226,20 @@ import WhitlockCore
 
     try "a file".write(toFile: directory + "/plain", atomically: true, encoding: .utf8)
     let underFile = directory + "/plain/out.nxs"
-    let second = try Self.whitlockctl([
+    let second = try await Self.whitlockctl([
       "export", "--format", "nexus", fixture.spool, "-o", underFile,
     ])
     #expect(second.status == 1)
     #expect(second.standardError.contains("Not a directory"), "\(second.standardError)")
 
-    let third = try Self.whitlockctl([
+    let third = try await Self.whitlockctl([
       "export", "--format", "nexus", fixture.spool, "-o", directory,
     ])
     #expect(third.status == 1)
     #expect(third.standardError.contains("it is a directory"), "\(third.standardError)")
     #expect(Self.outputs(in: directory) == ["plain"])
 
-    let notSpool = try Self.whitlockctl([
+    let notSpool = try await Self.whitlockctl([
       "export", "--format", "nexus", directory, "-o", directory + "/x.nxs",
     ])
     #expect(notSpool.status == 1)
@@ -242,8 +249,8 @@ import WhitlockCore
   /// An instrument id that is a member every entry has (`sample`), and one that maps to the
   /// NeXus name the first was given instead (`sample-2`), still get groups of their own, and the
   /// entry's `sample` stays NXsample.
-  @Test func instrumentIdsThatCollideGetNumberedGroups() throws {
-    let fixture = try Self.shared.get()
+  @Test func instrumentIdsThatCollideGetNumberedGroups() async throws {
+    let fixture = try await Self.shared.value
     let directory = try Self.scratchDirectory()
     defer { try? FileManager.default.removeItem(atPath: directory) }
     let spool = directory + "/spool"
@@ -256,7 +263,7 @@ import WhitlockCore
       try text.write(toFile: path, atomically: true, encoding: .utf8)
     }
     let output = directory + "/ids.nxs"
-    let export = try Self.whitlockctl([
+    let export = try await Self.whitlockctl([
       "export", "--format", "nexus", spool, "--run", fixture.runs[0], "-o", output,
     ])
     #expect(export.status == 0, "\(export.standardError)")
@@ -270,7 +277,7 @@ import WhitlockCore
             cls("sample_2_2"), text("sample_2_2/name"), e["sample_2_spectra/counts"].shape[0],
             e["sample_2_2_spectra/counts"].shape[0])
       """
-    let check = try runTool(try Self.python(), ["-c", script, output])
+    let check = try await runTool(try await Self.python(), ["-c", script, output])
     #expect(check.status == 0, "\(check.errors)")
     #expect(
       check.output.trimmingCharacters(in: .whitespacesAndNewlines)

@@ -7,7 +7,7 @@ import WhitlockCore
 
 /// The real `whitlockd` driving `whitlock-sim obp` over a pseudo-terminal: the OBP driver, the
 /// termios serial port and the simulator share nothing but bytes.
-@Suite struct OBPSerialHardwareInTheLoopTests {
+@Suite(.processHeavy) struct OBPSerialHardwareInTheLoopTests {
   private struct Bench {
     let directory: String
     let link: String

@@ -6,7 +6,7 @@ import WhitlockCore
 
 /// The real `whitlockd` with an OBP spectrometer on a serial line that is unplugged while a
 /// spectrum is in flight (the `whitlock-sim obp` process is killed) and plugged back in.
-@Suite struct OBPUnplugTests {
+@Suite(.processHeavy) struct OBPUnplugTests {
   private func simulator(link: String, serial: String, extra: [String] = []) async throws
     -> ChildProcess
   {
@@ -75,7 +75,10 @@ import WhitlockCore
     #expect(inFlight, "\(first.standardOutput.suffix(2000)) \(daemon.standardError.suffix(2000))")
     first.send(SIGKILL)
     _ = await first.waitForExit(upTo: .seconds(10))
-    try await Task.sleep(for: .milliseconds(200))
+    // The daemon notices the line is gone before the device comes back.
+    #expect(
+      await daemon.wait(upTo: .seconds(60)) { $0.standardError.contains("acquisition failed") },
+      "\(daemon.standardError.suffix(2000))")
 
     // The replugged device does the same, so the stop interrupts its third spectrum, and
     // nothing the device served can go unread.

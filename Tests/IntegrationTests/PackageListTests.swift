@@ -52,8 +52,8 @@ import Testing
     }
   }
 
-  @Test func makeReadsTheList() throws {
-    let result = try Subprocess.run(
+  @Test func makeReadsTheList() async throws {
+    let result = try await Subprocess.run(
       URL(fileURLWithPath: "/usr/bin/make"), ["-s", "packages"],
       currentDirectory: Self.packageRoot)
     #expect(result.status == 0, "\(result.standardError)")

@@ -6,7 +6,7 @@ import Testing
 /// Bad input to the shipper: a malformed segment is quarantined with a clear error while the
 /// rest ships; a wrong password gives one clear error and back-off instead of a crash loop; an
 /// invalid URL is refused at once.
-@Suite("Shipping to PostgreSQL: bad input", .serialized)
+@Suite("Shipping to PostgreSQL: bad input", .serialized, .processHeavy)
 struct ShippingBadInputTests {
   @Test("a malformed segment is quarantined with the line and reason; the rest ships")
   func malformedSegmentIsQuarantined() async throws {
@@ -23,7 +23,7 @@ struct ShippingBadInputTests {
     try (lines[0] + "\n" + lines[1].prefix(40) + "\n").write(
       toFile: spool + "/new/" + bad, atomically: true, encoding: .utf8)
 
-    let result = try ShippingFixture.drain(spool: spool, postgres: postgres)
+    let result = try await ShippingFixture.drain(spool: spool, postgres: postgres)
     #expect(result.status == 0, "\(result.standardError)")
     #expect(result.standardError.contains("segment cannot be shipped and was quarantined: line 2:"))
     #expect(ShippingFixture.segments(spool, "new").isEmpty)
@@ -32,7 +32,7 @@ struct ShippingBadInputTests {
     let reason = try String(
       contentsOfFile: spool + "/quarantine/" + bad + ".unshippable.reason", encoding: .utf8)
     #expect(reason.hasPrefix("line 2: invalid JSON"))
-    #expect(try ShippingFixture.databaseTally(postgres).first == good)
+    #expect(try await ShippingFixture.databaseTally(postgres).first == good)
     await postgres.stop()
   }
 
@@ -62,11 +62,11 @@ struct ShippingBadInputTests {
   }
 
   @Test("an invalid URL is refused at once with what to write instead")
-  func invalidURLIsRefused() throws {
+  func invalidURLIsRefused() async throws {
     let directory = try ShippingFixture.scratchDirectory("ship-url")
     defer { try? FileManager.default.removeItem(atPath: directory) }
     try SpoolLayout(root: directory + "/spool").create()
-    let result = try Subprocess.run(
+    let result = try await Subprocess.run(
       URL(fileURLWithPath: try ProductsDirectory.executable("whitlockctl")),
       [
         "ship", "--postgres", "postgres://whitlock@db/lab?sslmod=require", "--spool",

@@ -5,10 +5,11 @@ import Testing
 /// The daemon spools from simulated instruments while `whitlockctl ship` runs against a real
 /// PostgreSQL server and is killed with SIGKILL at random moments, sometimes two at once; the
 /// server is stopped and restarted mid-stream and a segment is replayed by hand. Afterwards the
-/// database holds every spooled record exactly once and `new/` is empty.
-@Suite("Shipping to PostgreSQL exactly once", .serialized)
+/// database holds every spooled record exactly once and `new/` is empty. `make test` kills the
+/// shipper 8 times, `make faults` 20 times (`Repetitions`).
+@Suite("Shipping to PostgreSQL exactly once", .serialized, .processHeavy)
 struct ShippingExactlyOnceTests {
-  @Test("kill -9 of the shipper 20 times, PostgreSQL restarted, a segment replayed")
+  @Test("kill -9 of the shipper again and again, PostgreSQL restarted, a segment replayed")
   func killedShippersRestartedServerAndReplay() async throws {
     let postgres = try await PostgresServer()
     let directory = try ShippingFixture.scratchDirectory("ship-once")
@@ -48,13 +49,16 @@ struct ShippingExactlyOnceTests {
     var random = SplitMix(seed: seed)
     print("ShippingExactlyOnceTests: kill moments from seed \(seed)")
     var replayed: String?
-    for round in 1...20 {
+    let rounds = Repetitions.count(quick: 8, full: 20)
+    let restartRound = rounds / 2
+    let replayRound = rounds * 3 / 4
+    for round in 1...rounds {
       // Odd rounds run two shippers on the one spool at once.
       let count = round % 2 == 1 ? 2 : 1
       let shippers = try (0..<count).map { _ in
         try ShippingFixture.startShipper(spool: spool, postgres: postgres)
       }
-      if round == 10 {
+      if round == restartRound {
         // PostgreSQL stops under a connected shipper: the backlog grows, nothing is lost.
         #expect(
           await shippers[0].wait(upTo: .seconds(60)) {
@@ -77,7 +81,7 @@ struct ShippingExactlyOnceTests {
             $0.standardError.contains("connected to")
           }, "the shipper reconnects on its own: \(shippers[0].standardError.suffix(1500))")
       }
-      if round == 15, let first = ShippingFixture.segments(spool, "cur").first {
+      if round == replayRound, let first = ShippingFixture.segments(spool, "cur").first {
         try ShippingFixture.replay(first, spool: spool)
         replayed = first
       }
@@ -87,11 +91,11 @@ struct ShippingExactlyOnceTests {
         _ = await shipper.waitForExit(upTo: .seconds(30))
       }
     }
-    #expect(replayed != nil, "a segment had been shipped by round 15")
+    #expect(replayed != nil, "a segment had been shipped by round \(replayRound)")
 
     daemon.send(SIGTERM)
     #expect(await daemon.waitForExit(upTo: .seconds(60)) == 0)
-    let drained = try ShippingFixture.drain(spool: spool, postgres: postgres)
+    let drained = try await ShippingFixture.drain(spool: spool, postgres: postgres)
     #expect(drained.status == 0, "\(drained.standardError.suffix(2000))")
 
     #expect(ShippingFixture.segments(spool, "new").isEmpty, "new/ drains")
@@ -99,10 +103,11 @@ struct ShippingExactlyOnceTests {
     let spooled = ShippingFixture.spoolSequences(spool)
     #expect(spooled.count > 200, "the daemon spooled a real stream (\(spooled.count) records)")
     #expect(Set(spooled).count == spooled.count)
-    let tally = try ShippingFixture.databaseTally(postgres)
+    let tally = try await ShippingFixture.databaseTally(postgres)
     #expect(tally == [spooled.count, spooled.count, spooled.reduce(0, +)])
     #expect(
-      try ShippingFixture.unmatchedAcquisitions(postgres) == 0, "every acquisition copied once")
+      try await ShippingFixture.unmatchedAcquisitions(postgres) == 0,
+      "every acquisition copied once")
     #expect(drained.standardError.isEmpty || !drained.standardError.contains("ERROR"))
     await postgres.stop()
   }

@@ -28,16 +28,16 @@ enum ShippingFixture {
   }
 
   /// `count(*)`, `count(DISTINCT (spool_id, seq))` and `sum(seq)` of `whitlock.records`.
-  static func databaseTally(_ postgres: PostgresServer) throws -> [Int] {
-    try postgres.psql(
+  static func databaseTally(_ postgres: PostgresServer) async throws -> [Int] {
+    try await postgres.psql(
       "SELECT count(*), count(DISTINCT (spool_id, seq)), coalesce(sum(seq), 0) FROM whitlock.records"
     ).split(separator: "|").compactMap { Int($0) }
   }
 
   /// Acquisition records without their `whitlock.acquisitions` row, and rows without a record.
-  static func unmatchedAcquisitions(_ postgres: PostgresServer) throws -> Int {
+  static func unmatchedAcquisitions(_ postgres: PostgresServer) async throws -> Int {
     Int(
-      try postgres.psql(
+      try await postgres.psql(
         """
         SELECT count(*) FROM whitlock.records r FULL JOIN whitlock.acquisitions a
           USING (spool_id, seq)
@@ -72,8 +72,8 @@ enum ShippingFixture {
   }
 
   /// Runs `whitlockctl ship --once` to completion and returns its exit status and log.
-  static func drain(spool: String, postgres: PostgresServer) throws -> SubprocessResult {
-    try Subprocess.run(
+  static func drain(spool: String, postgres: PostgresServer) async throws -> SubprocessResult {
+    try await Subprocess.run(
       URL(fileURLWithPath: try ProductsDirectory.executable("whitlockctl")),
       [
         "ship", "--postgres", postgres.url, "--password-file", postgres.passwordFile, "--spool",

@@ -7,7 +7,7 @@ import WhitlockCore
 /// in this process stops forwarding and keeps its connections open): the shipper notices within
 /// its deadline (`deadline_s`), reports it (`/api/v1/status`, `/readyz`), keeps acquiring,
 /// reconnects once the path is back, and the database ends with every record exactly once.
-@Suite("Shipping over a network that goes silent", .serialized)
+@Suite("Shipping over a network that goes silent", .serialized, .processHeavy)
 struct ShippingSilentNetworkTests {
   @Test("silence noticed within the deadline and reported; reconnected; every record once")
   func silentNetwork() async throws {
@@ -25,16 +25,20 @@ struct ShippingSilentNetworkTests {
         deadline_s = 5
         """)
     defer { try? FileManager.default.removeItem(atPath: daemon.directory) }
+    // `status()` blocks on a request: it runs inside `wait` conditions, which run off the
+    // cooperative pool; failure messages show the status the last condition saw.
+    var lastStatus: JSONValue?
     func status() -> JSONValue? {
       guard let response = try? daemon.client.request("GET", "/api/v1/status") else { return nil }
-      return try? JSONParser.parse(response.body)
+      lastStatus = try? JSONParser.parse(response.body)
+      return lastStatus
     }
     func ship(_ key: String) -> JSONValue? { status()?["ship"]?[key] }
     func number(_ value: JSONValue?) -> Int { Int(value?.doubleValue ?? -1) }
 
     #expect(
       await daemon.child.wait(upTo: .seconds(60)) { _ in number(ship("records_shipped")) > 0 },
-      "\(status().map { "\($0)" } ?? "no status")")
+      "\(lastStatus.map { "\($0)" } ?? "no status")")
 
     // The path goes silent: the next segment's transaction gets no answer.
     relay.silence()
@@ -42,7 +46,7 @@ struct ShippingSilentNetworkTests {
     #expect(
       await daemon.child.wait(upTo: .seconds(60)) { _ in
         ship("state")?.stringValue == "failing"
-      }, "\(status().map { "\($0)" } ?? "no status")")
+      }, "\(lastStatus.map { "\($0)" } ?? "no status")")
     let noticedAfter = ContinuousClock.now - silencedAt
     let error = ship("last_error")?.stringValue ?? ""
     #expect(error.contains("no answer within 5"), "\(error)")
@@ -52,10 +56,12 @@ struct ShippingSilentNetworkTests {
     #expect(
       noticedAfter < .seconds(90),
       "noticed after \(noticedAfter); log:\n\(Self.shippingLines(daemon.child.standardError))")
-    let ready = try daemon.client.request("GET", "/readyz")
+    let ready = try await daemon.client.send("GET", "/readyz")
     #expect(ready.status == 503)
     #expect(ready.text.contains("no answer within"), "\(ready.text)")
-    let writtenWhileSilent = number(status()?["spool"]?["records_written"])
+    let writtenWhileSilent = number(
+      try JSONParser.parse(await daemon.client.send("GET", "/api/v1/status").body)["spool"]?[
+        "records_written"])
     #expect(
       await daemon.child.wait(upTo: .seconds(60)) { _ in
         number(status()?["spool"]?["records_written"]) > writtenWhileSilent
@@ -70,7 +76,7 @@ struct ShippingSilentNetworkTests {
     #expect(
       await daemon.child.wait(upTo: .seconds(120)) { _ in
         ship("state")?.stringValue != "failing" && number(ship("backlog_segments")) == 0
-      }, "\(status().map { "\($0)" } ?? "no status")")
+      }, "\(lastStatus.map { "\($0)" } ?? "no status")")
     #expect(
       await daemon.child.wait(upTo: .seconds(60)) { _ in
         (try? daemon.client.request("GET", "/readyz").status) == 200
@@ -79,14 +85,14 @@ struct ShippingSilentNetworkTests {
     daemon.child.send(SIGTERM)
     #expect(await daemon.child.waitForExit(upTo: .seconds(30)) == 0)
     let spool = daemon.directory + "/spool"
-    let drained = try ShippingFixture.drain(spool: spool, postgres: postgres)
+    let drained = try await ShippingFixture.drain(spool: spool, postgres: postgres)
     #expect(drained.status == 0, "\(drained.standardError)")
     let spooled = ShippingFixture.spoolSequences(spool)
     #expect(
-      try ShippingFixture.databaseTally(postgres) == [
+      try await ShippingFixture.databaseTally(postgres) == [
         spooled.count, spooled.count, spooled.reduce(0, +),
       ])
-    #expect(try ShippingFixture.unmatchedAcquisitions(postgres) == 0)
+    #expect(try await ShippingFixture.unmatchedAcquisitions(postgres) == 0)
     #expect(ShippingFixture.segments(spool, "new").isEmpty)
     await postgres.stop()
   }

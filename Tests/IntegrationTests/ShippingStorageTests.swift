@@ -9,7 +9,7 @@ import WhitlockCore
 /// `whitlock.counts` turns back into the spooled integers, the detector's parameters stored once,
 /// the band table and fit reports in `detection_detail`, all put back by `whitlock.detections`,
 /// and a database of schema version 2 migrated with its rows converted.
-@Suite("Shipping to PostgreSQL: stored rows", .serialized)
+@Suite("Shipping to PostgreSQL: stored rows", .serialized, .processHeavy)
 struct ShippingStorageTests {
   static let parameters: JSONValue = .object([("window", .int(5)), ("lambda", .double(1e5))])
 
@@ -36,32 +36,33 @@ struct ShippingStorageTests {
     let spool = directory + "/spool"
     try Self.makeSpool(
       spool, counts: [[1, 2, 3, 65535], [0, 70000, 7, 2_147_483_647], [4, 5, 6, 7]])
-    let result = try ShippingFixture.drain(spool: spool, postgres: postgres)
+    let result = try await ShippingFixture.drain(spool: spool, postgres: postgres)
     #expect(result.status == 0, "\(result.standardError)")
 
-    let counts = try postgres.psql(
+    let counts = try await postgres.psql(
       "SELECT string_agg(whitlock.counts(counts, channels)::text || ':' || octet_length(counts), ' ' ORDER BY seq) FROM whitlock.acquisitions"
     )
     // 16-bit counts take 2 bytes each, the spectrum with larger ones 4.
     #expect(counts == "{1,2,3,65535}:8 {0,70000,7,2147483647}:16 {4,5,6,7}:8")
-    #expect(try postgres.psql("SELECT count(*) FROM whitlock.detection_parameters") == "1")
+    #expect(try await postgres.psql("SELECT count(*) FROM whitlock.detection_parameters") == "1")
     #expect(
-      try postgres.psql("SELECT count(*) FROM whitlock.acquisitions WHERE detection ? 'parameters'")
+      try await postgres.psql(
+        "SELECT count(*) FROM whitlock.acquisitions WHERE detection ? 'parameters'")
         == "0")
     #expect(
-      try postgres.psql(
+      try await postgres.psql(
         "SELECT count(*) FROM whitlock.detections WHERE detection -> 'parameters' = '{\"window\": 5, \"lambda\": 100000}'::jsonb AND detection ->> 'method' = 'test'"
       ) == "3")
     // The results stay in detection (jsonb); the band table and fit reports are detail (json).
     #expect(
-      try postgres.psql("SELECT DISTINCT detection::text FROM whitlock.acquisitions")
+      try await postgres.psql("SELECT DISTINCT detection::text FROM whitlock.acquisitions")
         == #"{"method": "test", "whitlockite_fraction": 0.25, "whitlockite_fraction_sigma": 0.05}"#)
     #expect(
-      try postgres.psql(
+      try await postgres.psql(
         "SELECT DISTINCT (detection_detail -> 'bands' -> 0 ->> 'area')::float8 || ' ' || (detection_detail #>> '{fits,phosphate,converged}') FROM whitlock.acquisitions"
       ) == "15000 true")
     #expect(
-      try postgres.psql(
+      try await postgres.psql(
         "SELECT count(*) FROM whitlock.detections WHERE detection -> 'bands' = '[{\"name\": \"hap_961\", \"area\": 15000.0}]'::jsonb AND detection #>> '{fits,phosphate,converged}' = 'true' AND detection ? 'whitlockite_fraction'"
       ) == "3")
     await postgres.stop()
@@ -102,26 +103,26 @@ struct ShippingStorageTests {
         '{"method": "m", "parameters": {"window": 5}, "bands": [], "phase": "apatite"}')
       """,
     ]
-    try postgres.psql(statements.joined(separator: ";\n"))
+    try await postgres.psql(statements.joined(separator: ";\n"))
 
     // The shipper migrates when it connects, before it looks at the (empty) spool.
-    let result = try ShippingFixture.drain(spool: directory + "/spool", postgres: postgres)
+    let result = try await ShippingFixture.drain(spool: directory + "/spool", postgres: postgres)
     #expect(result.status == 0, "\(result.standardError)")
     #expect(
-      try postgres.psql("SELECT max(version) FROM whitlock.schema_migrations")
+      try await postgres.psql("SELECT max(version) FROM whitlock.schema_migrations")
         == "\(SchemaMigrations.latestVersion)")
     #expect(
-      try postgres.psql(
+      try await postgres.psql(
         "SELECT whitlock.counts(counts, channels)::text, octet_length(counts), encode(counts, 'hex') FROM whitlock.acquisitions"
       ) == "{1,256,70000}|12|010000000001000070110100")
     #expect(
-      try postgres.psql("SELECT detection::text FROM whitlock.acquisitions")
+      try await postgres.psql("SELECT detection::text FROM whitlock.acquisitions")
         == #"{"phase": "apatite", "method": "m"}"#)
     #expect(
-      try postgres.psql("SELECT detection_detail::text FROM whitlock.acquisitions")
+      try await postgres.psql("SELECT detection_detail::text FROM whitlock.acquisitions")
         == #"{"bands": []}"#)
     #expect(
-      try postgres.psql("SELECT detection::text FROM whitlock.detections")
+      try await postgres.psql("SELECT detection::text FROM whitlock.detections")
         == #"{"bands": [], "phase": "apatite", "method": "m", "parameters": {"window": 5}}"#)
     await postgres.stop()
   }

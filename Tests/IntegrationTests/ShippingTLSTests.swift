@@ -9,7 +9,7 @@ import Testing
 /// `pg_stat_ssl` shows its sessions encrypted; `sslmode=disable`, `verify-full` against another
 /// CA, `verify-full` to an address the certificate does not name, and `require` against a server
 /// without TLS are each refused with one clear error and back-off while the segments wait.
-@Suite("Shipping to PostgreSQL over TLS", .serialized)
+@Suite("Shipping to PostgreSQL over TLS", .serialized, .processHeavy)
 struct ShippingTLSTests {
   @Test(
     "require and verify-full ship over TLS, seen by the server",
@@ -29,10 +29,10 @@ struct ShippingTLSTests {
         ShippingFixture.segments(spool, "new").isEmpty || !$0.isRunning
       }, "\(shipper.standardError.suffix(2000))")
     #expect(shipper.isRunning, "\(shipper.standardError.suffix(2000))")
-    #expect(try ShippingFixture.databaseTally(postgres).first == records)
+    #expect(try await ShippingFixture.databaseTally(postgres).first == records)
     // The shipper keeps its connections open while it waits for more: the server reports each
     // of its sessions (named by application_name) as TLS, with the protocol and cipher.
-    let sessions = try postgres.psql(
+    let sessions = try await postgres.psql(
       """
       SELECT count(*), bool_and(s.ssl), min(s.version), bool_and(s.cipher IS NOT NULL)
       FROM pg_stat_ssl s JOIN pg_stat_activity a USING (pid)
@@ -73,7 +73,7 @@ struct ShippingTLSTests {
     let spool = directory + "/spool"
     _ = try ShippingFixture.makeSpool(spool, segments: 2)
     // An authority of the same name that did not sign the server's certificate.
-    let other = try CertificateAuthority(
+    let other = try await CertificateAuthority(
       directory: directory + "/other-ca", name: "whitlock test CA")
     let url = postgres.url(
       query: query.replacingOccurrences(of: "=OTHER", with: "=" + other.certificate)

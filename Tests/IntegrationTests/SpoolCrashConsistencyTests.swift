@@ -6,7 +6,8 @@ import WhitlockCore
 
 /// A writer killed with SIGKILL at random moments, again and again, never leaves a torn record or a
 /// repeated sequence number in `new/`, and never loses a record whose append had returned.
-@Suite struct SpoolCrashConsistencyTests {
+/// `make test` kills it 8 times, `make faults` 30 times (`Repetitions`).
+@Suite(.processHeavy) struct SpoolCrashConsistencyTests {
   @Test func randomKillsLeaveNothingTornAndLoseNothing() async throws {
     let writer = try ProductsDirectory.executable("SpoolCrashWriter")
     let root = FileManager.default.temporaryDirectory
@@ -15,7 +16,8 @@ import WhitlockCore
     let layout = SpoolLayout(root: root)
     var acknowledged: [UInt64] = []
     var generator = SystemRandomNumberGenerator()
-    let cycles = 30
+    let cycles = Repetitions.count(quick: 8, full: 30)
+    let checkEvery = Repetitions.isFull ? 10 : 4
     for cycle in 0..<cycles {
       let child = try ChildProcess(writer, [root, "256"])
       let before = acknowledged.count
@@ -37,16 +39,16 @@ import WhitlockCore
 
       // Torn segments and repeated seq would stay in new/, so checking every few cycles and at the
       // end finds them all while keeping the test fast.
-      if cycle % 10 == 9 {
-        let report = try SpoolVerifier.verify(layout)
+      if cycle % checkEvery == checkEvery - 1 {
+        let report = try await offPool { try SpoolVerifier.verify(layout) }
         #expect(report.problems.isEmpty, "cycle \(cycle): \(report.problems)")
         #expect(report.duplicateSequences.isEmpty, "cycle \(cycle)")
       }
     }
-    let beforeRecovery = try SpoolVerifier.verify(layout)
+    let beforeRecovery = try await offPool { try SpoolVerifier.verify(layout) }
     #expect(beforeRecovery.problems.isEmpty && beforeRecovery.duplicateSequences.isEmpty)
-    let recovery = try SpoolRecovery.run(layout)
-    let report = try SpoolVerifier.verify(layout)
+    let recovery = try await offPool { try SpoolRecovery.run(layout) }
+    let report = try await offPool { try SpoolVerifier.verify(layout) }
     #expect(report.isClean, "\(report.problems) \(report.temporaryLeftovers)")
     #expect(recovery.highestSequence >= acknowledged.max() ?? 0)
 

@@ -9,7 +9,7 @@ import Testing
     .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent().path
 
   private func run(_ executable: String, _ arguments: [String]) async throws -> (Int32?, String) {
-    let result = try Subprocess.run(
+    let result = try await Subprocess.run(
       URL(fileURLWithPath: executable), arguments, currentDirectory: Self.packageRoot)
     return (result.status, result.standardOutput + result.standardError)
   }

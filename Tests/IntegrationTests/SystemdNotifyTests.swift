@@ -4,7 +4,7 @@ import Testing
 
 /// The real daemon under a stand-in notify socket: READY, STATUS, WATCHDOG and STOPPING in the
 /// right order, and no WATCHDOG once the acquisition pipeline is stuck.
-@Suite struct SystemdNotifyTests {
+@Suite(.processHeavy) struct SystemdNotifyTests {
   private func configuration(stallAfter: Int?) -> String {
     var text = """
       [daemon]

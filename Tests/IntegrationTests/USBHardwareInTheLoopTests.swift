@@ -8,7 +8,7 @@ import WhitlockCore
 /// daemon runs inside a umockdev testbed (`whitlock-sim usb`), every usbdevfs request it makes
 /// is answered by the project's device emulations, and driver and emulation meet only as bytes
 /// in URBs. The configurations carry no `emulate` key: they are what a lab writes for hardware.
-@Suite(.serialized) struct USBHardwareInTheLoopTests {
+@Suite(.serialized, .processHeavy) struct USBHardwareInTheLoopTests {
   /// A scratch folder with a configuration, and the daemon started inside a testbed.
   struct Bench {
     let directory: String
@@ -30,8 +30,8 @@ import WhitlockCore
       """.write(toFile: directory + "/whitlockd.toml", atomically: true, encoding: .utf8)
     }
 
-    func checkConfiguration() throws -> SubprocessResult {
-      try Subprocess.run(
+    func checkConfiguration() async throws -> SubprocessResult {
+      try await Subprocess.run(
         URL(fileURLWithPath: try ProductsDirectory.executable("whitlockd")),
         ["--check-config", directory + "/whitlockd.toml"], deadline: 60)
     }
@@ -118,7 +118,7 @@ import WhitlockCore
         model = "USB2000PLUS"
         """)
     defer { Task { await bench.stop() } }
-    let check = try bench.checkConfiguration()
+    let check = try await bench.checkConfiguration()
     #expect(check.status == 0, "\(check.standardOutput)\(check.standardError)")
     let records = try await Self.acquire(5, on: bench)
     #expect(records.count >= 5)
@@ -230,7 +230,7 @@ import WhitlockCore
     first.send(SIGKILL)
     _ = await first.waitForExit(upTo: .seconds(30))
     // The reply becomes ready while nobody is connected; the next daemon must drain it.
-    try await Task.sleep(for: .milliseconds(500))
+    #expect(await bench.testbed.waitForReadyReply("USB2+H0505", bytes: 4097))
     let second = try bench.startDaemon()
     #expect(
       await second.wait(upTo: .seconds(120)) { Self.acquisitionLines($0) >= 2 },
@@ -261,8 +261,8 @@ import WhitlockCore
         """)
     defer { Task { await bench.stop() } }
     let daemon = try bench.startDaemon()
+    // Acquiring back to back with 0.3 s exposures: the unplug lands in an exposure.
     #expect(await daemon.wait(upTo: .seconds(120)) { Self.acquisitionLines($0) >= 2 })
-    try await Task.sleep(for: .milliseconds(100))
     #expect(await bench.testbed.unplug("USB2+H0606"))
     #expect(
       await daemon.wait(upTo: .seconds(60)) { $0.standardError.contains("device removed") },
@@ -299,7 +299,7 @@ import WhitlockCore
         channels = 2048
         """)
     defer { Task { await bench.stop() } }
-    let check = try bench.checkConfiguration()
+    let check = try await bench.checkConfiguration()
     #expect(check.status == 0, "\(check.standardOutput)\(check.standardError)")
     let records = try await Self.acquire(3, on: bench, result: "mg_ca_ratio")
     #expect(records.count >= 3)

@@ -7,7 +7,7 @@ import Testing
 /// pseudo-terminal and its whole pure-Python USB backend (pyusb, libusb), and Wasatch
 /// Photonics' Wasatch.PY 2.5.2, against the emulated USB devices of a `whitlock-sim usb` testbed.
 /// Serialized: the cases share one virtual environment, created by whichever runs first.
-@Suite(.serialized) struct VendorDriverConformanceTests {
+@Suite(.serialized, .processHeavy) struct VendorDriverConformanceTests {
   private static let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
     .deletingLastPathComponent().appendingPathComponent("Conformance/run-vendor-conformance.sh")
     .path

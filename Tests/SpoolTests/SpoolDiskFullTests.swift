@@ -56,7 +56,7 @@ final class FillingDisk: SpoolFaultInjector {
       if state.holding { state.parked = true }
       return state.holding
     }) {
-      usleep(1000)
+      usleep(1000)  // blocking-ok: the pump's own writer thread, parked on purpose
     }
     return state.withLock { state in
       guard state.full else {

@@ -12,12 +12,12 @@ public struct CertificateAuthority: Sendable {
   private let directory: String
 
   /// Creates `directory` and a new authority named `name` in it.
-  public init(directory: String, name: String) throws {
+  public init(directory: String, name: String) async throws {
     try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
     self.directory = directory
     certificate = directory + "/ca.crt"
     key = directory + "/ca.key"
-    try Self.openssl(
+    try await Self.openssl(
       ["req", "-x509", "-days", "2"] + Self.newKey + [
         "-keyout", key, "-out", certificate, "-subj", "/CN=" + name,
         "-addext", "basicConstraints=critical,CA:TRUE",
@@ -28,14 +28,16 @@ public struct CertificateAuthority: Sendable {
 
   /// Issues a server certificate for `names` (host names and IP addresses, all put in the
   /// subject alternative names; the first is also the common name), with its key (mode 0600).
-  public func issueServerCertificate(certificate: String, key: String, names: [String]) throws {
+  public func issueServerCertificate(certificate: String, key: String, names: [String])
+    async throws
+  {
     let request = certificate + ".csr"
     let extensions = certificate + ".ext"
     defer {
       try? FileManager.default.removeItem(atPath: request)
       try? FileManager.default.removeItem(atPath: extensions)
     }
-    try Self.openssl(
+    try await Self.openssl(
       ["req"] + Self.newKey + ["-keyout", key, "-out", request, "-subj", "/CN=" + names[0]])
     chmod(key, 0o600)
     let alternatives = names.map { name in
@@ -49,7 +51,7 @@ public struct CertificateAuthority: Sendable {
 
       """
     try text.write(toFile: extensions, atomically: false, encoding: .utf8)
-    try Self.openssl([
+    try await Self.openssl([
       "x509", "-req", "-in", request, "-CA", self.certificate, "-CAkey", self.key,
       "-CAcreateserial", "-CAserial", directory + "/ca.srl", "-days", "2", "-out", certificate,
       "-extfile", extensions,
@@ -60,8 +62,8 @@ public struct CertificateAuthority: Sendable {
   private static let newKey = ["-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256", "-nodes"]
 
   /// Runs `openssl` with `arguments`; throws with its standard error when it fails.
-  private static func openssl(_ arguments: [String]) throws {
-    let result = try Subprocess.run(
+  private static func openssl(_ arguments: [String]) async throws {
+    let result = try await Subprocess.run(
       URL(fileURLWithPath: "/usr/bin/openssl"), arguments, deadline: 120)
     guard result.status == 0 else {
       throw SubprocessFailure(

@@ -76,16 +76,20 @@ public final class ChildProcess: Sendable {
   public func send(_ signal: Int32) { kill(process.processIdentifier, signal) }
 
   /// Waits until `condition` holds, polling every 20 ms; returns whether it did before `deadline`.
+  ///
+  /// The condition runs on a thread of its own (`offPool`), so it may make blocking calls (a
+  /// request to the daemon's monitor, a read of the spool) without parking a thread of the
+  /// cooperative pool.
   @discardableResult
   public func wait(
     upTo deadline: Duration, until condition: (ChildProcess) -> Bool
   ) async -> Bool {
     let end = ContinuousClock.now + deadline
     while ContinuousClock.now < end {
-      if condition(self) { return true }
+      if await offPool(borrowing: { condition(self) }) { return true }
       try? await Task.sleep(for: .milliseconds(20))
     }
-    return condition(self)
+    return await offPool(borrowing: { condition(self) })
   }
 
   /// Waits for the child to exit and returns its status, or `nil` after `deadline` (then kills it).
@@ -93,14 +97,19 @@ public final class ChildProcess: Sendable {
     let exited = await wait(upTo: deadline) { !$0.isRunning }
     guard exited else {
       send(SIGKILL)
-      process.waitUntilExit()
+      await reap()
       return nil
     }
-    process.waitUntilExit()
+    await reap()
     // The pipes may still hold output the handlers have not read yet: wait for end of file, so
     // callers see everything the child wrote (unless a grandchild keeps the pipe open).
     _ = await wait(upTo: .seconds(10)) { $0.output.isFinished && $0.errors.isFinished }
     return process.terminationStatus
+  }
+
+  /// Waits, off the cooperative pool, until Foundation has collected the child's exit status.
+  private func reap() async {
+    await offPool { [process] in process.waitUntilExit() }  // blocking-ok: offPool's thread
   }
 
   /// How the child ended: `.exit` or `.uncaughtSignal`.
@@ -109,7 +118,7 @@ public final class ChildProcess: Sendable {
   deinit {
     if process.isRunning {
       kill(process.processIdentifier, SIGKILL)
-      process.waitUntilExit()
+      process.waitUntilExit()  // blocking-ok: reaps a child just killed, which exits at once
     }
   }
 }

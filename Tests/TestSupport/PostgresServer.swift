@@ -66,11 +66,11 @@ public final class PostgresServer: @unchecked Sendable {
       atPath: directory + "/data", withIntermediateDirectories: false)
     var settings: [String] = []
     if tls {
-      let authority = try CertificateAuthority(
+      let authority = try await CertificateAuthority(
         directory: directory + "/ca", name: "whitlock test CA")
       let certificate = directory + "/server.crt"
       let key = directory + "/server.key"
-      try authority.issueServerCertificate(
+      try await authority.issueServerCertificate(
         certificate: certificate, key: key, names: certificateNames)
       try Self.giveToServerUser([certificate, key])
       settings += [
@@ -83,7 +83,7 @@ public final class PostgresServer: @unchecked Sendable {
     }
     self.settings = settings
     try Self.giveToServerUser([directory + "/data", serverPassword])
-    try runAsServerUser(
+    try await runAsServerUser(
       "initdb",
       [
         "-D", directory + "/data", "-U", Self.user, "--pwfile=" + serverPassword,
@@ -95,7 +95,7 @@ public final class PostgresServer: @unchecked Sendable {
       try Self.giveToServerUser([directory + "/pg_hba.conf"])
     }
     try await start()
-    try psql("CREATE DATABASE \(Self.database)", database: "postgres")
+    try await psql("CREATE DATABASE \(Self.database)", database: "postgres")
   }
 
   deinit {
@@ -148,11 +148,13 @@ public final class PostgresServer: @unchecked Sendable {
 
   /// Runs `sql` through `psql` and returns its unaligned, tuples-only output, trimmed.
   @discardableResult
-  public func psql(_ sql: String, database: String = PostgresServer.database) throws -> String {
+  public func psql(_ sql: String, database: String = PostgresServer.database) async throws
+    -> String
+  {
     let mode = requiresTLS ? "require" : "disable"
     let url =
       "postgresql://\(Self.user):\(Self.password)@127.0.0.1:\(port)/\(database)?sslmode=\(mode)"
-    let result = try Subprocess.run(
+    let result = try await Subprocess.run(
       URL(fileURLWithPath: bin + "/psql"),
       [url, "-X", "-q", "-v", "ON_ERROR_STOP=1", "-A", "-t", "-c", sql], deadline: 300)
     guard result.status == 0 else {
@@ -171,9 +173,9 @@ public final class PostgresServer: @unchecked Sendable {
       ? ["/usr/bin/setpriv", "--reuid=postgres", "--regid=postgres", "--init-groups", "--"] : []
   }
 
-  private func runAsServerUser(_ tool: String, _ arguments: [String]) throws {
+  private func runAsServerUser(_ tool: String, _ arguments: [String]) async throws {
     let command = Self.serverUserPrefix + [bin + "/" + tool] + arguments
-    let result = try Subprocess.run(
+    let result = try await Subprocess.run(
       URL(fileURLWithPath: command[0]), Array(command.dropFirst()), deadline: 300)
     guard result.status == 0 else {
       throw SubprocessFailure(

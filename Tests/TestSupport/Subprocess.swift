@@ -1,4 +1,6 @@
 import Foundation
+import Synchronization
+import WhitlockCore
 
 /// The outcome of running a program to completion.
 public struct SubprocessResult: Sendable {
@@ -27,10 +29,22 @@ public enum Subprocess {
     return nil
   }
 
-  /// Runs `executable` with `arguments`, killing it after `deadline` seconds.
+  /// Runs `executable` with `arguments`, killing it after `deadline` seconds. The waits happen
+  /// on threads of their own (`offPool`), never on the cooperative pool.
   public static func run(
     _ executable: URL, _ arguments: [String], deadline: TimeInterval = 120,
     currentDirectory: String? = nil
+  ) async throws -> SubprocessResult {
+    try await offPool {
+      try runBlocking(
+        executable, arguments, deadline: deadline, currentDirectory: currentDirectory)
+    }
+  }
+
+  /// `run` on the calling thread, which it blocks until the program ends.
+  private static func runBlocking(
+    _ executable: URL, _ arguments: [String], deadline: TimeInterval,
+    currentDirectory: String?
   ) throws -> SubprocessResult {
     let process = Process()
     process.executableURL = executable
@@ -43,30 +57,31 @@ public enum Subprocess {
     process.standardInput = FileHandle.nullDevice
     try process.run()
 
-    // Drain both pipes concurrently so a chatty child cannot block on a full pipe.
+    // Drain both pipes on threads of their own so a chatty child cannot block on a full pipe.
     let collected = CollectedOutput()
-    let group = DispatchGroup()
     for (pipe, isError) in [(output, false), (error, true)] {
-      group.enter()
-      DispatchQueue.global().async {
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()
+      collected.expect()
+      Thread.detachNewThread {
+        let data = pipe.fileHandleForReading.readDataToEndOfFile()  // blocking-ok: own thread
         collected.store(data, isError: isError)
-        group.leave()
       }
     }
-    let finished = DispatchSemaphore(value: 0)
-    DispatchQueue.global().async {
-      process.waitUntilExit()
-      finished.signal()
-    }
-    if finished.wait(timeout: .now() + deadline) == .timedOut {
+    // A timer, not a waiting thread, enforces the deadline.
+    let overran = TimedOut()
+    let watchdog = DispatchWorkItem {
+      guard process.isRunning else { return }
+      overran.mark()
       process.terminate()
-      _ = finished.wait(timeout: .now() + 5)
+    }
+    DispatchQueue.global().asyncAfter(deadline: .now() + deadline, execute: watchdog)
+    process.waitUntilExit()  // blocking-ok: runBlocking runs on offPool's thread
+    watchdog.cancel()
+    if overran.happened {
       throw SubprocessFailure(
         description: "\(executable.path) \(arguments.joined(separator: " ")) did not finish "
           + "within \(Int(deadline)) s")
     }
-    group.wait()
+    collected.waitForBoth()
     return SubprocessResult(
       status: process.terminationStatus,
       standardOutput: String(decoding: collected.output, as: UTF8.self),
@@ -74,18 +89,37 @@ public enum Subprocess {
   }
 }
 
+/// Whether the deadline's timer fired.
+private final class TimedOut: Sendable {
+  private let flag = Mutex(false)
+  func mark() { flag.withLock { $0 = true } }
+  var happened: Bool { flag.withLock { $0 } }
+}
+
 /// Output gathered from two reader threads.
 private final class CollectedOutput: @unchecked Sendable {
-  private let lock = NSLock()
+  private let condition = NSCondition()
   private var outputData = Data()
   private var errorData = Data()
+  private var outstanding = 0
+
+  func expect() { condition.withLock { outstanding += 1 } }
 
   func store(_ data: Data, isError: Bool) {
-    lock.withLock {
+    condition.withLock {
       if isError { errorData = data } else { outputData = data }
+      outstanding -= 1
+      condition.broadcast()
     }
   }
 
-  var output: Data { lock.withLock { outputData } }
-  var error: Data { lock.withLock { errorData } }
+  /// Blocks until both pipes reached end of file.
+  func waitForBoth() {
+    condition.withLock {
+      while outstanding > 0 { condition.wait() }  // blocking-ok: runBlocking's own thread
+    }
+  }
+
+  var output: Data { condition.withLock { outputData } }
+  var error: Data { condition.withLock { errorData } }
 }

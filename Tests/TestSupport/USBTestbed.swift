@@ -56,6 +56,24 @@ public final class USBTestbed: Sendable {
     await request("replug \(serial)", confirmation: "replugged \(serial) ")
   }
 
+  /// Waits until the device with `serial` holds at least `bytes` reply bytes that the host
+  /// could read now (a reply nobody collected has become ready).
+  public func waitForReadyReply(_ serial: String, bytes: Int) async -> Bool {
+    let answer = "usb-sim: \(serial) ready "
+    let deadline = ContinuousClock.now + .seconds(60)
+    while ContinuousClock.now < deadline {
+      let before = occurrences(of: answer)
+      simulator.writeLine("pending \(serial)")
+      guard
+        await simulator.wait(upTo: .seconds(30), until: { _ in occurrences(of: answer) > before })
+      else { return false }
+      let last = simulator.standardOutput.components(separatedBy: answer).last ?? ""
+      if let ready = Int(last.prefix { $0.isNumber }), ready >= bytes { return true }
+      try? await Task.sleep(for: .milliseconds(20))
+    }
+    return false
+  }
+
   private func request(_ line: String, confirmation: String) async -> Bool {
     let before = occurrences(of: confirmation)
     simulator.writeLine(line)

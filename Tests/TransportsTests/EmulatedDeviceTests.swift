@@ -33,9 +33,9 @@ struct EmulatedDeviceTests {
   }
 
   @Test("Emulated Amptek and Ocean devices are listed with serial and family")
-  func listsEmulatedDevices() throws {
+  func listsEmulatedDevices() async throws {
     let (umockdevRun, binary) = try Self.tools()
-    let result = try Subprocess.run(
+    let result = try await Subprocess.run(
       umockdevRun, ["-d", Self.fixture.path, "--", binary.path, "devices", "--json"],
       deadline: 120)
     try #require(
@@ -75,9 +75,9 @@ struct EmulatedDeviceTests {
   }
 
   @Test("Hardware serial ports are listed with their USB parent; placeholders are not")
-  func listsSerialPorts() throws {
+  func listsSerialPorts() async throws {
     let (umockdevRun, binary) = try Self.tools()
-    let result = try Subprocess.run(
+    let result = try await Subprocess.run(
       umockdevRun, ["-d", Self.fixture.path, "--", binary.path, "devices", "--json"],
       deadline: 120)
     try #require(result.status == 0, "stderr: \(result.standardError)")
@@ -101,9 +101,9 @@ struct EmulatedDeviceTests {
   }
 
   @Test("The table output lists the emulated devices under their port paths")
-  func tableOutput() throws {
+  func tableOutput() async throws {
     let (umockdevRun, binary) = try Self.tools()
-    let result = try Subprocess.run(
+    let result = try await Subprocess.run(
       umockdevRun, ["-d", Self.fixture.path, "--", binary.path, "devices"], deadline: 120)
     try #require(result.status == 0, "stderr: \(result.standardError)")
     let lines = result.standardOutput.split(separator: "\n").map(String.init)

@@ -6,11 +6,11 @@ import Testing
 /// removed, with identity taken from udev properties (still present on remove).
 @Suite("Hotplug under a umockdev testbed") struct HotplugTests {
   @Test("Add and remove uevents reach the libudev monitor with VID:PID, serial and family")
-  func addAndRemoveAreReported() throws {
+  func addAndRemoveAreReported() async throws {
     let script = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
       .appendingPathComponent("../Scripts/hotplug_testbed.py").standardized.path
     let (_, binary) = try EmulatedDeviceTests.tools()
-    let result = try Subprocess.run(
+    let result = try await Subprocess.run(
       URL(fileURLWithPath: "/usr/bin/python3"),
       [script, binary.path, "devices", "--watch", "--json"], deadline: 120)
     let text = result.standardOutput + result.standardError

@@ -144,7 +144,11 @@ extension SerialPortTests {
     let pty = try PseudoTerminal()
     let port = try SerialPort.open(path: pty.devicePath)
     try await pty.write([9, 9, 9], deadline: .now + .seconds(5))
-    try await Task.sleep(for: .milliseconds(100))
+    let deadline = ContinuousClock.now + .seconds(60)
+    while try await port.pendingInputCount() < 3, ContinuousClock.now < deadline {
+      try await Task.sleep(for: .milliseconds(1))
+    }
+    #expect(try await port.pendingInputCount() == 3)
     try await port.flush()
     #expect(try await port.drainInput(quietPeriod: .milliseconds(50)) == 0)
     await port.close()

@@ -51,6 +51,14 @@ public final class EmulatedOutputQueue: Sendable {
     state.withLock { $0.chunks[endpoint, default: []].reduce(0) { $0 + $1.bytes.count } }
   }
 
+  /// Bytes the host could read right now, on every endpoint.
+  public func readyCount() -> Int {
+    let now = ContinuousClock.now
+    return state.withLock { state in
+      state.chunks.values.joined().filter { $0.readyAt <= now }.reduce(0) { $0 + $1.bytes.count }
+    }
+  }
+
   /// Throws `.disconnected` while the device is gone.
   public func checkConnected() throws {
     if isDisconnected { throw InstrumentError(.disconnected, "\(name) is disconnected") }

@@ -23,7 +23,10 @@ public struct EmulatedUSBDevice: Sendable {
   public var powerOn: @Sendable () -> Void
   /// Where whole spectra leave the device, when an endpoint carries nothing else (OOI and
   /// Wasatch models that do not split a spectrum over two endpoints).
-  public var spectrumStream: SpectrumStream?
+  public var spectrumStream: SpectrumStream? = nil
+  /// Reply bytes ready for the host to read now, on every endpoint: lets a test wait until a
+  /// reply that nobody reads has become ready, instead of sleeping for the exposure.
+  public var readyReplyBytes: @Sendable () -> Int = { 0 }
 
   /// A device of `family`; `model` names the Ocean Insight model (ignored otherwise) and
   /// `productID` overrides the USB product ID in the descriptors (a device of the wrong model
@@ -56,7 +59,8 @@ public struct EmulatedUSBDevice: Sendable {
         return EmulatedUSBDevice(
           family: family, descriptors: descriptors, connection: emulator.connectUSB(),
           facts: oceanFacts(emulated, coefficients: emulator.wavelengthCoefficients),
-          powerOff: { emulator.output.powerOff() }, powerOn: { _ = emulator.connectUSB() })
+          powerOff: { emulator.output.powerOff() }, powerOn: { _ = emulator.connectUSB() },
+          readyReplyBytes: { emulator.output.readyCount() })
       }
       let emulator = OOIDeviceEmulator(model: emulated, settings: settings)
       var stream: SpectrumStream?
@@ -69,7 +73,7 @@ public struct EmulatedUSBDevice: Sendable {
         family: family, descriptors: descriptors, connection: emulator.connectUSB(),
         facts: oceanFacts(emulated, coefficients: emulator.wavelengthCoefficients),
         powerOff: { emulator.output.powerOff() }, powerOn: { _ = emulator.connectUSB() },
-        spectrumStream: stream)
+        spectrumStream: stream, readyReplyBytes: { emulator.output.readyCount() })
     case .wasatch:
       let emulator = WasatchDeviceEmulator(
         productID: wasatchProductID, pixelCount: wasatchPixels, settings: settings)
@@ -93,7 +97,8 @@ public struct EmulatedUSBDevice: Sendable {
           ? nil
           : SpectrumStream(
             endpoint: 0x82, messageBytes: 2 * wasatchPixels, pixelCount: wasatchPixels,
-            flipMask: 0))
+            flipMask: 0),
+        readyReplyBytes: { emulator.output.readyCount() })
     case .dp5:
       var dp5 = DP5EmulatorSettings()
       dp5.serialNumber = UInt32(settings.serial.filter(\.isNumber).prefix(9)) ?? 31_337
