@@ -7,7 +7,7 @@
 # docs/ARCHITECTURE.md explains the rule. Run by `make lint` (and so by `make test`).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-pattern='\busleep\(|Thread\.sleep|[^.a-zA-Z_]sleep\([0-9]|waitUntilExit\(\)|DispatchSemaphore|DispatchGroup|\.wait\((timeout:[^)]*)?\)|readDataToEndOfFile\(\)'
+pattern='\busleep\(|Thread\.sleep|[^.a-zA-Z_]sleep\([0-9]|waitUntilExit\(\)|DispatchSemaphore|DispatchGroup|\.wait\((timeout:[^)]*)?\)|readDataToEndOfFile\(\)|readToEndRetryingInterrupts\(\)'
 found=$(grep -rnE --include='*.swift' "$pattern" Sources Drivers Tests \
   | grep -v 'blocking-ok:' \
   | grep -vE 'await [A-Za-z_.]+\.wait\(\)' \

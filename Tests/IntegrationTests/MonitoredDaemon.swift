@@ -131,7 +131,7 @@ private func runToolBlocking(_ executable: String, _ arguments: [String], input:
   let errorData = ErrorCollector(stderr.fileHandleForReading)
   stdin.fileHandleForWriting.write(Data(input))
   try stdin.fileHandleForWriting.close()
-  let output = stdout.fileHandleForReading.readDataToEndOfFile()  // blocking-ok: own thread
+  let output = stdout.fileHandleForReading.readToEndRetryingInterrupts()  // blocking-ok: own thread
   process.waitUntilExit()  // blocking-ok: runToolBlocking runs off the pool
   return ToolResult(
     status: process.terminationStatus, output: String(decoding: output, as: UTF8.self),
@@ -145,7 +145,7 @@ final class ErrorCollector: Sendable {
 
   init(_ handle: FileHandle) {
     Thread.detachNewThread { [self] in
-      let bytes = handle.readDataToEndOfFile()  // blocking-ok: its own thread
+      let bytes = handle.readToEndRetryingInterrupts()  // blocking-ok: its own thread
       data.withLock { $0 = bytes }
       done.signal()
     }

@@ -62,7 +62,8 @@ public enum Subprocess {
     for (pipe, isError) in [(output, false), (error, true)] {
       collected.expect()
       Thread.detachNewThread {
-        let data = pipe.fileHandleForReading.readDataToEndOfFile()  // blocking-ok: own thread
+        let handle = pipe.fileHandleForReading
+        let data = handle.readToEndRetryingInterrupts()  // blocking-ok: its own thread
         collected.store(data, isError: isError)
       }
     }
