@@ -1,4 +1,5 @@
 import Foundation
+import WhitlockCore
 
 // whitlock-faults: the issue-8 fault matrix against the real whitlockd, whitlock-sim and
 // whitlockctl binaries built beside this one. Prints one table; exits 1 if a scenario failed.
@@ -9,6 +10,10 @@ import Foundation
 // (Ocean Insight OBP against `whitlock-sim obp`), usb (USB2000+ and Wasatch through libusb on the
 // `whitlock-sim usb` testbed). Scenarios: unplug, line, disk, crash, sigterm, obp-unplug,
 // obp-line, usb.
+
+// One scenario runs at a time and nothing is measured in this process: a short blocking request
+// to the daemon's monitor holds up nothing (see `BlockingWork`).
+BlockingWork.allowBlockingInTasks()
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 var quick = false

@@ -48,7 +48,7 @@ struct ShippingSilentNetworkTests {
         ship("state")?.stringValue == "failing"
       }, "\(lastStatus.map { "\($0)" } ?? "no status")")
     let noticedAfter = ContinuousClock.now - silencedAt
-    let error = ship("last_error")?.stringValue ?? ""
+    let error = lastStatus?["ship"]?["last_error"]?.stringValue ?? ""
     #expect(error.contains("no answer within 5"), "\(error)")
     // The deadline bounds how long it took: without it a silent TCP peer is noticed only after
     // the kernel's retransmissions give up (about 15 minutes). The bound leaves room for the
