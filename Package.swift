@@ -237,7 +237,14 @@ let package = Package(
       dependencies: ["Detection", "Simulation", "Spool", "WhitlockCore", "WhitlockDaemon"],
       path: "Benchmarks/NeXusExport", swiftSettings: strictSwift),
     .testTarget(
-      name: "MonitorTests", dependencies: ["Monitor", "WhitlockCore", "WhitlockCtlKit"],
+      name: "MonitorTests",
+      dependencies: [
+        "Monitor", "WhitlockCore", "WhitlockCtlKit",
+        .product(name: "Hummingbird", package: "hummingbird"),
+        .product(name: "HummingbirdTesting", package: "hummingbird"),
+        .product(name: "HTTPTypes", package: "swift-http-types"),
+        .product(name: "NIOCore", package: "swift-nio"),
+      ],
       swiftSettings: strictSwift),
   ]
 )

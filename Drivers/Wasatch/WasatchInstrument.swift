@@ -188,10 +188,19 @@ public actor WasatchInstrument: Instrument, DrainsStaleRepliesAtOpen {
       for read in WasatchSpectrumReadPlan(pixels: pixels, arm: arm).reads {
         var block: [UInt8] = []
         let deadline = ContinuousClock.now + timeout
+        // Bounded by the deadline and by cancellation, so a device that answers with
+        // zero-length packets forever cannot hold the session (or the laser) here.
         while block.count < read.bytes {
+          try Task.checkCancellation()
+          let remaining = deadline - .now
+          guard remaining > .zero else {
+            throw InstrumentError(
+              .timeout,
+              "\(device.name): \(block.count) of \(read.bytes) spectrum bytes from endpoint "
+                + "0x\(String(read.endpoint, radix: 16)) within \(timeout)")
+          }
           block += try await device.bulkRead(
-            endpoint: read.endpoint, maxLength: read.bytes - block.count,
-            timeout: max(deadline - .now, .milliseconds(1)))
+            endpoint: read.endpoint, maxLength: read.bytes - block.count, timeout: remaining)
         }
         raw += block
       }

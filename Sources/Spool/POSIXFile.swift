@@ -59,7 +59,60 @@ enum POSIXFile {
     if Glibc.rename(from, to) != 0 { throw failure("cannot rename \(from) to", to) }
   }
 
-  /// Reads a whole file.
+  /// The most a reader takes from one spool file. The writer closes segments at
+  /// `SegmentLimits.maxBytes` (32 MiB by default) plus one record; anything far larger was not
+  /// written by whitlockd, and reading it whole could exhaust memory.
+  static let readLimit = 1 << 30
+
+  /// Opens a spool file for reading without following a symbolic link or blocking on a FIFO,
+  /// and only if it is a regular file; returns the descriptor and the file's size.
+  static func openRegularFile(_ path: String) throws(SpoolError) -> (fd: Int32, size: Int) {
+    var fd: Int32 = -1
+    while fd < 0 {
+      fd = Glibc.open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC)
+      if fd >= 0 { break }
+      let code = errno
+      if code == EINTR { continue }
+      if code == ELOOP {
+        throw SpoolError(.notRegularFile, "\(path) is a symbolic link; not followed")
+      }
+      throw failure("cannot open", path, errno: code)
+    }
+    var status = stat()
+    guard fstat(fd, &status) == 0 else {
+      let failure = failure("cannot stat", path)
+      Glibc.close(fd)
+      throw failure
+    }
+    guard status.st_mode & S_IFMT == S_IFREG else {
+      Glibc.close(fd)
+      throw SpoolError(
+        .notRegularFile, "\(path) is not a regular file (\(fileType(status.st_mode))); not read")
+    }
+    let size = max(0, Int(status.st_size))
+    guard size <= readLimit else {
+      Glibc.close(fd)
+      throw SpoolError(
+        .corrupt, "\(path) holds \(size) bytes, more than a spool file can (\(readLimit)); not read"
+      )
+    }
+    return (fd, size)
+  }
+
+  /// The kind of a non-regular file, for messages.
+  private static func fileType(_ mode: mode_t) -> String {
+    switch mode & S_IFMT {
+    case S_IFIFO: return "a FIFO"
+    case S_IFCHR: return "a character device"
+    case S_IFBLK: return "a block device"
+    case S_IFDIR: return "a directory"
+    case S_IFSOCK: return "a socket"
+    case S_IFLNK: return "a symbolic link"
+    default: return "mode \(String(mode, radix: 8))"
+    }
+  }
+
+  /// Reads a whole regular file (see `openRegularFile`).
   static func read(_ path: String) throws(SpoolError) -> [UInt8] {
     var result: [UInt8] = []
     try read(path, into: &result)
@@ -69,12 +122,10 @@ enum POSIXFile {
   /// Replaces `buffer`'s contents with the file's, keeping its storage: a reused buffer is
   /// neither zeroed nor faulted in again.
   static func read(_ path: String, into buffer: inout [UInt8]) throws(SpoolError) {
-    let fd = try open(path, O_RDONLY)
+    let (fd, size) = try openRegularFile(path)
     defer { Glibc.close(fd) }
     // Read straight into an array of the file's size (a segment is megabytes: growing an array
     // chunk by chunk copies it several times), then on in chunks should the file have grown.
-    var status = stat()
-    let size = fstat(fd, &status) == 0 ? max(0, Int(status.st_size)) : 0
     if buffer.count > size {
       buffer.removeLast(buffer.count - size)
     } else if buffer.count < size {
@@ -99,6 +150,9 @@ enum POSIXFile {
         throw failure("cannot read", path)
       }
       if count == 0 { return }
+      guard buffer.count + count <= readLimit else {
+        throw SpoolError(.corrupt, "\(path) grew past \(readLimit) bytes while read; not read")
+      }
       buffer.append(contentsOf: chunk[0..<count])
     }
   }

@@ -10,6 +10,9 @@ public struct SpoolError: Error, Sendable, CustomStringConvertible {
     case io
     /// A file in the spool is not what whitlockd writes.
     case corrupt
+    /// An entry is not a regular file (a symbolic link, FIFO, device or directory): whitlockd
+    /// never makes one, so it is named and left alone, never opened or followed.
+    case notRegularFile = "not-regular-file"
   }
 
   public var kind: Kind

@@ -14,12 +14,16 @@ public struct SpoolRecoveryReport: Sendable, Equatable {
   public var removedEmptyFiles: [String] = []
   /// The highest sequence number found on disk, 0 when the spool is empty.
   public var highestSequence: UInt64 = 0
+  /// Entries that are not regular files (links, FIFOs, devices) where whitlockd keeps segments:
+  /// never opened or followed, left where they are, and named here for the log.
+  public var skippedEntries: [String] = []
 
   public init() {}
 
   /// Whether recovery had anything to do.
   public var isEmpty: Bool {
     publishedSegments.isEmpty && quarantinedFiles.isEmpty && removedEmptyFiles.isEmpty
+      && skippedEntries.isEmpty
   }
 }
 
@@ -41,18 +45,30 @@ public enum SpoolRecovery {
         try POSIXFile.unlink(path)
         continue
       }
-      try recoverSegment(named: name, layout: layout, report: &report)
+      do { try recoverSegment(named: name, layout: layout, report: &report) } catch
+        where error.kind == .notRegularFile
+      {
+        report.skippedEntries.append("tmp/" + name)
+      }
     }
     try POSIXFile.fsyncDirectory(layout.tmp)
     for directory in [layout.new, layout.cur] {
-      if let last = try POSIXFile.list(directory).last(where: { $0.hasSuffix(".ndjson") }) {
-        let bytes = try POSIXFile.read(directory + "/" + last)
-        for line in SegmentLines(bytes).complete.reversed() {
-          if let seq = RecordLine.sequence(of: line) {
-            report.highestSequence = max(report.highestSequence, seq)
-            break
-          }
+      // The last segment that is a regular file holds the directory's highest seq.
+      for name in try POSIXFile.list(directory).reversed() where name.hasSuffix(".ndjson") {
+        let bytes: [UInt8]
+        do { bytes = try POSIXFile.read(directory + "/" + name) } catch
+          where error.kind == .notRegularFile
+        {
+          report.skippedEntries.append(
+            String(directory.dropFirst(layout.root.count + 1)) + "/" + name)
+          continue
         }
+        if let seq = SegmentLines(bytes).complete.reversed().lazy.compactMap(RecordLine.sequence)
+          .first
+        {
+          report.highestSequence = max(report.highestSequence, seq)
+        }
+        break
       }
     }
     return report

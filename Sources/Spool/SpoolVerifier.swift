@@ -58,9 +58,14 @@ public enum SpoolVerifier {
             .init(file: relative, line: nil, message: "not a segment (ignored)"))
           continue
         }
-        try verifySegment(
-          path: directory + "/" + name, relative: relative, name: name, validator: validator,
-          seen: &seen, duplicates: &duplicates, report: &report)
+        do {
+          try verifySegment(
+            path: directory + "/" + name, relative: relative, name: name, validator: validator,
+            seen: &seen, duplicates: &duplicates, report: &report)
+        } catch let error where error.kind == .notRegularFile || error.kind == .corrupt {
+          // A link, FIFO, device or oversized file where a segment belongs: named, not read.
+          report.problems.append(.init(file: relative, line: nil, message: error.message))
+        }
       }
     }
     report.duplicateSequences = duplicates.sorted()

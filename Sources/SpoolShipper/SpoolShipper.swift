@@ -176,6 +176,13 @@ public final class SpoolShipper: Sendable {
     let consumer = SpoolConsumer(layout: settings.spool)
     do {
       guard try consumer.read(name, into: &bytes) else { return .settled }
+    } catch let error where error.kind == .notRegularFile || error.kind == .corrupt {
+      // Not a segment whitlockd wrote (a link, a FIFO, a device, a huge file): moved aside
+      // with the reason, so the segments after it still ship.
+      do { try quarantine(name, consumer: consumer, reason: error.message) } catch {
+        if case .spool(let spoolError) = error { return .failed(spoolError) }
+      }
+      return .settled
     } catch {
       return .failed(error)
     }

@@ -39,24 +39,35 @@ public struct DaemonLogHandler: LogHandler {
   }
 
   public func log(event: LogEvent) {
-    let level = event.level
-    let message = event.message
     var merged = metadata
     if let explicit = event.metadata { merged.merge(explicit) { $1 } }
     if let error = event.error { merged["error"] = "\(error)" }
-    let fields = merged.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }
-    let body = fields.isEmpty ? "\(message)" : "\(message) " + fields.joined(separator: " ")
-    let text: String
+    let text = line(level: event.level, message: "\(event.message)", metadata: merged)
+    Self.output.withLock { _ in FileHandle.standardError.write(Data(text.utf8)) }
+  }
+
+  /// One log line, newline included. Message and values are written with their control
+  /// characters escaped (`\n`, `\u{1B}`, …): a USB string, a file name or a device reply that
+  /// holds a line break cannot start a forged line, and an escape sequence cannot rewrite the
+  /// operator's terminal.
+  public func line(
+    level: Logger.Level, message: String, metadata: Logger.Metadata,
+    time: @autoclosure () -> String = UTCTimestamp.string(from: Date())
+  ) -> String {
+    let fields = metadata.sorted { $0.key < $1.key }.map {
+      "\(LogText.escaped($0.key))=\(LogText.escaped("\($0.value)"))"
+    }
+    let message = LogText.escaped(message)
+    let body = fields.isEmpty ? message : message + " " + fields.joined(separator: " ")
     switch style {
     case .journal:
-      text = "<\(Self.syslogPriority(level))>\(label): \(body)\n"
+      return "<\(Self.syslogPriority(level))>\(label): \(body)\n"
     case .terminal:
-      text =
-        "\(UTCTimestamp.now) \(Self.colour(level))\(level.rawValue.uppercased())\u{1B}[0m \(label): \(body)\n"
+      return
+        "\(time()) \(Self.colour(level))\(level.rawValue.uppercased())\u{1B}[0m \(label): \(body)\n"
     case .plain:
-      text = "\(UTCTimestamp.now) \(level.rawValue.uppercased()) \(label): \(body)\n"
+      return "\(time()) \(level.rawValue.uppercased()) \(label): \(body)\n"
     }
-    Self.output.withLock { _ in FileHandle.standardError.write(Data(text.utf8)) }
   }
 
   private static func syslogPriority(_ level: Logger.Level) -> Int {

@@ -240,8 +240,9 @@ public final class InstrumentSession: Sendable {
         await instrument.close()
         let waited = await backOff(
           seconds: settings.reopenBackoffSeconds.upperBound, arrivalsSeen: arrivalsSeen)
-        removalsSeen = settings.presence?.generation(.removed) ?? 0
         guard waited != .stopping, await openWithRetry() != nil else { return }
+        // Removals reported before the device opened again belong to the device that went.
+        removalsSeen = settings.presence?.generation(.removed) ?? 0
       case .failed(let error):
         // A link that went away mid-acquisition (a serial device unplugged, with no udev
         // presence to report it) interrupted the acquisition in flight: tallied as such, unless
@@ -251,8 +252,10 @@ public final class InstrumentSession: Sendable {
           && !(instrument is any RecoversAcquisitionAfterReconnect)
         emit(.acquisitionFailed(error, run, linkLost: gone))
         await instrument.close()
-        removalsSeen = settings.presence?.generation(.removed) ?? 0
         guard await openWithRetry() != nil else { return }
+        // The udev removal of an unplug often arrives after the failed transfer that showed it;
+        // counted once already, it must not end the first acquisition of the reopened device.
+        removalsSeen = settings.presence?.generation(.removed) ?? 0
       }
     }
   }

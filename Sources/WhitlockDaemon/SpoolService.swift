@@ -49,6 +49,7 @@ public final class SpoolService: Service {
           "quarantined": "\(report.quarantinedFiles.joined(separator: ","))",
           "quarantined_bytes": "\(report.quarantinedBytes)",
           "removed_empty": "\(report.removedEmptyFiles.count)",
+          "skipped_not_regular": "\(report.skippedEntries.joined(separator: ","))",
         ])
     }
     let writer = try SpoolWriter(layout: layout, limits: limits, recovery: report)

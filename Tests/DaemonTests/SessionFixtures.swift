@@ -14,6 +14,8 @@ final class ScriptedInstrument: Instrument {
     case spectrum
     case holdUntilReleased
     case hangUntilCancelled
+    /// The link goes away mid-acquisition (a transfer fails: the device was unplugged).
+    case failDisconnected
   }
 
   let configuredID: String
@@ -24,6 +26,8 @@ final class ScriptedInstrument: Instrument {
     var sequence: UInt64 = 0
     var opens = 0
     var released = false
+    /// Opens after the first wait until `releaseOpens` (a device still enumerating).
+    var holdingOpens = false
   }
 
   private let state: Mutex<State>
@@ -40,13 +44,24 @@ final class ScriptedInstrument: Instrument {
   /// Lets the held exposure finish.
   func release() { state.withLock { $0.released = true } }
 
+  /// Makes every open after the first wait until `releaseOpens`.
+  func holdOpens() { state.withLock { $0.holdingOpens = true } }
+
+  func releaseOpens() { state.withLock { $0.holdingOpens = false } }
+
   var identity: InstrumentIdentity {
     InstrumentIdentity(
       id: configuredID, kind: .raman, model: "Scripted", serial: "S-1", family: "scripted")
   }
 
   func open() async throws -> InstrumentIdentity {
-    state.withLock { $0.opens += 1 }
+    let opens = state.withLock { state -> Int in
+      state.opens += 1
+      return state.opens
+    }
+    while opens > 1 && state.withLock({ $0.holdingOpens }) {
+      try await Task.sleep(for: .milliseconds(5))
+    }
     return identity
   }
 
@@ -62,6 +77,8 @@ final class ScriptedInstrument: Instrument {
       }
     case .hangUntilCancelled:
       try await Task.sleep(for: .seconds(3600))
+    case .failDisconnected:
+      throw InstrumentError(.disconnected, "bulk write to 0x1: the device is gone")
     }
     let sequence = state.withLock { state -> UInt64 in
       state.sequence += 1
@@ -113,6 +130,7 @@ extension SessionEvent {
   var isAcquisitionStarted: Bool { if case .acquisitionStarted = self { true } else { false } }
   var isAcquired: Bool { if case .acquired = self { true } else { false } }
   var isOpened: Bool { if case .opened = self { true } else { false } }
+  var isAcquisitionFailure: Bool { if case .acquisitionFailed = self { true } else { false } }
   var isDeviceRemoval: Bool {
     if case .interrupted(_, .deviceRemoved) = self { true } else { false }
   }

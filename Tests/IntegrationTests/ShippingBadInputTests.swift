@@ -36,6 +36,32 @@ struct ShippingBadInputTests {
     await postgres.stop()
   }
 
+  @Test("a symbolic link to /dev/zero and a FIFO in new/ are quarantined by name; the rest ships")
+  func linksAndFIFOsAreQuarantinedUnread() async throws {
+    let postgres = try await PostgresServer()
+    let directory = try ShippingFixture.scratchDirectory("ship-special")
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let spool = directory + "/spool"
+    let good = try ShippingFixture.makeSpool(spool, segments: 2)
+    let link = "seg-0000000000000003.ndjson"
+    let fifo = "seg-9999999999999999.ndjson"
+    try FileManager.default.createSymbolicLink(
+      atPath: spool + "/new/" + link, withDestinationPath: "/dev/zero")
+    #expect(mkfifo(spool + "/new/" + fifo, 0o644) == 0)
+
+    // Reading either would never end (the link) or never start (the FIFO).
+    let result = try await ShippingFixture.drain(spool: spool, postgres: postgres)
+    #expect(result.status == 0, "\(result.standardError)")
+    #expect(result.standardError.contains("\(link) is a symbolic link; not followed"))
+    #expect(result.standardError.contains("\(fifo) is not a regular file (a FIFO)"))
+    #expect(ShippingFixture.segments(spool, "new").isEmpty)
+    let quarantined = Set(
+      try FileManager.default.contentsOfDirectory(atPath: spool + "/quarantine"))
+    #expect(quarantined.isSuperset(of: [link + ".unshippable", fifo + ".unshippable"]))
+    #expect(try await ShippingFixture.databaseTally(postgres).first == good)
+    await postgres.stop()
+  }
+
   @Test("a wrong password gives one clear error and back-off, and nothing leaves new/")
   func wrongPasswordBacksOff() async throws {
     let postgres = try await PostgresServer()

@@ -213,13 +213,15 @@ import WhitlockCore
         id = "usb2000"
         kind = "raman"
         driver = "ocean-ooi"
-        exposure_s = 0.4
+        exposure_s = 2
         [instrument.device]
         model = "USB2000PLUS"
         """)
     defer { Task { await bench.stop() } }
     // Killed mid-exposure: its spectrum request (OOI 0x09) is on the device, and the reply
-    // nobody will read comes 0.4 s later.
+    // nobody will read comes 2 s later. The exposure is long enough that the testbed has seen
+    // the client go (and dropped its pending read) before the reply is ready, however loaded the
+    // machine: a reply ready earlier would go to the dead client's read, as on real hardware.
     let first = try bench.startDaemon()
     #expect(await first.wait(upTo: .seconds(120)) { Self.acquisitionLines($0) >= 2 })
     let requests = {

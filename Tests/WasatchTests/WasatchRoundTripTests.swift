@@ -110,4 +110,43 @@ import WhitlockCore
     #expect(error?.category == .configuration)
     #expect(!device.laserEnabled)
   }
+
+  @Test func zeroLengthPacketsForeverEndInATimeoutWithTheLaserOff() async throws {
+    let device = WasatchDeviceEmulator(settings: EmulatedSpectrometerSettings())
+    let wasatch = WasatchInstrument(
+      configuredID: "wp", productID: device.productID,
+      settings: WasatchSettings(integrationSeconds: 0.05, laserAllowed: true),
+      openDevice: { EmptyBulkReads(inner: device.connectUSB()) }, truth: device)
+    _ = try await wasatch.open()
+    #expect(device.laserEnabled)
+    await #expect {
+      _ = try await wasatch.acquire()
+    } throws: { error in
+      (error as? InstrumentError)?.category == .timeout
+    }
+    await wasatch.close()
+    #expect(!device.laserEnabled, "the failed acquisition's close switched the laser off")
+  }
+}
+
+/// A device whose bulk IN endpoints answer every read at once with a zero-length packet.
+private struct EmptyBulkReads: USBInterface {
+  let inner: any USBInterface
+  var name: String { inner.name }
+  func bulkWrite(endpoint: UInt8, _ bytes: [UInt8], timeout: Duration) async throws {
+    try await inner.bulkWrite(endpoint: endpoint, bytes, timeout: timeout)
+  }
+  func bulkRead(endpoint: UInt8, maxLength: Int, timeout: Duration) async throws -> [UInt8] {
+    await Task.yield()
+    return []
+  }
+  func control(
+    requestType: UInt8, request: UInt8, value: UInt16, index: UInt16, data: [UInt8], length: Int,
+    timeout: Duration
+  ) async throws -> [UInt8] {
+    try await inner.control(
+      requestType: requestType, request: request, value: value, index: index, data: data,
+      length: length, timeout: timeout)
+  }
+  func close() async { await inner.close() }
 }
