@@ -127,6 +127,7 @@ let package = Package(
       name: "whitlockctl",
       dependencies: [
         "WhitlockCtlKit", "Spool", "Transports", "WhitlockCore", "WhitlockDaemon", "SpoolShipper",
+        "Wasatch",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -20,8 +20,11 @@ struct USBCommand: AsyncParsableCommand {
       from each device. Run a client inside the testbed by giving its command after `--`, or
       start it yourself with UMOCKDEV_DIR set to the printed root and
       LD_PRELOAD=libumockdev-preload.so.0. Lines on standard input steer the bus:
-      `pending SERIAL` (prints `usb-sim: SERIAL ready BYTES`, the reply bytes the host could read
-      now), `unplug SERIAL`, `replug SERIAL` (a power cycle: queued data is gone, the device comes
+      `pending SERIAL` (prints `usb-sim: SERIAL ready BYTES reads URBS`: the reply bytes the host
+      could read now and the IN transfers waiting for data), `hold SERIAL 0xEP` / `release SERIAL
+      0xEP` (IN transfers on that endpoint take no data until released; prints `usb-sim: SERIAL
+      held|released 0xEP`),
+      `laser SERIAL` (prints `usb-sim: SERIAL laser on|off|none`), `unplug SERIAL`, `replug SERIAL` (a power cycle: queued data is gone, the device comes
       back at a new address) and `quit`.
       """)
 
@@ -203,14 +206,30 @@ struct USBCommand: AsyncParsableCommand {
         try? testbed.write(contentsOf: Data("quit\n".utf8))
         return
       }
+      if (verb == "hold" || verb == "release") && words.count == 3,
+        let device = devices.first(where: { $0.key == words[1] }),
+        let endpoint = UInt8(words[2].replacingOccurrences(of: "0x", with: ""), radix: 16)
+      {
+        await device.bridge?.holdReplies(on: endpoint, verb == "hold")
+        SimulatorOutput.line(
+          "usb-sim: \(device.key) \(verb == "hold" ? "held" : "released") \(words[2])")
+        continue
+      }
       guard words.count == 2, let device = devices.first(where: { $0.key == words[1] }),
-        ["unplug", "replug", "pending"].contains(verb)
+        ["unplug", "replug", "pending", "laser"].contains(verb)
       else {
         SimulatorOutput.error("whitlock-sim usb: unknown request \(line)")
         continue
       }
       if verb == "pending" {
-        SimulatorOutput.line("usb-sim: \(device.key) ready \(device.emulated.readyReplyBytes())")
+        let reads = await device.bridge?.pendingReads ?? 0
+        SimulatorOutput.line(
+          "usb-sim: \(device.key) ready \(device.emulated.readyReplyBytes()) reads \(reads)")
+        continue
+      }
+      if verb == "laser" {
+        let state = device.emulated.laserEnabled().map { $0 ? "on" : "off" } ?? "none"
+        SimulatorOutput.line("usb-sim: \(device.key) laser \(state)")
         continue
       }
       if verb == "unplug" {

@@ -184,6 +184,17 @@ struct InstalledServiceTests {
     #expect(await child.waitForExit(upTo: .seconds(30)) == 0, "\(child.standardError)")
     #expect(Self.files(in: installation.spool + "/new").isEmpty, "nothing is spooled")
     #expect(Self.files(in: installation.spool + "/tmp").isEmpty, "nothing is spooled")
+
+    // The laser helper systemd runs after every stop, as the service user: with no Wasatch
+    // attached it has nothing to do and says so (the USB testbed tests it with a laser).
+    let post = try Self.command("ExecStopPost", of: installation)
+    #expect(post.suffix(2) == ["laser-off", "--all"])
+    let (helped, helperLog) = try await Self.run(
+      "/usr/bin/setpriv",
+      ["--reuid=\(installation.uid)", "--regid=\(installation.gid)", "--clear-groups", "--"]
+        + post)
+    #expect(helped == 0, "ExecStopPost passes: \(helperLog)")
+    #expect(helperLog.contains("no Wasatch device is attached"), "\(helperLog)")
   }
 
   @Test func simulatedInstrumentNeedsTheExplicitKeyThenSpoolsMarkedRecords() async throws {

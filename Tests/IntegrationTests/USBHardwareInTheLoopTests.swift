@@ -150,9 +150,10 @@ import WhitlockCore
       records, device: bench.testbed.device(), pixels: pixels, serial: serial)
   }
 
-  @Test func wasatchOverLibusbWithTheLaserInterlock() async throws {
-    let bench = try await Bench(
-      testbed: ["--family", "wasatch", "--serial", "WP-0304"],
+  /// A Wasatch on the testbed with serial `serial`, configured with its laser allowed.
+  private func wasatchBench(serial: String) async throws -> Bench {
+    try await Bench(
+      testbed: ["--family", "wasatch", "--serial", serial],
       instruments: """
         [[instrument]]
         id = "wasatch"
@@ -161,8 +162,12 @@ import WhitlockCore
         exposure_s = 0.05
         [instrument.device]
         laser_enabled = true
-        usb_serial = "WP-0304"
+        usb_serial = "\(serial)"
         """)
+  }
+
+  @Test func wasatchOverLibusbWithTheLaserInterlock() async throws {
+    let bench = try await wasatchBench(serial: "WP-0304")
     defer { Task { await bench.stop() } }
     let records = try await Self.acquire(4, on: bench)
     #expect(records.count >= 4)
@@ -171,6 +176,29 @@ import WhitlockCore
       if case .array(let counts)? = record["counts"] { #expect(counts.count == 1024) }
       #expect(record["axis"]?["excitation_nm"]?.doubleValue == 785)
     }
+  }
+
+  /// SIGKILL leaves the laser on: nothing in the killed process runs. The unit's
+  /// `ExecStopPost=whitlockctl laser-off --all` runs after any end of the service and switches it
+  /// off through libusb; here it runs inside the same testbed.
+  @Test func laserLeftOnByAKilledDaemonIsSwitchedOffByTheStopHelper() async throws {
+    let bench = try await wasatchBench(serial: "WP-0305")
+    defer { Task { await bench.stop() } }
+    let daemon = try bench.startDaemon()
+    #expect(
+      await daemon.wait(upTo: .seconds(120)) { Self.acquisitionLines($0) >= 1 },
+      "\(daemon.standardError)")
+    #expect(await bench.testbed.laserState("WP-0305") == "on")
+    daemon.send(SIGKILL)
+    _ = await daemon.waitForExit(upTo: .seconds(30))
+    #expect(await bench.testbed.laserState("WP-0305") == "on", "a killed daemon cannot act")
+
+    let helper = try await Subprocess.run(
+      URL(fileURLWithPath: try ProductsDirectory.executable("whitlockctl")),
+      ["laser-off", "--all"], deadline: 60, environment: bench.testbed.environment)
+    #expect(helper.status == 0, "\(helper.standardOutput)\(helper.standardError)")
+    #expect(helper.standardOutput.contains("WP-0305: laser off (read back)"))
+    #expect(await bench.testbed.laserState("WP-0305") == "off")
   }
 
   @Test func twoDevicesOfOneModelAreToldApartBySerial() async throws {
@@ -213,26 +241,36 @@ import WhitlockCore
         id = "usb2000"
         kind = "raman"
         driver = "ocean-ooi"
-        exposure_s = 2
+        exposure_s = 0.4
         [instrument.device]
         model = "USB2000PLUS"
         """)
     defer { Task { await bench.stop() } }
     // Killed mid-exposure: its spectrum request (OOI 0x09) is on the device, and the reply
-    // nobody will read comes 2 s later. The exposure is long enough that the testbed has seen
-    // the client go (and dropped its pending read) before the reply is ready, however loaded the
-    // machine: a reply ready earlier would go to the dead client's read, as on real hardware.
+    // nobody will read comes 0.4 s later. The spectrum endpoint (0x82) is held from before the
+    // request until the client is dead and its transfers discarded, so the reply cannot reach
+    // the dying client's read however slowly this machine gets to the kill. (A request already
+    // waiting when the hold starts times out; the daemon reopens the device, which works over
+    // 0x81, and asks again: its reply stays on the device as well.)
     let first = try bench.startDaemon()
     #expect(await first.wait(upTo: .seconds(120)) { Self.acquisitionLines($0) >= 2 })
     let requests = {
       bench.testbed.simulator.standardOutput.components(separatedBy: "out 0x1 9\n").count - 1
     }
+    #expect(await bench.testbed.holdReplies("USB2+H0505", endpoint: "0x82", true))
     let asked = requests()
     #expect(await first.wait(upTo: .seconds(60)) { _ in requests() > asked })
     first.send(SIGKILL)
     _ = await first.waitForExit(upTo: .seconds(30))
-    // The reply becomes ready while nobody is connected; the next daemon must drain it.
-    #expect(await bench.testbed.waitForReadyReply("USB2+H0505", bytes: 4097))
+    // The reply becomes ready while nobody is connected and the dead client's transfers are
+    // gone; only then is the endpoint released. The next daemon must drain what waits there.
+    #expect(
+      await bench.testbed.waitForReadyReply("USB2+H0505", bytes: 4097),
+      """
+      simulator: \(bench.testbed.simulator.standardOutput.suffix(1500)) \
+      \(bench.testbed.simulator.standardError.suffix(1500))
+      """)
+    #expect(await bench.testbed.holdReplies("USB2+H0505", endpoint: "0x82", false))
     let second = try bench.startDaemon()
     #expect(
       await second.wait(upTo: .seconds(120)) { Self.acquisitionLines($0) >= 2 },
@@ -242,7 +280,10 @@ import WhitlockCore
     let stale = try bench.records().compactMap {
       $0["acquisition"]?["parameters"]?["stale_bytes_at_open"]?.doubleValue
     }
-    #expect(stale.contains(4097), "the spectrum left by the killed daemon was drained: \(stale)")
+    // Whole 4097-byte replies (one, or two when a request was already waiting at the hold).
+    #expect(
+      stale.contains { $0 >= 4097 && Int($0) % 4097 == 0 },
+      "the spectra left by the killed daemon were drained: \(stale)")
   }
 
   @Test func unplugDuringAnExposureAndReplugOfTheSameSerial() async throws {

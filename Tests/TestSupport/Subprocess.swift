@@ -33,22 +33,26 @@ public enum Subprocess {
   /// on threads of their own (`offPool`), never on the cooperative pool.
   public static func run(
     _ executable: URL, _ arguments: [String], deadline: TimeInterval = 120,
-    currentDirectory: String? = nil
+    currentDirectory: String? = nil, environment: [String: String] = [:]
   ) async throws -> SubprocessResult {
     try await offPool {
       try runBlocking(
-        executable, arguments, deadline: deadline, currentDirectory: currentDirectory)
+        executable, arguments, deadline: deadline, currentDirectory: currentDirectory,
+        environment: environment)
     }
   }
 
   /// `run` on the calling thread, which it blocks until the program ends.
   private static func runBlocking(
     _ executable: URL, _ arguments: [String], deadline: TimeInterval,
-    currentDirectory: String?
+    currentDirectory: String?, environment: [String: String]
   ) throws -> SubprocessResult {
     let process = Process()
     process.executableURL = executable
     process.arguments = arguments
+    if !environment.isEmpty {
+      process.environment = ProcessInfo.processInfo.environment.merging(environment) { $1 }
+    }
     if let currentDirectory { process.currentDirectoryURL = URL(fileURLWithPath: currentDirectory) }
     let output = Pipe()
     let error = Pipe()

@@ -57,7 +57,7 @@ public final class USBTestbed: Sendable {
   }
 
   /// Waits until the device with `serial` holds at least `bytes` reply bytes that the host
-  /// could read now (a reply nobody collected has become ready).
+  /// could read now and no IN transfer waits for them (a killed client's transfers are gone).
   public func waitForReadyReply(_ serial: String, bytes: Int) async -> Bool {
     let answer = "usb-sim: \(serial) ready "
     let deadline = ContinuousClock.now + .seconds(60)
@@ -67,11 +67,37 @@ public final class USBTestbed: Sendable {
       guard
         await simulator.wait(upTo: .seconds(30), until: { _ in occurrences(of: answer) > before })
       else { return false }
-      let last = simulator.standardOutput.components(separatedBy: answer).last ?? ""
-      if let ready = Int(last.prefix { $0.isNumber }), ready >= bytes { return true }
+      let words = (simulator.standardOutput.components(separatedBy: answer).last ?? "")
+        .prefix { $0 != "\n" }.split(separator: " ")
+      if words.count == 3, let ready = Int(words[0]), let reads = Int(words[2]), ready >= bytes,
+        reads == 0
+      {
+        return true
+      }
       try? await Task.sleep(for: .milliseconds(20))
     }
     return false
+  }
+
+  /// Holds (true) or releases the IN transfers of `endpoint` (e.g. `0x82`): while held, no
+  /// client takes data from it.
+  public func holdReplies(_ serial: String, endpoint: String, _ held: Bool) async -> Bool {
+    let verb = held ? "hold" : "release"
+    return await request(
+      "\(verb) \(serial) \(endpoint)",
+      confirmation: "usb-sim: \(serial) \(held ? "held" : "released") \(endpoint)")
+  }
+
+  /// The laser state of the device with `serial` as the emulation holds it: `on`, `off`, `none`
+  /// (no laser), or `nil` when the simulator did not answer.
+  public func laserState(_ serial: String) async -> String? {
+    let answer = "usb-sim: \(serial) laser "
+    let before = occurrences(of: answer)
+    simulator.writeLine("laser \(serial)")
+    guard await simulator.wait(upTo: .seconds(30), until: { _ in occurrences(of: answer) > before })
+    else { return nil }
+    let last = simulator.standardOutput.components(separatedBy: answer).last ?? ""
+    return String(last.prefix { $0.isLetter })
   }
 
   private func request(_ line: String, confirmation: String) async -> Bool {

@@ -27,6 +27,9 @@ public struct EmulatedUSBDevice: Sendable {
   /// Reply bytes ready for the host to read now, on every endpoint: lets a test wait until a
   /// reply that nobody reads has become ready, instead of sleeping for the exposure.
   public var readyReplyBytes: @Sendable () -> Int = { 0 }
+  /// Whether the device's laser is enabled now; `nil` for devices without a laser. Lets a test
+  /// see what a killed client left the laser doing.
+  public var laserEnabled: @Sendable () -> Bool? = { nil }
 
   /// A device of `family`; `model` names the Ocean Insight model (ignored otherwise) and
   /// `productID` overrides the USB product ID in the descriptors (a device of the wrong model
@@ -98,7 +101,8 @@ public struct EmulatedUSBDevice: Sendable {
           : SpectrumStream(
             endpoint: 0x82, messageBytes: 2 * wasatchPixels, pixelCount: wasatchPixels,
             flipMask: 0),
-        readyReplyBytes: { emulator.output.readyCount() })
+        readyReplyBytes: { emulator.output.readyCount() },
+        laserEnabled: { emulator.laserEnabled })
     case .dp5:
       var dp5 = DP5EmulatorSettings()
       dp5.serialNumber = UInt32(settings.serial.filter(\.isNumber).prefix(9)) ?? 31_337

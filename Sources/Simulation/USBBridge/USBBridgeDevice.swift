@@ -29,6 +29,8 @@ public actor USBBridgeDevice {
   private var nextFromDevice: [UInt8: Int] = [:]
   private let observeDelivery: (@Sendable (_ endpoint: UInt8, _ position: Int, [UInt8]) -> Void)?
   private var halted: Set<UInt8> = []
+  /// IN endpoints whose URBs wait even when the emulation has data (`holdReplies`).
+  private var heldEndpoints: Set<UInt8> = []
   private var dataTransfers = 0
   private var polling = false
   /// Counts power cycles, so bytes read from the emulation just before one are not kept after.
@@ -89,6 +91,21 @@ public actor USBBridgeDevice {
       halted.removeAll()
     }
   }
+
+  /// Holds the IN URBs of `endpoint` back (true) or lets them take data again (false): a test
+  /// freezes an endpoint so that a reply becomes ready while nobody may take it, then kills the
+  /// client.
+  public func holdReplies(on endpoint: UInt8, _ held: Bool) {
+    if held {
+      heldEndpoints.insert(endpoint)
+    } else {
+      heldEndpoints.remove(endpoint)
+      if !pending.isEmpty { startPolling() }
+    }
+  }
+
+  /// IN URBs submitted and not yet completed or discarded.
+  public var pendingReads: Int { pending.values.reduce(0) { $0 + $1.count } }
 
   /// Forgets everything queued on the device side of the bus (power lost on unplug).
   public func powerCycle() {
@@ -184,7 +201,8 @@ public actor USBBridgeDevice {
 
   /// Completes the oldest IN URB on `endpoint` if the emulation has bytes for it.
   private func serveFirstRead(on endpoint: UInt8) async -> Bool {
-    guard let read = pending[endpoint]?.first, !read.dropped else { return false }
+    guard !heldEndpoints.contains(endpoint), let read = pending[endpoint]?.first, !read.dropped
+    else { return false }
     if halted.contains(endpoint) {
       finishFirst(on: endpoint, status: URBStatus.stall, bytes: [])
       return true
