@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Transports
+import WhitlockCore
 import WhitlockCtlKit
 
 /// `whitlockctl devices`: lists attached USB devices and serial ports and which whitlockd driver
@@ -31,11 +32,14 @@ struct DevicesCommand: AsyncParsableCommand {
     let output =
       json
       ? DeviceInventoryFormatter.json(inventory) : DeviceInventoryFormatter.table(inventory)
-    print(output, terminator: "")
+    // USB strings come from the devices: shown, never interpreted by the terminal.
+    print(json ? output : LogText.forTerminal(output), terminator: "")
     guard let monitor else { return }
     fflush(nil)
     for await event in monitor.events {
-      print(json ? HotplugEventFormatter.json(event) : HotplugEventFormatter.line(event))
+      print(
+        json
+          ? HotplugEventFormatter.json(event) : LogText.escaped(HotplugEventFormatter.line(event)))
       fflush(nil)
     }
   }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WhitlockCore
 import WhitlockCtlKit
 
 /// `whitlockctl doctor`: what stands between this machine and a running whitlockd.
@@ -28,8 +29,10 @@ struct DoctorCommand: ParsableCommand {
       case .warning: mark = "warn"
       case .failure: mark = "FAIL"
       }
-      print("\(mark) \(finding.check): \(finding.message)")
-      if let fix = finding.fix, finding.severity != .ok { print("     fix: \(fix)") }
+      print(LogText.forTerminal("\(mark) \(finding.check): \(finding.message)"))
+      if let fix = finding.fix, finding.severity != .ok {
+        print(LogText.forTerminal("     fix: \(fix)"))
+      }
     }
     if findings.contains(where: { $0.severity == .failure }) { throw ExitCode.failure }
   }

@@ -29,7 +29,7 @@ struct SpoolCommand: ParsableCommand {
       if json {
         print(VerificationReportRendering.json(report))
       } else {
-        print(VerificationReportRendering.text(report, directory: directory))
+        print(LogText.forTerminal(VerificationReportRendering.text(report, directory: directory)))
       }
       if !report.isClean { throw ExitCode.failure }
     }
@@ -51,7 +51,8 @@ struct SpoolCommand: ParsableCommand {
       var position = SpoolTail.Position()
       repeat {
         for entry in try SpoolTail.recent(in: layout, count: count, after: position) {
-          print(SpoolTail.describe(entry.record, published: entry.published))
+          // One line per record, whatever its strings hold.
+          print(LogText.escaped(SpoolTail.describe(entry.record, published: entry.published)))
           position.lastSequence = entry.seq
         }
         if follow {

@@ -22,7 +22,9 @@ struct StatusCommand: ParsableCommand {
     guard response.status == 200, let status = try? JSONParser.parse(response.body) else {
       throw fail("status: HTTP \(response.status): \(response.text)")
     }
-    print(json ? response.text : StatusRendering.render(status), terminator: json ? "" : "\n")
+    print(
+      json ? response.text : LogText.forTerminal(StatusRendering.render(status)),
+      terminator: json ? "" : "\n")
     if status["daemon"]?["ready"] != .bool(true) { throw ExitCode(2) }
   }
 }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import WhitlockCore
 import WhitlockCtlKit
 
 /// `whitlockctl watch`: a live terminal view of the daemon from its event stream.
@@ -38,7 +39,8 @@ struct WatchCommand: ParsableCommand {
           let done = count.map { view.acquisitions >= $0 } ?? false
           if done || now - lastDraw >= 0.25 {
             lastDraw = now
-            draw(view.render(width: width, now: now), interactive: interactive)
+            draw(
+              LogText.forTerminal(view.render(width: width, now: now)), interactive: interactive)
           }
           return !done
         }

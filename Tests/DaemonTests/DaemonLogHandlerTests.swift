@@ -34,4 +34,9 @@ import WhitlockDaemon
   func controlCharactersAreEscaped(input: String, expected: String) {
     #expect(LogText.escaped(input) == expected)
   }
+
+  @Test func terminalTextKeepsItsLinesButNotEscapeSequences() {
+    let table = "SERIAL\tMODEL\nQE\u{1B}]0;owned\u{7}\tQEPro\n"
+    #expect(LogText.forTerminal(table) == "SERIAL\tMODEL\nQE\\u{1B}]0;owned\\u{7}\tQEPro\n")
+  }
 }
