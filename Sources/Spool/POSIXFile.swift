@@ -186,6 +186,12 @@ enum POSIXFile {
 
   static func exists(_ path: String) -> Bool { access(path, F_OK) == 0 }
 
+  /// Whether `path` itself is a symbolic link (not followed).
+  static func isSymbolicLink(_ path: String) -> Bool {
+    var status = stat()
+    return lstat(path, &status) == 0 && status.st_mode & S_IFMT == S_IFLNK
+  }
+
   static func makeDirectory(_ path: String) throws(SpoolError) {
     if mkdir(path, 0o755) != 0 && errno != EEXIST { throw failure("cannot create directory", path) }
   }

@@ -14,7 +14,21 @@ public final class SpoolLock: Sendable {
   /// Takes the lock or fails at once, naming the process that holds it.
   public init(layout: SpoolLayout) throws(SpoolError) {
     let path = layout.lockFile
-    let fd = try POSIXFile.open(path, O_RDWR | O_CREAT, mode: 0o644)
+    // Never through a link: the lock file is truncated and written, and a link planted in the
+    // spool would turn that on whatever file it names.
+    let fd: Int32
+    do { fd = try POSIXFile.open(path, O_RDWR | O_CREAT | O_NOFOLLOW, mode: 0o644) } catch {
+      if POSIXFile.isSymbolicLink(path) {
+        throw SpoolError(
+          .notRegularFile, "\(path) is a symbolic link; remove it (whitlockd makes a plain file)")
+      }
+      throw error
+    }
+    var status = stat()
+    guard fstat(fd, &status) == 0, status.st_mode & S_IFMT == S_IFREG else {
+      close(fd)
+      throw SpoolError(.notRegularFile, "\(path) is not a regular file; remove it")
+    }
     if flock(fd, LOCK_EX | LOCK_NB) != 0 {
       let holder = (try? POSIXFile.read(path)).map { String(decoding: $0, as: UTF8.self) } ?? ""
       close(fd)

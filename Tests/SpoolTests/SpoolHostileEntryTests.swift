@@ -78,4 +78,18 @@ import WhitlockCore
       report.problems.contains { $0.message.contains("more than a spool file can") },
       "\(report.problems)")
   }
+
+  @Test func aLinkPlantedAsTheLockFileIsRefusedAndItsTargetLeftAlone() throws {
+    let spool = try TemporarySpool()
+    let victim = spool.layout.root + "/victim.txt"
+    try "keep me\n".write(toFile: victim, atomically: false, encoding: .utf8)
+    try FileManager.default.createSymbolicLink(
+      atPath: spool.layout.lockFile, withDestinationPath: victim)
+    #expect {
+      _ = try SpoolLock(layout: spool.layout)
+    } throws: { error in
+      (error as? SpoolError)?.kind == .notRegularFile
+    }
+    #expect(try String(contentsOfFile: victim, encoding: .utf8) == "keep me\n")
+  }
 }
