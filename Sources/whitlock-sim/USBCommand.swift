@@ -23,7 +23,8 @@ struct USBCommand: AsyncParsableCommand {
       `pending SERIAL` (prints `usb-sim: SERIAL ready BYTES reads URBS`: the reply bytes the host
       could read now and the IN transfers waiting for data), `hold SERIAL 0xEP` / `release SERIAL
       0xEP` (IN transfers on that endpoint take no data until released; prints `usb-sim: SERIAL
-      held|released 0xEP`),
+      held|released 0xEP`), `cancel-reads SERIAL` (every waiting IN transfer completes as
+      discarded, as for a client that closed the node; prints `usb-sim: SERIAL reads cancelled`),
       `laser SERIAL` (prints `usb-sim: SERIAL laser on|off|none`), `unplug SERIAL`, `replug SERIAL` (a power cycle: queued data is gone, the device comes
       back at a new address) and `quit`.
       """)
@@ -216,7 +217,7 @@ struct USBCommand: AsyncParsableCommand {
         continue
       }
       guard words.count == 2, let device = devices.first(where: { $0.key == words[1] }),
-        ["unplug", "replug", "pending", "laser"].contains(verb)
+        ["unplug", "replug", "pending", "laser", "cancel-reads"].contains(verb)
       else {
         SimulatorOutput.error("whitlock-sim usb: unknown request \(line)")
         continue
@@ -225,6 +226,11 @@ struct USBCommand: AsyncParsableCommand {
         let reads = await device.bridge?.pendingReads ?? 0
         SimulatorOutput.line(
           "usb-sim: \(device.key) ready \(device.emulated.readyReplyBytes()) reads \(reads)")
+        continue
+      }
+      if verb == "cancel-reads" {
+        await device.bridge?.cancelPendingReads()
+        SimulatorOutput.line("usb-sim: \(device.key) reads cancelled")
         continue
       }
       if verb == "laser" {

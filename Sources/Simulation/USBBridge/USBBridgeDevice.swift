@@ -107,6 +107,16 @@ public actor USBBridgeDevice {
   /// IN URBs submitted and not yet completed or discarded.
   public var pendingReads: Int { pending.values.reduce(0) { $0 + $1.count } }
 
+  /// Completes every waiting IN URB as discarded, taking no data: what the kernel does to the
+  /// URBs of a client that closed the device node. The testbed does not always notice a client
+  /// killed with SIGKILL, so a test that kills one cancels its reads this way.
+  public func cancelPendingReads() {
+    for read in pending.values.joined() {
+      send(.completion(id: read.id, status: URBStatus.discarded, actual: 0, bytes: []))
+    }
+    pending.removeAll()
+  }
+
   /// Forgets everything queued on the device side of the bus (power lost on unplug).
   public func powerCycle() {
     powerGeneration += 1
