@@ -65,6 +65,12 @@ public struct WasatchControlRequest: Sendable, Equatable {
   }
   /// 0xE2: laser enable read-back, 1 byte.
   public static let getLaserEnabled = get(0xE2, length: 1)
+  /// 0xFF / 0x18: laser watchdog period in seconds (wIndex; 0 disables it). XS (ARM) only.
+  public static func setLaserWatchdog(seconds: UInt16, arm: Bool) -> WasatchControlRequest {
+    set(0xFF, value: 0x18, index: seconds, arm: arm)
+  }
+  /// 0xFF / 0x17: laser watchdog period read-back, 2 bytes big-endian. XS (ARM) only.
+  public static let getLaserWatchdog = get(0xFF, value: 0x17, length: 2)
   /// 0xEF: whether the interlock lets the laser fire, 1 byte.
   public static let canLaserFire = get(0xEF, length: 1)
   /// 0xBD: laser PWM modulation on or off.

@@ -13,6 +13,19 @@ public struct WasatchSettings: Sendable {
   public var excitationNanometres: Double?
   /// Timeout of a control request; spectra get the integration time on top.
   public var replyTimeout: Duration = .seconds(1)
+  /// When the laser may fire: during operator-started runs only, unless continuous emission
+  /// is asked for explicitly.
+  public var emission: EmissionPolicy = .operatorRuns
+  /// The device's own laser watchdog (XS/ARM boards): the firmware switches the laser off when
+  /// the host has not triggered an acquisition for this long, so a killed daemon cannot leave
+  /// it firing. Raised to two exposures plus the reply timeout and a second when shorter.
+  public var laserWatchdogSeconds = 5
+
+  /// The watchdog period actually set: never shorter than an acquisition can take.
+  public var effectiveLaserWatchdogSeconds: UInt16 {
+    let acquisition = 2 * integrationSeconds + Double(replyTimeout.components.seconds) + 1
+    return UInt16(clamping: max(laserWatchdogSeconds, Int(acquisition.rounded(.up))))
+  }
 
   public init(integrationSeconds: Double, laserAllowed: Bool) {
     self.integrationSeconds = integrationSeconds
@@ -21,9 +34,11 @@ public struct WasatchSettings: Sendable {
 }
 
 /// A Wasatch Photonics Raman spectrometer over USB vendor requests and bulk reads, with a laser
-/// safety interlock: the laser is on only while a run is active and the configuration allows it,
-/// and goes off at run end (`close`), on shutdown and on any error.
-public actor WasatchInstrument: Instrument, DrainsStaleRepliesAtOpen {
+/// safety interlock: the laser is on only while the configuration allows it and an operator run
+/// is active (or continuous emission is configured), and goes off when the run stops, at
+/// `close`, on shutdown and on any error. On XS (ARM) boards the device's laser watchdog is set
+/// at open and fed by every acquisition, so the laser also goes off when this process dies.
+public actor WasatchInstrument: Instrument, DrainsStaleRepliesAtOpen, GatesEmissionOnOperatorRuns {
   public nonisolated let configuredID: String
   public nonisolated let kind: InstrumentKind = .raman
   public nonisolated let settings: WasatchSettings
@@ -37,6 +52,14 @@ public actor WasatchInstrument: Instrument, DrainsStaleRepliesAtOpen {
   private var identity: InstrumentIdentity?
   private var sequence: UInt64 = 0
   private var laserOn = false
+  /// Whether `applyInterlock` is switching the laser (its loop picks up any newer decision).
+  private var switchingLaser = false
+  /// The newest operator-run news applied; older news arriving late is ignored.
+  private var operatorRunGeneration: UInt64 = 0
+  /// A failure to switch the laser outside `acquire`, reported by the next `acquire`.
+  private var pendingFailure: InstrumentError?
+  /// The laser watchdog period the device confirmed at the last open; `nil` without one.
+  private var watchdogSeconds: UInt16?
   /// Bytes a previous client left on the bulk endpoints, drained at the last open.
   private var staleBytesAtOpen = 0
 
@@ -60,7 +83,8 @@ public actor WasatchInstrument: Instrument, DrainsStaleRepliesAtOpen {
     self.settings = settings
     self.openDevice = openDevice
     self.truth = truth
-    self.interlock = LaserInterlock(allowedByConfiguration: settings.laserAllowed)
+    self.interlock = LaserInterlock(
+      allowedByConfiguration: settings.laserAllowed, policy: settings.emission)
   }
 
   /// Whether the driver last commanded the laser on.
@@ -94,6 +118,7 @@ public actor WasatchInstrument: Instrument, DrainsStaleRepliesAtOpen {
       try await setLaser(false, on: device)
       let milliseconds = try integrationMilliseconds(eeprom)
       _ = try await send(.setIntegrationTime(milliseconds: milliseconds, arm: arm), on: device)
+      watchdogSeconds = arm ? try await armLaserWatchdog(on: device) : nil
       self.eeprom = eeprom
       let firmwareText = firmware.reversed().map { String($0) }.joined(separator: ".")
       let fpgaText = String(decoding: fpga.filter { (0x20..<0x7F).contains($0) }, as: UTF8.self)
@@ -102,15 +127,9 @@ public actor WasatchInstrument: Instrument, DrainsStaleRepliesAtOpen {
         family: "wasatch", firmware: "\(firmwareText) fpga \(fpgaText)")
       identity = opened
       sequence = 0
-      interlock.beginRun()
-      if interlock.laserShouldBeOn && eeprom.hasLaser {
-        for request in WasatchControlRequest.laserPower(
-          percent: settings.laserPowerPercent, arm: arm)
-        {
-          _ = try await send(request, on: device)
-        }
-        try await setLaser(true, on: device)
-      }
+      pendingFailure = nil
+      interlock.deviceOpened()
+      try await applyInterlock(on: device)
       return opened
     } catch {
       await failSafe()
@@ -152,6 +171,61 @@ public actor WasatchInstrument: Instrument, DrainsStaleRepliesAtOpen {
     return UInt32(milliseconds)
   }
 
+  /// Sets the device's laser watchdog and reads it back; `nil` when the firmware has none (it
+  /// stalls the request).
+  private func armLaserWatchdog(on device: any USBInterface) async throws -> UInt16? {
+    let seconds = settings.effectiveLaserWatchdogSeconds
+    do {
+      _ = try await send(.setLaserWatchdog(seconds: seconds, arm: arm), on: device)
+    } catch let error as InstrumentError where error.category == .deviceRejected {
+      return nil
+    }
+    let reply = try await send(.getLaserWatchdog, on: device)
+    let readBack = reply.count >= 2 ? UInt16(reply[0]) << 8 | UInt16(reply[1]) : 0
+    guard readBack == seconds else {
+      throw InstrumentError(
+        .deviceRejected,
+        "\(device.name): laser watchdog set to \(seconds) s reads back \(readBack) s")
+    }
+    return seconds
+  }
+
+  /// Switches the laser to the interlock's decision, setting the power before enabling it. A
+  /// call while another is switching returns at once: the running one re-reads the decision
+  /// after every step, so the last decision always wins.
+  private func applyInterlock(on device: any USBInterface) async throws {
+    guard !switchingLaser else { return }
+    switchingLaser = true
+    defer { switchingLaser = false }
+    while true {
+      let wanted = interlock.laserShouldBeOn && (eeprom?.hasLaser ?? false)
+      if wanted == laserOn { return }
+      if wanted {
+        for request in WasatchControlRequest.laserPower(
+          percent: settings.laserPowerPercent, arm: arm)
+        {
+          _ = try await send(request, on: device)
+        }
+      }
+      try await setLaser(wanted, on: device)
+    }
+  }
+
+  /// Applies news of an operator run (`generation` orders the news); a failure to switch is
+  /// reported by the next `acquire` after the laser was switched off.
+  public func operatorRunChanged(active: Bool, generation: UInt64) async {
+    guard generation >= operatorRunGeneration else { return }
+    operatorRunGeneration = generation
+    interlock.operatorRun(active: active)
+    guard let device, eeprom != nil else { return }
+    do { try await applyInterlock(on: device) } catch {
+      pendingFailure =
+        error as? InstrumentError
+        ?? InstrumentError(.deviceRejected, "\(device.name): switching the laser: \(error)")
+      await failSafe()
+    }
+  }
+
   /// Commands the laser and confirms it with GET_LASER_ENABLED, up to three tries (as Wasatch.PY).
   private func setLaser(_ on: Bool, on device: any USBInterface) async throws {
     for _ in 0..<3 {
@@ -179,7 +253,20 @@ public actor WasatchInstrument: Instrument, DrainsStaleRepliesAtOpen {
       throw InstrumentError(.disconnected, "\(configuredID) is not open")
     }
     do {
+      if let pendingFailure {
+        self.pendingFailure = nil
+        throw pendingFailure
+      }
+      if watchdogSeconds != nil && laserOn {
+        // A pause longer than the watchdog (analysis behind) lets the device switch the laser
+        // off by itself; it is switched on again before the exposure.
+        if try await send(.getLaserEnabled, on: device).first ?? 0 == 0 {
+          laserOn = false
+          try await applyInterlock(on: device)
+        }
+      }
       sequence += 1
+      let laserAtTrigger = laserOn
       let startedAt = Date()
       let pixels = eeprom.activePixelsHorizontal
       _ = try await send(.acquire(arm: arm), on: device)
@@ -207,7 +294,7 @@ public actor WasatchInstrument: Instrument, DrainsStaleRepliesAtOpen {
       var counts = WasatchSpectrumReadPlan.pixels(raw)
       if eeprom.invertsXAxis { counts.reverse() }
       let firing = try await send(.getLaserEnabled, on: device).first ?? 0 != 0
-      if firing && !interlock.laserShouldBeOn {
+      if firing && !interlock.laserShouldBeOn && !switchingLaser {
         throw InstrumentError(.deviceRejected, "\(device.name): laser on against the interlock")
       }
       let saturated = counts.reduce(0) { $0 + ($1 >= 65535 ? 1 : 0) }
@@ -223,9 +310,13 @@ public actor WasatchInstrument: Instrument, DrainsStaleRepliesAtOpen {
           ("pixel_count", .int(Int64(counts.count))),
           ("excitation_nm", .number(settings.excitationNanometres ?? eeprom.excitationNanometres)),
           ("laser_enabled", .bool(firing)),
+          // A run that began or ended during the exposure lit only part of it.
+          ("laser_switched_during_exposure", .bool(firing != laserAtTrigger)),
           ("stale_bytes_at_open", .int(Int64(staleBytesAtOpen))),
           ("laser_allowed", .bool(settings.laserAllowed)),
           ("laser_power_percent", .number(firing ? settings.laserPowerPercent : 0)),
+          ("laser_emission", .string(settings.emission.rawValue)),
+          ("laser_watchdog_s", watchdogSeconds.map { .int(Int64($0)) } ?? .null),
           ("saturated_pixels", .int(Int64(saturated))),
           ("saturated", .bool(saturated > 0)),
         ],
@@ -238,7 +329,7 @@ public actor WasatchInstrument: Instrument, DrainsStaleRepliesAtOpen {
 
   /// Ends the run: laser off, then the device is released.
   public func close() async {
-    interlock.endRun()
+    interlock.deviceClosed()
     if let device {
       try? await setLaser(false, on: device)
       await device.close()

@@ -24,6 +24,9 @@ public struct RunContext: Sendable, Equatable {
     self.pointID = pointID
     self.startedAt = startedAt
   }
+
+  /// Whether an operator started this run for a sample (automatic runs have no sample id).
+  public var isOperatorRun: Bool { sampleID != nil }
 }
 
 /// What happened to one instrument during a run, written into its `run-end` record.

@@ -29,6 +29,11 @@ public struct DeviceConfiguration: Sendable {
   public var laserEnabled = false
   /// Wasatch: laser power in percent.
   public var laserPowerPercent = 100.0
+  /// Wasatch: when the laser may fire (`laser_emission`): operator-started runs only, unless
+  /// continuous emission is asked for.
+  public var laserEmission = EmissionPolicy.operatorRuns
+  /// Wasatch XS (ARM): the device's laser watchdog period, s (`laser_watchdog_s`).
+  public var laserWatchdogSeconds = 5
   /// Wasatch emulation: USB product ID (0x1000 FX2, 0x4000 ARM) and pixel count.
   public var productID: UInt16 = 0x1000
   /// Ocean Insight: how long to wait for a reply beyond the integration time, s (`nil`: the
@@ -84,6 +89,8 @@ public struct DeviceConfiguration: Sendable {
       device.laserEnabled = try reader.boolean("laser_enabled", default: false)
       device.laserPowerPercent = try reader.number(
         "laser_power_percent", default: 100, in: 1...100, unit: "%")
+      device.laserEmission = try reader.choice("laser_emission", default: .operatorRuns)
+      device.laserWatchdogSeconds = try reader.integer("laser_watchdog_s", default: 5, in: 1...600)
       device.productID = UInt16(
         try reader.integer("product_id", default: 0x1000, in: 0x1000...0x4000))
       guard [0x1000, 0x2000, 0x4000].contains(device.productID) else {

@@ -52,6 +52,8 @@ enum EmulatedDeviceFactory {
         integrationSeconds: configuration.exposureSeconds, laserAllowed: device.laserEnabled)
       settings.laserPowerPercent = device.laserPowerPercent
       settings.excitationNanometres = device.excitationNanometres
+      settings.emission = device.laserEmission
+      settings.laserWatchdogSeconds = device.laserWatchdogSeconds
       return WasatchInstrument(
         configuredID: configuration.id, productID: device.productID, settings: settings,
         openDevice: { emulator.connectUSB() }, truth: emulator)

@@ -105,6 +105,8 @@ extension InstrumentFactory {
       integrationSeconds: configuration.exposureSeconds, laserAllowed: device.laserEnabled)
     settings.laserPowerPercent = device.laserPowerPercent
     settings.excitationNanometres = device.excitationNanometres
+    settings.emission = device.laserEmission
+    settings.laserWatchdogSeconds = device.laserWatchdogSeconds
     let selector = USBDeviceSelector(
       vendorID: WasatchInstrument.vendorID, productID: device.productID, serial: device.usbSerial)
     return WasatchInstrument(

@@ -103,7 +103,13 @@ public final class InstrumentSession: Sendable {
     let room = AnalysisQueueRoom(capacity: settings.analysisQueueCapacity)
     await withTaskGroup(of: Void.self) { group in
       group.addTask {
-        await self.acquireContinuously(identity: identity, into: queue, room: room)
+        await withTaskGroup(of: Void.self) { acquiring in
+          if let gate = self.instrument as? any GatesEmissionOnOperatorRuns {
+            acquiring.addTask { await self.forwardRunChanges(to: gate) }
+          }
+          await self.acquireContinuously(identity: identity, into: queue, room: room)
+          acquiring.cancelAll()
+        }
         queue.finish()
       }
       group.addTask {
@@ -117,6 +123,21 @@ public final class InstrumentSession: Sendable {
   }
 
   private var shouldStop: Bool { Task.isCancelled || Task.isShuttingDownGracefully }
+
+  /// Tells an instrument with its own light source of every change of run as it happens, so a
+  /// stopped run switches the laser off without waiting for the exposure in flight.
+  private func forwardRunChanges(to gate: any GatesEmissionOnOperatorRuns) async {
+    for await transition in runs.transitions() {
+      await gate.operatorRunChanged(
+        active: transition.started.isOperatorRun, generation: transition.generation)
+    }
+  }
+
+  /// Tells an instrument with its own light source which run the next exposure belongs to.
+  private func gateEmission(for run: RunContext, generation: UInt64) async {
+    guard let gate = instrument as? any GatesEmissionOnOperatorRuns else { return }
+    await gate.operatorRunChanged(active: run.isOperatorRun, generation: generation)
+  }
 
   private func announce(_ run: RunContext, instrument identity: InstrumentIdentity) {
     announced.withLock { $0 = run }
@@ -217,7 +238,8 @@ public final class InstrumentSession: Sendable {
       guard await waitForRoom(room) else { break }
       var placeUsed = false
       defer { if !placeUsed { room.give() } }
-      let run = runs.current
+      let (run, generation) = runs.currentWithGeneration
+      await gateEmission(for: run, generation: generation)
       emit(.acquisitionStarted(run))
       let outcome = await acquireOnce(removalsSeen: removalsSeen)
       switch outcome {

@@ -17,12 +17,18 @@ public final class RunController: Sendable {
     public var ended: RunContext
     public var reason: String
     public var started: RunContext
+    /// Counts the changes of run since the daemon started; orders news that travels by
+    /// different paths.
+    public var generation: UInt64
   }
 
   private struct State {
     var current: RunContext
+    var generation: UInt64 = 0
     var endReasons: [String: String] = [:]
     var endOrder: [String] = []
+    var listeners: [UInt64: AsyncStream<Transition>.Continuation] = [:]
+    var nextListener: UInt64 = 0
   }
 
   private let state: Mutex<State>
@@ -41,6 +47,28 @@ public final class RunController: Sendable {
 
   /// The run that new acquisitions belong to.
   public var current: RunContext { state.withLock { $0.current } }
+
+  /// The current run with the number of changes that led to it, read together.
+  public var currentWithGeneration: (run: RunContext, generation: UInt64) {
+    state.withLock { ($0.current, $0.generation) }
+  }
+
+  /// Every change of run from now on, as it happens (for what must react at once, such as a
+  /// laser that goes off when an operator stops a run). Ends when the consuming task is
+  /// cancelled.
+  public func transitions() -> AsyncStream<Transition> {
+    let (stream, continuation) = AsyncStream.makeStream(
+      of: Transition.self, bufferingPolicy: .bufferingNewest(64))
+    let key = state.withLock { state in
+      state.nextListener += 1
+      state.listeners[state.nextListener] = continuation
+      return state.nextListener
+    }
+    continuation.onTermination = { [weak self] _ in
+      _ = self?.state.withLock { $0.listeners.removeValue(forKey: key) }
+    }
+    return stream
+  }
 
   /// Why `runID` ended (`new-run` or `stopped`), or `nil` while it has not.
   public func endReason(of runID: String) -> String? {
@@ -64,16 +92,20 @@ public final class RunController: Sendable {
   }
 
   private func switchRun(to next: RunContext, reason: String) -> Transition {
-    let transition = state.withLock { state -> Transition in
+    let (transition, listeners) = state.withLock { state in
       let ended = state.current
       state.current = next
+      state.generation += 1
       state.endReasons[ended.runID] = reason
       state.endOrder.append(ended.runID)
       if state.endOrder.count > 64 {
         state.endReasons.removeValue(forKey: state.endOrder.removeFirst())
       }
-      return Transition(ended: ended, reason: reason, started: next)
+      let transition = Transition(
+        ended: ended, reason: reason, started: next, generation: state.generation)
+      return (transition, Array(state.listeners.values))
     }
+    for listener in listeners { listener.yield(transition) }
     onTransition(transition)
     return transition
   }

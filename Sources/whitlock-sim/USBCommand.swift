@@ -25,7 +25,8 @@ struct USBCommand: AsyncParsableCommand {
       0xEP` (IN transfers on that endpoint take no data until released; prints `usb-sim: SERIAL
       held|released 0xEP`), `cancel-reads SERIAL` (every waiting IN transfer completes as
       discarded, as for a client that closed the node; prints `usb-sim: SERIAL reads cancelled`),
-      `laser SERIAL` (prints `usb-sim: SERIAL laser on|off|none`), `unplug SERIAL`, `replug SERIAL` (a power cycle: queued data is gone, the device comes
+      `laser SERIAL` (prints `usb-sim: SERIAL laser on|off|none`, followed by `watchdog-trips N` \
+      for a device with a laser watchdog), `unplug SERIAL`, `replug SERIAL` (a power cycle: queued data is gone, the device comes
       back at a new address) and `quit`.
       """)
 
@@ -235,7 +236,8 @@ struct USBCommand: AsyncParsableCommand {
       }
       if verb == "laser" {
         let state = device.emulated.laserEnabled().map { $0 ? "on" : "off" } ?? "none"
-        SimulatorOutput.line("usb-sim: \(device.key) laser \(state)")
+        let trips = device.emulated.laserWatchdogTrips().map { " watchdog-trips \($0)" } ?? ""
+        SimulatorOutput.line("usb-sim: \(device.key) laser \(state)\(trips)")
         continue
       }
       if verb == "unplug" {

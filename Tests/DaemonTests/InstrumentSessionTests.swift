@@ -84,6 +84,31 @@ import WhitlockDaemon
     await bench.spool.pump.finish()
   }
 
+  /// A light source (a Wasatch laser) hears of operator runs at once, not after the exposure in
+  /// flight: a stopped run must not leave the laser on for the rest of a long exposure.
+  @Test func operatorRunsReachTheLightSourceAtOnceEvenMidExposure() async throws {
+    let instrument = ScriptedInstrument(id: "r1", steps: [.spectrum, .holdUntilReleased])
+    let bench = try SessionBench(instrument: instrument)
+    defer { bench.remove() }
+    let running = Task { await bench.session.runSession() }
+    #expect(await bench.recorder.wait { $0.filter(\.isAcquisitionStarted).count >= 2 })
+    #expect(instrument.emissionWanted == false, "an automatic run: dark")
+
+    // The second exposure is held: only the forwarded news can reach the instrument now.
+    bench.runs.start(sampleID: "S-17", operatorName: "op", pointID: nil)
+    #expect(await bench.recorder.wait { _ in instrument.emissionWanted == true })
+    bench.runs.stop()
+    #expect(await bench.recorder.wait { _ in instrument.emissionWanted == false })
+    #expect(bench.recorder.count(\.isAcquired) == 1, "the held exposure is still in flight")
+
+    instrument.release()
+    #expect(await bench.recorder.wait { $0.filter(\.isAcquired).count >= 3 })
+    #expect(instrument.emissionWanted == false)
+    running.cancel()
+    await running.value
+    await bench.spool.pump.finish()
+  }
+
   @Test func gracefulShutdownFinishesTheExposureInFlightAndWritesRunEnd() async throws {
     let instrument = ScriptedInstrument(id: "r1", steps: [.spectrum, .holdUntilReleased])
     let bench = try SessionBench(instrument: instrument, shutdownGraceSeconds: 60)

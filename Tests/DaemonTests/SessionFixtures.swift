@@ -9,7 +9,7 @@ import WhitlockDaemon
 /// An instrument whose acquisitions the test decides, one step at a time: a spectrum at once, a
 /// spectrum once the test releases it (an exposure in flight), or an exposure that never ends
 /// until it is cancelled.
-final class ScriptedInstrument: Instrument {
+final class ScriptedInstrument: GatesEmissionOnOperatorRuns {
   enum Step: Sendable {
     case spectrum
     case holdUntilReleased
@@ -28,6 +28,8 @@ final class ScriptedInstrument: Instrument {
     var released = false
     /// Opens after the first wait until `releaseOpens` (a device still enumerating).
     var holdingOpens = false
+    /// Operator-run news as the session delivered it: (active, generation).
+    var emissionNews: [(Bool, UInt64)] = []
   }
 
   private let state: Mutex<State>
@@ -93,6 +95,15 @@ final class ScriptedInstrument: Instrument {
   }
 
   func close() async {}
+
+  func operatorRunChanged(active: Bool, generation: UInt64) async {
+    state.withLock { $0.emissionNews.append((active, generation)) }
+  }
+
+  /// What the newest operator-run news said (a light source would be on when `true`).
+  var emissionWanted: Bool? {
+    state.withLock { state in state.emissionNews.max { $0.1 < $1.1 }?.0 }
+  }
 }
 
 /// An analyzer that records only the spectrum's channel count.

@@ -49,6 +49,7 @@ import WhitlockCore
     exposure_s = 1.0
     [instrument.device]
     laser_enabled = true
+    laser_emission = "continuous"
     emulate = true
     [instrument.simulation]
     seed = 13

@@ -3,6 +3,7 @@ import Spool
 import TestSupport
 import Testing
 import WhitlockCore
+import WhitlockCtlKit
 
 /// The real `whitlockd` driving emulated USB spectrometers through its own libusb code: the
 /// daemon runs inside a umockdev testbed (`whitlock-sim usb`), every usbdevfs request it makes
@@ -13,21 +14,47 @@ import WhitlockCore
   struct Bench {
     let directory: String
     let testbed: USBTestbed
+    static let token = "usb-bench-token-0123456789"
 
-    init(testbed arguments: [String], instruments: String) async throws {
+    /// `monitor` turns on the monitor (a port the system picks) with run control.
+    init(testbed arguments: [String], instruments: String, monitor: Bool = false) async throws {
       directory =
         FileManager.default.temporaryDirectory
         .appendingPathComponent("whitlockd-usb-\(UUID().uuidString)").path
       try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
       testbed = try await USBTestbed(arguments)
+      var monitorTable = "enabled = false"
+      if monitor {
+        let tokenFile = directory + "/monitor.token"
+        try (Self.token + "\n").write(toFile: tokenFile, atomically: false, encoding: .utf8)
+        chmod(tokenFile, 0o600)
+        monitorTable = "listen = \"127.0.0.1:0\"\ntoken_file = \"\(tokenFile)\""
+      }
       try """
       [spool]
       path = "spool"
       segment_max_age_s = 0.3
       [monitor]
-      enabled = false
+      \(monitorTable)
       \(instruments)
       """.write(toFile: directory + "/whitlockd.toml", atomically: true, encoding: .utf8)
+    }
+
+    /// Sends a run-control request to `daemon`'s monitor (`POST /api/v1/runs` with a body starts
+    /// an operator run, `/api/v1/runs/current/stop` stops it) and returns the status.
+    func control(_ daemon: ChildProcess, _ path: String, body: String? = nil) async throws
+      -> Int
+    {
+      var endpoint: MonitorEndpoint?
+      _ = await daemon.wait(upTo: .seconds(60)) {
+        endpoint = MonitoredDaemon.listeningEndpoint(in: $0.standardError)
+        return endpoint != nil
+      }
+      let client = MonitorClient(endpoint: try #require(endpoint), timeoutSeconds: 10)
+      let reply = try await client.send(
+        "POST", path, headers: [("Authorization", "Bearer \(Self.token)")],
+        body: body.map { Array($0.utf8) } ?? [])
+      return reply.status
     }
 
     func checkConfiguration() async throws -> SubprocessResult {
@@ -150,10 +177,14 @@ import WhitlockCore
       records, device: bench.testbed.device(), pixels: pixels, serial: serial)
   }
 
-  /// A Wasatch on the testbed with serial `serial`, configured with its laser allowed.
-  private func wasatchBench(serial: String) async throws -> Bench {
+  /// A Wasatch on the testbed with serial `serial`, configured with its laser allowed;
+  /// `productID` 0x4000 is an XS (ARM) board with a laser watchdog.
+  private func wasatchBench(
+    serial: String, productID: String = "0x1000", device extra: String = "",
+    monitor: Bool = false
+  ) async throws -> Bench {
     try await Bench(
-      testbed: ["--family", "wasatch", "--serial", serial],
+      testbed: ["--family", "wasatch", "--serial", serial, "--wasatch-product-id", productID],
       instruments: """
         [[instrument]]
         id = "wasatch"
@@ -163,9 +194,14 @@ import WhitlockCore
         [instrument.device]
         laser_enabled = true
         usb_serial = "\(serial)"
-        """)
+        product_id = \(productID)
+        \(extra)
+        """,
+      monitor: monitor)
   }
 
+  /// Without an operator run the daemon acquires in an automatic run with the laser off, even
+  /// though the configuration allows it.
   @Test func wasatchOverLibusbWithTheLaserInterlock() async throws {
     let bench = try await wasatchBench(serial: "WP-0304")
     defer { Task { await bench.stop() } }
@@ -175,14 +211,88 @@ import WhitlockCore
       #expect(record["instrument"]?["serial"]?.stringValue == "WP-0304")
       if case .array(let counts)? = record["counts"] { #expect(counts.count == 1024) }
       #expect(record["axis"]?["excitation_nm"]?.doubleValue == 785)
+      #expect(record["acquisition"]?["parameters"]?["laser_enabled"] == .bool(false))
     }
+    #expect(await bench.testbed.laserReport("WP-0304") == "off")
+  }
+
+  /// An operator run fires the laser; `POST /api/v1/runs/current/stop` switches it off while
+  /// the daemon goes on acquiring in an automatic run.
+  @Test func stoppingTheOperatorRunSwitchesTheLaserOff() async throws {
+    let bench = try await wasatchBench(serial: "WP-0306", monitor: true)
+    defer { Task { await bench.stop() } }
+    let daemon = try bench.startDaemon()
+    #expect(
+      await daemon.wait(upTo: .seconds(120)) { Self.acquisitionLines($0) >= 1 },
+      "\(daemon.standardError)")
+    #expect(await bench.testbed.laserState("WP-0306") == "off", "automatic run: dark")
+    let started = try await bench.control(
+      daemon, "/api/v1/runs", body: #"{"sample_id":"S-0306","operator":"op"}"#)
+    #expect(started == 201)
+    #expect(await bench.testbed.waitForLaser("WP-0306", "on", upTo: .seconds(30)) != nil)
+    let litFrom = Self.acquisitionLines(daemon)
+    #expect(await daemon.wait(upTo: .seconds(60)) { Self.acquisitionLines($0) >= litFrom + 3 })
+    #expect(try await bench.control(daemon, "/api/v1/runs/current/stop") == 200)
+    let off = await bench.testbed.waitForLaser("WP-0306", "off", upTo: .seconds(30))
+    #expect(off != nil, "the laser stayed on after the run was stopped")
+    let lines = Self.acquisitionLines(daemon)
+    #expect(
+      await daemon.wait(upTo: .seconds(60)) { Self.acquisitionLines($0) >= lines + 2 },
+      "acquisition goes on in the automatic run")
+    #expect(await bench.testbed.laserState("WP-0306") == "off")
+    daemon.send(SIGTERM)
+    #expect(await daemon.waitForExit(upTo: .seconds(30)) == 0, "\(daemon.standardError)")
+    let operatorRun = try #require(
+      try bench.records(ofType: "run-start").first { $0["run"]?["sample_id"] == .string("S-0306") }
+    )["run_id"]
+    // Spectra lit for their whole exposure belong to the operator run, and only to it.
+    let parameters = try bench.records().compactMap { $0["acquisition"]?["parameters"] }
+    let wholly = try bench.records().filter {
+      $0["acquisition"]?["parameters"]?["laser_switched_during_exposure"] == .bool(false)
+    }
+    #expect(parameters.allSatisfy { $0["laser_switched_during_exposure"] != nil })
+    let lit = wholly.filter { $0["acquisition"]?["parameters"]?["laser_enabled"] == .bool(true) }
+    #expect(!lit.isEmpty)
+    #expect(lit.allSatisfy { $0["run_id"] == operatorRun })
+    #expect(
+      wholly.filter { $0["run_id"] == operatorRun }.allSatisfy {
+        $0["acquisition"]?["parameters"]?["laser_enabled"] == .bool(true)
+      })
+  }
+
+  /// An XS (ARM) board's own laser watchdog, set by the daemon at open and fed by every
+  /// acquisition, switches the laser off when the daemon dies without a word — killed, or
+  /// trapped (a Swift runtime trap ends the process with SIGILL) — even with no stop helper.
+  @Test(arguments: [SIGKILL, SIGILL])
+  func armLaserWatchdogSwitchesOffTheLaserOfADeadDaemon(signal: Int32) async throws {
+    let serial = "WP-04\(signal)"
+    let bench = try await wasatchBench(
+      serial: serial, productID: "0x4000",
+      device: "laser_emission = \"continuous\"\nlaser_watchdog_s = 2")
+    defer { Task { await bench.stop() } }
+    let daemon = try bench.startDaemon()
+    // Killed once a segment is published, so the records can be read without a recovery.
+    #expect(
+      await daemon.wait(upTo: .seconds(120)) {
+        Self.acquisitionLines($0) >= 2 && (try? bench.records().isEmpty) == false
+      }, "\(daemon.standardError)")
+    #expect(await bench.testbed.laserReport(serial) == "on watchdog-trips 0")
+    daemon.send(signal)
+    _ = await daemon.waitForExit(upTo: .seconds(30))
+    // Two exposures of 0.05 s plus the 1 s reply timeout and 1 s raise the configured 2 s to 3.
+    let off = await bench.testbed.waitForLaser(serial, "off", upTo: .seconds(30))
+    #expect(off != nil, "the laser of a dead daemon stayed on")
+    #expect(await bench.testbed.laserReport(serial) == "off watchdog-trips 1")
+    let records = try bench.records()
+    #expect(records.contains { $0["acquisition"]?["parameters"]?["laser_watchdog_s"] == .int(3) })
   }
 
   /// SIGKILL leaves the laser on: nothing in the killed process runs. The unit's
   /// `ExecStopPost=whitlockctl laser-off --all` runs after any end of the service and switches it
   /// off through libusb; here it runs inside the same testbed.
   @Test func laserLeftOnByAKilledDaemonIsSwitchedOffByTheStopHelper() async throws {
-    let bench = try await wasatchBench(serial: "WP-0305")
+    let bench = try await wasatchBench(
+      serial: "WP-0305", device: "laser_emission = \"continuous\"")
     defer { Task { await bench.stop() } }
     let daemon = try bench.startDaemon()
     #expect(

@@ -93,13 +93,34 @@ public final class USBTestbed: Sendable {
   /// The laser state of the device with `serial` as the emulation holds it: `on`, `off`, `none`
   /// (no laser), or `nil` when the simulator did not answer.
   public func laserState(_ serial: String) async -> String? {
+    guard let report = await laserReport(serial) else { return nil }
+    return String(report.prefix { $0.isLetter })
+  }
+
+  /// The whole `laser` answer for `serial`: `on|off|none`, then `watchdog-trips N` for a device
+  /// with a laser watchdog.
+  public func laserReport(_ serial: String) async -> String? {
     let answer = "usb-sim: \(serial) laser "
     let before = occurrences(of: answer)
     simulator.writeLine("laser \(serial)")
     guard await simulator.wait(upTo: .seconds(30), until: { _ in occurrences(of: answer) > before })
     else { return nil }
     let last = simulator.standardOutput.components(separatedBy: answer).last ?? ""
-    return String(last.prefix { $0.isLetter })
+    return String(last.prefix { $0 != "\n" })
+  }
+
+  /// Asks for the laser state of `serial` until it is `state` or `deadline` passes; returns how
+  /// long that took, or `nil`.
+  public func waitForLaser(_ serial: String, _ state: String, upTo deadline: Duration) async
+    -> Duration?
+  {
+    let clock = ContinuousClock()
+    let start = clock.now
+    while clock.now - start < deadline {
+      if await laserState(serial) == state { return clock.now - start }
+      try? await Task.sleep(for: .milliseconds(50))
+    }
+    return nil
   }
 
   private func request(_ line: String, confirmation: String) async -> Bool {

@@ -122,16 +122,46 @@ import WhitlockCore
 
   @Test func interlockRule() {
     var interlock = LaserInterlock(allowedByConfiguration: true)
-    #expect(!interlock.laserShouldBeOn, "no run yet")
-    interlock.beginRun()
+    #expect(!interlock.laserShouldBeOn, "not open yet")
+    interlock.deviceOpened()
+    #expect(!interlock.laserShouldBeOn, "open, but no operator run: an automatic run is dark")
+    interlock.operatorRun(active: true)
     #expect(interlock.laserShouldBeOn)
     interlock.fault()
     #expect(!interlock.laserShouldBeOn)
-    interlock.beginRun()
-    interlock.endRun()
+    interlock.deviceOpened()
+    #expect(interlock.laserShouldBeOn, "a new open clears the fault")
+    interlock.operatorRun(active: false)
+    #expect(!interlock.laserShouldBeOn, "the operator stopped the run")
+    interlock.operatorRun(active: true)
+    interlock.deviceClosed()
     #expect(!interlock.laserShouldBeOn)
-    var forbidden = LaserInterlock(allowedByConfiguration: false)
-    forbidden.beginRun()
-    #expect(!forbidden.laserShouldBeOn)
+    var forbidden = LaserInterlock(allowedByConfiguration: false, policy: .continuous)
+    forbidden.deviceOpened()
+    forbidden.operatorRun(active: true)
+    #expect(!forbidden.laserShouldBeOn, "nothing fires without laser_enabled")
+  }
+
+  @Test func continuousEmissionNeedsNoOperatorRunButStillTheRest() {
+    var interlock = LaserInterlock(allowedByConfiguration: true, policy: .continuous)
+    #expect(!interlock.laserShouldBeOn)
+    interlock.deviceOpened()
+    #expect(interlock.laserShouldBeOn)
+    interlock.fault()
+    #expect(!interlock.laserShouldBeOn)
+  }
+
+  @Test func laserWatchdogRequestsAndTheirFloor() {
+    let set = WasatchControlRequest.setLaserWatchdog(seconds: 7, arm: true)
+    #expect(set.requestType == 0x40 && set.request == 0xFF && set.value == 0x18)
+    #expect(set.index == 7 && set.data == [UInt8](repeating: 0, count: 8) && set.length == 0)
+    let get = WasatchControlRequest.getLaserWatchdog
+    #expect(get.requestType == 0xC0 && get.request == 0xFF && get.value == 0x17)
+    #expect(get.length == 2 && get.data.isEmpty)
+    var settings = WasatchSettings(integrationSeconds: 0.1, laserAllowed: true)
+    #expect(settings.effectiveLaserWatchdogSeconds == 5)
+    settings.integrationSeconds = 10
+    #expect(
+      settings.effectiveLaserWatchdogSeconds == 22, "two exposures, the reply timeout and 1 s")
   }
 }

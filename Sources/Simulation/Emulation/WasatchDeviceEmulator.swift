@@ -8,6 +8,13 @@ import WhitlockCore
 ///
 /// The laser matters physically: with it off, spectra hold only offset, dark charge and noise. An
 /// ARM device (PID 0x4000) stalls OUT requests that lack the 8-byte buffer, as the firmware does.
+///
+/// An ARM device also has the XS series' laser watchdog (0xFF/0x18 sets it in seconds, 0xFF/0x17
+/// reads it, 0 disables it): the firmware switches the laser off by itself when the host has not
+/// re-armed the watchdog for that long. The model re-arms it with every acquisition trigger and
+/// every laser enable (an inference from ENLIGHTEN's description of the feature), so a host that
+/// dies mid-run leaves the laser on for at most the watchdog period. FX2 boards have none and
+/// stall the requests.
 public final class WasatchDeviceEmulator: Sendable, SimulationTruthSource {
   /// USB product ID: 0x1000 FX2, 0x4000 ARM.
   public let productID: UInt16
@@ -29,6 +36,22 @@ public final class WasatchDeviceEmulator: Sendable, SimulationTruthSource {
     /// Values last written by the SET requests that only store a setting (TEC, gain, offset,
     /// trigger, attenuator, …), read back by their GET twins.
     var stored: [UInt8: UInt64] = [0xB7: 0x01E6]
+    /// Laser watchdog period, s; 0 = disabled (ARM only).
+    var watchdogSeconds: UInt16 = 0
+    /// When the watchdog was last re-armed.
+    var watchdogFedAt: ContinuousClock.Instant
+    /// How often the watchdog switched the laser off.
+    var watchdogTrips = 0
+
+    /// Carries out the watchdog: past its period without a feed, the laser goes off.
+    mutating func expireWatchdog(now: ContinuousClock.Instant) {
+      guard laserEnabled, watchdogSeconds > 0,
+        now - watchdogFedAt >= .seconds(Int(watchdogSeconds))
+      else { return }
+      laserEnabled = false
+      laserHistory.append(false)
+      watchdogTrips += 1
+    }
   }
 
   /// SET requests that store their argument for a GET twin to read back
@@ -45,29 +68,56 @@ public final class WasatchDeviceEmulator: Sendable, SimulationTruthSource {
   ]
 
   private let state: Mutex<State>
+  /// The time the watchdog runs on (a test can pass a clock it advances itself).
+  private let now: @Sendable () -> ContinuousClock.Instant
 
   public init(
     productID: UInt16 = 0x1000, pixelCount: Int = 1024, modelName: String = "WP-785X-ILP",
-    settings: EmulatedSpectrometerSettings
+    settings: EmulatedSpectrometerSettings,
+    now: @escaping @Sendable () -> ContinuousClock.Instant = { .now }
   ) {
     self.productID = productID
     self.pixelCount = pixelCount
     self.modelName = modelName
     self.settings = settings
+    self.now = now
     state = Mutex(
       State(
         source: EmulatedRamanSource(
           seed: settings.seed, pixelCount: pixelCount, fullScale: 65535, darkPixels: [],
           excitationNanometres: settings.excitationNanometres,
-          acquisitionsPerPoint: settings.acquisitionsPerPoint)))
+          acquisitionsPerPoint: settings.acquisitionsPerPoint),
+        watchdogFedAt: now()))
   }
 
   private var isARM: Bool { productID == 0x4000 }
 
-  /// Whether the laser is enabled right now.
-  public var laserEnabled: Bool { state.withLock { $0.laserEnabled } }
-  /// Every laser enable/disable request, in order.
-  public var laserHistory: [Bool] { state.withLock { $0.laserHistory } }
+  /// Whether the laser is enabled right now (after the watchdog had its say).
+  public var laserEnabled: Bool {
+    let now = now()
+    return state.withLock {
+      $0.expireWatchdog(now: now)
+      return $0.laserEnabled
+    }
+  }
+  /// Every change of the laser, in order: enable/disable requests and watchdog trips.
+  public var laserHistory: [Bool] {
+    let now = now()
+    return state.withLock {
+      $0.expireWatchdog(now: now)
+      return $0.laserHistory
+    }
+  }
+  /// The laser watchdog period, s (0: disabled).
+  public var laserWatchdogSeconds: UInt16 { state.withLock { $0.watchdogSeconds } }
+  /// How often the watchdog has switched the laser off.
+  public var laserWatchdogTrips: Int {
+    let now = now()
+    return state.withLock {
+      $0.expireWatchdog(now: now)
+      return $0.watchdogTrips
+    }
+  }
   /// Integration time last set, ms.
   public var integrationMilliseconds: UInt32 { state.withLock { $0.integrationMilliseconds } }
   /// Laser PWM (modulation on, period µs, width µs).
@@ -119,7 +169,9 @@ public final class WasatchDeviceEmulator: Sendable, SimulationTruthSource {
   public func control(
     requestType: UInt8, request: UInt8, value: UInt16, index: UInt16, data: [UInt8], length: Int
   ) throws -> [UInt8] {
+    let now = now()
     let number = state.withLock {
+      $0.expireWatchdog(now: now)
       $0.requests += 1
       return $0.requests
     }
@@ -148,11 +200,13 @@ public final class WasatchDeviceEmulator: Sendable, SimulationTruthSource {
   }
 
   private func handleSet(request: UInt8, value: UInt16, index: UInt16, data: [UInt8]) throws {
+    let now = now()
     try state.withLock { state in
       switch request {
       case 0xB2:
         state.integrationMilliseconds = max(UInt32(value) | UInt32(index & 0xFF) << 16, 1)
       case 0xAD:
+        state.watchdogFedAt = now
         let seconds = Double(state.integrationMilliseconds) / 1000
         let counts = state.source.spectrum(
           integrationSeconds: seconds, illuminated: state.laserEnabled)
@@ -167,6 +221,13 @@ public final class WasatchDeviceEmulator: Sendable, SimulationTruthSource {
       case 0xBE:
         state.laserEnabled = value != 0
         state.laserHistory.append(value != 0)
+        state.watchdogFedAt = now
+      case 0xFF where value == 0x18:
+        guard isARM else {
+          throw InstrumentError(.deviceRejected, "FX2 board has no laser watchdog (0xFF/0x18)")
+        }
+        state.watchdogSeconds = index
+        state.watchdogFedAt = now
       case 0xBD:
         state.modulation = value != 0
       case 0xC7:
@@ -210,7 +271,12 @@ public final class WasatchDeviceEmulator: Sendable, SimulationTruthSource {
     case (0xFF, 0x04): return [0, 0, 0]  // FPGA compilation options
     case (0xFF, 0x05...0x0C): return [0]
     case (0xFF, 0x13): return [0, 87, 128]  // battery: not charging, 87.5 %
-    case (0xFF, 0x17): return [0, 10]  // laser watchdog, s (big-endian)
+    case (0xFF, 0x17):  // laser watchdog, s (big-endian)
+      guard isARM else {
+        throw InstrumentError(.deviceRejected, "FX2 board has no laser watchdog (0xFF/0x17)")
+      }
+      let seconds = laserWatchdogSeconds
+      return [UInt8(seconds >> 8), UInt8(seconds & 0xFF)]
     case (0xFF, 0x2A): return [23]  // ambient °C
     case (0xFF, 0x2C): return Array("ARM\(settings.serial)".utf8.prefix(12)).padded(to: 12)
     case (0xFF, 0x2D): return Array("1.0.3".utf8).padded(to: 32)

@@ -30,6 +30,8 @@ public struct EmulatedUSBDevice: Sendable {
   /// Whether the device's laser is enabled now; `nil` for devices without a laser. Lets a test
   /// see what a killed client left the laser doing.
   public var laserEnabled: @Sendable () -> Bool? = { nil }
+  /// How often the device's own laser watchdog switched the laser off; `nil` without one.
+  public var laserWatchdogTrips: @Sendable () -> Int? = { nil }
 
   /// A device of `family`; `model` names the Ocean Insight model (ignored otherwise) and
   /// `productID` overrides the USB product ID in the descriptors (a device of the wrong model
@@ -102,7 +104,8 @@ public struct EmulatedUSBDevice: Sendable {
             endpoint: 0x82, messageBytes: 2 * wasatchPixels, pixelCount: wasatchPixels,
             flipMask: 0),
         readyReplyBytes: { emulator.output.readyCount() },
-        laserEnabled: { emulator.laserEnabled })
+        laserEnabled: { emulator.laserEnabled },
+        laserWatchdogTrips: { wasatchProductID == 0x4000 ? emulator.laserWatchdogTrips : nil })
     case .dp5:
       var dp5 = DP5EmulatorSettings()
       dp5.serialNumber = UInt32(settings.serial.filter(\.isNumber).prefix(9)) ?? 31_337
