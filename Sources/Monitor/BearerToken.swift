@@ -7,6 +7,8 @@ public struct BearerToken: Sendable {
   /// Why a token file was refused.
   public struct Refusal: Error, Sendable, CustomStringConvertible {
     public var description: String
+
+    public init(description: String) { self.description = description }
   }
 
   /// Shortest token accepted, in bytes: anything shorter is guessable.
@@ -59,6 +61,9 @@ public struct BearerToken: Sendable {
 
   /// Whether an `Authorization` header value carries this token (`Bearer <token>`). The
   /// comparison takes the same time wherever the first difference is.
+  /// Whether both tokens hold the same secret.
+  public func sameSecret(as other: BearerToken) -> Bool { secret == other.secret }
+
   public func accepts(authorization header: String?) -> Bool {
     guard let header else { return false }
     let prefix = "Bearer "

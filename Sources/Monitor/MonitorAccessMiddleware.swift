@@ -3,18 +3,20 @@ import Hummingbird
 import Synchronization
 
 /// Applies `MonitorAccessPolicy` to every request before its route runs: a wrong `Host` gets
-/// 403 naming the accepted names, a missing token on a non-loopback address 401.
+/// 403 naming the accepted names, a missing token on a non-loopback address 401. Either token
+/// (control or read-only) opens the read endpoints; the control routes check the control token
+/// themselves.
 struct MonitorAccessMiddleware<Context: RequestContext>: RouterMiddleware {
   let policy: MonitorAccessPolicy
-  let token: BearerToken?
+  let tokens: [BearerToken]
   let boundPort: BoundPort
 
   func handle(
     _ request: Request, context: Context,
     next: (Request, Context) async throws -> Response
   ) async throws -> Response {
-    let hasValidToken =
-      token?.accepts(authorization: request.headers[.authorization]) ?? false
+    let authorization = request.headers[.authorization]
+    let hasValidToken = tokens.contains { $0.accepts(authorization: authorization) }
     let refusal = policy.check(
       hostHeader: request.head.authority, path: request.uri.path,
       boundPort: boundPort.value, hasValidToken: hasValidToken)

@@ -5,8 +5,12 @@ import WhitlockCore
 public protocol MonitorBackend: Sendable {
   /// The document served by `GET /api/v1/status`: instruments, current run, spool.
   func status() -> JSONValue
-  /// `nil` when ready to acquire and spool, else the reason it is not (for `GET /readyz`).
+  /// `nil` when ready to acquire and spool, else the reason it is not, in full (paths, database
+  /// users and hosts): for the log and `GET /api/v1/status`.
   func notReadyReason() -> String?
+  /// The same reason without paths, users or hosts, for `GET /readyz`, which answers anyone who
+  /// can reach the port.
+  func notReadySummary() -> String?
   /// Called before every `/metrics` scrape, to sample values kept elsewhere (spool counters).
   func refreshMetrics()
   /// Ends the current run and starts the requested one; returns the new run as JSON.

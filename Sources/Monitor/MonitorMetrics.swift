@@ -21,6 +21,9 @@ public final class MonitorMetrics: Sendable {
   /// Live clients refused because `max_sse_clients` were connected.
   public let sseClientsRefused: CoreMetrics.Counter
   public let sseEvents: CoreMetrics.Counter
+  /// HTTP connections open now, and those closed because the client stopped reading.
+  public let connections: CoreMetrics.Gauge
+  public let connectionsStalled: CoreMetrics.Counter
 
   private let spoolRecords: CoreMetrics.Counter
   private let spoolSegments: CoreMetrics.Counter
@@ -51,6 +54,9 @@ public final class MonitorMetrics: Sendable {
     sseClientsRefused = CoreMetrics.Counter(
       label: "whitlock_sse_clients_refused_total", factory: factory)
     sseEvents = CoreMetrics.Counter(label: "whitlock_sse_events_total", factory: factory)
+    connections = CoreMetrics.Gauge(label: "whitlock_monitor_connections", factory: factory)
+    connectionsStalled = CoreMetrics.Counter(
+      label: "whitlock_monitor_connections_stalled_total", factory: factory)
     spoolRecords = CoreMetrics.Counter(
       label: "whitlock_spool_records_written_total", factory: factory)
     spoolSegments = CoreMetrics.Counter(

@@ -9,19 +9,22 @@ struct MonitorRoutes: Sendable {
   let metrics: MonitorMetrics
   let backend: any MonitorBackend
   let token: BearerToken?
+  /// Opens the read endpoints only.
+  let readToken: BearerToken?
   let policy: MonitorAccessPolicy
   let boundPort: BoundPort
 
   func makeRouter() -> Router<BasicRequestContext> {
     let router = Router(context: BasicRequestContext.self)
     router.add(
-      middleware: MonitorAccessMiddleware(policy: policy, token: token, boundPort: boundPort))
+      middleware: MonitorAccessMiddleware(
+        policy: policy, tokens: [token, readToken].compactMap { $0 }, boundPort: boundPort))
     router.get("/") { _, _ in
       Self.response(.ok, contentType: "text/html; charset=utf-8", Array(MonitorPage.html.utf8))
     }
     router.get("healthz") { _, _ in Self.text(.ok, "ok\n") }
     router.get("readyz") { _, _ in
-      if let reason = backend.notReadyReason() {
+      if let reason = backend.notReadySummary() {
         return Self.text(.serviceUnavailable, "not ready: \(reason)\n")
       }
       return Self.text(.ok, "ready\n")

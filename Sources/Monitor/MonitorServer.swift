@@ -4,6 +4,7 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 import Synchronization
+import WhitlockCore
 
 /// The monitor's HTTP server as a service of the daemon's `ServiceGroup`.
 ///
@@ -18,10 +19,16 @@ public struct MonitorServer: Service {
     public var address: MonitorAddress = .default
     /// The run-control token; `nil` disables the control endpoints (403).
     public var token: BearerToken?
+    /// A token that opens only the read endpoints (dashboards, Prometheus beyond loopback), so
+    /// that what reads the monitor cannot also start runs and fire a laser.
+    public var readToken: BearerToken?
     /// How long open responses may take to finish at shutdown before they are cut.
     public var shutdownGraceSeconds = 0.5
     /// Further `Host` names the monitor answers to (`MonitorAccessPolicy`).
     public var allowedHosts: [String] = []
+    /// Connection cap and timeouts that keep hostile or forgetful clients from starving the
+    /// daemon.
+    public var limits = ConnectionLimits()
 
     public init(address: MonitorAddress = .default, token: BearerToken? = nil) {
       self.address = address
@@ -70,6 +77,7 @@ public struct MonitorServer: Service {
   ) -> Router<BasicRequestContext> {
     MonitorRoutes(
       hub: hub, metrics: metrics, backend: backend, token: settings.token,
+      readToken: settings.readToken,
       policy: MonitorAccessPolicy(address: settings.address, allowedHosts: settings.allowedHosts),
       boundPort: boundPort
     ).makeRouter()
@@ -102,9 +110,23 @@ public struct MonitorServer: Service {
         "loopback: Host must be localhost, 127.0.0.1 or [::1] with this port"
         + (policy.allowedHosts.isEmpty ? "" : " or one of allowed_hosts")
     }
+    let limits = settings.limits
+    let maximum = limits.effectiveMaxConnections(descriptorLimit: DescriptorLimit.current)
+    let stalled = metrics.connectionsStalled
     let application = Application(
       router: router,
-      configuration: .init(address: bind, serverName: "whitlockd"),
+      server: .http1(
+        configuration: .init(
+          additionalChannelHandlers: [
+            StalledClientCloser(
+              timeout: .milliseconds(Int64(limits.stalledClientSeconds * 1000)),
+              onClose: { stalled.increment() })
+          ],
+          idleTimeout: .milliseconds(Int64(limits.idleTimeoutSeconds * 1000)))),
+      configuration: .init(
+        address: bind, serverName: "whitlockd", backlog: 1024,
+        availableConnectionsDelegate: ConnectionCap(
+          maximum: maximum, gauge: metrics.connections)),
       onServerRunning: { [logger] channel in
         let bound: String
         switch address {
@@ -123,7 +145,7 @@ public struct MonitorServer: Service {
           "monitor listening",
           metadata: [
             "address": "\(bound)", "run_control": "\(control)",
-            "policy": "\(access)",
+            "policy": "\(access)", "max_connections": "\(maximum)",
           ])
       },
       logger: quietLogger)

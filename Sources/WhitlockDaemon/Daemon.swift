@@ -24,7 +24,19 @@ public struct Daemon: Sendable {
 
   /// Runs until a graceful shutdown completes; throws when start-up fails.
   public func run(logger: Logger) async throws {
+    // The soft descriptor limit is often 1024; raised to the hard one so that the monitor's
+    // connection cap has room beside the spool (see `ConnectionLimits`).
+    let descriptors = DescriptorLimit.raiseToHardLimit()
     let token = try configuration.monitor.tokenFile.map { try BearerToken(contentsOf: $0) }
+    let readToken = try configuration.monitor.readTokenFile.map {
+      try BearerToken(contentsOf: $0)
+    }
+    if let token, let readToken, token.sameSecret(as: readToken) {
+      throw BearerToken.Refusal(
+        description:
+          "\(configuration.monitor.readTokenFile ?? "") holds the run-control token; the read "
+          + "token must differ, or it opens run control")
+    }
     let layout = SpoolLayout(root: spoolOverride ?? configuration.spool.path)
     let metrics = MonitorMetrics()
     let spool = try SpoolService(
@@ -52,6 +64,7 @@ public struct Daemon: Sendable {
         "config": "\(configuration.source)", "spool": "\(layout.root)", "run_id": "\(run.runID)",
         "instruments": "\(configuration.instruments.map(\.id).joined(separator: ","))",
         "detector_kernels": "\(DetectorKernels.active.rawValue)",
+        "descriptor_limit": "\(descriptors)",
       ])
     if let advice = configuration.noInstrumentAdvice {
       logger.warning("\(advice); nothing is acquired or spooled until then")
@@ -100,6 +113,8 @@ public struct Daemon: Sendable {
         address: configuration.monitor.address, token: token)
       monitorSettings.shutdownGraceSeconds = 0.5
       monitorSettings.allowedHosts = configuration.monitor.allowedHosts
+      monitorSettings.limits = configuration.monitor.limits
+      monitorSettings.readToken = readToken
       services.append(
         .init(
           service: MonitorServer(

@@ -250,6 +250,7 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
           ("started", .string(UTCTimestamp.string(from: startedAt))),
           ("uptime_s", .number(Date().timeIntervalSince(startedAt).rounded())),
           ("ready", .bool(notReadyReason() == nil)),
+          ("not_ready_reason", notReadyReason().map(JSONValue.string) ?? .null),
           ("detector_kernels", .string(DetectorKernels.active.rawValue)),
         ])
       ),
@@ -270,14 +271,27 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
     return .object(document)
   }
 
-  public func notReadyReason() -> String? {
-    if case .failing(let reason) = spool.state { return "spool is failing: \(reason)" }
-    if let noInstrumentAdvice { return noInstrumentAdvice }
-    if let problem = shipper?.problem { return problem }
+  public func notReadySummary() -> String? {
+    let details = " (details in the log and GET /api/v1/status)"
+    if case .failing = spool.state { return "spool is failing" + details }
+    if noInstrumentAdvice != nil { return "no instrument configured" + details }
+    if shipper?.problem != nil { return "shipping to the database is failing" + details }
+    return openInstrumentProblem
+  }
+
+  /// "no instrument is open" until one is, else `nil`.
+  private var openInstrumentProblem: String? {
     let anyOpen = board.withLock { board in
       board.values.contains { if case .open = $0.state { true } else { false } }
     }
     return anyOpen ? nil : "no instrument is open"
+  }
+
+  public func notReadyReason() -> String? {
+    if case .failing(let reason) = spool.state { return "spool is failing: \(reason)" }
+    if let noInstrumentAdvice { return noInstrumentAdvice }
+    if let problem = shipper?.problem { return problem }
+    return openInstrumentProblem
   }
 
   public func refreshMetrics() {

@@ -7,10 +7,14 @@ import Monitor
 /// enabled = true
 /// listen = "127.0.0.1:9464"                  # or: unix_socket = "/run/whitlockd/monitor.sock"
 /// token_file = "/etc/whitlockd/monitor.token" # enables run control; mode 0600 or 0640
+/// read_token_file = "/etc/whitlockd/read.token" # opens only the read endpoints
 /// sse_client_buffer = 512                     # events buffered per live client
 /// event_history = 2048                        # events kept for Last-Event-ID resumption
 /// max_sse_clients = 32                        # live clients at once; more get 503
 /// allowed_hosts = ["whitlock.lab.example"]    # Host names accepted besides loopback ones
+/// max_connections = 2048                      # HTTP connections at once; more wait
+/// idle_timeout_s = 5                          # close connections with no request this long
+/// stalled_client_timeout_s = 10               # close clients that stop reading this long
 /// ```
 ///
 /// A `listen` address beyond loopback needs `token_file`: every endpoint but health then needs
@@ -22,10 +26,14 @@ public struct MonitorConfiguration: Sendable {
   public var address = MonitorAddress.default
   /// The bearer-token file that enables `POST /api/v1/runs…`; without it run control is off.
   public var tokenFile: String?
+  /// A token file that opens the read endpoints only (dashboards, scrapers beyond loopback).
+  public var readTokenFile: String?
   /// The live hub's buffer sizes and client limit.
   public var hub = LiveHub.Settings()
   /// Further `Host` names the monitor answers to.
   public var allowedHosts: [String] = []
+  /// Connection cap and timeouts.
+  public var limits = ConnectionLimits()
 
   public init() {}
 
@@ -57,6 +65,14 @@ public struct MonitorConfiguration: Sendable {
     if configuration.tokenFile?.isEmpty == true {
       throw reader.error("token_file", "must not be empty; remove the key to disable run control")
     }
+    configuration.readTokenFile = try reader.optionalString("read_token_file")
+    if configuration.readTokenFile?.isEmpty == true {
+      throw reader.error("read_token_file", "must not be empty; remove the key instead")
+    }
+    if let read = configuration.readTokenFile, read == configuration.tokenFile {
+      throw reader.error(
+        "read_token_file", "must be another file than token_file: it must not open run control")
+    }
     configuration.hub.clientBuffer = try reader.integer(
       "sse_client_buffer", default: configuration.hub.clientBuffer, in: 16...65536)
     configuration.hub.history = try reader.integer(
@@ -64,9 +80,17 @@ public struct MonitorConfiguration: Sendable {
     configuration.hub.maxClients = try reader.integer(
       "max_sse_clients", default: configuration.hub.maxClients, in: 1...10_000)
     configuration.allowedHosts = try reader.stringArray("allowed_hosts")
+    configuration.limits.maxConnections = try reader.integer(
+      "max_connections", default: configuration.limits.maxConnections, in: 16...1_000_000)
+    configuration.limits.idleTimeoutSeconds = try reader.number(
+      "idle_timeout_s", default: configuration.limits.idleTimeoutSeconds, in: 0.5...3600,
+      unit: "s")
+    configuration.limits.stalledClientSeconds = try reader.number(
+      "stalled_client_timeout_s", default: configuration.limits.stalledClientSeconds,
+      in: 1...3600, unit: "s")
     let policy = MonitorAccessPolicy(address: configuration.address)
     if configuration.enabled && policy.requiresTokenForEverything
-      && configuration.tokenFile == nil
+      && configuration.tokenFile == nil && configuration.readTokenFile == nil
     {
       throw reader.error(
         "listen",

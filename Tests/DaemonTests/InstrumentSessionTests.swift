@@ -164,8 +164,11 @@ import WhitlockDaemon
       try await client.execute(uri: "/readyz", method: .get) { response in
         #expect(response.status == .serviceUnavailable)
         let text = String(buffer: response.body)
-        #expect(text.contains("not ready: spool is failing:"), "\(text)")
-        #expect(text.contains("/tmp"), "the reason names what failed: \(text)")
+        #expect(text.contains("not ready: spool is failing"), "\(text)")
+        #expect(!text.contains(bench.directory), "no path for whoever can reach the port: \(text)")
+        #expect(
+          bench.bridge.status()["daemon"]?["not_ready_reason"]?.stringValue?.contains("/tmp")
+            == true, "the status names what failed")
       }
       try await client.execute(uri: "/healthz", method: .get) {
         #expect($0.status == .ok, "the process itself is alive")

@@ -25,13 +25,21 @@ import WhitlockDaemon
       enabled = false
       unix_socket = "/run/whitlockd/monitor.sock"
       token_file = "/etc/whitlockd/token"
+      read_token_file = "/etc/whitlockd/read.token"
       sse_client_buffer = 64
       event_history = 100
+      max_connections = 300
+      idle_timeout_s = 3
+      stalled_client_timeout_s = 4
       """)
     #expect(!configuration.monitor.enabled)
     #expect(configuration.monitor.address == .unixSocket(path: "/run/whitlockd/monitor.sock"))
     #expect(configuration.monitor.tokenFile == "/etc/whitlockd/token")
     #expect(configuration.monitor.hub == .init(clientBuffer: 64, history: 100))
+    #expect(configuration.monitor.readTokenFile == "/etc/whitlockd/read.token")
+    #expect(configuration.monitor.limits.maxConnections == 300)
+    #expect(configuration.monitor.limits.idleTimeoutSeconds == 3)
+    #expect(configuration.monitor.limits.stalledClientSeconds == 4)
   }
 
   @Test(arguments: [
@@ -43,6 +51,12 @@ import WhitlockDaemon
     ("unix_socket = \"rel.sock\"", "w.toml:2: monitor.unix_socket: must be an absolute path"),
     ("sse_client_buffer = 1", "w.toml:2: monitor.sse_client_buffer: 1 is outside 16…65536"),
     ("token_file = 5", "w.toml:2: monitor.token_file: expected a string"),
+    (
+      "token_file = \"/t\"\nread_token_file = \"/t\"",
+      "w.toml:3: monitor.read_token_file: must be another file than token_file"
+    ),
+    ("max_connections = 2", "w.toml:2: monitor.max_connections: 2 is outside 16…1000000"),
+    ("idle_timeout_s = 0", "w.toml:2: monitor.idle_timeout_s: 0"),
     (
       "lisen = \"x\"", "w.toml:2: monitor.lisen: unknown key (did you mean \"listen\"?)"
     ),

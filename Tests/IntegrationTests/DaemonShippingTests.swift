@@ -35,7 +35,11 @@ struct DaemonShippingTests {
     #expect(failing?["ship"]?["last_error"]?.stringValue?.contains("Connection refused") == true)
     let ready = try await daemon.client.send("GET", "/readyz")
     #expect(ready.status == 503)
-    #expect(ready.text.contains("shipping to postgres://whitlock@127.0.0.1"))
+    #expect(ready.text.contains("shipping to the database is failing"), "\(ready.text)")
+    #expect(!ready.text.contains("whitlock@"), "no database user for whoever reaches the port")
+    #expect(
+      failing?["daemon"]?["not_ready_reason"]?.stringValue?.contains(
+        "shipping to postgres://whitlock@127.0.0.1") == true)
     let metrics = try await daemon.client.send("GET", "/metrics").text
     #expect(metrics.contains("whitlock_ship_failing 1"))
     #expect(metrics.contains("whitlock_ship_backlog_segments "))

@@ -170,7 +170,8 @@ struct InstalledServiceTests {
     }
     #expect(answered, "\(child.standardError) \(notify.messages)")
     let readyz = try #require(await offPool(borrowing: { Self.readyz(installation) }))
-    #expect(readyz.text.contains(advice), "\(readyz.text)")
+    #expect(readyz.text.contains("not ready: no instrument configured"), "\(readyz.text)")
+    #expect(!readyz.text.contains(installation.configuration), "no path in /readyz")
     #expect(notify.messages.contains { $0.contains("STATUS=" + advice) }, "\(notify.messages)")
     #expect(child.standardError.contains(advice), "\(child.standardError)")
     #expect(child.isRunning, "the service stays up")

@@ -19,7 +19,8 @@ struct MonitoredDaemon {
   /// Starts the daemon; `tokenMode` nil leaves run control disabled.
   static func start(
     tokenMode: mode_t? = 0o600, ramanExposure: Double = 0.2, ramanPacing: Double = 1,
-    monitorExtra: String = "", listen: String = "127.0.0.1:0", extraConfiguration: String = ""
+    monitorExtra: String = "", listen: String = "127.0.0.1:0", extraConfiguration: String = "",
+    descriptorLimit: Int? = nil
   ) async throws -> MonitoredDaemon {
     let directory = FileManager.default.temporaryDirectory
       .appendingPathComponent("whitlockd-monitor-\(UUID().uuidString)").path
@@ -52,9 +53,16 @@ struct MonitoredDaemon {
       \(extraConfiguration)
       """
     try config.write(toFile: directory + "/whitlockd.toml", atomically: true, encoding: .utf8)
-    let child = try ChildProcess(
-      try ProductsDirectory.executable("whitlockd"), ["--config", directory + "/whitlockd.toml"],
-      currentDirectory: directory)
+    let daemon = try ProductsDirectory.executable("whitlockd")
+    let arguments = ["--config", directory + "/whitlockd.toml"]
+    // `descriptorLimit` starts the daemon with soft and hard limit both at that value (prlimit).
+    let child =
+      try descriptorLimit.map {
+        try ChildProcess(
+          "/usr/bin/prlimit", ["--nofile=\($0):\($0)", daemon] + arguments,
+          currentDirectory: directory)
+      }
+      ?? ChildProcess(daemon, arguments, currentDirectory: directory)
     var endpoint: MonitorEndpoint?
     await child.wait(upTo: .seconds(60)) { child in
       endpoint = Self.listeningEndpoint(in: child.standardError)

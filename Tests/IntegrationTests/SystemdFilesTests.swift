@@ -14,6 +14,18 @@ import Testing
     return (result.status, result.standardOutput + result.standardError)
   }
 
+  /// Bounds that keep hostile local clients from starving the daemon: a descriptor limit the
+  /// monitor's connection cap stays under, and a memory ceiling.
+  @Test func unitBoundsDescriptorsAndMemory() throws {
+    let unit = try String(
+      contentsOfFile: Self.packageRoot + "/systemd/whitlockd.service", encoding: .utf8)
+    let settings = unit.split(separator: "\n").filter { !$0.hasPrefix("#") }
+    let limit = try #require(settings.first { $0.hasPrefix("LimitNOFILE=") })
+    let descriptors = try #require(Int(limit.dropFirst("LimitNOFILE=".count)))
+    #expect(descriptors >= 2048 + 256, "room for the default connection cap and the spool")
+    #expect(settings.contains { $0.hasPrefix("MemoryMax=") })
+  }
+
   @Test func installedUnitVerifiesAndScoresAtMostTwo() async throws {
     let root = FileManager.default.temporaryDirectory
       .appendingPathComponent("whitlockd-root-\(UUID().uuidString)").path

@@ -20,6 +20,7 @@ import WhitlockCore
 
     func status() -> JSONValue { .object([("ready", .bool(notReadyReason() == nil))]) }
     func notReadyReason() -> String? { state.withLock { $0.notReady } }
+    func notReadySummary() -> String? { notReadyReason() }
     func refreshMetrics() {}
     func startRun(_ request: RunRequest) async throws -> JSONValue {
       state.withLock { $0.started.append(request.sampleID) }
@@ -93,6 +94,42 @@ import WhitlockCore
       }
     }
     #expect(backend.started == ["B-2024-017"], "only the authorised request started a run")
+  }
+
+  /// Beyond loopback, the read token opens the read endpoints but never run control; the control
+  /// token opens both.
+  @Test func theReadTokenReadsButCannotStartRuns() async throws {
+    let backend = RecordingBackend()
+    var settings = MonitorServer.Settings(
+      address: .tcp(host: "0.0.0.0", port: 9464), token: BearerToken(secret: Self.secret))
+    settings.readToken = BearerToken(secret: "read-only-token-0123456789")
+    let app = Application(
+      router: MonitorServer.router(
+        settings: settings, hub: LiveHub(), metrics: MonitorMetrics(), backend: backend))
+    let reader: HTTPFields = [.authorization: "Bearer read-only-token-0123456789"]
+    let controller: HTTPFields = [.authorization: "Bearer \(Self.secret)"]
+    let body = ByteBuffer(string: #"{"sample_id":"B-1"}"#)
+    try await app.test(.router) { client in
+      try await client.execute(uri: "/api/v1/status", method: .get) {
+        #expect($0.status == .unauthorized)
+      }
+      try await client.execute(uri: "/api/v1/status", method: .get, headers: reader) {
+        #expect($0.status == .ok)
+      }
+      try await client.execute(uri: "/metrics", method: .get, headers: reader) {
+        #expect($0.status == .ok)
+      }
+      try await client.execute(
+        uri: "/api/v1/runs", method: .post, headers: reader, body: body
+      ) { #expect($0.status == .unauthorized) }
+      try await client.execute(
+        uri: "/api/v1/runs/current/stop", method: .post, headers: reader
+      ) { #expect($0.status == .unauthorized) }
+      try await client.execute(
+        uri: "/api/v1/runs", method: .post, headers: controller, body: body
+      ) { #expect($0.status == .created) }
+    }
+    #expect(backend.started == ["B-1"])
   }
 
   @Test func readinessFollowsTheBackendAndHealthDoesNot() async throws {
