@@ -205,10 +205,15 @@ public final class SpoolShipper: Sendable {
     let decoded = SegmentDecoder.decodeLines(bytes)
     guard !decoded.records.isEmpty else {
       // Nothing in it ships: the segment is quarantined whole, as it was written.
-      let reason =
+      // The first few lines' reasons; a segment of garbage would otherwise make a line of
+      // the log per line of the segment.
+      var reason =
         decoded.rejected.isEmpty
         ? "the segment holds no records"
-        : decoded.rejected.map(\.description).joined(separator: "; ")
+        : decoded.rejected.prefix(5).map(\.description).joined(separator: "; ")
+      if decoded.rejected.count > 5 {
+        reason += "; and \(decoded.rejected.count - 5) more lines that are not records"
+      }
       do { try quarantine(name, consumer: consumer, reason: reason) } catch {
         if case .spool(let spoolError) = error { return .failed(spoolError) }
       }
