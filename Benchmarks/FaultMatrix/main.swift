@@ -4,12 +4,12 @@ import WhitlockCore
 // whitlock-faults: the issue-8 fault matrix against the real whitlockd, whitlock-sim and
 // whitlockctl binaries built beside this one. Prints one table; exits 1 if a scenario failed.
 //
-//   whitlock-faults [--quick] [--family dp5|ocean|usb|all] [--only SCENARIO] [--cycles N] [--crashes N]
+//   whitlock-faults [--quick] [--family dp5|ocean|usb|ship|all] [--only SCENARIO] [--cycles N] [--crashes N]
 //
 // Families: dp5 (Amptek DP5, plus the driver-independent disk/crash/sigterm scenarios) and ocean
 // (Ocean Insight OBP against `whitlock-sim obp`), usb (USB2000+ and Wasatch through libusb on the
-// `whitlock-sim usb` testbed). Scenarios: unplug, line, disk, crash, sigterm, obp-unplug,
-// obp-line, usb.
+// `whitlock-sim usb` testbed), ship (`whitlockctl ship` into a real PostgreSQL). Scenarios:
+// unplug, line, disk, crash, sigterm, obp-unplug, obp-line, usb, seq-reuse.
 
 // One scenario runs at a time and nothing is measured in this process: a short blocking request
 // to the daemon's monitor holds up nothing (see `BlockingWork`).
@@ -31,8 +31,8 @@ while let argument = arguments.first {
   case "--family": family = arguments.isEmpty ? "" : arguments.removeFirst()
   default:
     print(
-      "usage: whitlock-faults [--quick] [--family dp5|ocean|usb|all] [--only unplug|line|disk|crash|"
-        + "sigterm|obp-unplug|obp-line] [--cycles N] [--crashes N]")
+      "usage: whitlock-faults [--quick] [--family dp5|ocean|usb|ship|all] [--only unplug|line|"
+        + "disk|crash|sigterm|obp-unplug|obp-line|usb|seq-reuse] [--cycles N] [--crashes N]")
     exit(2)
   }
 }
@@ -51,9 +51,10 @@ let all: [(String, String, () async throws -> [MatrixRow])] = [
   ("ocean", "obp-unplug", { try await scenarios.oceanUnplugReplug() }),
   ("ocean", "obp-line", { try await scenarios.oceanLineFaults() }),
   ("usb", "usb", { try await scenarios.usbFaults() }),
+  ("ship", "seq-reuse", { try await scenarios.seqReuse() }),
 ]
-guard ["dp5", "ocean", "usb", "all"].contains(family) else {
-  print("whitlock-faults: --family must be dp5, ocean, usb or all")
+guard ["dp5", "ocean", "usb", "ship", "all"].contains(family) else {
+  print("whitlock-faults: --family must be dp5, ocean, usb, ship or all")
   exit(2)
 }
 for (group, name, run) in all

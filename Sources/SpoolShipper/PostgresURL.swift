@@ -19,12 +19,13 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
   public enum SSLMode: String, Sendable, CaseIterable {
     /// Never TLS.
     case disable
-    /// TLS if the server offers it, without verifying its certificate (libpq's default).
+    /// TLS if the server offers it, without verifying its certificate (libpq's default; here the
+    /// default only for a loopback host).
     case prefer
     /// TLS or no connection, without verifying the certificate.
     case require
     /// TLS with the certificate verified against `sslrootcert` (or the system's roots) and the
-    /// host name checked.
+    /// host name checked. The default for every host that is not loopback.
     case verifyFull = "verify-full"
   }
 
@@ -33,7 +34,12 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
   public var database: String
   /// A password written into the URL itself (discouraged).
   public var password: String?
+  /// `sslmode`: as written, or by default `verify-full` for a host that is not loopback (a
+  /// password and lab data must not cross a network to a server whose identity is unchecked),
+  /// `prefer` for a loopback host, where nothing crosses a network, and unused for a socket.
   public var sslMode: SSLMode
+  /// Whether `sslmode` was written in the URL rather than chosen by default.
+  public var sslModeIsExplicit: Bool
   /// PEM file with the certificate authorities that `verify-full` trusts.
   public var sslRootCertificate: String?
 
@@ -47,7 +53,7 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
         "\"\(Self.redact(text))\" must start with postgres:// or postgresql://")
     }
     var queryHost: String?
-    var sslMode = SSLMode.prefer
+    var sslMode: SSLMode?
     var rootCertificate: String?
     for item in components.queryItems ?? [] {
       let value = item.value ?? ""
@@ -91,8 +97,37 @@ public struct PostgresURL: Sendable, Equatable, CustomStringConvertible {
     if sslMode == .verifyFull, case .unixSocket = endpoint {
       throw PostgresURLError("sslmode verify-full needs a TCP host; Unix sockets do not use TLS")
     }
-    self.sslMode = sslMode
+    sslModeIsExplicit = sslMode != nil
+    self.sslMode = sslMode ?? (Self.isLocal(endpoint) ? .prefer : .verifyFull)
     sslRootCertificate = rootCertificate
+  }
+
+  /// Whether `endpoint` is a Unix socket or a loopback host (`localhost`, `127.0.0.0/8`, `::1`):
+  /// a connection that never leaves the machine.
+  public static func isLocal(_ endpoint: Endpoint) -> Bool {
+    switch endpoint {
+    case .unixSocket: return true
+    case .tcp(let host, _):
+      let name = host.lowercased().trimmingCharacters(in: CharacterSet(charactersIn: "[]"))
+      if name == "localhost" || name.hasSuffix(".localhost") || name == "::1" { return true }
+      if name == "0:0:0:0:0:0:0:1" { return true }
+      let octets = name.split(separator: ".", omittingEmptySubsequences: false)
+      return octets.count == 4 && octets[0] == "127"
+        && octets.allSatisfy { UInt8($0) != nil }
+    }
+  }
+
+  /// Why this URL's TLS does not protect the connection, or `nil` when it does (or need not:
+  /// loopback and sockets). Said loudly at start and kept in the shipper's status.
+  public var tlsWarning: String? {
+    guard !Self.isLocal(endpoint), sslMode != .verifyFull else { return nil }
+    let consequence =
+      sslMode == .disable
+      ? "the password and every record cross the network unencrypted"
+      : "the server's certificate is not checked, so anyone on the path can pose as the "
+        + "database and read the password and every record"
+    return "sslmode=\(sslMode.rawValue) for \(self): \(consequence); use sslmode=verify-full "
+      + "(with sslrootcert=CA.pem for a private authority)"
   }
 
   /// The URL without any password, for logs and status.

@@ -5,18 +5,44 @@ import WhitlockCore
   import Glibc
 #endif
 
-/// Turns a segment's bytes into `ShipRecord`s, or says which line is wrong and why.
+/// Turns a segment's bytes into `ShipRecord`s, and says which lines are wrong and why.
 ///
-/// A segment in `new/` is complete by the spool's contract, so anything that is not a
-/// newline-terminated record of the published schema (a torn tail, a line that is not JSON, a
-/// missing member, sequence numbers that do not increase) makes the whole segment unshippable:
-/// it is quarantined rather than half-shipped.
+/// A segment in `new/` is complete by the spool's contract, yet one line of it can still be
+/// unshippable (a record that fails the schema, a torn tail written by something else, a
+/// sequence number that does not increase). Such a line is rejected alone, with its line number
+/// and reason: the shipper quarantines its bytes and ships the segment's other records, so one
+/// bad record (say, from an instrument with an unprogrammed EEPROM) never holds back the records
+/// of every other instrument written beside it.
 enum SegmentDecoder {
   /// Largest value a count may have: the schema stores counts as PostgreSQL `integer`.
   static let maximumCount = Int64(Int32.max)
 
-  static func decode(_ bytes: [UInt8]) throws(SegmentDecodingError) -> [ShipRecord] {
+  /// A line that cannot be shipped: where its bytes are and why.
+  struct RejectedLine: Sendable, Equatable {
+    /// 1-based line number.
+    var line: Int
+    /// The line's bytes in the segment, without its newline.
+    var bytes: Range<Int>
+    /// Its sequence number, when the line got far enough to say.
+    var seq: Int64?
+    var message: String
+
+    var description: String { "line \(line): \(message)" }
+  }
+
+  /// The records a segment holds and the lines it holds that are not shippable records.
+  struct Decoded: Sendable {
     var records: [ShipRecord] = []
+    /// Each record's line: `lines[i]` is the 1-based line and byte range of `records[i]`.
+    var lines: [(line: Int, bytes: Range<Int>)] = []
+    var rejected: [RejectedLine] = []
+  }
+
+  /// Decodes every line; a line that fails is rejected alone and the others are kept. Sequence
+  /// numbers must increase from one kept record to the next: a line whose seq does not is
+  /// rejected (the record before it keeps the number).
+  static func decodeLines(_ bytes: [UInt8]) -> Decoded {
+    var result = Decoded()
     var start = 0
     var lineNumber = 0
     var previousSeq: Int64 = 0
@@ -24,33 +50,58 @@ enum SegmentDecoder {
     while start < bytes.count {
       lineNumber += 1
       guard let end = lineEnd(bytes, from: start) else {
-        throw SegmentDecodingError(
-          line: lineNumber, "the last \(bytes.count - start) bytes are not newline-terminated")
+        result.rejected.append(
+          RejectedLine(
+            line: lineNumber, bytes: start..<bytes.count, seq: nil,
+            message: "the last \(bytes.count - start) bytes are not newline-terminated"))
+        break
       }
-      let line = bytes[start..<end]
+      let range = start..<end
+      let line = bytes[range]
       start = end + 1
       guard let members = JSONMemberScanner.members(line) else {
         // Let the full parser say exactly what is wrong with the line.
-        do { _ = try JSONParser.parse(line) } catch {
-          throw SegmentDecodingError(line: lineNumber, "\(error)")
-        }
-        throw SegmentDecodingError(line: lineNumber, "the line is not a JSON object")
+        var message = "the line is not a JSON object"
+        do { _ = try JSONParser.parse(line) } catch { message = "\(error)" }
+        result.rejected.append(
+          RejectedLine(line: lineNumber, bytes: range, seq: nil, message: message))
+        continue
       }
+      let scanned = ScannedObject(line, members)
       let record: ShipRecord
       do throws(FieldError) {
-        record = try decodeRecord(ScannedObject(line, members), writer: &writer)
+        record = try decodeRecord(scanned, writer: &writer)
       } catch {
-        throw SegmentDecodingError(line: lineNumber, error.message)
+        let seq = try? scanned.fields(parsing: ["seq"], path: "").integer("seq")
+        result.rejected.append(
+          RejectedLine(line: lineNumber, bytes: range, seq: seq, message: error.message))
+        continue
       }
       guard record.seq > previousSeq else {
-        throw SegmentDecodingError(
-          line: lineNumber, "seq \(record.seq) does not follow seq \(previousSeq)")
+        result.rejected.append(
+          RejectedLine(
+            line: lineNumber, bytes: range, seq: record.seq,
+            message: "seq \(record.seq) does not follow seq \(previousSeq)"))
+        continue
       }
       previousSeq = record.seq
-      records.append(record)
+      result.records.append(record)
+      result.lines.append((lineNumber, range))
     }
-    if records.isEmpty { throw SegmentDecodingError(line: 0, "the segment holds no records") }
-    return records
+    return result
+  }
+
+  /// Decodes a segment that must be wholly shippable: throws for its first rejected line, or
+  /// when it holds no records.
+  static func decode(_ bytes: [UInt8]) throws(SegmentDecodingError) -> [ShipRecord] {
+    let decoded = decodeLines(bytes)
+    if let first = decoded.rejected.first {
+      throw SegmentDecodingError(line: first.line, first.message)
+    }
+    if decoded.records.isEmpty {
+      throw SegmentDecodingError(line: 0, "the segment holds no records")
+    }
+    return decoded.records
   }
 
   /// The index of the first newline at or after `start`, found with `memchr`.

@@ -4,10 +4,14 @@ import PostgresNIO
 ///
 /// Exactly once comes from the keys, not from the shipper's memory: every row is keyed by
 /// (spool_id, seq) and inserted with `ON CONFLICT DO NOTHING`, so a segment shipped again (after
-/// a crash between commit and move, by hand, or by a second shipper) adds nothing.
+/// a crash between commit and move, by hand, or by a second shipper) adds nothing. A record the
+/// keys skip is then compared with the row that holds its key (`conflicts`): a different record
+/// under the same key (a reused sequence number) is reported, never taken for a copy.
 struct SegmentStatements {
   /// The spool's identity, a UUID.
   var spoolID: String
+  /// The records these statements store.
+  var segment: [ShipRecord]
   /// Inserts of the spool, its runs and its instruments where they are missing, so the records
   /// can reference them. `ON CONFLICT DO NOTHING` takes no lock on a row that exists, so
   /// transactions storing other segments of the spool at the same time do not wait on each other.
@@ -32,6 +36,7 @@ struct SegmentStatements {
     _ segment: [ShipRecord], name: String, spoolID: String, host: String, root: String
   ) {
     self.spoolID = spoolID
+    self.segment = segment
     let lastSeq = segment.last?.seq ?? 0
     var spool = PostgresBindings()
     spool.append(spoolID)
@@ -200,6 +205,40 @@ struct SegmentStatements {
           ON CONFLICT (spool_id, seq) DO NOTHING RETURNING seq
           """, binds: binds)
     ]
+  }
+
+  /// Of `candidates` (records the insert skipped because their key exists), those whose stored
+  /// row is a different record: another type, run, instrument or time under the same
+  /// (spool_id, seq). Each row: seq, then the stored run id, time (UTC, in milliseconds as the spool writes it),
+  /// type and instrument.
+  static func conflicts(_ candidates: [ShipRecord], spoolID: String) -> PostgresQuery {
+    var seqs = BinaryArray(of: .int8, reservingCapacity: candidates.count * 12)
+    var types = BinaryArray(of: .text, reservingCapacity: candidates.count * 15)
+    var runs = BinaryArray(of: .text, reservingCapacity: candidates.count * 40)
+    var instruments = BinaryArray(of: .text, reservingCapacity: candidates.count * 20)
+    var times = BinaryArray(of: .text, reservingCapacity: candidates.count * 28)
+    for record in candidates {
+      seqs.append(record.seq)
+      types.append(record.typeName)
+      runs.append(record.runID)
+      instruments.append(record.instrument.id)
+      times.append(record.time)
+    }
+    var binds = PostgresBindings(capacity: 6)
+    binds.append(spoolID)
+    for array in [seqs, types, runs, instruments, times] { binds.append(array) }
+    return PostgresQuery(
+      unsafeSQL: """
+        SELECT u.seq, r.run_id::text,
+          to_char(r.recorded_at AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'), r.type,
+          r.instrument_id
+        FROM unnest($2::bigint[], $3::text[], $4::text[], $5::text[], $6::text[])
+          AS u(seq, type, run_id, instrument_id, recorded_at)
+        JOIN whitlock.records r ON r.spool_id = $1::uuid AND r.seq = u.seq
+        WHERE (r.type, r.run_id, r.instrument_id, r.recorded_at) IS DISTINCT FROM
+          (u.type, u.run_id::uuid, u.instrument_id, u.recorded_at::timestamptz)
+        ORDER BY u.seq
+        """, binds: binds)
   }
 
   private static func details(_ segment: [ShipRecord], spoolID: String) -> (

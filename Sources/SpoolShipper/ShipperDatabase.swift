@@ -136,34 +136,94 @@ final class ShipperDatabase: Sendable {
     }
   }
 
-  /// Stores a segment's statements in one transaction, within the deadline. Returns how many
-  /// records were new.
-  func store(_ statements: SegmentStatements) async throws(DatabaseFailure) -> Int {
+  /// Stores a segment's statements in one transaction, within the deadline: either all its
+  /// records that are new (and none that conflict) are committed (`.stored`), or, when some
+  /// record's key holds a different record, nothing is and the conflicts are returned, for the
+  /// caller to store the others without them.
+  func store(_ statements: SegmentStatements) async throws(DatabaseFailure) -> StoreOutcome {
     try await OperationDeadline.run(
       deadline, expired: { Self.expired(self.target, self.deadline, doing: "storing a segment") }
-    ) { () async throws(DatabaseFailure) -> Int in
+    ) { () async throws(DatabaseFailure) -> StoreOutcome in
       try await self.storeNow(statements)
     }
   }
 
-  private func storeNow(_ statements: SegmentStatements) async throws(DatabaseFailure) -> Int {
-    try await transaction { connection, logger in
-      for query in statements.prelude { try await run(query) }
-      var added: Set<Int64> = []
-      for query in statements.records {
-        try checkOpen()
-        for try await seq in try await connection.query(query, logger: logger).decode(Int64.self) {
-          added.insert(seq)
-        }
+  /// The highest sequence number the database holds for the spool `spoolID` (0 for none): its
+  /// records' and the spool's `last_seq`, whichever is higher.
+  func highestSequence(spoolID: String) async throws(DatabaseFailure) -> Int64 {
+    try await OperationDeadline.run(
+      deadline,
+      expired: { Self.expired(self.target, self.deadline, doing: "reading the last seq") }
+    ) { () async throws(DatabaseFailure) -> Int64 in
+      var binds = PostgresBindings()
+      binds.append(spoolID)
+      var highest: Int64 = 0
+      do {
+        try self.checkOpen()
+        let rows = try await self.connection.query(
+          PostgresQuery(
+            unsafeSQL: """
+              SELECT COALESCE(GREATEST(
+                (SELECT last_seq FROM whitlock.spools WHERE spool_id = $1::uuid),
+                (SELECT max(seq) FROM whitlock.records WHERE spool_id = $1::uuid)), 0)
+              """, binds: binds), logger: self.logger)
+        for try await value in rows.decode(Int64.self) { highest = value }
+      } catch let failure as DatabaseFailure {
+        throw failure
+      } catch {
+        throw DatabaseFailure(error, target: self.target)
       }
-      // Nothing new means an earlier transaction stored this segment whole: its details are in.
-      guard !added.isEmpty else { return 0 }
-      for query in statements.details { try await run(query) }
-      try checkOpen()
-      try await storeAcquisitions(statements, added: added, connection: connection)
-      for query in statements.dependents { try await run(query) }
-      for query in statements.closing { try await run(query) }
-      return added.count
+      return highest
+    }
+  }
+
+  private func storeNow(_ statements: SegmentStatements) async throws(DatabaseFailure)
+    -> StoreOutcome
+  {
+    var found: [RecordConflict] = []
+    do {
+      return .stored(
+        added: try await transaction { connection, logger in
+          for query in statements.prelude { try await run(query) }
+          var added: Set<Int64> = []
+          for query in statements.records {
+            try checkOpen()
+            for try await seq in try await connection.query(query, logger: logger).decode(
+              Int64.self)
+            {
+              added.insert(seq)
+            }
+          }
+          // A record not added has a row under its key already: a copy (this segment shipped
+          // before) or a different record reusing the number, which must not pass as a copy.
+          if added.count < statements.segment.count {
+            let skipped = statements.segment.filter { !added.contains($0.seq) }
+            try checkOpen()
+            let rows = try await connection.query(
+              SegmentStatements.conflicts(skipped, spoolID: statements.spoolID), logger: logger)
+            for try await (seq, runID, time, type, instrument) in rows.decode(
+              (Int64, String, String, String, String).self)
+            {
+              found.append(
+                RecordConflict(
+                  seq: seq, storedRunID: runID, storedTime: time, storedType: type,
+                  storedInstrument: instrument))
+            }
+            if !found.isEmpty { throw ConflictsFound() }
+          }
+          // Nothing new means an earlier transaction stored this segment whole: its details are in.
+          guard !added.isEmpty else { return 0 }
+          for query in statements.details { try await run(query) }
+          try checkOpen()
+          try await storeAcquisitions(statements, added: added, connection: connection)
+          for query in statements.dependents { try await run(query) }
+          for query in statements.closing { try await run(query) }
+          return added.count
+        })
+    } catch {
+      // Rolled back on purpose: nothing of the segment was stored.
+      if !found.isEmpty { return .conflicts(found) }
+      throw error
     }
   }
 
@@ -248,3 +308,23 @@ final class ShipperDatabase: Sendable {
     }
   }
 }
+
+/// What storing a segment came to.
+enum StoreOutcome: Sendable, Equatable {
+  /// Committed; `added` records were new, the others were copies of stored records.
+  case stored(added: Int)
+  /// Rolled back: these records reuse a key that holds a different record.
+  case conflicts([RecordConflict])
+}
+
+/// A record whose (spool_id, seq) the database holds for a different record, and what it holds.
+struct RecordConflict: Sendable, Equatable {
+  var seq: Int64
+  var storedRunID: String
+  var storedTime: String
+  var storedType: String
+  var storedInstrument: String
+}
+
+/// Rolls back a transaction that found conflicting records.
+private struct ConflictsFound: Error {}

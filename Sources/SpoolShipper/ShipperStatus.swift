@@ -38,6 +38,16 @@ public final class ShipperStatus: Sendable {
     public var recordsAlreadyPresent: UInt64 = 0
     public var segmentsShipped: UInt64 = 0
     public var segmentsQuarantined: UInt64 = 0
+    /// Records quarantined alone (their segment's other records shipped): lines that fail the
+    /// schema, and records whose (spool id, seq) the database holds with different content.
+    public var recordsQuarantined: UInt64 = 0
+    /// Of those, the records that reuse a sequence number the database holds for another record.
+    public var recordsConflicting: UInt64 = 0
+    /// The highest sequence number the database held for this spool when last asked: the floor
+    /// the spool's allocator continues above (`.seq-floor`).
+    public var databaseLastSeq: Int64 = 0
+    /// Why the connection's TLS does not protect it (a weak `sslmode` off loopback), or `nil`.
+    public var tlsWarning: String?
     /// Connection attempts that failed.
     public var connectFailures: UInt64 = 0
     /// The highest sequence number committed.
@@ -47,7 +57,11 @@ public final class ShipperStatus: Sendable {
 
   private let storage: Mutex<Snapshot>
 
-  public init(database: String) { storage = Mutex(Snapshot(database: database)) }
+  public init(database: String, tlsWarning: String? = nil) {
+    var snapshot = Snapshot(database: database)
+    snapshot.tlsWarning = tlsWarning
+    storage = Mutex(snapshot)
+  }
 
   /// The current reading.
   public var snapshot: Snapshot { storage.withLock { $0 } }

@@ -22,13 +22,22 @@ struct ShipCommand: AsyncParsableCommand {
 
   @Option(
     name: .long,
-    help: "postgres://USER@HOST:PORT/DATABASE[?sslmode=disable|prefer|require|verify-full]")
+    help: """
+      postgres://USER@HOST:PORT/DATABASE[?sslmode=disable|prefer|require|verify-full\
+      [&sslrootcert=CA.pem]]; sslmode defaults to verify-full, or prefer for a loopback host. \
+      A weaker mode off loopback works but is warned about.
+      """)
   var postgres: String
 
   @Option(name: .long, help: "The spool directory.")
   var spool: String
 
-  @Option(name: .long, help: "File whose first line is the password (mode 0600 or 0640).")
+  @Option(
+    name: .long,
+    help: """
+      File whose first line is the password: a regular file owned by root or by you, mode 0600 \
+      or 0640 (no access for others, not group-writable), or a systemd credential.
+      """)
   var passwordFile: String?
 
   @Option(name: .long, help: "What to do with a shipped segment: move (to cur/) or delete.")

@@ -8,7 +8,7 @@ import Testing
 /// invalid URL is refused at once.
 @Suite("Shipping to PostgreSQL: bad input", .serialized, .processHeavy)
 struct ShippingBadInputTests {
-  @Test("a malformed segment is quarantined with the line and reason; the rest ships")
+  @Test("a malformed line is quarantined alone with the line and reason; the rest ships")
   func malformedSegmentIsQuarantined() async throws {
     let postgres = try await PostgresServer()
     let directory = try ShippingFixture.scratchDirectory("ship-bad")
@@ -25,14 +25,31 @@ struct ShippingBadInputTests {
 
     let result = try await ShippingFixture.drain(spool: spool, postgres: postgres)
     #expect(result.status == 0, "\(result.standardError)")
-    #expect(result.standardError.contains("segment cannot be shipped and was quarantined: line 2:"))
+    // Line 1 is a copy of a stored record (already present); line 2 alone is set aside.
+    #expect(
+      result.standardError.contains(
+        "1 record(s) of the segment cannot be shipped and were quarantined; the others "
+          + "shipped: \(bad) line 2: invalid JSON"))
     #expect(ShippingFixture.segments(spool, "new").isEmpty)
     let quarantined = try FileManager.default.contentsOfDirectory(atPath: spool + "/quarantine")
-    #expect(Set(quarantined) == [bad + ".unshippable", bad + ".unshippable.reason"])
+    #expect(Set(quarantined) == [bad + ".rejected", bad + ".rejected.reason"])
+    #expect(
+      try String(contentsOfFile: spool + "/quarantine/" + bad + ".rejected", encoding: .utf8)
+        == lines[1].prefix(40) + "\n")
     let reason = try String(
-      contentsOfFile: spool + "/quarantine/" + bad + ".unshippable.reason", encoding: .utf8)
-    #expect(reason.hasPrefix("line 2: invalid JSON"))
+      contentsOfFile: spool + "/quarantine/" + bad + ".rejected.reason", encoding: .utf8)
+    #expect(reason.hasPrefix("\(bad) line 2: invalid JSON"))
     #expect(try await ShippingFixture.databaseTally(postgres).first == good)
+
+    // A segment with no shippable record at all is still quarantined whole.
+    let empty = "seg-0000000000000099.ndjson"
+    try (lines[1].prefix(40) + "\n").write(
+      toFile: spool + "/new/" + empty, atomically: true, encoding: .utf8)
+    let again = try await ShippingFixture.drain(spool: spool, postgres: postgres)
+    #expect(again.status == 0, "\(again.standardError)")
+    #expect(again.standardError.contains("segment cannot be shipped and was quarantined: line 1:"))
+    #expect(
+      FileManager.default.fileExists(atPath: spool + "/quarantine/" + empty + ".unshippable"))
     await postgres.stop()
   }
 

@@ -1,4 +1,5 @@
 import Testing
+import WhitlockCore
 
 @testable import SpoolShipper
 
@@ -17,11 +18,51 @@ struct PostgresURLTests {
     #expect(url.description == "postgres://whitlock@db.lab:6543/lab?sslmode=verify-full")
   }
 
-  @Test("defaults: port 5432, sslmode prefer; postgresql:// is accepted")
+  @Test("defaults: port 5432, sslmode prefer on loopback; postgresql:// is accepted")
   func defaults() throws {
     let url = try PostgresURL(parsing: "postgresql://u@127.0.0.1/d")
     #expect(url.endpoint == .tcp(host: "127.0.0.1", port: 5432))
     #expect(url.sslMode == .prefer)
+    #expect(!url.sslModeIsExplicit)
+    #expect(url.tlsWarning == nil)
+  }
+
+  @Test(
+    "sslmode defaults to verify-full off loopback, prefer on it",
+    arguments: [
+      ("postgres://u@db.lab/d", PostgresURL.SSLMode.verifyFull),
+      ("postgres://u@10.0.0.7/d", .verifyFull),
+      ("postgres://u@[fe80::1]:5432/d", .verifyFull),
+      ("postgres://u@127.0.0.2/d", .prefer),
+      ("postgres://u@localhost/d", .prefer),
+      ("postgres://u@[::1]:5433/d", .prefer),
+    ])
+  func defaultSSLMode(text: String, mode: PostgresURL.SSLMode) throws {
+    let url = try PostgresURL(parsing: text)
+    #expect(url.sslMode == mode)
+    #expect(url.tlsWarning == nil)
+  }
+
+  @Test(
+    "a weaker sslmode chosen off loopback is accepted with a warning",
+    arguments: ["disable", "prefer", "require"])
+  func weakSSLModeIsWarned(mode: String) throws {
+    let url = try PostgresURL(parsing: "postgres://u@db.lab/d?sslmode=\(mode)")
+    #expect(url.sslMode.rawValue == mode)
+    #expect(url.sslModeIsExplicit)
+    let warning = try #require(url.tlsWarning)
+    #expect(warning.contains("sslmode=\(mode) for postgres://u@db.lab:5432/d"))
+    #expect(warning.contains("use sslmode=verify-full"))
+    #expect(
+      try PostgresURL(parsing: "postgres://u@127.0.0.1/d?sslmode=\(mode)").tlsWarning == nil)
+  }
+
+  @Test("the shipper's status carries the warning")
+  func statusCarriesWarning() throws {
+    let url = try PostgresURL(parsing: "postgres://u@db.lab/d?sslmode=require")
+    let warning = try #require(url.tlsWarning)
+    let status = ShipperStatus(database: url.description, tlsWarning: warning)
+    #expect(status.snapshot.jsonValue["tls_warning"]?.stringValue == warning)
   }
 
   @Test("a Unix socket directory in host=")

@@ -82,6 +82,28 @@ struct SegmentDecoderTests {
       "\(error)".hasPrefix(message)
     }
   }
+
+  @Test("a bad line is rejected alone: the records before and after it are kept")
+  func badLineIsRejectedAlone() throws {
+    let good1 = DecoderSamples.acquisition(seq: 4)
+    let bad = DecoderSamples.acquisition(seq: 5, counts: "[1,-2]")
+    let good2 = DecoderSamples.acquisition(seq: 6)
+    let torn = "{\"schema\":1"
+    let text = [good1, bad, "not json", good2, good2].joined(separator: "\n") + "\n" + torn
+    let bytes = Array(text.utf8)
+    let decoded = SegmentDecoder.decodeLines(bytes)
+    #expect(decoded.records.map(\.seq) == [4, 6])
+    #expect(decoded.lines.map(\.line) == [1, 4])
+    #expect(decoded.rejected.map(\.line) == [2, 3, 5, 6])
+    #expect(decoded.rejected.map(\.seq) == [5, nil, 6, nil])
+    #expect(decoded.rejected[0].message.hasPrefix("counts[1] is not an integer"))
+    #expect(decoded.rejected[2].message == "seq 6 does not follow seq 6")
+    #expect(decoded.rejected[3].message.hasPrefix("the last 11 bytes"))
+    // Each rejected line's bytes are exactly the line, without its newline.
+    #expect(String(decoding: bytes[decoded.rejected[0].bytes], as: UTF8.self) == bad)
+    #expect(String(decoding: bytes[decoded.rejected[3].bytes], as: UTF8.self) == torn)
+    #expect(String(decoding: bytes[decoded.lines[1].bytes], as: UTF8.self) == good2)
+  }
 }
 
 @Suite("Detector parameters and detail split off the detection object")
