@@ -35,6 +35,12 @@ public struct WasatchEEPROM: Sendable, Equatable {
     case missingPages(received: Int)
     case wrongPageSize(page: Int, size: Int)
     case unprogrammed
+    /// The active pixel count is outside what any Wasatch detector has.
+    case implausiblePixelCount(Int)
+    /// A wavelength coefficient is NaN or infinite.
+    case nonFiniteWavelengthCoefficient(index: Int)
+    /// The wavelength axis leaves the range spectrometers cover, or does not increase.
+    case implausibleWavelengthAxis(firstNanometres: Double, lastNanometres: Double)
 
     public var description: String {
       switch self {
@@ -42,6 +48,13 @@ public struct WasatchEEPROM: Sendable, Equatable {
       case .wrongPageSize(let page, let size):
         return "EEPROM page \(page) has \(size) bytes, not 64"
       case .unprogrammed: return "EEPROM is unprogrammed (all 0xFF)"
+      case .implausiblePixelCount(let pixels):
+        return "EEPROM gives \(pixels) active pixels (expected \(WasatchEEPROM.pixelRange))"
+      case .nonFiniteWavelengthCoefficient(let index):
+        return "EEPROM wavelength coefficient c\(index) is not a finite number"
+      case .implausibleWavelengthAxis(let first, let last):
+        return "EEPROM wavelength axis runs \(first)…\(last) nm: not increasing within "
+          + "\(WasatchEEPROM.wavelengthRange) nm"
       }
     }
   }
@@ -78,6 +91,36 @@ public struct WasatchEEPROM: Sendable, Equatable {
       maximumIntegrationMilliseconds = UInt32(Self.u16(p2, 23))
     }
     maximumLaserPowerMilliwatts = Double(Self.float(p3, 28))
+  }
+
+  /// Active pixel counts of real detectors (512 to 2048 today), with room.
+  public static let pixelRange = 16...8192
+  /// Wavelengths a UV-to-SWIR spectrometer's axis may span, nm.
+  public static let wavelengthRange = 150.0...2600.0
+
+  /// Checks the values spectra depend on, so that an unprogrammed or corrupted EEPROM is
+  /// reported at open instead of producing records no reader can use: the pixel count, finite
+  /// wavelength coefficients, and an axis that increases across the detector within
+  /// `wavelengthRange`.
+  public func validate() throws(Failure) {
+    guard Self.pixelRange.contains(activePixelsHorizontal) else {
+      throw .implausiblePixelCount(activePixelsHorizontal)
+    }
+    if let bad = wavelengthCoefficients.firstIndex(where: { !$0.isFinite }) {
+      throw .nonFiniteWavelengthCoefficient(index: bad)
+    }
+    func wavelength(_ pixel: Int) -> Double {
+      wavelengthCoefficients.reversed().reduce(0) { $0 * Double(pixel) + $1 }
+    }
+    let last = activePixelsHorizontal - 1
+    let samples =
+      stride(from: 0, through: last, by: max(1, last / 64)).map(wavelength)
+      + [wavelength(last)]
+    let increasing = zip(samples, samples.dropFirst()).allSatisfy { $0 < $1 }
+    guard increasing, samples.allSatisfy(Self.wavelengthRange.contains) else {
+      throw .implausibleWavelengthAxis(
+        firstNanometres: samples.first ?? .nan, lastNanometres: samples.last ?? .nan)
+    }
   }
 
   private static func text(_ page: [UInt8], _ offset: Int, _ length: Int) -> String {

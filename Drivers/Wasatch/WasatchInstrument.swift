@@ -106,16 +106,26 @@ public actor WasatchInstrument: Instrument, DrainsStaleRepliesAtOpen, GatesEmiss
       let device = try await openDevice()
       self.device = device
       staleBytesAtOpen = try await drainBulkEndpoints(device)
+      // Laser off before anything else, whatever a previous client left behind.
+      try await setLaser(false, on: device)
       let firmware = try await send(.firmwareRevision, on: device)
       let fpga = try await send(.fpgaRevision, on: device)
       var pages: [[UInt8]] = []
       for page in UInt16(0)..<8 { pages.append(try await send(.eepromPage(page), on: device)) }
       let eeprom: WasatchEEPROM
-      do { eeprom = try WasatchEEPROM(pages: pages) } catch {
+      do {
+        eeprom = try WasatchEEPROM(pages: pages)
+        try eeprom.validate()
+      } catch {
         throw InstrumentError(.protocolViolation, "\(device.name): \(error)")
       }
-      // Laser off before anything else, whatever a previous client left behind.
-      try await setLaser(false, on: device)
+      let excitation = settings.excitationNanometres ?? eeprom.excitationNanometres
+      guard excitation.isFinite, (200...1100).contains(excitation) else {
+        throw InstrumentError(
+          .configuration,
+          "\(device.name): the EEPROM gives an excitation of \(eeprom.excitationNanometres) nm; "
+            + "set excitation_nm in [instrument.device]")
+      }
       let milliseconds = try integrationMilliseconds(eeprom)
       _ = try await send(.setIntegrationTime(milliseconds: milliseconds, arm: arm), on: device)
       watchdogSeconds = arm ? try await armLaserWatchdog(on: device) : nil

@@ -112,6 +112,47 @@ import WhitlockCore
     }
   }
 
+  /// Values that parse but cannot describe a spectrum are refused at open: an unprogrammed
+  /// (zeroed) pixel count, NaN or infinite coefficients, an axis that falls or leaves the optical
+  /// range.
+  @Test func validationRefusesValuesNoSpectrumCanHave() throws {
+    let good = WasatchDeviceEmulator(settings: EmulatedSpectrometerSettings()).eepromPages()
+    try WasatchEEPROM(pages: good).validate()
+    func refused(_ change: (inout [[UInt8]]) -> Void) throws -> WasatchEEPROM.Failure? {
+      var pages = good
+      change(&pages)
+      do { try WasatchEEPROM(pages: pages).validate() } catch { return error }
+      return nil
+    }
+    func float(_ value: Float) -> [UInt8] {
+      let bits = value.bitPattern
+      return (0..<4).map { UInt8(truncatingIfNeeded: bits >> (8 * $0)) }
+    }
+    #expect(
+      try refused {
+        $0[2][16] = 0; $0[2][17] = 0
+      } == .implausiblePixelCount(0))
+    #expect(
+      try refused { $0[1].replaceSubrange(4..<8, with: float(.nan)) }
+        == .nonFiniteWavelengthCoefficient(index: 1))
+    #expect(
+      try refused { $0[1].replaceSubrange(0..<4, with: float(.infinity)) }
+        == .nonFiniteWavelengthCoefficient(index: 0))
+    let falling = try refused { $0[1].replaceSubrange(4..<8, with: float(-0.2)) }
+    if case .implausibleWavelengthAxis = falling {
+    } else {
+      Issue.record("a falling axis was not refused: \(String(describing: falling))")
+    }
+    let zeroed = try refused { pages in
+      for index in 0..<16 { pages[1][index] = 0 }
+    }
+    if case .implausibleWavelengthAxis(let first, _) = zeroed {
+      #expect(first == 0)
+    } else {
+      Issue.record("an all-zero axis was not refused: \(String(describing: zeroed))")
+    }
+  }
+
   @Test func emulatorPagesParseToItsOwnSettings() throws {
     let device = WasatchDeviceEmulator(settings: EmulatedSpectrometerSettings(serial: "WP-0042"))
     let eeprom = try WasatchEEPROM(pages: device.eepromPages())

@@ -179,6 +179,20 @@ import WhitlockCore
     await fx2Instrument.close()
   }
 
+  /// An EEPROM whose pixel count reads 0 (unprogrammed page 2) is reported at open, with the
+  /// laser off, instead of producing empty spectra that no reader can use.
+  @Test func anImplausibleEEPROMIsReportedAtOpenWithTheLaserOff() async throws {
+    let device = WasatchDeviceEmulator(settings: EmulatedSpectrometerSettings())
+    let wasatch = WasatchInstrument(
+      configuredID: "wp", productID: device.productID,
+      settings: WasatchSettings(integrationSeconds: 0.05, laserAllowed: true),
+      openDevice: { ZeroedPixelCount(inner: device.connectUSB()) }, truth: device)
+    let error = await #expect(throws: InstrumentError.self) { try await wasatch.open() }
+    #expect(error?.category == .protocolViolation)
+    #expect(error?.message.contains("0 active pixels") == true, "\(String(describing: error))")
+    #expect(!device.laserEnabled)
+  }
+
   @Test func integrationOutsideTheEEPROMLimitsIsAConfigurationError() async throws {
     let device = WasatchDeviceEmulator(settings: EmulatedSpectrometerSettings())
     let wasatch = instrument(device, laser: true, seconds: 120)
@@ -299,5 +313,31 @@ private final class GatedBulkReads: USBInterface, Sendable {
       length: length, timeout: timeout)
   }
 
+  func close() async { await inner.close() }
+}
+
+/// A device whose EEPROM page 2 reads back with the active pixel count zeroed.
+private struct ZeroedPixelCount: USBInterface {
+  let inner: any USBInterface
+  var name: String { inner.name }
+  func bulkWrite(endpoint: UInt8, _ bytes: [UInt8], timeout: Duration) async throws {
+    try await inner.bulkWrite(endpoint: endpoint, bytes, timeout: timeout)
+  }
+  func bulkRead(endpoint: UInt8, maxLength: Int, timeout: Duration) async throws -> [UInt8] {
+    try await inner.bulkRead(endpoint: endpoint, maxLength: maxLength, timeout: timeout)
+  }
+  func control(
+    requestType: UInt8, request: UInt8, value: UInt16, index: UInt16, data: [UInt8], length: Int,
+    timeout: Duration
+  ) async throws -> [UInt8] {
+    var reply = try await inner.control(
+      requestType: requestType, request: request, value: value, index: index, data: data,
+      length: length, timeout: timeout)
+    if request == 0xFF && value == 0x01 && index == 2 && reply.count == 64 {
+      reply[16] = 0
+      reply[17] = 0
+    }
+    return reply
+  }
   func close() async { await inner.close() }
 }
