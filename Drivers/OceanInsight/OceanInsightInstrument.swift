@@ -144,6 +144,7 @@ public actor OceanInsightInstrument: Instrument, DrainsStaleRepliesAtOpen {
       coefficients.append(
         Double(Float(bitPattern: LittleEndian.read(UInt32.self, from: bytes, at: 0))))
     }
+    try Self.checkAxis(coefficients, model: model)
     let value = try model.integrationValue(seconds: settings.integrationSeconds)
     try await session.command(OBPMessageType.setIntegrationTime, payload: LittleEndian.bytes(value))
     return Opened(
@@ -164,12 +165,22 @@ public actor OceanInsightInstrument: Instrument, DrainsStaleRepliesAtOpen {
     let serial = try await session.slotText(0)
     var coefficients: [Double] = []
     for slot in UInt8(1)...4 { coefficients.append(try await session.slotNumber(slot)) }
+    try Self.checkAxis(coefficients, model: model)
     let value = try model.integrationValue(seconds: settings.integrationSeconds)
     try await session.send(.setIntegrationTime(value))
     return Opened(
       identity: identity(model: model, serial: serial, family: "ocean-ooi"), model: model,
       coefficients: model.readoutCoefficients(coefficients), integrationValue: value,
       drainedBytes: drained)
+  }
+
+  /// Refuses a device whose stored wavelength polynomial cannot describe a spectrum.
+  private static func checkAxis(_ coefficients: [Double], model: OceanModel) throws {
+    if let problem = WavelengthPolynomialCheck.problem(
+      coefficients: coefficients, pixels: model.pixelCount)
+    {
+      throw InstrumentError(.deviceRejected, "the \(model.name)'s \(problem)")
+    }
   }
 
   public func acquire() async throws -> Acquisition {

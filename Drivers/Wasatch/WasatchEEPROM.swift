@@ -96,7 +96,7 @@ public struct WasatchEEPROM: Sendable, Equatable {
   /// Active pixel counts of real detectors (512 to 2048 today), with room.
   public static let pixelRange = 16...8192
   /// Wavelengths a UV-to-SWIR spectrometer's axis may span, nm.
-  public static let wavelengthRange = 150.0...2600.0
+  public static let wavelengthRange = WavelengthPolynomialCheck.range
 
   /// Checks the values spectra depend on, so that an unprogrammed or corrupted EEPROM is
   /// reported at open instead of producing records no reader can use: the pixel count, finite
@@ -109,17 +109,14 @@ public struct WasatchEEPROM: Sendable, Equatable {
     if let bad = wavelengthCoefficients.firstIndex(where: { !$0.isFinite }) {
       throw .nonFiniteWavelengthCoefficient(index: bad)
     }
-    func wavelength(_ pixel: Int) -> Double {
-      wavelengthCoefficients.reversed().reduce(0) { $0 * Double(pixel) + $1 }
-    }
-    let last = activePixelsHorizontal - 1
-    let samples =
-      stride(from: 0, through: last, by: max(1, last / 64)).map(wavelength)
-      + [wavelength(last)]
-    let increasing = zip(samples, samples.dropFirst()).allSatisfy { $0 < $1 }
-    guard increasing, samples.allSatisfy(Self.wavelengthRange.contains) else {
+    if WavelengthPolynomialCheck.problem(
+      coefficients: wavelengthCoefficients, pixels: activePixelsHorizontal) != nil
+    {
+      func wavelength(_ pixel: Int) -> Double {
+        wavelengthCoefficients.reversed().reduce(0) { $0 * Double(pixel) + $1 }
+      }
       throw .implausibleWavelengthAxis(
-        firstNanometres: samples.first ?? .nan, lastNanometres: samples.last ?? .nan)
+        firstNanometres: wavelength(0), lastNanometres: wavelength(activePixelsHorizontal - 1))
     }
   }
 
