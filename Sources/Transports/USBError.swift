@@ -48,7 +48,7 @@ public struct USBError: Error, Sendable, Hashable, CustomStringConvertible {
     case LIBUSB_ERROR_ACCESS.rawValue:
       return
         "permission denied opening \(device): install whitlockd's udev rule (60-whitlockd.rules) "
-        + "and add the service user to group whitlockd"
+        + "and add the service user to group whitlockd (whitlock-laser for a Wasatch)"
     case LIBUSB_ERROR_NO_DEVICE.rawValue:
       return "\(device) is gone: it was unplugged or re-enumerated"
     case LIBUSB_ERROR_NOT_FOUND.rawValue:

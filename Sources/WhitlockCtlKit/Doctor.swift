@@ -250,7 +250,8 @@ public struct Doctor {
     if case .failed(let error) = device.access {
       return .init(
         check: check, severity: .failure, message: "\(device.devicePath): \(error.message)",
-        fix: "install 60-whitlockd.rules and add the service user to group whitlockd")
+        fix: "install 60-whitlockd.rules and add the service user to group "
+          + (vendorID == 0x24AA ? "whitlock-laser (Wasatch: the laser group)" : "whitlockd"))
     }
     return .init(
       check: check, severity: .ok,

@@ -131,6 +131,20 @@ struct InstalledServiceTests {
     #expect((attributes[.posixPermissions] as? Int) == 0o640)
     #expect((attributes[.ownerAccountID] as? Int) == 0)
     #expect((attributes[.groupOwnerAccountID] as? Int).map(String.init) == installation.gid)
+    // The spool's root (.seq, .spool-id) is not writable by the readers' group; new/ is, for
+    // consumers. Lasers have a group of their own, which the service user is in.
+    let spool = installation.root + "/var/lib/whitlockd/spool"
+    let spoolMode = try FileManager.default.attributesOfItem(atPath: spool)[.posixPermissions]
+    #expect((spoolMode as? Int).map { $0 & 0o777 } == 0o750, "\(String(describing: spoolMode))")
+    let newMode = try FileManager.default.attributesOfItem(atPath: spool + "/new")[
+      .posixPermissions]
+    #expect((newMode as? Int).map { $0 & 0o777 } == 0o770)
+    let groups = try String(contentsOfFile: installation.root + "/etc/group", encoding: .utf8)
+    #expect(
+      groups.split(separator: "\n").contains {
+        $0.hasPrefix("whitlock-laser:") && $0.hasSuffix(":whitlockd")
+      },
+      "\(groups)")
     let configuration = try String(contentsOfFile: installation.configuration, encoding: .utf8)
     let enabled = configuration.split(separator: "\n").filter { $0.hasPrefix("driver") }
     #expect(enabled.isEmpty, "no instrument is enabled in the installed configuration: \(enabled)")

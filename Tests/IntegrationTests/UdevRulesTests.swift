@@ -15,12 +15,14 @@ import Testing
       .filter { !$0.hasPrefix("#") && $0.contains("ATTR{idVendor}==\"\(vendor)\"") }
   }
 
-  @Test(arguments: ["10c4", "2457", "24aa"])
-  func everyFamilyIsGivenToGroupWhitlockdOnly(vendor: String) throws {
+  /// Amptek and Ocean nodes go to group whitlockd; Wasatch nodes, whose lasers can fire, to
+  /// whitlock-laser only, so that reading the spool or the monitor does not open a laser.
+  @Test(arguments: [("10c4", "whitlockd"), ("2457", "whitlockd"), ("24aa", "whitlock-laser")])
+  func everyFamilyIsGivenToItsGroupOnly(vendor: String, group: String) throws {
     let lines = try Self.rules(forVendor: vendor)
     #expect(lines.count == 1, "one rule for vendor \(vendor)")
     for line in lines {
-      #expect(line.contains("GROUP=\"whitlockd\""), "\(line)")
+      #expect(line.contains("GROUP=\"\(group)\""), "\(line)")
       #expect(line.contains("MODE=\"0660\""), "\(line)")
       #expect(line.contains("TAG+=\"systemd\""), "\(line)")
     }

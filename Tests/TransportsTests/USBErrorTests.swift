@@ -19,7 +19,8 @@ struct USBErrorTests {
     #expect(
       error.message
         == "permission denied opening /dev/bus/usb/001/002: install whitlockd's udev rule "
-        + "(60-whitlockd.rules) and add the service user to group whitlockd")
+        + "(60-whitlockd.rules) and add the service user to group whitlockd (whitlock-laser for a "
+        + "Wasatch)")
     #expect(error.name == "LIBUSB_ERROR_ACCESS")
     #expect(error.description.hasPrefix("libusb_open: permission denied"))
   }
