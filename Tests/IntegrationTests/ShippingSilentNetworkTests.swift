@@ -58,7 +58,10 @@ struct ShippingSilentNetworkTests {
       "noticed after \(noticedAfter); log:\n\(Self.shippingLines(daemon.child.standardError))")
     let ready = try await daemon.client.send("GET", "/readyz")
     #expect(ready.status == 503)
-    #expect(ready.text.contains("no answer within"), "\(ready.text)")
+    #expect(ready.text.contains("shipping to the database is failing"), "\(ready.text)")
+    let reason = try JSONParser.parse(await daemon.client.send("GET", "/api/v1/status").body)[
+      "daemon"]?["not_ready_reason"]?.stringValue
+    #expect(reason?.contains("no answer within") == true, "\(String(describing: reason))")
     let writtenWhileSilent = number(
       try JSONParser.parse(await daemon.client.send("GET", "/api/v1/status").body)["spool"]?[
         "records_written"])

@@ -278,11 +278,16 @@ import WhitlockCtlKit
       }, "\(daemon.standardError)")
     #expect(await bench.testbed.laserReport(serial) == "on watchdog-trips 0")
     daemon.send(signal)
-    _ = await daemon.waitForExit(upTo: .seconds(30))
+    _ = await daemon.waitForExit(upTo: .seconds(10))
     // Two exposures of 0.05 s plus the 1 s reply timeout and 1 s raise the configured 2 s to 3.
     let off = await bench.testbed.waitForLaser(serial, "off", upTo: .seconds(30))
     #expect(off != nil, "the laser of a dead daemon stayed on")
-    #expect(await bench.testbed.laserReport(serial) == "off watchdog-trips 1")
+    // Swift's crash handler (the backtracer) may keep a trapped process alive for a while, long
+    // enough for its threads to see the laser off and switch it on again before they stop: the
+    // watchdog then trips more than once, and every time the laser ends off.
+    let report = await bench.testbed.laserReport(serial) ?? ""
+    let trips = report.hasPrefix("off watchdog-trips ") ? Int(report.dropFirst(19)) : nil
+    #expect((trips ?? 0) >= 1, "\(report)")
     let records = try bench.records()
     #expect(records.contains { $0["acquisition"]?["parameters"]?["laser_watchdog_s"] == .int(3) })
   }

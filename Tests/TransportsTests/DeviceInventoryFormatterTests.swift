@@ -70,7 +70,8 @@ struct DeviceInventoryFormatterTests {
     #expect(
       lines.contains(
         "error: 1-2 10c4:842a: permission denied opening /dev/bus/usb/001/002: install "
-          + "whitlockd's udev rule (60-whitlockd.rules) and add the service user to group whitlockd"
+          + "whitlockd's udev rule (60-whitlockd.rules) and add the service user to group whitlockd "
+          + "(whitlock-laser for a Wasatch)"
       ))
     #expect(lines.last == "warning: libusb unavailable")
     #expect(text.hasSuffix("\n"))
