@@ -91,6 +91,7 @@ let package = Package(
     .target(
       name: "Wasatch", dependencies: ["WhitlockCore"], path: "Drivers/Wasatch",
       swiftSettings: strictSwift),
+    .target(name: "Records", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
     .target(
       name: "Monitor",
       dependencies: [
@@ -123,7 +124,9 @@ let package = Package(
       swiftSettings: strictSwift),
     .target(
       name: "WhitlockCtlKit",
-      dependencies: ["WhitlockCore", "Spool", "Transports", "WhitlockDaemon", "Detection", "HDF5"],
+      dependencies: [
+        "WhitlockCore", "Records", "Spool", "Transports", "WhitlockDaemon", "Detection", "HDF5",
+      ],
       swiftSettings: strictSwift),
     .executableTarget(
       name: "whitlockctl",
@@ -169,6 +172,10 @@ let package = Package(
       name: "SpoolShipperTests", dependencies: ["SpoolShipper"], swiftSettings: strictSwift),
     .testTarget(
       name: "SpoolTests", dependencies: ["Spool", "WhitlockCore"], swiftSettings: strictSwift),
+    .testTarget(
+      name: "RecordsTests",
+      dependencies: ["Records", "Spool", "WhitlockCore", "Detection", "Simulation"],
+      swiftSettings: strictSwift),
     .testTarget(
       name: "DetectionTests",
       dependencies: [

@@ -1,0 +1,108 @@
+import WhitlockCore
+
+/// The detector's result in an `acquisition` record, typed per technique. The whole object is
+/// kept as `json` too, for exporters that copy every member (NeXus).
+public enum DetectionResult: Sendable, Equatable {
+  case raman(RamanResult, json: JSONValue)
+  case xrf(XRFResult, json: JSONValue)
+
+  /// The detection object as written.
+  public var json: JSONValue {
+    switch self {
+    case .raman(_, let json), .xrf(_, let json): return json
+    }
+  }
+
+  /// The Raman result, or `nil` for XRF.
+  public var raman: RamanResult? {
+    if case .raman(let result, _) = self { return result }
+    return nil
+  }
+
+  /// The XRF result, or `nil` for Raman.
+  public var xrf: XRFResult? {
+    if case .xrf(let result, _) = self { return result }
+    return nil
+  }
+
+  init(_ reader: MemberReader, kind: InstrumentKind) throws(RecordDecodingError) {
+    switch kind {
+    case .raman: self = .raman(try RamanResult(reader), json: reader.value)
+    case .xrf: self = .xrf(try XRFResult(reader), json: reader.value)
+    }
+  }
+}
+
+/// A measured quantity with its standard uncertainty; `nil` members mean "not determined".
+public struct Measured: Sendable, Equatable {
+  public var value: Double?
+  public var sigma: Double?
+
+  public init(_ value: Double?, sigma: Double?) {
+    self.value = value
+    self.sigma = sigma
+  }
+
+  init(_ reader: MemberReader, _ key: String, sigma sigmaKey: String)
+    throws(RecordDecodingError)
+  {
+    value = try reader.optionalNumber(key)
+    sigma = try reader.optionalNumber(sigmaKey)
+  }
+}
+
+/// The Raman detector's result (`RamanAnalysis`): the phase it names and the whitlockite
+/// fraction with its evidence.
+public struct RamanResult: Sendable, Equatable {
+  public var method: String
+  public var phase: String?
+  public var phaseGroup: String?
+  public var whitlockiteFraction: Measured
+  public var evidenceFraction: Measured
+  public var positionFraction: Measured
+  public var phosphateDetected: Bool?
+  public var phosphateArea: Measured
+  public var phosphateCentreWavenumbers: Double?
+  public var carbonateDetected: Bool?
+  public var oxalateDetected: Bool?
+  public var axisOffset: Measured
+  public var flags: [String]
+
+  init(_ reader: MemberReader) throws(RecordDecodingError) {
+    method = try reader.string("method")
+    phase = try reader.optionalString("phase")
+    phaseGroup = try reader.optionalString("phase_group")
+    whitlockiteFraction = try Measured(
+      reader, "whitlockite_fraction", sigma: "whitlockite_fraction_sigma")
+    evidenceFraction = try Measured(reader, "evidence_fraction", sigma: "evidence_fraction_sigma")
+    positionFraction = try Measured(reader, "position_fraction", sigma: "position_fraction_sigma")
+    phosphateDetected = try reader.optionalBoolean("phosphate_detected")
+    phosphateArea = try Measured(reader, "phosphate_area", sigma: "phosphate_area_sigma")
+    phosphateCentreWavenumbers = try reader.optionalNumber("phosphate_centre_cm1")
+    carbonateDetected = try reader.optionalBoolean("carbonate_detected")
+    oxalateDetected = try reader.optionalBoolean("oxalate_detected")
+    axisOffset = try Measured(reader, "axis_offset_cm1", sigma: "axis_offset_sigma_cm1")
+    flags = try reader.strings("flags")
+  }
+}
+
+/// The XRF detector's result (`XRFAnalysis`): the Mg/Ca intensity ratio and the net areas.
+public struct XRFResult: Sendable, Equatable {
+  public var method: String
+  public var mgCaRatio: Measured
+  public var magnesiumNetArea: Measured
+  public var calciumNetArea: Measured
+  public var phosphorusNetArea: Measured
+  public var reducedChiSquare: Double?
+  public var flags: [String]
+
+  init(_ reader: MemberReader) throws(RecordDecodingError) {
+    method = try reader.string("method")
+    mgCaRatio = try Measured(reader, "mg_ca_ratio", sigma: "mg_ca_ratio_sigma")
+    magnesiumNetArea = try Measured(reader, "mg_net_area", sigma: "mg_net_area_sigma")
+    calciumNetArea = try Measured(reader, "ca_net_area", sigma: "ca_net_area_sigma")
+    phosphorusNetArea = try Measured(reader, "p_net_area", sigma: "p_net_area_sigma")
+    reducedChiSquare = try reader.optionalNumber("reduced_chi_square")
+    flags = try reader.strings("flags")
+  }
+}
