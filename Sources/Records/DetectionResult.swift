@@ -25,6 +25,14 @@ public enum DetectionResult: Sendable, Equatable {
     return nil
   }
 
+  /// The fused verdict of the acquisition's point, when fusion ran.
+  public var fusion: FusedPoint? {
+    switch self {
+    case .raman(let result, _): return result.fusion
+    case .xrf(let result, _): return result.fusion
+    }
+  }
+
   init(_ reader: MemberReader, kind: InstrumentKind) throws(RecordDecodingError) {
     switch kind {
     case .raman: self = .raman(try RamanResult(reader), json: reader.value)
@@ -67,6 +75,7 @@ public struct RamanResult: Sendable, Equatable {
   public var oxalateDetected: Bool?
   public var axisOffset: Measured
   public var flags: [String]
+  public var fusion: FusedPoint?
 
   init(_ reader: MemberReader) throws(RecordDecodingError) {
     method = try reader.string("method")
@@ -83,6 +92,9 @@ public struct RamanResult: Sendable, Equatable {
     oxalateDetected = try reader.optionalBoolean("oxalate_detected")
     axisOffset = try Measured(reader, "axis_offset_cm1", sigma: "axis_offset_sigma_cm1")
     flags = try reader.strings("flags")
+    fusion = try reader.optionalObject("fusion").map { reader throws(RecordDecodingError) in
+      try FusedPoint(reader)
+    }
   }
 }
 
@@ -95,6 +107,7 @@ public struct XRFResult: Sendable, Equatable {
   public var phosphorusNetArea: Measured
   public var reducedChiSquare: Double?
   public var flags: [String]
+  public var fusion: FusedPoint?
 
   init(_ reader: MemberReader) throws(RecordDecodingError) {
     method = try reader.string("method")
@@ -104,5 +117,8 @@ public struct XRFResult: Sendable, Equatable {
     phosphorusNetArea = try Measured(reader, "p_net_area", sigma: "p_net_area_sigma")
     reducedChiSquare = try reader.optionalNumber("reduced_chi_square")
     flags = try reader.strings("flags")
+    fusion = try reader.optionalObject("fusion").map { reader throws(RecordDecodingError) in
+      try FusedPoint(reader)
+    }
   }
 }

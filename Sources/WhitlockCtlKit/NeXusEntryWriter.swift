@@ -1,4 +1,5 @@
 import HDF5
+import Records
 import WhitlockCore
 
 /// Writes one run as a NeXus `NXentry`: the instruments' groups as acquisitions arrive (see
@@ -21,16 +22,16 @@ final class NeXusEntryWriter {
     "title", "entry_identifier", "start_time", "end_time", "program_name", "sample", "operator",
     "point_verdicts",
   ]
-  private var run: JSONValue?
+  private var run: RunInfo?
   private var settings: [String: JSONValue] = [:]
-  private var summaries: [String: JSONValue] = [:]
+  private var summaries: [String: RunEndRecord.Summary] = [:]
   private var earliest: (Double, String)?
   private var latest: (Double, String)?
   /// The latest verdict of each point, kept as a few values rather than the record's JSON so a
   /// run of 100,000 spectra at 20,000 points holds a few MiB, not the records' fusion objects.
   private var points: [String: PointVerdict] = [:]
   /// The fusion rule and thresholds of the run's first verdict (the same in every record).
-  private var rule: (name: JSONValue?, thresholds: JSONValue?)?
+  private var rule: (name: String?, thresholds: JSONValue?)?
   private var fusionSummary: JSONValue?
 
   /// Creates the entry group `name` in `root` for run `runID`.
@@ -52,38 +53,40 @@ final class NeXusEntryWriter {
   }
 
   /// Takes a `run-start` record: the run's metadata and the instrument's settings.
-  func runStart(_ record: JSONValue, instrument: String) {
-    if run == nil { run = record["run"] }
-    settings[instrument] = record["settings"]
-    saw(time: record["run"]?["started"]?.stringValue)
-    saw(time: record["time"]?.stringValue)
+  func runStart(_ record: RunStartRecord) {
+    let instrument = record.header.instrument.id
+    if run == nil { run = record.run }
+    settings[instrument] = record.settings
+    saw(time: record.run.started)
+    saw(time: record.header.time)
   }
 
   /// Takes a `run-end` record and finishes that instrument's groups.
-  func runEnd(_ record: JSONValue, instrument: String) throws(HDF5Error) {
-    if run == nil { run = record["run"] }
-    summaries[instrument] = record["summary"]
-    if let fusion = record["summary"]?["fusion"] { fusionSummary = fusion }
-    saw(time: record["run"]?["started"]?.stringValue)
-    saw(time: record["time"]?.stringValue)
+  func runEnd(_ record: RunEndRecord) throws(HDF5Error) {
+    let instrument = record.header.instrument.id
+    if run == nil { run = record.run }
+    summaries[instrument] = record.summary
+    if let fusion = record.summary.fusion { fusionSummary = fusion }
+    saw(time: record.run.started)
+    saw(time: record.header.time)
     for writer in instruments where writer.instrument.id == instrument && !writer.finished {
       try writer.finish(settings: settings[instrument], summary: summaries[instrument])
     }
   }
 
   /// Appends an acquisition to its instrument's groups, creating them on first use.
-  func append(_ acquisition: SpoolAcquisition) throws(HDF5Error) {
-    saw(time: acquisition.started)
-    saw(time: acquisition.ended)
+  func append(_ acquisition: AcquisitionRecord) throws(HDF5Error) {
+    saw(time: acquisition.exposure.started)
+    saw(time: acquisition.exposure.ended)
     let writer: NeXusInstrumentWriter
     if let open = instruments.last(where: { $0.accepts(acquisition) }) {
       writer = open
     } else {
       let suffixes = ["", "_spectra", "_results", "_acquisitions"]
       let candidate = NeXusName.unique(
-        NeXusName.make(acquisition.instrument.id), suffixes: suffixes, taken: usedNames)
+        NeXusName.make(acquisition.header.instrument.id), suffixes: suffixes, taken: usedNames)
       for suffix in suffixes { usedNames.insert(candidate + suffix) }
-      let startedText = run?["started"]?.stringValue ?? acquisition.started
+      let startedText = run?.started ?? acquisition.exposure.started
       let origin = UTCTimestampParsing.seconds(startedText).map { ($0, startedText) } ?? (0, "")
       writer = try NeXusInstrumentWriter(
         entry: group, entryPath: "/" + name, name: candidate, first: acquisition, timeOrigin: origin
@@ -91,10 +94,11 @@ final class NeXusEntryWriter {
       instruments.append(writer)
     }
     try writer.append(acquisition)
-    if let fusion = acquisition.detection["fusion"], let point = fusion["point_id"]?.stringValue {
-      let order = points[point]?.order ?? points.count
-      points[point] = PointVerdict(order: order, seq: acquisition.seq, fusion: fusion)
-      if rule == nil { rule = (fusion["rule"], fusion["thresholds"]) }
+    if let fusion = acquisition.detection.fusion {
+      let order = points[fusion.pointID]?.order ?? points.count
+      points[fusion.pointID] = PointVerdict(
+        order: order, seq: acquisition.header.seq, fusion: fusion)
+      if rule == nil { rule = (fusion.rule, fusion.thresholds) }
     }
   }
 
@@ -104,9 +108,9 @@ final class NeXusEntryWriter {
       try writer.finish(
         settings: settings[writer.instrument.id], summary: summaries[writer.instrument.id])
     }
-    let sample = run?["sample_id"]?.stringValue
-    let operatorName = run?["operator"]?.stringValue
-    let startText = run?["started"]?.stringValue ?? earliest?.1 ?? ""
+    let sample = run?.sampleID
+    let operatorName = run?.operatorName
+    let startText = run?.started ?? earliest?.1 ?? ""
     try group.write(
       "title", "whitlockd run \(runID)" + (sample.map { ", sample \($0)" } ?? ""))
     try group.write("entry_identifier", runID)
@@ -116,7 +120,7 @@ final class NeXusEntryWriter {
     let sampleGroup = try group.createGroup("sample")
     try sampleGroup.setAttribute("NX_class", "NXsample")
     try sampleGroup.write("name", sample ?? "")
-    if let point = run?["point_id"]?.stringValue { try sampleGroup.write("point_id", point) }
+    if let point = run?.pointID { try sampleGroup.write("point_id", point) }
     let user = try group.createGroup("operator")
     try user.setAttribute("NX_class", "NXuser")
     try user.write("name", operatorName ?? "")
@@ -141,8 +145,9 @@ final class NeXusEntryWriter {
     try verdicts.write("mg_ca_ratio", ordered.map(\.mgCaRatio))
     try verdicts.write("mg_ca_ratio_errors", ordered.map(\.mgCaRatioSigma))
     try verdicts.write("last_seq", ordered.map { Int64($0.seq) })
-    let ruleName = rule?.name ?? fusionSummary?["rule"]
-    if let ruleName = ruleName?.stringValue { try verdicts.write("rule", ruleName) }
+    // The run-end fusion summary is free-form (`PointFusion`'s tally); its rule is read by name.
+    let ruleName = rule?.name ?? fusionSummary?["rule"]?.stringValue
+    if let ruleName { try verdicts.write("rule", ruleName) }
     if case .object(let thresholds)? = rule?.thresholds {
       for (key, value) in thresholds {
         if case .bool(let flag) = value {

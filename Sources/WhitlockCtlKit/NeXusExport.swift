@@ -1,5 +1,6 @@
 import Foundation
 import HDF5
+import Records
 import Spool
 import WhitlockCore
 
@@ -120,32 +121,33 @@ public struct NeXusExport {
           progress.update(spectra: spectra, segments: $0, total: stream.segments.count)
         }
       ) { item in
-        guard let runID = item.record["run_id"]?.stringValue else {
-          try skip(.init(file: item.file, line: item.line, reason: "record has no run_id"))
+        let record: StoredRecord
+        do throws(RecordDecodingError) {
+          record = try StoredRecord(
+            item.record, at: RecordLocation(file: item.file, line: item.line))
+        } catch {
+          try skip(
+            .init(
+              file: item.file, line: item.line,
+              reason: (error.member.isEmpty ? "" : error.member + ": ") + error.problem))
           return
         }
+        let runID = record.header.runID
         if !runsSeen.contains(runID) { runsSeen.append(runID) }
         if let wanted = options.runID, wanted != runID { return }
-        switch item.record["type"]?.stringValue {
-        case "acquisition":
-          let acquisition: SpoolAcquisition
-          do throws(SpectrumInputError) {
-            acquisition = try SpoolAcquisition(item.record, seq: item.seq)
-          } catch {
-            try skip(.init(file: item.file, line: item.line, reason: error.description))
-            return
-          }
+        switch record {
+        case .acquisition(let acquisition):
           try entry(for: runID).append(acquisition)
           spectra += 1
           progress.update(spectra: spectra, segments: segmentsDone, total: stream.segments.count)
-        case "run-start":
-          let instrument = item.record["instrument"]?["id"]?.stringValue ?? ""
-          try entry(for: runID).runStart(item.record, instrument: instrument)
-        case "run-end":
-          let instrument = item.record["instrument"]?["id"]?.stringValue ?? ""
-          try entry(for: runID).runEnd(item.record, instrument: instrument)
-        default:
-          try skip(.init(file: item.file, line: item.line, reason: "unknown record type"))
+        case .runStart(let start):
+          try entry(for: runID).runStart(start)
+        case .runEnd(let end):
+          try entry(for: runID).runEnd(end)
+        case .other(let header, _):
+          try skip(
+            .init(
+              file: item.file, line: item.line, reason: "unknown record type \(header.type)"))
         }
       }
       if let wanted = options.runID, entries[wanted] == nil {

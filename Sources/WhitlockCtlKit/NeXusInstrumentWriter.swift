@@ -1,4 +1,5 @@
 import HDF5
+import Records
 import WhitlockCore
 
 /// Writes one instrument's part of a run into a NeXus entry, an acquisition at a time:
@@ -54,11 +55,11 @@ final class NeXusInstrumentWriter {
   /// under the free name `name`; `timeOrigin` (seconds since the epoch, ISO text) is where
   /// `time` starts.
   init(
-    entry: HDF5Group, entryPath: String, name: String, first: SpoolAcquisition,
+    entry: HDF5Group, entryPath: String, name: String, first: AcquisitionRecord,
     timeOrigin: (Double, String)
   ) throws(HDF5Error) {
-    instrument = first.instrument
-    calibration = first.calibration
+    instrument = first.header.instrument
+    calibration = first.axis
     channels = first.counts.count
     self.name = name
     self.timeOrigin = timeOrigin.0
@@ -75,10 +76,11 @@ final class NeXusInstrumentWriter {
     try detector.write("serial_number", instrument.serial)
     try detector.write("family", instrument.family)
     if let firmware = instrument.firmware { try detector.write("firmware_version", firmware) }
-    try detector.write("saturation_value", Int64(first.fullScale)).setAttribute("units", "counts")
+    try detector.write("saturation_value", Int64(first.exposure.fullScale)).setAttribute(
+      "units", "counts")
 
     let axisName: String
-    let calibration = first.calibration
+    let calibration = first.axis
     let axisValues = (0..<channels).map { calibration.axisValue(atChannel: Double($0)) }
     let axisUnits: String
     switch calibration {
@@ -101,7 +103,7 @@ final class NeXusInstrumentWriter {
       try detector.write("type", "X-ray fluorescence detector")
       try detector.write("energy_per_channel", gain).setAttribute("units", "keV")
       try detector.write("energy_offset", offset).setAttribute("units", "keV")
-      if let amplifier = first.parameters["gain"] {
+      if let amplifier = first.exposure.parameters["gain"] {
         if let text = amplifier.stringValue {
           try detector.write("gain_setting", text)
         } else if let number = amplifier.doubleValue {
@@ -172,29 +174,29 @@ final class NeXusInstrumentWriter {
   }
 
   /// Whether `acquisition` fits this writer's layout (same instrument, calibration, channels).
-  func accepts(_ acquisition: SpoolAcquisition) -> Bool {
-    !finished && acquisition.instrument.id == instrument.id
-      && acquisition.calibration == calibration && acquisition.counts.count == channels
+  func accepts(_ acquisition: AcquisitionRecord) -> Bool {
+    !finished && acquisition.header.instrument.id == instrument.id
+      && acquisition.axis == calibration && acquisition.counts.count == channels
   }
 
   /// Appends one acquisition.
-  func append(_ acquisition: SpoolAcquisition) throws(HDF5Error) {
+  func append(_ acquisition: AcquisitionRecord) throws(HDF5Error) {
     try counts.append(acquisition.counts)
-    let started = UTCTimestampParsing.seconds(acquisition.started)
+    let started = UTCTimestampParsing.seconds(acquisition.exposure.started)
     try time.append(started.map { $0 - timeOrigin } ?? .nan)
-    try seq.append(.int(Int64(acquisition.seq)))
-    try deviceSeq.append(.int(acquisition.deviceSeq))
-    try startTime.append(acquisition.started)
-    try endTime.append(acquisition.ended)
-    try exposure.append(acquisition.exposureSeconds)
-    try fullScale.append(Int64(acquisition.fullScale))
-    try saturated.append(acquisition.saturatedChannels)
-    try parameters.append(Self.text(acquisition.parameters))
-    var stripped = acquisition.detection
+    try seq.append(.int(Int64(acquisition.header.seq)))
+    try deviceSeq.append(.int(acquisition.exposure.deviceSeq))
+    try startTime.append(acquisition.exposure.started)
+    try endTime.append(acquisition.exposure.ended)
+    try exposure.append(acquisition.exposure.exposureSeconds)
+    try fullScale.append(Int64(acquisition.exposure.fullScale))
+    try saturated.append(acquisition.exposure.saturatedChannels)
+    try parameters.append(Self.text(acquisition.exposure.parameters))
+    var stripped = acquisition.detection.json
     var parameterText = ""
-    if case .object(let members) = acquisition.detection {
+    if case .object(let members) = acquisition.detection.json {
       stripped = .object(members.filter { $0.0 != "parameters" })
-      parameterText = acquisition.detection["parameters"].map(Self.text) ?? ""
+      parameterText = acquisition.detection.json["parameters"].map(Self.text) ?? ""
     }
     try detectionText.append(Self.text(stripped))
     let index =
@@ -206,13 +208,13 @@ final class NeXusInstrumentWriter {
       }()
     try detectionParametersIndex.append(Int64(index))
     for (field, column) in zip(fields, resultColumns) {
-      try column.append(field.value(in: acquisition.detection))
+      try column.append(field.value(in: acquisition.detection.json))
     }
   }
 
   /// Writes pending rows, the detection parameter sets, the run-start settings and the run-end
   /// tally (when the export saw them), and closes nothing: the groups close when released.
-  func finish(settings: JSONValue?, summary: JSONValue?) throws(HDF5Error) {
+  func finish(settings: JSONValue?, summary: RunEndRecord.Summary?) throws(HDF5Error) {
     guard !finished else { return }
     finished = true
     try counts.flush()
@@ -229,13 +231,15 @@ final class NeXusInstrumentWriter {
     let configuration = try instrumentGroup.createGroup("run_configuration")
     try configuration.setAttribute("NX_class", "NXcollection")
     if let settings { try configuration.write("settings", Self.text(settings)) }
-    if case .object(let members)? = summary {
-      for (key, value) in members where key != "fusion" {
-        if let text = value.stringValue {
-          try configuration.write(NeXusName.make(key), text)
-        } else if case .int(let number) = value {
-          try configuration.write(NeXusName.make(key), number)
-        }
+    if let summary {
+      try configuration.write("reason", summary.reason)
+      for (key, count) in [
+        ("acquisitions_completed", summary.acquisitionsCompleted),
+        ("acquisitions_spooled", summary.acquisitionsSpooled),
+        ("acquisitions_interrupted", summary.acquisitionsInterrupted),
+        ("acquisitions_dropped", summary.acquisitionsDropped), ("errors", summary.errors),
+      ] {
+        try configuration.write(key, Int64(count))
       }
     }
   }

@@ -1,3 +1,4 @@
+import Records
 import WhitlockCore
 
 /// The latest fused whitlockite verdict of one measurement point, as the NeXus export keeps it
@@ -19,15 +20,15 @@ struct PointVerdict {
   var mgCaRatioSigma: Double
 
   /// The verdict in a record's `detection.fusion` object.
-  init(order: Int, seq: UInt64, fusion: JSONValue) {
+  init(order: Int, seq: UInt64, fusion: FusedPoint) {
     self.order = order
     self.seq = seq
-    whitlockite = fusion["whitlockite"]?.stringValue ?? ""
-    ramanCall = fusion["raman_call"]?.stringValue ?? ""
-    xrfCall = fusion["xrf_call"]?.stringValue ?? ""
-    whitlockiteFraction = fusion["whitlockite_fraction"]?.doubleValue ?? .nan
-    whitlockiteFractionSigma = fusion["whitlockite_fraction_sigma"]?.doubleValue ?? .nan
-    mgCaRatio = fusion["mg_ca_ratio"]?.doubleValue ?? .nan
-    mgCaRatioSigma = fusion["mg_ca_ratio_sigma"]?.doubleValue ?? .nan
+    whitlockite = fusion.whitlockite
+    ramanCall = fusion.ramanCall
+    xrfCall = fusion.xrfCall
+    whitlockiteFraction = fusion.whitlockiteFraction.value ?? .nan
+    whitlockiteFractionSigma = fusion.whitlockiteFraction.sigma ?? .nan
+    mgCaRatio = fusion.mgCaRatio.value ?? .nan
+    mgCaRatioSigma = fusion.mgCaRatio.sigma ?? .nan
   }
 }
