@@ -9,7 +9,7 @@ import WhitlockCore
 // Families: dp5 (Amptek DP5, plus the driver-independent disk/crash/sigterm scenarios) and ocean
 // (Ocean Insight OBP against `whitlock-sim obp`), usb (USB2000+ and Wasatch through libusb on the
 // `whitlock-sim usb` testbed), ship (`whitlockctl ship` into a real PostgreSQL). Scenarios:
-// unplug, line, disk, crash, sigterm, obp-unplug, obp-line, usb, seq-reuse.
+// unplug, line, disk, fsync-eio, crash, sigterm, obp-unplug, obp-line, usb, seq-reuse.
 
 // One scenario runs at a time and nothing is measured in this process: a short blocking request
 // to the daemon's monitor holds up nothing (see `BlockingWork`).
@@ -32,7 +32,8 @@ while let argument = arguments.first {
   default:
     print(
       "usage: whitlock-faults [--quick] [--family dp5|ocean|usb|ship|all] [--only unplug|line|"
-        + "disk|crash|sigterm|obp-unplug|obp-line|usb|seq-reuse] [--cycles N] [--crashes N]")
+        + "disk|fsync-eio|crash|sigterm|obp-unplug|obp-line|usb|seq-reuse] [--cycles N] [--crashes N]"
+    )
     exit(2)
   }
 }
@@ -46,6 +47,7 @@ let all: [(String, String, () async throws -> [MatrixRow])] = [
   ("dp5", "unplug", { try await scenarios.unplugReplug() }),
   ("dp5", "line", { try await scenarios.lineFaults() }),
   ("dp5", "disk", { try await scenarios.diskFull() }),
+  ("dp5", "fsync-eio", { try await scenarios.fsyncEIO() }),
   ("dp5", "crash", { try await scenarios.crash() }),
   ("dp5", "sigterm", { try await scenarios.sigterm() }),
   ("ocean", "obp-unplug", { try await scenarios.oceanUnplugReplug() }),

@@ -32,6 +32,7 @@ public final class MonitorMetrics: Sendable {
   private let spoolBacklog: CoreMetrics.Gauge
   private let spoolLag: CoreMetrics.Gauge
   private let spoolFailing: CoreMetrics.Gauge
+  private let spoolAbandoned: CoreMetrics.Counter
   let ship: ShipMetrics
 
   /// Bucket bounds of `whitlock_detection_latency_seconds`: 50 µs to 2.5 s.
@@ -67,6 +68,8 @@ public final class MonitorMetrics: Sendable {
     spoolBacklog = CoreMetrics.Gauge(label: "whitlock_spool_backlog_records", factory: factory)
     spoolLag = CoreMetrics.Gauge(label: "whitlock_spool_lag_seconds", factory: factory)
     spoolFailing = CoreMetrics.Gauge(label: "whitlock_spool_failing", factory: factory)
+    spoolAbandoned = CoreMetrics.Counter(
+      label: "whitlock_spool_segments_abandoned_total", factory: factory)
     ship = ShipMetrics(factory: factory)
   }
 
@@ -88,11 +91,14 @@ public final class MonitorMetrics: Sendable {
     public var refused: UInt64 = 0
     public var backlog = 0
     public var failing = false
+    /// Segment files abandoned after a failed write, fsync or ftruncate (records rewritten).
+    public var segmentsAbandoned: UInt64 = 0
 
     public init(
       recordsWritten: UInt64 = 0, segmentsPublished: UInt64 = 0, bytesWritten: UInt64 = 0,
-      refused: UInt64 = 0, backlog: Int = 0, failing: Bool = false
+      refused: UInt64 = 0, backlog: Int = 0, failing: Bool = false, segmentsAbandoned: UInt64 = 0
     ) {
+      self.segmentsAbandoned = segmentsAbandoned
       self.recordsWritten = recordsWritten
       self.segmentsPublished = segmentsPublished
       self.bytesWritten = bytesWritten
@@ -115,6 +121,7 @@ public final class MonitorMetrics: Sendable {
     spoolRefused.increment(by: delta(sample.refused, previous.refused))
     spoolBacklog.record(sample.backlog)
     spoolFailing.record(sample.failing ? 1 : 0)
+    spoolAbandoned.increment(by: delta(sample.segmentsAbandoned, previous.segmentsAbandoned))
   }
 
   /// Seconds from the end of an acquisition (or a run event) to its record being written.

@@ -12,7 +12,7 @@ enum POSIXFile {
   {
     let reason = String(cString: strerror(code))
     let kind: SpoolError.Kind = (code == ENOSPC || code == EDQUOT) ? .noSpace : .io
-    return SpoolError(kind, "\(operation) \(path): \(reason)")
+    return SpoolError(kind, "\(operation) \(path): \(reason)", errno: code)
   }
 
   /// Opens `path` with `flags`, retrying on EINTR.

@@ -17,10 +17,14 @@ public struct SpoolError: Error, Sendable, CustomStringConvertible {
 
   public var kind: Kind
   public var message: String
+  /// The system's error number when a system call failed, for logs and for the writer's choice
+  /// between rolling back (no space) and abandoning a file (anything else).
+  public var errno: Int32?
 
-  public init(_ kind: Kind, _ message: String) {
+  public init(_ kind: Kind, _ message: String, errno: Int32? = nil) {
     self.kind = kind
     self.message = message
+    self.errno = errno
   }
 
   public var description: String { message }

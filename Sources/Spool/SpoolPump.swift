@@ -5,11 +5,14 @@ import Synchronization
 /// Feeds records to a `SpoolWriter` on a dedicated thread, so that no acquisition ever waits for
 /// `write(2)`, `fsync(2)` or a full disk.
 ///
-/// Producers call `submit`, which never blocks: records wait in a bounded backlog. The thread
-/// writes them in order, publishes segments on their size and age limits, and when a write fails
-/// (for example with ENOSPC) keeps the record, reports the failure through `onStateChange` and
-/// retries until space returns. When the backlog is full, `submit` refuses the record and counts
-/// it, so a loss is always visible, never silent.
+/// Producers call `submit`, which never blocks: records wait in a backlog bounded in records
+/// (`capacity`), a ring whose storage never exceeds the bound however long the disk stays slower
+/// than the producers. The thread writes them in order, publishes segments on their size and age
+/// limits, and when a write fails (for example with ENOSPC) keeps the record, reports the failure
+/// through `onStateChange` and retries until space returns. When the backlog is full, `submit`
+/// refuses the record and counts it (`Counters.refused`), so a loss is always visible, never
+/// silent. A segment file the writer abandoned after a failed `write`, `fsync` or `ftruncate` (its
+/// records rewritten into a new file) is reported once through `onSegmentAbandoned` and counted.
 public final class SpoolPump: Sendable {
   /// The pump's health, reported on every change.
   public enum State: Sendable, Equatable {
@@ -28,11 +31,13 @@ public final class SpoolPump: Sendable {
     public var segmentsPublished: UInt64 = 0
     public var bytesWritten: UInt64 = 0
     public var lastSequence: UInt64 = 0
+    /// Segment files abandoned after a failed `write`, `fsync` or `ftruncate`; their records were
+    /// rewritten into a new file (`SpoolWriter.AbandonedSegment`).
+    public var segmentsAbandoned: UInt64 = 0
   }
 
   private struct Shared {
-    var queue: [SpoolRecord] = []
-    var head = 0
+    var queue: RecordQueue<SpoolRecord>
     var counters = Counters()
     var finishing = false
     var finishTimeout = 3.0
@@ -40,13 +45,13 @@ public final class SpoolPump: Sendable {
     var finished = false
   }
 
-  private let shared = Mutex(Shared())
+  private let shared: Mutex<Shared>
   private let wakeUp = DispatchSemaphore(value: 0)  // blocking-ok: waited on by the writer thread
-  private let capacity: Int
   private let retryInterval: Double
   private let onStateChange: @Sendable (State) -> Void
   private let onWritten: @Sendable (SpoolRecord, UInt64) -> Void
   private let onPublished: @Sendable (ClosedRange<UInt64>) -> Void
+  private let onSegmentAbandoned: @Sendable (SpoolWriter.AbandonedSegment) -> Void
 
   /// Starts the writer thread. `writer` is used from that thread only from now on.
   ///
@@ -57,14 +62,19 @@ public final class SpoolPump: Sendable {
   ///   - onWritten: called on the writer thread after each record is in its segment, with its `seq`.
   ///   - onPublished: called on the writer thread after a segment is durable in `new/`, with the
   ///     sequence numbers it holds.
+  ///   - onSegmentAbandoned: called on the writer thread, once per file, when the writer gave up a
+  ///     segment file after a failed `write`, `fsync` or `ftruncate`: for the log, which should
+  ///     name the file and the errno.
   public init(
     writer: sending SpoolWriter, capacity: Int = 20_000, retryInterval: Double = 1,
     onStateChange: @escaping @Sendable (State) -> Void = { _ in },
     onWritten: @escaping @Sendable (SpoolRecord, UInt64) -> Void = { _, _ in },
-    onPublished: @escaping @Sendable (ClosedRange<UInt64>) -> Void = { _ in }
+    onPublished: @escaping @Sendable (ClosedRange<UInt64>) -> Void = { _ in },
+    onSegmentAbandoned: @escaping @Sendable (SpoolWriter.AbandonedSegment) -> Void = { _ in }
   ) {
     self.onPublished = onPublished
-    self.capacity = capacity
+    self.onSegmentAbandoned = onSegmentAbandoned
+    shared = Mutex(Shared(queue: RecordQueue(limit: capacity)))
     self.retryInterval = retryInterval
     self.onStateChange = onStateChange
     self.onWritten = onWritten
@@ -78,13 +88,12 @@ public final class SpoolPump: Sendable {
   @discardableResult
   public func submit(_ record: SpoolRecord) -> Bool {
     let accepted = shared.withLock { state -> Bool in
-      guard !state.finishing, state.queue.count - state.head < capacity else {
+      guard !state.finishing, state.queue.append(record) else {
         state.counters.refused += 1
         return false
       }
-      state.queue.append(record)
       state.counters.submitted += 1
-      state.counters.backlog = state.queue.count - state.head
+      state.counters.backlog = state.queue.count
       return true
     }
     if accepted { wakeUp.signal() }
@@ -93,6 +102,9 @@ public final class SpoolPump: Sendable {
 
   /// A snapshot of the counters.
   public var counters: Counters { shared.withLock { $0.counters } }
+
+  /// Places the backlog's storage has (never more than `capacity`), for tests.
+  var backlogStorageCapacity: Int { shared.withLock { $0.queue.storageCapacity } }
 
   /// Writes everything queued, publishes the open segment and stops the thread.
   ///
@@ -117,12 +129,7 @@ public final class SpoolPump: Sendable {
     while true {
       let (next, finishing, finishTimeout) = shared.withLock {
         state -> (SpoolRecord?, Bool, Double) in
-        guard state.head < state.queue.count else {
-          state.queue.removeAll(keepingCapacity: true)
-          state.head = 0
-          return (nil, state.finishing, state.finishTimeout)
-        }
-        return (state.queue[state.head], state.finishing, state.finishTimeout)
+        (state.queue.first, state.finishing, state.finishTimeout)
       }
       if finishing && finishDeadline == nil { finishDeadline = .now + .seconds(finishTimeout) }
       let publishedBefore = writer.statistics.segmentsPublished
@@ -135,9 +142,9 @@ public final class SpoolPump: Sendable {
           let seq = writer.nextSequence - 1
           let bytes = writer.statistics.bytesWritten
           shared.withLock { state in
-            state.head += 1
+            state.queue.removeFirst()
             state.counters.written += 1
-            state.counters.backlog = state.queue.count - state.head
+            state.counters.backlog = state.queue.count
             state.counters.lastSequence = seq
             state.counters.bytesWritten = bytes
           }
@@ -147,6 +154,10 @@ public final class SpoolPump: Sendable {
         if published != publishedBefore, let range = writer.lastPublishedRange {
           shared.withLock { $0.counters.segmentsPublished = published }
           onPublished(range)
+        }
+        for segment in writer.takeAbandonedSegments() {
+          shared.withLock { $0.counters.segmentsAbandoned += 1 }
+          onSegmentAbandoned(segment)
         }
       }
       do {

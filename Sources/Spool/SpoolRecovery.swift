@@ -34,14 +34,17 @@ public struct SpoolRecoveryReport: Sendable, Equatable {
 /// only files removed are empty ones and scratch copies whose content is still in the original.
 public enum SpoolRecovery {
   private static let scratchSuffix = ".recovering"
+  /// A writer's interrupted rewrite of an abandoned segment (`SpoolWriter`): the abandoned file
+  /// it was to replace is still in `tmp/` and is recovered instead.
+  private static let rewriteSuffix = SpoolWriter.rewriteSuffix
 
   /// Runs recovery; call it once at start-up while holding the `SpoolLock`.
   public static func run(_ layout: SpoolLayout) throws(SpoolError) -> SpoolRecoveryReport {
     var report = SpoolRecoveryReport()
     for name in try POSIXFile.list(layout.tmp) {
       let path = layout.tmp + "/" + name
-      if name.hasSuffix(scratchSuffix) {
-        // A scratch copy from an interrupted recovery; its original is still in tmp/.
+      if name.hasSuffix(scratchSuffix) || name.hasSuffix(rewriteSuffix) {
+        // A scratch copy from an interrupted recovery or rewrite; its original is still in tmp/.
         try POSIXFile.unlink(path)
         continue
       }

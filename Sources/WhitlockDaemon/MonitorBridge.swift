@@ -241,6 +241,7 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
       ("bytes_written", .int(Int64(counters.bytesWritten))),
       ("backlog", .int(Int64(counters.backlog))),
       ("refused", .int(Int64(counters.refused))),
+      ("segments_abandoned", .int(Int64(counters.segmentsAbandoned))),
       ("last_seq", .int(Int64(counters.lastSequence))),
     ]
     var document: [(String, JSONValue)] = [
@@ -302,7 +303,8 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
       MonitorMetrics.SpoolSample(
         recordsWritten: counters.written, segmentsPublished: counters.segmentsPublished,
         bytesWritten: counters.bytesWritten, refused: counters.refused,
-        backlog: counters.backlog, failing: failing))
+        backlog: counters.backlog, failing: failing,
+        segmentsAbandoned: counters.segmentsAbandoned))
     if let ship = shipper?.snapshot {
       metrics.recordShip(
         MonitorMetrics.ShipSample(

@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import ServiceLifecycle
 import Spool
@@ -53,6 +54,13 @@ public final class SpoolService: Service {
         ])
     }
     let writer = try SpoolWriter(layout: layout, limits: limits, recovery: report)
+    if let fault = try SpoolInjectedFault.fromEnvironment(ProcessInfo.processInfo.environment) {
+      // The fault matrix's failing device; never set outside tests.
+      logger.warning(
+        "spool fault injection requested",
+        metadata: ["fault": "\(fault)", "variable": "\(SpoolInjectedFault.environmentVariable)"])
+      writer.inject(fault)
+    }
     self.logger = logger
     pump = SpoolPump(
       writer: writer, capacity: backlog,
@@ -74,7 +82,18 @@ public final class SpoolService: Service {
         }
         onWritten(record, seq)
       },
-      onPublished: onPublished)
+      onPublished: onPublished,
+      onSegmentAbandoned: { [logger] segment in
+        logger.error(
+          """
+          spool segment file abandoned after a failed \(segment.operation); its records were \
+          rewritten from memory into a new file
+          """,
+          metadata: [
+            "file": "\(segment.file)", "errno": "\(segment.errno)", "reason": "\(segment.reason)",
+            "records": "\(segment.records)",
+          ])
+      })
   }
 
   public func run() async throws {
@@ -90,7 +109,7 @@ public final class SpoolService: Service {
       "spool closed",
       metadata: [
         "records": "\(counters.written)", "segments": "\(counters.segmentsPublished)",
-        "refused": "\(counters.refused)",
+        "refused": "\(counters.refused)", "abandoned": "\(counters.segmentsAbandoned)",
       ])
     withExtendedLifetime(lock) {}
   }
