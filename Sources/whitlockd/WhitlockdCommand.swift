@@ -86,13 +86,26 @@ struct WhitlockdCommand: AsyncParsableCommand {
     }
   }
 
+  /// The spool's test-only fault injection (`SpoolInjectedFault.environmentVariable`).
+  private static let spoolFaultVariable = "WHITLOCK_SPOOL_INJECT_FAULT"
+
   private func loadOrExit(path: String?) throws -> DaemonConfiguration {
     do {
       let configuration =
         try path.map { path throws(ConfigurationError) in try ConfigurationLoader.load(path: path) }
         ?? ConfigurationLoader.embeddedDefault()
       if service { try configuration.checkServiceUse() }
+      if service, ProcessInfo.processInfo.environment[Self.spoolFaultVariable] != nil {
+        // The fault matrix's failing disk must never reach a real spool.
+        let message =
+          "whitlockd: \(Self.spoolFaultVariable) is set: spool fault injection is for tests "
+          + "only and refused under --service; remove it from the environment\n"
+        FileHandle.standardError.write(Data(message.utf8))
+        throw ExitCode(78)
+      }
       return configuration
+    } catch let exit as ExitCode {
+      throw exit
     } catch {
       FileHandle.standardError.write(Data("whitlockd: configuration error: \(error)\n".utf8))
       throw ExitCode(78)

@@ -211,4 +211,23 @@ import WhitlockCore
     #expect(await good.waitForExit(upTo: .seconds(30)) == 0)
     #expect(good.standardOutput.contains("ok (1 instruments: r [raman, simulated]"))
   }
+
+  /// The spool's test-only fault injection never reaches an installed service's spool.
+  @Test func spoolFaultInjectionIsRefusedUnderTheService() async throws {
+    let daemon = try ProductsDirectory.executable("whitlockd")
+    let directory = try scratchDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let path = directory + "/service.toml"
+    try "[daemon]\nallow_simulated = true\n[[instrument]]\nid = \"r\"\nkind = \"raman\"\n"
+      .appending("driver = \"simulated\"\n")
+      .write(toFile: path, atomically: true, encoding: .utf8)
+    var environment = ProcessInfo.processInfo.environment
+    environment["WHITLOCK_SPOOL_INJECT_FAULT"] = "fsync:2"
+    let refused = try ChildProcess(
+      daemon, ["--service", "--config", path, "--spool", directory + "/spool"],
+      environment: environment)
+    #expect(await refused.waitForExit(upTo: .seconds(30)) == 78)
+    #expect(refused.standardError.contains("refused under --service"))
+    #expect(!FileManager.default.fileExists(atPath: directory + "/spool"), "nothing written")
+  }
 }
