@@ -131,8 +131,8 @@ let package = Package(
     .executableTarget(
       name: "whitlockctl",
       dependencies: [
-        "WhitlockCtlKit", "Spool", "Transports", "WhitlockCore", "WhitlockDaemon", "SpoolShipper",
-        "Wasatch",
+        "WhitlockCtlKit", "Records", "Spool", "Transports", "WhitlockCore", "WhitlockDaemon",
+        "SpoolShipper", "Wasatch",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -164,7 +164,7 @@ let package = Package(
       swiftSettings: strictSwift),
     .testTarget(
       name: "WhitlockCtlKitTests",
-      dependencies: ["WhitlockCtlKit", "WhitlockCore", "Spool", "HDF5"],
+      dependencies: ["WhitlockCtlKit", "WhitlockCore", "Records", "Spool", "HDF5"],
       swiftSettings: strictSwift),
     .testTarget(
       name: "WhitlockTOMLTests", dependencies: ["WhitlockTOML"], swiftSettings: strictSwift),

@@ -1,3 +1,4 @@
+import Records
 import WhitlockCore
 
 /// Writes an XRF acquisition record as an Amptek `.mca` text file, the format of Amptek's DPPMCA
@@ -15,10 +16,9 @@ public enum MCAExport {
   /// The file name of record `seq`'s export, `INSTRUMENT-seqSEQ.mca`, built only from validated
   /// parts: a spool segment is data from outside (anyone in group whitlockd may drop one into
   /// `new/`), so an `instrument.id` such as `../../etc/x` must never become part of a path.
-  public static func fileName(for record: JSONValue, seq: UInt64) throws(Failure) -> String {
-    guard let id = record["instrument"]?["id"]?.stringValue else {
-      throw Failure(description: "record has no instrument.id")
-    }
+  public static func fileName(for record: AcquisitionRecord) throws(Failure) -> String {
+    let id = record.header.instrument.id
+    let seq = record.header.seq
     guard InstrumentIDRule.isValid(id) else {
       throw Failure(
         description:
@@ -29,27 +29,21 @@ public enum MCAExport {
   }
 
   /// The `.mca` text of one acquisition record.
-  public static func render(_ record: JSONValue) throws(Failure) -> String {
-    guard record["type"]?.stringValue == "acquisition" else {
-      throw Failure(description: "record is not an acquisition")
-    }
-    guard record["instrument"]?["kind"]?.stringValue == "xrf" else {
+  public static func render(_ record: AcquisitionRecord) throws(Failure) -> String {
+    guard record.header.instrument.kind == .xrf else {
       throw Failure(description: "record is not an XRF acquisition")
     }
-    guard case .array(let values)? = record["counts"], !values.isEmpty else {
-      throw Failure(description: "record has no counts")
-    }
-    let acquisition = record["acquisition"]
-    let parameters = acquisition?["parameters"]
-    let axis = record["axis"]
-    func number(_ key: String) -> Double? { parameters?[key]?.doubleValue }
-    func text(_ key: String) -> String? { parameters?[key]?.stringValue }
+    let values = record.counts
+    // The DP5's read-backs are driver parameters: free-form by design (`AmptekDP5Instrument`).
+    func number(_ key: String) -> Double? { record.parameter(key)?.doubleValue }
+    func text(_ key: String) -> String? { record.parameter(key)?.stringValue }
 
-    let exposure = acquisition?["exposure_s"]?.doubleValue ?? 0
+    let exposure = record.exposure.exposureSeconds
     let accumulation = number("accumulation_time_s") ?? exposure
     let real = number("real_time_s") ?? accumulation
-    let seq = record["seq"]?.doubleValue.map { String(Int64($0)) } ?? "?"
-    let id = record["instrument"]?["id"]?.stringValue ?? "?"
+    let seq = String(record.header.seq)
+    let id = record.header.instrument.id
+    let serial = record.header.instrument.serial.isEmpty ? "0" : record.header.instrument.serial
     var lines = [
       "<<PMCA SPECTRUM>>",
       "TAG - live_data",
@@ -60,11 +54,10 @@ public enum MCAExport {
       "PRESET_TIME - \(format(number("preset_time_s") ?? exposure))",
       "LIVE_TIME - \(format(number("live_time_s") ?? accumulation))",
       "REAL_TIME - \(format(real))",
-      "START_TIME - \(startTime(acquisition?["started"]?.stringValue))",
-      "SERIAL_NUMBER - \(record["instrument"]?["serial"]?.stringValue ?? "0")",
+      "START_TIME - \(startTime(record.exposure.started))",
+      "SERIAL_NUMBER - \(serial)",
     ]
-    if let gain = axis?["kev_per_channel"]?.doubleValue {
-      let offset = axis?["offset_kev"]?.doubleValue ?? 0
+    if case .linearEnergy(let gain, let offset) = record.axis {
       let last = values.count - 1
       lines += [
         "<<CALIBRATION>>", "LABEL - keV", "0 \(format(offset))",
@@ -72,7 +65,7 @@ public enum MCAExport {
       ]
     }
     lines.append("<<DATA>>")
-    for value in values { lines.append(String(Int64(value.doubleValue ?? 0))) }
+    for value in values { lines.append(String(value)) }
     lines.append("<<END>>")
     if let configuration = text("configuration"), !configuration.isEmpty {
       lines.append("<<DP5 CONFIGURATION>>")
@@ -81,7 +74,7 @@ public enum MCAExport {
     }
     lines.append("<<DPP STATUS>>")
     lines.append("Device Type: \((text("device_type") ?? "unknown").uppercased())")
-    lines.append("Serial Number: \(record["instrument"]?["serial"]?.stringValue ?? "0")")
+    lines.append("Serial Number: \(serial)")
     if let firmware = text("firmware") {
       let parts = firmware.split(separator: " ")
       let build = parts.count == 3 ? "  Build:  \(parts[2])" : ""

@@ -1,4 +1,5 @@
 import Foundation
+import Records
 import Spool
 import WhitlockCore
 
@@ -40,52 +41,59 @@ public enum SpoolTail {
     return Array(collected.suffix(count))
   }
 
-  /// One line describing a record.
+  /// One line describing a record; a record that does not decode is shown with the reason.
   public static func describe(_ record: JSONValue, published: Bool = true) -> String {
-    let time = record["time"]?.stringValue ?? "?"
-    let seq = record["seq"].flatMap { $0.doubleValue }.map { String(Int64($0)) } ?? "?"
-    let instrument = record["instrument"]?["id"]?.stringValue ?? "?"
-    let type = record["type"]?.stringValue ?? "?"
-    var parts = [time, "seq \(seq)", instrument, type]
-    switch type {
-    case "acquisition":
-      if let deviceSeq = record["acquisition"]?["device_seq"]?.doubleValue {
-        parts.append("#\(Int64(deviceSeq))")
-      }
-      if let point = record["simulation"]?["point_id"]?.stringValue {
-        parts.append("point \(point)")
-      }
-      let detection = record["detection"]
-      if let fraction = detection?["whitlockite_fraction"] {
-        parts.append(
-          "whitlockite_fraction "
-            + MeasurementText.measured(fraction, sigma: detection?["whitlockite_fraction_sigma"]))
-        if let truth = record["simulation"]?["whitlockite_fraction"]?.doubleValue {
-          parts.append("(truth \(MeasurementText.rounded(truth)))")
-        }
-      }
-      if let ratio = detection?["mg_ca_ratio"] {
-        parts.append(
-          "mg_ca_ratio " + MeasurementText.measured(ratio, sigma: detection?["mg_ca_ratio_sigma"]))
-        if let truth = record["simulation"]?["mg_ca_molar"]?.doubleValue {
-          parts.append("(truth \(MeasurementText.rounded(truth)))")
-        }
-      }
-    case "run-start":
-      if let run = record["run_id"]?.stringValue { parts.append("run \(run)") }
-    case "run-end":
-      if let summary = record["summary"] {
-        let reason = summary["reason"]?.stringValue ?? "?"
-        let spooled = summary["acquisitions_spooled"]?.doubleValue.map { Int64($0) } ?? 0
-        let dropped = summary["acquisitions_dropped"]?.doubleValue.map { Int64($0) } ?? 0
-        let interrupted = summary["acquisitions_interrupted"]?.doubleValue.map { Int64($0) } ?? 0
-        parts.append(
-          "reason \(reason) spooled \(spooled) dropped \(dropped) interrupted \(interrupted)")
-      }
-    default: break
+    var parts: [String]
+    do throws(RecordDecodingError) {
+      parts = describe(try StoredRecord(record))
+    } catch {
+      let seq = error.seq.map { "seq \($0)" } ?? "seq ?"
+      parts = [
+        record["time"]?.stringValue ?? "?", seq,
+        "unreadable record: \(error.member): \(error.problem)",
+      ]
     }
     if !published { parts.append("[not yet published]") }
     return parts.joined(separator: " ")
   }
 
+  private static func describe(_ record: StoredRecord) -> [String] {
+    let header = record.header
+    var parts = [header.time, "seq \(header.seq)", header.instrument.id, header.type]
+    switch record {
+    case .acquisition(let acquisition):
+      parts.append("#\(acquisition.exposure.deviceSeq)")
+      // The simulation's truth is free-form: it follows the simulated sample model.
+      let truth = acquisition.simulation
+      if let point = truth?["point_id"]?.stringValue { parts.append("point \(point)") }
+      switch acquisition.detection {
+      case .raman(let raman, _):
+        parts.append(
+          "whitlockite_fraction " + measured(raman.whitlockiteFraction))
+        if let value = truth?["whitlockite_fraction"]?.doubleValue {
+          parts.append("(truth \(MeasurementText.rounded(value)))")
+        }
+      case .xrf(let xrf, _):
+        parts.append("mg_ca_ratio " + measured(xrf.mgCaRatio))
+        if let value = truth?["mg_ca_molar"]?.doubleValue {
+          parts.append("(truth \(MeasurementText.rounded(value)))")
+        }
+      }
+    case .runStart(let start):
+      parts.append("run \(start.header.runID)")
+    case .runEnd(let end):
+      let summary = end.summary
+      parts.append(
+        "reason \(summary.reason) spooled \(summary.acquisitionsSpooled) dropped "
+          + "\(summary.acquisitionsDropped) interrupted \(summary.acquisitionsInterrupted)")
+    case .other:
+      break
+    }
+    return parts
+  }
+
+  private static func measured(_ quantity: Measured) -> String {
+    MeasurementText.measured(
+      quantity.value.map(JSONValue.double) ?? .null, sigma: quantity.sigma.map(JSONValue.double))
+  }
 }

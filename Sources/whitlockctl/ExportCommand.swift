@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Records
 import Spool
 import WhitlockCore
 import WhitlockCtlKit
@@ -84,12 +85,13 @@ struct ExportCommand: ParsableCommand {
     where selection.contains(entry.seq) {
       guard entry.record["type"]?.stringValue == "acquisition",
         entry.record["instrument"]?["kind"]?.stringValue == "xrf"
-      else { continue }
+      else { continue }  // a cheap filter before the full decode; unknown types pass through
       let text: String
       let name: String
       do {
-        text = try MCAExport.render(entry.record)
-        name = try MCAExport.fileName(for: entry.record, seq: entry.seq)
+        guard case .acquisition(let record) = try StoredRecord(entry.record) else { continue }
+        text = try MCAExport.render(record)
+        name = try MCAExport.fileName(for: record)
       } catch {
         FileHandle.standardError.write(Data("seq \(entry.seq): \(error)\n".utf8))
         refused += 1

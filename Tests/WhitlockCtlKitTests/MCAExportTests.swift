@@ -1,4 +1,5 @@
 import Foundation
+import Records
 import Spool
 import Testing
 import WhitlockCore
@@ -9,7 +10,7 @@ import WhitlockCtlKit
   /// A DP5 acquisition record exactly as the spool writes it.
   static func record(
     counts: [UInt32] = [0, 5, 17, 16_777_215, 3, 1, 0, 2], id: String = "xrf-dp5"
-  ) throws -> JSONValue {
+  ) throws -> AcquisitionRecord {
     let identity = InstrumentIdentity(
       id: id, kind: .xrf, model: "Amptek X-123", serial: "31337", family: "amptek-dp5",
       firmware: "6.07 build 3 (FPGA 6.05)")
@@ -31,9 +32,13 @@ import WhitlockCtlKit
     RecordEncoder.encode(
       .acquisition(
         run: RunContext(runID: "r", startedAt: Date()), acquisition: acquisition,
-        detection: .object([])),
+        detection: .object([("method", .string("xrf-test"))])),
       seq: 17, into: &writer)
-    return try JSONParser.parse(writer.bytes)
+    guard case .acquisition(let record) = try StoredRecord(JSONParser.parse(writer.bytes)) else {
+      throw RecordDecodingError(
+        location: RecordLocation(), seq: 17, member: "type", problem: "not an acquisition")
+    }
+    return record
   }
 
   @Test func exportParsesBackWithEverySection() throws {
@@ -63,15 +68,9 @@ import WhitlockCtlKit
   }
 
   @Test func onlyXRFAcquisitionsExport() throws {
-    #expect(throws: MCAExport.Failure.self) {
-      try MCAExport.render(.object([("type", .string("run-start"))]))
-    }
-    #expect(throws: MCAExport.Failure.self) {
-      try MCAExport.render(
-        .object([
-          ("type", .string("acquisition")), ("instrument", .object([("kind", .string("raman"))])),
-        ]))
-    }
+    var raman = try Self.record()
+    raman.header.instrument.kind = .raman
+    #expect(throws: MCAExport.Failure.self) { try MCAExport.render(raman) }
     #expect(throws: MCAExport.Failure.self) { try MCAFile.parse("<<PMCA SPECTRUM>>\nTAG - x\n") }
     #expect(throws: MCAExport.Failure.self) { try MCAFile.parse("<<DATA>>\nmany\n<<END>>\n") }
   }
@@ -90,21 +89,24 @@ import WhitlockCtlKit
 
 /// Export file names come only from validated parts of a record.
 @Suite struct MCAExportFileNameTests {
-  private static func record(id: String) throws -> JSONValue {
+  private static func record(id: String) throws -> AcquisitionRecord {
     try MCAExportTests.record(id: id)
   }
 
   @Test func validIdAndSequenceMakeTheName() throws {
-    #expect(
-      try MCAExport.fileName(for: try Self.record(id: "xrf-dp5"), seq: 17) == "xrf-dp5-seq17.mca")
+    #expect(try MCAExport.fileName(for: try Self.record(id: "xrf-dp5")) == "xrf-dp5-seq17.mca")
   }
 
-  @Test(arguments: ["../../escape", "..", ".hidden", "a/b", "", "x\u{1b}[2J", "sub\\dir"])
+  @Test(arguments: ["../../escape", "..", ".hidden", "a/b", "x\u{1b}[2J", "sub\\dir"])
   func craftedIdsAreRefusedWithTheRule(id: String) throws {
     let failure = try #require(throws: MCAExport.Failure.self) {
-      try MCAExport.fileName(for: try Self.record(id: id), seq: 17)
+      try MCAExport.fileName(for: try Self.record(id: id))
     }
     #expect(failure.description.contains("instrument.id"))
     #expect(failure.description.contains(InstrumentIDRule.explanation))
+  }
+
+  @Test func anEmptyIdDoesNotEvenDecode() {
+    #expect(throws: RecordDecodingError.self) { try Self.record(id: "") }
   }
 }
