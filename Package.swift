@@ -189,7 +189,8 @@ let package = Package(
     .testTarget(
       name: "DaemonTests",
       dependencies: [
-        "WhitlockDaemon", "Spool", "WhitlockCore", "Monitor", "Transports",
+        "WhitlockDaemon", "Spool", "WhitlockCore", "Monitor", "Transports", "Records",
+        "WhitlockCtlKit",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -1,62 +1,63 @@
+import Records
 import WhitlockCore
 
 /// `whitlockctl status` as text: run, instruments, spool, live clients.
 public enum StatusRendering {
+  /// The status document as text, or why it cannot be read.
   public static func render(_ status: JSONValue) -> String {
-    var lines: [String] = []
-    let ready = status["daemon"]?["ready"] == .bool(true)
-    let uptime = Int(status["daemon"]?["uptime_s"]?.doubleValue ?? 0)
-    lines.append("whitlockd: \(ready ? "ready" : "NOT READY"), up \(uptime) s")
-    if let run = status["run"] {
-      let sample = run["sample_id"]?.stringValue ?? "(automatic run)"
-      var line = "run \(run["run_id"]?.stringValue ?? "?"): sample \(sample)"
-      if let point = run["point_id"]?.stringValue { line += ", point \(point)" }
-      if let who = run["operator"]?.stringValue { line += ", operator \(who)" }
-      line += ", since \(run["started"]?.stringValue ?? "?")"
-      lines.append(line)
+    do throws(RecordDecodingError) {
+      return render(try DaemonStatus(status))
+    } catch {
+      return "whitlockd: the status document cannot be read (\(error.member): \(error.problem))"
     }
-    var table = TextTable(
-      headers: ["INSTRUMENT", "KIND", "STATE", "ACQUISITIONS", "ERRORS", "DROPPED", "LAST"])
-    if case .array(let instruments)? = status["instruments"] {
-      for instrument in instruments {
-        table.rows.append([
-          instrument["id"]?.stringValue ?? "?", instrument["kind"]?.stringValue ?? "?",
-          instrument["state"]?.stringValue ?? "?", number(instrument["acquisitions"]),
-          number(instrument["errors"]), number(instrument["dropped"]),
-          instrument["last_acquisition"]?.stringValue ?? "-",
-        ])
-      }
-    }
-    lines.append(table.render())
-    if let spool = status["spool"] {
-      var line = "spool \(spool["path"]?.stringValue ?? "?"): \(spool["state"]?.stringValue ?? "?")"
-      line += ", \(number(spool["records_written"])) records"
-      line += ", \(number(spool["segments_published"])) segments"
-      line += ", backlog \(number(spool["backlog"])), refused \(number(spool["refused"]))"
-      if let error = spool["error"]?.stringValue { line += " (\(error))" }
-      lines.append(line)
-    }
-    if let ship = status["ship"] {
-      var line =
-        "ship to \(ship["database"]?.stringValue ?? "?"): \(ship["state"]?.stringValue ?? "?")"
-      line += ", \(number(ship["records_shipped"])) records shipped"
-      line += ", backlog \(number(ship["backlog_segments"])) segments"
-      line += " (\(number(ship["backlog_bytes"])) bytes)"
-      let quarantined = number(ship["segments_quarantined"])
-      if quarantined != "0" { line += ", \(quarantined) quarantined" }
-      if let error = ship["last_error"]?.stringValue { line += " (\(error))" }
-      lines.append(line)
-    }
-    if let live = status["live"] {
-      lines.append(
-        "live clients \(number(live["clients"])), dropped \(number(live["clients_dropped"])), "
-          + "events \(number(live["events_published"]))")
-    }
-    return lines.joined(separator: "\n")
   }
 
-  private static func number(_ value: JSONValue?) -> String {
-    guard let number = value?.doubleValue else { return "-" }
-    return String(Int64(number))
+  public static func render(_ status: DaemonStatus) -> String {
+    var lines: [String] = []
+    let ready = status.daemon.ready
+    lines.append(
+      "whitlockd: \(ready ? "ready" : "NOT READY"), up \(Int(status.daemon.uptimeSeconds)) s")
+    if let reason = status.daemon.notReadyReason { lines.append("not ready: \(reason)") }
+    let run = status.run
+    var line = "run \(run.runID): sample \(run.sampleID ?? "(automatic run)")"
+    if let point = run.pointID { line += ", point \(point)" }
+    if let who = run.operatorName { line += ", operator \(who)" }
+    line += ", since \(run.started)"
+    lines.append(line)
+    var table = TextTable(
+      headers: ["INSTRUMENT", "KIND", "STATE", "ACQUISITIONS", "ERRORS", "DROPPED", "LAST"])
+    for instrument in status.instruments {
+      table.rows.append([
+        instrument.id, instrument.kind, instrument.state, String(instrument.acquisitions),
+        String(instrument.errors), String(instrument.dropped), instrument.lastAcquisition ?? "-",
+      ])
+    }
+    lines.append(table.render())
+    let spool = status.spool
+    var spoolLine = "spool \(spool.path): \(spool.state)"
+    spoolLine += ", \(spool.recordsWritten) records"
+    spoolLine += ", \(spool.segmentsPublished) segments"
+    spoolLine += ", backlog \(spool.backlog), refused \(spool.refused)"
+    if spool.segmentsAbandoned > 0 { spoolLine += ", \(spool.segmentsAbandoned) rewritten" }
+    if let error = spool.error { spoolLine += " (\(error))" }
+    lines.append(spoolLine)
+    if let ship = status.ship {
+      var shipLine = "ship to \(ship.database): \(ship.state)"
+      shipLine += ", \(ship.recordsShipped) records shipped"
+      shipLine += ", backlog \(ship.backlogSegments) segments"
+      shipLine += " (\(ship.backlogBytes) bytes)"
+      if ship.segmentsQuarantined != 0 { shipLine += ", \(ship.segmentsQuarantined) quarantined" }
+      if ship.recordsQuarantined != 0 {
+        shipLine += ", \(ship.recordsQuarantined) records quarantined"
+      }
+      if let error = ship.lastError { shipLine += " (\(error))" }
+      lines.append(shipLine)
+      if let warning = ship.tlsWarning { lines.append("ship WARNING: \(warning)") }
+    }
+    let live = status.live
+    lines.append(
+      "live clients \(live.clients), dropped \(live.clientsDropped), "
+        + "events \(live.eventsPublished)")
+    return lines.joined(separator: "\n")
   }
 }
