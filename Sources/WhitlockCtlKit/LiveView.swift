@@ -1,4 +1,5 @@
 import Foundation
+import Records
 import WhitlockCore
 
 /// The state behind `whitlockctl watch`: the latest picture of every instrument, built from
@@ -22,35 +23,41 @@ public struct LiveView: Sendable {
 
   public init() {}
 
+  /// Events that could not be read (a daemon of another version), counted rather than shown.
+  public private(set) var unreadable = 0
+
   /// Applies one event; `now` is its arrival time in seconds (for rates).
   public mutating func apply(_ event: ServerSentEvent, now: Double) {
-    guard let value = try? JSONParser.parse(event.data) else { return }
-    switch event.event {
-    case "run":
-      guard value["event"]?.stringValue == "start" else { return }
-      let sample = value["sample_id"]?.stringValue ?? "automatic"
-      let point = value["point_id"]?.stringValue.map { " point \($0)" } ?? ""
-      let runID = value["run_id"]?.stringValue?.prefix(8) ?? "?"
-      run = "run \(runID)…  sample \(sample)\(point)"
-    case "instrument":
-      guard let id = value["id"]?.stringValue else { return }
-      update(id) { $0.state = value["state"]?.stringValue ?? "?" }
-    case "acquisition":
-      guard let id = value["instrument"]?["id"]?.stringValue else { return }
+    let decoded: LiveEventData?
+    do throws(RecordDecodingError) {
+      guard let value = try? JSONParser.parse(event.data) else {
+        unreadable += 1
+        return
+      }
+      decoded = try LiveEventData(event: event.event, data: value)
+    } catch {
+      unreadable += 1
+      return
+    }
+    switch decoded {
+    case .run(let started) where started.event == "start":
+      let point = started.pointID.map { " point \($0)" } ?? ""
+      run = "run \(started.runID.prefix(8))…  sample \(started.sampleID ?? "automatic")\(point)"
+    case .instrument(let change):
+      update(change.id) { $0.state = change.state }
+    case .acquisition(let acquisition):
       acquisitions += 1
-      update(id) { line in
-        line.kind = value["instrument"]?["kind"]?.stringValue ?? "?"
+      update(acquisition.instrumentID) { line in
+        line.kind = acquisition.kind.rawValue
         line.state = "open"
-        if case .array(let counts)? = value["spectrum"]?["counts"] {
-          line.spectrum = counts.compactMap(\.doubleValue)
-        }
-        line.unit = value["spectrum"]?["unit"]?.stringValue ?? ""
-        line.deviceSequence = Int64(value["device_seq"]?.doubleValue ?? 0)
-        line.verdict = Self.verdict(kind: line.kind, detection: value["detection"])
+        line.spectrum = acquisition.counts
+        line.unit = acquisition.unit
+        line.deviceSequence = acquisition.deviceSeq
+        line.verdict = Self.verdict(acquisition.detection)
         line.arrivals.append(now)
         line.arrivals.removeAll { now - $0 > 10 }
       }
-    default:
+    case .run, nil:
       return
     }
   }
@@ -60,32 +67,25 @@ public struct LiveView: Sendable {
     change(&instruments[id, default: InstrumentLine()])
   }
 
-  /// The numbers a glance needs, from the detection object whatever detector produced it.
-  static func verdict(kind: String, detection: JSONValue?) -> String {
-    guard let detection else { return "no detection" }
+  /// The numbers a glance needs from a detector's result.
+  static func verdict(_ detection: DetectionResult) -> String {
     var parts: [String] = []
-    if let verdict = detection["verdict"]?.stringValue ?? detection["whitlockite"]?.stringValue {
-      parts.append("whitlockite: \(verdict)")
-    }
-    if kind == "raman" {
-      if let fraction = detection["whitlockite_fraction"]?.doubleValue {
-        let sigma = detection["whitlockite_fraction_sigma"]?.doubleValue
-        parts.append("fraction \(format(fraction))\(sigma.map { " ± \(format($0))" } ?? "")")
-      } else {
-        parts.append("fraction n/a")
-      }
-      if case .bool(let detected)? = detection["phosphate_detected"] {
+    if let verdict = detection.fusion?.whitlockite { parts.append("whitlockite: \(verdict)") }
+    switch detection {
+    case .raman(let raman, _):
+      parts.append("fraction " + measured(raman.whitlockiteFraction))
+      if let detected = raman.phosphateDetected {
         parts.append(detected ? "phosphate detected" : "no phosphate")
       }
-    } else {
-      if let ratio = detection["mg_ca_ratio"]?.doubleValue {
-        let sigma = detection["mg_ca_ratio_sigma"]?.doubleValue
-        parts.append("Mg/Ca \(format(ratio))\(sigma.map { " ± \(format($0))" } ?? "")")
-      } else {
-        parts.append("Mg/Ca n/a")
-      }
+    case .xrf(let xrf, _):
+      parts.append("Mg/Ca " + measured(xrf.mgCaRatio))
     }
     return parts.joined(separator: "  ")
+  }
+
+  private static func measured(_ quantity: Measured) -> String {
+    guard let value = quantity.value else { return "n/a" }
+    return format(value) + (quantity.sigma.map { " ± \(format($0))" } ?? "")
   }
 
   private static func format(_ value: Double) -> String { String(format: "%.3f", value) }

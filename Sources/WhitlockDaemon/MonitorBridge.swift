@@ -191,7 +191,7 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
   }
 
   /// Publishes the live events of a run change.
-  static func publishRunChange(
+  public static func publishRunChange(
     _ transition: RunController.Transition, hub: LiveHub, metrics: MonitorMetrics
   ) {
     var ended = Self.runJSON(transition.ended)
@@ -206,7 +206,7 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
   }
 
   /// Publishes the `run` event of `run` starting (also used for the daemon's first run).
-  static func publishRunStart(_ run: RunContext, hub: LiveHub, metrics: MonitorMetrics) {
+  public static func publishRunStart(_ run: RunContext, hub: LiveHub, metrics: MonitorMetrics) {
     guard case .object(var members) = runJSON(run) else { return }
     members.insert(("event", .string("start")), at: 0)
     hub.publish(.run, .object(members), snapshotKey: "run")

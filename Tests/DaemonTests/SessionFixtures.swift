@@ -109,7 +109,9 @@ final class ScriptedInstrument: GatesEmissionOnOperatorRuns {
 /// An analyzer that records only the spectrum's channel count.
 struct CountingAnalyzer: SpectrumAnalyzer {
   mutating func analyze(_ acquisition: Acquisition) -> JSONValue {
-    .object([("channels", .int(Int64(acquisition.counts.count)))])
+    .object([
+      ("method", .string("counting-test")), ("channels", .int(Int64(acquisition.counts.count))),
+    ])
   }
 }
 
@@ -152,7 +154,7 @@ extension SessionEvent {
 struct SessionBench {
   let directory: String
   let spool: SpoolService
-  let runs = RunController()
+  let runs: RunController
   let health = DaemonHealth()
   let hub = LiveHub()
   let metrics = MonitorMetrics()
@@ -162,6 +164,11 @@ struct SessionBench {
   let presence = DevicePresence()
 
   init(instrument: ScriptedInstrument, shutdownGraceSeconds: Double = 60) throws {
+    // Run changes reach the live clients as in the daemon.
+    runs = RunController(onTransition: { [hub, metrics] transition in
+      MonitorBridge.publishRunChange(transition, hub: hub, metrics: metrics)
+    })
+    MonitorBridge.publishRunStart(runs.current, hub: hub, metrics: metrics)
     directory =
       FileManager.default.temporaryDirectory
       .appendingPathComponent("whitlock-session-\(UUID().uuidString)").path
