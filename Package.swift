@@ -47,6 +47,8 @@ let package = Package(
   ],
   targets: [
     .target(name: "WhitlockCore", swiftSettings: strictSwift),
+    // The one plain-text table renderer, shared by whitlockctl and the benchmarks.
+    .target(name: "TextTables", swiftSettings: strictSwift),
     .systemLibrary(
       name: "CLibUSB", pkgConfig: "libusb-1.0",
       providers: [.apt(["libusb-1.0-0-dev"])]),
@@ -123,7 +125,9 @@ let package = Package(
       swiftSettings: strictSwift),
     .target(
       name: "WhitlockCtlKit",
-      dependencies: ["WhitlockCore", "Spool", "Transports", "WhitlockDaemon", "Detection", "HDF5"],
+      dependencies: [
+        "WhitlockCore", "Spool", "Transports", "WhitlockDaemon", "Detection", "HDF5", "TextTables",
+      ],
       swiftSettings: strictSwift),
     .executableTarget(
       name: "whitlockctl",
@@ -145,7 +149,9 @@ let package = Package(
     .target(name: "CAllocationCounter", path: "Benchmarks/CAllocationCounter"),
     .executableTarget(
       name: "whitlock-bench",
-      dependencies: ["Detection", "Simulation", "WhitlockCore", "CAllocationCounter"],
+      dependencies: [
+        "Detection", "Simulation", "WhitlockCore", "CAllocationCounter", "TextTables",
+      ],
       path: "Benchmarks/WhitlockBench", swiftSettings: strictSwift),
     .testTarget(
       name: "WhitlockCoreTests", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
@@ -163,6 +169,7 @@ let package = Package(
       name: "WhitlockCtlKitTests",
       dependencies: ["WhitlockCtlKit", "WhitlockCore", "Spool", "HDF5"],
       swiftSettings: strictSwift),
+    .testTarget(name: "TextTablesTests", dependencies: ["TextTables"], swiftSettings: strictSwift),
     .testTarget(
       name: "WhitlockTOMLTests", dependencies: ["WhitlockTOML"], swiftSettings: strictSwift),
     .testTarget(
@@ -198,6 +205,7 @@ let package = Package(
       name: "whitlock-e2e-bench",
       dependencies: [
         "WhitlockDaemon", "Spool", "Simulation", "WhitlockCore", "Monitor", "WhitlockCtlKit",
+        "TextTables",
         .product(name: "Histogram", package: "hdrhistogram-swift"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
