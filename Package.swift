@@ -151,6 +151,7 @@ let package = Package(
       name: "whitlock-bench",
       dependencies: [
         "Detection", "Simulation", "WhitlockCore", "CAllocationCounter", "TextTables",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Benchmarks/WhitlockBench", swiftSettings: strictSwift),
     .testTarget(
@@ -206,6 +207,7 @@ let package = Package(
       dependencies: [
         "WhitlockDaemon", "Spool", "Simulation", "WhitlockCore", "Monitor", "WhitlockCtlKit",
         "TextTables",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Histogram", package: "hdrhistogram-swift"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -228,24 +230,40 @@ let package = Package(
       ],
       swiftSettings: strictSwift),
     .executableTarget(
-      name: "whitlock-faults", dependencies: ["TestSupport", "WhitlockCore", "WhitlockCtlKit"],
+      name: "whitlock-faults",
+      dependencies: [
+        "TestSupport", "WhitlockCore", "WhitlockCtlKit",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       path: "Benchmarks/FaultMatrix", swiftSettings: strictSwift),
     .executableTarget(
-      name: "whitlock-soak", dependencies: ["WhitlockCtlKit", "WhitlockCore"],
+      name: "whitlock-soak",
+      dependencies: [
+        "WhitlockCtlKit", "WhitlockCore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       path: "Benchmarks/Soak", swiftSettings: strictSwift),
     .executableTarget(
-      name: "MonitorBenchmark", dependencies: ["WhitlockCtlKit", "WhitlockCore"],
+      name: "MonitorBenchmark",
+      dependencies: [
+        "WhitlockCtlKit", "WhitlockCore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       path: "Benchmarks/MonitorBenchmark", swiftSettings: strictSwift),
     .executableTarget(
       name: "whitlock-ship-bench",
       dependencies: [
         "SpoolShipper", "Spool", "Detection", "Simulation", "WhitlockCore", "TestSupport",
         .product(name: "Logging", package: "swift-log"),
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Benchmarks/ShipBench", swiftSettings: strictSwift),
     .executableTarget(
       name: "whitlock-nexus-bench",
-      dependencies: ["Detection", "Simulation", "Spool", "WhitlockCore", "WhitlockDaemon"],
+      dependencies: [
+        "Detection", "Simulation", "Spool", "WhitlockCore", "WhitlockDaemon",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       path: "Benchmarks/NeXusExport", swiftSettings: strictSwift),
     .testTarget(
       name: "MonitorTests",
