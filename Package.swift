@@ -47,6 +47,8 @@ let package = Package(
   ],
   targets: [
     .target(name: "WhitlockCore", swiftSettings: strictSwift),
+    // The one plain-text table renderer, shared by whitlockctl and the benchmarks.
+    .target(name: "TextTables", swiftSettings: strictSwift),
     .systemLibrary(
       name: "CLibUSB", pkgConfig: "libusb-1.0",
       providers: [.apt(["libusb-1.0-0-dev"])]),
@@ -126,6 +128,7 @@ let package = Package(
       name: "WhitlockCtlKit",
       dependencies: [
         "WhitlockCore", "Records", "Spool", "Transports", "WhitlockDaemon", "Detection", "HDF5",
+        "TextTables",
       ],
       swiftSettings: strictSwift),
     .executableTarget(
@@ -148,7 +151,10 @@ let package = Package(
     .target(name: "CAllocationCounter", path: "Benchmarks/CAllocationCounter"),
     .executableTarget(
       name: "whitlock-bench",
-      dependencies: ["Detection", "Simulation", "WhitlockCore", "CAllocationCounter"],
+      dependencies: [
+        "Detection", "Simulation", "WhitlockCore", "CAllocationCounter", "TextTables",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       path: "Benchmarks/WhitlockBench", swiftSettings: strictSwift),
     .testTarget(
       name: "WhitlockCoreTests", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
@@ -166,6 +172,7 @@ let package = Package(
       name: "WhitlockCtlKitTests",
       dependencies: ["WhitlockCtlKit", "WhitlockCore", "Records", "Spool", "HDF5"],
       swiftSettings: strictSwift),
+    .testTarget(name: "TextTablesTests", dependencies: ["TextTables"], swiftSettings: strictSwift),
     .testTarget(
       name: "WhitlockTOMLTests", dependencies: ["WhitlockTOML"], swiftSettings: strictSwift),
     .testTarget(
@@ -206,6 +213,8 @@ let package = Package(
       name: "whitlock-e2e-bench",
       dependencies: [
         "WhitlockDaemon", "Spool", "Simulation", "WhitlockCore", "Monitor", "WhitlockCtlKit",
+        "TextTables",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Histogram", package: "hdrhistogram-swift"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -228,24 +237,40 @@ let package = Package(
       ],
       swiftSettings: strictSwift),
     .executableTarget(
-      name: "whitlock-faults", dependencies: ["TestSupport", "WhitlockCore", "WhitlockCtlKit"],
+      name: "whitlock-faults",
+      dependencies: [
+        "TestSupport", "WhitlockCore", "WhitlockCtlKit",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       path: "Benchmarks/FaultMatrix", swiftSettings: strictSwift),
     .executableTarget(
-      name: "whitlock-soak", dependencies: ["WhitlockCtlKit", "WhitlockCore"],
+      name: "whitlock-soak",
+      dependencies: [
+        "WhitlockCtlKit", "WhitlockCore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       path: "Benchmarks/Soak", swiftSettings: strictSwift),
     .executableTarget(
-      name: "MonitorBenchmark", dependencies: ["WhitlockCtlKit", "WhitlockCore"],
+      name: "MonitorBenchmark",
+      dependencies: [
+        "WhitlockCtlKit", "WhitlockCore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       path: "Benchmarks/MonitorBenchmark", swiftSettings: strictSwift),
     .executableTarget(
       name: "whitlock-ship-bench",
       dependencies: [
         "SpoolShipper", "Spool", "Detection", "Simulation", "WhitlockCore", "TestSupport",
         .product(name: "Logging", package: "swift-log"),
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Benchmarks/ShipBench", swiftSettings: strictSwift),
     .executableTarget(
       name: "whitlock-nexus-bench",
-      dependencies: ["Detection", "Simulation", "Spool", "WhitlockCore", "WhitlockDaemon"],
+      dependencies: [
+        "Detection", "Simulation", "Spool", "WhitlockCore", "WhitlockDaemon",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
       path: "Benchmarks/NeXusExport", swiftSettings: strictSwift),
     .testTarget(
       name: "MonitorTests",

@@ -1,5 +1,6 @@
 import Foundation
 import Spool
+import TextTables
 
 /// Latency from the end of an acquisition (the last byte read from the device; for simulated
 /// instruments the moment the spectrum exists) to (a) its detection event read from the monitor's
@@ -15,11 +16,12 @@ struct LatencyBenchmark {
     let limits = SegmentLimits()
     let segmentBound =
       "≤ \(format(limits.maxAgeSeconds, 0)) s segment age (or \(limits.maxRecords) records)"
-    var table = Table(
+    var table = TextTable(
       title:
         "Device-to-client and device-to-spool latency, one simulated Raman instrument (2048 px), "
         + "monitor on 127.0.0.1 with one SSE client, \(format(seconds, 0)) s per rate",
-      header: [
+      layout: .figures,
+      headers: [
         "target/s", "achieved/s", "stage", "n", "p50 ms", "p99 ms", "p99.9 ms", "max ms", "target",
       ])
     var notes: [String] = []
@@ -46,6 +48,6 @@ struct LatencyBenchmark {
       }
     }
     return LatencyBenchmark(
-      table: table.rendered + notes.map { "note: \($0)\n" }.joined())
+      table: table.render() + "\n" + notes.map { "note: \($0)\n" }.joined())
   }
 }

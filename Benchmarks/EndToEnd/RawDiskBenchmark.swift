@@ -1,4 +1,5 @@
 import Foundation
+import TextTables
 
 /// The physical limit: sequential `write(2)` of large blocks then one `fsync`, like
 /// `dd bs=1M conv=fsync`, on the same filesystem as the spool.
@@ -23,10 +24,11 @@ struct RawDiskBenchmark {
     fsync(fd)
     let seconds = (ContinuousClock.now - start).inSeconds
     let rate = Double(megabytes << 20) / seconds
-    var table = Table(
-      title: "Raw sequential write (dd bs=1M conv=fsync equivalent)", header: ["size MiB", "MiB/s"])
+    var table = TextTable(
+      title: "Raw sequential write (dd bs=1M conv=fsync equivalent)",
+      layout: .figures, headers: ["size MiB", "MiB/s"])
     table.rows.append(["\(megabytes)", format(rate / 1_048_576)])
-    return RawDiskBenchmark(bytesPerSecond: rate, table: table.rendered)
+    return RawDiskBenchmark(bytesPerSecond: rate, table: table.render() + "\n")
   }
 }
 

@@ -1,4 +1,5 @@
 import Foundation
+import TextTables
 
 /// Several simulated Raman instruments at once, free-running (pacing 0: each produces spectra as
 /// fast as its model computes them), through detection and the spool: total and per-instrument
@@ -9,9 +10,10 @@ struct ScalingBenchmark {
   static func run(directory: String, instrumentCounts: [Int], seconds: Double) async throws
     -> ScalingBenchmark
   {
-    var table = Table(
+    var table = TextTable(
       title: "Scaling with instruments (2048 px Raman each, free-running, full pipeline to disk)",
-      header: [
+      layout: .figures,
+      headers: [
         "instruments", "spectra/s total", "per instrument min/max", "CPU ms/spectrum",
         "dropped", "RSS MiB",
       ])
@@ -28,6 +30,6 @@ struct ScalingBenchmark {
         format(result.residentMiB, 1),
       ])
     }
-    return ScalingBenchmark(table: table.rendered)
+    return ScalingBenchmark(table: table.render() + "\n")
   }
 }

@@ -1,6 +1,7 @@
 import Foundation
 import Simulation
 import Spool
+import TextTables
 import WhitlockCore
 
 /// Durable records per second through the spool for realistic Raman (2048 px) and XRF (4096 ch)
@@ -11,10 +12,11 @@ struct SpoolThroughputBenchmark {
   static func run(directory: String, records: Int, rawBytesPerSecond: Double) throws
     -> SpoolThroughputBenchmark
   {
-    var table = Table(
+    var table = TextTable(
       title:
         "Spool throughput (default limits: 1000 records or 32 MiB per segment, fsync per segment)",
-      header: ["record", "path", "records", "records/s", "MiB/s", "% of raw disk", "segments"])
+      layout: .figures,
+      headers: ["record", "path", "records", "records/s", "MiB/s", "% of raw disk", "segments"])
     for kind in [InstrumentKind.raman, .xrf] {
       let samples = makeRecords(kind: kind, distinct: 32)
       for threaded in [false, true] {
@@ -54,7 +56,7 @@ struct SpoolThroughputBenchmark {
         try? FileManager.default.removeItem(atPath: root)
       }
     }
-    return SpoolThroughputBenchmark(table: table.rendered)
+    return SpoolThroughputBenchmark(table: table.render() + "\n")
   }
 
   /// Records with simulated counts and a detection object of realistic size.

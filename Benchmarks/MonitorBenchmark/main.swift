@@ -4,34 +4,65 @@
 //
 //   swift build -c release --product whitlockd && swift build -c release --product MonitorBenchmark
 //   .build/release/MonitorBenchmark [--clients 50] [--stalled 10] [--seconds 15] [--exposure 0.01]
+import ArgumentParser
 import Foundation
 import Synchronization
 import WhitlockCore
 import WhitlockCtlKit
 
-struct Options {
-  var clients = 50
-  var stalled = 10
-  var seconds = 15.0
-  /// Exposure of the simulated spectrometer: 0.1 s ≈ 10 spectra/s, 0.001 s ≈ 1000.
-  var exposure = 0.01
-  var daemon = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-    .deletingLastPathComponent().appendingPathComponent("whitlockd").path
+/// Command-line options. The benchmark itself is the script below, which reads them with
+/// `parseOrExit()` (`--help`, and exit 64 naming the option at fault).
+struct Options: ParsableCommand {
+  static let configuration = CommandConfiguration(
+    commandName: "MonitorBenchmark",
+    abstract:
+      "Acquisition rate and live-event latency of whitlockd with and without 50 SSE clients.",
+    discussion: """
+      Starts the whitlockd beside this program (or --daemon) with a simulated Raman spectrometer \
+      (1024 px) and measures its acquisition rate first with no live clients, then with \
+      --clients SSE clients of which --stalled never read, and the latency from the end of an \
+      exposure to the event at a reading client. Build both in release mode.
+      """)
 
-  init() {
-    var arguments = CommandLine.arguments.dropFirst().makeIterator()
-    while let argument = arguments.next() {
-      let value = arguments.next() ?? ""
-      switch argument {
-      case "--clients": clients = Int(value) ?? clients
-      case "--stalled": stalled = Int(value) ?? stalled
-      case "--seconds": seconds = Double(value) ?? seconds
-      case "--exposure": exposure = Double(value) ?? exposure
-      case "--daemon": daemon = value
-      default:
-        FileHandle.standardError.write(Data("unknown option \(argument)\n".utf8))
-        exit(64)
-      }
+  @Option(help: ArgumentHelp("Live SSE clients in the second phase.", valueName: "n"))
+  var clients = 50
+
+  @Option(help: ArgumentHelp("How many of the clients connect and never read.", valueName: "n"))
+  var stalled = 10
+
+  @Option(help: ArgumentHelp("Seconds per phase.", valueName: "s"))
+  var seconds = 15.0
+
+  /// Exposure of the simulated spectrometer: 0.1 s ≈ 10 spectra/s, 0.001 s ≈ 1000.
+  @Option(
+    help: ArgumentHelp(
+      "Exposure of the simulated spectrometer: 0.1 s ≈ 10 spectra/s, 0.001 s ≈ 1000.",
+      valueName: "s"))
+  var exposure = 0.01
+
+  @Option(
+    name: .customLong("daemon"),
+    help: ArgumentHelp(
+      "The whitlockd to run (default: the one beside this program).", valueName: "path"))
+  var daemonPath: String?
+
+  /// The whitlockd to run.
+  var daemon: String {
+    daemonPath
+      ?? URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
+      .deletingLastPathComponent().appendingPathComponent("whitlockd").path
+  }
+
+  func validate() throws {
+    guard clients >= 0 else { throw ValidationError("--clients must not be negative") }
+    guard stalled >= 0, stalled <= clients else {
+      throw ValidationError("--stalled must be between 0 and --clients")
+    }
+    guard seconds > 0, seconds.isFinite else {
+      throw ValidationError("--seconds must be a positive number")
+    }
+    guard exposure > 0, exposure.isFinite else {
+      throw ValidationError("--exposure must be a positive number")
     }
   }
 }
@@ -52,7 +83,7 @@ final class Gauge: Sendable {
   }
 }
 
-let options = Options()
+let options = Options.parseOrExit()
 let directory = FileManager.default.temporaryDirectory
   .appendingPathComponent("whitlock-monitor-bench-\(UUID().uuidString)").path
 try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)

@@ -7,6 +7,7 @@
 //
 //   make soak                                  # 60 minutes
 //   make soak ARGS="--minutes 3"               # a short check
+import ArgumentParser
 import Foundation
 import WhitlockCore
 import WhitlockCtlKit
@@ -14,11 +15,7 @@ import WhitlockCtlKit
 /// Writes a line to standard output at once (a file under nohup sees each row as it is printed).
 func emit(_ line: String) { FileHandle.standardOutput.write(Data((line + "\n").utf8)) }
 
-let options: SoakOptions
-do { options = try SoakOptions(Array(CommandLine.arguments.dropFirst())) } catch {
-  FileHandle.standardError.write(Data("whitlock-soak: \(error)\n".utf8))
-  exit(64)
-}
+let options = SoakOptions.parseOrExit()
 guard FileManager.default.isExecutableFile(atPath: options.daemon) else {
   FileHandle.standardError.write(
     Data("whitlock-soak: no whitlockd at \(options.daemon) (build it, or pass --daemon)\n".utf8))

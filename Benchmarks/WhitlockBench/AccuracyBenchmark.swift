@@ -1,5 +1,6 @@
 import Detection
 import Simulation
+import TextTables
 import WhitlockCore
 
 /// Accuracy of the whitlockite fraction on simulated spectra with known truth, over several
@@ -74,10 +75,12 @@ struct AccuracyBenchmark {
     print(
       "\(spectraPerLevel) phosphate + \(2 * max(spectraPerLevel / 4, 1)) tissue/oxalate spectra"
         + " per level; present = fraction ≥ \(format(Self.presenceThreshold, 2))")
-    var table = Table(header: [
-      "pixels", "SNR level", "ν1 peak SNR", "Swift MAE", "Python MAE", "MAE ratio",
-      "Swift no-fraction", "Python failed", "Swift present/absent", "Python present/absent",
-    ])
+    var table = TextTable(
+      layout: .figures,
+      headers: [
+        "pixels", "SNR level", "ν1 peak SNR", "Swift MAE", "Python MAE", "MAE ratio",
+        "Swift no-fraction", "Python failed", "Swift present/absent", "Python present/absent",
+      ])
     for pixels in [1024, 2048] {
       for (levelIndex, level) in Self.levels.enumerated() {
         var model = RamanSampleModel(pixelCount: pixels)

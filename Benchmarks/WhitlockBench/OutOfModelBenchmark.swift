@@ -1,5 +1,6 @@
 import Detection
 import Simulation
+import TextTables
 
 /// Whitlockite-fraction accuracy on spectra outside the detector's model (`OutOfModelSpectra`),
 /// ours and the Python peer's on the same spectra, at four ν1 peak SNR levels.
@@ -53,10 +54,12 @@ struct OutOfModelBenchmark {
           : "\(spectraPerLevel / 2) mixtures of \(whitlockites.count) measured whitlockite and"
             + " \(apatites.count) apatite spectra, ")
         + "\(spectraPerLevel / 2) negatives (tissue, calcite, oxalate, brushite)")
-    var table = Table(header: [
-      "pixels", "ν1 peak SNR", "ours MAE all", "peer MAE all", "ratio all", "ours MAE given",
-      "peer MAE given", "ratio given", "ours given", "peer given", "ours: synthetic / mixture",
-    ])
+    var table = TextTable(
+      layout: .figures,
+      headers: [
+        "pixels", "ν1 peak SNR", "ours MAE all", "peer MAE all", "ratio all", "ours MAE given",
+        "peer MAE given", "ratio given", "ours given", "peer given", "ours: synthetic / mixture",
+      ])
     for pixels in [1024, 2048] {
       let axis = RamanSampleModel(pixelCount: pixels).ramanShifts()
       let spectra = OutOfModelSpectra(

@@ -1,5 +1,6 @@
 import Detection
 import Foundation
+import TextTables
 
 /// The detector on measured reference spectra (RRUFF files: `##` headers, then `shift, intensity`
 /// rows): one table row per file with the named phase, the fraction and the axis offset.
@@ -33,10 +34,12 @@ struct ReferenceSetBenchmark {
 
   func run() {
     print("== Raman detector on measured reference spectra (\(directory)) ==")
-    var table = Table(header: [
-      "file", "phase", "group", "fraction ± σ", "evidence f", "position f", "offset cm⁻¹",
-      "phases with axis shifted −8…+8", "fraction range",
-    ])
+    var table = TextTable(
+      layout: .figures,
+      headers: [
+        "file", "phase", "group", "fraction ± σ", "evidence f", "position f", "offset cm⁻¹",
+        "phases with axis shifted −8…+8", "fraction range",
+      ])
     let pipeline = RamanPipeline()
     for name in files {
       guard let spectrum = Self.read(directory + "/" + name) else { continue }
@@ -65,9 +68,11 @@ struct ReferenceSetBenchmark {
   /// −8…+8 cm⁻¹: the groups named and the fraction range.
   private func coarserSampling(_ pipeline: RamanPipeline) {
     print("== The same spectra, k adjacent points summed, axis shifted −8…+8 ==")
-    var table = Table(header: [
-      "file", "spacing cm⁻¹", "k", "groups", "fraction range",
-    ])
+    var table = TextTable(
+      layout: .figures,
+      headers: [
+        "file", "spacing cm⁻¹", "k", "groups", "fraction range",
+      ])
     for name in files {
       guard let spectrum = Self.read(directory + "/" + name) else { continue }
       for k in [2, 4] {

@@ -1,6 +1,7 @@
 import CAllocationCounter
 import Detection
 import Simulation
+import TextTables
 import WhitlockCore
 
 #if canImport(Glibc)
@@ -47,11 +48,13 @@ struct SpeedBenchmark {
       "detector kernels: \(builds.map(\.rawValue).joined(separator: ", "))"
         + " (the daemon uses \(DetectorKernels.active.rawValue))")
     var identical: [String] = []
-    var table = Table(header: [
-      "pipeline", "length", "kernels", "spectra/s", "µs/spectrum", "spectra/CPU-s",
-      "allocations/spectrum",
-      "Python spectra/CPU-s", "ratio", "LM iterations", "AsLS iterations",
-    ])
+    var table = TextTable(
+      layout: .figures,
+      headers: [
+        "pipeline", "length", "kernels", "spectra/s", "µs/spectrum", "spectra/CPU-s",
+        "allocations/spectrum",
+        "Python spectra/CPU-s", "ratio", "LM iterations", "AsLS iterations",
+      ])
     var targets = SpeedTargets()
     for pixels in [1024, 2048, 4096] where onlyPixels.map({ $0 == pixels }) ?? true {
       var model = RamanSampleModel(pixelCount: pixels)

@@ -1,5 +1,6 @@
 import Detection
 import Simulation
+import TextTables
 import WhitlockCore
 
 /// Mg/Ca accuracy on simulated XRF spectra of phosphate calcifications with known molar Mg/Ca,
@@ -11,10 +12,12 @@ struct XRFAccuracyBenchmark {
 
   func run() {
     print("== XRF Mg/Ca accuracy (simulated SDD spectra, known truth, RSF from the model) ==")
-    var table = Table(header: [
-      "channels", "real time", "mean |rel. error| SNIP Mg", "mean |rel. error| Mg re-fit",
-      "mean bias re-fit", "spectra",
-    ])
+    var table = TextTable(
+      layout: .figures,
+      headers: [
+        "channels", "real time", "mean |rel. error| SNIP Mg", "mean |rel. error| Mg re-fit",
+        "mean bias re-fit", "spectra",
+      ])
     for channels in [2048, 4096] {
       for seconds in [10.0, 1.0] {
         var model = XRFSampleModel(channelCount: channels)

@@ -1,18 +1,5 @@
 import Foundation
 
-// whitlock-nexus-bench: makes spools and measures `whitlockctl export --format nexus` on them.
-//
-//   whitlock-nexus-bench generate DIR [--spectra N] [--runs R] [--distinct K]
-//       writes a spool (see SpoolGenerator) and prints its run ids, one per line.
-//   whitlock-nexus-bench [run] [--spectra N[,N…]] [--distinct K] [--directory D]
-//       for each N (default 10000,100000): generates an N-spectrum spool, exports it with the
-//       whitlockctl built beside this program, and prints spectra/s and the export's peak RSS.
-
-func option(_ name: String, in arguments: [String]) -> String? {
-  guard let index = arguments.firstIndex(of: name), index + 1 < arguments.count else { return nil }
-  return arguments[index + 1]
-}
-
 func megabytes(ofTree path: String) -> Double {
   var total = 0
   if let walker = FileManager.default.enumerator(atPath: path) {
@@ -29,28 +16,16 @@ func megabytes(ofTree path: String) -> Double {
 
 func format(_ value: Double, _ digits: Int = 1) -> String { String(format: "%.\(digits)f", value) }
 
-func main() throws {
-  var arguments = Array(CommandLine.arguments.dropFirst())
-  let distinct = option("--distinct", in: arguments).flatMap(Int.init) ?? 64
-  if arguments.first == "generate" {
-    guard arguments.count >= 2 else { throw BenchmarkFailure("generate needs a directory") }
-    let generator = SpoolGenerator(
-      spectra: option("--spectra", in: arguments).flatMap(Int.init) ?? 1000,
-      runs: option("--runs", in: arguments).flatMap(Int.init) ?? 1, distinct: distinct)
-    let written = try generator.write(to: arguments[1])
-    for run in written.runIDs { print(run) }
-    return
-  }
-  if arguments.first == "run" { arguments.removeFirst() }
-  let sizes = (option("--spectra", in: arguments) ?? "10000,100000").split(separator: ",")
-    .compactMap { Int($0) }
+/// For each size: generates a spool of that many spectra, exports it with the whitlockctl built
+/// beside this program, and prints spectra/s and the export's peak RSS.
+func measure(sizes: [Int], distinct: Int, directory: String?) throws {
   let tool = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
     .deletingLastPathComponent().appendingPathComponent("whitlockctl").path
   guard FileManager.default.isExecutableFile(atPath: tool) else {
     throw BenchmarkFailure("\(tool) is missing: build whitlockctl in the same configuration")
   }
   let base =
-    option("--directory", in: arguments)
+    directory
     ?? FileManager.default.temporaryDirectory.appendingPathComponent(
       "nexus-bench-\(getpid())"
     ).path
@@ -79,9 +54,4 @@ func main() throws {
     try? FileManager.default.removeItem(atPath: spool)
     try? FileManager.default.removeItem(atPath: output)
   }
-}
-
-do { try main() } catch {
-  FileHandle.standardError.write(Data("whitlock-nexus-bench: \(error)\n".utf8))
-  exit(1)
 }
