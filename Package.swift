@@ -207,7 +207,8 @@ let package = Package(
       ],
       swiftSettings: strictSwift),
     .testTarget(
-      name: "TransportsTests", dependencies: ["Transports", "WhitlockCtlKit", "TestSupport"],
+      name: "TransportsTests",
+      dependencies: ["Transports", "WhitlockCtlKit", "TestSupport", "TextTables"],
       swiftSettings: strictSwift),
     .executableTarget(
       name: "whitlock-e2e-bench",

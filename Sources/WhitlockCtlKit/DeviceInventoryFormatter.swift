@@ -1,3 +1,4 @@
+import TextTables
 import Transports
 import WhitlockCore
 

@@ -1,4 +1,5 @@
 import Records
+import TextTables
 import WhitlockCore
 
 /// `whitlockctl status` as text: run, instruments, spool, live clients.

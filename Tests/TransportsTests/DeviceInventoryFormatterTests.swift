@@ -1,5 +1,6 @@
 import CLibUSB
 import Testing
+import TextTables
 import Transports
 import WhitlockCore
 import WhitlockCtlKit
