@@ -55,7 +55,7 @@ public struct AcquisitionRecord: Sendable, Equatable {
     simulation = reader.raw("simulation")
   }
 
-  private static func axis(_ reader: MemberReader) throws(RecordDecodingError) -> AxisCalibration {
+  static func axis(_ reader: MemberReader) throws(RecordDecodingError) -> AxisCalibration {
     let type = try reader.string("type")
     switch type {
     case "wavelength-polynomial":

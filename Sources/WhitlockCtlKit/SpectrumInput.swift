@@ -1,4 +1,5 @@
 import Foundation
+import Records
 import WhitlockCore
 
 /// One spectrum read from a file for offline analysis.
@@ -147,40 +148,22 @@ public enum SpectrumInput {
       do { record = try JSONParser.parse(Array(line.utf8)) } catch {
         throw SpectrumInputError("\(name):\(lineNumber): \(error)")
       }
-      guard record["type"]?.stringValue == "acquisition" else { continue }
-      guard let kindName = record["instrument"]?["kind"]?.stringValue,
-        let recordKind = InstrumentKind(rawValue: kindName)
-      else { throw SpectrumInputError("\(name):\(lineNumber): record has no instrument.kind") }
-      if let kind, kind != recordKind { continue }
-      guard case .array(let items) = record["counts"] ?? .null,
-        let axis = record["axis"], let fullScale = record["acquisition"]?["full_scale"]?.doubleValue
-      else { throw SpectrumInputError("\(name):\(lineNumber): acquisition without counts or axis") }
-      let counts = items.compactMap(\.doubleValue)
-      guard counts.count == items.count else {
-        throw SpectrumInputError("\(name):\(lineNumber): counts must be numbers")
+      let spectrum: RecordedSpectrum
+      do throws(RecordDecodingError) {
+        guard
+          let decoded = try RecordedSpectrum(
+            record, at: RecordLocation(file: name, line: lineNumber))
+        else { continue }
+        spectrum = decoded
+      } catch {
+        throw SpectrumInputError("\(error)")
       }
-      let calibration: AxisCalibration
-      switch axis["type"]?.stringValue {
-      case "wavelength-polynomial":
-        guard case .array(let coefficients) = axis["coefficients_nm"] ?? .null,
-          let excitation = axis["excitation_nm"]?.doubleValue
-        else { throw SpectrumInputError("\(name):\(lineNumber): incomplete Raman axis") }
-        calibration = .wavelengthPolynomial(
-          coefficients: coefficients.compactMap(\.doubleValue), excitationNanometres: excitation)
-      case "linear-energy":
-        guard let gain = axis["kev_per_channel"]?.doubleValue,
-          let offset = axis["offset_kev"]?.doubleValue
-        else { throw SpectrumInputError("\(name):\(lineNumber): incomplete XRF axis") }
-        calibration = .linearEnergy(keVPerChannel: gain, offsetKeV: offset)
-      default:
-        throw SpectrumInputError("\(name):\(lineNumber): unknown axis type")
-      }
-      let seq = record["seq"]?.doubleValue.map { Int64($0) }
+      if let kind, kind != spectrum.kind { continue }
       spectra.append(
         StoredSpectrum(
-          source: name, seq: seq, kind: recordKind,
-          axis: .calibration(calibration, fullScale: UInt32(clamping: Int64(fullScale))),
-          intensities: counts))
+          source: name, seq: spectrum.seq.map { Int64($0) }, kind: spectrum.kind,
+          axis: .calibration(spectrum.axis, fullScale: spectrum.fullScale),
+          intensities: spectrum.counts))
     }
     return spectra
   }

@@ -135,6 +135,28 @@ import WhitlockCore
     }
   }
 
+  /// Reanalysis reads records cut down to their spectrum, and names what is missing.
+  @Test func aCutDownRecordStillGivesItsSpectrum() throws {
+    let location = RecordLocation(file: "cut.ndjson", line: 2)
+    let full = try JSONParser.parse(
+      #"{"type":"acquisition","seq":4,"instrument":{"kind":"xrf"},"#
+        + #""acquisition":{"full_scale":4095},"#
+        + #""axis":{"type":"linear-energy","kev_per_channel":0.01,"offset_kev":0},"#
+        + #""counts":[1,2,3]}"#)
+    let spectrum = try #require(try RecordedSpectrum(full, at: location))
+    #expect(spectrum.seq == 4 && spectrum.kind == .xrf && spectrum.counts == [1, 2, 3])
+    #expect(spectrum.axis == .linearEnergy(keVPerChannel: 0.01, offsetKeV: 0))
+    #expect(try RecordedSpectrum(JSONParser.parse(#"{"type":"run-start"}"#), at: location) == nil)
+    let noAxis = try JSONParser.parse(
+      #"{"type":"acquisition","seq":5,"instrument":{"kind":"raman"},"#
+        + #""acquisition":{"full_scale":65535},"counts":[1]}"#)
+    #expect {
+      _ = try RecordedSpectrum(noAxis, at: location)
+    } throws: { error in
+      "\(error)" == "cut.ndjson:2 (seq 5): axis: missing"
+    }
+  }
+
   @Test func aRecordTypeFromANewerDaemonIsKeptWithItsHeader() throws {
     let value = try JSONParser.parse(
       #"{"schema":1,"type":"dark","run_id":"r","seq":3,"time":"2026-12-07T00:00:00Z","#
