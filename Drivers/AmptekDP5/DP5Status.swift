@@ -1,3 +1,5 @@
+import WhitlockCore
+
 /// The 64-byte status packet (response 0x80/0x01, or the last 64 bytes of a spectrum with status)
 /// as typed values.
 ///
@@ -95,9 +97,7 @@ public struct DP5Status: Sendable, Hashable {
     guard b.count == Self.byteCount else {
       throw .malformed("status must be \(Self.byteCount) bytes, got \(b.count)")
     }
-    func u32(_ at: Int) -> UInt32 {
-      UInt32(b[at]) | UInt32(b[at + 1]) << 8 | UInt32(b[at + 2]) << 16 | UInt32(b[at + 3]) << 24
-    }
+    func u32(_ at: Int) -> UInt32 { LittleEndian.read(UInt32.self, from: b, at: at) }
     fastCount = u32(0)
     slowCount = u32(4)
     generalPurposeCount = u32(8)

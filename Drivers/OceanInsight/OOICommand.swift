@@ -1,3 +1,5 @@
+import WhitlockCore
+
 /// The legacy "OOI" command set: one opcode byte followed by little-endian arguments, no framing.
 ///
 /// Opcodes and argument formats from python-seabreeze 2.11.0 `pyseabreeze/protocol.py`

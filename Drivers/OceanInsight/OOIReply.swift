@@ -1,3 +1,5 @@
+import WhitlockCore
+
 /// Replies of the legacy OOI command set.
 public enum OOIReply {
   /// Why an OOI reply could not be read.

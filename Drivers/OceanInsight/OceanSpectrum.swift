@@ -1,3 +1,5 @@
+import WhitlockCore
+
 /// One unpacked Ocean Insight spectrum.
 public struct OceanSpectrum: Sendable, Equatable {
   /// Counts per readout pixel, with the model's bit fixes applied.

@@ -126,11 +126,11 @@ public struct WasatchEEPROM: Sendable, Equatable {
   }
 
   static func u16(_ page: [UInt8], _ offset: Int) -> UInt16 {
-    UInt16(page[offset]) | UInt16(page[offset + 1]) << 8
+    LittleEndian.read(UInt16.self, from: page, at: offset)
   }
 
   static func u32(_ page: [UInt8], _ offset: Int) -> UInt32 {
-    (0..<4).reduce(0) { $0 | UInt32(page[offset + $1]) << (8 * UInt32($1)) }
+    LittleEndian.read(UInt32.self, from: page, at: offset)
   }
 
   static func float(_ page: [UInt8], _ offset: Int) -> Float {

@@ -1,20 +1,13 @@
 import Foundation
+import WhitlockCore
 
-/// Little-endian packing for the device emulations.
+/// Byte helpers for the device emulations; packing goes through `LittleEndian`.
 enum EmulatedBytes {
-  static func le<Value: FixedWidthInteger>(_ value: Value) -> [UInt8] {
-    (0..<(Value.bitWidth / 8)).map { UInt8(truncatingIfNeeded: value >> ($0 * 8)) }
-  }
+  static func le<Value: FixedWidthInteger>(_ value: Value) -> [UInt8] { LittleEndian.bytes(value) }
 
   static func readLE<Value: FixedWidthInteger>(_ type: Value.Type, _ bytes: [UInt8], at offset: Int)
     -> Value
-  {
-    var value: Value = 0
-    for index in (0..<(Value.bitWidth / 8)).reversed() where offset + index < bytes.count {
-      value = value << 8 | Value(bytes[offset + index])
-    }
-    return value
-  }
+  { LittleEndian.readPadded(type, from: bytes, at: offset) }
 
   /// Coefficients of p ↦ Σ cᵢ (p + shift)ⁱ (binomial expansion).
   static func shifted(_ coefficients: [Double], by shift: Double) -> [Double] {

@@ -1,3 +1,5 @@
+import WhitlockCore
+
 /// The byte form of the bridge between the umockdev testbed and a device emulation: pure, no
 /// I/O, so both directions are unit-tested from byte tables. All integers are little-endian.
 ///
@@ -74,8 +76,7 @@ public struct USBBridgeDecoder: Sendable {
   }
 
   private func u32(at offset: Int) -> UInt32 {
-    UInt32(buffer[offset]) | UInt32(buffer[offset + 1]) << 8 | UInt32(buffer[offset + 2]) << 16
-      | UInt32(buffer[offset + 3]) << 24
+    LittleEndian.read(UInt32.self, from: buffer, at: offset)
   }
 }
 
