@@ -109,10 +109,23 @@ let package = Package(
       ],
       swiftSettings: strictSwift),
     .target(
+      name: "WhitlockConfiguration",
+      dependencies: [
+        "WhitlockCore", "WhitlockTOML", "Transports", "Detection", "Spool", "OceanInsight",
+        "Monitor", "AmptekDP5", "SpoolShipper",
+        .product(name: "Logging", package: "swift-log"),
+      ],
+      swiftSettings: strictSwift),
+    .target(
+      name: "WhitlockLogging",
+      dependencies: ["WhitlockCore", .product(name: "Logging", package: "swift-log")],
+      swiftSettings: strictSwift),
+    .target(
       name: "WhitlockDaemon",
       dependencies: [
-        "WhitlockCore", "WhitlockTOML", "Transports", "Detection", "Spool", "Simulation",
-        "OceanInsight", "Wasatch", "Monitor", "AmptekDP5", "SpoolShipper",
+        "WhitlockConfiguration", "WhitlockLogging", "WhitlockCore", "WhitlockTOML", "Transports",
+        "Detection", "Spool", "Simulation", "OceanInsight", "Wasatch", "Monitor", "AmptekDP5",
+        "SpoolShipper",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
@@ -120,22 +133,22 @@ let package = Package(
     .executableTarget(
       name: "whitlockd",
       dependencies: [
-        "WhitlockDaemon", "WhitlockCore",
+        "WhitlockDaemon", "WhitlockConfiguration", "WhitlockLogging", "WhitlockCore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSwift),
     .target(
       name: "WhitlockCtlKit",
       dependencies: [
-        "WhitlockCore", "Records", "Spool", "Transports", "WhitlockDaemon", "Detection", "HDF5",
-        "TextTables",
+        "WhitlockCore", "Records", "Spool", "Transports", "WhitlockConfiguration", "Detection",
+        "HDF5", "TextTables",
       ],
       swiftSettings: strictSwift),
     .executableTarget(
       name: "whitlockctl",
       dependencies: [
-        "WhitlockCtlKit", "Records", "Spool", "Transports", "WhitlockCore", "WhitlockDaemon",
-        "SpoolShipper", "Wasatch",
+        "WhitlockCtlKit", "Records", "Spool", "Transports", "WhitlockCore", "WhitlockConfiguration",
+        "WhitlockLogging", "SpoolShipper", "Wasatch",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -196,8 +209,8 @@ let package = Package(
     .testTarget(
       name: "DaemonTests",
       dependencies: [
-        "WhitlockDaemon", "Spool", "WhitlockCore", "Monitor", "Transports", "Records",
-        "WhitlockCtlKit",
+        "WhitlockDaemon", "WhitlockConfiguration", "WhitlockLogging", "Spool", "WhitlockCore",
+        "Monitor", "Transports", "Records", "WhitlockCtlKit",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -207,14 +220,18 @@ let package = Package(
       ],
       swiftSettings: strictSwift),
     .testTarget(
+      name: "WhitlockConfigurationTests",
+      dependencies: ["WhitlockConfiguration"],
+      swiftSettings: strictSwift),
+    .testTarget(
       name: "TransportsTests",
       dependencies: ["Transports", "WhitlockCtlKit", "TestSupport", "TextTables"],
       swiftSettings: strictSwift),
     .executableTarget(
       name: "whitlock-e2e-bench",
       dependencies: [
-        "WhitlockDaemon", "Spool", "Simulation", "WhitlockCore", "Monitor", "WhitlockCtlKit",
-        "TextTables",
+        "WhitlockDaemon", "WhitlockConfiguration", "Spool", "Simulation", "WhitlockCore", "Monitor",
+        "WhitlockCtlKit", "TextTables",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Histogram", package: "hdrhistogram-swift"),
         .product(name: "Logging", package: "swift-log"),
@@ -296,7 +313,8 @@ if ProcessInfo.processInfo.environment["WHITLOCK_FUZZ"] == "1" {
       name: "fuzz-json", dependencies: ["FuzzSupport", "WhitlockCore"], path: "Fuzz/FuzzJSON",
       swiftSettings: fuzzerSwift),
     .executableTarget(
-      name: "fuzz-config", dependencies: ["FuzzSupport", "WhitlockDaemon"], path: "Fuzz/FuzzConfig",
+      name: "fuzz-config", dependencies: ["FuzzSupport", "WhitlockConfiguration"],
+      path: "Fuzz/FuzzConfig",
       swiftSettings: fuzzerSwift),
     .executableTarget(
       name: "fuzz-ocean", dependencies: ["FuzzSupport", "OceanInsight", "Wasatch"],

@@ -1,3 +1,4 @@
+import WhitlockConfiguration
 import WhitlockDaemon
 
 /// The daemon's own detector choice with its documented defaults.

@@ -1,7 +1,7 @@
 // libFuzzer target: the TOML parser and the configuration loader must turn any text into either a
 // configuration or an error with a position inside the text, never a crash or a hang.
 import FuzzSupport
-import WhitlockDaemon
+import WhitlockConfiguration
 
 @_cdecl("fuzz_config_main")
 func fuzzMain(_ argc: CInt, _ argv: UnsafeMutablePointer<UnsafeMutablePointer<CChar>?>) -> CInt {

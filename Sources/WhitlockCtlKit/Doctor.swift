@@ -1,8 +1,8 @@
 import Foundation
 import Spool
 import Transports
+import WhitlockConfiguration
 import WhitlockCore
-import WhitlockDaemon
 
 #if canImport(Glibc)
   import Glibc

@@ -1,4 +1,5 @@
 import Detection
+import WhitlockConfiguration
 import WhitlockCore
 
 /// Chooses the pipeline for an instrument's kind, with the configured parameters, and attaches

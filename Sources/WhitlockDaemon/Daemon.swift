@@ -5,6 +5,7 @@ import Monitor
 import ServiceLifecycle
 import Spool
 import SpoolShipper
+import WhitlockConfiguration
 import WhitlockCore
 
 /// Wires a validated configuration into running services and runs them until SIGTERM or SIGINT.

@@ -1,6 +1,7 @@
 import OceanInsight
 import Simulation
 import Wasatch
+import WhitlockConfiguration
 import WhitlockCore
 
 /// Builds a real driver wired to an in-process device emulation (`emulate = true`), so the daemon

@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import ServiceLifecycle
 import Transports
+import WhitlockConfiguration
 
 extension DeviceRequirement {
   /// Whether a udev event concerns the device this requirement names.

@@ -3,6 +3,7 @@ import OceanInsight
 import Simulation
 import Transports
 import Wasatch
+import WhitlockConfiguration
 import WhitlockCore
 
 /// Builds the `Instrument` a configuration entry asks for.
@@ -153,6 +154,21 @@ extension InstrumentConfiguration {
     }
     if let dp5 { members.append(("dp5", dp5.record)) }
     return .object(members)
+  }
+}
+
+extension AmptekDP5Configuration {
+  /// The configuration as written into the `run-start` record.
+  var record: JSONValue {
+    .object([
+      ("transport", .string(transport.rawValue)),
+      ("port", .string(port)),
+      ("baud", .int(Int64(baudRate))),
+      ("channels", .int(Int64(settings.channels))),
+      ("gain_kev_per_channel", .number(settings.keVPerChannel)),
+      ("offset_kev", .number(settings.offsetKeV)),
+      ("text", .string(settings.textCommands.map(\.description).joined())),
+    ])
   }
 }
 

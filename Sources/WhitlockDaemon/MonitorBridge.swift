@@ -4,6 +4,7 @@ import Monitor
 import Spool
 import SpoolShipper
 import Synchronization
+import WhitlockConfiguration
 import WhitlockCore
 
 /// Connects the daemon to its monitor: turns session events into live events and metrics

@@ -1,8 +1,8 @@
 import ArgumentParser
 import Foundation
+import WhitlockConfiguration
 import WhitlockCore
 import WhitlockCtlKit
-import WhitlockDaemon
 
 /// `whitlockctl analyze`: the daemon's detection pipeline on stored spectra.
 struct AnalyzeCommand: ParsableCommand {

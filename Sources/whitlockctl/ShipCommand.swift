@@ -4,7 +4,7 @@ import Logging
 import ServiceLifecycle
 import Spool
 import SpoolShipper
-import WhitlockDaemon
+import WhitlockLogging
 
 /// `whitlockctl ship`: ships a spool's complete segments into PostgreSQL, exactly once.
 struct ShipCommand: AsyncParsableCommand {

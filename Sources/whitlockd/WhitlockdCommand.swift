@@ -1,8 +1,10 @@
 import ArgumentParser
 import Foundation
 import Logging
+import WhitlockConfiguration
 import WhitlockCore
 import WhitlockDaemon
+import WhitlockLogging
 
 /// The `whitlockd` executable: parse arguments, load configuration, run the daemon.
 @main

@@ -1,7 +1,7 @@
 import Logging
 import Testing
 import WhitlockCore
-import WhitlockDaemon
+import WhitlockLogging
 
 /// Log lines stay one line each whatever a device, a file name or a configuration puts in them.
 @Suite struct DaemonLogHandlerTests {

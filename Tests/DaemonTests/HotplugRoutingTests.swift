@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import Transports
+import WhitlockConfiguration
 import WhitlockDaemon
 
 /// Which udev events reach which instrument, and how the news reaches a waiting session.

@@ -3,6 +3,7 @@ import Monitor
 import Spool
 import Synchronization
 import Testing
+import WhitlockConfiguration
 import WhitlockDaemon
 
 @Suite struct MonitorConfigurationTests {

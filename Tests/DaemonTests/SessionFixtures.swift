@@ -3,6 +3,7 @@ import Logging
 import Monitor
 import Spool
 import Synchronization
+import WhitlockConfiguration
 import WhitlockCore
 import WhitlockDaemon
 

@@ -8,6 +8,9 @@ import WhitlockCore
 /// Under systemd (`JOURNAL_STREAM` set) each line starts with a `<N>` syslog priority and carries no
 /// timestamp, since journald adds its own. On a terminal lines are timestamped and the level is
 /// coloured. Otherwise (a pipe or a file) lines are plain text with a UTC timestamp.
+///
+/// It lives in its own small target (`WhitlockLogging`) because `whitlockd` and `whitlockctl ship`
+/// both log through it, and the CLI must not link the daemon for one log handler.
 public struct DaemonLogHandler: LogHandler {
   /// How lines are decorated.
   public enum Style: Sendable {
@@ -22,22 +25,27 @@ public struct DaemonLogHandler: LogHandler {
 
   private static let output = Mutex(())
 
+  /// Metadata added to every line (swift-log's `LogHandler` requirement).
   public var metadata: Logger.Metadata = [:]
+  /// Lines below this level are dropped.
   public var logLevel: Logger.Level
   private let label: String
   private let style: Style
 
+  /// A handler that writes `label`'s lines at `level` and above to standard error in `style`.
   public init(label: String, level: Logger.Level, style: Style = .detected) {
     self.label = label
     self.logLevel = level
     self.style = style
   }
 
+  /// One metadata value (swift-log's `LogHandler` requirement).
   public subscript(metadataKey key: String) -> Logger.Metadata.Value? {
     get { metadata[key] }
     set { metadata[key] = newValue }
   }
 
+  /// Writes one event as one line, under a lock so lines from concurrent tasks never interleave.
   public func log(event: LogEvent) {
     var merged = metadata
     if let explicit = event.metadata { merged.merge(explicit) { $1 } }

@@ -1,5 +1,5 @@
 import Testing
-import WhitlockDaemon
+import WhitlockConfiguration
 
 @Suite("[ship] configuration")
 struct ShipConfigurationTests {

@@ -14,10 +14,15 @@ import SpoolShipper
 ///
 /// Without the table (or with `enabled = false`) nothing is shipped.
 public struct ShipConfiguration: Sendable {
+  /// The database (`postgres`); never holds a password.
   public var url: PostgresURL
+  /// The file whose first line is the password (`password_file`), if the database wants one.
   public var passwordFile: String?
+  /// What happens to a shipped segment (`after_ship`): moved to `cur/` or deleted.
   public var disposal: SpoolConsumer.Disposal = .move
+  /// The longest wait between reconnection attempts (`retry_max_s`).
   public var retryMaxSeconds: Double = 30
+  /// How often `new/` is looked at for complete segments (`poll_interval_s`).
   public var pollIntervalSeconds: Double = 0.25
   /// The longest a connection attempt or one segment's transaction may go unanswered before the
   /// connection is given up and made again (a network that goes silent without a reset).

@@ -1,6 +1,6 @@
 import Foundation
 import Testing
-import WhitlockDaemon
+import WhitlockConfiguration
 
 /// Hostile configuration files (bad input): each is refused with file, line and key,
 /// before anything is opened or written.

@@ -1,5 +1,5 @@
 import Testing
-import WhitlockDaemon
+import WhitlockConfiguration
 
 /// `driver = "amptek-dp5"` instruments: their keys, defaults and located errors.
 @Suite struct AmptekDP5ConfigurationTests {

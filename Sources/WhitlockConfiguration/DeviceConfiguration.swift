@@ -43,6 +43,7 @@ public struct DeviceConfiguration: Sendable {
   /// Ocean Insight: tries per OBP exchange before the instrument is reopened (`retries`).
   public var attempts = OceanInsightSettings.defaultAttempts
 
+  /// The defaults of an empty `[instrument.device]` table.
   public init() {}
 
   /// Reads and validates the table for `driver`; errors name file, line and key.

@@ -27,6 +27,7 @@ public struct DaemonConfiguration: Sendable {
   /// Shipping the spool into PostgreSQL, when configured.
   public var ship: ShipConfiguration?
 
+  /// All defaults, no instrument; `source` names the file in later messages.
   public init(source: String) { self.source = source }
 
   /// Ids of the instruments that produce simulated spectra: `driver = "simulated"` or a hardware
@@ -68,6 +69,7 @@ public struct SpoolConfiguration: Sendable {
   /// Records held in memory while the disk is slow or full.
   public var backlogRecords = 20_000
 
+  /// The documented defaults.
   public init() {}
 }
 
@@ -89,7 +91,9 @@ public struct InstrumentConfiguration: Sendable {
 
   /// Stable name used in records, logs and metrics.
   public var id: String
+  /// Raman or XRF: which detector analyses its spectra.
   public var kind: InstrumentKind
+  /// The driver that talks to the device.
   public var driver: Driver
   /// Raman integration time or XRF preset time, in seconds.
   public var exposureSeconds: Double
@@ -119,5 +123,6 @@ public struct SimulationConfiguration: Sendable {
   /// model can (benchmarks and tests).
   public var pacing = 1.0
 
+  /// The defaults (seed 1, 1024 channels, real-time pacing).
   public init() {}
 }

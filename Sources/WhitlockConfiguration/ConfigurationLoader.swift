@@ -5,6 +5,10 @@ import WhitlockTOML
 
 /// Turns TOML text into a validated `DaemonConfiguration`, or the first error with file, line
 /// and key.
+///
+/// This target (`WhitlockConfiguration`) holds the schema and the loader only, no runtime: the
+/// daemon and `whitlockctl` (`doctor`, `analyze --config`) link the same loader, so the two can
+/// never disagree about a file, and the CLI does not link the daemon.
 public enum ConfigurationLoader {
   /// Largest configuration file accepted; anything bigger is not a configuration.
   public static let maximumFileBytes = 1 << 20

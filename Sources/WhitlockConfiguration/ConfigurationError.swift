@@ -6,8 +6,10 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible, Equa
   public var line: Int
   /// The dotted key path, e.g. `instrument[1].exposure_s`.
   public var key: String
+  /// What is wrong and, where it helps, what is expected instead.
   public var message: String
 
+  /// A problem at `file`:`line` with `key`; `line` 0 and `key` "" when either does not apply.
   public init(file: String, line: Int, key: String, message: String) {
     self.file = file
     self.line = line
@@ -15,6 +17,7 @@ public struct ConfigurationError: Error, Sendable, CustomStringConvertible, Equa
     self.message = message
   }
 
+  /// `FILE:LINE: KEY: MESSAGE`, the form the daemon, `--check-config` and `whitlockctl` print.
   public var description: String {
     let location = line > 0 ? "\(file):\(line)" : file
     return key.isEmpty ? "\(location): \(message)" : "\(location): \(key): \(message)"

@@ -35,6 +35,7 @@ public struct MonitorConfiguration: Sendable {
   /// Connection cap and timeouts.
   public var limits = ConnectionLimits()
 
+  /// Enabled on 127.0.0.1:9464 with run control off: the defaults of an empty `[monitor]`.
   public init() {}
 
   static func read(_ reader: inout ConfigurationReader) throws(ConfigurationError)

@@ -1,5 +1,5 @@
 import Testing
-import WhitlockDaemon
+import WhitlockConfiguration
 
 /// `[instrument.device]` of the Raman hardware drivers: validation with file:line:key errors.
 @Suite struct DeviceConfigurationTests {

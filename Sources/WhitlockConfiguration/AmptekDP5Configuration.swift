@@ -107,17 +107,4 @@ public struct AmptekDP5Configuration: Sendable {
     }
     return commands
   }
-
-  /// The configuration as written into the `run-start` record.
-  var record: JSONValue {
-    .object([
-      ("transport", .string(transport.rawValue)),
-      ("port", .string(port)),
-      ("baud", .int(Int64(baudRate))),
-      ("channels", .int(Int64(settings.channels))),
-      ("gain_kev_per_channel", .number(settings.keVPerChannel)),
-      ("offset_kev", .number(settings.offsetKeV)),
-      ("text", .string(settings.textCommands.map(\.description).joined())),
-    ])
-  }
 }

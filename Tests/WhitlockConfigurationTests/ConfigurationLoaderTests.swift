@@ -1,5 +1,5 @@
 import Testing
-import WhitlockDaemon
+import WhitlockConfiguration
 
 @Suite struct ConfigurationLoaderTests {
   private let minimalInstrument = """

@@ -10,6 +10,7 @@ public struct DetectionConfiguration: Sendable {
   /// Fusion rule.
   public var fusion = FusionSettings()
 
+  /// Every pipeline at its documented default.
   public init() {}
 
   static func read(_ reader: inout ConfigurationReader) throws(ConfigurationError)
