@@ -93,7 +93,9 @@ struct ExportCommand: ParsableCommand {
         text = try MCAExport.render(record)
         name = try MCAExport.fileName(for: record)
       } catch {
-        FileHandle.standardError.write(Data("seq \(entry.seq): \(error)\n".utf8))
+        let reason =
+          (error as? RecordDecodingError).map { "\($0.member): \($0.problem)" } ?? "\(error)"
+        FileHandle.standardError.write(Data("seq \(entry.seq): \(reason)\n".utf8))
         refused += 1
         continue
       }

@@ -18,7 +18,7 @@ import WhitlockCore
     RecordEncoder.encode(
       .acquisition(
         run: RunContext(runID: "r", startedAt: Date()), acquisition: acquisition,
-        detection: .object([])),
+        detection: .object([("method", .string("xrf-test"))])),
       seq: seq, into: &writer)
     return String(decoding: writer.bytes, as: UTF8.self)
   }
