@@ -1,4 +1,5 @@
 import ArgumentParser
+import Records
 import WhitlockCore
 import WhitlockCtlKit
 
@@ -25,6 +26,6 @@ struct StatusCommand: ParsableCommand {
     print(
       json ? response.text : LogText.forTerminal(StatusRendering.render(status)),
       terminator: json ? "" : "\n")
-    if status["daemon"]?["ready"] != .bool(true) { throw ExitCode(2) }
+    if (try? DaemonStatus(status))?.daemon.ready != true { throw ExitCode(2) }
   }
 }
