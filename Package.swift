@@ -71,7 +71,9 @@ let package = Package(
       name: "Detection",
       dependencies: ["WhitlockCore", "SpectralKernels", "SpectralKernelsX86_64V3", "CCPUFeatures"],
       swiftSettings: strictSwift),
-    .target(name: "Spool", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
+    .target(
+      name: "Spool", dependencies: ["WhitlockCore"],
+      resources: [.embedInCode("Resources/record.schema.json")], swiftSettings: strictSwift),
     .target(
       name: "SpoolShipper",
       dependencies: [
