@@ -20,7 +20,7 @@ APT_PACKAGES := $(shell sed -e 's/\#.*//' scripts/apt-packages.txt)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ARGS ?=
 
-.PHONY: run test deps packages build lint format web usb-testbed clean install uninstall bench-e2e bench-nexus
+.PHONY: run test deps packages build lint format usb-testbed clean install uninstall bench-e2e bench-nexus
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do [ "$$(dpkg-query -W -f='$${db:Status-Status}' $$p 2>/dev/null)" = installed ] || echo $$p; done); \
@@ -68,14 +68,6 @@ lint:
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Drivers Tests Benchmarks Fuzz
-
-# Regenerates the Swift copy of the live page (web/monitor.html) served at `/`.
-web:
-	@{ echo '// Generated from web/monitor.html by `make web`; a test keeps the two identical.'; \
-	  echo; echo '/// The live page served at `/`: plain HTML, CSS and JavaScript, no external resources.'; \
-	  echo 'public enum MonitorPage {'; echo '  /// The page text.'; echo '  public static let html = #"""'; \
-	  cat web/monitor.html; echo '"""#'; echo '}'; } > Sources/Monitor/MonitorPage.swift
-	$(SWIFT) format --in-place Sources/Monitor/MonitorPage.swift
 
 # Regenerates the Swift copy of the umockdev testbed script that `whitlock-sim usb` runs.
 usb-testbed:

@@ -107,7 +107,7 @@ let package = Package(
         .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
-      swiftSettings: strictSwift),
+      resources: [.embedInCode("Resources/monitor.html")], swiftSettings: strictSwift),
     .target(
       name: "WhitlockDaemon",
       dependencies: [
