@@ -20,7 +20,7 @@ APT_PACKAGES := $(shell sed -e 's/\#.*//' scripts/apt-packages.txt)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ARGS ?=
 
-.PHONY: run test deps packages build lint format usb-testbed clean install uninstall bench-e2e bench-nexus
+.PHONY: run test deps packages build lint format clean install uninstall bench-e2e bench-nexus
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do [ "$$(dpkg-query -W -f='$${db:Status-Status}' $$p 2>/dev/null)" = installed ] || echo $$p; done); \
@@ -68,14 +68,6 @@ lint:
 
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Drivers Tests Benchmarks Fuzz
-
-# Regenerates the Swift copy of the umockdev testbed script that `whitlock-sim usb` runs.
-usb-testbed:
-	@{ echo '// Generated from scripts/usb-testbed.py by `make usb-testbed`; a test keeps the two identical.'; \
-	  echo; echo '/// The umockdev testbed `whitlock-sim usb` runs with Debian'"'"'s python3 (python3-gi).'; \
-	  echo 'public enum USBTestbedScript {'; echo '  /// The script text.'; echo '  public static let source = #"""'; \
-	  cat scripts/usb-testbed.py; echo '"""#'; echo '}'; } > Sources/Simulation/USBBridge/USBTestbedScript.swift
-	$(SWIFT) format --in-place Sources/Simulation/USBBridge/USBTestbedScript.swift
 
 clean:
 	rm -rf .build .build-test.log

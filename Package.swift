@@ -146,7 +146,7 @@ let package = Package(
         "Simulation", "AmptekDP5", "Transports", "WhitlockCore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
-      swiftSettings: strictSwift),
+      resources: [.embedInCode("Resources/usb-testbed.py")], swiftSettings: strictSwift),
     .target(name: "CAllocationCounter", path: "Benchmarks/CAllocationCounter"),
     .executableTarget(
       name: "whitlock-bench",
