@@ -20,7 +20,7 @@ APT_PACKAGES := $(shell sed -e 's/\#.*//' scripts/apt-packages.txt)
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 ARGS ?=
 
-.PHONY: run test deps packages build lint format schema web usb-testbed clean install uninstall bench-e2e bench-nexus
+.PHONY: run test deps packages build lint format clean install uninstall bench-e2e bench-nexus
 
 deps:
 	@missing=$$(for p in $(APT_PACKAGES); do [ "$$(dpkg-query -W -f='$${db:Status-Status}' $$p 2>/dev/null)" = installed ] || echo $$p; done); \
@@ -69,30 +69,6 @@ lint:
 format:
 	$(SWIFT) format --in-place --recursive Package.swift Sources Drivers Tests Benchmarks Fuzz
 
-# Regenerates the Swift copy of the published record schema.
-schema:
-	@{ echo '// Generated from schema/record.schema.json by `make schema`; a test keeps the two identical.'; \
-	  echo; echo '/// The JSON Schema (draft 2020-12) every spool record follows, published as'; \
-	  echo '/// `schema/record.schema.json` in the repository and printed by `whitlockctl spool schema`.'; \
-	  echo 'public enum RecordSchema {'; echo '  /// The schema text.'; echo '  public static let json = #"""'; \
-	  cat schema/record.schema.json; echo '"""#'; echo '}'; } > Sources/Spool/RecordSchema.swift
-
-# Regenerates the Swift copy of the live page (web/monitor.html) served at `/`.
-web:
-	@{ echo '// Generated from web/monitor.html by `make web`; a test keeps the two identical.'; \
-	  echo; echo '/// The live page served at `/`: plain HTML, CSS and JavaScript, no external resources.'; \
-	  echo 'public enum MonitorPage {'; echo '  /// The page text.'; echo '  public static let html = #"""'; \
-	  cat web/monitor.html; echo '"""#'; echo '}'; } > Sources/Monitor/MonitorPage.swift
-	$(SWIFT) format --in-place Sources/Monitor/MonitorPage.swift
-
-# Regenerates the Swift copy of the umockdev testbed script that `whitlock-sim usb` runs.
-usb-testbed:
-	@{ echo '// Generated from scripts/usb-testbed.py by `make usb-testbed`; a test keeps the two identical.'; \
-	  echo; echo '/// The umockdev testbed `whitlock-sim usb` runs with Debian'"'"'s python3 (python3-gi).'; \
-	  echo 'public enum USBTestbedScript {'; echo '  /// The script text.'; echo '  public static let source = #"""'; \
-	  cat scripts/usb-testbed.py; echo '"""#'; echo '}'; } > Sources/Simulation/USBBridge/USBTestbedScript.swift
-	$(SWIFT) format --in-place Sources/Simulation/USBBridge/USBTestbedScript.swift
-
 clean:
 	rm -rf .build .build-test.log
 
@@ -110,7 +86,7 @@ install:
 	install -Dm644 systemd/whitlockd.sysusers $(DESTDIR)$(SYSUSERSDIR)/whitlockd.conf
 	install -Dm644 systemd/whitlockd.tmpfiles $(DESTDIR)$(TMPFILESDIR)/whitlockd.conf
 	install -Dm644 README.md $(DESTDIR)$(PREFIX)/share/doc/whitlockd/README.md
-	install -Dm644 schema/record.schema.json $(DESTDIR)$(PREFIX)/share/whitlockd/record.schema.json
+	install -Dm644 Sources/Spool/Resources/record.schema.json $(DESTDIR)$(PREFIX)/share/whitlockd/record.schema.json
 	@if [ -e $(DESTDIR)$(SYSCONFDIR)/whitlockd/whitlockd.toml ]; then \
 	  echo "keeping existing $(DESTDIR)$(SYSCONFDIR)/whitlockd/whitlockd.toml"; \
 	else install -Dm640 systemd/whitlockd.toml $(DESTDIR)$(SYSCONFDIR)/whitlockd/whitlockd.toml; fi

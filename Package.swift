@@ -73,7 +73,9 @@ let package = Package(
       name: "Detection",
       dependencies: ["WhitlockCore", "SpectralKernels", "SpectralKernelsX86_64V3", "CCPUFeatures"],
       swiftSettings: strictSwift),
-    .target(name: "Spool", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
+    .target(
+      name: "Spool", dependencies: ["WhitlockCore"],
+      resources: [.embedInCode("Resources/record.schema.json")], swiftSettings: strictSwift),
     .target(
       name: "SpoolShipper",
       dependencies: [
@@ -107,7 +109,7 @@ let package = Package(
         .product(name: "HTTPTypes", package: "swift-http-types"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
-      swiftSettings: strictSwift),
+      resources: [.embedInCode("Resources/monitor.html")], swiftSettings: strictSwift),
     .target(
       name: "WhitlockConfiguration",
       dependencies: [
@@ -160,7 +162,7 @@ let package = Package(
         "Simulation", "AmptekDP5", "Transports", "WhitlockCore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
-      swiftSettings: strictSwift),
+      resources: [.embedInCode("Resources/usb-testbed.py")], swiftSettings: strictSwift),
     .target(name: "CAllocationCounter", path: "Benchmarks/CAllocationCounter"),
     .executableTarget(
       name: "whitlock-bench",

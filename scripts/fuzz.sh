@@ -24,7 +24,7 @@ for target in "${targets[@]}"; do
   mkdir -p "$corpus" "$crashes"
   case "$target" in
     fuzz-config) cp systemd/whitlockd.toml "$corpus/seed-example.toml" ;;
-    fuzz-json) head -c 4000 schema/record.schema.json > "$corpus/seed-schema.json" ;;
+    fuzz-json) head -c 4000 Sources/Spool/Resources/record.schema.json > "$corpus/seed-schema.json" ;;
     fuzz-dp5) printf '\365\372\002\003\000\000\376\014' > "$corpus/seed-request.bin" ;;
     fuzz-run-request) printf '{"sample_id":"B-2024_017.a","operator":"ops","point_id":"p3"}' \
       > "$corpus/seed-run.json" ;;

@@ -20,7 +20,7 @@ struct MonitorRoutes: Sendable {
       middleware: MonitorAccessMiddleware(
         policy: policy, tokens: [token, readToken].compactMap { $0 }, boundPort: boundPort))
     router.get("/") { _, _ in
-      Self.response(.ok, contentType: "text/html; charset=utf-8", Array(MonitorPage.html.utf8))
+      Self.response(.ok, contentType: "text/html; charset=utf-8", MonitorPage.bytes)
     }
     router.get("healthz") { _, _ in Self.text(.ok, "ok\n") }
     router.get("readyz") { _, _ in

@@ -128,8 +128,9 @@ struct USBCommand: AsyncParsableCommand {
     let folder = FileManager.default.temporaryDirectory
       .appendingPathComponent("whitlock-usb-\(getpid())")
     try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+    // The testbed script, Resources/usb-testbed.py, is compiled into this binary (`.embedInCode`).
     let script = folder.appendingPathComponent("usb-testbed.py")
-    try Data(USBTestbedScript.source.utf8).write(to: script)
+    try Data(PackageResources.usb_testbed_py).write(to: script)
 
     var devices: [BusDevice] = []
     for (index, serial) in serials.enumerated() {

@@ -67,6 +67,6 @@ struct SpoolCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
       abstract: "Print the JSON Schema every spool record follows.")
 
-    func run() { print(RecordSchema.json) }
+    func run() { print(RecordSchema.json, terminator: "") }
   }
 }

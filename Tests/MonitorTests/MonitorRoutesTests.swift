@@ -1,3 +1,4 @@
+import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdTesting
@@ -43,6 +44,28 @@ import WhitlockCore
   }
 
   // Hummingbird's router test client sends every request with `Host: localhost` and no port.
+
+  @Test func theLivePageIsTheResourceFile() async throws {
+    let file = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+      .deletingLastPathComponent().deletingLastPathComponent()
+      .appendingPathComponent("Sources/Monitor/Resources/monitor.html")
+    let page = try [UInt8](Data(contentsOf: file))
+    #expect(MonitorPage.bytes == page)
+    let text = String(decoding: page, as: UTF8.self)
+    #expect(text.contains("<title>whitlockd live</title>"))
+    #expect(!text.contains("http://") && !text.contains("https://"), "no external resources")
+
+    let app = application(
+      RecordingBackend(), address: .tcp(host: "127.0.0.1", port: 9464),
+      allowedHosts: ["localhost"])
+    try await app.test(.router) { client in
+      try await client.execute(uri: "/", method: .get) { response in
+        #expect(response.status == .ok)
+        #expect(response.headers[.contentType] == "text/html; charset=utf-8")
+        #expect(Array(buffer: response.body) == page)
+      }
+    }
+  }
 
   @Test func aHostWithoutTheMonitorsPortIsRefusedOnLoopback() async throws {
     let backend = RecordingBackend()

@@ -56,14 +56,3 @@ import WhitlockCtlKit
     #expect(line == "▁█▁▁")
   }
 }
-
-@Suite struct MonitorPageTests {
-  @Test func embeddedPageIsTheShippedHTMLFile() throws {
-    let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-      .deletingLastPathComponent().deletingLastPathComponent()
-    let shipped = try String(
-      contentsOf: root.appendingPathComponent("web/monitor.html"), encoding: .utf8)
-    #expect(MonitorPage.html + "\n" == shipped, "run `make web` after editing web/monitor.html")
-    #expect(!shipped.contains("http://") && !shipped.contains("https://"), "no external resources")
-  }
-}

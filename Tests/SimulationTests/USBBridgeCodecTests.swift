@@ -1,8 +1,9 @@
 import Simulation
 import Testing
 
-/// Byte tables for the bridge between the umockdev testbed (`scripts/usb-testbed.py`) and the
-/// device emulations; the Python side packs the same layouts with `struct`.
+/// Byte tables for the bridge between the umockdev testbed
+/// (`Sources/whitlock-sim/Resources/usb-testbed.py`) and the device emulations; the Python side
+/// packs the same layouts with `struct`.
 @Suite struct USBBridgeCodecTests {
   @Test(arguments: [
     (

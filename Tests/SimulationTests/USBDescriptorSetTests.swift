@@ -1,4 +1,3 @@
-import Foundation
 import Simulation
 import Testing
 
@@ -38,19 +37,5 @@ import Testing
     #expect(set.descriptor(value: 0x0200, length: 9)?.count == 9)
     #expect(set.descriptor(value: 0x0303, length: 255) == set.string(3))
     #expect(set.descriptor(value: 0x0600, length: 10) == nil, "device qualifier: stall")
-  }
-}
-
-/// `whitlock-sim` carries the testbed script in its binary; the copy must be the script.
-@Suite struct USBTestbedScriptTests {
-  @Test func embeddedCopyIsTheScript() throws {
-    let path = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
-      .deletingLastPathComponent().deletingLastPathComponent()
-      .appendingPathComponent("scripts/usb-testbed.py").path
-    let script = try String(contentsOfFile: path, encoding: .utf8)
-    #expect(
-      USBTestbedScript.source.trimmingCharacters(in: .whitespacesAndNewlines)
-        == script.trimmingCharacters(in: .whitespacesAndNewlines),
-      "run `make usb-testbed` after editing scripts/usb-testbed.py")
   }
 }

@@ -1,5 +1,5 @@
-/// What the umockdev testbed (`scripts/usb-testbed.py`) tells a USB device emulation about the
-/// usbdevfs requests a client made on the emulated device node.
+/// What the umockdev testbed (`Sources/whitlock-sim/Resources/usb-testbed.py`) tells a USB device
+/// emulation about the usbdevfs requests a client made on the emulated device node.
 ///
 /// The testbed answers the bookkeeping ioctls itself (claim, capabilities, reap) and forwards
 /// only what the device must see, so a driver and an emulation still meet as bytes on the wire.
