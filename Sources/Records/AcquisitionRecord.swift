@@ -36,8 +36,8 @@ public struct AcquisitionRecord: Sendable, Equatable {
       deviceSeq: try acquisition.integer("device_seq"),
       started: try acquisition.string("started"), ended: try acquisition.string("ended"),
       exposureSeconds: try acquisition.number("exposure_s"), fullScale: UInt32(fullScale),
-      saturatedChannels: try acquisition.optionalInteger("saturated_channels") ?? 0,
-      parameters: try acquisition.optionalObject("parameters")?.value ?? .object([]))
+      saturatedChannels: try acquisition.integer("saturated_channels"),
+      parameters: try acquisition.object("parameters").value)
     axis = try Self.axis(reader.object("axis"))
     let items = try reader.array("counts")
     guard !items.isEmpty else { throw reader.failure("counts", "empty") }
