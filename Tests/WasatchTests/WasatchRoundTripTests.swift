@@ -186,7 +186,7 @@ import WhitlockCore
     let wasatch = WasatchInstrument(
       configuredID: "wp", productID: device.productID,
       settings: WasatchSettings(integrationSeconds: 0.05, laserAllowed: true),
-      openDevice: { ZeroedPixelCount(inner: device.connectUSB()) }, truth: device)
+      openDevice: { InterceptedUSB.zeroedPixelCount(device.connectUSB()) }, truth: device)
     let error = await #expect(throws: InstrumentError.self) { try await wasatch.open() }
     #expect(error?.category == .protocolViolation)
     #expect(error?.message.contains("0 active pixels") == true, "\(String(describing: error))")
@@ -206,7 +206,7 @@ import WhitlockCore
     let wasatch = WasatchInstrument(
       configuredID: "wp", productID: device.productID,
       settings: WasatchSettings(integrationSeconds: 0.05, laserAllowed: true),
-      openDevice: { EmptyBulkReads(inner: device.connectUSB()) }, truth: device)
+      openDevice: { InterceptedUSB.emptyBulkReads(device.connectUSB()) }, truth: device)
     _ = try await wasatch.open()
     await wasatch.operatorRunChanged(active: true, generation: 1)
     #expect(device.laserEnabled)
@@ -220,26 +220,57 @@ import WhitlockCore
   }
 }
 
-/// A device whose bulk IN endpoints answer every read at once with a zero-length packet.
-private struct EmptyBulkReads: USBInterface {
+/// A device on virtual USB whose bulk reads and control replies a test may change on the way
+/// to the driver (a misbehaving device); everything else passes through.
+private struct InterceptedUSB: USBInterface {
   let inner: any USBInterface
+  /// Replaces a bulk read; `nil` passes it through.
+  var bulkRead: (@Sendable (_ endpoint: UInt8, _ maxLength: Int) async -> [UInt8])? = nil
+  /// Rewrites a control reply: (request, wValue, wIndex, reply) → reply.
+  var controlReply: @Sendable (UInt8, UInt16, UInt16, [UInt8]) -> [UInt8] = { $3 }
+
   var name: String { inner.name }
   func bulkWrite(endpoint: UInt8, _ bytes: [UInt8], timeout: Duration) async throws {
     try await inner.bulkWrite(endpoint: endpoint, bytes, timeout: timeout)
   }
   func bulkRead(endpoint: UInt8, maxLength: Int, timeout: Duration) async throws -> [UInt8] {
-    await Task.yield()
-    return []
+    if let bulkRead { return await bulkRead(endpoint, maxLength) }
+    return try await inner.bulkRead(endpoint: endpoint, maxLength: maxLength, timeout: timeout)
   }
   func control(
     requestType: UInt8, request: UInt8, value: UInt16, index: UInt16, data: [UInt8], length: Int,
     timeout: Duration
   ) async throws -> [UInt8] {
-    try await inner.control(
-      requestType: requestType, request: request, value: value, index: index, data: data,
-      length: length, timeout: timeout)
+    controlReply(
+      request, value, index,
+      try await inner.control(
+        requestType: requestType, request: request, value: value, index: index, data: data,
+        length: length, timeout: timeout))
   }
   func close() async { await inner.close() }
+
+  /// Every bulk IN read answers at once with a zero-length packet.
+  static func emptyBulkReads(_ inner: any USBInterface) -> InterceptedUSB {
+    InterceptedUSB(
+      inner: inner,
+      bulkRead: { _, _ in
+        await Task.yield()
+        return []
+      })
+  }
+
+  /// EEPROM page 2 reads back with the active pixel count zeroed.
+  static func zeroedPixelCount(_ inner: any USBInterface) -> InterceptedUSB {
+    InterceptedUSB(
+      inner: inner,
+      controlReply: { request, value, index, reply in
+        guard request == 0xFF, value == 0x01, index == 2, reply.count == 64 else { return reply }
+        var zeroed = reply
+        zeroed[16] = 0
+        zeroed[17] = 0
+        return zeroed
+      })
+  }
 }
 
 /// A device whose bulk reads can be held: `hold()`, then the next read says it started and waits
@@ -313,31 +344,5 @@ private final class GatedBulkReads: USBInterface, Sendable {
       length: length, timeout: timeout)
   }
 
-  func close() async { await inner.close() }
-}
-
-/// A device whose EEPROM page 2 reads back with the active pixel count zeroed.
-private struct ZeroedPixelCount: USBInterface {
-  let inner: any USBInterface
-  var name: String { inner.name }
-  func bulkWrite(endpoint: UInt8, _ bytes: [UInt8], timeout: Duration) async throws {
-    try await inner.bulkWrite(endpoint: endpoint, bytes, timeout: timeout)
-  }
-  func bulkRead(endpoint: UInt8, maxLength: Int, timeout: Duration) async throws -> [UInt8] {
-    try await inner.bulkRead(endpoint: endpoint, maxLength: maxLength, timeout: timeout)
-  }
-  func control(
-    requestType: UInt8, request: UInt8, value: UInt16, index: UInt16, data: [UInt8], length: Int,
-    timeout: Duration
-  ) async throws -> [UInt8] {
-    var reply = try await inner.control(
-      requestType: requestType, request: request, value: value, index: index, data: data,
-      length: length, timeout: timeout)
-    if request == 0xFF && value == 0x01 && index == 2 && reply.count == 64 {
-      reply[16] = 0
-      reply[17] = 0
-    }
-    return reply
-  }
   func close() async { await inner.close() }
 }
