@@ -88,7 +88,8 @@ let package = Package(
       ],
       swiftSettings: strictSwift),
     .target(
-      name: "Simulation", dependencies: ["WhitlockCore", "AmptekDP5"], swiftSettings: strictSwift),
+      name: "Simulation", dependencies: ["WhitlockCore", "AmptekDP5", "OceanInsight"],
+      swiftSettings: strictSwift),
     .target(
       name: "OceanInsight", dependencies: ["WhitlockCore"], path: "Drivers/OceanInsight",
       swiftSettings: strictSwift),
@@ -159,7 +160,7 @@ let package = Package(
     .executableTarget(
       name: "whitlock-sim",
       dependencies: [
-        "Simulation", "AmptekDP5", "Transports", "WhitlockCore",
+        "Simulation", "AmptekDP5", "OceanInsight", "Transports", "WhitlockCore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       resources: [.embedInCode("Resources/usb-testbed.py")], swiftSettings: strictSwift),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import OceanInsight
 import Simulation
 import Transports
 import WhitlockCore

@@ -1,4 +1,5 @@
 import Foundation
+import OceanInsight
 import Synchronization
 import WhitlockCore
 

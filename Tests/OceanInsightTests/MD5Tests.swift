@@ -1,3 +1,4 @@
+import OceanInsight
 import Testing
 import WhitlockCore
 
