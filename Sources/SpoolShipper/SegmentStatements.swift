@@ -176,22 +176,10 @@ struct SegmentStatements {
   private static func records(_ segment: [ShipRecord], name: String, spoolID: String)
     -> [PostgresQuery]
   {
-    var seqs = BinaryArray(of: .int8, reservingCapacity: segment.count * 12)
-    var types = BinaryArray(of: .text, reservingCapacity: segment.count * 15)
-    var runs = BinaryArray(of: .text, reservingCapacity: segment.count * 40)
-    var instruments = BinaryArray(of: .text, reservingCapacity: segment.count * 20)
-    var times = BinaryArray(of: .text, reservingCapacity: segment.count * 28)
-    for record in segment {
-      seqs.append(record.seq)
-      types.append(record.typeName)
-      runs.append(record.runID)
-      instruments.append(record.instrument.id)
-      times.append(record.time)
-    }
     var binds = PostgresBindings(capacity: 7)
     binds.append(spoolID)
     binds.append(name)
-    for array in [seqs, types, runs, instruments, times] { binds.append(array) }
+    for array in keyColumns(segment) { binds.append(array) }
     return [
       PostgresQuery(
         unsafeSQL: """
@@ -207,26 +195,32 @@ struct SegmentStatements {
     ]
   }
 
-  /// Of `candidates` (records the insert skipped because their key exists), those whose stored
-  /// row is a different record: another type, run, instrument or time under the same
-  /// (spool_id, seq). Each row: seq, then the stored run id, time (UTC, in milliseconds as the spool writes it),
-  /// type and instrument.
-  static func conflicts(_ candidates: [ShipRecord], spoolID: String) -> PostgresQuery {
-    var seqs = BinaryArray(of: .int8, reservingCapacity: candidates.count * 12)
-    var types = BinaryArray(of: .text, reservingCapacity: candidates.count * 15)
-    var runs = BinaryArray(of: .text, reservingCapacity: candidates.count * 40)
-    var instruments = BinaryArray(of: .text, reservingCapacity: candidates.count * 20)
-    var times = BinaryArray(of: .text, reservingCapacity: candidates.count * 28)
-    for record in candidates {
+  /// The columns that identify a record, one array each (seq, type, run id, instrument id,
+  /// time), in the order the insert and the conflict check bind them.
+  private static func keyColumns(_ records: [ShipRecord]) -> [BinaryArray] {
+    var seqs = BinaryArray(of: .int8, reservingCapacity: records.count * 12)
+    var types = BinaryArray(of: .text, reservingCapacity: records.count * 15)
+    var runs = BinaryArray(of: .text, reservingCapacity: records.count * 40)
+    var instruments = BinaryArray(of: .text, reservingCapacity: records.count * 20)
+    var times = BinaryArray(of: .text, reservingCapacity: records.count * 28)
+    for record in records {
       seqs.append(record.seq)
       types.append(record.typeName)
       runs.append(record.runID)
       instruments.append(record.instrument.id)
       times.append(record.time)
     }
+    return [seqs, types, runs, instruments, times]
+  }
+
+  /// Of `candidates` (records the insert skipped because their key exists), those whose stored
+  /// row is a different record: another type, run, instrument or time under the same
+  /// (spool_id, seq). Each row: seq, then the stored run id, time (UTC, in milliseconds as the spool writes it),
+  /// type and instrument.
+  static func conflicts(_ candidates: [ShipRecord], spoolID: String) -> PostgresQuery {
     var binds = PostgresBindings(capacity: 6)
     binds.append(spoolID)
-    for array in [seqs, types, runs, instruments, times] { binds.append(array) }
+    for array in keyColumns(candidates) { binds.append(array) }
     return PostgresQuery(
       unsafeSQL: """
         SELECT u.seq, r.run_id::text,
