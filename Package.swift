@@ -22,6 +22,26 @@ let strictSwift: [SwiftSetting] = [
 /// Fuzz targets define their own entry point for libFuzzer (see Fuzz/FuzzSupport).
 let fuzzerSwift = strictSwift + [.unsafeFlags(["-parse-as-library"])]
 
+/// The instrument families, one folder each under Drivers/: the driver target (codec, device
+/// logic, device side) and its `Family` subfolder (the declaration the daemon, CLI and udev rules
+/// read). A new family is a folder here plus one line in `InstrumentFamilies.all`.
+let instrumentFamilies = ["AmptekDP5", "OceanInsight", "Wasatch"]
+
+let familyTargets: [Target] = instrumentFamilies.flatMap { family -> [Target] in
+  [
+    .target(
+      name: family, dependencies: ["WhitlockCore"], path: "Drivers/\(family)",
+      exclude: ["Family"], swiftSettings: strictSwift),
+    .target(
+      name: family + "Family",
+      dependencies: [
+        .target(name: family), "InstrumentFamilyKit", "WhitlockConfiguration", "WhitlockCore",
+        "Transports", "Simulation",
+      ],
+      path: "Drivers/\(family)/Family", swiftSettings: strictSwift),
+  ]
+}
+
 let package = Package(
   name: "whitlockd",
   platforms: [.macOS(.v15)],
@@ -45,7 +65,7 @@ let package = Package(
     .package(url: "https://github.com/vapor/postgres-nio", from: "1.33.2"),
     .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
   ],
-  targets: [
+  targets: familyTargets + [
     .target(name: "WhitlockCore", swiftSettings: strictSwift),
     // The one plain-text table renderer, shared by whitlockctl and the benchmarks.
     .target(name: "TextTables", swiftSettings: strictSwift),
@@ -63,9 +83,6 @@ let package = Package(
       name: "Transports", dependencies: ["WhitlockCore", "CLibUSB", "CLibUDev"],
       swiftSettings: strictSwift),
     .target(name: "WhitlockTOML", swiftSettings: strictSwift),
-    .target(
-      name: "AmptekDP5", dependencies: ["WhitlockCore"], path: "Drivers/AmptekDP5",
-      swiftSettings: strictSwift),
     .target(name: "CCPUFeatures"),
     .target(name: "SpectralKernels", swiftSettings: strictSwift),
     .target(name: "SpectralKernelsX86_64V3", swiftSettings: x86v3Swift),
@@ -90,13 +107,16 @@ let package = Package(
     .target(
       name: "Simulation", dependencies: ["WhitlockCore", "AmptekDP5", "OceanInsight"],
       swiftSettings: strictSwift),
-    .target(
-      name: "OceanInsight", dependencies: ["WhitlockCore"], path: "Drivers/OceanInsight",
-      swiftSettings: strictSwift),
-    .target(
-      name: "Wasatch", dependencies: ["WhitlockCore"], path: "Drivers/Wasatch",
-      swiftSettings: strictSwift),
     .target(name: "Records", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
+    // What every instrument family declares (drivers, catalog, udev rules), and the registry.
+    .target(
+      name: "InstrumentFamilyKit", dependencies: ["WhitlockCore", "WhitlockConfiguration"],
+      swiftSettings: strictSwift),
+    .target(
+      name: "InstrumentFamilies",
+      dependencies: ["InstrumentFamilyKit", "WhitlockConfiguration", "WhitlockCore", "Simulation"]
+        + instrumentFamilies.map { .target(name: $0 + "Family") },
+      swiftSettings: strictSwift),
     .target(
       name: "Monitor",
       dependencies: [
@@ -114,8 +134,8 @@ let package = Package(
     .target(
       name: "WhitlockConfiguration",
       dependencies: [
-        "WhitlockCore", "WhitlockTOML", "Transports", "Detection", "Spool", "OceanInsight",
-        "Monitor", "AmptekDP5", "SpoolShipper",
+        "WhitlockCore", "WhitlockTOML", "Transports", "Detection", "Spool", "Monitor",
+        "SpoolShipper",
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strictSwift),
@@ -128,6 +148,7 @@ let package = Package(
       dependencies: [
         "WhitlockConfiguration", "WhitlockLogging", "WhitlockCore", "WhitlockTOML", "Transports",
         "Detection", "Spool", "Simulation", "OceanInsight", "Wasatch", "Monitor", "AmptekDP5",
+        "InstrumentFamilies",
         "SpoolShipper",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -137,6 +158,7 @@ let package = Package(
       name: "whitlockd",
       dependencies: [
         "WhitlockDaemon", "WhitlockConfiguration", "WhitlockLogging", "WhitlockCore",
+        "InstrumentFamilies",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       swiftSettings: strictSwift),
@@ -144,14 +166,14 @@ let package = Package(
       name: "WhitlockCtlKit",
       dependencies: [
         "WhitlockCore", "Records", "Spool", "Transports", "WhitlockConfiguration", "Detection",
-        "HDF5", "TextTables",
+        "HDF5", "TextTables", "InstrumentFamilies",
       ],
       swiftSettings: strictSwift),
     .executableTarget(
       name: "whitlockctl",
       dependencies: [
         "WhitlockCtlKit", "Records", "Spool", "Transports", "WhitlockCore", "WhitlockConfiguration",
-        "WhitlockLogging", "SpoolShipper", "Wasatch",
+        "WhitlockLogging", "SpoolShipper", "Wasatch", "InstrumentFamilies",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -213,7 +235,8 @@ let package = Package(
       name: "DaemonTests",
       dependencies: [
         "WhitlockDaemon", "WhitlockConfiguration", "WhitlockLogging", "Spool", "WhitlockCore",
-        "Monitor", "Transports", "Records", "WhitlockCtlKit",
+        "Monitor", "Transports", "Records", "WhitlockCtlKit", "InstrumentFamilies",
+        "OceanInsightFamily", "WasatchFamily",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -224,11 +247,17 @@ let package = Package(
       swiftSettings: strictSwift),
     .testTarget(
       name: "WhitlockConfigurationTests",
-      dependencies: ["WhitlockConfiguration"],
+      dependencies: [
+        "WhitlockConfiguration", "InstrumentFamilies", "AmptekDP5Family", "OceanInsightFamily",
+        "WasatchFamily", "InstrumentFamilyKit", "WhitlockCore",
+      ],
       swiftSettings: strictSwift),
     .testTarget(
       name: "TransportsTests",
-      dependencies: ["Transports", "WhitlockCtlKit", "TestSupport", "TextTables"],
+      dependencies: [
+        "Transports", "WhitlockCtlKit", "TestSupport", "TextTables", "InstrumentFamilies",
+        "AmptekDP5Family", "OceanInsightFamily", "WasatchFamily", "WhitlockCore",
+      ],
       swiftSettings: strictSwift),
     .executableTarget(
       name: "whitlock-e2e-bench",
@@ -253,6 +282,7 @@ let package = Package(
     .testTarget(
       name: "IntegrationTests",
       dependencies: [
+        "InstrumentFamilies", "InstrumentFamilyKit",
         "Spool", "WhitlockCore", "TestSupport", "WhitlockCtlKit", "OceanInsight", "Detection",
         "SpoolShipper",
       ],
@@ -316,7 +346,8 @@ if ProcessInfo.processInfo.environment["WHITLOCK_FUZZ"] == "1" {
       name: "fuzz-json", dependencies: ["FuzzSupport", "WhitlockCore"], path: "Fuzz/FuzzJSON",
       swiftSettings: fuzzerSwift),
     .executableTarget(
-      name: "fuzz-config", dependencies: ["FuzzSupport", "WhitlockConfiguration"],
+      name: "fuzz-config",
+      dependencies: ["FuzzSupport", "WhitlockConfiguration", "InstrumentFamilies"],
       path: "Fuzz/FuzzConfig",
       swiftSettings: fuzzerSwift),
     .executableTarget(

@@ -1,6 +1,7 @@
 // libFuzzer target: the TOML parser and the configuration loader must turn any text into either a
 // configuration or an error with a position inside the text, never a crash or a hang.
 import FuzzSupport
+import InstrumentFamilies
 import WhitlockConfiguration
 
 @_cdecl("fuzz_config_main")

@@ -12,8 +12,9 @@ public enum DeviceDiscovery {
   ///
   /// Devices that belong to a driver family are opened and closed once to surface permission
   /// problems early.
+  /// `catalog` says which family claims a device (`InstrumentFamilies.catalog`).
   /// - Throws: `DiscoveryError.noDeviceSource` when neither libusb nor udev can list devices.
-  public static func scan() throws(DiscoveryError) -> DeviceInventory {
+  public static func scan(catalog: DeviceCatalog) throws(DiscoveryError) -> DeviceInventory {
     var warnings: [String] = []
 
     var usbResult: Result<[USBDeviceInfo], USBError>
@@ -21,7 +22,7 @@ public enum DeviceDiscovery {
       let bus = try USBBus()
       usbResult = .success(
         try bus.devices { vendorID, productID in
-          DeviceFamilyCatalog.match(vendorID: vendorID, productID: productID) != nil
+          catalog.match(vendorID: vendorID, productID: productID) != nil
         })
     } catch {
       usbResult = .failure(error)
@@ -51,7 +52,9 @@ public enum DeviceDiscovery {
     if let udevFailure {
       warnings.append("udev unavailable, no serial numbers or serial ports: \(udevFailure)")
     }
-    return merge(libusb: libusbDevices, udev: udevUSB, serialPorts: serialPorts, warnings: warnings)
+    return merge(
+      libusb: libusbDevices, udev: udevUSB, serialPorts: serialPorts, catalog: catalog,
+      warnings: warnings)
   }
 
   /// Joins the libusb and udev views into one inventory; `nil` means that library was not usable.
@@ -60,7 +63,7 @@ public enum DeviceDiscovery {
   /// name; a device only one saw is kept with what that one knows.
   public static func merge(
     libusb: [USBDeviceInfo]?, udev: [UDevUSBDevice]?, serialPorts: [UDevSerialPort],
-    warnings: [String] = []
+    catalog: DeviceCatalog, warnings: [String] = []
   ) -> DeviceInventory {
     var udevByAddress: [USBAddress: UDevUSBDevice] = [:]
     for device in udev ?? [] {
@@ -75,7 +78,7 @@ public enum DeviceDiscovery {
       var record = USBDeviceRecord(
         busNumber: info.busNumber, deviceAddress: info.deviceAddress, portPath: info.portPath,
         vendorID: info.vendorID, productID: info.productID, devicePath: info.devicePath,
-        family: DeviceFamilyCatalog.match(vendorID: info.vendorID, productID: info.productID),
+        family: catalog.match(vendorID: info.vendorID, productID: info.productID),
         access: info.access, sources: .libusb)
       if let device = udevByAddress[address] {
         matched.insert(address)
@@ -101,7 +104,7 @@ public enum DeviceDiscovery {
           product: device.product,
           devicePath: device.devnode
             ?? USBDeviceInfo.devicePath(busNumber: bus, deviceAddress: number),
-          family: DeviceFamilyCatalog.match(vendorID: vendorID, productID: productID),
+          family: catalog.match(vendorID: vendorID, productID: productID),
           sources: .udev))
     }
     // By bus, the root hub (`usbN`) first, then by port path.
@@ -115,7 +118,7 @@ public enum DeviceDiscovery {
       let parent = port.usbParent
       let family = parent.flatMap { usb -> DeviceFamilyMatch? in
         guard let vendorID = usb.vendorID, let productID = usb.productID else { return nil }
-        return DeviceFamilyCatalog.match(vendorID: vendorID, productID: productID)
+        return catalog.match(vendorID: vendorID, productID: productID)
       }
       return SerialPortRecord(
         devicePath: port.devnode, name: port.sysname, driver: port.driver,

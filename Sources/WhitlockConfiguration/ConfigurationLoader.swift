@@ -13,8 +13,11 @@ public enum ConfigurationLoader {
   /// Largest configuration file accepted; anything bigger is not a configuration.
   public static let maximumFileBytes = 1 << 20
 
-  /// Reads and validates the file at `path`.
-  public static func load(path: String) throws(ConfigurationError) -> DaemonConfiguration {
+  /// Reads and validates the file at `path`; `drivers` are the drivers instruments may name
+  /// (`InstrumentFamilies.drivers` in the daemon and the CLI).
+  public static func load(path: String, drivers: [DriverDeclaration]) throws(ConfigurationError)
+    -> DaemonConfiguration
+  {
     let data: Data
     do {
       let attributes = try FileManager.default.attributesOfItem(atPath: path)
@@ -33,17 +36,20 @@ public enum ConfigurationLoader {
     guard let text = String(data: data, encoding: .utf8) else {
       throw ConfigurationError(file: path, line: 0, key: "", message: "file is not valid UTF-8")
     }
-    return try parse(text, source: path)
+    return try parse(text, source: path, drivers: drivers)
   }
 
   /// The embedded default configuration.
-  public static func embeddedDefault() throws(ConfigurationError) -> DaemonConfiguration {
-    try parse(EmbeddedConfiguration.text, source: EmbeddedConfiguration.sourceName)
+  public static func embeddedDefault(drivers: [DriverDeclaration]) throws(ConfigurationError)
+    -> DaemonConfiguration
+  {
+    try parse(
+      EmbeddedConfiguration.text, source: EmbeddedConfiguration.sourceName, drivers: drivers)
   }
 
   /// Validates TOML `text`; `source` names it in errors.
-  public static func parse(_ text: String, source: String) throws(ConfigurationError)
-    -> DaemonConfiguration
+  public static func parse(_ text: String, source: String, drivers: [DriverDeclaration])
+    throws(ConfigurationError) -> DaemonConfiguration
   {
     let document: TOMLDocument
     do { document = try TOMLDocument.parse(text, fileName: source) } catch {
@@ -90,7 +96,7 @@ public enum ConfigurationLoader {
     let instruments = try root.tables("instrument")
     var seen: [String: Int] = [:]
     for var reader in instruments {
-      let instrument = try readInstrument(&reader)
+      let instrument = try readInstrument(&reader, drivers: drivers)
       if let earlier = seen[instrument.id] {
         throw reader.error(
           "id", "\"\(instrument.id)\" is already used by the instrument on line \(earlier)")
@@ -102,23 +108,23 @@ public enum ConfigurationLoader {
     return configuration
   }
 
-  private static func readInstrument(_ reader: inout ConfigurationReader) throws(ConfigurationError)
-    -> InstrumentConfiguration
-  {
+  private static func readInstrument(
+    _ reader: inout ConfigurationReader, drivers: [DriverDeclaration]
+  ) throws(ConfigurationError) -> InstrumentConfiguration {
     let id = try reader.string("id")
     guard InstrumentIDRule.isValid(id) else {
       throw reader.error("id", "\(InstrumentIDRule.quoted(id)) \(InstrumentIDRule.explanation)")
     }
     let kind: InstrumentKind = try reader.choice("kind")
-    let driver: InstrumentConfiguration.Driver = try reader.choice("driver")
+    let driverName = try reader.string("driver")
+    guard let declaration = drivers.first(where: { $0.name.rawValue == driverName }) else {
+      let options = drivers.map { "\"\($0.name)\"" }.joined(separator: ", ")
+      throw reader.error("driver", "\"\(driverName)\" is not one of \(options)")
+    }
     let exposure = try reader.number(
       "exposure_s", default: kind == .raman ? 1 : 10, in: 0.001...3600, unit: "s")
-    var dp5: AmptekDP5Configuration?
-    if driver == .amptekDP5 {
-      guard kind == .xrf else {
-        throw reader.error("kind", "the amptek-dp5 driver drives XRF detectors; set kind = \"xrf\"")
-      }
-      dp5 = try AmptekDP5Configuration.read(&reader, exposure: exposure)
+    guard declaration.kinds.contains(kind) else {
+      throw reader.error("kind", declaration.kindMismatch)
     }
     var simulationReader = try reader.table("simulation")
     var simulation = SimulationConfiguration()
@@ -133,23 +139,15 @@ public enum ConfigurationLoader {
       "stall_after_acquisitions", in: 0...1e9
     ).map { Int($0) }
     try simulationReader.finish()
-    var deviceReader = try reader.table("device")
-    let device = try DeviceConfiguration.read(
-      &deviceReader, driver: driver, kind: kind,
-      kindError: reader.error("kind", "driver \"\(driver.rawValue)\" drives Raman spectrometers"))
-    try deviceReader.finish()
-    if driver == .simulated && !deviceReader.table.entries.isEmpty {
-      throw reader.error("device", "simulated instruments take no [device] table")
-    }
-    if driver != .simulated && !device.emulate && !simulationReader.table.entries.isEmpty {
+    let settings = try declaration.read(
+      &reader, DriverReadContext(id: id, kind: kind, exposureSeconds: exposure))
+    if !settings.producesSimulatedSpectra && !simulationReader.table.entries.isEmpty {
       throw reader.error(
         "simulation", "only simulated or emulated instruments take a [simulation] table")
     }
     try reader.finish()
-    var instrument = InstrumentConfiguration(
-      id: id, kind: kind, driver: driver, exposureSeconds: exposure, simulation: simulation,
-      line: reader.table.line, dp5: dp5)
-    instrument.device = device
-    return instrument
+    return InstrumentConfiguration(
+      id: id, kind: kind, driver: declaration.name, exposureSeconds: exposure,
+      simulation: simulation, driverSettings: settings, line: reader.table.line)
   }
 }

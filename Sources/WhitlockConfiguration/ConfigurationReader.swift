@@ -4,21 +4,21 @@ import WhitlockTOML
 ///
 /// Every accessor records the key as known; `finish()` then reports the first unknown key with a
 /// suggestion, so a misspelt `exposure_sec` is an error rather than a silently ignored setting.
-struct ConfigurationReader {
-  let table: TOMLTable
-  let path: String
-  let file: String
+package struct ConfigurationReader {
+  package let table: TOMLTable
+  package let path: String
+  package let file: String
   private var known: [String] = []
 
-  init(table: TOMLTable, path: String, file: String) {
+  package init(table: TOMLTable, path: String, file: String) {
     self.table = table
     self.path = path
     self.file = file
   }
 
-  func keyPath(_ key: String) -> String { path.isEmpty ? key : path + "." + key }
+  package func keyPath(_ key: String) -> String { path.isEmpty ? key : path + "." + key }
 
-  func error(_ key: String, _ message: String, line: Int? = nil) -> ConfigurationError {
+  package func error(_ key: String, _ message: String, line: Int? = nil) -> ConfigurationError {
     ConfigurationError(
       file: file, line: line ?? table[key]?.line ?? table.line, key: keyPath(key), message: message)
   }
@@ -28,7 +28,8 @@ struct ConfigurationReader {
     return table[key]
   }
 
-  mutating func string(_ key: String, default value: String? = nil) throws(ConfigurationError)
+  package mutating func string(_ key: String, default value: String? = nil)
+    throws(ConfigurationError)
     -> String
   {
     guard let entry = entry(key) else {
@@ -41,7 +42,7 @@ struct ConfigurationReader {
     return text
   }
 
-  mutating func optionalString(_ key: String) throws(ConfigurationError) -> String? {
+  package mutating func optionalString(_ key: String) throws(ConfigurationError) -> String? {
     guard let entry = entry(key) else { return nil }
     guard let text = entry.value.stringValue else {
       throw error(key, "expected a string, got \(entry.value.typeName)")
@@ -50,7 +51,8 @@ struct ConfigurationReader {
   }
 
   /// An array of strings, each at most `maximumLength` bytes; `[]` when the key is absent.
-  mutating func stringArray(_ key: String, maximumLength: Int = 255) throws(ConfigurationError)
+  package mutating func stringArray(_ key: String, maximumLength: Int = 255)
+    throws(ConfigurationError)
     -> [String]
   {
     guard let entry = entry(key) else { return [] }
@@ -69,7 +71,7 @@ struct ConfigurationReader {
     return strings
   }
 
-  mutating func choice<Choice: RawRepresentable & CaseIterable>(
+  package mutating func choice<Choice: RawRepresentable & CaseIterable>(
     _ key: String, default value: Choice? = nil
   ) throws(ConfigurationError) -> Choice where Choice.RawValue == String {
     let text = try string(key, default: value?.rawValue)
@@ -80,7 +82,7 @@ struct ConfigurationReader {
     return parsed
   }
 
-  mutating func number(
+  package mutating func number(
     _ key: String, default value: Double, in range: ClosedRange<Double>, unit: String = ""
   ) throws(ConfigurationError) -> Double {
     guard let entry = entry(key) else { return value }
@@ -96,14 +98,14 @@ struct ConfigurationReader {
   }
 
   /// A number where 0 turns the feature off (nil), e.g. a spacing a spectrum is binned to.
-  mutating func numberOrOff(
+  package mutating func numberOrOff(
     _ key: String, default value: Double?, in range: ClosedRange<Double>, unit: String = ""
   ) throws(ConfigurationError) -> Double? {
     let number = try number(key, default: value ?? 0, in: range, unit: unit)
     return number > 0 ? number : nil
   }
 
-  mutating func optionalNumber(_ key: String, in range: ClosedRange<Double>)
+  package mutating func optionalNumber(_ key: String, in range: ClosedRange<Double>)
     throws(ConfigurationError) -> Double?
   {
     guard table[key] != nil else {
@@ -113,7 +115,7 @@ struct ConfigurationReader {
     return try number(key, default: range.lowerBound, in: range)
   }
 
-  mutating func integer(_ key: String, default value: Int, in range: ClosedRange<Int>)
+  package mutating func integer(_ key: String, default value: Int, in range: ClosedRange<Int>)
     throws(ConfigurationError) -> Int
   {
     guard let entry = entry(key) else { return value }
@@ -126,7 +128,9 @@ struct ConfigurationReader {
     return Int(number)
   }
 
-  mutating func boolean(_ key: String, default value: Bool) throws(ConfigurationError) -> Bool {
+  package mutating func boolean(_ key: String, default value: Bool) throws(ConfigurationError)
+    -> Bool
+  {
     guard let entry = entry(key) else { return value }
     guard let flag = entry.value.boolValue else {
       throw error(key, "expected true or false, got \(entry.value.typeName)")
@@ -135,7 +139,7 @@ struct ConfigurationReader {
   }
 
   /// A sub-table, read by its own reader; an empty one when absent.
-  mutating func table(_ key: String) throws(ConfigurationError) -> ConfigurationReader {
+  package mutating func table(_ key: String) throws(ConfigurationError) -> ConfigurationReader {
     guard let entry = entry(key) else {
       return ConfigurationReader(
         table: TOMLTable(entries: [], line: table.line, column: 1), path: keyPath(key), file: file)
@@ -147,7 +151,7 @@ struct ConfigurationReader {
   }
 
   /// An array of tables (`[[key]]`), each with its own reader.
-  mutating func tables(_ key: String) throws(ConfigurationError) -> [ConfigurationReader] {
+  package mutating func tables(_ key: String) throws(ConfigurationError) -> [ConfigurationReader] {
     guard let entry = entry(key) else { return [] }
     guard let items = entry.value.arrayValue else {
       throw error(key, "expected an array of tables ([[\(key)]]), got \(entry.value.typeName)")
@@ -163,7 +167,7 @@ struct ConfigurationReader {
   }
 
   /// Fails on the first key that no accessor asked for.
-  func finish() throws(ConfigurationError) {
+  package func finish() throws(ConfigurationError) {
     for entry in table.entries where !known.contains(entry.key) {
       var message = "unknown key"
       if let suggestion = Self.closest(to: entry.key, in: known) {

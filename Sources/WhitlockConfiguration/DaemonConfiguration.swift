@@ -33,7 +33,7 @@ public struct DaemonConfiguration: Sendable {
   /// Ids of the instruments that produce simulated spectra: `driver = "simulated"` or a hardware
   /// driver with `emulate = true`. Their records carry a `simulation` member.
   public var simulatedInstrumentIDs: [String] {
-    instruments.filter { $0.driver == .simulated || $0.device.emulate }.map(\.id)
+    instruments.filter(\.producesSimulatedSpectra).map(\.id)
   }
 
   /// What to tell the operator when no instrument is configured, naming the file to edit; `nil`
@@ -75,36 +75,75 @@ public struct SpoolConfiguration: Sendable {
 
 /// One `[[instrument]]` table.
 public struct InstrumentConfiguration: Sendable {
-  /// The driver that talks to the device.
-  public enum Driver: String, Sendable, CaseIterable {
-    /// A physically modelled instrument inside the daemon, for demos and tests.
-    case simulated
-    /// Ocean Insight spectrometer speaking OBP (QE Pro, STS) over USB or serial.
-    case oceanOBP = "ocean-obp"
-    /// Ocean Insight spectrometer speaking the legacy OOI commands (USB2000+, HR4000, …).
-    case oceanOOI = "ocean-ooi"
-    /// Wasatch Photonics spectrometer (FX2 or ARM) with laser interlock.
-    case wasatch
-    /// An Amptek DP5-family XRF detector on a serial port (`AmptekDP5Configuration`).
-    case amptekDP5 = "amptek-dp5"
-  }
-
   /// Stable name used in records, logs and metrics.
   public var id: String
   /// Raman or XRF: which detector analyses its spectra.
   public var kind: InstrumentKind
   /// The driver that talks to the device.
-  public var driver: Driver
+  public var driver: DriverName
   /// Raman integration time or XRF preset time, in seconds.
   public var exposureSeconds: Double
   /// Parameters of a simulated instrument (or of a device emulation).
   public var simulation: SimulationConfiguration
-  /// Parameters of a hardware driver (`[instrument.device]`).
-  public var device = DeviceConfiguration()
+  /// What the driver read from its keys; it also builds the instrument.
+  public var driverSettings: any InstrumentDriverSettings
   /// The line of the `[[instrument]]` header, for later messages.
   public var line: Int
-  /// Port, calibration and text settings of an `amptek-dp5` instrument.
-  public var dp5: AmptekDP5Configuration? = nil
+
+  /// An instrument entry as the loader builds it.
+  public init(
+    id: String, kind: InstrumentKind, driver: DriverName, exposureSeconds: Double,
+    simulation: SimulationConfiguration, driverSettings: any InstrumentDriverSettings, line: Int
+  ) {
+    self.id = id
+    self.kind = kind
+    self.driver = driver
+    self.exposureSeconds = exposureSeconds
+    self.simulation = simulation
+    self.driverSettings = driverSettings
+    self.line = line
+  }
+
+  /// The driver's settings as its family's type, or `nil` for another driver's.
+  public func settings<Settings: InstrumentDriverSettings>(_ type: Settings.Type) -> Settings? {
+    driverSettings as? Settings
+  }
+
+  /// Whether the spectra are simulated (see `InstrumentDriverSettings`).
+  public var producesSimulatedSpectra: Bool { driverSettings.producesSimulatedSpectra }
+
+  /// The device this instrument needs.
+  public var deviceRequirement: DeviceRequirement { driverSettings.deviceRequirement }
+
+  /// The instrument that drives this entry's device; `stateDirectory` holds small
+  /// per-instrument state files (the spool root).
+  public func makeInstrument(stateDirectory: String) -> any Instrument {
+    driverSettings.makeInstrument(self, context: InstrumentContext(stateDirectory: stateDirectory))
+  }
+
+  /// How this instrument was configured, as written into its `run-start` record.
+  public var record: JSONValue {
+    var members: [(String, JSONValue)] = [
+      ("driver", .string(driver.rawValue)),
+      ("exposure_s", .number(exposureSeconds)),
+    ]
+    if let device = driverSettings.deviceRecord { members.append(("device", device)) }
+    if producesSimulatedSpectra {
+      members.append(
+        (
+          "simulation",
+          .object([
+            ("seed", .int(Int64(clamping: simulation.seed))),
+            ("serial", .string(simulation.serial)),
+            ("channels", .int(Int64(simulation.channels))),
+            ("acquisitions_per_point", .int(Int64(simulation.acquisitionsPerPoint))),
+            ("pacing", .number(simulation.pacing)),
+          ])
+        ))
+    }
+    members += driverSettings.extraRecordMembers
+    return .object(members)
+  }
 }
 
 /// The `[instrument.simulation]` table.

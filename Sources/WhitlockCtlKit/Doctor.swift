@@ -1,4 +1,5 @@
 import Foundation
+import InstrumentFamilies
 import Spool
 import Transports
 import WhitlockConfiguration
@@ -44,7 +45,9 @@ public struct Doctor {
     /// Free space below this fails the spool check; below 10× this it warns.
     public var minimumFreeBytes: UInt64 = 256 << 20
     /// Device scan, replaceable so tests do not depend on the machine's USB bus.
-    public var scanDevices: @Sendable () throws -> DeviceInventory = { try DeviceDiscovery.scan() }
+    public var scanDevices: @Sendable () throws -> DeviceInventory = {
+      try DeviceDiscovery.scan(catalog: InstrumentFamilies.catalog)
+    }
 
     public init() {}
   }

@@ -1,4 +1,5 @@
 import Foundation
+import InstrumentFamilies
 import Transports
 import WhitlockCore
 
@@ -10,7 +11,7 @@ public enum HotplugEventFormatter {
     parts.append(event.deviceNode ?? event.sysPath)
     if let vendor = event.vendorID, let product = event.productID {
       parts.append(identifier(vendor, product))
-      if let family = DeviceFamilyCatalog.match(vendorID: vendor, productID: product) {
+      if let family = InstrumentFamilies.catalog.match(vendorID: vendor, productID: product) {
         parts.append("family \(family.family)")
       }
     }
@@ -30,7 +31,7 @@ public enum HotplugEventFormatter {
     ]
     if let vendor = event.vendorID, let product = event.productID {
       members.append(("vid_pid", .string(identifier(vendor, product))))
-      let family = DeviceFamilyCatalog.match(vendorID: vendor, productID: product)?.family
+      let family = InstrumentFamilies.catalog.match(vendorID: vendor, productID: product)?.family
       members.append(("family", family.map(JSONValue.string) ?? .null))
     }
     var writer = JSONWriter(reservingCapacity: 256)

@@ -80,8 +80,7 @@ public struct Daemon: Sendable {
         expectedAcquisitionSeconds: instrumentConfiguration.exposureSeconds)
       var settings = InstrumentSession.Settings()
       settings.shutdownGraceSeconds = configuration.shutdownGraceSeconds
-      settings.configurationRecord = instrumentConfiguration.record(
-        detection: configuration.detection)
+      settings.configurationRecord = instrumentConfiguration.record
       settings.runEndFusion = { runID in fusion.summary(run: runID) }
       let requirement = instrumentConfiguration.deviceRequirement
       if requirement != .none {
@@ -93,7 +92,7 @@ public struct Daemon: Sendable {
       }
       sessions.append(
         InstrumentSession(
-          instrument: InstrumentFactory.make(instrumentConfiguration, stateDirectory: layout.root),
+          instrument: instrumentConfiguration.makeInstrument(stateDirectory: layout.root),
           analyzer: AnalyzerFactory.make(
             kind: instrumentConfiguration.kind, configuration: configuration.detection,
             fusion: fusion),

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import InstrumentFamilies
 import Transports
 import WhitlockCore
 import WhitlockCtlKit
@@ -28,7 +29,7 @@ struct DevicesCommand: AsyncParsableCommand {
   func run() async throws {
     // Listen before scanning, so nothing plugged in between the two is missed.
     let monitor = watch ? try HotplugMonitor() : nil
-    let inventory = try DeviceDiscovery.scan()
+    let inventory = try DeviceDiscovery.scan(catalog: InstrumentFamilies.catalog)
     let output =
       json
       ? DeviceInventoryFormatter.json(inventory) : DeviceInventoryFormatter.table(inventory)

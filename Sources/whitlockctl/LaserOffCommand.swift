@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import InstrumentFamilies
 import Transports
 import Wasatch
 import WhitlockCore
@@ -33,7 +34,7 @@ struct LaserOffCommand: AsyncParsableCommand {
 
   func run() async throws {
     let inventory: DeviceInventory
-    do { inventory = try DeviceDiscovery.scan() } catch {
+    do { inventory = try DeviceDiscovery.scan(catalog: InstrumentFamilies.catalog) } catch {
       print("laser-off: cannot list USB devices: \(error)")
       throw ExitCode(1)
     }

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import InstrumentFamilies
 import Logging
 import WhitlockConfiguration
 import WhitlockCore

@@ -1,4 +1,5 @@
 import Foundation
+import InstrumentFamilies
 import Monitor
 import Spool
 import Synchronization

@@ -1,4 +1,5 @@
 import Foundation
+import InstrumentFamilies
 import Logging
 import Monitor
 import Spool

@@ -1,4 +1,6 @@
 import Foundation
+import InstrumentFamilies
+import InstrumentFamilyKit
 import Testing
 
 /// The shipped udev rules give each instrument family's device nodes to group whitlockd, and
@@ -25,6 +27,29 @@ import Testing
       #expect(line.contains("GROUP=\"\(group)\""), "\(line)")
       #expect(line.contains("MODE=\"0660\""), "\(line)")
       #expect(line.contains("TAG+=\"systemd\""), "\(line)")
+    }
+  }
+
+  /// The file holds exactly the rules the families declare, in registry order, so a family's
+  /// devices cannot be left without a rule (or given wider access) by a forgotten edit.
+  @Test func theShippedRulesAreTheFamiliesDeclarations() throws {
+    let text = try String(
+      contentsOfFile: Self.packageRoot + "/systemd/60-whitlockd.rules", encoding: .utf8)
+    let shipped = text.split(separator: "\n").map(String.init).filter {
+      $0.hasPrefix("SUBSYSTEM==\"usb\"")
+    }
+    #expect(shipped == InstrumentFamilies.udevRules.map(\.line))
+  }
+
+  /// Every USB ID a family claims in the catalog is reached by one of the declared rules.
+  @Test func everyCataloguedDeviceHasARule() {
+    let rules = InstrumentFamilies.udevRules
+    for entry in InstrumentFamilies.catalog.entries {
+      let covered = rules.contains {
+        $0.vendorID == entry.vendorID && ($0.productID == nil || $0.productID == entry.productID)
+          && $0.family == entry.match.family
+      }
+      #expect(covered, "no udev rule for \(entry.match.family) \(entry.match.modelDescription)")
     }
   }
 

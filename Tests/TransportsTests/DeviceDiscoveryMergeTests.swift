@@ -1,3 +1,4 @@
+import InstrumentFamilies
 import Testing
 import Transports
 
@@ -15,7 +16,7 @@ struct DeviceDiscoveryMergeTests {
   @Test("A device both libraries see gets libusb's access check and udev's strings")
   func joinsOnBusAndAddress() throws {
     let inventory = DeviceDiscovery.merge(
-      libusb: [amptekUSB], udev: [amptekUDev], serialPorts: [])
+      libusb: [amptekUSB], udev: [amptekUDev], serialPorts: [], catalog: InstrumentFamilies.catalog)
     let device = try #require(inventory.usb.first)
     #expect(inventory.usb.count == 1)
     #expect(device.serial == "DP5-12345")
@@ -31,7 +32,8 @@ struct DeviceDiscoveryMergeTests {
   func addressesDoNotCross() {
     var other = amptekUDev
     other.deviceNumber = 9
-    let inventory = DeviceDiscovery.merge(libusb: [amptekUSB], udev: [other], serialPorts: [])
+    let inventory = DeviceDiscovery.merge(
+      libusb: [amptekUSB], udev: [other], serialPorts: [], catalog: InstrumentFamilies.catalog)
     #expect(inventory.usb.count == 2)
     #expect(inventory.usb.map(\.sources) == [.libusb, .udev])
     #expect(inventory.usb.first { $0.sources == .libusb }?.serial == nil)
@@ -40,7 +42,8 @@ struct DeviceDiscoveryMergeTests {
   @Test("Without udev the libusb list stands alone, with its own port path and node")
   func libusbOnly() throws {
     let inventory = DeviceDiscovery.merge(
-      libusb: [amptekUSB], udev: nil, serialPorts: [], warnings: ["udev unavailable"])
+      libusb: [amptekUSB], udev: nil, serialPorts: [], catalog: InstrumentFamilies.catalog,
+      warnings: ["udev unavailable"])
     let device = try #require(inventory.usb.first)
     #expect(device.portPath == "1-2.4")
     #expect(device.devicePath == "/dev/bus/usb/001/007")
@@ -50,7 +53,8 @@ struct DeviceDiscoveryMergeTests {
 
   @Test("Without libusb the udev list stands alone")
   func udevOnly() throws {
-    let inventory = DeviceDiscovery.merge(libusb: nil, udev: [amptekUDev], serialPorts: [])
+    let inventory = DeviceDiscovery.merge(
+      libusb: nil, udev: [amptekUDev], serialPorts: [], catalog: InstrumentFamilies.catalog)
     let device = try #require(inventory.usb.first)
     #expect(device.sources == .udev)
     #expect(device.access == .notChecked)
@@ -67,7 +71,7 @@ struct DeviceDiscoveryMergeTests {
     }
     let inventory = DeviceDiscovery.merge(
       libusb: [info(2, 3, [1]), info(1, 5, [10]), info(1, 4, [2]), info(1, 1, [])], udev: [],
-      serialPorts: [])
+      serialPorts: [], catalog: InstrumentFamilies.catalog)
     #expect(inventory.usb.map(\.portPath) == ["usb1", "1-2", "1-10", "2-1"])
   }
 
@@ -84,7 +88,7 @@ struct DeviceDiscoveryMergeTests {
         UDevSerialPort(sysname: "ttyS0", devnode: "/dev/ttyS0", driver: "serial", usbParent: nil),
         UDevSerialPort(
           sysname: "ttyUSB2", devnode: "/dev/ttyUSB2", driver: "ftdi_sio", usbParent: ftdi),
-      ])
+      ], catalog: InstrumentFamilies.catalog)
     #expect(inventory.serial.map(\.name) == ["ttyS0", "ttyUSB2", "ttyUSB10"])
     let usbPort = try #require(inventory.serial.last)
     #expect(usbPort.vendorProduct == "0403:6001")

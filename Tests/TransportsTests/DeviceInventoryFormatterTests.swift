@@ -1,4 +1,5 @@
 import CLibUSB
+import InstrumentFamilies
 import Testing
 import TextTables
 import Transports
@@ -13,7 +14,7 @@ struct DeviceInventoryFormatterTests {
         busNumber: 1, deviceAddress: 2, portPath: "1-2", vendorID: 0x10C4, productID: 0x842A,
         serial: "DP5-12345", manufacturer: "Amptek", product: "DP5",
         devicePath: "/dev/bus/usb/001/002",
-        family: DeviceFamilyCatalog.match(vendorID: 0x10C4, productID: 0x842A),
+        family: InstrumentFamilies.catalog.match(vendorID: 0x10C4, productID: 0x842A),
         access: .failed(
           USBError(
             code: LIBUSB_ERROR_ACCESS.rawValue, operation: "libusb_open",
@@ -22,7 +23,7 @@ struct DeviceInventoryFormatterTests {
       USBDeviceRecord(
         busNumber: 1, deviceAddress: 14, portPath: "1-10.3", vendorID: 0x2457, productID: 0xBEEF,
         devicePath: "/dev/bus/usb/001/014",
-        family: DeviceFamilyCatalog.match(vendorID: 0x2457, productID: 0xBEEF),
+        family: InstrumentFamilies.catalog.match(vendorID: 0x2457, productID: 0xBEEF),
         sources: .libusb),
       USBDeviceRecord(
         busNumber: 2, deviceAddress: 3, portPath: "2-1", vendorID: 0x046D, productID: 0xC52B,

@@ -1,4 +1,5 @@
 import Foundation
+import InstrumentFamilies
 import Testing
 import Transports
 import WhitlockCore
@@ -86,7 +87,7 @@ import WhitlockCore
     let denied = USBDeviceRecord(
       busNumber: 1, deviceAddress: 4, portPath: "1-1", vendorID: 0x10C4, productID: 0x842A,
       serial: "DP5-1", devicePath: "/dev/bus/usb/001/004",
-      family: DeviceFamilyCatalog.match(vendorID: 0x10C4, productID: 0x842A),
+      family: InstrumentFamilies.catalog.match(vendorID: 0x10C4, productID: 0x842A),
       access: .failed(
         USBError(code: -3, operation: "libusb_open", devicePath: "/dev/bus/usb/001/004")),
       sources: [.libusb, .udev])

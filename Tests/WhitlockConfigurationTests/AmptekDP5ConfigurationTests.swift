@@ -1,3 +1,5 @@
+import AmptekDP5Family
+import InstrumentFamilies
 import Testing
 import WhitlockConfiguration
 
@@ -34,7 +36,7 @@ import WhitlockConfiguration
         PURE = "ON"
         """
     let configuration = try ConfigurationLoader.parse(text, source: "dp5.toml")
-    let dp5 = try #require(configuration.instruments.first?.dp5)
+    let dp5 = try #require(configuration.instruments.first?.settings(AmptekDP5Configuration.self))
     #expect(dp5.port == "/dev/ttyUSB0" && dp5.baudRate == 57600)
     #expect(dp5.settings.channels == 4096 && dp5.settings.presetSeconds == 2.5)
     #expect(dp5.settings.keVPerChannel == 0.005 && dp5.settings.offsetKeV == -0.02)
@@ -45,7 +47,7 @@ import WhitlockConfiguration
 
   @Test func defaultsApply() throws {
     let configuration = try ConfigurationLoader.parse(base, source: "dp5.toml")
-    let dp5 = try #require(configuration.instruments.first?.dp5)
+    let dp5 = try #require(configuration.instruments.first?.settings(AmptekDP5Configuration.self))
     #expect(dp5.baudRate == 115_200 && dp5.settings.channels == 2048)
     #expect(dp5.settings.keVPerChannel == 0.01 && dp5.settings.textCommands.isEmpty)
   }
@@ -75,7 +77,8 @@ import WhitlockConfiguration
     let text = base.replacingOccurrences(
       of: "port = \"/dev/ttyUSB0\"", with: "transport = \"usb\"\nusb_serial = \"31337\"")
     let dp5 = try #require(
-      try ConfigurationLoader.parse(text, source: "dp5.toml").instruments.first?.dp5)
+      try ConfigurationLoader.parse(text, source: "dp5.toml").instruments.first?.settings(
+        AmptekDP5Configuration.self))
     #expect(dp5.transport == .usb && dp5.usbSerial == "31337" && dp5.port.isEmpty)
     let stray = base + "\nusb_serial = \"1\""
     #expect(error(stray)?.key == "instrument[0].usb_serial")

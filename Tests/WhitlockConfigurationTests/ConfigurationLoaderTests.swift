@@ -1,3 +1,4 @@
+import InstrumentFamilies
 import Testing
 import WhitlockConfiguration
 

@@ -1,4 +1,7 @@
+import InstrumentFamilies
+import OceanInsightFamily
 import Testing
+import WasatchFamily
 import WhitlockConfiguration
 
 /// `[instrument.device]` of the Raman hardware drivers: validation with file:line:key errors.
@@ -19,14 +22,14 @@ import WhitlockConfiguration
     let obp = try ConfigurationLoader.parse(
       instrument("ocean-obp", "model = \"QE Pro\"\ntransport = \"serial\"\nemulate = true\n"),
       source: "raman.toml")
-    let device = try #require(obp.instruments.first?.device)
-    #expect(device.model == "QEPRO" && device.transport == .serial && device.emulate)
+    let device = try #require(obp.instruments.first?.settings(OceanDeviceConfiguration.self))
+    #expect(device.model == "QEPRO" && device.transport == .serial && device.usb.emulate)
     #expect(device.excitationNanometres == 785)
     let wasatch = try ConfigurationLoader.parse(
       instrument("wasatch", "laser_enabled = true\nlaser_power_percent = 50\nemulate = true\n"),
       source: "raman.toml")
-    #expect(wasatch.instruments.first?.device.laserEnabled == true)
-    #expect(wasatch.instruments.first?.device.laserPowerPercent == 50)
+    let laser = try #require(wasatch.instruments.first?.settings(WasatchDeviceConfiguration.self))
+    #expect(laser.laserEnabled && laser.laserPowerPercent == 50)
     let ooi = try ConfigurationLoader.parse(
       instrument("ocean-ooi", "model = \"HR4000\"\nemulate = true\n"), source: "raman.toml")
     #expect(ooi.instruments.first?.driver == .oceanOOI)
@@ -37,12 +40,12 @@ import WhitlockConfiguration
     let ooi = try ConfigurationLoader.parse(
       instrument("ocean-ooi", "model = \"USB2000+\"\nusb_serial = \"USB2+F01234\"\n"),
       source: "raman.toml")
-    let device = try #require(ooi.instruments.first?.device)
-    #expect(!device.emulate && device.usbSerial == "USB2+F01234")
+    let device = try #require(ooi.instruments.first?.settings(OceanDeviceConfiguration.self))
+    #expect(!device.usb.emulate && device.usb.usbSerial == "USB2+F01234")
     let wasatch = try ConfigurationLoader.parse(
       instrument("wasatch", "product_id = 0x4000\n"), source: "raman.toml")
-    #expect(wasatch.instruments.first?.device.emulate == false)
-    #expect(wasatch.instruments.first?.device.usbSerial == nil)
+    let board = try #require(wasatch.instruments.first?.settings(WasatchDeviceConfiguration.self))
+    #expect(!board.usb.emulate && board.usb.usbSerial == nil && board.productID == 0x4000)
   }
 
   @Test func oceanLinkTuningIsRead() throws {
@@ -52,7 +55,7 @@ import WhitlockConfiguration
         "model = \"QE Pro\"\ntransport = \"serial\"\nport = \"/dev/ttyUSB0\"\n"
           + "reply_timeout_s = 2.5\nretries = 6\n"),
       source: "raman.toml")
-    let device = try #require(obp.instruments.first?.device)
+    let device = try #require(obp.instruments.first?.settings(OceanDeviceConfiguration.self))
     #expect(device.replyTimeoutSeconds == 2.5 && device.attempts == 6)
   }
 

@@ -1,4 +1,5 @@
 import Foundation
+import InstrumentFamilies
 import Testing
 import WhitlockConfiguration
 

@@ -1,7 +1,7 @@
 import AmptekDP5
 import Transports
+import WhitlockConfiguration
 import WhitlockCore
-import WhitlockTOML
 
 /// The keys of an `[[instrument]]` with `driver = "amptek-dp5"`: the serial port, the energy
 /// calibration and the `[instrument.dp5]` table of text-configuration commands.
