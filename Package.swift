@@ -104,8 +104,16 @@ let package = Package(
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
       swiftSettings: strictSwift),
+    // What the simulated specimen is (Raman and XRF physics, the seeded sample schedule), apart
+    // from the devices that measure it (`Simulation`: simulated instruments, device emulations).
+    .target(name: "SampleModels", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
     .target(
-      name: "Simulation", dependencies: ["WhitlockCore", "AmptekDP5", "OceanInsight"],
+      name: "Simulation",
+      dependencies: ["WhitlockCore", "SampleModels", "AmptekDP5", "OceanInsight"],
+      swiftSettings: strictSwift),
+    // The device side of the emulated USB bus; only whitlock-sim (and its tests) link it.
+    .target(
+      name: "USBBridge", dependencies: ["Simulation", "SampleModels", "WhitlockCore"],
       swiftSettings: strictSwift),
     .target(name: "Records", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
     // What every instrument family declares (drivers, catalog, udev rules), and the registry.
@@ -182,7 +190,8 @@ let package = Package(
     .executableTarget(
       name: "whitlock-sim",
       dependencies: [
-        "Simulation", "AmptekDP5", "OceanInsight", "Transports", "WhitlockCore",
+        "Simulation", "SampleModels", "USBBridge", "AmptekDP5", "OceanInsight", "Transports",
+        "WhitlockCore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       resources: [.embedInCode("Resources/usb-testbed.py")], swiftSettings: strictSwift),
@@ -190,7 +199,8 @@ let package = Package(
     .executableTarget(
       name: "whitlock-bench",
       dependencies: [
-        "Detection", "Simulation", "WhitlockCore", "CAllocationCounter", "TextTables",
+        "Detection", "Simulation", "SampleModels", "WhitlockCore", "CAllocationCounter",
+        "TextTables",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Benchmarks/WhitlockBench", swiftSettings: strictSwift),
@@ -224,12 +234,14 @@ let package = Package(
     .testTarget(
       name: "DetectionTests",
       dependencies: [
-        "Detection", "Simulation", "WhitlockCore", "WhitlockCtlKit", "SpectralKernels",
+        "Detection", "Simulation", "SampleModels", "WhitlockCore", "WhitlockCtlKit",
+        "SpectralKernels",
         "SpectralKernelsX86_64V3",
       ],
       swiftSettings: strictSwift),
     .testTarget(
-      name: "SimulationTests", dependencies: ["Simulation", "WhitlockCore"],
+      name: "SimulationTests",
+      dependencies: ["Simulation", "SampleModels", "USBBridge", "WhitlockCore"],
       swiftSettings: strictSwift),
     .testTarget(
       name: "DaemonTests",
@@ -262,7 +274,8 @@ let package = Package(
     .executableTarget(
       name: "whitlock-e2e-bench",
       dependencies: [
-        "WhitlockDaemon", "WhitlockConfiguration", "Spool", "Simulation", "WhitlockCore", "Monitor",
+        "WhitlockDaemon", "WhitlockConfiguration", "Spool", "Simulation", "SampleModels",
+        "WhitlockCore", "Monitor",
         "WhitlockCtlKit", "TextTables",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Histogram", package: "hdrhistogram-swift"),
@@ -311,7 +324,8 @@ let package = Package(
     .executableTarget(
       name: "whitlock-ship-bench",
       dependencies: [
-        "SpoolShipper", "Spool", "Detection", "Simulation", "WhitlockCore", "TestSupport",
+        "SpoolShipper", "Spool", "Detection", "Simulation", "SampleModels", "WhitlockCore",
+        "TestSupport",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
@@ -319,7 +333,7 @@ let package = Package(
     .executableTarget(
       name: "whitlock-nexus-bench",
       dependencies: [
-        "Detection", "Simulation", "Spool", "WhitlockCore", "WhitlockDaemon",
+        "Detection", "Simulation", "SampleModels", "Spool", "WhitlockCore", "WhitlockDaemon",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Benchmarks/NeXusExport", swiftSettings: strictSwift),

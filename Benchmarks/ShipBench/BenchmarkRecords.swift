@@ -1,5 +1,6 @@
 import Detection
 import Foundation
+import SampleModels
 import Simulation
 import Spool
 import WhitlockCore

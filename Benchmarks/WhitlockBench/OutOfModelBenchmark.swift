@@ -1,4 +1,5 @@
 import Detection
+import SampleModels
 import Simulation
 import TextTables
 

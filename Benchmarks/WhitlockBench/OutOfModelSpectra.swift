@@ -1,4 +1,5 @@
 import Foundation
+import SampleModels
 import Simulation
 
 /// Test spectra drawn *outside* the detector's model, with known whitlockite fraction.

@@ -1,5 +1,6 @@
 import CAllocationCounter
 import Detection
+import SampleModels
 import Simulation
 import TextTables
 import WhitlockCore

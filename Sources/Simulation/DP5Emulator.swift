@@ -1,5 +1,6 @@
 import AmptekDP5
 import Foundation
+import SampleModels
 
 /// The device side of an Amptek DP5-family pulse processor, answering protocol packets like the
 /// hardware: the same codec as the driver, with counts that accumulate in real time while the

@@ -1,4 +1,5 @@
 import AmptekDP5
+import SampleModels
 import WhitlockCore
 
 /// Serves a `DP5Emulator` over a byte stream (the master side of a pseudo-terminal), injecting

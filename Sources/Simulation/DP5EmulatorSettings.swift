@@ -1,4 +1,5 @@
 import AmptekDP5
+import SampleModels
 
 /// What a simulated DP5-family device is and what lies in front of it.
 public struct DP5EmulatorSettings: Sendable {

@@ -1,3 +1,5 @@
+import SampleModels
+
 /// Everything a simulated Raman spectrometer needs: identity, pacing, the sample schedule and the
 /// physical model. Defaults give a 1024-pixel, 785 nm instrument integrating 1 s per spectrum.
 public struct SimulatedRamanSettings: Sendable, Equatable {

@@ -1,4 +1,5 @@
 import Foundation
+import SampleModels
 import WhitlockCore
 
 /// An in-process SDD XRF detector that returns physically modelled spectra of a simulated sample,

@@ -1,3 +1,5 @@
+import SampleModels
+
 /// Everything a simulated SDD XRF detector needs: identity, pacing, the sample schedule and the
 /// physical model. Defaults give 2048 channels of 10 eV accumulating 10 s per spectrum.
 public struct SimulatedXRFSettings: Sendable, Equatable {

@@ -2,6 +2,7 @@ import Foundation
 import Simulation
 import Synchronization
 import Transports
+import USBBridge
 import WhitlockCore
 
 /// One emulated device of `whitlock-sim usb`: its emulation, the socket the testbed's bridge

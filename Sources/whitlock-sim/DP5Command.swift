@@ -2,6 +2,7 @@ import AmptekDP5
 import ArgumentParser
 import Dispatch
 import Foundation
+import SampleModels
 import Simulation
 import Transports
 import WhitlockCore

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import Simulation
 import Transports
+import USBBridge
 import WhitlockCore
 
 /// `whitlock-sim usb`: emulated USB spectrometers and detectors on a umockdev testbed, answered

@@ -1,3 +1,4 @@
+import SampleModels
 import Simulation
 import Testing
 import WhitlockCore

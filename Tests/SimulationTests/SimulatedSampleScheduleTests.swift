@@ -1,3 +1,4 @@
+import SampleModels
 import Testing
 import WhitlockCore
 

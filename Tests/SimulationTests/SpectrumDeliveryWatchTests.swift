@@ -1,5 +1,6 @@
 import Simulation
 import Testing
+import USBBridge
 import WhitlockCore
 
 /// Which spectra reached the host whole, from the bytes and stream positions a bridge delivers.

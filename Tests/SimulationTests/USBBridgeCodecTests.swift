@@ -1,5 +1,6 @@
 import Simulation
 import Testing
+import USBBridge
 
 /// Byte tables for the bridge between the umockdev testbed
 /// (`Sources/whitlock-sim/Resources/usb-testbed.py`) and the device emulations; the Python side

@@ -1,5 +1,6 @@
 import Simulation
 import Testing
+import USBBridge
 
 /// The standard descriptors libusb reads from the emulated devices' sysfs and EP0.
 @Suite struct USBDescriptorSetTests {

@@ -1,3 +1,4 @@
+import SampleModels
 import WhitlockCore
 
 /// The physical Raman model behind every device emulation: it turns "integrate for t seconds" into

@@ -1,3 +1,4 @@
+import Simulation
 import WhitlockCore
 
 /// One emulated USB device as the umockdev testbed sees it: answers the URBs a client submits on

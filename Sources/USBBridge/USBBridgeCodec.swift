@@ -1,3 +1,4 @@
+import Simulation
 import WhitlockCore
 
 /// The byte form of the bridge between the umockdev testbed and a device emulation: pure, no

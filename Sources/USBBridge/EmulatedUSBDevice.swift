@@ -1,3 +1,4 @@
+import Simulation
 import WhitlockCore
 
 /// A device emulation ready to sit on the emulated USB bus: its descriptors, the transfers it

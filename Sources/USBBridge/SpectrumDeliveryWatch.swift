@@ -1,3 +1,4 @@
+import Simulation
 import WhitlockCore
 
 /// A bulk IN endpoint that carries only spectra of one size: each message is `pixelCount`
