@@ -96,6 +96,7 @@ let package = Package(
     .target(
       name: "SpoolShipper",
       dependencies: [
+        "NetworkSettings",
         "Spool", "WhitlockCore",
         .product(name: "PostgresNIO", package: "postgres-nio"),
         .product(name: "NIOCore", package: "swift-nio"),
@@ -116,6 +117,9 @@ let package = Package(
       name: "USBBridge", dependencies: ["Simulation", "SampleModels", "WhitlockCore"],
       swiftSettings: strictSwift),
     .target(name: "Records", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
+    // Addresses, limits and access rules of the daemon's network endpoints (the monitor, the
+    // PostgreSQL target): plain values the configuration validates without linking the servers.
+    .target(name: "NetworkSettings", swiftSettings: strictSwift),
     // What every instrument family declares (drivers, catalog, udev rules), and the registry.
     .target(
       name: "InstrumentFamilyKit", dependencies: ["WhitlockCore", "WhitlockConfiguration"],
@@ -128,6 +132,7 @@ let package = Package(
     .target(
       name: "Monitor",
       dependencies: [
+        "NetworkSettings",
         "WhitlockCore",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "Metrics", package: "swift-metrics"),
@@ -142,8 +147,7 @@ let package = Package(
     .target(
       name: "WhitlockConfiguration",
       dependencies: [
-        "WhitlockCore", "WhitlockTOML", "Transports", "Detection", "Spool", "Monitor",
-        "SpoolShipper",
+        "WhitlockCore", "WhitlockTOML", "Transports", "Detection", "Spool", "NetworkSettings",
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strictSwift),
@@ -154,6 +158,7 @@ let package = Package(
     .target(
       name: "WhitlockDaemon",
       dependencies: [
+        "NetworkSettings",
         "WhitlockConfiguration", "WhitlockLogging", "WhitlockCore", "WhitlockTOML", "Transports",
         "Detection", "Spool", "Simulation", "OceanInsight", "Wasatch", "Monitor", "AmptekDP5",
         "InstrumentFamilies",
@@ -180,6 +185,7 @@ let package = Package(
     .executableTarget(
       name: "whitlockctl",
       dependencies: [
+        "NetworkSettings",
         "WhitlockCtlKit", "Records", "Spool", "Transports", "WhitlockCore", "WhitlockConfiguration",
         "WhitlockLogging", "SpoolShipper", "Wasatch", "InstrumentFamilies",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -224,7 +230,8 @@ let package = Package(
     .testTarget(
       name: "WhitlockTOMLTests", dependencies: ["WhitlockTOML"], swiftSettings: strictSwift),
     .testTarget(
-      name: "SpoolShipperTests", dependencies: ["SpoolShipper"], swiftSettings: strictSwift),
+      name: "SpoolShipperTests", dependencies: ["NetworkSettings", "SpoolShipper"],
+      swiftSettings: strictSwift),
     .testTarget(
       name: "SpoolTests", dependencies: ["Spool", "WhitlockCore"], swiftSettings: strictSwift),
     .testTarget(
@@ -324,6 +331,7 @@ let package = Package(
     .executableTarget(
       name: "whitlock-ship-bench",
       dependencies: [
+        "NetworkSettings",
         "SpoolShipper", "Spool", "Detection", "Simulation", "SampleModels", "WhitlockCore",
         "TestSupport",
         .product(name: "Logging", package: "swift-log"),
@@ -340,6 +348,7 @@ let package = Package(
     .testTarget(
       name: "MonitorTests",
       dependencies: [
+        "NetworkSettings",
         "Monitor", "WhitlockCore", "WhitlockCtlKit",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),

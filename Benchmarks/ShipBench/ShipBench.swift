@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import NetworkSettings
 import Spool
 import SpoolShipper
 import TestSupport

@@ -1,3 +1,4 @@
+import NetworkSettings
 import Synchronization
 import WhitlockCore
 
@@ -8,22 +9,8 @@ import WhitlockCore
 /// is full has stopped keeping up; it is disconnected and counted instead of slowing anyone
 /// down (it may reconnect and resume from the history).
 public final class LiveHub: Sendable {
-  /// Sizes of the hub's buffers.
-  public struct Settings: Sendable, Equatable {
-    /// Events buffered per client before the client is dropped as a laggard.
-    public var clientBuffer = 512
-    /// Recent events kept for clients that reconnect with `Last-Event-ID`.
-    public var history = 2048
-    /// Live clients served at once (`subscribeWithinLimit`); more are refused, so a flood of
-    /// connections cannot exhaust memory or descriptors.
-    public var maxClients = 32
-
-    public init(clientBuffer: Int = 512, history: Int = 2048, maxClients: Int = 32) {
-      self.clientBuffer = clientBuffer
-      self.history = history
-      self.maxClients = maxClients
-    }
-  }
+  /// Sizes of the hub's buffers (`[monitor]` keys).
+  public typealias Settings = LiveHubSettings
 
   /// Counters for metrics and the status endpoint.
   public struct Counters: Sendable, Equatable {

@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import NetworkSettings
 import Synchronization
 
 /// Applies `MonitorAccessPolicy` to every request before its route runs: a wrong `Host` gets

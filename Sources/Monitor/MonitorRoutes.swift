@@ -1,5 +1,6 @@
 import HTTPTypes
 import Hummingbird
+import NetworkSettings
 import WhitlockCore
 
 /// The monitor's HTTP endpoints. Everything is read-only except the two run-control endpoints,

@@ -1,3 +1,4 @@
+import NetworkSettings
 import PostgresNIO
 
 /// A failed database operation, sorted by what the shipper does about it, with a message that

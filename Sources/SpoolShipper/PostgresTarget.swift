@@ -1,4 +1,5 @@
 import NIOSSL
+import NetworkSettings
 import PostgresNIO
 
 /// Everything needed to reach the database: the URL and the password, turned into the

@@ -1,5 +1,6 @@
 import Logging
 import NIOCore
+import NetworkSettings
 import PostgresNIO
 
 /// One connection to the database, with the operations the shipper needs: apply migrations and

@@ -1,5 +1,6 @@
 import Foundation
 import NIOSSL
+import NetworkSettings
 
 /// What went wrong with TLS, in words an operator can act on: NIOSSL's errors name BoringSSL's
 /// reason code deep inside a description that also holds a source path.

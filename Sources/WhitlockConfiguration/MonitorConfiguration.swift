@@ -1,4 +1,4 @@
-import Monitor
+import NetworkSettings
 
 /// The `[monitor]` table: the live-monitoring HTTP server.
 ///
@@ -29,7 +29,7 @@ public struct MonitorConfiguration: Sendable {
   /// A token file that opens the read endpoints only (dashboards, scrapers beyond loopback).
   public var readTokenFile: String?
   /// The live hub's buffer sizes and client limit.
-  public var hub = LiveHub.Settings()
+  public var hub = LiveHubSettings()
   /// Further `Host` names the monitor answers to.
   public var allowedHosts: [String] = []
   /// Connection cap and timeouts.

@@ -1,5 +1,5 @@
+import NetworkSettings
 import Spool
-import SpoolShipper
 
 /// The `[ship]` table: whitlockd ships its own spool into PostgreSQL (`SpoolShipper`).
 ///

@@ -2,6 +2,7 @@ import Detection
 import Foundation
 import Logging
 import Monitor
+import NetworkSettings
 import ServiceLifecycle
 import Spool
 import SpoolShipper

@@ -1,6 +1,7 @@
 import ArgumentParser
 import Foundation
 import Logging
+import NetworkSettings
 import ServiceLifecycle
 import Spool
 import SpoolShipper

@@ -1,5 +1,6 @@
 import Foundation
 import Monitor
+import NetworkSettings
 import Testing
 
 @Suite struct RunRequestTests {

@@ -1,4 +1,5 @@
 import Monitor
+import NetworkSettings
 import Testing
 
 /// Which requests the monitor answers, by bind address, `Host` header, path and token.

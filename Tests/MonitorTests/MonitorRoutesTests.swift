@@ -4,6 +4,7 @@ import Hummingbird
 import HummingbirdTesting
 import Monitor
 import NIOCore
+import NetworkSettings
 import Synchronization
 import Testing
 import WhitlockCore

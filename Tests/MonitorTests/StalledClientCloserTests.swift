@@ -1,5 +1,6 @@
 import NIOCore
 import NIOEmbedded
+import NetworkSettings
 import Synchronization
 import Testing
 

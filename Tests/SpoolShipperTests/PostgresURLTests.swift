@@ -1,6 +1,7 @@
 import Testing
 import WhitlockCore
 
+@testable import NetworkSettings
 @testable import SpoolShipper
 
 @Suite("PostgreSQL URL")

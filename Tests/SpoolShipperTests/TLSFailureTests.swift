@@ -1,4 +1,5 @@
 import Foundation
+import NetworkSettings
 import Testing
 
 @testable import SpoolShipper
