@@ -66,7 +66,9 @@ let package = Package(
     .package(url: "https://github.com/apple/swift-nio-ssl", from: "2.37.6"),
   ],
   targets: familyTargets + [
-    .target(name: "WhitlockCore", swiftSettings: strictSwift),
+    // JSON values, the allocation-free writer and the exact-integer parser (see ARCHITECTURE.md).
+    .target(name: "WhitlockJSON", swiftSettings: strictSwift),
+    .target(name: "WhitlockCore", dependencies: ["WhitlockJSON"], swiftSettings: strictSwift),
     // The one plain-text table renderer, shared by whitlockctl and the benchmarks.
     .target(name: "TextTables", swiftSettings: strictSwift),
     .systemLibrary(
