@@ -22,6 +22,8 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
     /// The driver's link counters (`link_*` acquisition parameters) last seen since the device
     /// was opened; they restart at zero with every open.
     var linkCounters: [String: Int64] = [:]
+    /// Raman: the latest fractions, for a page opened mid-run.
+    var recentFractions = RecentFractions()
   }
 
   /// Points kept from each spectrum for the live view (min/max decimation).
@@ -136,15 +138,23 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
     let analysisDuration = analysed.analysisDuration
     let queueDepth = analysed.queueDepth
     let id = acquisition.instrument.id
+    let fractionPoint = detection["whitlockite_fraction"]?.doubleValue.map { fraction in
+      RecentFractions.Point(
+        deviceSequence: acquisition.deviceSequence,
+        time: UTCTimestamp.string(from: acquisition.endedAt), fraction: fraction,
+        sigma: detection["whitlockite_fraction_sigma"]?.doubleValue,
+        phase: detection["phase"]?.stringValue)
+    }
     board.withLock { board in
       board[id]?.acquisitions += 1
       board[id]?.lastAcquisition = acquisition.endedAt
+      if let fractionPoint { board[id]?.recentFractions.append(fractionPoint) }
     }
     let instrumentMetrics = metrics.instrument(id)
     instrumentMetrics.acquisitions.increment()
     instrumentMetrics.detectionLatency.record(duration: analysisDuration)
     instrumentMetrics.queueDepth.record(queueDepth)
-    if let fraction = detection["whitlockite_fraction"]?.doubleValue {
+    if let fraction = fractionPoint?.fraction {
       instrumentMetrics.recordWhitlockiteFraction(fraction)
     }
     if let ratio = detection["mg_ca_ratio"]?.doubleValue {
@@ -370,6 +380,9 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
       ("last_error", entry.lastError.map(JSONValue.string) ?? .null),
     ]
     if case .open(let identity) = entry.state { members.append(("device", identityJSON(identity))) }
+    if entry.configuration.kind == .raman {
+      members.append(("recent_fractions", entry.recentFractions.jsonValue))
+    }
     return .object(members)
   }
 }

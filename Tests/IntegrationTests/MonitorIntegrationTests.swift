@@ -265,6 +265,9 @@ import WhitlockCtlKit
       await daemon.child.wait(upTo: .seconds(30)) {
         self.loggedSequences($0.standardError, instrument: "x1").count >= 1
       })
+    // The page opens mid-run: the fractions measured before it must be on its trend at once.
+    #expect(
+      await daemon.child.wait(upTo: .seconds(60)) { _ in Self.recentFractions(daemon) >= 3 })
     let python = try await monitorPython()
     let screenshot = repositoryRoot + "/artifacts/monitor-page.png"
     let result = try await runTool(
@@ -277,5 +280,23 @@ import WhitlockCtlKit
     #expect(report["page"]?["connected"]?.stringValue == "true")
     #expect(report["console_errors"] == .array([]), "\(result.output)")
     #expect(FileManager.default.fileExists(atPath: screenshot))
+    let history = Int(report["page"]?["history"]?.stringValue ?? "") ?? 0
+    let trend = Int(report["page"]?["trend"]?.stringValue ?? "") ?? 0
+    #expect(history >= 3 && trend >= history, "history replayed on load: \(result.output)")
+    #expect(report["page"]?["phase"]?.stringValue != "–", "the phase is shown: \(result.output)")
+    let page = try await daemon.client.send("GET", "/")
+    #expect(!page.text.contains("A970/(A960+A970)"), "the fraction is not labelled as a ratio")
+  }
+
+  /// Fractions the daemon keeps for a page opened mid-run (`recent_fractions` in the status).
+  private static func recentFractions(_ daemon: MonitoredDaemon) -> Int {
+    guard let response = try? daemon.client.request("GET", "/api/v1/status"),
+      let status = try? JSONParser.parse(response.text),
+      case .array(let instruments)? = status["instruments"]
+    else { return 0 }
+    return instruments.reduce(0) { total, instrument in
+      guard case .array(let points)? = instrument["recent_fractions"] else { return total }
+      return total + points.count
+    }
   }
 }

@@ -1,5 +1,5 @@
 """Loads the monitor page in headless Chromium through the DevTools protocol, waits until the live
-Raman and XRF canvases have drawn data, saves a screenshot and prints one JSON object with what
+Raman and XRF canvases have drawn data and the trend history has loaded, saves a screenshot and prints one JSON object with what
 it saw: canvas point counts, events received, console errors and uncaught exceptions.
 
 Usage: check_page.py URL SCREENSHOT.png [TIMEOUT_S]"""
@@ -73,6 +73,9 @@ try:
                   " trend: document.getElementById('trend-canvas').dataset.points,"
                   " events: document.body.dataset.events, connected: document.body.dataset.connected,"
                   " fraction: document.getElementById('fraction').textContent,"
+                  " phase: document.getElementById('phase').textContent,"
+                  " verdict: document.getElementById('verdict').textContent,"
+                  " history: document.body.dataset.history,"
                   " mgca: document.getElementById('mgca').textContent})")
     seen = {}
     while time.time() < deadline:
@@ -80,7 +83,8 @@ try:
         value = result.get("result", {}).get("value")
         if value:
             seen = json.loads(value)
-            if int(seen.get("raman") or 0) > 0 and int(seen.get("xrf") or 0) > 0:
+            if (int(seen.get("raman") or 0) > 0 and int(seen.get("xrf") or 0) > 0
+                    and seen.get("history") is not None):
                 break
         time.sleep(0.25)
     shot = call("Page.captureScreenshot", format="png")
