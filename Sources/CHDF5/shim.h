@@ -9,6 +9,7 @@ static inline hid_t whitlock_h5t_native_double(void) { return H5T_NATIVE_DOUBLE;
 static inline hid_t whitlock_h5t_native_uint32(void) { return H5T_NATIVE_UINT32; }
 static inline hid_t whitlock_h5t_native_int64(void) { return H5T_NATIVE_INT64; }
 static inline hid_t whitlock_h5t_native_int8(void) { return H5T_NATIVE_INT8; }
+static inline hid_t whitlock_h5t_native_uint8(void) { return H5T_NATIVE_UINT8; }
 static inline hid_t whitlock_h5t_c_s1(void) { return H5T_C_S1; }
 static inline size_t whitlock_h5t_variable(void) { return H5T_VARIABLE; }
 static inline unsigned whitlock_h5f_acc_trunc(void) { return H5F_ACC_TRUNC; }

@@ -41,6 +41,17 @@ public final class HDF5AppendableDataset<Element: HDF5Element> {
   /// Appends one value to a one-dimensional dataset.
   public func append(_ value: Element) throws(HDF5Error) { try append(CollectionOfOne(value)) }
 
+  /// Appends many values to a one-dimensional dataset, a chunk written whenever one is full.
+  public func append(values: some Collection<Element>) throws(HDF5Error) {
+    guard columns == nil else {
+      throw HDF5Error("\(dataset.name): append(values:) is for one-dimensional datasets")
+    }
+    for value in values {
+      pending.append(value)
+      if pending.count >= chunkRows { try flush() }
+    }
+  }
+
   /// Writes the pending rows to the file.
   public func flush() throws(HDF5Error) {
     let rows = pending.count / (columns ?? 1)

@@ -29,6 +29,11 @@ extension Int64: HDF5Element {
   public static var fillValue: Int64 { 0 }
 }
 
+extension UInt8: HDF5Element {
+  public static var hdf5Type: hid_t { whitlock_h5t_native_uint8() }
+  public static var fillValue: UInt8 { 0 }
+}
+
 extension Int8: HDF5Element {
   public static var hdf5Type: hid_t { whitlock_h5t_native_int8() }
   public static var fillValue: Int8 { 0 }

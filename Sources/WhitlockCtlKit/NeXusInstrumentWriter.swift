@@ -43,7 +43,7 @@ final class NeXusInstrumentWriter {
   private let fullScale: HDF5AppendableDataset<Int64>
   private let saturated: HDF5AppendableDataset<Int64>
   private let parameters: HDF5AppendableStrings
-  private let detectionText: HDF5AppendableStrings
+  private let detectionText: HDF5AppendableText
   private let detectionParametersIndex: HDF5AppendableDataset<Int64>
   private var detectionParameterSets: [String: Int] = [:]
   private let fields: [NeXusResultField]
@@ -131,10 +131,11 @@ final class NeXusInstrumentWriter {
       in: acquisitions, "saturated_channels", chunkRows: rows)
     parameters = try HDF5AppendableStrings(in: acquisitions, "parameters", chunkRows: rows)
     try parameters.dataset.setAttribute("description", "acquisition parameters (JSON)")
-    detectionText = try HDF5AppendableStrings(in: acquisitions, "detection", chunkRows: rows)
-    try detectionText.dataset.setAttribute(
+    detectionText = try HDF5AppendableText(in: acquisitions, "detection", chunkRows: rows)
+    try detectionText.bytes.dataset.setAttribute(
       "description",
-      "the record's detection object (JSON) without its parameters, which are in "
+      "the record's detection object (JSON, UTF-8; row i is detection[detection_end[i-1]:"
+        + "detection_end[i]]) without its parameters, which are in "
         + "detection_parameters[detection_parameters_index]")
     detectionParametersIndex = try HDF5AppendableDataset<Int64>(
       in: acquisitions, "detection_parameters_index", chunkRows: rows)
@@ -220,7 +221,8 @@ final class NeXusInstrumentWriter {
     try counts.flush()
     try time.flush()
     for column in [seq, deviceSeq] + resultColumns { try column.flush() }
-    for strings in [startTime, endTime, parameters, detectionText] { try strings.flush() }
+    for strings in [startTime, endTime, parameters] { try strings.flush() }
+    try detectionText.flush()
     try exposure.flush()
     try fullScale.flush()
     try saturated.flush()

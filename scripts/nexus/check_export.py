@@ -142,7 +142,11 @@ def check_instrument(entry, inst, acquisitions, starts, ends):
         f"{where} full_scale")
     time = collection["time"]
     check(text(time.attrs.get("units")) == "s", f"{where} time units")
-    detections = [json.loads(d) for d in collection["detection"].asstr()[()]]
+    blob = collection["detection"][()].tobytes()
+    ends = [int(e) for e in collection["detection_end"][()]]
+    check(text(collection["detection"].attrs.get("row_ends")) == "detection_end", f"{where}: detection row_ends")
+    detections = [json.loads(blob[start:end].decode("utf-8"))
+                  for start, end in zip([0] + ends[:-1], ends)]
     parameter_sets = [json.loads(p) for p in collection["detection_parameters"].asstr()[()]]
     index = collection["detection_parameters_index"][()]
     for row, acquisition in enumerate(acquisitions):
