@@ -55,7 +55,8 @@ bench-e2e: deps
 	.build/release/whitlock-e2e-bench $(ARGS)
 
 # NeXus export benchmark: exports generated 10,000- and 100,000-spectrum spools with the
-# release whitlockctl and prints spectra/s and the export's peak RSS (docs/nexus-export.md).
+# release whitlockctl and, in the same run, with an h5py peer script, and prints spectra/s of
+# both, their ratio, the export's peak RSS and file size over stored data (docs/nexus-export.md).
 # ARGS="--spectra 20000" for other sizes.
 bench-nexus: deps
 	$(SWIFT) build -c release --product whitlockctl

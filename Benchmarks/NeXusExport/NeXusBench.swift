@@ -10,8 +10,8 @@ struct NeXusBench: ParsableCommand {
     discussion: """
       run (the default): for each size, generates a spool of that many spectra, exports it with \
       the whitlockctl built beside this program, and prints spectra/s and the export's peak RSS. \
-      run's options: --spectra N[,N…] (default 10000,100000), --distinct K (64), --directory D \
-      (a new scratch directory); `whitlock-nexus-bench help run` describes them. generate DIR: \
+      run's options: --python PATH (with h5py, for the peer), --spectra N[,N…] (default \
+      10000,100000), --distinct K (64), --directory D (a new scratch directory); `whitlock-nexus-bench help run` describes them. generate DIR: \
       writes one spool and prints its run ids, one per line.
       """,
     subcommands: [Run.self, Generate.self], defaultSubcommand: Run.self)
@@ -55,19 +55,30 @@ extension NeXusBench {
         "Scratch directory (default: a new one under the temporary directory).", valueName: "d"))
     var directory: String?
 
-    /// The sizes `--spectra` names.
-    var sizes: [Int] { spectra.split(separator: ",").compactMap { Int($0) } }
+    @Option(
+      help: ArgumentHelp(
+        "Python with h5py for the peer (default: the one scripts/nexus/venv.sh makes).",
+        valueName: "path"))
+    var python: String?
 
     func validate() throws {
       let parts = spectra.split(separator: ",", omittingEmptySubsequences: false)
       guard !parts.isEmpty, parts.allSatisfy({ Int($0).map { $0 > 0 } ?? false }) else {
         throw ValidationError("--spectra must be positive numbers separated by commas")
       }
+      if let python, !FileManager.default.isExecutableFile(atPath: python) {
+        throw ValidationError("--python \(python) is not an executable")
+      }
     }
+
+    /// The sizes `--spectra` names.
+    var sizes: [Int] { spectra.split(separator: ",").compactMap { Int($0) } }
 
     func run() throws {
       try NeXusBench.failing {
-        try measure(sizes: sizes, distinct: distinct.distinct, directory: directory)
+        try measure(
+          sizes: sizes, distinct: distinct.distinct, directory: directory,
+          python: python ?? peerPython())
       }
     }
   }
@@ -102,4 +113,22 @@ extension NeXusBench {
       }
     }
   }
+}
+
+/// The Python of the NeXus test environment (`scripts/nexus/venv.sh`, made once, from PyPI).
+func peerPython() throws -> String {
+  let process = Process()
+  process.executableURL = URL(fileURLWithPath: "/bin/bash")
+  process.arguments = ["scripts/nexus/venv.sh"]
+  let pipe = Pipe()
+  process.standardOutput = pipe
+  try process.run()
+  let data = pipe.fileHandleForReading.readDataToEndOfFile()
+  process.waitUntilExit()
+  let path = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
+  guard process.terminationStatus == 0, !path.isEmpty else {
+    throw BenchmarkFailure(
+      "scripts/nexus/venv.sh failed (run from the repository root, or give --python)")
+  }
+  return path
 }

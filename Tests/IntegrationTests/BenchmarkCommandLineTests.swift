@@ -19,7 +19,7 @@ import Testing
     Tool(name: "whitlock-e2e-bench", badValue: ["--seconds", "0"]),
     Tool(name: "whitlock-faults", badValue: ["--cycles", "abc"]),
     Tool(name: "whitlock-soak", badValue: ["--minutes", "abc"]),
-    Tool(name: "whitlock-nexus-bench", badValue: ["--spectra", "10,x"]),
+    Tool(name: "whitlock-nexus-bench", badValue: ["--spectra", "10,x", "--python", "/bin/sh"]),
     Tool(name: "whitlock-ship-bench", badValue: ["--records", "-5"]),
     Tool(name: "MonitorBenchmark", badValue: ["--clients", "abc"]),
   ]
