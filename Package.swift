@@ -163,7 +163,7 @@ let package = Package(
         "NetworkSettings",
         "WhitlockConfiguration", "WhitlockLogging", "WhitlockCore", "WhitlockTOML", "Transports",
         "Detection", "Spool", "Simulation", "OceanInsight", "Wasatch", "Monitor", "AmptekDP5",
-        "InstrumentFamilies",
+        "InstrumentFamilies", "Records",
         "SpoolShipper",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -33,6 +33,16 @@ public enum DetectionResult: Sendable, Equatable {
     }
   }
 
+  /// Decodes a detection object as an analyzer produced it (before it is spooled), e.g. for the
+  /// daemon's log line and live view; `source` names it in errors.
+  public init(decoding json: JSONValue, kind: InstrumentKind, source: String = "detection")
+    throws(RecordDecodingError)
+  {
+    let reader = MemberReader(
+      value: json, path: "", location: RecordLocation(file: source), seq: nil)
+    try self.init(reader, kind: kind)
+  }
+
   init(_ reader: MemberReader, kind: InstrumentKind) throws(RecordDecodingError) {
     switch kind {
     case .raman: self = .raman(try RamanResult(reader), json: reader.value)

@@ -1,9 +1,11 @@
+import Records
 import WhitlockCore
 
 /// The one-line summary logged per acquisition: what was measured and, for simulated
 /// instruments, the truth beside it.
 enum AcquisitionLogLine {
-  static func describe(_ acquisition: Acquisition, detection: JSONValue) -> String {
+  static func describe(_ acquisition: Acquisition, detection json: JSONValue) -> String {
+    let detection = try? DetectionResult(decoding: json, kind: acquisition.instrument.kind)
     var parts = ["#\(acquisition.deviceSequence)", "\(acquisition.counts.count) ch"]
     if let point = acquisition.simulationTruth?["point_id"]?.stringValue {
       parts.append("point \(point)")
@@ -11,17 +13,13 @@ enum AcquisitionLogLine {
     switch acquisition.instrument.kind {
     case .raman:
       parts.append(
-        "whitlockite_fraction "
-          + MeasurementText.measured(
-            detection["whitlockite_fraction"], sigma: detection["whitlockite_fraction_sigma"]))
+        "whitlockite_fraction " + text(detection?.raman?.whitlockiteFraction))
       if let truth = acquisition.simulationTruth?["whitlockite_fraction"]?.doubleValue {
         parts.append("(truth \(MeasurementText.rounded(truth)))")
       }
     case .xrf:
       parts.append(
-        "mg_ca_ratio "
-          + MeasurementText.measured(
-            detection["mg_ca_ratio"], sigma: detection["mg_ca_ratio_sigma"]))
+        "mg_ca_ratio " + text(detection?.xrf?.mgCaRatio))
       if let truth = acquisition.simulationTruth?["mg_ca_molar"]?.doubleValue {
         parts.append("(truth \(MeasurementText.rounded(truth)))")
       }
@@ -30,6 +28,11 @@ enum AcquisitionLogLine {
       parts.append("saturated \(acquisition.saturatedChannelCount)")
     }
     return parts.joined(separator: " ")
+  }
+
+  private static func text(_ measured: Measured?) -> String {
+    MeasurementText.measured(
+      measured?.value.map(JSONValue.number), sigma: measured?.sigma.map(JSONValue.number))
   }
 
 }

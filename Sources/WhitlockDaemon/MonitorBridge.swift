@@ -1,6 +1,7 @@
 import Detection
 import Foundation
 import Monitor
+import Records
 import Spool
 import SpoolShipper
 import Synchronization
@@ -138,12 +139,14 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
     let analysisDuration = analysed.analysisDuration
     let queueDepth = analysed.queueDepth
     let id = acquisition.instrument.id
-    let fractionPoint = detection["whitlockite_fraction"]?.doubleValue.map { fraction in
-      RecentFractions.Point(
-        deviceSequence: acquisition.deviceSequence,
-        time: UTCTimestamp.string(from: acquisition.endedAt), fraction: fraction,
-        sigma: detection["whitlockite_fraction_sigma"]?.doubleValue,
-        phase: detection["phase"]?.stringValue)
+    let result = try? DetectionResult(decoding: detection, kind: acquisition.instrument.kind)
+    let fractionPoint = result?.raman.flatMap { raman in
+      raman.whitlockiteFraction.value.map { fraction in
+        RecentFractions.Point(
+          deviceSequence: acquisition.deviceSequence,
+          time: UTCTimestamp.string(from: acquisition.endedAt), fraction: fraction,
+          sigma: raman.whitlockiteFraction.sigma, phase: raman.phase)
+      }
     }
     board.withLock { board in
       board[id]?.acquisitions += 1
@@ -157,7 +160,7 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
     if let fraction = fractionPoint?.fraction {
       instrumentMetrics.recordWhitlockiteFraction(fraction)
     }
-    if let ratio = detection["mg_ca_ratio"]?.doubleValue {
+    if let ratio = result?.xrf?.mgCaRatio.value {
       instrumentMetrics.recordMgCaRatio(ratio)
     }
     recordLinkTrouble(acquisition, instrumentMetrics)
