@@ -66,6 +66,13 @@ let package = Package(
     .target(
       name: "AmptekDP5", dependencies: ["WhitlockCore"], path: "Drivers/AmptekDP5",
       swiftSettings: strictSwift),
+    .target(
+      name: "PriorProScan", dependencies: ["WhitlockCore"], path: "Drivers/PriorProScan",
+      swiftSettings: strictSwift),
+    .target(
+      name: "MarzhauserTango", dependencies: ["WhitlockCore"], path: "Drivers/MarzhauserTango",
+      swiftSettings: strictSwift),
+    .target(name: "Mapping", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
     .target(name: "CCPUFeatures"),
     .target(name: "SpectralKernels", swiftSettings: strictSwift),
     .target(name: "SpectralKernelsX86_64V3", swiftSettings: x86v3Swift),
@@ -88,7 +95,8 @@ let package = Package(
       ],
       swiftSettings: strictSwift),
     .target(
-      name: "Simulation", dependencies: ["WhitlockCore", "AmptekDP5", "OceanInsight"],
+      name: "Simulation",
+      dependencies: ["WhitlockCore", "AmptekDP5", "OceanInsight", "PriorProScan", "MarzhauserTango"],
       swiftSettings: strictSwift),
     .target(
       name: "OceanInsight", dependencies: ["WhitlockCore"], path: "Drivers/OceanInsight",
@@ -96,7 +104,7 @@ let package = Package(
     .target(
       name: "Wasatch", dependencies: ["WhitlockCore"], path: "Drivers/Wasatch",
       swiftSettings: strictSwift),
-    .target(name: "Records", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
+    .target(name: "Records", dependencies: ["WhitlockCore", "Mapping"], swiftSettings: strictSwift),
     .target(
       name: "Monitor",
       dependencies: [
@@ -160,7 +168,8 @@ let package = Package(
     .executableTarget(
       name: "whitlock-sim",
       dependencies: [
-        "Simulation", "AmptekDP5", "OceanInsight", "Transports", "WhitlockCore",
+        "Simulation", "AmptekDP5", "OceanInsight", "PriorProScan", "MarzhauserTango", "Transports",
+        "WhitlockCore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       resources: [.embedInCode("Resources/usb-testbed.py")], swiftSettings: strictSwift),
@@ -185,6 +194,17 @@ let package = Package(
       dependencies: ["AmptekDP5", "WhitlockCore", "Simulation", "Transports"],
       swiftSettings: strictSwift),
     .testTarget(
+      name: "PriorProScanTests",
+      dependencies: ["PriorProScan", "WhitlockCore", "Simulation", "Transports"],
+      swiftSettings: strictSwift),
+    .testTarget(
+      name: "MarzhauserTangoTests",
+      dependencies: ["MarzhauserTango", "WhitlockCore", "Simulation", "Transports"],
+      swiftSettings: strictSwift),
+    .testTarget(
+      name: "MappingTests", dependencies: ["Mapping", "Records", "WhitlockCore"],
+      swiftSettings: strictSwift),
+    .testTarget(
       name: "WhitlockCtlKitTests",
       dependencies: ["WhitlockCtlKit", "WhitlockCore", "Records", "Spool", "HDF5"],
       swiftSettings: strictSwift),
@@ -197,7 +217,7 @@ let package = Package(
       name: "SpoolTests", dependencies: ["Spool", "WhitlockCore"], swiftSettings: strictSwift),
     .testTarget(
       name: "RecordsTests",
-      dependencies: ["Records", "Spool", "WhitlockCore", "Detection", "Simulation"],
+      dependencies: ["Records", "Spool", "WhitlockCore", "Detection", "Simulation", "Mapping"],
       swiftSettings: strictSwift),
     .testTarget(
       name: "DetectionTests",
