@@ -96,7 +96,9 @@ let package = Package(
       swiftSettings: strictSwift),
     .target(
       name: "Simulation",
-      dependencies: ["WhitlockCore", "AmptekDP5", "OceanInsight", "PriorProScan", "MarzhauserTango"],
+      dependencies: [
+        "WhitlockCore", "AmptekDP5", "OceanInsight", "PriorProScan", "MarzhauserTango",
+      ],
       swiftSettings: strictSwift),
     .target(
       name: "OceanInsight", dependencies: ["WhitlockCore"], path: "Drivers/OceanInsight",
@@ -104,7 +106,8 @@ let package = Package(
     .target(
       name: "Wasatch", dependencies: ["WhitlockCore"], path: "Drivers/Wasatch",
       swiftSettings: strictSwift),
-    .target(name: "Records", dependencies: ["WhitlockCore", "Mapping"], swiftSettings: strictSwift),
+    .target(
+      name: "Records", dependencies: ["WhitlockCore", "Mapping"], swiftSettings: strictSwift),
     .target(
       name: "Monitor",
       dependencies: [

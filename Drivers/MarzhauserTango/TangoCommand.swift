@@ -81,7 +81,9 @@ public enum TangoCommand: Sendable, Equatable, CustomStringConvertible {
       else { return nil }
       return (x, y)
     }
-    let known: Set<String> = ["autostatus", "version", "dim", "moa", "mor", "pos", "statusaxis", "err", "a", "lim"]
+    let known: Set<String> = [
+      "autostatus", "version", "dim", "moa", "mor", "pos", "statusaxis", "err", "a", "lim",
+    ]
     guard known.contains(word) else { return .failure(.invalidInstruction) }
     let asking: Set<String> = ["version", "pos", "statusaxis", "err", "lim"]
     guard asking.contains(word) == asks else { return .failure(.prefixMissing) }
@@ -99,7 +101,8 @@ public enum TangoCommand: Sendable, Equatable, CustomStringConvertible {
       return .success(word == "moa" ? .moveAbsolute(x: x, y: y) : .moveRelative(x: x, y: y))
     case "lim":
       guard arguments.count == 1 else { return .failure(.wrongNumberOfParameters) }
-      guard arguments[0].count == 1, let axis = arguments[0].first, axisLetters.contains(axis) else {
+      guard arguments[0].count == 1, let axis = arguments[0].first, axisLetters.contains(axis)
+      else {
         return .failure(.noValidAxisName)
       }
       return .success(.limits(axis: axis))

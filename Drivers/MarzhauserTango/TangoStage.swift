@@ -41,7 +41,7 @@ public actor TangoStage: MotorizedStage {
     }
     let link = LineLink(stream: stream)
     self.link = link
-    do {
+    do throws(StageError) {
       let quiet = settings.drainQuietPeriod
       staleBytes += try await perform("draining") { try await link.drain(quietPeriod: quiet) }
       try await send(.clearInput, on: link)
@@ -82,7 +82,8 @@ public actor TangoStage: MotorizedStage {
     case .targetOutsideLimit, .numberOutOfRange:
       throw StageError.targetOutOfRange(position, reason: "error \(code)")
     default:
-      throw StageError.deviceRefused(code: code.rawValue, meaning: code.meaning, command: command.text)
+      throw StageError.deviceRefused(
+        code: code.rawValue, meaning: code.meaning, command: command.text)
     }
   }
 
@@ -91,10 +92,10 @@ public actor TangoStage: MotorizedStage {
     let deadline = ContinuousClock.now + timeout
     while true {
       let answer = try await ask(.statusAxis, on: link)
-      guard let (x, y) = TangoAnswer.xyStates(answer) else {
+      guard let states = TangoAnswer.xyStates(answer) else {
         throw StageError.unexpectedReply(expected: "a status character per axis", received: answer)
       }
-      if x != .moving, y != .moving { break }
+      if states.x != .moving, states.y != .moving { break }
       guard ContinuousClock.now < deadline else {
         throw StageError.settleTimeout(after: timeout, target: target)
       }
@@ -134,10 +135,10 @@ public actor TangoStage: MotorizedStage {
 
   private func readPosition(on link: LineLink) async throws(StageError) -> StagePosition {
     let answer = try await ask(.position, on: link)
-    guard let (x, y) = TangoAnswer.position(answer) else {
+    guard let position = TangoAnswer.position(answer) else {
       throw StageError.unexpectedReply(expected: "x y", received: answer)
     }
-    return StagePosition(x: x, y: y)
+    return StagePosition(x: position.x, y: position.y)
   }
 
   /// Sends a `!` instruction and checks `?err` is 0.
@@ -145,7 +146,8 @@ public actor TangoStage: MotorizedStage {
     try await send(command, on: link)
     let code = try await lastError(on: link)
     guard code == .none else {
-      throw StageError.deviceRefused(code: code.rawValue, meaning: code.meaning, command: command.text)
+      throw StageError.deviceRefused(
+        code: code.rawValue, meaning: code.meaning, command: command.text)
     }
   }
 

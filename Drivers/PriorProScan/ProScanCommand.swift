@@ -113,8 +113,10 @@ public enum ProScanCommand: Sendable, Equatable, CustomStringConvertible {
       } else {
         parsed = nil
       }
-    case "SMS": parsed = arguments.isEmpty ? .maximumSpeed : integers(1).map { .setMaximumSpeed($0[0]) }
-    case "SAS": parsed = arguments.isEmpty ? .acceleration : integers(1).map { .setAcceleration($0[0]) }
+    case "SMS":
+      parsed = arguments.isEmpty ? .maximumSpeed : integers(1).map { .setMaximumSpeed($0[0]) }
+    case "SAS":
+      parsed = arguments.isEmpty ? .acceleration : integers(1).map { .setAcceleration($0[0]) }
     default: return .failure(.commandNotFound)
     }
     guard let parsed else { return .failure(.stringParse) }

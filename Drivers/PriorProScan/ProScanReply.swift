@@ -32,7 +32,9 @@ public enum ProScanReply: Sendable, Equatable, CustomStringConvertible {
     if line.hasPrefix("E,"), let code = ProScanNumber.integer(line.dropFirst(2)), code >= 0 {
       return .error(ProScanErrorCode(rawValue: code))
     }
-    return .values(line.isEmpty ? [] : line.split(separator: ",", omittingEmptySubsequences: false).map(String.init))
+    return .values(
+      line.isEmpty
+        ? [] : line.split(separator: ",", omittingEmptySubsequences: false).map(String.init))
   }
 
   /// The fields as integers when every field is one and there are `count` of them.

@@ -46,11 +46,15 @@ public actor ProScanStage: MotorizedStage {
     }
     let link = LineLink(stream: stream)
     self.link = link
-    do {
-      staleBytes += try await perform("draining") { try await link.drain(quietPeriod: self.settings.drainQuietPeriod) }
+    do throws(StageError) {
+      staleBytes += try await perform("draining") {
+        try await link.drain(quietPeriod: self.settings.drainQuietPeriod)
+      }
       try await send(.kill, on: link)
       staleBytes += try await awaitKillAcknowledgement(on: link)
-      staleBytes += try await perform("draining") { try await link.drain(quietPeriod: self.settings.drainQuietPeriod) }
+      staleBytes += try await perform("draining") {
+        try await link.drain(quietPeriod: self.settings.drainQuietPeriod)
+      }
       try await expectAcknowledgement(.setCompatibilityMode(false), on: link)
       let reply = try await transact(.stageResolution, on: link)
       guard let value = reply.decimal, value > 0 else {
@@ -90,7 +94,9 @@ public actor ProScanStage: MotorizedStage {
       let line: String
       do { line = try await link.readLine(deadline: deadline) } catch {
         let failure = StageError(transport: error, waitingFor: "the end of the move")
-        if case .timeout = failure { throw StageError.settleTimeout(after: timeout, target: target) }
+        if case .timeout = failure {
+          throw StageError.settleTimeout(after: timeout, target: target)
+        }
         throw failure
       }
       switch ProScanReply.parse(line) {
@@ -126,7 +132,9 @@ public actor ProScanStage: MotorizedStage {
     let link = try openLink()
     try await send(.kill, on: link)
     _ = try await awaitKillAcknowledgement(on: link)
-    _ = try await perform("draining") { try await link.drain(quietPeriod: self.settings.drainQuietPeriod) }
+    _ = try await perform("draining") {
+      try await link.drain(quietPeriod: self.settings.drainQuietPeriod)
+    }
     pendingMoves = 0
   }
 
@@ -192,7 +200,8 @@ public actor ProScanStage: MotorizedStage {
     try await send(command, on: link)
     let reply = try await readReply(on: link, waitingFor: command.text)
     if case .error(let code) = reply {
-      throw StageError.deviceRefused(code: code.rawValue, meaning: code.meaning, command: command.text)
+      throw StageError.deviceRefused(
+        code: code.rawValue, meaning: code.meaning, command: command.text)
     }
     return reply
   }

@@ -28,7 +28,8 @@ public struct ScanPlan: Sendable, Equatable {
     settleSeconds: Double = 0, exposures: ScanExposures, repeats: Int = 1
   ) throws(ScanPlanError) {
     guard !id.isEmpty, id.count <= 128, id.allSatisfy({ $0.isASCII && !$0.isWhitespace }) else {
-      throw ScanPlanError(member: "map_id", problem: "must be 1–128 printable ASCII characters without spaces")
+      throw ScanPlanError(
+        member: "map_id", problem: "must be 1–128 printable ASCII characters without spaces")
     }
     guard step.isFinite, step > 0 else {
       throw ScanPlanError(member: "step_um", problem: "\(step) is not a positive distance")
@@ -39,11 +40,13 @@ public struct ScanPlan: Sendable, Equatable {
         throw ScanPlanError(member: "region", problem: "the origin is not a finite position")
       }
       guard width.isFinite, height.isFinite, width >= 0, height >= 0 else {
-        throw ScanPlanError(member: "region", problem: "width \(width) and height \(height) must be finite and ≥ 0")
+        throw ScanPlanError(
+          member: "region", problem: "width \(width) and height \(height) must be finite and ≥ 0")
       }
     case .polygon(let vertices):
       guard vertices.count >= 3 else {
-        throw ScanPlanError(member: "region", problem: "a polygon needs at least 3 vertices, has \(vertices.count)")
+        throw ScanPlanError(
+          member: "region", problem: "a polygon needs at least 3 vertices, has \(vertices.count)")
       }
       guard vertices.allSatisfy({ $0.x.isFinite && $0.y.isFinite }) else {
         throw ScanPlanError(member: "region", problem: "a vertex is not a finite position")
@@ -68,7 +71,8 @@ public struct ScanPlan: Sendable, Equatable {
     let rows = ((high.y - low.y) / step + 1e-9).rounded(.down) + 1
     guard columns * rows <= Double(Self.maximumPoints) else {
       throw ScanPlanError(
-        member: "step_um", problem: "\(Int(columns)) × \(Int(rows)) grid exceeds \(Self.maximumPoints) points")
+        member: "step_um",
+        problem: "\(Int(columns)) × \(Int(rows)) grid exceeds \(Self.maximumPoints) points")
     }
     self.id = id
     self.region = region

@@ -37,7 +37,8 @@ public enum ScanRegion: Sendable, Equatable {
       for vertex in vertices {
         if Self.onSegment(point, previous, vertex, tolerance: tolerance) { return true }
         if (vertex.y > point.y) != (previous.y > point.y) {
-          let crossing = vertex.x + (point.y - vertex.y) * (previous.x - vertex.x) / (previous.y - vertex.y)
+          let crossing =
+            vertex.x + (point.y - vertex.y) * (previous.x - vertex.x) / (previous.y - vertex.y)
           if point.x < crossing { inside.toggle() }
         }
         previous = vertex

@@ -15,7 +15,8 @@ public struct MapPlanRecord: Sendable, Equatable {
     switch try regionReader.string("type") {
     case "rectangle":
       region = .rectangle(
-        origin: StagePosition(x: try regionReader.number("x_um"), y: try regionReader.number("y_um")),
+        origin: StagePosition(
+          x: try regionReader.number("x_um"), y: try regionReader.number("y_um")),
         width: try regionReader.number("width_um"), height: try regionReader.number("height_um"))
     case "polygon":
       var vertices: [StagePosition] = []

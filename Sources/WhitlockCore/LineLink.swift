@@ -17,7 +17,8 @@ public actor LineLink {
 
   /// Sends `text` followed by CR, within `timeout`.
   public func send(_ text: String, timeout: Duration = .seconds(2)) async throws {
-    try await stream.write(Array(text.utf8) + [CarriageReturnLines.terminator], deadline: .now + timeout)
+    try await stream.write(
+      Array(text.utf8) + [CarriageReturnLines.terminator], deadline: .now + timeout)
   }
 
   /// Sends raw bytes (a lone CR, a control character), within `timeout`.
@@ -26,7 +27,7 @@ public actor LineLink {
   }
 
   /// The next reply line (without CR) arriving before `deadline`, decoded as ASCII text; bytes
-  /// outside printable ASCII are kept as `\u{FFFD}` so a garbled line reads as garbled.
+  /// outside printable ASCII read as `?`, so a garbled line reads as garbled.
   public func readLine(deadline: ContinuousClock.Instant) async throws -> String {
     while true {
       if let line = lines.next() {

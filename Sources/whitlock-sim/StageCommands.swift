@@ -89,7 +89,9 @@ struct StageSimulatorOptions: ParsableArguments {
   var travel: StageTravel { StageTravel(x: 0...travelX, y: 0...travelY) }
 
   func validate() throws {
-    guard travelX > 0, travelY > 0 else { throw ValidationError("--travel-x and --travel-y must be > 0") }
+    guard travelX > 0, travelY > 0 else {
+      throw ValidationError("--travel-x and --travel-y must be > 0")
+    }
     guard speed > 0, acceleration > 0 else {
       throw ValidationError("--speed and --acceleration must be > 0")
     }
@@ -121,7 +123,9 @@ struct StageSimulatorOptions: ParsableArguments {
       let ending = await server.serve(pty, logsLines: logLines, log: log)
       await pty.close()
       deviceLink.remove()
-      guard ending == .unplugged else { throw SimulatorError("the pseudo-terminal failed; stopping") }
+      guard ending == .unplugged else {
+        throw SimulatorError("the pseudo-terminal failed; stopping")
+      }
       log("unplugged; plugging in again in \(reconnectDelay) s")
       try await Task.sleep(for: .seconds(reconnectDelay))
     }

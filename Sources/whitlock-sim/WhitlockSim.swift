@@ -8,6 +8,7 @@ struct WhitlockSim: AsyncParsableCommand {
     commandName: "whitlock-sim",
     abstract: "Simulate instruments on pseudo-terminals, byte for byte as the hardware speaks.",
     subcommands: [
-      DP5Command.self, OBPCommand.self, USBCommand.self, ProScanSimCommand.self, TangoSimCommand.self,
+      DP5Command.self, OBPCommand.self, USBCommand.self, ProScanSimCommand.self,
+      TangoSimCommand.self,
     ])
 }

@@ -7,7 +7,8 @@ import WhitlockCore
     width: Double = 20, height: Double = 10, step: Double = 10, order: ScanOrder = .snake
   ) throws -> ScanPlan {
     try ScanPlan(
-      id: "map-1", region: .rectangle(origin: StagePosition(x: 100, y: 200), width: width, height: height),
+      id: "map-1",
+      region: .rectangle(origin: StagePosition(x: 100, y: 200), width: width, height: height),
       step: step, order: order, settleSeconds: 0.05,
       exposures: ScanExposures(ramanSeconds: 0.1), repeats: 1)
   }
@@ -37,7 +38,10 @@ import WhitlockCore
   /// A right triangle keeps the points on or under its hypotenuse.
   @Test func polygonsKeepTheirInsideAndEdges() throws {
     let plan = try ScanPlan(
-      id: "tri", region: .polygon([StagePosition(x: 0, y: 0), StagePosition(x: 20, y: 0), StagePosition(x: 0, y: 20)]),
+      id: "tri",
+      region: .polygon([
+        StagePosition(x: 0, y: 0), StagePosition(x: 20, y: 0), StagePosition(x: 0, y: 20),
+      ]),
       step: 10, exposures: ScanExposures(xrfSeconds: 1))
     let cells = plan.grid.points.map { [$0.column, $0.row] }
     #expect(cells == [[0, 0], [1, 0], [2, 0], [1, 1], [0, 1], [0, 2]])
@@ -45,51 +49,103 @@ import WhitlockCore
 
   @Test func slotsFollowTechniqueThenRepeat() throws {
     let plan = try ScanPlan(
-      id: "both", region: .rectangle(origin: StagePosition(x: 0, y: 0), width: 0, height: 0), step: 1,
+      id: "both", region: .rectangle(origin: StagePosition(x: 0, y: 0), width: 0, height: 0),
+      step: 1,
       exposures: ScanExposures(ramanSeconds: 0.1, xrfSeconds: 2), repeats: 2)
-    #expect(plan.slots(atPoint: 0).map(\.description) == [
-      "point 0 raman #0", "point 0 raman #1", "point 0 xrf #0", "point 0 xrf #1",
-    ])
+    #expect(
+      plan.slots(atPoint: 0).map(\.description) == [
+        "point 0 raman #0", "point 0 raman #1", "point 0 xrf #0", "point 0 xrf #1",
+      ])
     #expect(plan.allSlots() == plan.allSlots().sorted())
   }
 
-  static let invalid: [(String, () throws(ScanPlanError) -> ScanPlan)] = [
-    ("map_id", { () throws(ScanPlanError) in
-      try ScanPlan(id: "", region: .rectangle(origin: .init(x: 0, y: 0), width: 1, height: 1), step: 1, exposures: .init(ramanSeconds: 1))
-    }),
-    ("step_um", { () throws(ScanPlanError) in
-      try ScanPlan(id: "m", region: .rectangle(origin: .init(x: 0, y: 0), width: 1, height: 1), step: 0, exposures: .init(ramanSeconds: 1))
-    }),
-    ("step_um", { () throws(ScanPlanError) in
-      try ScanPlan(id: "m", region: .rectangle(origin: .init(x: 0, y: 0), width: 1e6, height: 1e6), step: 0.5, exposures: .init(ramanSeconds: 1))
-    }),
-    ("region", { () throws(ScanPlanError) in
-      try ScanPlan(id: "m", region: .rectangle(origin: .init(x: 0, y: 0), width: -1, height: 1), step: 1, exposures: .init(ramanSeconds: 1))
-    }),
-    ("region", { () throws(ScanPlanError) in
-      try ScanPlan(id: "m", region: .polygon([.init(x: 0, y: 0), .init(x: 1, y: 1)]), step: 1, exposures: .init(ramanSeconds: 1))
-    }),
-    ("region", { () throws(ScanPlanError) in
-      try ScanPlan(id: "m", region: .polygon([.init(x: 0, y: 5), .init(x: 5, y: 0), .init(x: 5, y: 5)]), step: 10, exposures: .init(ramanSeconds: 1))
-    }),
-    ("exposures", { () throws(ScanPlanError) in
-      try ScanPlan(id: "m", region: .rectangle(origin: .init(x: 0, y: 0), width: 1, height: 1), step: 1, exposures: .init())
-    }),
-    ("exposures.xrf_s", { () throws(ScanPlanError) in
-      try ScanPlan(id: "m", region: .rectangle(origin: .init(x: 0, y: 0), width: 1, height: 1), step: 1, exposures: .init(xrfSeconds: -2))
-    }),
-    ("settle_s", { () throws(ScanPlanError) in
-      try ScanPlan(id: "m", region: .rectangle(origin: .init(x: 0, y: 0), width: 1, height: 1), step: 1, settleSeconds: .nan, exposures: .init(ramanSeconds: 1))
-    }),
-    ("repeats", { () throws(ScanPlanError) in
-      try ScanPlan(id: "m", region: .rectangle(origin: .init(x: 0, y: 0), width: 1, height: 1), step: 1, exposures: .init(ramanSeconds: 1), repeats: 0)
-    }),
+  static let invalid: [(String, @Sendable () throws(ScanPlanError) -> ScanPlan)] = [
+    (
+      "map_id",
+      { () throws(ScanPlanError) in
+        try ScanPlan(
+          id: "", region: .rectangle(origin: .init(x: 0, y: 0), width: 1, height: 1), step: 1,
+          exposures: .init(ramanSeconds: 1))
+      }
+    ),
+    (
+      "step_um",
+      { () throws(ScanPlanError) in
+        try ScanPlan(
+          id: "m", region: .rectangle(origin: .init(x: 0, y: 0), width: 1, height: 1), step: 0,
+          exposures: .init(ramanSeconds: 1))
+      }
+    ),
+    (
+      "step_um",
+      { () throws(ScanPlanError) in
+        try ScanPlan(
+          id: "m", region: .rectangle(origin: .init(x: 0, y: 0), width: 1e6, height: 1e6),
+          step: 0.5, exposures: .init(ramanSeconds: 1))
+      }
+    ),
+    (
+      "region",
+      { () throws(ScanPlanError) in
+        try ScanPlan(
+          id: "m", region: .rectangle(origin: .init(x: 0, y: 0), width: -1, height: 1), step: 1,
+          exposures: .init(ramanSeconds: 1))
+      }
+    ),
+    (
+      "region",
+      { () throws(ScanPlanError) in
+        try ScanPlan(
+          id: "m", region: .polygon([.init(x: 0, y: 0), .init(x: 1, y: 1)]), step: 1,
+          exposures: .init(ramanSeconds: 1))
+      }
+    ),
+    (
+      "region",
+      { () throws(ScanPlanError) in
+        try ScanPlan(
+          id: "m", region: .polygon([.init(x: 0, y: 5), .init(x: 5, y: 0), .init(x: 5, y: 5)]),
+          step: 10, exposures: .init(ramanSeconds: 1))
+      }
+    ),
+    (
+      "exposures",
+      { () throws(ScanPlanError) in
+        try ScanPlan(
+          id: "m", region: .rectangle(origin: .init(x: 0, y: 0), width: 1, height: 1), step: 1,
+          exposures: .init())
+      }
+    ),
+    (
+      "exposures.xrf_s",
+      { () throws(ScanPlanError) in
+        try ScanPlan(
+          id: "m", region: .rectangle(origin: .init(x: 0, y: 0), width: 1, height: 1), step: 1,
+          exposures: .init(xrfSeconds: -2))
+      }
+    ),
+    (
+      "settle_s",
+      { () throws(ScanPlanError) in
+        try ScanPlan(
+          id: "m", region: .rectangle(origin: .init(x: 0, y: 0), width: 1, height: 1), step: 1,
+          settleSeconds: .nan, exposures: .init(ramanSeconds: 1))
+      }
+    ),
+    (
+      "repeats",
+      { () throws(ScanPlanError) in
+        try ScanPlan(
+          id: "m", region: .rectangle(origin: .init(x: 0, y: 0), width: 1, height: 1), step: 1,
+          exposures: .init(ramanSeconds: 1), repeats: 0)
+      }
+    ),
   ]
 
   @Test(arguments: invalid.indices)
   func invalidPlansNameTheMemberAtFault(index: Int) {
     let (member, make) = Self.invalid[index]
-    do {
+    do throws(ScanPlanError) {
       _ = try make()
       Issue.record("a plan with a bad \(member) was made")
     } catch {

@@ -3,9 +3,11 @@ import Testing
 
 /// Controller → host answer lines of the TANGO protocol.
 @Suite struct TangoAnswerTableTests {
-  @Test func positions() {
-    #expect(TangoAnswer.position("100.000 200.500")! == (100, 200.5))
-    #expect(TangoAnswer.position("-1.5 2 0.000")! == (-1.5, 2), "a third axis is ignored")
+  @Test func positions() throws {
+    let first = try #require(TangoAnswer.position("100.000 200.500"))
+    #expect(first.x == 100 && first.y == 200.5)
+    let third = try #require(TangoAnswer.position("-1.5 2 0.000"))
+    #expect(third.x == -1.5 && third.y == 2, "a third axis is ignored")
     #expect(TangoAnswer.position("100.000") == nil)
     #expect(TangoAnswer.position("a b") == nil)
     #expect(TangoAnswer.position("") == nil)
@@ -27,7 +29,9 @@ import Testing
       7: "either ! or ? is missing", 12: "limit switch active", 27: "emergency STOP is active",
       32: "move discarded, target outside limit", 99: "unknown error",
     ]
-    for (number, meaning) in meanings { #expect(TangoErrorCode(rawValue: number).meaning == meaning) }
+    for (number, meaning) in meanings {
+      #expect(TangoErrorCode(rawValue: number).meaning == meaning)
+    }
   }
 
   @Test func limits() {
@@ -37,9 +41,10 @@ import Testing
     #expect(TangoAnswer.limits("5") == nil)
   }
 
-  @Test func statusCharacters() {
+  @Test func statusCharacters() throws {
     #expect(TangoAxisState.parse("@@M-.") == [.idle, .idle, .moving, .absent, .other(".")])
-    #expect(TangoAnswer.xyStates("M@--")! == (.moving, .idle))
+    let states = try #require(TangoAnswer.xyStates("M@--"))
+    #expect(states.x == .moving && states.y == .idle)
     #expect(TangoAnswer.xyStates("@") == nil)
     #expect(TangoAxisState.parse("@M-").map(\.character) == ["@", "M", "-"])
   }

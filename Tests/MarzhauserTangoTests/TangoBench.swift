@@ -17,7 +17,8 @@ final class TangoBench: Sendable {
     throws
   {
     let pty = try PseudoTerminal()
-    let server = LineDeviceServer(device: TangoEmulator(settings: settings), unplugAfterMoves: unplugAfterMoves)
+    let server = LineDeviceServer(
+      device: TangoEmulator(settings: settings), unplugAfterMoves: unplugAfterMoves)
     state = Mutex(State(pty: pty, server: Self.serve(server, on: pty)))
   }
 

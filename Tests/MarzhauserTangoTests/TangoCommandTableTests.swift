@@ -43,7 +43,8 @@ import Testing
     ("moa 1 2", .prefixMissing), ("?moa 1 2", .prefixMissing), ("!pos", .prefixMissing),
     ("!fly", .invalidInstruction), ("?", .invalidInstruction), ("!moa 1", .wrongNumberOfParameters),
     ("!moa 1 2 3", .wrongNumberOfParameters), ("!moa x 2", .wrongNumberOfParameters),
-    ("?pos x", .wrongNumberOfParameters), ("?lim q", .noValidAxisName), ("?lim", .wrongNumberOfParameters),
+    ("?pos x", .wrongNumberOfParameters), ("?lim q", .noValidAxisName),
+    ("?lim", .wrongNumberOfParameters),
     ("!autostatus 2", .wrongNumberOfParameters), ("!dim 0 0", .wrongNumberOfParameters),
   ]
 

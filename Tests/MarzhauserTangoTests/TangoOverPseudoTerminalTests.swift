@@ -27,7 +27,10 @@ import WhitlockCore
     let stage = bench.stage()
     _ = try await stage.open()
     let outside = StagePosition(x: -10, y: 0)
-    await #expect(throws: StageError.targetOutOfRange(outside, reason: "error 32 (move discarded, target outside limit)")) {
+    await #expect(
+      throws: StageError.targetOutOfRange(
+        outside, reason: "error 32 (move discarded, target outside limit)")
+    ) {
       try await stage.moveAbsolute(to: outside)
     }
     #expect(try await stage.position() == StagePosition(x: 0, y: 0))
@@ -101,7 +104,8 @@ import WhitlockCore
     cfmakeraw(&raw)
     tcsetattr(descriptor, TCSANOW, &raw)
     let request = TangoCommand.version.encoded + TangoCommand.position.encoded
-    #expect(request.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) } == request.count)
+    #expect(
+      request.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) } == request.count)
     var pending: Int32 = 0
     let deadline = ContinuousClock.now + .seconds(300)
     while ContinuousClock.now < deadline {

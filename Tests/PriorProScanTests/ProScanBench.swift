@@ -18,7 +18,8 @@ final class ProScanBench: Sendable {
     throws
   {
     let pty = try PseudoTerminal()
-    let server = LineDeviceServer(device: ProScanEmulator(settings: settings), unplugAfterMoves: unplugAfterMoves)
+    let server = LineDeviceServer(
+      device: ProScanEmulator(settings: settings), unplugAfterMoves: unplugAfterMoves)
     state = Mutex(State(pty: pty, server: Self.serve(server, on: pty)))
   }
 

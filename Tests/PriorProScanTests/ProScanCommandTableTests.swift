@@ -34,20 +34,27 @@ import Testing
   }
 
   /// The manual's delimiter examples: one command, five spellings.
-  @Test(arguments: ["G,100,200", "G 100 200", "G  100  200", "G, 100, 200", "G,,100,200", "G;100:200", "G\t100\t200"])
+  @Test(arguments: [
+    "G,100,200", "G 100 200", "G  100  200", "G, 100, 200", "G,,100,200", "G;100:200",
+    "G\t100\t200",
+  ])
   func everyDocumentedDelimiterSeparatesArguments(line: String) {
     #expect(ProScanCommand.parse(line) == .success(.moveAbsolute(x: 100, y: 200)))
   }
 
   @Test func onlyMovesAreAnsweredAtTheirEnd() {
     let movements = Self.table.map(\.0).filter(\.isMovement)
-    #expect(movements == [.moveAbsolute(x: 100, y: 200), .moveAbsolute(x: -5, y: 0), .moveRelative(x: 7, y: -12)])
+    #expect(
+      movements == [
+        .moveAbsolute(x: 100, y: 200), .moveAbsolute(x: -5, y: 0), .moveRelative(x: 7, y: -12),
+      ])
   }
 
   /// Refusals as the controller sends them: unknown command E,5; unreadable arguments E,4.
   static let refusals: [(String, ProScanErrorCode)] = [
     ("", .commandNotFound), ("XYZZY", .commandNotFound), ("GO,1,2", .commandNotFound),
-    ("G", .stringParse), ("G,1", .stringParse), ("G,1,2,3", .stringParse), ("G,1.5,2", .stringParse),
+    ("G", .stringParse), ("G,1", .stringParse), ("G,1,2,3", .stringParse),
+    ("G,1.5,2", .stringParse),
     ("G,a,b", .stringParse), ("$,1", .stringParse), ("K,1", .stringParse), ("COMP,2", .stringParse),
     ("RES,x", .stringParse), ("RES,s,abc", .stringParse), ("SMS,fast", .stringParse),
     ("PS,1", .stringParse), ("G,99999999999999,0", .stringParse),

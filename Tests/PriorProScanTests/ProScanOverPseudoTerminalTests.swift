@@ -35,7 +35,9 @@ import WhitlockCore
     _ = try await stage.open()
     #expect(await stage.micrometresPerUnit == 0.1)
     try await stage.moveAbsolute(to: StagePosition(x: 12.3, y: 4.5))
-    #expect(try await stage.waitUntilSettled(timeout: .seconds(30)).axisDistance(to: StagePosition(x: 12.3, y: 4.5)) < 1e-9)
+    #expect(
+      try await stage.waitUntilSettled(timeout: .seconds(30)).axisDistance(
+        to: StagePosition(x: 12.3, y: 4.5)) < 1e-9)
     await stage.close()
     await bench.stop()
   }
@@ -48,7 +50,8 @@ import WhitlockCore
     _ = try await stage.waitUntilSettled(timeout: .seconds(30))
     let outside = StagePosition(x: 60_000, y: 0)
     try await stage.moveAbsolute(to: outside)
-    await #expect(throws: StageError.targetOutOfRange(outside, reason: "E,8 (VALUE OUT OF RANGE)")) {
+    await #expect(throws: StageError.targetOutOfRange(outside, reason: "E,8 (VALUE OUT OF RANGE)"))
+    {
       _ = try await stage.waitUntilSettled(timeout: .seconds(30))
     }
     #expect(try await stage.position() == StagePosition(x: 100, y: 100))
@@ -126,8 +129,10 @@ import WhitlockCore
     tcgetattr(descriptor, &raw)
     cfmakeraw(&raw)
     tcsetattr(descriptor, TCSANOW, &raw)
-    let request = ProScanCommand.moveAbsolute(x: 700, y: 0).encoded + ProScanCommand.position.encoded
-    #expect(request.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) } == request.count)
+    let request =
+      ProScanCommand.moveAbsolute(x: 700, y: 0).encoded + ProScanCommand.position.encoded
+    #expect(
+      request.withUnsafeBytes { write(descriptor, $0.baseAddress, $0.count) } == request.count)
     var pending: Int32 = 0
     let deadline = ContinuousClock.now + .seconds(300)
     while ContinuousClock.now < deadline {
@@ -151,7 +156,9 @@ import WhitlockCore
     let bench = try ProScanBench()
     let stage = bench.stage()
     await #expect(throws: StageError.notOpen) { _ = try await stage.position() }
-    await #expect(throws: StageError.notOpen) { try await stage.moveAbsolute(to: StagePosition(x: 0, y: 0)) }
+    await #expect(throws: StageError.notOpen) {
+      try await stage.moveAbsolute(to: StagePosition(x: 0, y: 0))
+    }
     await bench.stop()
   }
 }

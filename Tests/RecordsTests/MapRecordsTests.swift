@@ -11,7 +11,8 @@ import WhitlockCore
   static let plan: ScanPlan = {
     // A valid plan; `try!` cannot fail on these constants, and a failure would stop every test.
     try! ScanPlan(
-      id: "3f0c2a", region: .polygon([
+      id: "3f0c2a",
+      region: .polygon([
         StagePosition(x: 0, y: 0), StagePosition(x: 50, y: 0), StagePosition(x: 50, y: 30),
       ]), step: 10, order: .snake, settleSeconds: 0.02,
       exposures: ScanExposures(ramanSeconds: 0.1, xrfSeconds: 2), repeats: 2)

@@ -40,7 +40,8 @@ public struct LineDeviceServer<Device: LineDeviceEmulator>: Sendable {
         let wake = min(now + .milliseconds(200), device.nextDue() ?? now + .seconds(1))
         let bytes: [UInt8]
         do {
-          bytes = try await stream.read(maxCount: 4096, deadline: max(wake, now + .microseconds(100)))
+          bytes = try await stream.read(
+            maxCount: 4096, deadline: max(wake, now + .microseconds(100)))
         } catch let error as InstrumentError where error.category == .timeout {
           continue
         }

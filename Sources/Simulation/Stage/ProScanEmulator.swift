@@ -161,4 +161,3 @@ public struct ProScanEmulator: LineDeviceEmulator {
 
   private func units(_ micrometres: Double) -> Int { Int((micrometres / resolution).rounded()) }
 }
-
