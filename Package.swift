@@ -310,6 +310,13 @@ let package = Package(
       ],
       path: "Benchmarks/ShipBench", swiftSettings: strictSwift),
     .executableTarget(
+      name: "whitlock-stage-bench",
+      dependencies: [
+        "PriorProScan", "MarzhauserTango", "Mapping", "Simulation", "Transports", "WhitlockCore",
+        "TextTables", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      path: "Benchmarks/StageBench", swiftSettings: strictSwift),
+    .executableTarget(
       name: "whitlock-nexus-bench",
       dependencies: [
         "Detection", "Simulation", "Spool", "WhitlockCore", "WhitlockDaemon",

@@ -6,7 +6,7 @@
 /// as public TANGO drivers decode them (the Micro-Manager TANGO adapter written at Märzhäuser
 /// reads `?err` after every move; the error tables of open TANGO drivers list the same texts).
 /// Numbers not in the table are kept as they came.
-public struct TangoErrorCode: RawRepresentable, Sendable, Hashable, CustomStringConvertible {
+public struct TangoErrorCode: RawRepresentable, Error, Sendable, Hashable, CustomStringConvertible {
   public var rawValue: Int
   public init(rawValue: Int) { self.rawValue = rawValue }
 

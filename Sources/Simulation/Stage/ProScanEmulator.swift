@@ -111,7 +111,7 @@ public struct ProScanEmulator: LineDeviceEmulator {
       resting = StagePosition(x: Double(x) * resolution, y: Double(y) * resolution)
       return .values(["0"])
     case .motionStatus:
-      let moving = current?.moving(at: now) ?? (false, false)
+      let moving = current?.moving(at: now) ?? (x: false, y: false)
       var status: ProScanMotionStatus = []
       if moving.x { status.insert(.x) }
       if moving.y { status.insert(.y) }

@@ -102,7 +102,7 @@ public struct TangoEmulator: LineDeviceEmulator {
       let here = position(at: now)
       return ["\(TangoNumber.text(here.x)) \(TangoNumber.text(here.y))"]
     case .statusAxis:
-      let moving = current?.moving(at: now) ?? (false, false)
+      let moving = current?.moving(at: now) ?? (x: false, y: false)
       let x: TangoAxisState = moving.x ? .moving : .idle
       let y: TangoAxisState = moving.y ? .moving : .idle
       return [String([x.character, y.character, "-", "-"])]
