@@ -56,7 +56,7 @@ import WhitlockCore
     var device = TangoEmulator()
     _ = device.receive("!moa 20000 0", at: t0)
     _ = device.receive("!moa 0 0", at: at(0.55))
-    #expect(device.position(at: at(0.55)) == StagePosition(x: 10_000, y: 0))
+    #expect(device.position(at: at(0.55)).axisDistance(to: StagePosition(x: 10_000, y: 0)) < 1e-6)
     #expect(device.receive("?pos", at: at(5)) == ["0.000 0.000"])
     #expect(device.movesAccepted == 2)
   }
