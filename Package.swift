@@ -198,7 +198,7 @@ let package = Package(
       swiftSettings: strictSwift),
     .testTarget(
       name: "PriorProScanTests",
-      dependencies: ["PriorProScan", "WhitlockCore", "Simulation", "Transports"],
+      dependencies: ["PriorProScan", "WhitlockCore", "Simulation", "Transports", "Mapping"],
       swiftSettings: strictSwift),
     .testTarget(
       name: "MarzhauserTangoTests",

@@ -1,7 +1,7 @@
 import ArgumentParser
 import Foundation
-import MarzhauserTango
 import Mapping
+import MarzhauserTango
 import PriorProScan
 import Simulation
 import TextTables
@@ -11,10 +11,11 @@ import WhitlockCore
 /// `whitlock-stage-bench`: how much time a map point costs beyond the stage's modelled move time,
 /// for each stage driver against its emulator over a real pseudo-terminal.
 ///
-/// Every point of a snake grid is visited as a map would: `moveAbsolute`, `waitUntilSettled`.
-/// The overhead of a point is the wall time from the move command to the settled position minus
-/// the move time the emulator's trapezoidal model gives for that step (`StageMove.seconds`): the
-/// line, the driver's replies and polls, the emulator's scheduling.
+/// A snake map is run by `MapRunner` (move, wait until settled, no exposure). The overhead of a
+/// point is the wall time from its move command to the settled position minus the move time the
+/// emulator's trapezoidal model gives for that step (`StageMove.seconds`): the line, the
+/// driver's replies and polls, the runner's bookkeeping, the emulator's scheduling. The first
+/// point (the approach from the stage's start) is left out.
 @main
 struct StageBench: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
@@ -39,17 +40,20 @@ struct StageBench: AsyncParsableCommand {
         origin: StagePosition(x: 1000, y: 1000), width: Double(size - 1) * step,
         height: Double(size - 1) * step),
       step: step, exposures: ScanExposures(ramanSeconds: 0.1))
-    let points = plan.grid.points.map(\.position)
     var table = TextTable(
-      title: "\(points.count) points, step \(step) µm, snake order, over a pseudo-terminal",
+      title:
+        "\(plan.grid.points.count) points, step \(step) µm, snake order, over a pseudo-terminal",
       layout: .figures,
-      headers: ["stage", "modelled move ms", "median overhead ms", "p95 overhead ms", "max overhead ms"])
+      headers: [
+        "stage", "modelled move ms", "median overhead ms", "p95 overhead ms", "max overhead ms",
+      ])
 
     let proscan = ProScanEmulatorSettings()
-    let proscanMotion = StageAxisMotion(speed: proscan.topSpeed, acceleration: proscan.topAcceleration)
+    let proscanMotion = StageAxisMotion(
+      speed: proscan.topSpeed, acceleration: proscan.topAcceleration)
     table.add(
       try await Self.measure(
-        "Prior ProScan III", points: points, motion: proscanMotion,
+        "Prior ProScan III", plan: plan, motion: proscanMotion,
         server: LineDeviceServer(device: ProScanEmulator(settings: proscan))
       ) { path in
         ProScanStage(name: "bench") { try SerialPort.open(path: path, baudRate: 9600) }
@@ -59,7 +63,7 @@ struct StageBench: AsyncParsableCommand {
     let tangoMotion = StageAxisMotion(speed: tango.speed, acceleration: tango.acceleration)
     table.add(
       try await Self.measure(
-        "Märzhäuser TANGO", points: points, motion: tangoMotion,
+        "Märzhäuser TANGO", plan: plan, motion: tangoMotion,
         server: LineDeviceServer(device: TangoEmulator(settings: tango))
       ) { path in
         TangoStage(name: "bench") { try SerialPort.open(path: path, baudRate: 57_600) }
@@ -68,7 +72,7 @@ struct StageBench: AsyncParsableCommand {
   }
 
   static func measure<Device: LineDeviceEmulator>(
-    _ name: String, points: [StagePosition], motion: StageAxisMotion,
+    _ name: String, plan: ScanPlan, motion: StageAxisMotion,
     server: LineDeviceServer<Device>, stage make: (String) -> any MotorizedStage
   ) async throws -> [String] {
     let pty = try PseudoTerminal()
@@ -79,20 +83,19 @@ struct StageBench: AsyncParsableCommand {
     defer { serving.cancel() }
     let stage = make(pty.devicePath)
     _ = try await stage.open()
-    try await stage.moveAbsolute(to: points[0])
-    var here = try await stage.waitUntilSettled(timeout: .seconds(60))
+    let start = try await stage.position()
+    let summary = try await MapRunner(plan: plan, stage: stage).run(recorded: []) { _, _, _ in }
+    let points = plan.grid.points.map(\.position)
     var overheads: [Double] = []
     var modelled: [Double] = []
-    for target in points.dropFirst() {
-      let move = StageMove(from: here, to: target, startedAt: .now, x: motion, y: motion)
-      let started = ContinuousClock.now
-      try await stage.moveAbsolute(to: target)
-      here = try await stage.waitUntilSettled(timeout: .seconds(60))
-      let elapsed = ContinuousClock.now - started
-      let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) * 1e-18
+    for (index, seconds) in summary.moveSeconds.enumerated() {
+      let from = index == 0 ? start : points[index - 1]
+      let move = StageMove(from: from, to: points[index], startedAt: .now, x: motion, y: motion)
       overheads.append((seconds - move.seconds) * 1000)
       modelled.append(move.seconds * 1000)
     }
+    overheads.removeFirst()
+    modelled.removeFirst()
     await stage.close()
     await pty.close()
     overheads.sort()

@@ -3,7 +3,8 @@
 /// Numbers and meanings as Prior's ProScan III manual lists them (section 4, "Software commands";
 /// the same table is reproduced by public drivers such as Micro-Manager's Prior adapter, which
 /// decode `E,n` the same way). Numbers not in the table are kept as they came.
-public struct ProScanErrorCode: RawRepresentable, Error, Sendable, Hashable, CustomStringConvertible {
+public struct ProScanErrorCode: RawRepresentable, Error, Sendable, Hashable, CustomStringConvertible
+{
   public var rawValue: Int
   public init(rawValue: Int) { self.rawValue = rawValue }
 
