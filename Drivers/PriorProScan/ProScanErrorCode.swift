@@ -1,8 +1,8 @@
 /// An error number a ProScan controller sends as `E,n<CR>` in place of a reply.
 ///
-/// Numbers and meanings as Prior's ProScan III manual lists them (section 4, "Software commands";
-/// the same table is reproduced by public drivers such as Micro-Manager's Prior adapter, which
-/// decode `E,n` the same way). Numbers not in the table are kept as they came.
+/// Numbers and meanings as Prior's ProScan III manual lists them (section 4, "Software commands"),
+/// the names as open ProScan drivers reproduce that table; Micro-Manager's Prior adapter reads
+/// `E,n` the same way (the number after `E,`). Numbers not in the table are kept as they came.
 public struct ProScanErrorCode: RawRepresentable, Error, Sendable, Hashable, CustomStringConvertible
 {
   public var rawValue: Int
