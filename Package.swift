@@ -277,7 +277,7 @@ let package = Package(
       name: "IntegrationTests",
       dependencies: [
         "Spool", "WhitlockCore", "TestSupport", "WhitlockCtlKit", "OceanInsight", "Detection",
-        "SpoolShipper",
+        "SpoolShipper", "PriorProScan", "MarzhauserTango", "Transports",
       ],
       swiftSettings: strictSwift),
     .executableTarget(
