@@ -2,9 +2,13 @@
 /// stands still, `M` it is moving, `-` it is not present (as Märzhäuser's Micro-Manager adapter
 /// reads it: busy while the x or y character is `M`). Other characters are kept as they came.
 public enum TangoAxisState: Sendable, Hashable {
+  /// `@`: at rest.
   case idle
+  /// `M`: moving.
   case moving
+  /// `-`: not fitted.
   case absent
+  /// Any other character, as received.
   case other(Character)
 
   /// The state a status character stands for.

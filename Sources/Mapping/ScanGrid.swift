@@ -34,17 +34,24 @@ public struct ScanGrid: Sendable, Equatable {
 public struct ScanPoint: Sendable, Equatable, Hashable {
   /// Visiting order, 0-based: the "grid index" recorded with each acquisition.
   public let index: Int
+  /// The grid column, 0 at the region's smallest x.
   public let column: Int
+  /// The grid row, 0 at the region's smallest y.
   public let row: Int
+  /// Where the stage goes, µm.
   public let position: StagePosition
 }
 
 /// One acquisition a map needs: a technique's `repeatIndex`-th exposure at point `pointIndex`.
 public struct MapSlot: Sendable, Hashable, Comparable, CustomStringConvertible {
+  /// The point's grid index (visiting order).
   public let pointIndex: Int
+  /// Raman or XRF.
   public let technique: InstrumentKind
+  /// Which of the plan's repeats, 0-based.
   public let repeatIndex: Int
 
+  /// A slot.
   public init(pointIndex: Int, technique: InstrumentKind, repeatIndex: Int) {
     self.pointIndex = pointIndex
     self.technique = technique

@@ -9,12 +9,15 @@ import WhitlockCore
 public struct ScanPlan: Sendable, Equatable {
   /// The plan's (and the map's) id: recorded on every acquisition of the map.
   public let id: String
+  /// The area measured.
   public let region: ScanRegion
   /// Grid spacing on both axes, µm.
   public let step: Double
+  /// The order points are visited in.
   public let order: ScanOrder
   /// Wait after the stage settles before exposing, s.
   public let settleSeconds: Double
+  /// The exposure each technique gets at each point.
   public let exposures: ScanExposures
   /// Acquisitions per technique at each point (all at the same stage position), ≥ 1.
   public let repeats: Int
@@ -114,9 +117,12 @@ public enum ScanOrder: String, Sendable, Equatable, CaseIterable {
 
 /// The exposure per point for each technique; at least one is set.
 public struct ScanExposures: Sendable, Equatable {
+  /// Raman exposure per acquisition, s; `nil`: no Raman at the points.
   public var ramanSeconds: Double?
+  /// XRF exposure (preset time) per acquisition, s; `nil`: no XRF at the points.
   public var xrfSeconds: Double?
 
+  /// Exposures for the techniques given.
   public init(ramanSeconds: Double? = nil, xrfSeconds: Double? = nil) {
     self.ramanSeconds = ramanSeconds
     self.xrfSeconds = xrfSeconds
@@ -135,13 +141,17 @@ public struct ScanExposures: Sendable, Equatable {
 
 /// A plan that cannot be run: the member at fault and why.
 public struct ScanPlanError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// The member at fault, as the `map-plan` record names it (`step_um`, `exposures.xrf_s`, …).
   public var member: String
+  /// What is wrong with it.
   public var problem: String
 
+  /// An error for `member`.
   public init(member: String, problem: String) {
     self.member = member
     self.problem = problem
   }
 
+  /// `member: problem`.
   public var description: String { "\(member): \(problem)" }
 }

@@ -4,7 +4,9 @@ import WhitlockCore
 /// `map-plan`: the plan of a map, written when the map starts, so a restarted daemon (and any
 /// reader) expands the same grid (`ScanPlan.grid`) and knows which acquisitions are missing.
 public struct MapPlanRecord: Sendable, Equatable {
+  /// The members every record carries.
   public var header: RecordHeader
+  /// The plan, validated as when it was made.
   public var plan: ScanPlan
 
   init(_ reader: MemberReader, header: RecordHeader) throws(RecordDecodingError) {
@@ -57,10 +59,13 @@ public struct MapPlanRecord: Sendable, Equatable {
 /// The `map` member of an acquisition taken as part of a map: which map, which point and
 /// repeat, and where the stage measured itself to be.
 public struct MapPointRecord: Sendable, Equatable {
+  /// The map's (and its plan's) id.
   public var mapID: String
   /// The point's index in the plan's visiting order.
   public var gridIndex: Int
+  /// The point's grid column.
   public var column: Int
+  /// The point's grid row.
   public var row: Int
   /// Which of the plan's `repeats` this acquisition is, 0-based.
   public var repeatIndex: Int

@@ -41,7 +41,9 @@ public struct StageIdentity: Sendable, Equatable {
 
 /// A stage's travel range, µm, per axis.
 public struct StageTravel: Sendable, Equatable {
+  /// X travel, µm.
   public var x: ClosedRange<Double>
+  /// Y travel, µm.
   public var y: ClosedRange<Double>
 
   /// A travel range.

@@ -30,11 +30,17 @@ public struct ProScanEmulatorSettings: Sendable, Equatable {
 /// queue and a move during a move is refused `E,2` (not idle); `COMP`, `SMS,n`, `SAS,n` and
 /// `RES,s,r` answer `0` (`COMP` queried answers the mode); `PS,x,y` during a move is `E,2`.
 public struct ProScanEmulator: LineDeviceEmulator {
+  /// How the controller was built.
   public let settings: ProScanEmulatorSettings
+  /// `COMP,1` was sent (and not undone).
   public private(set) var compatibilityMode = false
+  /// µm per position unit (`RES,s`).
   public private(set) var resolution: Double
+  /// `SMS`, per cent.
   public private(set) var speedPercent = 100
+  /// `SAS`, per cent.
   public private(set) var accelerationPercent = 100
+  /// Moves accepted (started or queued) since power-up.
   public private(set) var movesAccepted = 0
   /// Moves that ended (an `R` sent) since power-up.
   public private(set) var movesCompleted = 0

@@ -3,10 +3,15 @@ import WhitlockCore
 /// A point-to-point move of an emulated XY stage: both axes start together, each follows its
 /// own trapezoid (`StageAxisMotion`), and the move ends when the slower axis arrives.
 public struct StageMove: Sendable, Equatable {
+  /// Where the move starts, µm.
   public var from: StagePosition
+  /// Where it ends, µm.
   public var to: StagePosition
+  /// When it starts.
   public var startedAt: ContinuousClock.Instant
+  /// The X axis's motion profile.
   public var x: StageAxisMotion
+  /// The Y axis's motion profile.
   public var y: StageAxisMotion
 
   /// A move from `from` to `to` starting at `startedAt`.

@@ -29,9 +29,13 @@ public struct TangoEmulatorSettings: Sendable, Equatable {
 /// move replaces the target (the new move starts from where the stage is); `!a` stops on the
 /// spot; positions are printed with three decimals; a refused `?` instruction is not answered.
 public struct TangoEmulator: LineDeviceEmulator {
+  /// How the controller was built.
   public let settings: TangoEmulatorSettings
+  /// Moves accepted since power-up.
   public private(set) var movesAccepted = 0
+  /// What `?err` will answer.
   public private(set) var lastError = TangoErrorCode.none
+  /// Whether `!autostatus` is on (the emulator sends no status lines either way).
   public private(set) var autostatus = true
   private var resting: StagePosition
   private var current: StageMove?
