@@ -283,7 +283,7 @@ let package = Package(
     .executableTarget(
       name: "whitlock-faults",
       dependencies: [
-        "TestSupport", "WhitlockCore", "WhitlockCtlKit",
+        "TestSupport", "WhitlockCore", "WhitlockCtlKit", "PriorProScan", "Mapping", "Transports",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Benchmarks/FaultMatrix", swiftSettings: strictSwift),

@@ -29,7 +29,8 @@ struct ProScanSimCommand: AsyncParsableCommand {
     settings.topAcceleration = common.acceleration
     settings.resolution = resolution
     let server = LineDeviceServer(
-      device: ProScanEmulator(settings: settings), unplugAfterMoves: common.unplugAfterMoves)
+      device: ProScanEmulator(settings: settings), unplugAfterMoves: common.unplugAfterMoves,
+      maximumUnplugs: common.maxUnplugs)
     try await common.serve(server, name: "proscan")
   }
 }
@@ -55,7 +56,8 @@ struct TangoSimCommand: AsyncParsableCommand {
     settings.speed = common.speed
     settings.acceleration = common.acceleration
     let server = LineDeviceServer(
-      device: TangoEmulator(settings: settings), unplugAfterMoves: common.unplugAfterMoves)
+      device: TangoEmulator(settings: settings), unplugAfterMoves: common.unplugAfterMoves,
+      maximumUnplugs: common.maxUnplugs)
     try await common.serve(server, name: "tango")
   }
 }
@@ -77,8 +79,11 @@ struct StageSimulatorOptions: ParsableArguments {
   @Option(help: "Acceleration, µm/s².")
   var acceleration = 100_000.0
 
-  @Option(help: "Unplug (hang up) once this many moves were accepted, then plug in again.")
+  @Option(help: "Unplug (hang up) after this many moves on one connection, then plug in again.")
   var unplugAfterMoves: Int?
+
+  @Option(help: "Unplug at most this many times (then keep the line).")
+  var maxUnplugs: Int?
 
   @Option(help: "Pause between hang-up and the new pseudo-terminal, s.")
   var reconnectDelay = 0.5

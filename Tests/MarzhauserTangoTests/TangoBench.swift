@@ -18,7 +18,8 @@ final class TangoBench: Sendable {
   {
     let pty = try PseudoTerminal()
     let server = LineDeviceServer(
-      device: TangoEmulator(settings: settings), unplugAfterMoves: unplugAfterMoves)
+      device: TangoEmulator(settings: settings), unplugAfterMoves: unplugAfterMoves,
+      maximumUnplugs: 1)
     state = Mutex(State(pty: pty, server: Self.serve(server, on: pty)))
   }
 

@@ -19,7 +19,8 @@ final class ProScanBench: Sendable {
   {
     let pty = try PseudoTerminal()
     let server = LineDeviceServer(
-      device: ProScanEmulator(settings: settings), unplugAfterMoves: unplugAfterMoves)
+      device: ProScanEmulator(settings: settings), unplugAfterMoves: unplugAfterMoves,
+      maximumUnplugs: 1)
     state = Mutex(State(pty: pty, server: Self.serve(server, on: pty)))
   }
 

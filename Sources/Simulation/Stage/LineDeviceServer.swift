@@ -15,15 +15,20 @@ public struct LineDeviceServer<Device: LineDeviceEmulator>: Sendable {
 
   /// The emulated device; its state (position, a move in progress) survives reconnections.
   public private(set) var device: Device
-  /// Unplug once this many moves have been accepted in total; `nil` never.
+  /// Unplug once this many moves have been accepted on one connection; `nil` never.
   public var unplugAfterMoves: Int?
+  /// Unplug at most this many times (then keep the line); `nil` no limit.
+  public var maximumUnplugs: Int?
+  /// Unplugs so far.
+  public private(set) var unplugs = 0
   /// Longest line taken; longer input is cut and passed on in pieces, like a device's buffer.
   public var maximumLineLength = 256
 
   /// A server for `device`.
-  public init(device: Device, unplugAfterMoves: Int? = nil) {
+  public init(device: Device, unplugAfterMoves: Int? = nil, maximumUnplugs: Int? = nil) {
     self.device = device
     self.unplugAfterMoves = unplugAfterMoves
+    self.maximumUnplugs = maximumUnplugs
   }
 
   /// Answers lines on `stream` until it closes, the task is cancelled, or the unplug fault.
@@ -32,6 +37,7 @@ public struct LineDeviceServer<Device: LineDeviceEmulator>: Sendable {
     _ stream: any ByteStream, logsLines: Bool = false, log: @Sendable (String) -> Void = { _ in }
   ) async -> Ending {
     var lines = CarriageReturnLines(maximumLength: maximumLineLength)
+    let movesBefore = device.movesAccepted
     while !Task.isCancelled {
       do {
         let due = device.due(at: .now)
@@ -51,8 +57,10 @@ public struct LineDeviceServer<Device: LineDeviceEmulator>: Sendable {
           let replies = device.receive(text, at: .now)
           if logsLines { log("<- \(text)  -> \(replies.joined(separator: " | "))") }
           try await send(replies, on: stream)
-          if let limit = unplugAfterMoves, device.movesAccepted >= limit {
-            unplugAfterMoves = nil
+          if let limit = unplugAfterMoves, device.movesAccepted - movesBefore >= limit,
+            unplugs < maximumUnplugs ?? Int.max
+          {
+            unplugs += 1
             log("fault: unplugging after \(limit) moves")
             return .unplugged
           }
