@@ -85,6 +85,13 @@ let package = Package(
       name: "Transports", dependencies: ["WhitlockCore", "CLibUSB", "CLibUDev"],
       swiftSettings: strictSwift),
     .target(name: "WhitlockTOML", swiftSettings: strictSwift),
+    .target(
+      name: "PriorProScan", dependencies: ["WhitlockCore"], path: "Drivers/PriorProScan",
+      swiftSettings: strictSwift),
+    .target(
+      name: "MarzhauserTango", dependencies: ["WhitlockCore"], path: "Drivers/MarzhauserTango",
+      swiftSettings: strictSwift),
+    .target(name: "Mapping", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
     .target(name: "CCPUFeatures"),
     .target(name: "SpectralKernels", swiftSettings: strictSwift),
     .target(name: "SpectralKernelsX86_64V3", swiftSettings: x86v3Swift),
@@ -112,13 +119,17 @@ let package = Package(
     .target(name: "SampleModels", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
     .target(
       name: "Simulation",
-      dependencies: ["WhitlockCore", "SampleModels", "AmptekDP5", "OceanInsight"],
+      dependencies: [
+        "WhitlockCore", "SampleModels", "AmptekDP5", "OceanInsight", "PriorProScan",
+        "MarzhauserTango",
+      ],
       swiftSettings: strictSwift),
     // The device side of the emulated USB bus; only whitlock-sim (and its tests) link it.
     .target(
       name: "USBBridge", dependencies: ["Simulation", "SampleModels", "WhitlockCore"],
       swiftSettings: strictSwift),
-    .target(name: "Records", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
+    .target(
+      name: "Records", dependencies: ["WhitlockCore", "Mapping"], swiftSettings: strictSwift),
     // Addresses, limits and access rules of the daemon's network endpoints (the monitor, the
     // PostgreSQL target): plain values the configuration validates without linking the servers.
     .target(name: "NetworkSettings", swiftSettings: strictSwift),
@@ -198,7 +209,8 @@ let package = Package(
     .executableTarget(
       name: "whitlock-sim",
       dependencies: [
-        "Simulation", "SampleModels", "USBBridge", "AmptekDP5", "OceanInsight", "Transports",
+        "Simulation", "SampleModels", "USBBridge", "AmptekDP5", "OceanInsight", "PriorProScan",
+        "MarzhauserTango", "Transports",
         "WhitlockCore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
@@ -225,6 +237,17 @@ let package = Package(
       dependencies: ["AmptekDP5", "WhitlockCore", "Simulation", "Transports"],
       swiftSettings: strictSwift),
     .testTarget(
+      name: "PriorProScanTests",
+      dependencies: ["PriorProScan", "WhitlockCore", "Simulation", "Transports", "Mapping"],
+      swiftSettings: strictSwift),
+    .testTarget(
+      name: "MarzhauserTangoTests",
+      dependencies: ["MarzhauserTango", "WhitlockCore", "Simulation", "Transports"],
+      swiftSettings: strictSwift),
+    .testTarget(
+      name: "MappingTests", dependencies: ["Mapping", "Records", "WhitlockCore"],
+      swiftSettings: strictSwift),
+    .testTarget(
       name: "WhitlockCtlKitTests",
       dependencies: ["WhitlockCtlKit", "WhitlockCore", "Records", "Spool", "HDF5"],
       swiftSettings: strictSwift),
@@ -238,7 +261,7 @@ let package = Package(
       name: "SpoolTests", dependencies: ["Spool", "WhitlockCore"], swiftSettings: strictSwift),
     .testTarget(
       name: "RecordsTests",
-      dependencies: ["Records", "Spool", "WhitlockCore", "Detection", "Simulation"],
+      dependencies: ["Records", "Spool", "WhitlockCore", "Detection", "Simulation", "Mapping"],
       swiftSettings: strictSwift),
     .testTarget(
       name: "DetectionTests",
@@ -306,13 +329,13 @@ let package = Package(
       dependencies: [
         "InstrumentFamilies", "InstrumentFamilyKit",
         "Spool", "WhitlockCore", "TestSupport", "WhitlockCtlKit", "OceanInsight", "Detection",
-        "SpoolShipper",
+        "SpoolShipper", "PriorProScan", "MarzhauserTango", "Transports",
       ],
       swiftSettings: strictSwift),
     .executableTarget(
       name: "whitlock-faults",
       dependencies: [
-        "TestSupport", "WhitlockCore", "WhitlockCtlKit",
+        "TestSupport", "WhitlockCore", "WhitlockCtlKit", "PriorProScan", "Mapping", "Transports",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Benchmarks/FaultMatrix", swiftSettings: strictSwift),
@@ -340,6 +363,13 @@ let package = Package(
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Benchmarks/ShipBench", swiftSettings: strictSwift),
+    .executableTarget(
+      name: "whitlock-stage-bench",
+      dependencies: [
+        "PriorProScan", "MarzhauserTango", "Mapping", "Simulation", "Transports", "WhitlockCore",
+        "TextTables", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      path: "Benchmarks/StageBench", swiftSettings: strictSwift),
     .executableTarget(
       name: "whitlock-nexus-bench",
       dependencies: [

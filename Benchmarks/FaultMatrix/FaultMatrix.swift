@@ -8,7 +8,7 @@ import WhitlockCore
 struct FaultMatrix: AsyncParsableCommand {
   /// A group of scenarios.
   enum Family: String, CaseIterable, ExpressibleByArgument {
-    case dp5, ocean, usb, ship, all
+    case dp5, ocean, usb, ship, stage, all
   }
 
   /// The scenarios in the order they run, each with its family.
@@ -16,6 +16,7 @@ struct FaultMatrix: AsyncParsableCommand {
     (.dp5, "unplug"), (.dp5, "line"), (.dp5, "disk"), (.dp5, "fsync-eio"), (.dp5, "crash"),
     (.dp5, "sigterm"),
     (.ocean, "obp-unplug"), (.ocean, "obp-line"), (.usb, "usb"), (.ship, "seq-reuse"),
+    (.stage, "stage-unplug"),
   ]
 
   static let configuration = CommandConfiguration(
@@ -28,13 +29,15 @@ struct FaultMatrix: AsyncParsableCommand {
       or duplicated (both must be 0). Families: dp5 (Amptek DP5, plus the driver-independent \
       disk, fsync-eio, crash and sigterm scenarios), ocean (Ocean Insight OBP against `whitlock-sim obp`), \
       usb (USB2000+ and Wasatch through libusb on the `whitlock-sim usb` testbed), ship \
-      (`whitlockctl ship` into a real PostgreSQL). Prints one table; exits 1 if a scenario failed.
+      (`whitlockctl ship` into a real PostgreSQL), stage (a map on `whitlock-sim proscan` \
+      unplugged mid-map, resumed from the recorded acquisitions). Prints one table; exits 1 if a \
+      scenario failed.
       """)
 
   @Flag(help: "A short run: 5 unplug cycles, 10 crashes, 6 line-fault presets.")
   var quick = false
 
-  @Option(help: "Run one family of scenarios: dp5, ocean, usb, ship or all.")
+  @Option(help: "Run one family of scenarios: dp5, ocean, usb, ship, stage or all.")
   var family: Family = .all
 
   @Option(
@@ -92,6 +95,7 @@ struct FaultMatrix: AsyncParsableCommand {
       (.ocean, "obp-line", { try await scenarios.oceanLineFaults() }),
       (.usb, "usb", { try await scenarios.usbFaults() }),
       (.ship, "seq-reuse", { try await scenarios.seqReuse() }),
+      (.stage, "stage-unplug", { try await scenarios.stageUnplugMidMap() }),
     ]
     for (group, name, run) in all
     where (family == .all || family == group) && (only == nil || only == name) {

@@ -21,6 +21,8 @@ public struct AcquisitionRecord: Sendable, Equatable {
   public var detection: DetectionResult
   /// The simulation's truth, present only for simulated and emulated instruments.
   public var simulation: JSONValue?
+  /// The map point this acquisition belongs to, when it was taken as part of a map.
+  public var map: MapPointRecord?
 
   /// The `parameters` member `key` of the exposure, or `nil`.
   public func parameter(_ key: String) -> JSONValue? { exposure.parameters[key] }
@@ -53,6 +55,11 @@ public struct AcquisitionRecord: Sendable, Equatable {
     detection = try DetectionResult(
       reader.object("detection"), kind: header.instrument.kind)
     simulation = reader.raw("simulation")
+    if let member = try reader.optionalObject("map") {
+      map = try MapPointRecord(member)
+    } else {
+      map = nil
+    }
   }
 
   static func axis(_ reader: MemberReader) throws(RecordDecodingError) -> AxisCalibration {

@@ -10,6 +10,8 @@ public enum StoredRecord: Sendable, Equatable {
   case runStart(RunStartRecord)
   case acquisition(AcquisitionRecord)
   case runEnd(RunEndRecord)
+  /// The plan of a map (`map-plan`).
+  case mapPlan(MapPlanRecord)
   /// A record type this reader does not model (from a newer daemon).
   case other(RecordHeader, JSONValue)
 
@@ -19,6 +21,7 @@ public enum StoredRecord: Sendable, Equatable {
     case .runStart(let record): return record.header
     case .acquisition(let record): return record.header
     case .runEnd(let record): return record.header
+    case .mapPlan(let record): return record.header
     case .other(let header, _): return header
     }
   }
@@ -39,6 +42,7 @@ public enum StoredRecord: Sendable, Equatable {
     case "run-start": self = .runStart(try RunStartRecord(reader, header: header))
     case "acquisition": self = .acquisition(try AcquisitionRecord(reader, header: header))
     case "run-end": self = .runEnd(try RunEndRecord(reader, header: header))
+    case "map-plan": self = .mapPlan(try MapPlanRecord(reader, header: header))
     default: self = .other(header, value)
     }
   }

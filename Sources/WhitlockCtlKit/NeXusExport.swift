@@ -144,6 +144,8 @@ public struct NeXusExport {
           try entry(for: runID).runStart(start)
         case .runEnd(let end):
           try entry(for: runID).runEnd(end)
+        case .mapPlan:
+          break  // map metadata: the export writes spectra by run, not maps
         case .other(let header, _):
           try skip(
             .init(

@@ -86,6 +86,8 @@ public enum SpoolTail {
       parts.append(
         "reason \(summary.reason) spooled \(summary.acquisitionsSpooled) dropped "
           + "\(summary.acquisitionsDropped) interrupted \(summary.acquisitionsInterrupted)")
+    case .mapPlan(let map):
+      parts.append("map \(map.plan.id) points \(map.plan.grid.points.count)")
     case .other:
       break
     }

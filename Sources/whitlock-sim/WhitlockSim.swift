@@ -7,5 +7,8 @@ struct WhitlockSim: AsyncParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "whitlock-sim",
     abstract: "Simulate instruments on pseudo-terminals, byte for byte as the hardware speaks.",
-    subcommands: [DP5Command.self, OBPCommand.self, USBCommand.self])
+    subcommands: [
+      DP5Command.self, OBPCommand.self, USBCommand.self, ProScanSimCommand.self,
+      TangoSimCommand.self,
+    ])
 }
