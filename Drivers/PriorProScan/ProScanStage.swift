@@ -55,7 +55,7 @@ public actor ProScanStage: MotorizedStage {
       staleBytes += try await perform("draining") {
         try await link.drain(quietPeriod: self.settings.drainQuietPeriod)
       }
-      try await expectAcknowledgement(.setCompatibilityMode(false), on: link)
+      staleBytes += try await selectStandardMode(on: link)
       let reply = try await transact(.stageResolution, on: link)
       guard let value = reply.decimal, value > 0 else {
         throw StageError.unexpectedReply(expected: "a positive resolution", received: reply.text)
@@ -165,6 +165,29 @@ public actor ProScanStage: MotorizedStage {
       skipped += line.utf8.count + 1
     }
     throw StageError.unexpectedReply(expected: "R after K", received: "64 other lines")
+  }
+
+  /// Sends `COMP,0` and reads up to its `0`. An `R` before it can only be stale (nothing moves
+  /// after `K`): the end of a move a dead client started, or a `K` answer that came after the
+  /// quiet period on a loaded machine. It is counted and skipped, never taken for an answer.
+  private func selectStandardMode(on link: LineLink) async throws(StageError) -> Int {
+    try await send(.setCompatibilityMode(false), on: link)
+    var skipped = 0
+    for _ in 0..<64 {
+      let line = try await perform(ProScanCommand.setCompatibilityMode(false).text) {
+        try await link.readLine(deadline: .now + self.settings.replyTimeout)
+      }
+      switch ProScanReply.parse(line) {
+      case .values(["0"]): return skipped
+      case .endOfMove: skipped += line.utf8.count + 1
+      case .error(let code):
+        throw StageError.deviceRefused(
+          code: code.rawValue, meaning: code.meaning, command: "COMP,0")
+      case let other:
+        throw StageError.unexpectedReply(expected: "0 after COMP,0", received: other.text)
+      }
+    }
+    throw StageError.unexpectedReply(expected: "0 after COMP,0", received: "64 stale lines")
   }
 
   private func moveError(_ code: ProScanErrorCode) -> StageError {
