@@ -49,6 +49,7 @@ let package = Package(
     .target(name: "WhitlockCore", swiftSettings: strictSwift),
     // The one plain-text table renderer, shared by whitlockctl and the benchmarks.
     .target(name: "TextTables", swiftSettings: strictSwift),
+    .target(name: "Calibration", swiftSettings: strictSwift),
     .systemLibrary(
       name: "CLibUSB", pkgConfig: "libusb-1.0",
       providers: [.apt(["libusb-1.0-0-dev"])]),
@@ -115,7 +116,7 @@ let package = Package(
       name: "WhitlockConfiguration",
       dependencies: [
         "WhitlockCore", "WhitlockTOML", "Transports", "Detection", "Spool", "OceanInsight",
-        "Monitor", "AmptekDP5", "SpoolShipper",
+        "Monitor", "AmptekDP5", "SpoolShipper", "Calibration",
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strictSwift),
@@ -144,14 +145,14 @@ let package = Package(
       name: "WhitlockCtlKit",
       dependencies: [
         "WhitlockCore", "Records", "Spool", "Transports", "WhitlockConfiguration", "Detection",
-        "HDF5", "TextTables",
+        "HDF5", "TextTables", "Calibration",
       ],
       swiftSettings: strictSwift),
     .executableTarget(
       name: "whitlockctl",
       dependencies: [
         "WhitlockCtlKit", "Records", "Spool", "Transports", "WhitlockCore", "WhitlockConfiguration",
-        "WhitlockLogging", "SpoolShipper", "Wasatch",
+        "WhitlockLogging", "SpoolShipper", "Wasatch", "Calibration",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -165,6 +166,13 @@ let package = Package(
       ],
       resources: [.embedInCode("Resources/usb-testbed.py")], swiftSettings: strictSwift),
     .target(name: "CAllocationCounter", path: "Benchmarks/CAllocationCounter"),
+    .executableTarget(
+      name: "whitlock-calibration-bench",
+      dependencies: [
+        "Calibration", "TestSupport", "TextTables", "WhitlockCore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      path: "Benchmarks/Calibration", swiftSettings: strictSwift),
     .executableTarget(
       name: "whitlock-bench",
       dependencies: [
@@ -189,6 +197,10 @@ let package = Package(
       dependencies: ["WhitlockCtlKit", "WhitlockCore", "Records", "Spool", "HDF5"],
       swiftSettings: strictSwift),
     .testTarget(name: "TextTablesTests", dependencies: ["TextTables"], swiftSettings: strictSwift),
+    .testTarget(
+      name: "CalibrationTests",
+      dependencies: ["Calibration", "TestSupport", "WhitlockConfiguration", "WhitlockCore"],
+      swiftSettings: strictSwift),
     .testTarget(
       name: "WhitlockTOMLTests", dependencies: ["WhitlockTOML"], swiftSettings: strictSwift),
     .testTarget(
@@ -242,7 +254,7 @@ let package = Package(
       ],
       path: "Benchmarks/EndToEnd", swiftSettings: strictSwift),
     .target(
-      name: "TestSupport", dependencies: ["WhitlockCore"], path: "Tests/TestSupport",
+      name: "TestSupport", dependencies: ["WhitlockCore", "Calibration"], path: "Tests/TestSupport",
       swiftSettings: strictSwift),
     .executableTarget(
       name: "SpoolCrashWriter", dependencies: ["Spool", "WhitlockCore"],
