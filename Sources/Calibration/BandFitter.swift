@@ -56,16 +56,7 @@ public enum BandFitter {
     var trialResidual = residual
     var damping = 1e-3
     for _ in 0..<200 {
-      for q in 0..<parameterCount {
-        let step = 1e-6 * max(abs(p[q]), 1e-3)
-        var shifted = p
-        shifted[q] += step
-        for i in 0..<x.count {
-          jacobian[i * parameterCount + q] =
-            (model(shifted, x: x[i], k: k, origin: origin) - model(p, x: x[i], k: k, origin: origin))
-            / step
-        }
-      }
+      fillJacobian(p, x: x, k: k, origin: origin, into: &jacobian)
       var normal = [Double](repeating: 0, count: parameterCount * parameterCount)
       var gradient = [Double](repeating: 0, count: parameterCount)
       for i in 0..<x.count {
@@ -115,6 +106,34 @@ public enum BandFitter {
     let t = (x - centre) / width
     let t2 = t * t
     return eta / (1 + 4 * t2) + (1 - eta) * exp(-4 * M_LN2 * t2)
+  }
+
+  /// Analytic derivatives of the model at every x with respect to every parameter.
+  private static func fillJacobian(
+    _ p: [Double], x: [Double], k: Int, origin: Double, into jacobian: inout [Double]
+  ) {
+    let count = 3 * k + 3
+    let eta = p[3 * k + 2]
+    let gaussian = 4 * M_LN2
+    for i in 0..<x.count {
+      let row = i * count
+      var etaDerivative = 0.0
+      for band in 0..<k {
+        let amplitude = p[3 * band]
+        let width = p[3 * band + 2]
+        let t = (x[i] - p[3 * band + 1]) / width
+        let lorentz = 1 / (1 + 4 * t * t)
+        let gauss = exp(-gaussian * t * t)
+        let dProfile = eta * (-8 * t * lorentz * lorentz) + (1 - eta) * (-2 * gaussian * t * gauss)
+        jacobian[row + 3 * band] = eta * lorentz + (1 - eta) * gauss
+        jacobian[row + 3 * band + 1] = -amplitude * dProfile / width
+        jacobian[row + 3 * band + 2] = -amplitude * dProfile * t / width
+        etaDerivative += amplitude * (lorentz - gauss)
+      }
+      jacobian[row + 3 * k] = 1
+      jacobian[row + 3 * k + 1] = x[i] - origin
+      jacobian[row + 3 * k + 2] = etaDerivative
+    }
   }
 
   @inline(__always)

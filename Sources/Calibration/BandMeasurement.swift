@@ -33,18 +33,41 @@ public enum BandMeasurement {
       func baseline(_ v: Double) -> Double {
         first.1 + (last.1 - first.1) * (v - first.0) / (last.0 - first.0)
       }
-      var starts: [BandFitter.Start] = []
+      // The strongest band of the group is found within `search`; the others are looked for
+      // where the same axis offset puts them (a weak band beside a strong one would otherwise
+      // start on the strong one's flank).
+      var maxima: [(index: Int, height: Double)] = []
       for reference in group {
         var best: Int?
         for i in xs.indices where abs(xs[i] - reference) < search {
           if best == nil || ys[i] - baseline(xs[i]) > ys[best!] - baseline(xs[best!]) { best = i }
         }
         guard let peak = best else { break }
-        starts.append(
-          BandFitter.Start(
-            band: FittedBand(
-              centre: xs[peak], width: max(6, 2.5 * step), height: ys[peak] - baseline(xs[peak])),
-            centreBounds: (reference - search)...(reference + search)))
+        maxima.append((peak, ys[peak] - baseline(xs[peak])))
+      }
+      guard maxima.count == group.count else { continue }
+      let strongest = maxima.indices.max { maxima[$0].height < maxima[$1].height } ?? 0
+      let offset = xs[maxima[strongest].index] - group[strongest]
+      let width = max(6, 2.5 * step)
+      var starts: [BandFitter.Start] = []
+      for (position, reference) in group.enumerated() {
+        if position == strongest {
+          starts.append(
+            BandFitter.Start(
+              band: FittedBand(
+                centre: xs[maxima[position].index], width: width, height: maxima[position].height),
+              centreBounds: (reference - search)...(reference + search)))
+        } else {
+          let expected = reference + offset
+          let nearest = xs.indices.min { abs(xs[$0] - expected) < abs(xs[$1] - expected) } ?? 0
+          let slack = max(4, 1.5 * step)
+          starts.append(
+            BandFitter.Start(
+              band: FittedBand(
+                centre: expected, width: width,
+                height: max(ys[nearest] - baseline(xs[nearest]), 1e-9)),
+              centreBounds: (expected - slack)...(expected + slack)))
+        }
       }
       guard starts.count == group.count,
         let bands = BandFitter.fit(x: xs, y: ys, starts: starts)

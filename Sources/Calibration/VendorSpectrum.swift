@@ -85,107 +85,148 @@ public enum VendorSpectrumReader {
   public static func parse(_ text: String, source: String, name: String) throws(SpectrumFileError)
     -> VendorSpectrum
   {
-    let lines = text.split(omittingEmptySubsequences: false, whereSeparator: \.isNewline)
-    if lines.contains(where: { $0.hasPrefix("Pixel;") }) {
+    let bytes = Array(text.utf8)
+    var lines: [ArraySlice<UInt8>] = []
+    var start = 0
+    for index in bytes.indices where bytes[index] == UInt8(ascii: "\n") {
+      lines.append(bytes[start..<index])
+      start = index + 1
+    }
+    if start < bytes.count { lines.append(bytes[start...]) }
+    lines = lines.map { $0.last == UInt8(ascii: "\r") ? $0.dropLast() : $0 }
+    if lines.contains(where: { $0.starts(with: Array("Pixel;".utf8)) }) {
       return try parseBWTek(lines, source: source, name: name)
     }
     return try parseColumns(lines, source: source, name: name)
   }
 
-  private static func number(_ field: Substring) -> Double? {
-    let trimmed = field.trimmingCharacters(in: .whitespaces).replacingOccurrences(of: ",", with: ".")
-    guard !trimmed.isEmpty, let value = Double(trimmed), value.isFinite else { return nil }
+  /// A field's number: surrounding blanks ignored, a decimal comma read as a point.
+  static func number(_ field: ArraySlice<UInt8>) -> Double? {
+    var digits = field.drop { $0 == 0x20 || $0 == 0x09 }
+    while let last = digits.last, last == 0x20 || last == 0x09 { digits = digits.dropLast() }
+    guard !digits.isEmpty, digits.count < 64 else { return nil }
+    let text = String(decoding: digits.map { $0 == UInt8(ascii: ",") ? UInt8(ascii: ".") : $0 }, as: UTF8.self)
+    guard let value = Double(text), value.isFinite else { return nil }
     return value
   }
 
-  private static func parseBWTek(_ lines: [Substring], source: String, name: String)
+  static func fields(_ line: ArraySlice<UInt8>, separatedBy separator: UInt8) -> [ArraySlice<UInt8>] {
+    line.split(separator: separator, omittingEmptySubsequences: false)
+  }
+
+  static func text(_ bytes: ArraySlice<UInt8>) -> String {
+    String(decoding: bytes, as: UTF8.self).trimmingCharacters(in: .whitespaces)
+  }
+
+  private static func parseBWTek(_ lines: [ArraySlice<UInt8>], source: String, name: String)
     throws(SpectrumFileError) -> VendorSpectrum
   {
-    var header: [String: (value: Substring, line: Int)] = [:]
+    let semicolon = UInt8(ascii: ";")
+    var header: [String: (value: ArraySlice<UInt8>, line: Int)] = [:]
     var tableLine = 0
     for (index, line) in lines.enumerated() {
-      if line.hasPrefix("Pixel;") {
+      if line.starts(with: Array("Pixel;".utf8)) {
         tableLine = index
         break
       }
-      let parts = line.split(separator: ";", maxSplits: 1, omittingEmptySubsequences: false)
-      if parts.count == 2 { header[String(parts[0])] = (parts[1], index + 1) }
+      let parts = line.split(separator: semicolon, maxSplits: 1, omittingEmptySubsequences: false)
+      if parts.count == 2 { header[text(parts[0])] = (parts[1], index + 1) }
     }
     var coefficients: [Double] = []
     for power in 0..<4 {
       let key = "coefs_a\(power)"
       guard let entry = header[key] else {
-        throw SpectrumFileError(file: source, line: 0, message: "B&W Tek header has no \(key) (pixel→wavelength coefficient)")
+        throw SpectrumFileError(
+          file: source, line: 0,
+          message: "B&W Tek header has no \(key) (pixel→wavelength coefficient)")
       }
       guard let value = number(entry.value) else {
-        throw SpectrumFileError(file: source, line: entry.line, message: "\(key) \"\(entry.value)\" is not a number")
+        throw SpectrumFileError(
+          file: source, line: entry.line,
+          message: "\(key) \"\(text(entry.value))\" is not a number")
       }
       coefficients.append(value)
     }
     guard let laserEntry = header["laser_wavelength"] else {
-      throw SpectrumFileError(file: source, line: 0, message: "B&W Tek header has no laser_wavelength")
+      throw SpectrumFileError(
+        file: source, line: 0, message: "B&W Tek header has no laser_wavelength")
     }
     guard let laser = number(laserEntry.value), laser > 100, laser < 2000 else {
       throw SpectrumFileError(
-        file: source, line: laserEntry.line, message: "laser_wavelength \"\(laserEntry.value)\" is not a wavelength in nm")
+        file: source, line: laserEntry.line,
+        message: "laser_wavelength \"\(text(laserEntry.value))\" is not a wavelength in nm")
     }
-    let columns = lines[tableLine].split(separator: ";", omittingEmptySubsequences: false).map {
-      $0.trimmingCharacters(in: .whitespaces)
-    }
-    guard let intensityColumn = columns.firstIndex(of: "Dark Subtracted #1") ?? columns.firstIndex(of: "Raw data #1")
+    let columns = fields(lines[tableLine], separatedBy: semicolon).map(text)
+    guard
+      let intensityColumn = columns.firstIndex(of: "Dark Subtracted #1")
+        ?? columns.firstIndex(of: "Raw data #1")
     else {
       throw SpectrumFileError(
-        file: source, line: tableLine + 1, message: "the table has neither a \"Dark Subtracted #1\" nor a \"Raw data #1\" column")
+        file: source, line: tableLine + 1,
+        message: "the table has neither a \"Dark Subtracted #1\" nor a \"Raw data #1\" column")
     }
     var shifts: [Double] = []
     var intensities: [Double] = []
     for index in (tableLine + 1)..<lines.count {
       let line = lines[index]
-      if line.trimmingCharacters(in: .whitespaces).isEmpty { continue }
-      let fields = line.split(separator: ";", omittingEmptySubsequences: false)
-      guard fields.count > intensityColumn, let pixel = number(fields[0]),
-        let intensity = number(fields[intensityColumn])
+      if line.allSatisfy({ $0 == 0x20 || $0 == 0x09 }) { continue }
+      let row = fields(line, separatedBy: semicolon)
+      guard row.count > intensityColumn, let pixel = number(row[0]),
+        let intensity = number(row[intensityColumn])
       else {
         throw SpectrumFileError(
-          file: source, line: index + 1, message: "expected a pixel number and a \(columns[intensityColumn]) value")
+          file: source, line: index + 1,
+          message: "expected a pixel number and a \(columns[intensityColumn]) value")
       }
       let wavelength = LinearSolve.evaluate(coefficients, at: pixel)
       guard wavelength > 0 else {
-        throw SpectrumFileError(file: source, line: index + 1, message: "coefs_a0…a3 give a wavelength ≤ 0 at pixel \(pixel)")
+        throw SpectrumFileError(
+          file: source, line: index + 1,
+          message: "coefs_a0…a3 give a wavelength ≤ 0 at pixel \(pixel)")
       }
       shifts.append(1e7 / laser - 1e7 / wavelength)
       intensities.append(intensity)
     }
     guard shifts.count >= 16 else {
-      throw SpectrumFileError(file: source, line: tableLine + 1, message: "only \(shifts.count) data rows; at least 16 needed")
+      throw SpectrumFileError(
+        file: source, line: tableLine + 1,
+        message: "only \(shifts.count) data rows; at least 16 needed")
     }
-    return VendorSpectrum(source: name, shifts: shifts, intensities: intensities, statedExcitationNanometres: laser)
+    return VendorSpectrum(
+      source: name, shifts: shifts, intensities: intensities, statedExcitationNanometres: laser)
   }
 
-  private static func parseColumns(_ lines: [Substring], source: String, name: String)
+  private static func parseColumns(_ lines: [ArraySlice<UInt8>], source: String, name: String)
     throws(SpectrumFileError) -> VendorSpectrum
   {
     var shifts: [Double] = []
     var intensities: [Double] = []
     for (index, line) in lines.enumerated() {
-      let trimmed = line.trimmingCharacters(in: .whitespaces)
-      if trimmed.isEmpty || trimmed.hasPrefix("#") { continue }
-      let separators: Set<Character> = trimmed.contains("\t") || trimmed.contains(";") ? ["\t", ";"] : [" ", ","]
-      let fields = trimmed.split(whereSeparator: { separators.contains($0) }).filter {
-        !$0.trimmingCharacters(in: .whitespaces).isEmpty
+      let content = line.drop { $0 == 0x20 || $0 == 0x09 }
+      if content.isEmpty || content.first == UInt8(ascii: "#") { continue }
+      // Tabs and semicolons separate (a comma is then a decimal comma); otherwise blanks and commas.
+      let strong = content.contains(0x09) || content.contains(UInt8(ascii: ";"))
+      let parts = content.split {
+        strong ? ($0 == 0x09 || $0 == UInt8(ascii: ";")) : ($0 == 0x20 || $0 == UInt8(ascii: ","))
       }
-      guard fields.count >= 2, let x = number(fields[0]), let y = number(fields[1]) else {
+      guard parts.count >= 2, let x = number(parts[0]), let y = number(parts[1]) else {
         if shifts.isEmpty && index < 5 { continue }  // a column-title line
         throw SpectrumFileError(
-          file: source, line: index + 1, message: "expected two numbers (Raman shift in cm-1, intensity), got \"\(trimmed.prefix(60))\"")
+          file: source, line: index + 1,
+          message:
+            "expected two numbers (Raman shift in cm-1, intensity), got \"\(text(content.prefix(60)))\"")
       }
       shifts.append(x)
       intensities.append(y)
     }
     guard shifts.count >= 16 else {
       throw SpectrumFileError(
-        file: source, line: 0, message: "only \(shifts.count) data rows; a two-column spectrum (Raman shift, intensity) of at least 16 points is needed")
+        file: source, line: 0,
+        message:
+          "only \(shifts.count) data rows; a two-column spectrum (Raman shift, intensity) of at least 16 points is needed"
+      )
     }
-    return VendorSpectrum(source: name, shifts: shifts, intensities: intensities, statedExcitationNanometres: nil)
+    return VendorSpectrum(
+      source: name, shifts: shifts, intensities: intensities, statedExcitationNanometres: nil)
   }
 }
