@@ -111,15 +111,20 @@ struct CalibrationBench: ParsableCommand {
     let python = try shell(root + "/scripts/calibration/venv.sh")
     var setups: [JSONValue] = []
     for setup in CharismaRoundRobin.setups {
-      let laser = setup.excitationNanometres
+      let laser =
+        setup.excitationNanometres
         ?? (try VendorSpectrumReader.read(path: data + "/" + setup.neon)).statedExcitationNanometres
         ?? 0
       let nominal = [532.0, 633.0, 785.0].min { abs($0 - laser) < abs($1 - laser) } ?? 785
       setups.append(
         .object([
           ("name", .string(setup.name)), ("laser_nm", .int(Int64(nominal))),
-          ("neon", .string(data + "/" + setup.neon)), ("silicon", .string(data + "/" + setup.silicon)),
-          ("standards", .array(([setup.polystyrene] + setup.calcite).map { .string(data + "/" + $0) })),
+          ("neon", .string(data + "/" + setup.neon)),
+          ("silicon", .string(data + "/" + setup.silicon)),
+          (
+            "standards",
+            .array(([setup.polystyrene] + setup.calcite).map { .string(data + "/" + $0) })
+          ),
         ]))
     }
     var writer = JSONWriter()
@@ -131,8 +136,12 @@ struct CalibrationBench: ParsableCommand {
       throw ValidationError("ramanchada2_peer.py gave no setups")
     }
     return zip(CharismaRoundRobin.setups, results).map { setup, result in
-      if case .string(let error)? = result["error"] { return PeerRun(error: String(error.prefix(40))) }
-      guard case .array(let standards)? = result["standards"] else { return PeerRun(error: "no output") }
+      if case .string(let error)? = result["error"] {
+        return PeerRun(error: String(error.prefix(40)))
+      }
+      guard case .array(let standards)? = result["standards"] else {
+        return PeerRun(error: "no output")
+      }
       let kinds = [ReferenceStandard.polystyrene] + setup.calcite.map { _ in .calcite }
       let checks = zip(kinds, standards).map { kind, spectrum in
         StandardCheck(

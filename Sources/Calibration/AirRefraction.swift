@@ -15,7 +15,9 @@ public enum AirRefraction {
   public static func vacuumWavenumber(airNanometres: Double) -> Double {
     // n depends on the vacuum wavenumber; two fixed-point steps converge far below 1e-6 cm⁻¹.
     var sigma = 1000 / airNanometres
-    for _ in 0..<3 { sigma = 1000 / (airNanometres * (1 + refractivity(sigmaPerMicrometre: sigma))) }
+    for _ in 0..<3 {
+      sigma = 1000 / (airNanometres * (1 + refractivity(sigmaPerMicrometre: sigma)))
+    }
     return sigma * 1e4
   }
 }

@@ -34,7 +34,9 @@ public enum AxisCalibrator {
     guard let lampLaser = lamp.statedExcitationNanometres ?? excitationNanometres else {
       throw CalibrationError(
         file: lamp.source,
-        message: "the file gives Raman shifts without the laser wavelength they were computed with; pass --excitation-nm")
+        message:
+          "the file gives Raman shifts without the laser wavelength they were computed with; pass --excitation-nm"
+      )
     }
     let observed = lamp.absoluteWavenumbers(excitationNanometres: lampLaser)
     // Ascending absolute wavenumber for the peak search.
@@ -44,7 +46,9 @@ public enum AxisCalibrator {
     guard peaks.count >= 4 else {
       throw CalibrationError(
         file: lamp.source,
-        message: "only \(peaks.count) peaks stand 8× above the noise; is this a \(lampKind.rawValue) lamp spectrum?")
+        message:
+          "only \(peaks.count) peaks stand 8× above the noise; is this a \(lampKind.rawValue) lamp spectrum?"
+      )
     }
     let low = x[0]
     let high = x[x.count - 1]
@@ -54,7 +58,9 @@ public enum AxisCalibrator {
     guard lines.count >= 3 else {
       throw CalibrationError(
         file: lamp.source,
-        message: "the spectrum covers \(Int(low))–\(Int(high)) cm⁻¹ absolute, where the \(lampKind.rawValue) table has only \(lines.count) isolated lines")
+        message:
+          "the spectrum covers \(Int(low))–\(Int(high)) cm⁻¹ absolute, where the \(lampKind.rawValue) table has only \(lines.count) isolated lines"
+      )
     }
     let centres = peaks.map(\.centre)
     let weights = peaks.map { log1p($0.prominence) }
@@ -77,15 +83,22 @@ public enum AxisCalibrator {
       for _ in 0..<3 {
         guard
           let fit = LinearSolve.polynomialFit(
-            t: pairs.map { ($0.observed - centre) / halfRange }, v: pairs.map { $0.line - $0.observed },
+            t: pairs.map { ($0.observed - centre) / halfRange },
+            v: pairs.map { $0.line - $0.observed },
             degree: degree)
         else { break }
         coefficients = fit
-        var deviations = pairs.map { abs($0.line - $0.observed - LinearSolve.evaluate(fit, at: ($0.observed - centre) / halfRange)) }
+        var deviations = pairs.map {
+          abs(
+            $0.line - $0.observed
+              - LinearSolve.evaluate(fit, at: ($0.observed - centre) / halfRange))
+        }
         scatter = 1.4826 * PeakFinder.median(&deviations) + 1e-3
         let limit = max(4 * scatter, 0.15)
         let kept = pairs.filter {
-          abs($0.line - $0.observed - LinearSolve.evaluate(fit, at: ($0.observed - centre) / halfRange)) < limit
+          abs(
+            $0.line - $0.observed
+              - LinearSolve.evaluate(fit, at: ($0.observed - centre) / halfRange)) < limit
         }
         if kept.count < degree + 2 { break }
         pairs = kept
@@ -96,10 +109,13 @@ public enum AxisCalibrator {
     guard matched.count >= 4 else {
       throw CalibrationError(
         file: lamp.source,
-        message: "only \(matched.count) of its \(peaks.count) peaks match NIST \(lampKind.rawValue) lines; is this a \(lampKind.rawValue) lamp spectrum on this instrument?")
+        message:
+          "only \(matched.count) of its \(peaks.count) peaks match NIST \(lampKind.rawValue) lines; is this a \(lampKind.rawValue) lamp spectrum on this instrument?"
+      )
     }
     let residuals = matched.map {
-      $0.line - $0.observed - LinearSolve.evaluate(coefficients, at: ($0.observed - centre) / halfRange)
+      $0.line - $0.observed
+        - LinearSolve.evaluate(coefficients, at: ($0.observed - centre) / halfRange)
     }
     rms = (residuals.map { $0 * $0 }.reduce(0, +) / Double(residuals.count)).squareRoot()
     let fittedLow = matched.map(\.observed).min() ?? low
@@ -130,7 +146,8 @@ public enum AxisCalibrator {
     else {
       throw CalibrationError(
         file: silicon.source,
-        message: "no silicon band found within ±25 cm⁻¹ of \(siliconReference) cm⁻¹ on the file's axis")
+        message:
+          "no silicon band found within ±25 cm⁻¹ of \(siliconReference) cm⁻¹ on the file's axis")
     }
     let siliconAbsolute = calibration.correctedWavenumber(vendor: 1e7 / siliconLaser - siliconShift)
     calibration.siliconVendorShift = siliconShift
@@ -140,7 +157,9 @@ public enum AxisCalibrator {
 
   /// Lines in `range` (vacuum wavenumbers) with no neighbour of at least a fifth of their
   /// intensity within 1.5 × `width`: a blend would be fitted as one peak between the two.
-  static func isolatedLines(_ table: [EmissionLine], within range: ClosedRange<Double>, width: Double)
+  static func isolatedLines(
+    _ table: [EmissionLine], within range: ClosedRange<Double>, width: Double
+  )
     -> [Double]
   {
     let inRange = table.map { ($0.vacuumWavenumber, $0.relativeIntensity) }.filter {
@@ -182,7 +201,9 @@ public enum AxisCalibrator {
       if let existing = byLine[index], existing.distance <= distance { continue }
       byLine[index] = (centre, distance)
     }
-    return byLine.sorted { $0.key < $1.key }.map { (observed: $0.value.observed, line: lines[$0.key]) }
+    return byLine.sorted { $0.key < $1.key }.map {
+      (observed: $0.value.observed, line: lines[$0.key])
+    }
   }
 
   static func nearestIndex(_ value: Double, in sorted: [Double]) -> Int {

@@ -67,7 +67,9 @@ public enum BandFitter {
           for b in a..<parameterCount { normal[a * parameterCount + b] += ja * jacobian[row + b] }
         }
       }
-      for a in 0..<parameterCount { for b in 0..<a { normal[a * parameterCount + b] = normal[b * parameterCount + a] } }
+      for a in 0..<parameterCount {
+        for b in 0..<a { normal[a * parameterCount + b] = normal[b * parameterCount + a] }
+      }
       var improved = false
       var converged = false
       for _ in 0..<12 {
@@ -97,7 +99,9 @@ public enum BandFitter {
       if !improved || converged { break }
     }
     guard p.allSatisfy(\.isFinite) else { return nil }
-    return (0..<k).map { FittedBand(centre: p[3 * $0 + 1], width: p[3 * $0 + 2], height: p[3 * $0]) }
+    return (0..<k).map {
+      FittedBand(centre: p[3 * $0 + 1], width: p[3 * $0 + 2], height: p[3 * $0])
+    }
   }
 
   /// The normalised pseudo-Voigt profile (1 at its centre).
@@ -160,7 +164,8 @@ public enum BandFitter {
 
   private static func clamp(_ p: inout [Double], starts: [Start]) {
     for (index, start) in starts.enumerated() {
-      p[3 * index + 1] = min(max(p[3 * index + 1], start.centreBounds.lowerBound), start.centreBounds.upperBound)
+      p[3 * index + 1] = min(
+        max(p[3 * index + 1], start.centreBounds.lowerBound), start.centreBounds.upperBound)
       p[3 * index + 2] = min(max(p[3 * index + 2], 0.3), 60)
     }
     let eta = 3 * starts.count + 2
@@ -176,7 +181,8 @@ enum LinearSolve {
     var b = vector
     for column in 0..<n {
       var pivot = column
-      for row in (column + 1)..<max(n, column + 1) where abs(a[row * n + column]) > abs(a[pivot * n + column]) {
+      for row in (column + 1)..<max(n, column + 1)
+      where abs(a[row * n + column]) > abs(a[pivot * n + column]) {
         pivot = row
       }
       guard abs(a[pivot * n + column]) > 1e-300 else { return nil }

@@ -112,7 +112,9 @@ public struct StandardCheck: Sendable {
     self.standard = standard
     var references = standard.checkedBands
     if standard == .silicon {
-      references = [siliconReference ?? calibration?.siliconReference ?? ReferenceStandard.siliconDefault]
+      references = [
+        siliconReference ?? calibration?.siliconReference ?? ReferenceStandard.siliconDefault
+      ]
     }
     let axis = calibration?.shifts(of: spectrum) ?? spectrum.shifts
     let measured = BandMeasurement.measure(x: axis, y: spectrum.intensities, references: references)

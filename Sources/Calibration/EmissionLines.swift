@@ -12,7 +12,9 @@ public struct EmissionLine: Sendable, Equatable {
   }
 
   /// The line's vacuum wavenumber in cm⁻¹ (Raman shifts are vacuum wavenumber differences).
-  public var vacuumWavenumber: Double { AirRefraction.vacuumWavenumber(airNanometres: airNanometres) }
+  public var vacuumWavenumber: Double {
+    AirRefraction.vacuumWavenumber(airNanometres: airNanometres)
+  }
 }
 
 /// Calibration lamps whose line tables are built in.

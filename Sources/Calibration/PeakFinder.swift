@@ -57,7 +57,8 @@ public enum PeakFinder {
         band: FittedBand(centre: x[i], width: width, height: prominence),
         centreBounds: (x[i] - width)...(x[i] + width))
       guard
-        let band = BandFitter.fit(x: Array(x[lo...hi]), y: Array(y[lo...hi]), starts: [start])?.first,
+        let band = BandFitter.fit(x: Array(x[lo...hi]), y: Array(y[lo...hi]), starts: [start])?
+          .first,
         band.height > 0
       else { continue }
       found.append(Peak(centre: band.centre, width: band.width, prominence: prominence))

@@ -69,13 +69,15 @@ public enum VendorSpectrumReader {
     do {
       let attributes = try FileManager.default.attributesOfItem(atPath: path)
       if let size = attributes[.size] as? Int, size > maximumBytes {
-        throw SpectrumFileError(file: path, line: 0, message: "file is \(size) bytes; the limit is \(maximumBytes)")
+        throw SpectrumFileError(
+          file: path, line: 0, message: "file is \(size) bytes; the limit is \(maximumBytes)")
       }
       data = try Data(contentsOf: URL(fileURLWithPath: path))
     } catch let error as SpectrumFileError {
       throw error
     } catch {
-      throw SpectrumFileError(file: path, line: 0, message: "cannot read: \(error.localizedDescription)")
+      throw SpectrumFileError(
+        file: path, line: 0, message: "cannot read: \(error.localizedDescription)")
     }
     let text = String(decoding: data, as: UTF8.self)
     return try parse(text, source: path, name: name)
@@ -105,12 +107,14 @@ public enum VendorSpectrumReader {
     var digits = field.drop { $0 == 0x20 || $0 == 0x09 }
     while let last = digits.last, last == 0x20 || last == 0x09 { digits = digits.dropLast() }
     guard !digits.isEmpty, digits.count < 64 else { return nil }
-    let text = String(decoding: digits.map { $0 == UInt8(ascii: ",") ? UInt8(ascii: ".") : $0 }, as: UTF8.self)
+    let text = String(
+      decoding: digits.map { $0 == UInt8(ascii: ",") ? UInt8(ascii: ".") : $0 }, as: UTF8.self)
     guard let value = Double(text), value.isFinite else { return nil }
     return value
   }
 
-  static func fields(_ line: ArraySlice<UInt8>, separatedBy separator: UInt8) -> [ArraySlice<UInt8>] {
+  static func fields(_ line: ArraySlice<UInt8>, separatedBy separator: UInt8) -> [ArraySlice<UInt8>]
+  {
     line.split(separator: separator, omittingEmptySubsequences: false)
   }
 
@@ -214,7 +218,8 @@ public enum VendorSpectrumReader {
         throw SpectrumFileError(
           file: source, line: index + 1,
           message:
-            "expected two numbers (Raman shift in cm-1, intensity), got \"\(text(content.prefix(60)))\"")
+            "expected two numbers (Raman shift in cm-1, intensity), got \"\(text(content.prefix(60)))\""
+        )
       }
       shifts.append(x)
       intensities.append(y)

@@ -105,8 +105,10 @@ public struct WavenumberCalibration: Sendable, Equatable {
   }
 
   private var canonicalText: String {
-    ([created, lamp.rawValue, "\(vendorExcitationNanometres)", "\(correctionCentre)",
-      "\(correctionHalfRange)", "\(laserWavenumber)", "\(siliconReference)"]
+    ([
+      created, lamp.rawValue, "\(vendorExcitationNanometres)", "\(correctionCentre)",
+      "\(correctionHalfRange)", "\(laserWavenumber)", "\(siliconReference)",
+    ]
       + correction.map { "\($0)" }).joined(separator: "|")
   }
 

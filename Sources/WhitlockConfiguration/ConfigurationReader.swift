@@ -76,12 +76,15 @@ struct ConfigurationReader {
     guard let entry = entry(key) else { throw error(key, "required key is missing") }
     guard let values = entry.value.arrayValue, count.contains(values.count) else {
       throw error(
-        key, "expected an array of \(count.lowerBound)–\(count.upperBound) numbers, got \(entry.value.typeName)")
+        key,
+        "expected an array of \(count.lowerBound)–\(count.upperBound) numbers, got \(entry.value.typeName)"
+      )
     }
     var numbers: [Double] = []
     for (index, value) in values.enumerated() {
       guard let number = value.numberValue, number.isFinite, abs(number) <= magnitude else {
-        throw error(key, "element \(index) must be a number within ±\(magnitude), got \(value.typeName)")
+        throw error(
+          key, "element \(index) must be a number within ±\(magnitude), got \(value.typeName)")
       }
       numbers.append(number)
     }

@@ -32,7 +32,8 @@ public enum CalibrationRendering {
       ])
     }
     let rms = check.rms.map { format($0, 2) + " cm-1" } ?? "no band measured"
-    return table.render() + "\nRMS \(rms) over \(check.bands.filter { $0.measured != nil }.count) of \(check.bands.count) bands"
+    return table.render()
+      + "\nRMS \(rms) over \(check.bands.filter { $0.measured != nil }.count) of \(check.bands.count) bands"
   }
 
   /// The check as one JSON object: standard, calibration (or null), bands, rms.

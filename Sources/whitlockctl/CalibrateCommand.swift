@@ -43,7 +43,9 @@ struct CalibrateAxisCommand: ParsableCommand {
   @Option(name: .shortAndLong, help: "The calibration file to write.") var output: String
 
   func validate() throws {
-    if (neon == nil) == (argon == nil) { throw ValidationError("give one of --neon FILE or --argon FILE") }
+    if (neon == nil) == (argon == nil) {
+      throw ValidationError("give one of --neon FILE or --argon FILE")
+    }
     if let excitationNanometres, !(200...2000).contains(excitationNanometres) {
       throw ValidationError("--excitation-nm must be a wavelength between 200 and 2000 nm")
     }

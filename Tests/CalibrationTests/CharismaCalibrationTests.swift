@@ -1,7 +1,7 @@
 import Calibration
 import Foundation
-import Testing
 import TestSupport
+import Testing
 import WhitlockCore
 
 /// The calibration on real instruments: the CHARISMA round-robin spectra (fetched from PyPI on

@@ -19,7 +19,9 @@ struct SyntheticInstrument {
   func vendorWavenumber(_ p: Double) -> Double { 1e7 / vendorWavelength(p) }
   func vendorShift(_ p: Double) -> Double { 1e7 / nominalLaser - vendorWavenumber(p) }
   /// The true Raman shift at pixel p.
-  func trueShift(_ p: Double) -> Double { 1e7 / trueLaser - trueWavenumber(vendor: vendorWavenumber(p)) }
+  func trueShift(_ p: Double) -> Double {
+    1e7 / trueLaser - trueWavenumber(vendor: vendorWavenumber(p))
+  }
 
   /// The pixel (fractional) where true absolute wavenumber `nu` lands, by bisection.
   func pixel(ofTrueWavenumber nu: Double) -> Double? {

@@ -35,7 +35,9 @@ import Testing
       throws: SpectrumFileError(
         file: "ne.txt", line: 0,
         message: "B&W Tek header has no coefs_a2 (pixel→wavelength coefficient)")
-    ) { try VendorSpectrumReader.parse(text + "\n" + Self.rows(20), source: "ne.txt", name: "ne.txt") }
+    ) {
+      try VendorSpectrumReader.parse(text + "\n" + Self.rows(20), source: "ne.txt", name: "ne.txt")
+    }
   }
 
   @Test func aBadBWTekLaserLineIsNamed() {
@@ -43,7 +45,9 @@ import Testing
     #expect(
       throws: SpectrumFileError(
         file: "ne.txt", line: 7, message: "laser_wavelength \"green\" is not a wavelength in nm")
-    ) { try VendorSpectrumReader.parse(text + "\n" + Self.rows(20), source: "ne.txt", name: "ne.txt") }
+    ) {
+      try VendorSpectrumReader.parse(text + "\n" + Self.rows(20), source: "ne.txt", name: "ne.txt")
+    }
   }
 
   @Test func aTruncatedBWTekRowIsNamedByLine() {

@@ -7,6 +7,7 @@ one JSON object: per setup the seconds the calibration took and each standard's 
 and y, or the error that stopped it. whitlock-calibration-bench measures the bands on these
 axes with the same fits it uses for its own.
 """
+import contextlib
 import json
 import sys
 import time
@@ -20,6 +21,13 @@ from ramanchada2.spectrum import from_local_file  # noqa: E402
 
 def main():
     request = json.load(sys.stdin)
+    output = sys.stdout
+    with contextlib.redirect_stdout(sys.stderr):  # ramanchada2 prints progress on stdout
+        results = calibrate_all(request)
+    json.dump({"setups": results}, output)
+
+
+def calibrate_all(request):
     results = []
     for setup in request["setups"]:
         result = {"name": setup["name"]}
@@ -40,7 +48,7 @@ def main():
         except Exception as error:  # a setup that fails is reported, the others still run
             result["error"] = f"{type(error).__name__}: {error}"[:300]
         results.append(result)
-    json.dump({"setups": results}, sys.stdout)
+    return results
 
 
 if __name__ == "__main__":
