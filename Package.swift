@@ -49,7 +49,7 @@ let package = Package(
     .target(name: "WhitlockCore", swiftSettings: strictSwift),
     // The one plain-text table renderer, shared by whitlockctl and the benchmarks.
     .target(name: "TextTables", swiftSettings: strictSwift),
-    .target(name: "Calibration", swiftSettings: strictSwift),
+    .target(name: "Calibration", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
     .systemLibrary(
       name: "CLibUSB", pkgConfig: "libusb-1.0",
       providers: [.apt(["libusb-1.0-0-dev"])]),
@@ -129,7 +129,7 @@ let package = Package(
       dependencies: [
         "WhitlockConfiguration", "WhitlockLogging", "WhitlockCore", "WhitlockTOML", "Transports",
         "Detection", "Spool", "Simulation", "OceanInsight", "Wasatch", "Monitor", "AmptekDP5",
-        "SpoolShipper",
+        "SpoolShipper", "Calibration",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
@@ -225,7 +225,7 @@ let package = Package(
       name: "DaemonTests",
       dependencies: [
         "WhitlockDaemon", "WhitlockConfiguration", "WhitlockLogging", "Spool", "WhitlockCore",
-        "Monitor", "Transports", "Records", "WhitlockCtlKit",
+        "Monitor", "Transports", "Records", "WhitlockCtlKit", "Calibration", "Detection",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -49,21 +49,11 @@ public enum CalibrationRendering {
     writer.value(
       .object([
         ("standard", .string(check.standard.rawValue)),
-        ("calibration", calibration.map(provenance) ?? .null),
+        ("calibration", calibration.map(\.provenance) ?? .null),
         ("bands", .array(bands)),
         ("rms_cm1", check.rms.map { .double(rounded($0)) } ?? .null),
       ]))
     return String(decoding: writer.bytes, as: UTF8.self)
-  }
-
-  /// What a result records about the calibration its axis came from.
-  public static func provenance(_ calibration: WavenumberCalibration) -> JSONValue {
-    .object([
-      ("id", .string(calibration.id)),
-      ("created", .string(calibration.created)),
-      ("silicon_reference_cm1", .double(calibration.siliconReference)),
-      ("excitation_nm", .double((calibration.excitationNanometres * 1e4).rounded() / 1e4)),
-    ])
   }
 
   private static func rounded(_ value: Double) -> Double { (value * 1000).rounded() / 1000 }

@@ -79,7 +79,7 @@ public final class OfflineAnalyzer {
     members.append(("kind", .string(spectrum.kind.rawValue)))
     members.append(("points", .int(Int64(spectrum.intensities.count))))
     if spectrum.kind == .raman, let calibration {
-      members.append(("calibration", CalibrationRendering.provenance(calibration)))
+      members.append(("calibration", calibration.provenance))
     }
     members.append(("detection", detection(spectrum)))
     var writer = JSONWriter()

@@ -62,3 +62,91 @@ import WhitlockCore
     }
   }
 }
+
+/// `whitlockctl calibrate axis`, `calibrate check` and `analyze --config` on real files.
+@Suite struct CalibrateCommandTests {
+  static func whitlockctl(_ arguments: [String]) async throws -> SubprocessResult {
+    try await Subprocess.run(
+      URL(fileURLWithPath: try ProductsDirectory.executable("whitlockctl")), arguments,
+      deadline: 300)
+  }
+
+  static func directory() async throws -> String {
+    switch try await CharismaRoundRobin.locate(
+      repositoryRoot: CharismaCalibrationTests.repositoryRoot)
+    {
+    case .unreachable(let reason):
+      try Test.cancel("the CHARISMA spectra cannot be downloaded: \(reason)")
+    case .directory(let directory):
+      return directory
+    }
+  }
+
+  @Test func calibrateCheckAndAnalyzeOnTheCalibratedAxis() async throws {
+    let data = try await Self.directory()
+    let setup = CharismaRoundRobin.setups[0]
+    let output = FileManager.default.temporaryDirectory
+      .appendingPathComponent("cal-\(UUID().uuidString).toml").path
+    defer { try? FileManager.default.removeItem(atPath: output) }
+    let made = try await Self.whitlockctl([
+      "calibrate", "axis", "--neon", data + "/" + setup.neon, "--silicon",
+      data + "/" + setup.silicon, "-o", output,
+    ])
+    #expect(made.status == 0, "\(made.standardError)")
+    #expect(made.standardOutput.contains("NIST lines matched"))
+    let text = try String(contentsOfFile: output, encoding: .utf8)
+    #expect(text.contains("[calibration.axis]"))
+    #expect(text.contains("silicon_reference_cm1 = 520.45"))
+
+    let check = try await Self.whitlockctl([
+      "calibrate", "check", "--standard", "polystyrene", data + "/" + setup.polystyrene,
+      "--config", output, "--json",
+    ])
+    #expect(check.status == 0, "\(check.standardError)")
+    let report = try JSONParser.parse(check.standardOutput)
+    guard case .array(let bands)? = report["bands"] else {
+      Issue.record("no bands in \(check.standardOutput)")
+      return
+    }
+    #expect(bands.count == 6)
+    let rms = try #require(report["rms_cm1"]?.doubleValue)
+    #expect(rms < 1)
+    let id = try #require(report["calibration"]?["id"]?.stringValue)
+
+    let table = try await Self.whitlockctl([
+      "calibrate", "check", "--standard", "polystyrene", data + "/" + setup.polystyrene,
+    ])
+    #expect(table.standardOutput.contains("vendor axis"))
+    #expect(table.standardOutput.contains("1001.40"))
+    #expect(table.standardOutput.contains("RMS "))
+
+    let analysed = try await Self.whitlockctl([
+      "analyze", "--config", output, data + "/" + setup.polystyrene,
+    ])
+    #expect(analysed.status == 0, "\(analysed.standardError)")
+    let line = try JSONParser.parse(analysed.standardOutput)
+    #expect(line["calibration"]?["id"]?.stringValue == id)
+  }
+
+  @Test func aSiliconSpectrumGivenAsNeonIsRefusedNamingIt() async throws {
+    let data = try await Self.directory()
+    let setup = CharismaRoundRobin.setups[0]
+    let result = try await Self.whitlockctl([
+      "calibrate", "axis", "--neon", data + "/" + setup.polystyrene, "--silicon",
+      data + "/" + setup.silicon, "-o", "/nonexistent/cal.toml",
+    ])
+    #expect(result.status == 1)
+    #expect(result.standardError.contains((setup.polystyrene as NSString).lastPathComponent))
+  }
+
+  @Test func aHoribaFileWithoutLaserWavelengthAsksForIt() async throws {
+    let data = try await Self.directory()
+    let setup = CharismaRoundRobin.setups[1]
+    let result = try await Self.whitlockctl([
+      "calibrate", "axis", "--neon", data + "/" + setup.neon, "--silicon",
+      data + "/" + setup.silicon, "-o", "/nonexistent/cal.toml",
+    ])
+    #expect(result.status == 1)
+    #expect(result.standardError.contains("--excitation-nm"))
+  }
+}
