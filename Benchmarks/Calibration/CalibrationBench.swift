@@ -111,10 +111,9 @@ struct CalibrationBench: ParsableCommand {
     let python = try shell(root + "/scripts/calibration/venv.sh")
     var setups: [JSONValue] = []
     for setup in CharismaRoundRobin.setups {
-      let laser =
-        setup.excitationNanometres
-        ?? (try VendorSpectrumReader.read(path: data + "/" + setup.neon)).statedExcitationNanometres
-        ?? 0
+      let stated = try VendorSpectrumReader.read(path: data + "/" + setup.neon)
+        .statedExcitationNanometres
+      let laser = setup.excitationNanometres ?? stated ?? 0
       let nominal = [532.0, 633.0, 785.0].min { abs($0 - laser) < abs($1 - laser) } ?? 785
       setups.append(
         .object([

@@ -1,6 +1,7 @@
 /// Measures where known bands sit in a spectrum: each band is looked for within `search` cm⁻¹
 /// of its reference and centred by a pseudo-Voigt fit; bands closer than 40 cm⁻¹ are fitted
-/// together on one straight baseline. A band must stand five times the noise above it.
+/// together on one straight baseline over the group ± (`search` + 8) cm⁻¹ (wider windows take
+/// in neighbouring bands and bias the centre). A band must stand five times the noise above it.
 public enum BandMeasurement {
   /// The measured centre of each reference band (cm⁻¹), `nil` where the spectrum does not
   /// cover it or the fit fails. `x` ascending.
@@ -21,8 +22,8 @@ public enum BandMeasurement {
     let step = PeakFinder.median(&spacings)
     let minimumHeight = 5 * PeakFinder.noise(y)
     for group in groups {
-      let low = group[0] - search - 20
-      let high = group[group.count - 1] + search + 20
+      let low = group[0] - search - 8
+      let high = group[group.count - 1] + search + 8
       guard low >= x[0], high <= x[x.count - 1] else { continue }
       let indices = x.indices.filter { x[$0] > low && x[$0] < high }
       guard indices.count >= 3 * group.count + 6 else { continue }

@@ -11,7 +11,7 @@ import Testing
   }
 
   @Test func bandFitFindsSubPixelCentreOfOverlappingBands() throws {
-    let x = (0..<120).map { 1560 + Double($0) * 0.5 }
+    let x = (0..<400).map { 1500 + Double($0) * 0.5 }
     let y = x.map {
       40 + 0.1 * ($0 - 1590) + 300 * BandFitterProbe.voigt($0, 1583.1, 7)
         + 900 * BandFitterProbe.voigt($0, 1602.3, 8)
