@@ -21,6 +21,8 @@ struct CalibrationBench: ParsableCommand {
   @Option(help: "Times each of our calibrations is repeated (the median is printed).")
   var repeats = 5
   @Flag(help: "Leave out ramanchada2 (no Python environment needed).") var noPeer = false
+  @Option(help: "Seconds after which a ramanchada2 calibration is stopped and reported as such.")
+  var peerLimit = 120
 
   func run() throws {
     let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
@@ -127,7 +129,7 @@ struct CalibrationBench: ParsableCommand {
         ]))
     }
     var writer = JSONWriter()
-    writer.value(.object([("setups", .array(setups))]))
+    writer.value(.object([("limit_s", .int(Int64(peerLimit))), ("setups", .array(setups))]))
     let output = try shell(
       python, [root + "/scripts/calibration/ramanchada2_peer.py"], input: writer.bytes)
     let reply = try JSONParser.parse(output)

@@ -1,7 +1,8 @@
 """Runs ramanchada2's documented x-calibration (the CHARISMA protocol) on round-robin setups.
 
-Reads a JSON request on stdin: {"setups": [{"name", "laser_nm", "neon", "silicon",
-"standards": [paths]}]}. For each setup: CalibrationModel.calibration_model_factory(laser,
+Reads a JSON request on stdin: {"limit_s": seconds, "setups": [{"name", "laser_nm", "neon",
+"silicon", "standards": [paths]}]}; a calibration still running after limit_s is stopped and
+reported as such. For each setup: CalibrationModel.calibration_model_factory(laser,
 neon, silicon) with its defaults, then apply_calibration_x on every standard spectrum. Writes
 one JSON object: per setup the seconds the calibration took and each standard's calibrated x
 and y, or the error that stopped it. whitlock-calibration-bench measures the bands on these
@@ -9,6 +10,7 @@ axes with the same fits it uses for its own.
 """
 import contextlib
 import json
+import signal
 import sys
 import time
 import warnings
@@ -27,7 +29,17 @@ def main():
     json.dump({"setups": results}, output)
 
 
+class TimeLimit(Exception):
+    pass
+
+
+def stop(signum, frame):
+    raise TimeLimit()
+
+
 def calibrate_all(request):
+    limit = int(request.get("limit_s", 0))
+    signal.signal(signal.SIGALRM, stop)
     results = []
     for setup in request["setups"]:
         result = {"name": setup["name"]}
@@ -35,8 +47,12 @@ def calibrate_all(request):
             neon = from_local_file(setup["neon"])
             silicon = from_local_file(setup["silicon"])
             start = time.perf_counter()
-            model = CalibrationModel.calibration_model_factory(
-                setup["laser_nm"], neon, silicon)
+            signal.alarm(limit)
+            try:
+                model = CalibrationModel.calibration_model_factory(
+                    setup["laser_nm"], neon, silicon)
+            finally:
+                signal.alarm(0)
             result["seconds"] = time.perf_counter() - start
             standards = []
             for path in setup["standards"]:
@@ -45,6 +61,8 @@ def calibrate_all(request):
                 standards.append({"x": [float(v) for v in calibrated.x],
                                   "y": [float(v) for v in calibrated.y]})
             result["standards"] = standards
+        except TimeLimit:
+            result["error"] = f"stopped after {limit} s"
         except Exception as error:  # a setup that fails is reported, the others still run
             result["error"] = f"{type(error).__name__}: {error}"[:300]
         results.append(result)
