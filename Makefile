@@ -46,6 +46,7 @@ test: deps lint
 	@# Python environments some tests use, made before the parallel test run rather than inside it.
 	scripts/monitor/venv.sh >/dev/null
 	scripts/nexus/venv.sh >/dev/null
+	scripts/calibration/charisma-data.sh >/dev/null || [ $$? = 3 ]
 	Tests/Conformance/run-vendor-conformance.sh --prepare
 	$(SWIFT) test --skip-build
 

@@ -71,6 +71,7 @@ let package = Package(
     .target(name: "WhitlockCore", dependencies: ["WhitlockJSON"], swiftSettings: strictSwift),
     // The one plain-text table renderer, shared by whitlockctl and the benchmarks.
     .target(name: "TextTables", swiftSettings: strictSwift),
+    .target(name: "Calibration", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
     .systemLibrary(
       name: "CLibUSB", pkgConfig: "libusb-1.0",
       providers: [.apt(["libusb-1.0-0-dev"])]),
@@ -161,6 +162,7 @@ let package = Package(
       name: "WhitlockConfiguration",
       dependencies: [
         "WhitlockCore", "WhitlockTOML", "Transports", "Detection", "Spool", "NetworkSettings",
+        "Calibration",
         .product(name: "Logging", package: "swift-log"),
       ],
       swiftSettings: strictSwift),
@@ -175,7 +177,7 @@ let package = Package(
         "WhitlockConfiguration", "WhitlockLogging", "WhitlockCore", "WhitlockTOML", "Transports",
         "Detection", "Spool", "Simulation", "OceanInsight", "Wasatch", "Monitor", "AmptekDP5",
         "InstrumentFamilies", "Records",
-        "SpoolShipper",
+        "SpoolShipper", "Calibration",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
@@ -192,7 +194,7 @@ let package = Package(
       name: "WhitlockCtlKit",
       dependencies: [
         "WhitlockCore", "Records", "Spool", "Transports", "WhitlockConfiguration", "Detection",
-        "HDF5", "TextTables", "InstrumentFamilies",
+        "HDF5", "TextTables", "InstrumentFamilies", "Calibration",
       ],
       swiftSettings: strictSwift),
     .executableTarget(
@@ -200,7 +202,7 @@ let package = Package(
       dependencies: [
         "NetworkSettings",
         "WhitlockCtlKit", "Records", "Spool", "Transports", "WhitlockCore", "WhitlockConfiguration",
-        "WhitlockLogging", "SpoolShipper", "Wasatch", "InstrumentFamilies",
+        "WhitlockLogging", "SpoolShipper", "Wasatch", "InstrumentFamilies", "Calibration",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -216,6 +218,13 @@ let package = Package(
       ],
       resources: [.embedInCode("Resources/usb-testbed.py")], swiftSettings: strictSwift),
     .target(name: "CAllocationCounter", path: "Benchmarks/CAllocationCounter"),
+    .executableTarget(
+      name: "whitlock-calibration-bench",
+      dependencies: [
+        "Calibration", "TestSupport", "TextTables", "WhitlockCore",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+      ],
+      path: "Benchmarks/Calibration", swiftSettings: strictSwift),
     .executableTarget(
       name: "whitlock-bench",
       dependencies: [
@@ -253,6 +262,12 @@ let package = Package(
       swiftSettings: strictSwift),
     .testTarget(name: "TextTablesTests", dependencies: ["TextTables"], swiftSettings: strictSwift),
     .testTarget(
+      name: "CalibrationTests",
+      dependencies: [
+        "Calibration", "TestSupport", "WhitlockConfiguration", "WhitlockCore", "InstrumentFamilies",
+      ],
+      swiftSettings: strictSwift),
+    .testTarget(
       name: "WhitlockTOMLTests", dependencies: ["WhitlockTOML"], swiftSettings: strictSwift),
     .testTarget(
       name: "SpoolShipperTests", dependencies: ["NetworkSettings", "SpoolShipper"],
@@ -280,7 +295,7 @@ let package = Package(
       dependencies: [
         "WhitlockDaemon", "WhitlockConfiguration", "WhitlockLogging", "Spool", "WhitlockCore",
         "Monitor", "Transports", "Records", "WhitlockCtlKit", "InstrumentFamilies",
-        "OceanInsightFamily", "WasatchFamily",
+        "OceanInsightFamily", "WasatchFamily", "Calibration", "Detection",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -316,7 +331,7 @@ let package = Package(
       ],
       path: "Benchmarks/EndToEnd", swiftSettings: strictSwift),
     .target(
-      name: "TestSupport", dependencies: ["WhitlockCore"], path: "Tests/TestSupport",
+      name: "TestSupport", dependencies: ["WhitlockCore", "Calibration"], path: "Tests/TestSupport",
       swiftSettings: strictSwift),
     .executableTarget(
       name: "SpoolCrashWriter", dependencies: ["Spool", "WhitlockCore"],

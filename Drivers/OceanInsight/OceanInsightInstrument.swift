@@ -26,6 +26,9 @@ public actor OceanInsightInstrument: Instrument, DrainsStaleRepliesAtOpen {
     var coefficients: [Double]
     var integrationValue: UInt32
     var drainedBytes: Int
+    /// The EEPROM non-linearity coefficients' check (OOI protocol): "passed" or why they are
+    /// not to be trusted; `nil` where the protocol path does not read them.
+    var nonlinearityCheck: String? = nil
   }
 
   private var connection: Connection?
@@ -166,12 +169,40 @@ public actor OceanInsightInstrument: Instrument, DrainsStaleRepliesAtOpen {
     var coefficients: [Double] = []
     for slot in UInt8(1)...4 { coefficients.append(try await session.slotNumber(slot)) }
     try Self.checkAxis(coefficients, model: model)
+    let nonlinearity = try await Self.checkNonlinearity(session, model: model)
     let value = try model.integrationValue(seconds: settings.integrationSeconds)
     try await session.send(.setIntegrationTime(value))
     return Opened(
       identity: identity(model: model, serial: serial, family: "ocean-ooi"), model: model,
       coefficients: model.readoutCoefficients(coefficients), integrationValue: value,
-      drainedBytes: drained)
+      drainedBytes: drained, nonlinearityCheck: nonlinearity)
+  }
+
+  /// Reads the non-linearity polynomial (EEPROM slots 6–13, its order in slot 14) and checks it
+  /// (`NonlinearityCheck`): "passed", or why the coefficients are not to be trusted (zero,
+  /// not numbers, a polynomial that turns over). The device is still used; every acquisition
+  /// records the verdict, and no correction is applied with coefficients that failed.
+  private static func checkNonlinearity(_ session: OOISession, model: OceanModel) async throws
+    -> String
+  {
+    var coefficients: [Double] = []
+    for slot in UInt8(6)...13 {
+      do { coefficients.append(try await session.slotNumber(slot)) } catch let error
+        as OOIReply.Failure
+      {
+        return "refused: EEPROM slot \(slot): \(error)"
+      }
+    }
+    var order = 7
+    if let stored = try? await session.slotNumber(14), stored >= 0, stored <= 7 {
+      order = Int(stored)
+    }
+    if let problem = NonlinearityCheck.problem(
+      coefficients: Array(coefficients.prefix(order + 1)), fullScale: model.saturationLevel)
+    {
+      return "refused: " + problem
+    }
+    return "passed"
   }
 
   /// Refuses a device whose stored wavelength polynomial cannot describe a spectrum.
@@ -212,6 +243,9 @@ public actor OceanInsightInstrument: Instrument, DrainsStaleRepliesAtOpen {
       ("saturated", .bool(spectrum.saturatedPixelCount > 0)),
       ("stale_bytes_at_open", .int(Int64(opened.drainedBytes))),
     ]
+    if let check = opened.nonlinearityCheck {
+      parameters.append(("nonlinearity_coefficients", .string(check)))
+    }
     if let dark = spectrum.electricDarkMean {
       parameters.append(("electric_dark_mean", .number(dark)))
     }

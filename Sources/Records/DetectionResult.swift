@@ -86,9 +86,14 @@ public struct RamanResult: Sendable, Equatable {
   public var axisOffset: Measured
   public var flags: [String]
   public var fusion: FusedPoint?
+  /// The axis calibration the spectrum was analysed on, when one was configured.
+  public var calibration: CalibrationProvenance?
 
   init(_ reader: MemberReader) throws(RecordDecodingError) {
     method = try reader.string("method")
+    calibration = try reader.optionalObject("calibration").map {
+      reader throws(RecordDecodingError) in try CalibrationProvenance(reader)
+    }
     phase = try reader.optionalString("phase")
     phaseGroup = try reader.optionalString("phase_group")
     whitlockiteFraction = try Measured(
@@ -130,5 +135,27 @@ public struct XRFResult: Sendable, Equatable {
     fusion = try reader.optionalObject("fusion").map { reader throws(RecordDecodingError) in
       try FusedPoint(reader)
     }
+  }
+}
+
+/// Which Raman-shift axis calibration a result was computed on (`[calibration.axis]`).
+public struct CalibrationProvenance: Sendable, Equatable {
+  /// The calibration's id (a hash of everything that shapes the axis).
+  public var id: String
+  /// When the calibration was made.
+  public var created: String
+  /// The silicon band position the laser was zeroed on, cm⁻¹.
+  public var siliconReference: Double
+  /// The calibrated laser wavelength, nm.
+  public var excitationNanometres: Double
+  /// Why the calibration could not be applied to this spectrum's axis, if it could not.
+  public var notApplied: String?
+
+  init(_ reader: MemberReader) throws(RecordDecodingError) {
+    id = try reader.string("id")
+    created = try reader.string("created")
+    siliconReference = try reader.number("silicon_reference_cm1")
+    excitationNanometres = try reader.number("excitation_nm")
+    notApplied = try reader.optionalString("not_applied")
   }
 }

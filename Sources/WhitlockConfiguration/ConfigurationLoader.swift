@@ -93,6 +93,12 @@ public enum ConfigurationLoader {
     configuration.ship = try ShipConfiguration.read(&ship)
     try ship.finish()
 
+    var calibration = try root.table("calibration")
+    var axis = try calibration.table("axis")
+    configuration.axisCalibration = try AxisCalibrationConfiguration.read(&axis)
+    try axis.finish()
+    try calibration.finish()
+
     let instruments = try root.tables("instrument")
     var seen: [String: Int] = [:]
     for var reader in instruments {

@@ -71,6 +71,28 @@ package struct ConfigurationReader {
     return strings
   }
 
+  /// An array of `count` finite numbers, each of magnitude at most `magnitude`.
+  package mutating func numberArray(_ key: String, count: ClosedRange<Int>, magnitude: Double)
+    throws(ConfigurationError) -> [Double]
+  {
+    guard let entry = entry(key) else { throw error(key, "required key is missing") }
+    guard let values = entry.value.arrayValue, count.contains(values.count) else {
+      throw error(
+        key,
+        "expected an array of \(count.lowerBound)–\(count.upperBound) numbers, got \(entry.value.typeName)"
+      )
+    }
+    var numbers: [Double] = []
+    for (index, value) in values.enumerated() {
+      guard let number = value.numberValue, number.isFinite, abs(number) <= magnitude else {
+        throw error(
+          key, "element \(index) must be a number within ±\(magnitude), got \(value.typeName)")
+      }
+      numbers.append(number)
+    }
+    return numbers
+  }
+
   package mutating func choice<Choice: RawRepresentable & CaseIterable>(
     _ key: String, default value: Choice? = nil
   ) throws(ConfigurationError) -> Choice where Choice.RawValue == String {

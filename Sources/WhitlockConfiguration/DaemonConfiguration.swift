@@ -1,3 +1,4 @@
+import Calibration
 import Logging
 import Spool
 import WhitlockCore
@@ -26,6 +27,8 @@ public struct DaemonConfiguration: Sendable {
   public var allowSimulated = false
   /// Shipping the spool into PostgreSQL, when configured.
   public var ship: ShipConfiguration?
+  /// `[calibration.axis]`: the Raman-shift axis calibration Raman spectra are analysed on.
+  public var axisCalibration: WavenumberCalibration?
 
   /// All defaults, no instrument; `source` names the file in later messages.
   public init(source: String) { self.source = source }

@@ -1,3 +1,4 @@
+import Calibration
 import Detection
 import WhitlockCore
 
@@ -6,18 +7,47 @@ import WhitlockCore
 public final class OfflineAnalyzer {
   private let raman: RamanPipeline
   private let xrf: XRFPipeline
+  /// The axis calibration Raman spectra are analysed on (`[calibration.axis]`), if any.
+  public let calibration: WavenumberCalibration?
 
-  /// Creates an analyzer with the given pipeline settings.
+  /// Creates an analyzer with the given pipeline settings and Raman axis calibration.
   public init(
     raman: RamanPipelineSettings = RamanPipelineSettings(),
-    xrf: XRFPipelineSettings = XRFPipelineSettings()
+    xrf: XRFPipelineSettings = XRFPipelineSettings(),
+    calibration: WavenumberCalibration? = nil
   ) {
     self.raman = RamanPipeline(settings: raman)
     self.xrf = XRFPipeline(settings: xrf)
+    self.calibration = calibration
+  }
+
+  /// A Raman spectrum's axis moved onto the calibrated one: vendor shifts (computed with the
+  /// file's stated laser wavelength, else the calibration's) or a device's wavelength polynomial.
+  func calibrated(_ spectrum: StoredSpectrum, _ calibration: WavenumberCalibration) -> [Double]? {
+    switch spectrum.axis {
+    case .ramanShift(let shifts):
+      return shifts.map {
+        calibration.shift(
+          vendorShift: $0, vendorExcitationNanometres: spectrum.vendorExcitationNanometres)
+      }
+    case .calibration(let axis, _):
+      return spectrum.intensities.indices.map {
+        calibration.shift(vendorWavelengthNanometres: axis.wavelength(atPixel: Double($0)) ?? 0)
+      }
+    case .energy:
+      return nil
+    }
   }
 
   /// The `detection` object for `spectrum`.
   public func detection(_ spectrum: StoredSpectrum) -> JSONValue {
+    if spectrum.kind == .raman, let calibration, let shifts = calibrated(spectrum, calibration) {
+      // Sorted ascending: a calibrated axis keeps the vendor's order, which may run downwards.
+      let order = shifts.indices.sorted { shifts[$0] < shifts[$1] }
+      return raman.analyze(
+        shifts: order.map { shifts[$0] }, intensities: order.map { spectrum.intensities[$0] }
+      ).jsonValue(settings: raman.settings)
+    }
     switch (spectrum.kind, spectrum.axis) {
     case (.raman, .ramanShift(let shifts)):
       return raman.analyze(shifts: shifts, intensities: spectrum.intensities)
@@ -48,6 +78,9 @@ public final class OfflineAnalyzer {
     if let seq = spectrum.seq { members.append(("seq", .int(seq))) }
     members.append(("kind", .string(spectrum.kind.rawValue)))
     members.append(("points", .int(Int64(spectrum.intensities.count))))
+    if spectrum.kind == .raman, let calibration {
+      members.append(("calibration", calibration.provenance))
+    }
     members.append(("detection", detection(spectrum)))
     var writer = JSONWriter()
     writer.value(.object(members))

@@ -1,3 +1,4 @@
+import Calibration
 import Foundation
 import Records
 import WhitlockCore
@@ -24,6 +25,8 @@ public struct StoredSpectrum: Sendable {
   public var axis: Axis
   /// Intensities (counts) per point.
   public var intensities: [Double]
+  /// The laser wavelength (nm) a file's Raman shifts were computed with, when it says.
+  public var vendorExcitationNanometres: Double? = nil
 }
 
 /// A file that cannot be analysed, with a message naming file and line.
@@ -48,6 +51,18 @@ public enum SpectrumInput {
       String(data: data, encoding: .utf8) ?? String(data: data, encoding: .isoLatin1) ?? ""
     if text.contains("<<PMCA SPECTRUM>>") || text.contains("<<DATA>>") {
       return [try MCAInput.parse(text, name: path)]
+    }
+    if text.hasPrefix("File Version;BW") {
+      // A B&W Tek export: its axis comes from the header's pixel→wavelength coefficients.
+      do {
+        let vendor = try VendorSpectrumReader.parse(text, source: path, name: path)
+        return [
+          StoredSpectrum(
+            source: path, seq: nil, kind: .raman, axis: .ramanShift(vendor.shifts),
+            intensities: vendor.intensities,
+            vendorExcitationNanometres: vendor.statedExcitationNanometres)
+        ]
+      } catch { throw SpectrumInputError(error.description) }
     }
     return try parse(text, name: path, kind: kind, excitation: excitation)
   }

@@ -96,7 +96,7 @@ public struct Daemon: Sendable {
           instrument: instrumentConfiguration.makeInstrument(stateDirectory: layout.root),
           analyzer: AnalyzerFactory.make(
             kind: instrumentConfiguration.kind, configuration: configuration.detection,
-            fusion: fusion),
+            fusion: fusion, axisCalibration: configuration.axisCalibration),
           pump: spool.pump, runs: runs, observers: [health, bridge], settings: settings,
           logger: logger))
     }

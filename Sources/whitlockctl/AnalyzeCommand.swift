@@ -1,4 +1,5 @@
 import ArgumentParser
+import Calibration
 import Foundation
 import InstrumentFamilies
 import WhitlockConfiguration
@@ -19,8 +20,10 @@ struct AnalyzeCommand: ParsableCommand {
       was recorded with, gives the spool's detection results). Raman x is the
       shift in cm-1, or the wavelength in nm with --excitation; XRF x is the energy in keV.
       With --config, the [detection.raman] and [detection.xrf] parameters of that whitlockd
-      configuration file are used (re-analysis with new parameters); every output line records
-      the parameters it was computed with. Exit status 1 when a file could not be read or parsed
+      configuration file are used (re-analysis with new parameters), and with a
+      [calibration.axis] table (`whitlockctl calibrate axis`) Raman spectra are analysed on the
+      calibrated axis and each line names the calibration; every output line records
+      the parameters it was computed with. B&W Tek exports are read too. Exit status 1 when a file could not be read or parsed
       (the others are still analysed); 78 when the configuration is invalid.
       """)
 
@@ -44,15 +47,19 @@ struct AnalyzeCommand: ParsableCommand {
 
   func run() throws {
     var detection = DetectionConfiguration()
+    var calibration: WavenumberCalibration?
     if let config {
       do {
-        detection = try ConfigurationLoader.load(path: config).detection
+        let loaded = try ConfigurationLoader.load(path: config)
+        detection = loaded.detection
+        calibration = loaded.axisCalibration
       } catch {
         FileHandle.standardError.write(Data("whitlockctl analyze: \(error)\n".utf8))
         throw ExitCode(78)
       }
     }
-    let analyzer = OfflineAnalyzer(raman: detection.raman, xrf: detection.xrf)
+    let analyzer = OfflineAnalyzer(
+      raman: detection.raman, xrf: detection.xrf, calibration: calibration)
     var failed = false
     for file in files {
       do {

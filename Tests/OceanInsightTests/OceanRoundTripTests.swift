@@ -82,6 +82,10 @@ import WhitlockCore
     let dark = try #require(
       Dictionary(uniqueKeysWithValues: acquisition.parameters)["electric_dark_mean"]?.doubleValue)
     #expect(abs(dark - 800) < 100)
+    // The emulated EEPROM's non-linearity polynomial is a plausible one.
+    #expect(
+      Dictionary(uniqueKeysWithValues: acquisition.parameters)["nonlinearity_coefficients"]
+        == .string("passed"))
   }
 
   @Test func refusesIntegrationOutsideTheModelLimits() async throws {

@@ -1,0 +1,124 @@
+/// Measures where known bands sit in a spectrum: each band is looked for within `search` cm⁻¹
+/// of its reference and centred by a pseudo-Voigt fit; bands closer than 40 cm⁻¹ are fitted
+/// together on one straight baseline over the group ± (`search` + 8) cm⁻¹ (wider windows take
+/// in neighbouring bands and bias the centre). A band must stand five times the noise above it.
+public enum BandMeasurement {
+  /// The measured centre of each reference band (cm⁻¹), `nil` where the spectrum does not
+  /// cover it or the fit fails. `x` ascending.
+  public static func measure(
+    x: [Double], y: [Double], references: [Double], search: Double = 12
+  ) -> [Double?] {
+    var result: [Double: Double] = [:]
+    var groups: [[Double]] = []
+    for reference in references.sorted() {
+      if let last = groups.last?.last, reference - last < 40 {
+        groups[groups.count - 1].append(reference)
+      } else {
+        groups.append([reference])
+      }
+    }
+    guard x.count >= 8 else { return references.map { _ in nil } }
+    var spacings = (1..<x.count).map { x[$0] - x[$0 - 1] }
+    let step = PeakFinder.median(&spacings)
+    let minimumHeight = 5 * PeakFinder.noise(y)
+    for group in groups {
+      let low = group[0] - search - 8
+      let high = group[group.count - 1] + search + 8
+      guard low >= x[0], high <= x[x.count - 1] else { continue }
+      let indices = x.indices.filter { x[$0] > low && x[$0] < high }
+      guard indices.count >= 3 * group.count + 6 else { continue }
+      let xs = indices.map { x[$0] }
+      let ys = indices.map { y[$0] }
+      let first = (xs[0], ys[0])
+      let last = (xs[xs.count - 1], ys[ys.count - 1])
+      func baseline(_ v: Double) -> Double {
+        first.1 + (last.1 - first.1) * (v - first.0) / (last.0 - first.0)
+      }
+      // The strongest band of the group is found within `search`; the others are looked for
+      // where the same axis offset puts them (a weak band beside a strong one would otherwise
+      // start on the strong one's flank).
+      var maxima: [(index: Int, height: Double)] = []
+      for reference in group {
+        var best: Int?
+        for i in xs.indices where abs(xs[i] - reference) < search {
+          if best == nil || ys[i] - baseline(xs[i]) > ys[best!] - baseline(xs[best!]) { best = i }
+        }
+        guard let peak = best else { break }
+        maxima.append((peak, ys[peak] - baseline(xs[peak])))
+      }
+      guard maxima.count == group.count else { continue }
+      let strongest = maxima.indices.max { maxima[$0].height < maxima[$1].height } ?? 0
+      let offset = xs[maxima[strongest].index] - group[strongest]
+      let width = max(6, 2.5 * step)
+      var starts: [BandFitter.Start] = []
+      for (position, reference) in group.enumerated() {
+        if position == strongest {
+          starts.append(
+            BandFitter.Start(
+              band: FittedBand(
+                centre: xs[maxima[position].index], width: width, height: maxima[position].height),
+              centreBounds: (reference - search)...(reference + search)))
+        } else {
+          let expected = reference + offset
+          let nearest = xs.indices.min { abs(xs[$0] - expected) < abs(xs[$1] - expected) } ?? 0
+          let slack = max(4, 1.5 * step)
+          starts.append(
+            BandFitter.Start(
+              band: FittedBand(
+                centre: expected, width: width,
+                height: max(ys[nearest] - baseline(xs[nearest]), 1e-9)),
+              centreBounds: (expected - slack)...(expected + slack)))
+        }
+      }
+      guard starts.count == group.count,
+        let bands = BandFitter.fit(x: xs, y: ys, starts: starts)
+      else { continue }
+      for (reference, band) in zip(group, bands) where band.height > minimumHeight {
+        result[reference] = band.centre
+      }
+    }
+    return references.map { result[$0] }
+  }
+}
+
+/// One reference band checked against a spectrum.
+public struct BandCheck: Sendable, Equatable {
+  /// Reference position, cm⁻¹.
+  public var reference: Double
+  /// Measured position on the axis checked, cm⁻¹; `nil` when not measurable.
+  public var measured: Double?
+  /// Measured − reference, cm⁻¹.
+  public var residual: Double? { measured.map { $0 - reference } }
+}
+
+/// Checks an axis against a reference standard's bands.
+public struct StandardCheck: Sendable {
+  /// The standard checked.
+  public var standard: ReferenceStandard
+  /// One row per checked band.
+  public var bands: [BandCheck]
+
+  /// Root mean square of the residuals of the bands measured; `nil` when none was.
+  public var rms: Double? {
+    let residuals = bands.compactMap(\.residual)
+    guard !residuals.isEmpty else { return nil }
+    return (residuals.map { $0 * $0 }.reduce(0, +) / Double(residuals.count)).squareRoot()
+  }
+
+  /// Measures `standard`'s bands in `spectrum`, on `calibration`'s axis or the vendor's.
+  public init(
+    standard: ReferenceStandard, spectrum: VendorSpectrum, calibration: WavenumberCalibration?,
+    siliconReference: Double? = nil
+  ) {
+    self.standard = standard
+    var references = standard.checkedBands
+    if standard == .silicon {
+      references = [
+        siliconReference ?? calibration?.siliconReference ?? ReferenceStandard.siliconDefault
+      ]
+    }
+    let axis = calibration?.shifts(of: spectrum) ?? spectrum.shifts
+    let measured = BandMeasurement.measure(x: axis, y: spectrum.intensities, references: references)
+    bands = zip(references, measured).map { BandCheck(reference: $0, measured: $1) }
+  }
+}

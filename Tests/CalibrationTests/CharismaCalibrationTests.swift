@@ -1,0 +1,177 @@
+import Calibration
+import Foundation
+import TestSupport
+import Testing
+import WhitlockCore
+
+/// The calibration on real instruments: the CHARISMA round-robin spectra (fetched from PyPI on
+/// first use by scripts/calibration/charisma-data.sh), every setup calibrated from its own neon
+/// and silicon with the same settings.
+@Suite struct CharismaCalibrationTests {
+  static let repositoryRoot = URL(fileURLWithPath: #filePath).deletingLastPathComponent()
+    .deletingLastPathComponent().deletingLastPathComponent().path
+
+  // Issue 30 asks for ≤ 0.5 cm⁻¹ RMS per setup, ≤ 1.5 cm⁻¹ across setups and a good vendor axis
+  // never made worse. Not all are met yet (docs/calibration.md has the table); these bounds
+  // hold what the calibration reaches today, so a change that loses ground fails here.
+
+  /// Median over setups of the RMS (polystyrene's six ASTM bands and calcite's three, in two
+  /// spectra) after calibration, and the worst setup.
+  static let medianSetupRMSLimit = 0.75
+  static let worstSetupRMSLimit = 2.3
+  /// Each band's spread across setups (max − min) after calibration, as a fraction of the
+  /// vendor axes' spread.
+  static let spreadReductionLimit = 0.75
+  /// A setup whose vendor axis is within `goodVendorRMS` may get worse by at most this.
+  static let goodVendorRMS = 0.5
+  static let goodVendorSlack = 0.2
+
+  static func outcomes() async throws -> [CharismaRoundRobin.Outcome] {
+    switch try await CharismaRoundRobin.locate(repositoryRoot: repositoryRoot) {
+    case .unreachable(let reason):
+      try Test.cancel("the CHARISMA spectra cannot be downloaded: \(reason)")
+    case .directory(let directory):
+      return try await offPool {
+        try CharismaRoundRobin.setups.map { try CharismaRoundRobin.evaluate($0, in: directory) }
+      }
+    }
+  }
+
+  @Test func everySetupCalibratesFromItsOwnNeonAndSilicon() async throws {
+    let outcomes = try await Self.outcomes()
+    #expect(outcomes.count == 8)
+    for outcome in outcomes {
+      let name = outcome.setup.name
+      #expect(
+        outcome.calibration.linesMatched >= 15, "\(name): \(outcome.calibration.linesMatched) lines"
+      )
+      #expect(
+        outcome.calibration.lineFitRMS <= 1.1, "\(name): line fit \(outcome.calibration.lineFitRMS)"
+      )
+      let measured = outcome.after.flatMap(\.bands).filter { $0.measured != nil }.count
+      #expect(measured == 12, "\(name): \(measured) of 12 bands measured")
+    }
+  }
+
+  @Test func theReferenceBandsLandAfterCalibration() async throws {
+    let outcomes = try await Self.outcomes()
+    var after = outcomes.map { CharismaRoundRobin.Outcome.rms($0.after) }.sorted()
+    let median = (after[after.count / 2 - 1] + after[after.count / 2]) / 2
+    #expect(median <= Self.medianSetupRMSLimit, "per-setup RMS after: \(after)")
+    #expect((after.popLast() ?? .infinity) <= Self.worstSetupRMSLimit, "per-setup RMS after")
+  }
+
+  @Test func theSameBandComesCloserAcrossSetups() async throws {
+    let outcomes = try await Self.outcomes()
+    let before = CharismaRoundRobin.crossSetupRanges(outcomes, calibrated: false)
+    let after = CharismaRoundRobin.crossSetupRanges(outcomes, calibrated: true)
+    #expect(after.count == 9)
+    for row in after {
+      let vendor = try #require(before.first { $0.standard == row.standard && $0.band == row.band })
+      #expect(
+        row.range <= Self.spreadReductionLimit * vendor.range,
+        "\(row.standard.rawValue) \(row.band): \(vendor.range) → \(row.range) cm-1 across setups")
+    }
+  }
+
+  @Test func aGoodVendorAxisIsNotMadeMuchWorse() async throws {
+    let outcomes = try await Self.outcomes()
+    for outcome in outcomes {
+      let before = CharismaRoundRobin.Outcome.rms(outcome.before)
+      let after = CharismaRoundRobin.Outcome.rms(outcome.after)
+      if before <= Self.goodVendorRMS {
+        #expect(
+          after <= before + Self.goodVendorSlack, "\(outcome.setup.name): \(before) → \(after) cm-1"
+        )
+      }
+    }
+  }
+}
+
+/// `whitlockctl calibrate axis`, `calibrate check` and `analyze --config` on real files.
+@Suite struct CalibrateCommandTests {
+  static func whitlockctl(_ arguments: [String]) async throws -> SubprocessResult {
+    try await Subprocess.run(
+      URL(fileURLWithPath: try ProductsDirectory.executable("whitlockctl")), arguments,
+      deadline: 300)
+  }
+
+  static func directory() async throws -> String {
+    switch try await CharismaRoundRobin.locate(
+      repositoryRoot: CharismaCalibrationTests.repositoryRoot)
+    {
+    case .unreachable(let reason):
+      try Test.cancel("the CHARISMA spectra cannot be downloaded: \(reason)")
+    case .directory(let directory):
+      return directory
+    }
+  }
+
+  @Test func calibrateCheckAndAnalyzeOnTheCalibratedAxis() async throws {
+    let data = try await Self.directory()
+    let setup = CharismaRoundRobin.setups[0]
+    let output = FileManager.default.temporaryDirectory
+      .appendingPathComponent("cal-\(UUID().uuidString).toml").path
+    defer { try? FileManager.default.removeItem(atPath: output) }
+    let made = try await Self.whitlockctl([
+      "calibrate", "axis", "--neon", data + "/" + setup.neon, "--silicon",
+      data + "/" + setup.silicon, "-o", output,
+    ])
+    #expect(made.status == 0, "\(made.standardError)")
+    #expect(made.standardOutput.contains("NIST lines matched"))
+    let text = try String(contentsOfFile: output, encoding: .utf8)
+    #expect(text.contains("[calibration.axis]"))
+    #expect(text.contains("silicon_reference_cm1 = 520.45"))
+
+    let check = try await Self.whitlockctl([
+      "calibrate", "check", "--standard", "polystyrene", data + "/" + setup.polystyrene,
+      "--config", output, "--json",
+    ])
+    #expect(check.status == 0, "\(check.standardError)")
+    let report = try JSONParser.parse(check.standardOutput)
+    guard case .array(let bands)? = report["bands"] else {
+      Issue.record("no bands in \(check.standardOutput)")
+      return
+    }
+    #expect(bands.count == 6)
+    let rms = try #require(report["rms_cm1"]?.doubleValue)
+    #expect(rms < 1)
+    let id = try #require(report["calibration"]?["id"]?.stringValue)
+
+    let table = try await Self.whitlockctl([
+      "calibrate", "check", "--standard", "polystyrene", data + "/" + setup.polystyrene,
+    ])
+    #expect(table.standardOutput.contains("vendor axis"))
+    #expect(table.standardOutput.contains("1001.40"))
+    #expect(table.standardOutput.contains("RMS "))
+
+    let analysed = try await Self.whitlockctl([
+      "analyze", "--config", output, data + "/" + setup.polystyrene,
+    ])
+    #expect(analysed.status == 0, "\(analysed.standardError)")
+    let line = try JSONParser.parse(analysed.standardOutput)
+    #expect(line["calibration"]?["id"]?.stringValue == id)
+  }
+
+  @Test func aSiliconSpectrumGivenAsNeonIsRefusedNamingIt() async throws {
+    let data = try await Self.directory()
+    let setup = CharismaRoundRobin.setups[0]
+    let result = try await Self.whitlockctl([
+      "calibrate", "axis", "--neon", data + "/" + setup.polystyrene, "--silicon",
+      data + "/" + setup.silicon, "-o", "/nonexistent/cal.toml",
+    ])
+    #expect(result.status == 1)
+    #expect(result.standardError.contains((setup.polystyrene as NSString).lastPathComponent))
+  }
+
+  @Test func aHoribaFileWithoutLaserWavelengthAsksForIt() async throws {
+    let data = try await Self.directory()
+    let setup = CharismaRoundRobin.setups[1]
+    let result = try await Self.whitlockctl([
+      "calibrate", "axis", "--neon", data + "/" + setup.neon, "--silicon",
+      data + "/" + setup.silicon, "-o", "/nonexistent/cal.toml",
+    ])
+    #expect(result.status == 1)
+    #expect(result.standardError.contains("--excitation-nm"))
+  }
+}

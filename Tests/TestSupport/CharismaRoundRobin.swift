@@ -1,0 +1,181 @@
+import Calibration
+import Foundation
+
+/// The CHARISMA round-robin spectra that ramanchada2 1.5.0 ships, grouped by setup, and the
+/// evaluation the calibration test and benchmark share.
+///
+/// A setup is one instrument configuration with its own neon, silicon, polystyrene and calcite
+/// spectra (FNMT-B_BW785 has no neon and is left out). The silicon is the plain wafer
+/// (`Sil`) where the setup has one, else `S0B`, the first of the wafers every setup measured.
+public enum CharismaRoundRobin {
+  /// One setup's files, relative to the datasets directory.
+  public struct Setup: Sendable {
+    /// Provider, instrument, laser and operator/objective, as the dataset names them.
+    public var name: String
+    public var neon: String
+    public var silicon: String
+    public var polystyrene: String
+    public var calcite: [String]
+    /// The laser wavelength the vendor axis was computed with, for files that do not state it
+    /// (the Horiba exports give Raman shift only); what a lab passes as --excitation-nm.
+    public var excitationNanometres: Double?
+  }
+
+  /// Every setup with neon, silicon, polystyrene and calcite.
+  public static let setups: [Setup] = [
+    Setup(
+      name: "FMNT-M_BW532", neon: "FMNT-M_BW532/NeonSNQ043_iR532_Probe_100msx2.txt",
+      silicon: "FMNT-M_BW532/Sil10_iR532_Probe_100_60000msx2.txt",
+      polystyrene: "FMNT-M_BW532/PST10_iR532_Probe_100_3000msx7.txt",
+      calcite: [
+        "FMNT-M_BW532/nCAL10_iR532_Probe_100_2500msx3.txt",
+        "FMNT-M_BW532/sCAL10_iR532_Probe_100_3200msx4.txt",
+      ], excitationNanometres: nil),
+    Setup(
+      name: "FMNT-M_Ho785 OP01", neon: "FMNT-M_Ho785/NeonSNQ043_iR785_OP01.txt",
+      silicon: "FMNT-M_Ho785/Sil10_iR785_OP01_6000msx4.txt",
+      polystyrene: "FMNT-M_Ho785/PST10_iR785_OP01_40000msx4.txt",
+      calcite: [
+        "FMNT-M_Ho785/nCAL10_iR785_OP01_6000msx4.txt",
+        "FMNT-M_Ho785/sCAL10_iR785_OP01_4000msx4.txt",
+      ], excitationNanometres: 785),
+    Setup(
+      name: "FMNT-M_Ho785 OP02", neon: "FMNT-M_Ho785/NeonSNQ043_iR785_OP02.txt",
+      silicon: "FMNT-M_Ho785/Sil10_iR785_OP02_25000msx2.txt",
+      polystyrene: "FMNT-M_Ho785/PST10_iR785_OP02_50000msx2.txt",
+      calcite: [
+        "FMNT-M_Ho785/nCAL10_iR785_OP02_20000msx2.txt",
+        "FMNT-M_Ho785/sCAL10_iR785_OP02_15000msx2.txt",
+      ], excitationNanometres: 785),
+    Setup(
+      name: "FMNT-M_Ho785 OP03", neon: "FMNT-M_Ho785/NeonSNQ043_iR785_OP03.txt",
+      silicon: "FMNT-M_Ho785/Sil10_iR785_OP03_8000msx2.txt",
+      polystyrene: "FMNT-M_Ho785/PST10_iR785_OP03_8000msx2.txt",
+      calcite: [
+        "FMNT-M_Ho785/nCAL10_iR785_OP03_8000msx2.txt",
+        "FMNT-M_Ho785/sCAL10_iR785_OP03_8000msx2.txt",
+      ], excitationNanometres: 785),
+    Setup(
+      name: "ICV_BW532 Z050", neon: "ICV_BW532/Ne_532nm_x50_800ms.txt",
+      silicon: "ICV_BW532/S0B02_iRPlus532_Z050_100_30000ms.txt",
+      polystyrene: "ICV_BW532/PST02_iRPlus532_Z050_100_2500msx5.txt",
+      calcite: [
+        "ICV_BW532/nCAL02_iRPlus532_Z050_100_9000ms.txt",
+        "ICV_BW532/sCAL02_iRPlus532_Z050_100_20000ms.txt",
+      ], excitationNanometres: nil),
+    Setup(
+      name: "ICV_BW532 Z100", neon: "ICV_BW532/Ne_532nm_x100_2000ms.txt",
+      silicon: "ICV_BW532/S0B02_iRPlus532_Z100_100_22000ms.txt",
+      polystyrene: "ICV_BW532/PST02_iRPlus532_Z100_100_50000ms.txt",
+      calcite: [
+        "ICV_BW532/nCAL02_iRPlus532_Z100_100_30000ms.txt",
+        "ICV_BW532/sCAL02_iRPlus532_Z100_100_65000ms.txt",
+      ], excitationNanometres: nil),
+    Setup(
+      name: "ICV_BW785 Z100", neon: "ICV_BW785/Ne_785nm_x20_50ms.txt",
+      silicon: "ICV_BW785/S0B02_iRPlus785_Z100_100_4700ms.txt",
+      polystyrene: "ICV_BW785/PST02_iRPlus785_Z100_100_9000ms.txt",
+      calcite: [
+        "ICV_BW785/nCAL02_iRPlus785_Z100_100_6000ms.txt",
+        "ICV_BW785/sCAL02_iRPlus785_Z100_100_9500ms.txt",
+      ], excitationNanometres: nil),
+    Setup(
+      name: "TOP_Ho633", neon: "TOP_Ho633/neon_new2_Z010.txt",
+      silicon: "TOP_Ho633/Si_HLR633_Z010_100_40sx5.txt",
+      polystyrene: "TOP_Ho633/Pol_HLR633_Z010_100_15sx5.txt",
+      calcite: [
+        "TOP_Ho633/nCAL_HLR633_Z010_100_5sx5.txt",
+        "TOP_Ho633/sCAL_HLR633_Z010_100_15sx5.txt",
+      ], excitationNanometres: 633),
+  ]
+
+  /// Where the datasets are: `scripts/calibration/charisma-data.sh` fetches them on first use.
+  public enum Location: Sendable {
+    case directory(String)
+    /// PyPI could not be reached; the reason, for a skip message.
+    case unreachable(String)
+  }
+
+  /// Fetches (once) and locates the datasets; throws when the fetch fails for another reason.
+  public static func locate(repositoryRoot: String) async throws -> Location {
+    let result = try await Subprocess.run(
+      URL(fileURLWithPath: "/bin/bash"), [repositoryRoot + "/scripts/calibration/charisma-data.sh"],
+      deadline: 600)
+    if result.status == 3 { return .unreachable(result.standardError) }
+    guard result.status == 0 else {
+      throw SubprocessFailure(
+        description: "charisma-data.sh failed (\(result.status)): \(result.standardError)")
+    }
+    return .directory(result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines))
+  }
+
+  /// One setup calibrated and checked.
+  public struct Outcome: Sendable {
+    public var setup: Setup
+    public var calibration: WavenumberCalibration
+    /// Seconds to read the two files and calibrate.
+    public var seconds: Double
+    /// Checks on the vendor axis and on the calibrated axis, polystyrene first, then calcite.
+    public var before: [StandardCheck]
+    public var after: [StandardCheck]
+
+    /// RMS over every band of every check in `checks`.
+    public static func rms(_ checks: [StandardCheck]) -> Double {
+      let residuals = checks.flatMap { $0.bands.compactMap(\.residual) }
+      guard !residuals.isEmpty else { return .nan }
+      return (residuals.map { $0 * $0 }.reduce(0, +) / Double(residuals.count)).squareRoot()
+    }
+  }
+
+  /// Calibrates `setup` from its own neon and silicon (no per-setup settings beyond the laser
+  /// wavelength the files do not state) and checks its polystyrene and calcite.
+  public static func evaluate(_ setup: Setup, in directory: String) throws -> Outcome {
+    let start = ContinuousClock.now
+    let neon = try VendorSpectrumReader.read(path: directory + "/" + setup.neon)
+    let silicon = try VendorSpectrumReader.read(path: directory + "/" + setup.silicon)
+    let calibration = try AxisCalibrator.calibrate(
+      lamp: neon, silicon: silicon, excitationNanometres: setup.excitationNanometres,
+      created: "1970-01-01T00:00:00.000Z")
+    let elapsed = ContinuousClock.now - start
+    var before: [StandardCheck] = []
+    var after: [StandardCheck] = []
+    for (file, standard) in [(setup.polystyrene, ReferenceStandard.polystyrene)]
+      + setup.calcite.map({ ($0, ReferenceStandard.calcite) })
+    {
+      var spectrum = try VendorSpectrumReader.read(path: directory + "/" + file)
+      if spectrum.statedExcitationNanometres == nil {
+        spectrum.statedExcitationNanometres = setup.excitationNanometres
+      }
+      before.append(StandardCheck(standard: standard, spectrum: spectrum, calibration: nil))
+      after.append(StandardCheck(standard: standard, spectrum: spectrum, calibration: calibration))
+    }
+    let seconds =
+      Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
+    return Outcome(
+      setup: setup, calibration: calibration, seconds: seconds, before: before, after: after)
+  }
+
+  /// Max − min across outcomes of each band's measured position (keyed by standard and band),
+  /// each outcome contributing the mean over its spectra of that standard.
+  public static func crossSetupRanges(_ outcomes: [Outcome], calibrated: Bool) -> [(
+    standard: ReferenceStandard, band: Double, range: Double
+  )] {
+    var positions: [String: (ReferenceStandard, Double, [Double])] = [:]
+    for outcome in outcomes {
+      var perSetup: [String: (ReferenceStandard, Double, [Double])] = [:]
+      for check in calibrated ? outcome.after : outcome.before {
+        for band in check.bands {
+          guard let measured = band.measured else { continue }
+          let key = "\(check.standard.rawValue) \(band.reference)"
+          perSetup[key, default: (check.standard, band.reference, [])].2.append(measured)
+        }
+      }
+      for (key, value) in perSetup {
+        let mean = value.2.reduce(0, +) / Double(value.2.count)
+        positions[key, default: (value.0, value.1, [])].2.append(mean)
+      }
+    }
+    return positions.values.map { ($0.0, $0.1, ($0.2.max() ?? 0) - ($0.2.min() ?? 0)) }
+      .sorted { ($0.standard.rawValue, $0.band) < ($1.standard.rawValue, $1.band) }
+  }
+}
