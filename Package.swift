@@ -151,7 +151,7 @@ let package = Package(
       name: "whitlockctl",
       dependencies: [
         "WhitlockCtlKit", "Records", "Spool", "Transports", "WhitlockCore", "WhitlockConfiguration",
-        "WhitlockLogging", "SpoolShipper", "Wasatch",
+        "WhitlockLogging", "SpoolShipper", "Wasatch", "Detection",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
