@@ -97,7 +97,8 @@ public struct DetectionConfiguration: Sendable {
     s.elements = try table.stringArray("elements", maximumLength: 2)
     for element in s.elements
     where XRFLineLibrary.kFamily(element) == nil && XRFLineLibrary.lFamily(element) == nil {
-      throw table.error("elements", "\"\(element)\" is not an element of the line library (Z 11–38)")
+      throw table.error(
+        "elements", "\"\(element)\" is not an element of the line library (Z 11–38)")
     }
     s.anode = try table.optionalString("anode")
     if let anode = s.anode, !XRFLineLibrary.anodes.contains(anode) {

@@ -93,7 +93,8 @@ public enum MSAInput {
     }
     // Energies in keV: the keyword's own unit, else #XUNITS, else eV.
     func scale(for keyword: String) throws(SpectrumInputError) -> Double {
-      let unit = (header[keyword]?.unit).flatMap { $0.isEmpty ? nil : $0 }
+      let unit =
+        (header[keyword]?.unit).flatMap { $0.isEmpty ? nil : $0 }
         ?? header["XUNITS"]?.value ?? "eV"
       switch unit.lowercased() {
       case "ev": return 0.001

@@ -26,7 +26,8 @@ public enum SPXInput {
       guard let start = find(open, in: bytes, from: spectrumStart) else { return nil }
       let contentStart = start + open.count
       guard let end = find(close, in: bytes, from: contentStart) else {
-        throw SpectrumInputError("\(name):\(lineNumber(of: start, in: bytes)): <\(tag)> is not closed")
+        throw SpectrumInputError(
+          "\(name):\(lineNumber(of: start, in: bytes)): <\(tag)> is not closed")
       }
       return (
         String(decoding: bytes[contentStart..<end], as: UTF8.self), lineNumber(of: start, in: bytes)
@@ -83,7 +84,8 @@ public enum SPXInput {
     else { return nil }
     var index = start
     while index <= haystack.count - needle.count {
-      if haystack[index] == needle[0], haystack[index..<(index + needle.count)].elementsEqual(needle)
+      if haystack[index] == needle[0],
+        haystack[index..<(index + needle.count)].elementsEqual(needle)
       {
         return index
       }

@@ -112,7 +112,8 @@ public struct XRFStandardCalibration: Sendable {
   ) -> String {
     func number(_ value: Double) -> String { String(format: "%.6g", value) }
     func quoted(_ text: String) -> String {
-      "\"" + text.replacingOccurrences(of: "\\", with: "\\\\")
+      "\""
+        + text.replacingOccurrences(of: "\\", with: "\\\\")
         .replacingOccurrences(of: "\"", with: "\\\"") + "\""
     }
     let date = ISO8601DateFormatter().string(from: written)

@@ -44,7 +44,8 @@ struct CalibrateXRFCommand: ParsableCommand {
 
   func validate() throws {
     if let anode, !XRFLineLibrary.anodes.contains(anode) {
-      throw ValidationError("--anode must be one of \(XRFLineLibrary.anodes.joined(separator: ", "))")
+      throw ValidationError(
+        "--anode must be one of \(XRFLineLibrary.anodes.joined(separator: ", "))")
     }
   }
 

@@ -52,7 +52,8 @@ import WhitlockCtlKit
 
   @Test func readsEMSAXYDataInKeVAndKeywordUnits() throws {
     let xy = (0..<16).map { "\(0.5 + 0.01 * Double($0)), \($0 * 2)" }.joined(separator: "\n")
-    let text = "#FORMAT : EMSA/MAS\n#XUNITS : keV\n#DATATYPE : XY\n#SPECTRUM :\n\(xy)\n#ENDOFDATA :\n"
+    let text =
+      "#FORMAT : EMSA/MAS\n#XUNITS : keV\n#DATATYPE : XY\n#SPECTRUM :\n\(xy)\n#ENDOFDATA :\n"
     let spectrum = try MSAInput.parse(text, name: "xy.msa")
     guard case .energy(let energies) = spectrum.axis else {
       Issue.record("expected an energy axis")
@@ -60,8 +61,10 @@ import WhitlockCtlKit
     }
     #expect(abs(energies[1] - 0.51) < 1e-12)
     #expect(spectrum.intensities[15] == 30)
-    let suffixed = Self.msa.replacingOccurrences(of: "#XPERCHAN    : 10.0", with: "#XPERCHAN-keV: 0.01")
-      .replacingOccurrences(of: "#OFFSET      : -20.0", with: "#OFFSET-keV  : -0.02")
+    let suffixed = Self.msa.replacingOccurrences(
+      of: "#XPERCHAN    : 10.0", with: "#XPERCHAN-keV: 0.01"
+    )
+    .replacingOccurrences(of: "#OFFSET      : -20.0", with: "#OFFSET-keV  : -0.02")
     let same = try MSAInput.parse(suffixed, name: "s.msa")
     guard case .energy(let other) = same.axis else { return }
     #expect(abs(other[19] - 0.17) < 1e-12)

@@ -75,11 +75,12 @@ import WhitlockCtlKit
 
   /// Relative sensitivity factors derived on BIR-1G give BHVO-2G's X/Ca as molar ratios. The
   /// heavier elements (Ti, Mn, Fe, whose lines the two measurements record alike) come out
-  /// within 15 % of the certificate. Mg/Ca and Na/Ca do not: per certified atom, BHVO-2G's
-  /// light-element lines are 20–35 % weaker than BIR-1G's (Si −20 %, Al −25 %, Mg −30 %, Na
-  /// −35 % relative to Fe), while a fundamental-parameter model of the two glass matrices
-  /// predicts under 4 % (docs/xrf-quantification.md). No calibration on one spectrum carries
-  /// that; the 15 % target is recorded as a known issue and the ratios are held to 40 %.
+  /// within 15 % of the certificate. Mg/Ca and Na/Ca do not (−29 % and −38 %): per certified
+  /// atom, BHVO-2G's light-element lines are 20–35 % weaker than BIR-1G's (Si −20 %, Al −25 %,
+  /// Mg −30 %, Na −35 % relative to Fe), while a fundamental-parameter model of the two glass
+  /// matrices predicts under 4 % (docs/xrf-quantification.md). No calibration on one spectrum
+  /// carries that; the 15 % target is recorded as a known issue, and the ratios are held where
+  /// they are (Mg/Ca within 35 %, Na/Ca within 45 %) so a regression shows.
   @Test(.enabled(if: available, "../shared/data/xrf-reference is absent"))
   func calibrationOnBIRTransfersToBHVO() throws {
     var settings = XRFPipelineSettings()
@@ -116,8 +117,8 @@ import WhitlockCtlKit
       #expect(abs(mgCa / mgExpected - 1) <= 0.15, "Mg/Ca \(mgCa) vs \(mgExpected)")
       #expect(abs(naCa / naExpected - 1) <= 0.15, "Na/Ca \(naCa) vs \(naExpected)")
     }
-    #expect(abs(mgCa / mgExpected - 1) <= 0.4, "Mg/Ca \(mgCa) vs \(mgExpected)")
-    #expect(abs(naCa / naExpected - 1) <= 0.4, "Na/Ca \(naCa) vs \(naExpected)")
+    #expect(abs(mgCa / mgExpected - 1) <= 0.35, "Mg/Ca \(mgCa) vs \(mgExpected)")
+    #expect(abs(naCa / naExpected - 1) <= 0.45, "Na/Ca \(naCa) vs \(naExpected)")
   }
 
   /// Calibrated on BIR-1G, BIR-1G itself gives back its certificate (the factors' definition),

@@ -38,7 +38,8 @@ import WhitlockConfiguration
   @Test func badKeysAreNamed() {
     #expect(
       error("[detection.xrf]\nelements = [\"Xx\"]\n")
-        == "xrf.toml:2: detection.xrf.elements: \"Xx\" is not an element of the line library (Z 11–38)")
+        == "xrf.toml:2: detection.xrf.elements: \"Xx\" is not an element of the line library (Z 11–38)"
+    )
     #expect(
       error("[detection.xrf]\nanode = \"Cu\"\n")
         == "xrf.toml:2: detection.xrf.anode: \"Cu\" is not one of Mo, Rh, Pd, Ag, W")

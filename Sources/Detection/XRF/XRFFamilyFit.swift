@@ -43,6 +43,13 @@ final class XRFFamilyFit {
   private var escapes = true
   /// Polynomial background columns (order + 1), 0 for none.
   private var polynomialColumns = 0
+  /// Smooth background-correction columns: triangular (linear B-spline) functions with knots
+  /// this far apart (keV, recorded axis), or none. Each spans two knot spacings, far wider than
+  /// a line, so it takes up what a background estimate missed without taking a line's area.
+  private var hatSpacing: Double?
+  private var hatColumns = 0
+  /// Energy below which the correction is zero: its first knot is one spacing above.
+  private var hatStart = 0.0
   /// Sum-peak (pile-up) lines: energy and weight; empty for none.
   private var sumLines: [(energy: Double, weight: Double)] = []
 
@@ -69,14 +76,17 @@ final class XRFFamilyFit {
   private(set) var chiSquare = Double.nan
 
   /// Number of columns.
-  var columnCount: Int { families.count + (sumLines.isEmpty ? 0 : 1) + polynomialColumns }
+  var columnCount: Int {
+    families.count + (sumLines.isEmpty ? 0 : 1) + polynomialColumns + hatColumns
+  }
   /// Index of the sum-peak column, if any.
   var sumColumn: Int? { sumLines.isEmpty ? nil : families.count }
 
   /// Sets the data (pointers valid until the fit ends) and the model's columns.
   func prepare(
     x: UnsafePointer<Double>, target: UnsafePointer<Double>, weights: UnsafePointer<Double>,
-    count: Int, families: [XRFLineFamily], escapes: Bool, polynomialOrder: Int
+    count: Int, families: [XRFLineFamily], escapes: Bool, polynomialOrder: Int,
+    backgroundSpacing: Double? = nil, backgroundStart: Double = -.infinity
   ) {
     self.x = x
     self.target = target
@@ -86,6 +96,12 @@ final class XRFFamilyFit {
     self.families = families
     self.escapes = escapes
     polynomialColumns = polynomialOrder >= 0 ? polynomialOrder + 1 : 0
+    hatSpacing = backgroundSpacing.flatMap { $0 > 0 ? $0 : nil }
+    hatColumns = 0
+    hatStart = max(backgroundStart, x[0] - (hatSpacing ?? 0))
+    if let hatSpacing, count > 1, x[count - 1] > hatStart + hatSpacing {
+      hatColumns = Int(((x[count - 1] - hatStart) / hatSpacing).rounded(.up))
+    }
     sumLines = []
   }
 
@@ -175,6 +191,25 @@ final class XRFFamilyFit {
         support[2 * (base + k) + 1] = n
       }
     }
+    if hatColumns > 0, let x, let hatSpacing {
+      let base = families.count + (sumLines.isEmpty ? 0 : 1) + polynomialColumns
+      for k in 0..<hatColumns {
+        let knot = hatStart + Double(k + 1) * hatSpacing
+        let column = d + (base + k) * n
+        var first = n
+        var last = 0
+        for i in 0..<n {
+          let value = 1 - abs(x[i] - knot) / hatSpacing
+          if value > 0 {
+            column[i] = value
+            first = min(first, i)
+            last = i + 1
+          }
+        }
+        support[2 * (base + k)] = min(first, last)
+        support[2 * (base + k) + 1] = last
+      }
+    }
     return d
   }
 
@@ -259,7 +294,8 @@ final class XRFFamilyFit {
 
   /// Refines offset, scale and the width law by Levenberg–Marquardt on χ² (forward-difference
   /// Jacobian of the weighted residuals, each evaluation re-solving the areas), within
-  /// ±`offsetLimit` keV, ±1 % scale, FWHM0 0.02–0.3 keV and slope 0.0005–0.006 keV. Returns
+  /// ±`offsetLimit` keV, ±1 % scale, FWHM0 0.02–0.3 keV and slope 0.0019–0.0029 keV (Fano factors
+  /// 0.09–0.14 of silicon). Returns
   /// the axis with the lowest χ² found (and leaves the fit solved there).
   func refine(from start: XRFAxisFit, offsetLimit: Double, iterations: Int = 12) -> XRFAxisFit {
     var axis = start
@@ -268,8 +304,8 @@ final class XRFFamilyFit {
     var chi = chiSquare
     var lambda = 1e-3
     let steps = [1e-4, 1e-5, 1e-4, 1e-5]
-    let lower = [start.offset - offsetLimit, start.scale * 0.99, 0.02, 0.0005]
-    let upper = [start.offset + offsetLimit, start.scale * 1.01, 0.3, 0.006]
+    let lower = [start.offset - offsetLimit, start.scale * 0.99, 0.02, 0.0019]
+    let upper = [start.offset + offsetLimit, start.scale * 1.01, 0.3, 0.0029]
     func parameters(_ a: XRFAxisFit) -> [Double] { [a.offset, a.scale, a.fwhmZero, a.fwhmSlope] }
     func axisFrom(_ p: [Double]) -> XRFAxisFit {
       XRFAxisFit(

@@ -58,7 +58,8 @@ public enum XRFLineLibrary {
       element: element, atomicNumber: z, shell: .k,
       lines: [
         XRFEmissionLine(name: "Ka1", energy: alpha1 / 1000, relativeIntensity: 1),
-        XRFEmissionLine(name: "Ka2", energy: alpha2 / 1000, relativeIntensity: alpha2Intensity / 100),
+        XRFEmissionLine(
+          name: "Ka2", energy: alpha2 / 1000, relativeIntensity: alpha2Intensity / 100),
         XRFEmissionLine(name: "Kb1", energy: beta / 1000, relativeIntensity: betaIntensity / 100),
       ])
   }
@@ -117,11 +118,21 @@ public enum XRFLineLibrary {
     l("Kr", 36, [("La1", 1586.0, 100), ("Lb1", 1636.6, 55)]),
     l("Rb", 37, [("La1", 1694.13, 100), ("Lb1", 1752.17, 55)]),
     l("Sr", 38, [("La1", 1806.56, 100), ("Lb1", 1871.72, 55)]),
-    l("Mo", 42, [("La1", 2293.16, 100), ("Lb1", 2394.81, 53), ("Lb2", 2518.3, 5), ("Lg1", 2623.5, 3)]),
-    l("Rh", 45, [("La1", 2696.74, 100), ("Lb1", 2834.41, 52), ("Lb2", 3001.27, 10), ("Lg1", 3143.81, 5)]),
-    l("Pd", 46, [("La1", 2838.61, 100), ("Lb1", 2990.22, 53), ("Lb2", 3171.79, 12), ("Lg1", 3328.7, 6)]),
-    l("Ag", 47, [("La1", 2984.31, 100), ("Lb1", 3150.94, 56), ("Lb2", 3347.81, 13), ("Lg1", 3519.59, 6)]),
-    l("W", 74, [("La1", 8397.6, 100), ("Lb1", 9672.35, 67), ("Lb2", 9961.5, 21), ("Lg1", 11285.9, 13)]),
+    l(
+      "Mo", 42,
+      [("La1", 2293.16, 100), ("Lb1", 2394.81, 53), ("Lb2", 2518.3, 5), ("Lg1", 2623.5, 3)]),
+    l(
+      "Rh", 45,
+      [("La1", 2696.74, 100), ("Lb1", 2834.41, 52), ("Lb2", 3001.27, 10), ("Lg1", 3143.81, 5)]),
+    l(
+      "Pd", 46,
+      [("La1", 2838.61, 100), ("Lb1", 2990.22, 53), ("Lb2", 3171.79, 12), ("Lg1", 3328.7, 6)]),
+    l(
+      "Ag", 47,
+      [("La1", 2984.31, 100), ("Lb1", 3150.94, 56), ("Lb2", 3347.81, 13), ("Lg1", 3519.59, 6)]),
+    l(
+      "W", 74,
+      [("La1", 8397.6, 100), ("Lb1", 9672.35, 67), ("Lb2", 9961.5, 21), ("Lg1", 11285.9, 13)]),
   ]
 
   /// Elements whose L lines are tube-anode lines (`XRFPipelineSettings.anode`).

@@ -128,7 +128,9 @@ public final class XRFPipeline {
     let high = e[start + fitCount - 1]
     mainFit.prepare(
       x: e + start, target: z + start, weights: w + start, count: fitCount,
-      families: candidateFamilies(low: low, high: high), escapes: true, polynomialOrder: -1)
+      families: candidateFamilies(low: low, high: high), escapes: true, polynomialOrder: -1,
+      backgroundSpacing: settings.backgroundCorrectionSpacing,
+      backgroundStart: settings.magnesiumRefitRange.upperBound)
     var axis = XRFAxisFit(
       offset: 0, scale: 1, fwhmZero: settings.fwhmZero, fwhmSlope: settings.fwhmSlope)
     guard mainFit.solve(axis: axis) else {
@@ -142,6 +144,8 @@ public final class XRFPipeline {
       selectSignificant(axis: axis, low: low, high: high)
       if settings.refineAxis {
         axis = mainFit.refine(from: axis, offsetLimit: settings.axisOffsetLimit)
+        // The refined axis can leave an element below the threshold: select once more.
+        selectSignificant(axis: axis, low: low, high: high)
       }
     }
     if settings.sumPeaks { addSumPeaks(axis: axis, high: high) }
@@ -167,7 +171,8 @@ public final class XRFPipeline {
     result.calcium = band("Ca", axis: axis)
     if let calcium = XRFLineLibrary.kFamily("Ca"), result.calcium.area.isFinite {
       let beta = calcium.lines[2]
-      result.calciumBeta.area = result.calcium.area * beta.relativeIntensity / calcium.alphaIntensity
+      result.calciumBeta.area =
+        result.calcium.area * beta.relativeIntensity / calcium.alphaIntensity
       result.calciumBeta.areaSigma =
         result.calcium.areaSigma * beta.relativeIntensity / calcium.alphaIntensity
       result.calciumBeta.centre = beta.energy
@@ -225,7 +230,8 @@ public final class XRFPipeline {
           || family.element == settings.anode
         let area = mainFit.solution[index]
         let sigma = mainFit.sigmas[index]
-        if fixed || (area.isFinite && sigma.isFinite && area >= settings.elementSignificance * sigma)
+        if fixed
+          || (area.isFinite && sigma.isFinite && area >= settings.elementSignificance * sigma)
         {
           kept.append(family)
         }
@@ -241,7 +247,8 @@ public final class XRFPipeline {
     where family.shell == .k && family.atomicNumber >= 30
       && mainFit.solution[index] >= 20 * mainFit.sigmas[index]
     {
-      if let lines = XRFLineLibrary.lFamily(family.element), (low...high).contains(lines.mainEnergy),
+      if let lines = XRFLineLibrary.lFamily(family.element),
+        (low...high).contains(lines.mainEnergy),
         !families.contains(lines)
       {
         families.append(lines)
@@ -287,7 +294,8 @@ public final class XRFPipeline {
   /// The main fit's area of `element`'s K family as a band at its Kα energy.
   private func band(_ element: String, axis: XRFAxisFit) -> FittedBand {
     var band = FittedBand()
-    guard let index = mainFit.families.firstIndex(where: { $0.element == element && $0.shell == .k })
+    guard
+      let index = mainFit.families.firstIndex(where: { $0.element == element && $0.shell == .k })
     else { return band }
     band.area = mainFit.solution[index]
     band.areaSigma = mainFit.sigmas[index]
@@ -311,9 +319,9 @@ public final class XRFPipeline {
   }
 
   /// Mg Kα on raw counts over `magnesiumRefitRange`: Mg and every fitted family with a line in
-  /// the range (± two widths), positions and widths from the main fit's axis, plus a
-  /// polynomial background in energy; weighted linear least squares, σ from the covariance
-  /// (inflated by χ²_red > 1).
+  /// the range (± two widths: Na, Al, Si on a silicate), positions and widths from the main
+  /// fit's axis, plus a polynomial background in energy; weighted linear least squares, σ from
+  /// the covariance (inflated by χ²_red > 1).
   private func refitMagnesium(
     energies e: UnsafePointer<Double>, raw y: UnsafePointer<Double>,
     weights w: UnsafePointer<Double>, count n: Int, axis: XRFAxisFit
@@ -329,7 +337,7 @@ public final class XRFPipeline {
     guard last > first else { return band }
     var families: [XRFLineFamily] = []
     if let magnesium = XRFLineLibrary.kFamily("Mg") { families.append(magnesium) }
-    for family in mainFit.families where family.element != "Mg" || family.shell != .k {
+    for family in mainFit.families where !families.contains(family) {
       let inside = family.lines.contains { line in
         let margin = 2 * axis.fwhm(line.energy)
         return line.energy > range.lowerBound - margin && line.energy < range.upperBound + margin

@@ -48,6 +48,13 @@ public struct XRFPipelineSettings: Sendable, Equatable {
   /// (variance = counts + (ε·counts)²): Gaussians do not follow a 10⁶-count peak to 0.1 %, and
   /// without this term the misfit at the largest peaks sets every σ.
   public var modelError = 0.02
+  /// Knot spacing of the smooth correction to the SNIP background fitted with the lines, keV
+  /// (triangular functions two spacings wide; nil: none). SNIP clips low where counts are few
+  /// and misses the continuum's bends; left uncorrected, that surplus shows up as small areas
+  /// in every line of the library. It starts above the Mg re-fit range: below, a smooth
+  /// function two spacings wide could stand in for the Na–Si cluster, and Mg is re-fitted on
+  /// raw counts there anyway.
+  public var backgroundCorrectionSpacing: Double? = 1.0
   /// Fit the energy offset and scale and the width law (FWHM0, Fano slope) to the spectrum.
   public var refineAxis = true
   /// Largest shift of the energy axis the refinement may make, keV.
