@@ -149,6 +149,10 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
     }
     if let ratio = detection["mg_ca_ratio"]?.doubleValue {
       instrumentMetrics.recordMgCaRatio(ratio)
+    } else if detection["mg_ca_below_detection"] == .bool(true) {
+      // Below detection the record has no ratio, only a limit; the gauge, which must hold a
+      // number, reads 0 ("not detected") rather than keeping an older spectrum's value.
+      instrumentMetrics.recordMgCaRatio(0)
     }
     recordLinkTrouble(acquisition, instrumentMetrics)
     let points = SpectrumDecimator.decimate(
