@@ -203,6 +203,7 @@ let package = Package(
         "NetworkSettings",
         "WhitlockCtlKit", "Records", "Spool", "Transports", "WhitlockCore", "WhitlockConfiguration",
         "WhitlockLogging", "SpoolShipper", "Wasatch", "InstrumentFamilies", "Calibration",
+        "Detection",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -17,7 +17,7 @@ struct XRFAccuracyBenchmark {
       layout: .figures,
       headers: [
         "channels", "real time", "mean |rel. error| SNIP Mg", "mean |rel. error| Mg re-fit",
-        "mean bias re-fit", "spectra",
+        "mean bias re-fit", "spectra", "below detection",
       ])
     for channels in [2048, 4096] {
       for seconds in [10.0, 1.0] {
@@ -30,6 +30,7 @@ struct XRFAccuracyBenchmark {
         var snipErrors: [Double] = []
         var refitErrors: [Double] = []
         var bias = 0.0
+        var belowDetection = 0
         for index in 0..<spectraPerLevel {
           var random = RandomSource(seed: 4242 + UInt64(channels), stream: UInt64(index))
           let truth = random.uniform(in: 0.02, 0.11)
@@ -39,6 +40,7 @@ struct XRFAccuracyBenchmark {
           let analysis = counts.withUnsafeBufferPointer {
             pipeline.analyze(counts: $0, axis: model.axisCalibration, fullScale: model.fullScale)
           }
+          if analysis.magnesiumToCalcium.belowDetection { belowDetection += 1 }
           guard let ratio = analysis.mgCaRatio else { continue }
           let snip =
             analysis.magnesiumSNIP.area / analysis.calcium.area / model.relativeSensitivityMgToCa
@@ -53,7 +55,7 @@ struct XRFAccuracyBenchmark {
           "\(channels)", format(seconds, 0) + " s", format(100 * mean(snipErrors), 1) + " %",
           format(100 * mean(refitErrors), 1) + " %",
           format(100 * bias / Double(max(refitErrors.count, 1)), 1) + " %",
-          "\(refitErrors.count)",
+          "\(refitErrors.count)", "\(belowDetection)",
         ])
       }
     }

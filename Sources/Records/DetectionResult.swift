@@ -113,11 +113,23 @@ public struct RamanResult: Sendable, Equatable {
   }
 }
 
-/// The XRF detector's result (`XRFAnalysis`): the Mg/Ca intensity ratio and the net areas.
+/// The XRF detector's result (`XRFAnalysis`): Mg/Ca and Na/Ca (molar where calibrated, net-area
+/// ratios otherwise; below detection as a limit, never a negative value), the calibration used
+/// and the net areas of Mg, Na, P and Ca.
 public struct XRFResult: Sendable, Equatable {
   public var method: String
+  /// The calibration the ratios were computed with, or nil when uncalibrated.
+  public var calibration: String?
   public var mgCaRatio: Measured
+  /// "molar" or "net-area" (absent in records before the line library).
+  public var mgCaRatioBasis: String?
+  public var mgCaBelowDetection: Bool?
+  public var mgCaDetectionLimit: Double?
+  public var naCaRatio: Measured
+  public var naCaBelowDetection: Bool?
+  public var naCaDetectionLimit: Double?
   public var magnesiumNetArea: Measured
+  public var sodiumNetArea: Measured
   public var calciumNetArea: Measured
   public var phosphorusNetArea: Measured
   public var reducedChiSquare: Double?
@@ -126,8 +138,16 @@ public struct XRFResult: Sendable, Equatable {
 
   init(_ reader: MemberReader) throws(RecordDecodingError) {
     method = try reader.string("method")
+    calibration = try reader.optionalString("calibration")
     mgCaRatio = try Measured(reader, "mg_ca_ratio", sigma: "mg_ca_ratio_sigma")
+    mgCaRatioBasis = try reader.optionalString("mg_ca_ratio_basis")
+    mgCaBelowDetection = try reader.optionalBoolean("mg_ca_below_detection")
+    mgCaDetectionLimit = try reader.optionalNumber("mg_ca_detection_limit")
+    naCaRatio = try Measured(reader, "na_ca_ratio", sigma: "na_ca_ratio_sigma")
+    naCaBelowDetection = try reader.optionalBoolean("na_ca_below_detection")
+    naCaDetectionLimit = try reader.optionalNumber("na_ca_detection_limit")
     magnesiumNetArea = try Measured(reader, "mg_net_area", sigma: "mg_net_area_sigma")
+    sodiumNetArea = try Measured(reader, "na_net_area", sigma: "na_net_area_sigma")
     calciumNetArea = try Measured(reader, "ca_net_area", sigma: "ca_net_area_sigma")
     phosphorusNetArea = try Measured(reader, "p_net_area", sigma: "p_net_area_sigma")
     reducedChiSquare = try reader.optionalNumber("reduced_chi_square")

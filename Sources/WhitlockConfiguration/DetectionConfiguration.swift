@@ -80,13 +80,53 @@ public struct DetectionConfiguration: Sendable {
     s.magnesiumRefitRange = refitMin...refitMax
     s.magnesiumBackgroundOrder = try table.integer(
       "mg_background_order", default: d.magnesiumBackgroundOrder, in: 0...4)
-    s.relativeSensitivityFactor = try table.optionalNumber(
-      "relative_sensitivity_mg_ca", in: 1e-6...1e6)
+    try readXRFLines(&table, into: &s)
     s.calciumSignificance = try table.number(
       "ca_significance_sigma", default: d.calciumSignificance, in: 0...1000)
     s.magnesiumSignificance = try table.number(
       "mg_significance_sigma", default: d.magnesiumSignificance, in: 0...1000)
     return s
+  }
+
+  /// Reads the line-library keys of `[detection.xrf]`: `elements`, `anode`, the fit range and
+  /// model, and the calibration (`calibration`, `relative_sensitivity_<element>_ca`).
+  static func readXRFLines(_ table: inout ConfigurationReader, into s: inout XRFPipelineSettings)
+    throws(ConfigurationError)
+  {
+    let d = XRFPipelineSettings()
+    s.elements = try table.stringArray("elements", maximumLength: 2)
+    for element in s.elements
+    where XRFLineLibrary.kFamily(element) == nil && XRFLineLibrary.lFamily(element) == nil {
+      throw table.error(
+        "elements", "\"\(element)\" is not an element of the line library (Z 11–38)")
+    }
+    s.anode = try table.optionalString("anode")
+    if let anode = s.anode, !XRFLineLibrary.anodes.contains(anode) {
+      throw table.error(
+        "anode", "\"\(anode)\" is not one of \(XRFLineLibrary.anodes.joined(separator: ", "))")
+    }
+    let fitMin = try table.number(
+      "fit_min_kev", default: d.fitRange.lowerBound, in: 0.2...10, unit: "keV")
+    let fitMax = try table.number(
+      "fit_max_kev", default: d.fitRange.upperBound, in: 1...60, unit: "keV")
+    guard fitMax > fitMin + 1 else {
+      throw table.error("fit_max_kev", "must be at least 1 keV above fit_min_kev")
+    }
+    s.fitRange = fitMin...fitMax
+    s.elementSignificance = try table.number(
+      "element_significance_sigma", default: d.elementSignificance, in: 0...1000)
+    s.modelError = try table.number("model_error", default: d.modelError, in: 0...0.5)
+    s.refineAxis = try table.boolean("refine_axis", default: d.refineAxis)
+    s.axisOffsetLimit = try table.number(
+      "axis_offset_limit_kev", default: d.axisOffsetLimit, in: 0...0.5, unit: "keV")
+    s.sumPeaks = try table.boolean("sum_peaks", default: d.sumPeaks)
+    s.calibrationName = try table.optionalString("calibration")
+    for family in XRFLineLibrary.kFamilies where family.element != "Ca" {
+      let key = "relative_sensitivity_\(family.element.lowercased())_ca"
+      if let factor = try table.optionalNumber(key, in: 1e-9...1e9) {
+        s.sensitivities[family.element] = factor
+      }
+    }
   }
 
   /// Reads `[detection.raman]`: flat keys, then the `bands` and `phases` sub-tables.

@@ -22,6 +22,7 @@ public enum EmbeddedConfiguration {
     [detection.xrf]
     # Mg/Ca relative sensitivity factor of the simulated detector, as a calibration against a
     # standard of known Mg/Ca would give it. Real detectors need their own.
+    calibration = "simulated detector (model sensitivity)"
     relative_sensitivity_mg_ca = 0.07
 
     [[instrument]]

@@ -78,9 +78,22 @@ public struct LiveView: Sendable {
         parts.append(detected ? "phosphate detected" : "no phosphate")
       }
     case .xrf(let xrf, _):
-      parts.append("Mg/Ca " + measured(xrf.mgCaRatio))
+      parts.append("Mg/Ca " + ratioText(xrf))
     }
     return parts.joined(separator: "  ")
+  }
+
+  /// Mg/Ca as a reader should see it: the value with σ, "< limit" below detection, and the
+  /// basis when it is a net-area (uncalibrated) ratio.
+  static func ratioText(_ xrf: XRFResult) -> String {
+    if xrf.mgCaRatio.value == nil, xrf.mgCaBelowDetection == true,
+      let limit = xrf.mgCaDetectionLimit
+    {
+      return "< \(format(limit)) (below detection)"
+    }
+    let text = measured(xrf.mgCaRatio)
+    return xrf.mgCaRatioBasis == "net-area" && xrf.mgCaRatio.value != nil
+      ? text + " (net-area)" : text
   }
 
   private static func measured(_ quantity: Measured) -> String {

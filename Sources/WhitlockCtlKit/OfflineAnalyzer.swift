@@ -72,6 +72,21 @@ public final class OfflineAnalyzer {
     }
   }
 
+  /// The XRF analysis of `spectrum`, or nil when it is not an XRF spectrum.
+  public func xrfAnalysis(_ spectrum: StoredSpectrum) -> XRFAnalysis? {
+    switch (spectrum.kind, spectrum.axis) {
+    case (.xrf, .energy(let energies)):
+      return xrf.analyze(energies: energies, counts: spectrum.intensities)
+    case (.xrf, .calibration(let calibration, let fullScale)):
+      let counts = spectrum.intensities.map { UInt32(clamping: Int64(max($0, 0).rounded())) }
+      return counts.withUnsafeBufferPointer {
+        xrf.analyze(counts: $0, axis: calibration, fullScale: fullScale)
+      }
+    default:
+      return nil
+    }
+  }
+
   /// One output line: source, seq (spool input), kind and detection.
   public func line(_ spectrum: StoredSpectrum) -> String {
     var members: [(String, JSONValue)] = [("source", .string(spectrum.source))]

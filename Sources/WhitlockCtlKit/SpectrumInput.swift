@@ -37,10 +37,12 @@ public struct SpectrumInputError: Error, CustomStringConvertible, Equatable {
   public init(_ description: String) { self.description = description }
 }
 
-/// Reads two-column text spectra, Amptek `.mca` files and spool segments.
+/// Reads two-column text spectra, Amptek `.mca`, EMSA/MAS `.msa` and Bruker `.spx` files and
+/// spool segments.
 public enum SpectrumInput {
   /// Reads the file at `path`: its bytes are decoded as UTF-8 or, failing that, ISO-8859-1 (DP5
-  /// files carry a Latin-1 degree sign), then parsed by `parse` (`.mca` text by `parseMCA`).
+  /// files carry a Latin-1 degree sign), then parsed by `parse` (`.mca` text by `MCAInput`, EMSA/MAS
+  /// by `MSAInput`, Bruker XML by `SPXInput`).
   public static func read(_ path: String, kind: InstrumentKind?, excitation: Double?)
     throws(SpectrumInputError) -> [StoredSpectrum]
   {
@@ -87,7 +89,8 @@ public enum SpectrumInput {
     return (x, y)
   }
 
-  /// Parses `text` from `name`. Spool segments (NDJSON records, first non-blank character `{`)
+  /// Parses `text` from `name`. EMSA/MAS files (`MSAInput`) and Bruker XML (`SPXInput`) are
+  /// recognised by their first lines. Spool segments (NDJSON records, first non-blank character `{`)
   /// yield every acquisition record; anything else is a two-column text spectrum: x then y per
   /// line, separated by spaces, tabs, commas or semicolons; blank lines, `#…` comments and RRUFF
   /// `##KEY=VALUE` headers are skipped, as is a non-numeric header line before the data. For
@@ -97,6 +100,8 @@ public enum SpectrumInput {
   public static func parse(
     _ text: String, name: String, kind: InstrumentKind?, excitation: Double?
   ) throws(SpectrumInputError) -> [StoredSpectrum] {
+    if MSAInput.recognises(text) { return [try MSAInput.parse(text, name: name)] }
+    if SPXInput.recognises(text) { return [try SPXInput.parse(text, name: name)] }
     let trimmed = text.drop { $0 == " " || $0 == "\n" || $0 == "\r" || $0 == "\t" }
     if trimmed.first == "{" { return try parseSpool(text, name: name, kind: kind) }
     return [try parseColumns(text, name: name, kind: kind ?? .raman, excitation: excitation)]

@@ -74,7 +74,7 @@ public enum SpoolTail {
           parts.append("(truth \(MeasurementText.rounded(value)))")
         }
       case .xrf(let xrf, _):
-        parts.append("mg_ca_ratio " + measured(xrf.mgCaRatio))
+        parts.append("mg_ca_ratio " + LiveView.ratioText(xrf))
         if let value = truth?["mg_ca_molar"]?.doubleValue {
           parts.append("(truth \(MeasurementText.rounded(value)))")
         }

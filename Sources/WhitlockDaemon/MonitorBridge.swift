@@ -162,6 +162,10 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
     }
     if let ratio = result?.xrf?.mgCaRatio.value {
       instrumentMetrics.recordMgCaRatio(ratio)
+    } else if detection["mg_ca_below_detection"] == .bool(true) {
+      // Below detection the record has no ratio, only a limit; the gauge, which must hold a
+      // number, reads 0 ("not detected") rather than keeping an older spectrum's value.
+      instrumentMetrics.recordMgCaRatio(0)
     }
     recordLinkTrouble(acquisition, instrumentMetrics)
     let points = SpectrumDecimator.decimate(

@@ -14,7 +14,8 @@ struct AnalyzeCommand: ParsableCommand {
     discussion: """
       Each FILE is a two-column text spectrum (x, intensity; separated by spaces, tabs, commas or
       semicolons, decimal commas where the separator is a tab or semicolon; RRUFF ##KEY=VALUE
-      headers and # lines are skipped), an Amptek .mca file (XRF; UTF-8 or ISO-8859-1), a spool
+      headers and # lines are skipped), an Amptek .mca file (XRF; UTF-8 or ISO-8859-1), an
+      EMSA/MAS .msa file (ISO 22029) or a Bruker .spx file (XRF), a spool
       segment (every acquisition record is re-analysed) or a NeXus file written by
       `whitlockctl export --format nexus` (every spectrum, with the calibration and full scale it
       was recorded with, gives the spool's detection results). Raman x is the

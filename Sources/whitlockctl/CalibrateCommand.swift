@@ -5,18 +5,20 @@ import WhitlockConfiguration
 import WhitlockCore
 import WhitlockCtlKit
 
-/// `whitlockctl calibrate`: Raman-shift axis calibration from lamp and silicon spectra, and
-/// checks against reference standards.
+/// `whitlockctl calibrate`: Raman-shift axis calibration from lamp and silicon spectra, checks
+/// against reference standards, and XRF sensitivity factors from a certified standard.
 struct CalibrateCommand: ParsableCommand {
   static let configuration = CommandConfiguration(
     commandName: "calibrate",
-    abstract: "Calibrate the Raman-shift axis (neon/argon lamp + silicon) and check it.",
+    abstract:
+      "Calibrate the Raman-shift axis (neon/argon lamp + silicon) and check it; derive XRF factors.",
     discussion: """
       Spectrum files: B&W Tek BWSpec/BWRam exports (the axis is taken from their coefs_a0…a3 and
       laser_wavelength) or two-column text (Raman shift in cm-1, intensity). See
-      docs/calibration.md for the procedure.
+      docs/calibration.md for the procedure. `calibrate xrf` derives relative sensitivity
+      factors from a certified XRF standard (docs/xrf-quantification.md).
       """,
-    subcommands: [CalibrateAxisCommand.self, CalibrateCheckCommand.self])
+    subcommands: [CalibrateAxisCommand.self, CalibrateCheckCommand.self, CalibrateXRFCommand.self])
 }
 
 /// `whitlockctl calibrate axis --neon FILE --silicon FILE -o CAL.toml`.

@@ -30,7 +30,8 @@ public struct FusionSettings: Sendable, Equatable {
       "raman: present if f - \(k)σ >= \(t), absent if f + \(k)σ < \(t) or no phosphate ν1 band "
       + "in a good spectrum, else indeterminate; xrf: supports if Mg/Ca - \(k)σ >= "
       + "\(Self.text(mgCaPresentAbove)), contradicts if Mg/Ca + \(k)σ < "
-      + "\(Self.text(mgCaAbsentBelow)); verdict: present if raman present and xrf does not "
+      + "\(Self.text(mgCaAbsentBelow)) (or Mg is below detection with a limit below it); "
+      + "verdict: present if raman present and xrf does not "
       + "contradict\(requireXRF ? " and xrf supports" : ""); absent if raman absent; "
       + "indeterminate otherwise"
   }

@@ -49,16 +49,22 @@ public struct XRFEvidence: Sendable, Equatable {
   public var mgCa: Double?
   /// σ of Mg/Ca.
   public var mgCaSigma: Double?
+  /// Detection limit of Mg/Ca when Mg is below detection (no value then).
+  public var mgCaDetectionLimit: Double?
 
   /// Creates evidence from its parts.
-  public init(mgCa: Double?, mgCaSigma: Double?) {
+  public init(mgCa: Double?, mgCaSigma: Double?, mgCaDetectionLimit: Double? = nil) {
     self.mgCa = mgCa
     self.mgCaSigma = mgCaSigma
+    self.mgCaDetectionLimit = mgCaDetectionLimit
   }
 
   /// Evidence from a pipeline result.
   public init(_ analysis: XRFAnalysis) {
-    self.init(mgCa: analysis.mgCaRatio, mgCaSigma: analysis.mgCaRatioSigma)
+    let ratio = analysis.magnesiumToCalcium
+    self.init(
+      mgCa: ratio.value, mgCaSigma: ratio.sigma,
+      mgCaDetectionLimit: ratio.belowDetection ? ratio.detectionLimit : nil)
   }
 }
 
@@ -88,6 +94,7 @@ public struct FusedVerdict: Sendable, Equatable {
       ("whitlockite_fraction_sigma", .number(raman?.fractionSigma)),
       ("mg_ca_ratio", .number(xrf?.mgCa)),
       ("mg_ca_ratio_sigma", .number(xrf?.mgCaSigma)),
+      ("mg_ca_detection_limit", .number(xrf?.mgCaDetectionLimit)),
       ("rule", .string(settings.ruleDescription)),
       (
         "thresholds",
@@ -285,6 +292,9 @@ public struct PointFusion: Sendable {
         let sigma = xrf.mgCaSigma ?? .infinity
         if ratio - k * sigma >= settings.mgCaPresentAbove { xrfCall = "supports" }
         if ratio + k * sigma < settings.mgCaAbsentBelow { xrfCall = "contradicts" }
+      } else if let limit = xrf.mgCaDetectionLimit, limit < settings.mgCaAbsentBelow {
+        // Mg below detection, and even the detection limit is below the threshold.
+        xrfCall = "contradicts"
       }
     }
     guard let raman else {

@@ -1,21 +1,17 @@
 import WhitlockCore
 
-/// The XRF Mg/Ca pipeline: energy axis from the device calibration, SNIP background, a weighted
-/// Gaussian fit of Mg Kα, P Kα, Ca Kα/Kβ, interfering tissue lines and Si escape peaks (widths
-/// from the detector resolution law, Poisson weights), then a local re-fit of Mg Kα on raw counts
-/// with a polynomial background, and Mg/Ca = (A_Mg / A_Ca) / RSF with propagated σ.
+/// The XRF pipeline: energy axis from the device calibration, SNIP background, a joint weighted
+/// fit of line families from `XRFLineLibrary` (each element's K or L lines with tied
+/// intensities and their Si escape peaks, plus sum peaks of the strongest lines) on the
+/// SNIP-subtracted counts, with the energy offset, scale and detector width law refined to the
+/// spectrum; elements configured or chosen automatically from those significant. Then a local
+/// re-fit of Mg Kα on raw counts with a polynomial background and its neighbours' lines, and
+/// Mg/Ca and Na/Ca = (A_X / A_Ca) / RSF_X with propagated σ, or below detection with the limit.
 ///
-/// Pure computation; reuses its buffers (no allocation per spectrum in steady state); one per
-/// thread.
+/// Pure computation; reuses its buffers; one per thread.
 public final class XRFPipeline {
   /// The parameters.
   public let settings: XRFPipelineSettings
-  private let lines: [XRFPipelineSettings.Line]
-  private let priors: [BandPrior]
-  private let magnesiumIndex = 0
-  private let phosphorusIndex = 1
-  private let calciumIndex = 2
-  private let calciumBetaIndex = 3
 
   private let energy = ScratchBuffer()
   private let raw = ScratchBuffer()
@@ -23,28 +19,15 @@ public final class XRFPipeline {
   private let net = ScratchBuffer()
   private let weights = ScratchBuffer()
   private let scratch = ScratchBuffer()
-  private let normal = ScratchBuffer(capacity: 64)
-  private let factor = ScratchBuffer(capacity: 64)
-  private let inverse = ScratchBuffer(capacity: 64)
-  private let rhs = ScratchBuffer(capacity: 8)
-  private let column = ScratchBuffer(capacity: 8)
-  private let inverseScratch = ScratchBuffer(capacity: 64)
-  private let row = ScratchBuffer(capacity: 8)
-  private let fitter: BandFitter
+  private let mainFit = XRFFamilyFit()
+  private let magnesiumFit = XRFFamilyFit()
 
-  /// Creates a pipeline; `kernels` chooses the build of the fit's inner loops (same results).
+  /// Creates a pipeline; `kernels` is accepted for symmetry with the Raman pipeline (the XRF
+  /// fit has no kernel-specific loops).
   public init(
     settings: XRFPipelineSettings = XRFPipelineSettings(), kernels: DetectorKernels = .active
   ) {
     self.settings = settings
-    fitter = BandFitter(kernels: kernels)
-    lines = settings.fitLines
-    priors = lines.map { line in
-      let width = settings.fwhm(atEnergy: line.energy)
-      return BandPrior(
-        name: line.name, centre: line.energy, centreRange: line.energy...line.energy,
-        fwhm: width, fwhmRange: width...width)
-    }
   }
 
   /// Analyses one acquisition.
@@ -103,13 +86,14 @@ public final class XRFPipeline {
     let count = count / k
     let snipChannels = max(Int((settings.snipWidth / gain).rounded()), 1)
     let firstFit = Int(((settings.fitRange.lowerBound - offset) / gain).rounded(.up))
-    let lastFit = Int(((settings.fitRange.upperBound - offset) / gain).rounded(.down))
-    let first = max(firstFit - snipChannels, 0)
-    let last = min(lastFit + snipChannels, count - 1)
-    guard firstFit >= 0, lastFit < count, lastFit - firstFit >= 3 * priors.count + 8 else {
+    let lastFit = min(
+      Int(((settings.fitRange.upperBound - offset) / gain).rounded(.down)), count - 1)
+    guard firstFit >= 0, lastFit - firstFit >= 40 else {
       result.flags.insert(.axisUnsupported)
       return result
     }
+    let first = max(firstFit - snipChannels, 0)
+    let last = min(lastFit + snipChannels, count - 1)
     let n = last - first + 1
     let e = energy.reserve(n)
     let y = raw.reserve(n)
@@ -132,38 +116,191 @@ public final class XRFPipeline {
     result.saturatedChannels = saturated
     if saturated > 0 { result.flags.insert(.saturated) }
     SNIPBackground.estimate(counts: y, count: n, window: snipChannels, background: b, scratch: s)
+    let epsilon = max(settings.modelError, 0)
     for i in 0..<n {
       z[i] = y[i] - b[i]
-      w[i] = 1 / max(y[i], 1)
+      let model = epsilon * y[i]
+      w[i] = 1 / (max(y[i], 1) + model * model)
     }
     let start = firstFit - first
     let fitCount = lastFit - firstFit + 1
-    fitter.prepare(
-      x: e + start, values: z + start, rawValues: z + start, weights: w + start, count: fitCount,
-      priors: priors, eta: 0, fitEta: false)
-    guard fitter.screen() else {
+    let low = e[start]
+    let high = e[start + fitCount - 1]
+    mainFit.prepare(
+      x: e + start, target: z + start, weights: w + start, count: fitCount,
+      families: candidateFamilies(low: low, high: high), escapes: true, polynomialOrder: -1,
+      backgroundSpacing: settings.backgroundCorrectionSpacing,
+      backgroundStart: settings.magnesiumRefitRange.upperBound)
+    var axis = XRFAxisFit(
+      offset: 0, scale: 1, fwhmZero: settings.fwhmZero, fwhmSlope: settings.fwhmSlope)
+    guard mainFit.solve(axis: axis) else {
       result.flags.insert(.fitDegenerate)
       return result
     }
-    result.reducedChiSquare = fitter.lastReducedChiSquare
-    result.magnesiumSNIP = screened(magnesiumIndex)
-    result.phosphorus = screened(phosphorusIndex)
-    result.calcium = screened(calciumIndex)
-    result.calciumBeta = screened(calciumBetaIndex)
+    if settings.refineAxis {
+      axis = mainFit.refine(from: axis, offsetLimit: settings.axisOffsetLimit)
+    }
+    if settings.elements.isEmpty {
+      selectSignificant(axis: axis, low: low, high: high)
+      if settings.refineAxis {
+        axis = mainFit.refine(from: axis, offsetLimit: settings.axisOffsetLimit)
+        // The refined axis can leave an element below the threshold: select once more.
+        selectSignificant(axis: axis, low: low, high: high)
+      }
+    }
+    if settings.sumPeaks { addSumPeaks(axis: axis, high: high) }
+    guard mainFit.solve(axis: axis) else {
+      result.flags.insert(.fitDegenerate)
+      return result
+    }
+    result.axis = axis
+    result.reducedChiSquare = mainFit.reducedChiSquare
+    for (index, family) in mainFit.families.enumerated() {
+      result.elements.append(
+        XRFElementArea(
+          element: family.element, shell: family.shell, area: mainFit.solution[index],
+          areaSigma: mainFit.sigmas[index]))
+    }
+    if let sum = mainFit.sumColumn {
+      result.sumPeaks.area = mainFit.solution[sum]
+      result.sumPeaks.areaSigma = mainFit.sigmas[sum]
+    }
+    result.sodium = band("Na", axis: axis)
+    result.magnesiumSNIP = band("Mg", axis: axis)
+    result.phosphorus = band("P", axis: axis)
+    result.calcium = band("Ca", axis: axis)
+    if let calcium = XRFLineLibrary.kFamily("Ca"), result.calcium.area.isFinite {
+      let beta = calcium.lines[2]
+      result.calciumBeta.area =
+        result.calcium.area * beta.relativeIntensity / calcium.alphaIntensity
+      result.calciumBeta.areaSigma =
+        result.calcium.areaSigma * beta.relativeIntensity / calcium.alphaIntensity
+      result.calciumBeta.centre = beta.energy
+      result.calciumBeta.fwhm = axis.fwhm(beta.energy)
+    }
     result.calciumEnergyOffset = centroidOffset(
       energies: e, net: z, count: n, line: settings.calcium.energy)
-    result.magnesium = refitMagnesium(energies: e, raw: y, count: n, gain: gain)
-    ratio(&result)
+    result.magnesium = refitMagnesium(energies: e, raw: y, weights: w, count: n, axis: axis)
+    ratios(&result)
     return result
   }
 
-  private func screened(_ index: Int) -> FittedBand {
+  /// The families the main fit starts from: configured elements (K family if its Kα is in
+  /// range, else the L family), or every K family in range; always Na, Mg, P, Ca; the anode's
+  /// L lines.
+  private func candidateFamilies(low: Double, high: Double) -> [XRFLineFamily] {
+    var families: [XRFLineFamily] = []
+    func add(_ family: XRFLineFamily?) {
+      guard let family, !families.contains(family) else { return }
+      families.append(family)
+    }
+    for element in XRFPipelineSettings.reportedElements { add(XRFLineLibrary.kFamily(element)) }
+    if settings.elements.isEmpty {
+      for family in XRFLineLibrary.kFamilies where (low...high).contains(family.mainEnergy) {
+        add(family)
+      }
+    } else {
+      for element in settings.elements {
+        if let family = XRFLineLibrary.kFamily(element), (low...high).contains(family.mainEnergy) {
+          add(family)
+        } else if let family = XRFLineLibrary.lFamily(element),
+          (low...high).contains(family.mainEnergy)
+        {
+          add(family)
+        }
+      }
+    }
+    if let anode = settings.anode, let family = XRFLineLibrary.lFamily(anode),
+      (low...high).contains(family.mainEnergy)
+    {
+      add(family)
+    }
+    return families
+  }
+
+  /// Drops, round by round, every family below `elementSignificance` (never Na, Mg, P, Ca or
+  /// the anode), then adds the L lines (Zn–Sr) of strong K families kept, and re-solves.
+  private func selectSignificant(axis: XRFAxisFit, low: Double, high: Double) {
+    for _ in 0..<8 {
+      let families = mainFit.families
+      var kept: [XRFLineFamily] = []
+      for (index, family) in families.enumerated() {
+        let fixed =
+          XRFPipelineSettings.reportedElements.contains(family.element)
+          || family.element == settings.anode
+        let area = mainFit.solution[index]
+        let sigma = mainFit.sigmas[index]
+        if fixed
+          || (area.isFinite && sigma.isFinite && area >= settings.elementSignificance * sigma)
+        {
+          kept.append(family)
+        }
+      }
+      if kept.count == families.count { break }
+      mainFit.setFamilies(kept)
+      guard mainFit.solve(axis: axis) else { return }
+    }
+    // L lines of Zn–Sr: only for an element whose K lines are strong (≥ 20 σ), and kept only
+    // when significant themselves (weak L lines at 1.0–1.9 keV would take area from Na–Si).
+    var families = mainFit.families
+    for (index, family) in mainFit.families.enumerated()
+    where family.shell == .k && family.atomicNumber >= 30
+      && mainFit.solution[index] >= 20 * mainFit.sigmas[index]
+    {
+      if let lines = XRFLineLibrary.lFamily(family.element),
+        (low...high).contains(lines.mainEnergy),
+        !families.contains(lines)
+      {
+        families.append(lines)
+      }
+    }
+    guard families.count != mainFit.families.count else { return }
+    mainFit.setFamilies(families)
+    guard mainFit.solve(axis: axis) else { return }
+    let kept = mainFit.families.indices.filter { index in
+      mainFit.families[index].shell == .k || mainFit.families[index].element == settings.anode
+        || mainFit.solution[index] >= settings.elementSignificance * mainFit.sigmas[index]
+    }.map { mainFit.families[$0] }
+    if kept.count != mainFit.families.count {
+      mainFit.setFamilies(kept)
+      mainFit.solve(axis: axis)
+    }
+  }
+
+  /// Sum peaks of the four largest K families' main lines (pairs weighted by the product of
+  /// their areas), as one column, when any falls inside the fit range.
+  private func addSumPeaks(axis: XRFAxisFit, high: Double) {
+    let strongest = mainFit.families.indices
+      .filter { mainFit.families[$0].shell == .k && mainFit.solution[$0] > 0 }
+      .sorted { mainFit.solution[$0] > mainFit.solution[$1] }
+      .prefix(4)
+    var lines: [(energy: Double, weight: Double)] = []
+    let indices = Array(strongest)
+    for a in indices.indices {
+      for b in a..<indices.count {
+        let energy =
+          mainFit.families[indices[a]].mainEnergy + mainFit.families[indices[b]].mainEnergy
+        guard energy < high else { continue }
+        let weight =
+          mainFit.solution[indices[a]] * mainFit.solution[indices[b]] * (a == b ? 1 : 2)
+        lines.append((energy, weight))
+      }
+    }
+    let total = lines.map(\.weight).reduce(0, +)
+    guard total > 0 else { return }
+    mainFit.setSumLines(lines.map { ($0.energy, $0.weight / total) })
+  }
+
+  /// The main fit's area of `element`'s K family as a band at its Kα energy.
+  private func band(_ element: String, axis: XRFAxisFit) -> FittedBand {
     var band = FittedBand()
-    let area = fitter.screenedArea(index)
-    band.area = area.area
-    band.areaSigma = area.sigma
-    band.centre = lines[index].energy
-    band.fwhm = priors[index].fwhm
+    guard
+      let index = mainFit.families.firstIndex(where: { $0.element == element && $0.shell == .k })
+    else { return band }
+    band.area = mainFit.solution[index]
+    band.areaSigma = mainFit.sigmas[index]
+    band.centre = mainFit.families[index].mainEnergy
+    band.fwhm = axis.fwhm(band.centre)
     return band
   }
 
@@ -181,75 +318,46 @@ public final class XRFPipeline {
     return sum > 0 ? weighted / sum - line : .nan
   }
 
-  /// Mg Kα on raw counts: Gaussian (fixed position and width) + polynomial background in energy,
-  /// Poisson-weighted linear least squares; σ from the covariance (inflated by χ²_red > 1).
+  /// Mg Kα on raw counts over `magnesiumRefitRange`: Mg and every fitted family with a line in
+  /// the range (± two widths: Na, Al, Si on a silicate), positions and widths from the main
+  /// fit's axis, plus a polynomial background in energy; weighted linear least squares, σ from
+  /// the covariance (inflated by χ²_red > 1).
   private func refitMagnesium(
-    energies e: UnsafePointer<Double>, raw y: UnsafePointer<Double>, count n: Int, gain: Double
+    energies e: UnsafePointer<Double>, raw y: UnsafePointer<Double>,
+    weights w: UnsafePointer<Double>, count n: Int, axis: XRFAxisFit
   ) -> FittedBand {
     var band = FittedBand()
-    let order = min(max(settings.magnesiumBackgroundOrder, 0), 4)
-    let m = order + 2
-    let nm = normal.reserve(m * m)
-    let f = factor.reserve(m * m)
-    let inv = inverse.reserve(m * m)
-    let g = rhs.reserve(m)
-    let col = column.reserve(m)
-    let r = row.reserve(m)
-    for k in 0..<(m * m) { nm[k] = 0 }
-    for k in 0..<m { g[k] = 0 }
-    let line = settings.magnesium.energy
-    let width = settings.fwhm(atEnergy: line)
     let range = settings.magnesiumRefitRange
-    let centre = (range.lowerBound + range.upperBound) / 2
-    let half = (range.upperBound - range.lowerBound) / 2
-    var points = 0
-    for i in 0..<n where range.contains(e[i]) {
-      points += 1
-      r[0] = gain * PseudoVoigt.value(offset: e[i] - line, fwhm: width, eta: 0)
-      let u = (e[i] - centre) / half
-      var power = 1.0
-      for k in 1..<m {
-        r[k] = power
-        power *= u
-      }
-      let weight = 1 / max(y[i], 1)
-      for a in 0..<m {
-        g[a] += weight * r[a] * y[i]
-        for c in 0..<m { nm[a * m + c] += weight * r[a] * r[c] }
-      }
+    var first = n
+    var last = -1
+    for i in 0..<n where range.contains(axis.offset + axis.scale * e[i]) {
+      first = min(first, i)
+      last = max(last, i)
     }
-    guard points > m + 2, DenseCholesky.factor(nm, n: m, into: f) else { return band }
-    DenseCholesky.invert(factor: f, n: m, into: inv, scratch: inverseScratch.reserve(m * m))
-    for k in 0..<m { col[k] = g[k] }
-    DenseCholesky.solve(factor: f, n: m, col)
-    var chi = 0.0
-    for i in 0..<n where range.contains(e[i]) {
-      var model = col[0] * gain * PseudoVoigt.value(offset: e[i] - line, fwhm: width, eta: 0)
-      let u = (e[i] - centre) / half
-      var power = 1.0
-      for k in 1..<m {
-        model += col[k] * power
-        power *= u
+    guard last > first else { return band }
+    var families: [XRFLineFamily] = []
+    if let magnesium = XRFLineLibrary.kFamily("Mg") { families.append(magnesium) }
+    for family in mainFit.families where !families.contains(family) {
+      let inside = family.lines.contains { line in
+        let margin = 2 * axis.fwhm(line.energy)
+        return line.energy > range.lowerBound - margin && line.energy < range.upperBound + margin
       }
-      let residual = y[i] - model
-      chi += residual * residual / max(y[i], 1)
+      if inside { families.append(family) }
     }
-    let reduced = chi / Double(points - m)
-    band.area = col[0]
-    band.areaSigma = (inv[0] * max(reduced, 1)).squareRoot()
-    band.centre = line
-    band.fwhm = width
+    let order = min(max(settings.magnesiumBackgroundOrder, 0), 4)
+    magnesiumFit.prepare(
+      x: e + first, target: y + first, weights: w + first, count: last - first + 1,
+      families: families, escapes: false, polynomialOrder: order)
+    guard magnesiumFit.solve(axis: axis) else { return band }
+    band.area = magnesiumFit.solution[0]
+    band.areaSigma = magnesiumFit.sigmas[0]
+    band.centre = families[0].mainEnergy
+    band.fwhm = axis.fwhm(band.centre)
     return band
   }
 
-  private func ratio(_ result: inout XRFAnalysis) {
-    let sensitivity: Double
-    if let factor = settings.relativeSensitivityFactor, factor > 0, factor.isFinite {
-      sensitivity = factor
-    } else {
-      sensitivity = 1
-      result.flags.insert(.uncalibrated)
-    }
+  private func ratios(_ result: inout XRFAnalysis) {
+    if settings.relativeSensitivityFactor == nil { result.flags.insert(.uncalibrated) }
     let mg = result.magnesium
     let ca = result.calcium
     guard mg.area.isFinite, mg.areaSigma.isFinite else {
@@ -265,16 +373,12 @@ public final class XRFPipeline {
       result.flags.insert(.lowSNR)
       return
     }
-    let value = mg.area / ca.area / sensitivity
-    let variance =
-      mg.areaSigma * mg.areaSigma / (ca.area * ca.area)
-      + mg.area * mg.area * ca.areaSigma * ca.areaSigma / (ca.area * ca.area * ca.area * ca.area)
-    let sigma = variance.squareRoot() / sensitivity
-    guard value.isFinite, sigma.isFinite else {
-      result.flags.insert(.fitDegenerate)
-      return
-    }
-    result.mgCaRatio = value
-    result.mgCaRatioSigma = sigma
+    result.magnesiumToCalcium = XRFRatioToCalcium(
+      mg, ca, factor: settings.sensitivities["Mg"], significance: settings.magnesiumSignificance,
+      calciumSignificance: settings.calciumSignificance)
+    result.sodiumToCalcium = XRFRatioToCalcium(
+      result.sodium, ca, factor: settings.sensitivities["Na"],
+      significance: settings.elementSignificance,
+      calciumSignificance: settings.calciumSignificance)
   }
 }

@@ -5,8 +5,9 @@
 /// pair energy ε = 3.65 eV: physics of silicon, not of one detector); strong lines above the Si K
 /// edge have escape peaks 1.74 keV lower; the continuum is smooth on the scale of the SNIP window
 /// except under Mg Kα, where window and air absorption bend it and the Mg area is therefore
-/// re-measured on raw counts with a local quadratic background (`reference/science.md`: SNIP
-/// alone overestimated Mg/Ca by ~80 %). Line energies from `reference/science.md`.
+/// re-measured on raw counts with a local quadratic background and its neighbours' lines
+/// (`reference/science.md`: SNIP alone overestimated Mg/Ca by ~80 %). Lines, intensities and
+/// escape fractions from `XRFLineLibrary`.
 public struct XRFPipelineSettings: Sendable, Equatable {
   /// One fluorescence line of the fit.
   public struct Line: Sendable, Equatable {
@@ -33,20 +34,45 @@ public struct XRFPipelineSettings: Sendable, Equatable {
   public var calcium = Line(name: "Ca Ka", energy: 3.691, escape: true)
   /// Ca Kβ (with escape peak).
   public var calciumBeta = Line(name: "Ca Kb", energy: 4.013, escape: true)
-  /// Other lines in the fit range that must be modelled so they do not leak into the above
-  /// (S, Cl, K Kα of soft tissue).
-  public var interferingLines: [Line] = [
-    Line(name: "S Ka", energy: 2.307), Line(name: "Cl Ka", energy: 2.622),
-    Line(name: "K Ka", energy: 3.313),
-  ]
+  /// Elements whose K families (and L families, for Zn–Sr when their K lines are fitted) the
+  /// main fit models, by symbol. Empty: chosen automatically: every K family of Z = 11–38 with
+  /// its Kα inside the fit range is fitted, and those below `elementSignificance` are dropped
+  /// until all that remain are significant. Na, Mg, P and Ca are always fitted (their areas are
+  /// in every record).
+  public var elements: [String] = []
+  /// X-ray tube anode whose scattered L lines are fitted (Mo, Rh, Pd, Ag, W), or nil.
+  public var anode: String? = nil
+  /// Automatic selection keeps an element whose area is at least this many σ.
+  public var elementSignificance = 3.0
+  /// Relative model error of the line shapes, added to the Poisson variance of each channel
+  /// (variance = counts + (ε·counts)²): Gaussians do not follow a 10⁶-count peak to 0.1 %, and
+  /// without this term the misfit at the largest peaks sets every σ.
+  public var modelError = 0.02
+  /// Knot spacing of the smooth correction to the SNIP background fitted with the lines, keV
+  /// (triangular functions two spacings wide; nil: none). SNIP clips low where counts are few
+  /// and misses the continuum's bends; left uncorrected, that surplus shows up as small areas
+  /// in every line of the library. It starts above the Mg re-fit range: below, a smooth
+  /// function two spacings wide could stand in for the Na–Si cluster, and Mg is re-fitted on
+  /// raw counts there anyway.
+  public var backgroundCorrectionSpacing: Double? = 1.0
+  /// Fit the energy offset and scale and the width law (FWHM0, Fano slope) to the spectrum.
+  public var refineAxis = true
+  /// Largest shift of the energy axis the refinement may make, keV.
+  public var axisOffsetLimit = 0.05
+  /// Model sum (pile-up) peaks of the four strongest lines.
+  public var sumPeaks = true
+  /// Elements that are always fitted and reported.
+  public static let reportedElements = ["Na", "Mg", "P", "Ca"]
+  /// Si Kα energy carried off by an escape, keV.
+  static let siliconKAlpha = 1.740
   /// Energy carried away by an escaping Si Kα photon, keV.
   public var escapeEnergy = 1.74
   /// Electronic-noise width FWHM0, keV.
   public var fwhmZero = 0.070
   /// Fano slope k of FWHM² = FWHM0² + k·E, keV.
   public var fwhmSlope = 0.002327
-  /// Energy range of the main fit, keV.
-  public var fitRange: ClosedRange<Double> = 0.9...4.45
+  /// Energy range of the main fit, keV (its upper end is cut to the spectrum's last channel).
+  public var fitRange: ClosedRange<Double> = 0.85...16
   /// SNIP clipping window (half-width), keV; about twice the FWHM of the lines it must remove.
   public var snipWidth = 0.3
   /// Finest channel spacing analysed, keV: a finer spectrum (4096 channels over 20 keV) has
@@ -59,9 +85,18 @@ public struct XRFPipelineSettings: Sendable, Equatable {
   public var magnesiumRefitRange: ClosedRange<Double> = 0.95...1.6
   /// Polynomial order of the local background under Mg Kα.
   public var magnesiumBackgroundOrder = 2
-  /// Relative sensitivity factor: (Mg/Ca net-area ratio) per unit molar Mg/Ca, from a standard.
-  /// `nil` means uncalibrated: the raw net-area ratio is reported and flagged `uncalibrated`.
-  public var relativeSensitivityFactor: Double? = nil
+  /// Name of the calibration the sensitivities come from (a standard and a date, written by
+  /// `whitlockctl calibrate xrf`), or nil when uncalibrated; written into every record.
+  public var calibrationName: String? = nil
+  /// Relative sensitivity factors by element: (X/Ca net-area ratio) per unit molar X/Ca, from a
+  /// standard. An element without one has its ratio to Ca reported as a net-area ratio,
+  /// flagged `uncalibrated` (for Mg).
+  public var sensitivities: [String: Double] = [:]
+  /// The Mg/Ca relative sensitivity factor (`sensitivities["Mg"]`); nil means uncalibrated.
+  public var relativeSensitivityFactor: Double? {
+    get { sensitivities["Mg"] }
+    set { sensitivities["Mg"] = newValue }
+  }
   /// Ca Kα must be at least this many σ for a ratio.
   public var calciumSignificance = 3.0
   /// Mg Kα below this many σ is flagged `mg_not_significant`.
@@ -73,15 +108,5 @@ public struct XRFPipelineSettings: Sendable, Equatable {
   /// Line width (FWHM, keV) at `energy` keV.
   public func fwhm(atEnergy energy: Double) -> Double {
     (fwhmZero * fwhmZero + fwhmSlope * max(energy, 0)).squareRoot()
-  }
-
-  /// Every line of the main fit with escapes appended: Mg, P, Ca Kα, Ca Kβ, interferences,
-  /// escapes.
-  var fitLines: [Line] {
-    var lines = [magnesium, phosphorus, calcium, calciumBeta] + interferingLines
-    for line in lines where line.escape && line.energy - escapeEnergy > fitRange.lowerBound {
-      lines.append(Line(name: line.name + " escape", energy: line.energy - escapeEnergy))
-    }
-    return lines
   }
 }
