@@ -91,7 +91,7 @@ public struct RamanResult: Sendable, Equatable {
 
   init(_ reader: MemberReader) throws(RecordDecodingError) {
     method = try reader.string("method")
-    calibration = try reader.optionalObject("calibration").map {
+    calibration = try reader.optionalObject("axis_calibration").map {
       reader throws(RecordDecodingError) in try CalibrationProvenance(reader)
     }
     phase = try reader.optionalString("phase")

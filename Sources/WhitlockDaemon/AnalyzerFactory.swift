@@ -71,7 +71,7 @@ struct RamanAnalyzer: SpectrumAnalyzer {
     }
     let analysis = pipeline.analyze(calibrated)
     return analysis.jsonValue(settings: pipeline.settings)
-      .appending("calibration", provenance)
+      .appending("axis_calibration", provenance)
       .appending("fusion", fusion?.record(raman: analysis, of: acquisition))
   }
 }

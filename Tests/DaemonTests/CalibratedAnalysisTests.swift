@@ -73,6 +73,6 @@ import WhitlockCore
 
   @Test func withoutACalibrationTheRecordNamesNone() throws {
     var analyzer = AnalyzerFactory.make(kind: .raman, configuration: DetectionConfiguration())()
-    #expect(analyzer.analyze(Self.acquisition())["calibration"] == nil)
+    #expect(analyzer.analyze(Self.acquisition())["axis_calibration"] == nil)
   }
 }
