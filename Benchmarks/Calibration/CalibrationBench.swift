@@ -184,8 +184,8 @@ struct CalibrationBench: ParsableCommand {
     }
     stdin.fileHandleForWriting.write(Data(input))
     try stdin.fileHandleForWriting.close()
-    collector.wait()
-    process.waitUntilExit()
+    collector.wait()  // blocking-ok: a synchronous command on the main thread, not the pool
+    process.waitUntilExit()  // blocking-ok: a synchronous command on the main thread
     guard process.terminationStatus == 0 else {
       throw ValidationError("\(program) failed with status \(process.terminationStatus)")
     }

@@ -85,7 +85,7 @@ private func storedRatio(python: String, script: String, _ file: String) throws 
   process.standardOutput = pipe
   try process.run()
   let data = pipe.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
+  process.waitUntilExit()  // blocking-ok: a synchronous command on the main thread
   guard process.terminationStatus == 0,
     let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any],
     let ratio = object["ratio"] as? Double

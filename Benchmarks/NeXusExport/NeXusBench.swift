@@ -124,7 +124,7 @@ func peerPython() throws -> String {
   process.standardOutput = pipe
   try process.run()
   let data = pipe.fileHandleForReading.readDataToEndOfFile()
-  process.waitUntilExit()
+  process.waitUntilExit()  // blocking-ok: a synchronous command on the main thread
   let path = String(decoding: data, as: UTF8.self).trimmingCharacters(in: .whitespacesAndNewlines)
   guard process.terminationStatus == 0, !path.isEmpty else {
     throw BenchmarkFailure(
