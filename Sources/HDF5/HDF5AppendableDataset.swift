@@ -46,8 +46,12 @@ public final class HDF5AppendableDataset<Element: HDF5Element> {
     guard columns == nil else {
       throw HDF5Error("\(dataset.name): append(values:) is for one-dimensional datasets")
     }
-    for value in values {
-      pending.append(value)
+    let values = Array(values)
+    var next = 0
+    while next < values.count {
+      let take = min(chunkRows - pending.count, values.count - next)
+      pending.append(contentsOf: values[next..<next + take])
+      next += take
       if pending.count >= chunkRows { try flush() }
     }
   }
