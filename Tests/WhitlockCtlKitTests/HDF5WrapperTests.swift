@@ -55,6 +55,33 @@ import Testing
     #expect(members.allSatisfy { $0.kind == .dataset })
   }
 
+  /// Texts longer than a chunk, empty ones and multi-byte characters come back row by row from
+  /// the bytes and the row ends.
+  @Test func textRowsReadBackFromTheirBytesAndEnds() throws {
+    let path = Self.temporaryPath()
+    defer { try? FileManager.default.removeItem(atPath: path) }
+    let file = try HDF5File.create(path: path)
+    let group = try file.root().createGroup("acquisitions")
+    let column = try HDF5AppendableText(in: group, "detection", chunkBytes: 16, chunkRows: 3)
+    let rows = [
+      #"{"phase":"whitlockite","fraction":0.93}"#, "", "µ-Raman ν₁ 966 cm⁻¹",
+      String(repeating: "x", count: 40), "{}",
+    ]
+    for row in rows { try column.append(row) }
+    #expect(column.count == rows.count)
+    try column.flush()
+    try file.close()
+
+    let reopened = try HDF5File.open(path: path).root().group("acquisitions")
+    let bytes = try reopened.dataset("detection").read(as: UInt8.self)
+    let ends = try reopened.dataset("detection_end").read(as: Int64.self).map { Int($0) }
+    #expect(ends.count == rows.count)
+    let starts = [0] + ends.dropLast()
+    let texts = zip(starts, ends).map { String(decoding: bytes[$0..<$1], as: UTF8.self) }
+    #expect(texts == rows)
+    #expect(try reopened.dataset("detection").stringAttribute("row_ends") == "detection_end")
+  }
+
   @Test func errorsCarryTheLibrarysReason() throws {
     #expect {
       try HDF5File.create(path: "/nonexistent-directory/file.h5")
