@@ -99,6 +99,45 @@ struct CalibrationBench: ParsableCommand {
     if let peerOutcomes, peerOutcomes.count < ours.count {
       print("\nrc2 spread over the \(peerOutcomes.count) setups it calibrated")
     }
+    print()
+    print(try intensityTable(ours, data: data))
+  }
+
+  /// Band ratios of polystyrene and calcite across the setups of each laser line, measured and
+  /// after each setup's own SRM correction (on its calibrated axis).
+  func intensityTable(_ outcomes: [CharismaRoundRobin.Outcome], data: String) throws -> String {
+    let intensities = try outcomes.compactMap {
+      try CharismaRoundRobin.intensities(of: $0, in: data)
+    }
+    var table = TextTable(
+      title: "Band area ratios across the setups of one laser line: coefficient of variation, % "
+        + "(measured; after each setup's NIST SRM correction)",
+      layout: .figures,
+      headers: ["laser nm", "ratio", "setups", "CV measured", "CV corrected", "measured/corrected"])
+    let spreads = CharismaRoundRobin.ratioSpreads(intensities)
+    for spread in spreads {
+      table.add([
+        String(format: "%.0f", spread.laserNanometres), spread.ratio, "\(spread.setups)",
+        String(format: "%.1f", spread.measuredCV), String(format: "%.1f", spread.correctedCV),
+        String(format: "%.2f×", spread.measuredCV / spread.correctedCV),
+      ])
+    }
+    var perSetup = TextTable(
+      title: "Band area ratios per setup (measured → corrected)", layout: .figures,
+      headers: ["setup", "SRM", "ratio", "measured", "corrected"])
+    for outcome in intensities {
+      for areas in outcome.areas {
+        for row in areas.rows {
+          perSetup.add([
+            outcome.setup.name, outcome.response.standard.rawValue,
+            "\(areas.standard.rawValue) \(row.band)/\(areas.referenceBand)",
+            row.measured.map { String(format: "%.4f", $0) } ?? "-",
+            row.corrected.map { String(format: "%.4f", $0) } ?? "-",
+          ])
+        }
+      }
+    }
+    return table.render() + "\n\n" + perSetup.render()
   }
 
   struct PeerRun {

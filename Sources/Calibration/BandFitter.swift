@@ -8,6 +8,22 @@ public struct FittedBand: Sendable, Equatable {
   public var width: Double
   /// Peak height above the local baseline.
   public var height: Double
+  /// The pseudo-Voigt's Lorentzian fraction η (0 Gaussian … 1 Lorentzian).
+  public var lorentzianFraction = 0.5
+
+  /// A band of the given centre, FWHM, height and Lorentzian fraction.
+  public init(centre: Double, width: Double, height: Double, lorentzianFraction: Double = 0.5) {
+    self.centre = centre
+    self.width = width
+    self.height = height
+    self.lorentzianFraction = lorentzianFraction
+  }
+
+  /// The band's integrated area above the baseline: height × FWHM × (η·π/2 + (1−η)·√(π/ln 16)).
+  public var area: Double {
+    let eta = min(max(lorentzianFraction, 0), 1)
+    return height * width * (eta * Double.pi / 2 + (1 - eta) * (Double.pi / log(16)).squareRoot())
+  }
 }
 
 /// Fits a sum of pseudo-Voigt bands on a straight baseline to a window of a spectrum
@@ -100,7 +116,9 @@ public enum BandFitter {
     }
     guard p.allSatisfy(\.isFinite) else { return nil }
     return (0..<k).map {
-      FittedBand(centre: p[3 * $0 + 1], width: p[3 * $0 + 2], height: p[3 * $0])
+      FittedBand(
+        centre: p[3 * $0 + 1], width: p[3 * $0 + 2], height: p[3 * $0],
+        lorentzianFraction: p[3 * k + 2])
     }
   }
 

@@ -8,7 +8,15 @@ public enum BandMeasurement {
   public static func measure(
     x: [Double], y: [Double], references: [Double], search: Double = 12
   ) -> [Double?] {
-    var result: [Double: Double] = [:]
+    measureBands(x: x, y: y, references: references, search: search).map { $0?.centre }
+  }
+
+  /// The fitted band (centre, width, height, area) of each reference band, `nil` where the
+  /// spectrum does not cover it or the fit fails. `x` ascending.
+  public static func measureBands(
+    x: [Double], y: [Double], references: [Double], search: Double = 12
+  ) -> [FittedBand?] {
+    var result: [Double: FittedBand] = [:]
     var groups: [[Double]] = []
     for reference in references.sorted() {
       if let last = groups.last?.last, reference - last < 40 {
@@ -74,7 +82,7 @@ public enum BandMeasurement {
         let bands = BandFitter.fit(x: xs, y: ys, starts: starts)
       else { continue }
       for (reference, band) in zip(group, bands) where band.height > minimumHeight {
-        result[reference] = band.centre
+        result[reference] = band
       }
     }
     return references.map { result[$0] }

@@ -18,6 +18,11 @@ public enum ConfigurationLoader {
   public static func load(path: String, drivers: [DriverDeclaration]) throws(ConfigurationError)
     -> DaemonConfiguration
   {
+    try parse(readText(path: path), source: path, drivers: drivers)
+  }
+
+  /// The UTF-8 text of the file at `path`, refused when unreadable or over `maximumFileBytes`.
+  static func readText(path: String) throws(ConfigurationError) -> String {
     let data: Data
     do {
       let attributes = try FileManager.default.attributesOfItem(atPath: path)
@@ -36,7 +41,7 @@ public enum ConfigurationLoader {
     guard let text = String(data: data, encoding: .utf8) else {
       throw ConfigurationError(file: path, line: 0, key: "", message: "file is not valid UTF-8")
     }
-    return try parse(text, source: path, drivers: drivers)
+    return text
   }
 
   /// The embedded default configuration.
@@ -97,6 +102,12 @@ public enum ConfigurationLoader {
     var axis = try calibration.table("axis")
     configuration.axisCalibration = try AxisCalibrationConfiguration.read(&axis)
     try axis.finish()
+    if calibration.table["intensity"] != nil {
+      throw calibration.error(
+        "intensity",
+        "an intensity-response correction is used by `whitlockctl calibrate check --intensity "
+          + "FILE`; whitlockd and `analyze` do not correct intensities, so keep it in its own file")
+    }
     try calibration.finish()
 
     let instruments = try root.tables("instrument")

@@ -18,7 +18,10 @@ struct CalibrateCommand: ParsableCommand {
       docs/calibration.md for the procedure. `calibrate xrf` derives relative sensitivity
       factors from a certified XRF standard (docs/xrf-quantification.md).
       """,
-    subcommands: [CalibrateAxisCommand.self, CalibrateCheckCommand.self, CalibrateXRFCommand.self])
+    subcommands: [
+      CalibrateAxisCommand.self, CalibrateCheckCommand.self, CalibrateIntensityCommand.self,
+      CalibrateXRFCommand.self,
+    ])
 }
 
 /// `whitlockctl calibrate axis --neon FILE --silicon FILE -o CAL.toml`.
@@ -89,6 +92,9 @@ struct CalibrateCheckCommand: ParsableCommand {
   @Option(help: "The reference standard the spectrum is of.") var standard: ReferenceStandard
   @Option(help: "A configuration file with a [calibration.axis] table (e.g. from calibrate axis).")
   var config: String?
+  @Option(
+    help: "An intensity correction (calibrate intensity) to apply to the standard's band areas.")
+  var intensity: String?
   @Flag(help: "Print one JSON object instead of a table.") var json = false
   @Argument(help: "The standard's spectrum.") var file: String
 
@@ -112,11 +118,33 @@ struct CalibrateCheckCommand: ParsableCommand {
       FileHandle.standardError.write(Data("whitlockctl calibrate check: \(error)\n".utf8))
       throw ExitCode.failure
     }
+    var response: IntensityCalibration?
+    if let intensity {
+      do { response = try ConfigurationLoader.loadIntensityCalibration(path: intensity) } catch {
+        FileHandle.standardError.write(Data("whitlockctl calibrate check: \(error)\n".utf8))
+        throw ExitCode(78)
+      }
+      if let response, response.axisCalibrationID != (calibration?.id ?? "") {
+        let measuredOn =
+          response.axisCalibrationID.isEmpty
+          ? "the vendor axis" : "axis calibration " + response.axisCalibrationID
+        let checkedOn = calibration.map { "axis calibration " + $0.id } ?? "the vendor axis"
+        FileHandle.standardError.write(
+          Data(
+            ("whitlockctl calibrate check: \(intensity) was made on \(measuredOn), this check "
+              + "is on \(checkedOn); use the same --config for both\n").utf8))
+        throw ExitCode(78)
+      }
+    }
     let check = StandardCheck(standard: standard, spectrum: spectrum, calibration: calibration)
+    let areas = BandIntensities(
+      standard: standard, spectrum: spectrum, axis: calibration, response: response)
     print(
       json
-        ? CalibrationRendering.json(check, calibration: calibration)
-        : CalibrationRendering.table(check, calibration: calibration))
+        ? CalibrationRendering.json(
+          check, calibration: calibration, intensities: areas, response: response)
+        : CalibrationRendering.table(
+          check, calibration: calibration, intensities: areas, response: response))
     if check.rms == nil { throw ExitCode.failure }
   }
 }

@@ -19,6 +19,9 @@ public enum CharismaRoundRobin {
     /// The laser wavelength the vendor axis was computed with, for files that do not state it
     /// (the Horiba exports give Raman shift only); what a lab passes as --excitation-nm.
     public var excitationNanometres: Double?
+    /// The setup's NIST SRM spectrum and which SRM it is, where the setup measured one.
+    public var srm: String? = nil
+    public var srmStandard: IntensityStandard? = nil
   }
 
   /// Every setup with neon, silicon, polystyrene and calcite.
@@ -30,7 +33,8 @@ public enum CharismaRoundRobin {
       calcite: [
         "FMNT-M_BW532/nCAL10_iR532_Probe_100_2500msx3.txt",
         "FMNT-M_BW532/sCAL10_iR532_Probe_100_3200msx4.txt",
-      ], excitationNanometres: nil),
+      ], excitationNanometres: nil,
+      srm: "FMNT-M_BW532/NIST532_Probe_3000msx8_1.txt", srmStandard: .srm2242a),
     Setup(
       name: "FMNT-M_Ho785 OP01", neon: "FMNT-M_Ho785/NeonSNQ043_iR785_OP01.txt",
       silicon: "FMNT-M_Ho785/Sil10_iR785_OP01_6000msx4.txt",
@@ -38,7 +42,8 @@ public enum CharismaRoundRobin {
       calcite: [
         "FMNT-M_Ho785/nCAL10_iR785_OP01_6000msx4.txt",
         "FMNT-M_Ho785/sCAL10_iR785_OP01_4000msx4.txt",
-      ], excitationNanometres: 785),
+      ], excitationNanometres: 785,
+      srm: "FMNT-M_Ho785/NIST785_Lens_80000x5_2.txt", srmStandard: .srm2241),
     Setup(
       name: "FMNT-M_Ho785 OP02", neon: "FMNT-M_Ho785/NeonSNQ043_iR785_OP02.txt",
       silicon: "FMNT-M_Ho785/Sil10_iR785_OP02_25000msx2.txt",
@@ -46,7 +51,8 @@ public enum CharismaRoundRobin {
       calcite: [
         "FMNT-M_Ho785/nCAL10_iR785_OP02_20000msx2.txt",
         "FMNT-M_Ho785/sCAL10_iR785_OP02_15000msx2.txt",
-      ], excitationNanometres: 785),
+      ], excitationNanometres: 785,
+      srm: "FMNT-M_Ho785/NIST785_Lens_80000x5_2.txt", srmStandard: .srm2241),
     Setup(
       name: "FMNT-M_Ho785 OP03", neon: "FMNT-M_Ho785/NeonSNQ043_iR785_OP03.txt",
       silicon: "FMNT-M_Ho785/Sil10_iR785_OP03_8000msx2.txt",
@@ -54,7 +60,8 @@ public enum CharismaRoundRobin {
       calcite: [
         "FMNT-M_Ho785/nCAL10_iR785_OP03_8000msx2.txt",
         "FMNT-M_Ho785/sCAL10_iR785_OP03_8000msx2.txt",
-      ], excitationNanometres: 785),
+      ], excitationNanometres: 785,
+      srm: "FMNT-M_Ho785/NIST785_Lens_80000x5_2.txt", srmStandard: .srm2241),
     Setup(
       name: "ICV_BW532 Z050", neon: "ICV_BW532/Ne_532nm_x50_800ms.txt",
       silicon: "ICV_BW532/S0B02_iRPlus532_Z050_100_30000ms.txt",
@@ -62,7 +69,8 @@ public enum CharismaRoundRobin {
       calcite: [
         "ICV_BW532/nCAL02_iRPlus532_Z050_100_9000ms.txt",
         "ICV_BW532/sCAL02_iRPlus532_Z050_100_20000ms.txt",
-      ], excitationNanometres: nil),
+      ], excitationNanometres: nil,
+      srm: "ICV_BW532/NISTSRM2242aC_BW532_100x_800msx10.txt", srmStandard: .srm2242a),
     Setup(
       name: "ICV_BW532 Z100", neon: "ICV_BW532/Ne_532nm_x100_2000ms.txt",
       silicon: "ICV_BW532/S0B02_iRPlus532_Z100_100_22000ms.txt",
@@ -70,7 +78,8 @@ public enum CharismaRoundRobin {
       calcite: [
         "ICV_BW532/nCAL02_iRPlus532_Z100_100_30000ms.txt",
         "ICV_BW532/sCAL02_iRPlus532_Z100_100_65000ms.txt",
-      ], excitationNanometres: nil),
+      ], excitationNanometres: nil,
+      srm: "ICV_BW532/NISTSRM2242aC_BW532_100x_800msx10.txt", srmStandard: .srm2242a),
     Setup(
       name: "ICV_BW785 Z100", neon: "ICV_BW785/Ne_785nm_x20_50ms.txt",
       silicon: "ICV_BW785/S0B02_iRPlus785_Z100_100_4700ms.txt",
@@ -78,7 +87,8 @@ public enum CharismaRoundRobin {
       calcite: [
         "ICV_BW785/nCAL02_iRPlus785_Z100_100_6000ms.txt",
         "ICV_BW785/sCAL02_iRPlus785_Z100_100_9500ms.txt",
-      ], excitationNanometres: nil),
+      ], excitationNanometres: nil,
+      srm: "ICV_BW785/NISTSRM2241_BW785_100x_25sx5.txt", srmStandard: .srm2241),
     Setup(
       name: "TOP_Ho633", neon: "TOP_Ho633/neon_new2_Z010.txt",
       silicon: "TOP_Ho633/Si_HLR633_Z010_100_40sx5.txt",
@@ -177,5 +187,97 @@ public enum CharismaRoundRobin {
     }
     return positions.values.map { ($0.0, $0.1, ($0.2.max() ?? 0) - ($0.2.min() ?? 0)) }
       .sorted { ($0.standard.rawValue, $0.band) < ($1.standard.rawValue, $1.band) }
+  }
+
+  /// One setup's relative band areas (polystyrene, then each calcite spectrum), measured and
+  /// corrected with the intensity response made from its own SRM spectrum on its calibrated axis.
+  public struct IntensityOutcome: Sendable {
+    public var setup: Setup
+    public var response: IntensityCalibration
+    public var areas: [BandIntensities]
+  }
+
+  /// The intensity comparison for `setup`, or `nil` when it has no SRM spectrum.
+  public static func intensities(of outcome: Outcome, in directory: String) throws
+    -> IntensityOutcome?
+  {
+    let setup = outcome.setup
+    guard let srmFile = setup.srm, let standard = setup.srmStandard else { return nil }
+    let srm = try VendorSpectrumReader.read(path: directory + "/" + srmFile)
+    let response = try IntensityCalibrator.calibrate(
+      spectrum: srm, standard: standard, axis: outcome.calibration,
+      excitationNanometres: setup.excitationNanometres, created: "1970-01-01T00:00:00.000Z")
+    var areas: [BandIntensities] = []
+    for (file, kind) in [(setup.polystyrene, ReferenceStandard.polystyrene)]
+      + setup.calcite.map({ ($0, ReferenceStandard.calcite) })
+    {
+      var spectrum = try VendorSpectrumReader.read(path: directory + "/" + file)
+      if spectrum.statedExcitationNanometres == nil {
+        spectrum.statedExcitationNanometres = setup.excitationNanometres
+      }
+      if let measured = BandIntensities(
+        standard: kind, spectrum: spectrum, axis: outcome.calibration, response: response)
+      {
+        areas.append(measured)
+      }
+    }
+    return IntensityOutcome(setup: setup, response: response, areas: areas)
+  }
+
+  /// How much one band ratio varies across the setups of one laser line.
+  public struct RatioSpread: Sendable {
+    /// Laser line, nm; the ratio's name (band ÷ reference band).
+    public var laserNanometres: Double
+    public var ratio: String
+    /// The setups compared.
+    public var setups: Int
+    /// Coefficient of variation across setups (sample standard deviation ÷ mean), per cent,
+    /// measured and corrected.
+    public var measuredCV: Double
+    public var correctedCV: Double
+  }
+
+  /// The spread of each band ratio across the setups of each laser line; a setup contributes
+  /// the mean of its spectra of the standard.
+  public static func ratioSpreads(_ outcomes: [IntensityOutcome]) -> [RatioSpread] {
+    var values: [String: (laser: Double, measured: [Double], corrected: [Double])] = [:]
+    for outcome in outcomes {
+      let laser = outcome.response.standard.excitationNanometres
+      var perSetup: [String: (measured: [Double], corrected: [Double])] = [:]
+      for areas in outcome.areas {
+        for row in areas.rows {
+          guard let measured = row.measured, let corrected = row.corrected else { continue }
+          let name =
+            "\(areas.standard.rawValue) \(row.band)/\(areas.referenceBand)"
+          perSetup[name, default: ([], [])].measured.append(measured)
+          perSetup[name, default: ([], [])].corrected.append(corrected)
+        }
+      }
+      for (name, pair) in perSetup {
+        let key = "\(laser) \(name)"
+        values[key, default: (laser, [], [])].measured.append(mean(pair.measured))
+        values[key, default: (laser, [], [])].corrected.append(mean(pair.corrected))
+      }
+    }
+    return values.map { key, value in
+      RatioSpread(
+        laserNanometres: value.laser,
+        ratio: String(key.split(separator: " ", maxSplits: 1)[1]), setups: value.measured.count,
+        measuredCV: coefficientOfVariation(value.measured),
+        correctedCV: coefficientOfVariation(value.corrected))
+    }.sorted { ($0.laserNanometres, $0.ratio) < ($1.laserNanometres, $1.ratio) }
+  }
+
+  static func mean(_ values: [Double]) -> Double {
+    values.reduce(0, +) / Double(max(values.count, 1))
+  }
+
+  /// Sample standard deviation ÷ mean, per cent; NaN for fewer than two values.
+  static func coefficientOfVariation(_ values: [Double]) -> Double {
+    guard values.count >= 2 else { return .nan }
+    let average = mean(values)
+    let variance =
+      values.map { ($0 - average) * ($0 - average) }.reduce(0, +) / Double(values.count - 1)
+    return 100 * variance.squareRoot() / average
   }
 }
