@@ -31,6 +31,24 @@ public enum AxisCalibrator {
     excitationNanometres: Double?, siliconReference: Double = ReferenceStandard.siliconDefault,
     created: String
   ) throws(CalibrationError) -> WavenumberCalibration {
+    try calibrate(
+      lamp: lamp, lampKind: lampKind, silicon: [silicon],
+      excitationNanometres: excitationNanometres, siliconReference: siliconReference,
+      created: created)
+  }
+
+  /// The calibration from `lamp` and one or more silicon spectra (wafers or repeats of one
+  /// setup): the laser is zeroed on the median of their band positions. One silicon spectrum
+  /// carries its own placement and wafer scatter (0.4–1.5 cm⁻¹ between the wafers of one
+  /// CHARISMA setup, and not by dopant); the median of several does not follow any one of them.
+  public static func calibrate(
+    lamp: VendorSpectrum, lampKind: CalibrationLamp = .neon, silicon silicons: [VendorSpectrum],
+    excitationNanometres: Double?, siliconReference: Double = ReferenceStandard.siliconDefault,
+    created: String
+  ) throws(CalibrationError) -> WavenumberCalibration {
+    guard !silicons.isEmpty else {
+      throw CalibrationError(file: lamp.source, message: "no silicon spectrum given")
+    }
     guard let lampLaser = lamp.statedExcitationNanometres ?? excitationNanometres else {
       throw CalibrationError(
         file: lamp.source,
@@ -132,26 +150,32 @@ public enum AxisCalibrator {
       ?? coefficients
 
     var calibration = WavenumberCalibration(
-      created: created, lamp: lampKind, lampFile: lamp.source, siliconFile: silicon.source,
+      created: created, lamp: lampKind, lampFile: lamp.source,
+      siliconFile: silicons.map(\.source).joined(separator: ", "),
       vendorExcitationNanometres: lampLaser, correctionCentre: newCentre,
       correctionHalfRange: newHalf, correction: rescaled, laserWavenumber: 1e7 / lampLaser,
       siliconReference: siliconReference, siliconVendorShift: 0, linesMatched: matched.count,
       lineFitRMS: rms)
 
-    let siliconLaser = silicon.statedExcitationNanometres ?? excitationNanometres ?? lampLaser
-    guard
-      let siliconShift = BandMeasurement.measure(
-        x: silicon.shifts, y: silicon.intensities, references: [siliconReference], search: 25
-      ).first ?? nil
-    else {
-      throw CalibrationError(
-        file: silicon.source,
-        message:
-          "no silicon band found within ±25 cm⁻¹ of \(siliconReference) cm⁻¹ on the file's axis")
+    var shifts: [Double] = []
+    var absolutes: [Double] = []
+    for silicon in silicons {
+      let siliconLaser = silicon.statedExcitationNanometres ?? excitationNanometres ?? lampLaser
+      guard
+        let siliconShift = BandMeasurement.measure(
+          x: silicon.shifts, y: silicon.intensities, references: [siliconReference], search: 25
+        ).first ?? nil
+      else {
+        throw CalibrationError(
+          file: silicon.source,
+          message:
+            "no silicon band found within ±25 cm⁻¹ of \(siliconReference) cm⁻¹ on the file's axis")
+      }
+      shifts.append(siliconShift)
+      absolutes.append(calibration.correctedWavenumber(vendor: 1e7 / siliconLaser - siliconShift))
     }
-    let siliconAbsolute = calibration.correctedWavenumber(vendor: 1e7 / siliconLaser - siliconShift)
-    calibration.siliconVendorShift = siliconShift
-    calibration.laserWavenumber = siliconAbsolute + siliconReference
+    calibration.siliconVendorShift = PeakFinder.median(&shifts)
+    calibration.laserWavenumber = PeakFinder.median(&absolutes) + siliconReference
     return calibration
   }
 

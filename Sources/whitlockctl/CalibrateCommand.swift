@@ -36,7 +36,11 @@ struct CalibrateAxisCommand: ParsableCommand {
 
   @Option(help: "Neon lamp spectrum.") var neon: String?
   @Option(help: "Argon lamp spectrum (instead of --neon).") var argon: String?
-  @Option(help: "Silicon spectrum.") var silicon: String
+  @Option(
+    help: ArgumentHelp(
+      "Silicon spectrum; repeat for several wafers or repeats.",
+      discussion: "The laser is zeroed on the median of their band positions."))
+  var silicon: [String]
   @Option(
     name: .customLong("excitation-nm"),
     help: "Laser wavelength (nm) the files' Raman shifts were computed with, when they do not say.")
@@ -48,6 +52,7 @@ struct CalibrateAxisCommand: ParsableCommand {
   @Option(name: .shortAndLong, help: "The calibration file to write.") var output: String
 
   func validate() throws {
+    if silicon.isEmpty { throw ValidationError("give at least one --silicon FILE") }
     if (neon == nil) == (argon == nil) {
       throw ValidationError("give one of --neon FILE or --argon FILE")
     }
@@ -63,9 +68,10 @@ struct CalibrateAxisCommand: ParsableCommand {
     let lampKind: CalibrationLamp = neon != nil ? .neon : .argon
     do {
       let lamp = try VendorSpectrumReader.read(path: neon ?? argon ?? "")
-      let siliconSpectrum = try VendorSpectrumReader.read(path: silicon)
+      var siliconSpectra: [VendorSpectrum] = []
+      for path in silicon { siliconSpectra.append(try VendorSpectrumReader.read(path: path)) }
       let calibration = try AxisCalibrator.calibrate(
-        lamp: lamp, lampKind: lampKind, silicon: siliconSpectrum,
+        lamp: lamp, lampKind: lampKind, silicon: siliconSpectra,
         excitationNanometres: excitationNanometres, siliconReference: siliconReference,
         created: UTCTimestamp.string(from: Date()))
       try Data(calibration.tomlText.utf8).write(to: URL(fileURLWithPath: output), options: .atomic)

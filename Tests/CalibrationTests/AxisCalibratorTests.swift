@@ -22,6 +22,26 @@ import Testing
     #expect(abs((bands[1] ?? 0) - 1602.3) < 0.02)
   }
 
+  /// Three silicon spectra, one of them misplaced by 2 cm⁻¹ (a wafer out of focus, a bad
+  /// spot): the laser follows the median, not the outlier and not the mean.
+  @Test func severalSiliconSpectraZeroTheLaserOnTheirMedian() throws {
+    let instrument = SyntheticInstrument()
+    let silicons = [
+      instrument.silicon(), instrument.silicon(reference: 522.45), instrument.silicon(),
+    ]
+    let median = try AxisCalibrator.calibrate(
+      lamp: instrument.neon(), silicon: silicons, excitationNanometres: nil, created: "t")
+    let single = try AxisCalibrator.calibrate(
+      lamp: instrument.neon(), silicon: instrument.silicon(), excitationNanometres: nil,
+      created: "t")
+    #expect(abs(median.laserWavenumber - single.laserWavenumber) < 0.01)
+    #expect(median.siliconFile == "si.txt, si.txt, si.txt")
+    let outlier = try AxisCalibrator.calibrate(
+      lamp: instrument.neon(), silicon: [instrument.silicon(reference: 522.45)],
+      excitationNanometres: nil, created: "t")
+    #expect(abs(outlier.laserWavenumber - single.laserWavenumber) > 1.5)
+  }
+
   @Test func recoversAKnownAxisErrorAndLaserFromNeonAndSilicon() throws {
     let instrument = SyntheticInstrument()
     let calibration = try AxisCalibrator.calibrate(

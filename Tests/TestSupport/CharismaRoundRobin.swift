@@ -14,6 +14,9 @@ public enum CharismaRoundRobin {
     public var name: String
     public var neon: String
     public var silicon: String
+    /// Every silicon wafer spectrum the setup measured with the same optics (`silicon` among
+    /// them): the laser is zeroed on the median of their band positions.
+    public var siliconWafers: [String]
     public var polystyrene: String
     public var calcite: [String]
     /// The laser wavelength the vendor axis was computed with, for files that do not state it
@@ -29,6 +32,13 @@ public enum CharismaRoundRobin {
     Setup(
       name: "FMNT-M_BW532", neon: "FMNT-M_BW532/NeonSNQ043_iR532_Probe_100msx2.txt",
       silicon: "FMNT-M_BW532/Sil10_iR532_Probe_100_60000msx2.txt",
+      siliconWafers: [
+        "FMNT-M_BW532/S0B10_iR532_Probe_100_60000msx2.txt",
+        "FMNT-M_BW532/S0N10_iR532_Probe_100_30000msx3.txt",
+        "FMNT-M_BW532/S0P10_iR532_Probe_100_60000msx2.txt",
+        "FMNT-M_BW532/S1N10_iR532_Probe_100_22000msx2.txt",
+        "FMNT-M_BW532/Sil10_iR532_Probe_100_60000msx2.txt",
+      ],
       polystyrene: "FMNT-M_BW532/PST10_iR532_Probe_100_3000msx7.txt",
       calcite: [
         "FMNT-M_BW532/nCAL10_iR532_Probe_100_2500msx3.txt",
@@ -38,6 +48,13 @@ public enum CharismaRoundRobin {
     Setup(
       name: "FMNT-M_Ho785 OP01", neon: "FMNT-M_Ho785/NeonSNQ043_iR785_OP01.txt",
       silicon: "FMNT-M_Ho785/Sil10_iR785_OP01_6000msx4.txt",
+      siliconWafers: [
+        "FMNT-M_Ho785/S0B10_iR785_OP01_6000msx4.txt",
+        "FMNT-M_Ho785/S0N10_iR785_OP01_6000msx4.txt",
+        "FMNT-M_Ho785/S0P10_iR785_OP01_6000msx4.txt",
+        "FMNT-M_Ho785/S1N10_iR785_OP01_6000msx4.txt",
+        "FMNT-M_Ho785/Sil10_iR785_OP01_6000msx4.txt",
+      ],
       polystyrene: "FMNT-M_Ho785/PST10_iR785_OP01_40000msx4.txt",
       calcite: [
         "FMNT-M_Ho785/nCAL10_iR785_OP01_6000msx4.txt",
@@ -47,6 +64,13 @@ public enum CharismaRoundRobin {
     Setup(
       name: "FMNT-M_Ho785 OP02", neon: "FMNT-M_Ho785/NeonSNQ043_iR785_OP02.txt",
       silicon: "FMNT-M_Ho785/Sil10_iR785_OP02_25000msx2.txt",
+      siliconWafers: [
+        "FMNT-M_Ho785/S0B10_iR785_OP02_25000msx2.txt",
+        "FMNT-M_Ho785/S0N10_iR785_OP02_25000msx2.txt",
+        "FMNT-M_Ho785/S0P10_iR785_OP02_25000msx2.txt",
+        "FMNT-M_Ho785/S1N10_iR785_OP02_25000msx2.txt",
+        "FMNT-M_Ho785/Sil10_iR785_OP02_25000msx2.txt",
+      ],
       polystyrene: "FMNT-M_Ho785/PST10_iR785_OP02_50000msx2.txt",
       calcite: [
         "FMNT-M_Ho785/nCAL10_iR785_OP02_20000msx2.txt",
@@ -56,6 +80,13 @@ public enum CharismaRoundRobin {
     Setup(
       name: "FMNT-M_Ho785 OP03", neon: "FMNT-M_Ho785/NeonSNQ043_iR785_OP03.txt",
       silicon: "FMNT-M_Ho785/Sil10_iR785_OP03_8000msx2.txt",
+      siliconWafers: [
+        "FMNT-M_Ho785/S0B10_iR785_OP03_8000msx2.txt",
+        "FMNT-M_Ho785/S0N10_iR785_OP03_8000msx2.txt",
+        "FMNT-M_Ho785/S0P10_iR785_OP03_8000msx2.txt",
+        "FMNT-M_Ho785/S1N10_iR785_OP03_8000msx2.txt",
+        "FMNT-M_Ho785/Sil10_iR785_OP03_8000msx2.txt",
+      ],
       polystyrene: "FMNT-M_Ho785/PST10_iR785_OP03_8000msx2.txt",
       calcite: [
         "FMNT-M_Ho785/nCAL10_iR785_OP03_8000msx2.txt",
@@ -65,6 +96,12 @@ public enum CharismaRoundRobin {
     Setup(
       name: "ICV_BW532 Z050", neon: "ICV_BW532/Ne_532nm_x50_800ms.txt",
       silicon: "ICV_BW532/S0B02_iRPlus532_Z050_100_30000ms.txt",
+      siliconWafers: [
+        "ICV_BW532/S0B02_iRPlus532_Z050_100_30000ms.txt",
+        "ICV_BW532/S0N02_iRPlus532_Z050_100_40000ms.txt",
+        "ICV_BW532/S0P02_iRPlus532_Z050_100_30000ms.txt",
+        "ICV_BW532/S1N02_iRPlus532_Z050_100_12000ms.txt",
+      ],
       polystyrene: "ICV_BW532/PST02_iRPlus532_Z050_100_2500msx5.txt",
       calcite: [
         "ICV_BW532/nCAL02_iRPlus532_Z050_100_9000ms.txt",
@@ -74,6 +111,12 @@ public enum CharismaRoundRobin {
     Setup(
       name: "ICV_BW532 Z100", neon: "ICV_BW532/Ne_532nm_x100_2000ms.txt",
       silicon: "ICV_BW532/S0B02_iRPlus532_Z100_100_22000ms.txt",
+      siliconWafers: [
+        "ICV_BW532/S0B02_iRPlus532_Z100_100_22000ms.txt",
+        "ICV_BW532/S0N02_iRPlus532_Z100_100_28000ms.txt",
+        "ICV_BW532/S0P02_iRPlus532_Z100_100_20000ms.txt",
+        "ICV_BW532/S1N02_iRPlus532_Z100_100_6500ms.txt",
+      ],
       polystyrene: "ICV_BW532/PST02_iRPlus532_Z100_100_50000ms.txt",
       calcite: [
         "ICV_BW532/nCAL02_iRPlus532_Z100_100_30000ms.txt",
@@ -83,6 +126,12 @@ public enum CharismaRoundRobin {
     Setup(
       name: "ICV_BW785 Z100", neon: "ICV_BW785/Ne_785nm_x20_50ms.txt",
       silicon: "ICV_BW785/S0B02_iRPlus785_Z100_100_4700ms.txt",
+      siliconWafers: [
+        "ICV_BW785/S0B02_iRPlus785_Z100_100_4700ms.txt",
+        "ICV_BW785/S0N02_iRPlus785_Z100_100_3100ms.txt",
+        "ICV_BW785/S0P02_iRPlus785_Z100_100_4800ms.txt",
+        "ICV_BW785/S1N02_iRPlus785_Z100_100_2000ms.txt",
+      ],
       polystyrene: "ICV_BW785/PST02_iRPlus785_Z100_100_9000ms.txt",
       calcite: [
         "ICV_BW785/nCAL02_iRPlus785_Z100_100_6000ms.txt",
@@ -92,6 +141,13 @@ public enum CharismaRoundRobin {
     Setup(
       name: "TOP_Ho633", neon: "TOP_Ho633/neon_new2_Z010.txt",
       silicon: "TOP_Ho633/Si_HLR633_Z010_100_40sx5.txt",
+      siliconWafers: [
+        "TOP_Ho633/S0B_HLR633_Z010_100_40sx5.txt",
+        "TOP_Ho633/S0N_HLR633_Z010_100_15sx5.txt",
+        "TOP_Ho633/S0P_HLR633_Z010_100_40sx5.txt",
+        "TOP_Ho633/S1N_HLR633_Z010_100_10sx5.txt",
+        "TOP_Ho633/Si_HLR633_Z010_100_40sx5.txt",
+      ],
       polystyrene: "TOP_Ho633/Pol_HLR633_Z010_100_15sx5.txt",
       calcite: [
         "TOP_Ho633/nCAL_HLR633_Z010_100_5sx5.txt",
@@ -142,7 +198,9 @@ public enum CharismaRoundRobin {
   public static func evaluate(_ setup: Setup, in directory: String) throws -> Outcome {
     let start = ContinuousClock.now
     let neon = try VendorSpectrumReader.read(path: directory + "/" + setup.neon)
-    let silicon = try VendorSpectrumReader.read(path: directory + "/" + setup.silicon)
+    let silicon = try setup.siliconWafers.map {
+      try VendorSpectrumReader.read(path: directory + "/" + $0)
+    }
     let calibration = try AxisCalibrator.calibrate(
       lamp: neon, silicon: silicon, excitationNanometres: setup.excitationNanometres,
       created: "1970-01-01T00:00:00.000Z")
