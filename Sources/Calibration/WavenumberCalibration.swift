@@ -114,18 +114,7 @@ public struct WavenumberCalibration: Sendable, Equatable {
 
   /// The calibration as the `[calibration.axis]` table of a whitlockd configuration file.
   public var tomlText: String {
-    func quoted(_ text: String) -> String {
-      var out = "\""
-      for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case _ where scalar.value < 0x20 || scalar.value == 0x7F: out += "?"
-        default: out.unicodeScalars.append(scalar)
-        }
-      }
-      return out + "\""
-    }
+    func quoted(_ text: String) -> String { "\"" + TOMLText.escaped(text) + "\"" }
     return """
       # Raman-shift axis calibration written by `whitlockctl calibrate axis`.
       # Load it with `whitlockctl analyze --config FILE` or paste the table into whitlockd.toml.
