@@ -145,6 +145,9 @@ public enum ConfigurationLoader {
       "stall_after_acquisitions", in: 0...1e9
     ).map { Int($0) }
     try simulationReader.finish()
+    var acquisitionReader = try reader.table("acquisition")
+    let chain = try AcquisitionChainSettings.read(&acquisitionReader, exposureSeconds: exposure)
+    try acquisitionReader.finish()
     let settings = try declaration.read(
       &reader, DriverReadContext(id: id, kind: kind, exposureSeconds: exposure))
     if !settings.producesSimulatedSpectra && !simulationReader.table.entries.isEmpty {
@@ -152,8 +155,10 @@ public enum ConfigurationLoader {
         "simulation", "only simulated or emulated instruments take a [simulation] table")
     }
     try reader.finish()
-    return InstrumentConfiguration(
+    var instrument = InstrumentConfiguration(
       id: id, kind: kind, driver: declaration.name, exposureSeconds: exposure,
       simulation: simulation, driverSettings: settings, line: reader.table.line)
+    instrument.acquisitionChain = chain
+    return instrument
   }
 }

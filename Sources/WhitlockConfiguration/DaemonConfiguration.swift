@@ -92,6 +92,8 @@ public struct InstrumentConfiguration: Sendable {
   public var driverSettings: any InstrumentDriverSettings
   /// The line of the `[[instrument]]` header, for later messages.
   public var line: Int
+  /// `[instrument.acquisition]`: averaging, boxcar, auto-exposure, darks, non-linearity.
+  public var acquisitionChain: AcquisitionChainSettings? = nil
 
   /// An instrument entry as the loader builds it.
   public init(
@@ -145,6 +147,9 @@ public struct InstrumentConfiguration: Sendable {
         ))
     }
     members += driverSettings.extraRecordMembers
+    if let acquisitionChain, acquisitionChain != AcquisitionChainSettings(exposureSeconds: exposureSeconds) {
+      members.append(("acquisition", acquisitionChain.record))
+    }
     return .object(members)
   }
 }

@@ -22,6 +22,8 @@ public final class OBPDeviceEmulator: Sendable, SimulationTruthSource {
   private struct State {
     var input: [UInt8] = []
     var integrationMicroseconds: UInt64 = 100_000
+    /// Whether the operator blocked the beam (a dark).
+    var beamBlocked = false
     var source: EmulatedRamanSource
     var replies = 0
     var requests: [UInt32] = []
@@ -56,6 +58,9 @@ public final class OBPDeviceEmulator: Sendable, SimulationTruthSource {
   public var requestLog: [UInt32] { state.withLock { $0.requests } }
 
   public func truthOfLatestSpectrum() -> JSONValue? { state.withLock { $0.source.latestTruth } }
+
+  /// Blocks or unblocks the beam, as an operator does for a dark.
+  public func setBeamBlocked(_ blocked: Bool) { state.withLock { $0.beamBlocked = blocked } }
 
   /// Feeds bytes from the host; complete requests are answered on `output`.
   public func receive(_ bytes: [UInt8]) {
@@ -168,7 +173,8 @@ public final class OBPDeviceEmulator: Sendable, SimulationTruthSource {
     case 0x0010_1100 where model.readout == .obpWords,
       0x0010_0928 where model.readout == .obpLongWordsWithMetadata:
       let seconds = Double(state.integrationMicroseconds) / 1e6
-      let counts = state.source.spectrum(integrationSeconds: seconds)
+      let counts = state.source.spectrum(
+        integrationSeconds: seconds, illuminated: !state.beamBlocked)
       if model.readout == .obpWords {
         payload = counts.flatMap { EmulatedBytes.le(UInt16(clamping: $0)) }
       } else {
