@@ -229,8 +229,19 @@ public actor OceanInsightInstrument: Instrument, DrainsStaleRepliesAtOpen, Adjus
       / 1e6...Double(model.integrationMicroseconds.upperBound) / 1e6
   }
 
-  /// Averaging is done on the host: the emulated and OOI devices have no averaging command.
-  public func setDeviceAveraging(scans: Int) async throws -> Int { 1 }
+  /// OBP devices average on the device (SET_SCANS_TO_AVERAGE); one that refuses the message,
+  /// and every OOI device (the protocol has no such command), leaves averaging to the host.
+  public func setDeviceAveraging(scans: Int) async throws -> Int {
+    guard case .obp(let session, _)? = connection else { return 1 }
+    let wanted = UInt16(clamping: max(scans, 1))
+    do {
+      try await session.command(
+        OBPMessageType.setScansToAverage, payload: LittleEndian.bytes(wanted))
+    } catch let error as InstrumentError where error.category == .deviceRejected {
+      return 1
+    }
+    return Int(wanted)
+  }
 
   /// The EEPROM polynomial read at open (OOI protocol); the chain checks it before use.
   public var nonlinearityCoefficients: [Double]? { opened?.nonlinearity }

@@ -94,4 +94,24 @@ import WhitlockDaemon
     #expect(untouched.parameter("nonlinearity_coefficients")?.stringValue?.hasPrefix("refused") == true)
     await bad.close()
   }
+
+  @Test func anOBPDeviceAveragesOnTheDevice() async throws {
+    let device = OBPDeviceEmulator(model: .qePro, settings: EmulatedSpectrometerSettings(seed: 6))
+    var driver = OceanInsightSettings(
+      model: .qePro, excitationNanometres: 785, integrationSeconds: 0.1)
+    driver.replyTimeout = .seconds(2)
+    let instrument = OceanInsightInstrument(
+      configuredID: "qe", link: .serial { device.connectSerial() }, settings: driver)
+    _ = try await instrument.open()
+    var settings = AcquisitionChainSettings(exposureSeconds: 0.1)
+    settings.scansToAverage = 4
+    let chain = AcquisitionChain(instrument: instrument, settings: settings)
+    await chain.deviceOpened()
+    #expect(device.scansToAverage == 4)
+    let spectrum = try await chain.acquire(runID: run, operatorRun: true)
+    #expect(spectrum.parameter("scans_on_device") == .int(4))
+    #expect(spectrum.parameter("scans_to_average") == .int(4))
+    #expect(spectrum.counts.count == 1044)
+    await instrument.close()
+  }
 }

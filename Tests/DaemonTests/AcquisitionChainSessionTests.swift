@@ -17,6 +17,8 @@ import WhitlockDaemon
     kind = "raman"
     driver = "wasatch"
     exposure_s = 0.1
+    [instrument.simulation]
+    pacing = 0
     [instrument.device]
     emulate = true
     laser_enabled = true

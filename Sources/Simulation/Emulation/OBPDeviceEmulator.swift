@@ -24,6 +24,8 @@ public final class OBPDeviceEmulator: Sendable, SimulationTruthSource {
     var integrationMicroseconds: UInt64 = 100_000
     /// Whether the operator blocked the beam (a dark).
     var beamBlocked = false
+    /// Scans averaged into each spectrum (SET_SCANS_TO_AVERAGE).
+    var scansToAverage = 1
     var source: EmulatedRamanSource
     var replies = 0
     var requests: [UInt32] = []
@@ -58,6 +60,9 @@ public final class OBPDeviceEmulator: Sendable, SimulationTruthSource {
   public var requestLog: [UInt32] { state.withLock { $0.requests } }
 
   public func truthOfLatestSpectrum() -> JSONValue? { state.withLock { $0.source.latestTruth } }
+
+  /// Scans the device averages into each spectrum.
+  public var scansToAverage: Int { state.withLock { $0.scansToAverage } }
 
   /// Blocks or unblocks the beam, as an operator does for a dark.
   public func setBeamBlocked(_ blocked: Bool) { state.withLock { $0.beamBlocked = blocked } }
@@ -170,11 +175,22 @@ public final class OBPDeviceEmulator: Sendable, SimulationTruthSource {
       }
     case 0x0011_0110:
       isQuery = false
+    case 0x0012_0010:
+      isQuery = false
+      let scans = request.payload.count == 2
+        ? Int(EmulatedBytes.readLE(UInt16.self, request.payload, at: 0)) : 0
+      if (1...5000).contains(scans) { state.scansToAverage = scans } else { error = 6 }
     case 0x0010_1100 where model.readout == .obpWords,
       0x0010_0928 where model.readout == .obpLongWordsWithMetadata:
       let seconds = Double(state.integrationMicroseconds) / 1e6
-      let counts = state.source.spectrum(
-        integrationSeconds: seconds, illuminated: !state.beamBlocked)
+      var sums = [UInt64](repeating: 0, count: model.pixelCount)
+      for _ in 0..<state.scansToAverage {
+        let scan = state.source.spectrum(
+          integrationSeconds: seconds, illuminated: !state.beamBlocked)
+        for index in 0..<min(scan.count, sums.count) { sums[index] += UInt64(scan[index]) }
+      }
+      let scans = UInt64(state.scansToAverage)
+      let counts = sums.map { UInt32(($0 + scans / 2) / scans) }
       if model.readout == .obpWords {
         payload = counts.flatMap { EmulatedBytes.le(UInt16(clamping: $0)) }
       } else {
@@ -182,7 +198,7 @@ public final class OBPDeviceEmulator: Sendable, SimulationTruthSource {
           spectrum: state.source.spectraTaken, micros: state.integrationMicroseconds)
         payload += counts.flatMap { EmulatedBytes.le($0) }
       }
-      delay = .seconds(seconds * settings.pacing)
+      delay = .seconds(seconds * Double(state.scansToAverage) * settings.pacing)
     default:
       error = 2
     }
