@@ -52,6 +52,13 @@ public struct DarkUse: Sendable, Equatable {
   public var flags: [String]
   /// Its age when the spectrum was taken, s.
   public var ageSeconds: Double
+
+  public init(id: String, subtracted: Bool, flags: [String], ageSeconds: Double) {
+    self.id = id
+    self.subtracted = subtracted
+    self.flags = flags
+    self.ageSeconds = ageSeconds
+  }
 }
 
 extension AcquisitionRecord {
