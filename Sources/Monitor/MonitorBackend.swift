@@ -42,4 +42,3 @@ extension MonitorBackend {
     throw ControlRefusal(notFound: true, "no instrument \(instrumentID) takes darks here")
   }
 }
-

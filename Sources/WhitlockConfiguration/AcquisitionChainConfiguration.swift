@@ -40,7 +40,8 @@ extension AcquisitionChainSettings {
       let range = try reader.numberArray("exposure_range_s", count: 2...2, magnitude: 3600)
       guard range[0] > 0, range[0] < range[1] else {
         throw reader.error(
-          "exposure_range_s", "expected [shortest, longest] with 0 < shortest < longest, got \(range)")
+          "exposure_range_s",
+          "expected [shortest, longest] with 0 < shortest < longest, got \(range)")
       }
       auto.exposureRange = range[0]...range[1]
     }

@@ -147,7 +147,9 @@ public struct InstrumentConfiguration: Sendable {
         ))
     }
     members += driverSettings.extraRecordMembers
-    if let acquisitionChain, acquisitionChain != AcquisitionChainSettings(exposureSeconds: exposureSeconds) {
+    if let acquisitionChain,
+      acquisitionChain != AcquisitionChainSettings(exposureSeconds: exposureSeconds)
+    {
       members.append(("acquisition", acquisitionChain.record))
     }
     return .object(members)

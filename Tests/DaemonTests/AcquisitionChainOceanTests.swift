@@ -91,7 +91,8 @@ import WhitlockDaemon
     let untouched = try await refused.acquire(runID: run, operatorRun: true)
     let state = untouched.parameter("nonlinearity_correction")?.stringValue ?? ""
     #expect(state.hasPrefix("refused: ") && state.contains("all zero"), "\(state)")
-    #expect(untouched.parameter("nonlinearity_coefficients")?.stringValue?.hasPrefix("refused") == true)
+    #expect(
+      untouched.parameter("nonlinearity_coefficients")?.stringValue?.hasPrefix("refused") == true)
     await bad.close()
   }
 

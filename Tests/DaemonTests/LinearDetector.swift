@@ -28,7 +28,8 @@ actor LinearDetector: AdjustsExposure {
   func setPeakRate(_ rate: Double) { peakRate = rate }
 
   var identity: InstrumentIdentity {
-    InstrumentIdentity(id: configuredID, kind: .raman, model: "Linear", serial: "L-1", family: "test")
+    InstrumentIdentity(
+      id: configuredID, kind: .raman, model: "Linear", serial: "L-1", family: "test")
   }
 
   func open() async throws -> InstrumentIdentity { identity }

@@ -63,7 +63,8 @@ import WhitlockCore
         _ = try ConfigurationLoader.parse(instrument(table), source: "chain.toml")
         Issue.record("\(table) was accepted")
       } catch {
-        #expect(error.file == "chain.toml" && error.key.hasSuffix(key) && error.line == line, "\(error)")
+        #expect(
+          error.file == "chain.toml" && error.key.hasSuffix(key) && error.line == line, "\(error)")
       }
     }
   }

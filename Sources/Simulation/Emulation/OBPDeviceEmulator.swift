@@ -177,7 +177,8 @@ public final class OBPDeviceEmulator: Sendable, SimulationTruthSource {
       isQuery = false
     case 0x0012_0010:
       isQuery = false
-      let scans = request.payload.count == 2
+      let scans =
+        request.payload.count == 2
         ? Int(EmulatedBytes.readLE(UInt16.self, request.payload, at: 0)) : 0
       if (1...5000).contains(scans) { state.scansToAverage = scans } else { error = 6 }
     case 0x0010_1100 where model.readout == .obpWords,
