@@ -1,6 +1,6 @@
 /// How a session turns frames into spectra for an instrument that `AdjustsExposure`:
 /// averaging, boxcar, auto-exposure, dark subtraction and non-linearity correction
-/// (`[instrument.acquisition]`).
+/// (`[instrument.acquisition]`; without the table there is no chain).
 public struct AcquisitionChainSettings: Sendable, Equatable {
   /// The exposure before auto-exposure (or the fixed one), s: the instrument's `exposure_s`.
   public var exposureSeconds: Double

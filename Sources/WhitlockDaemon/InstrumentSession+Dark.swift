@@ -11,8 +11,8 @@ extension InstrumentSession {
   public func requestDark(beamBlocked: Bool) async throws -> DarkFrame {
     guard hasAcquisitionChain else {
       throw DarkRefusal(
-        "\(instrumentID) takes no darks: only a Raman instrument whose driver can change its "
-          + "exposure has an acquisition chain")
+        "\(instrumentID) takes no darks: it has no acquisition chain (give it an "
+          + "[instrument.acquisition] table; Wasatch and Ocean Insight drivers take part)")
     }
     if !switchesOwnLightSource && !beamBlocked {
       throw DarkRefusal(

@@ -15,14 +15,20 @@ import WhitlockCore
       .acquisitionChain
   }
 
-  @Test func withoutATableTheExposureIsFixedAndNothingIsRecorded() throws {
-    let settings = try #require(try chain(""))
-    #expect(settings == AcquisitionChainSettings(exposureSeconds: 0.5))
-    #expect(settings.autoExposure == nil && settings.scansToAverage == 1)
-    #expect(settings.darkRules.maximumAgeSeconds == 3600)
+  @Test func withoutATableThereIsNoChainAndAnEmptyTableGivesTheDefaults() throws {
+    #expect(try chain("") == nil)
     let record = try ConfigurationLoader.parse(instrument(""), source: "chain.toml")
       .instruments[0].record
     #expect(record["acquisition"] == nil)
+    let empty =
+      "[[instrument]]\nid = \"r\"\nkind = \"raman\"\ndriver = \"simulated\"\n"
+      + "exposure_s = 0.5\n[instrument.acquisition]\n"
+    let parsed = try ConfigurationLoader.parse(empty, source: "chain.toml").instruments[0]
+    let settings = try #require(parsed.acquisitionChain)
+    #expect(settings == AcquisitionChainSettings(exposureSeconds: 0.5))
+    #expect(settings.autoExposure == nil && settings.scansToAverage == 1)
+    #expect(settings.darkRules.maximumAgeSeconds == 3600)
+    #expect(parsed.record["acquisition"]?["auto_exposure"] == .bool(false))
   }
 
   @Test func everyKeyIsRead() throws {
