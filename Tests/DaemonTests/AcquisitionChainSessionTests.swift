@@ -9,7 +9,8 @@ import WhitlockDaemon
 
 /// The acquisition chain through an instrument session, over the emulated Wasatch spectrometer
 /// built from a configuration as the daemon builds it: a dark, auto-exposure and sample spectra
-/// in an operator run, each spectrum naming its dark, and the laser off for every dark frame.
+/// in an operator run, each spectrum naming its dark and its axis calibration, and the laser off
+/// for every dark frame.
 @Suite struct AcquisitionChainSessionTests {
   private static let configurationText = """
     [[instrument]]
@@ -56,8 +57,10 @@ import WhitlockDaemon
     settings.configurationRecord = instrumentConfiguration.record
     let session = InstrumentSession(
       instrument: instrumentConfiguration.makeInstrument(stateDirectory: directory),
-      analyzer: { CountingAnalyzer() }, pump: spool.pump, runs: runs, observers: [recorder],
-      settings: settings, logger: logger)
+      analyzer: AnalyzerFactory.make(
+        kind: .raman, configuration: configuration.detection,
+        axisCalibration: CalibratedAnalysisTests.calibration),
+      pump: spool.pump, runs: runs, observers: [recorder], settings: settings, logger: logger)
     let running = Task { await session.runSession() }
 
     // An automatic run: the laser stays off and auto-exposure waits for an operator run.
@@ -112,6 +115,7 @@ import WhitlockDaemon
     // The spool holds both darks as records of their own, and every record fits the schema.
     let validator = try JSONSchemaValidator(schemaText: RecordSchema.json)
     var darkIDs: [String] = []
+    var namedDarks: Set<String> = []
     let new = directory + "/new"
     for name in try FileManager.default.contentsOfDirectory(atPath: new).sorted() {
       for line in try String(contentsOfFile: new + "/" + name, encoding: .utf8).split(
@@ -125,10 +129,18 @@ import WhitlockDaemon
         }
         if record["type"] == .string("acquisition") {
           #expect(record["acquisition"]?["saturated_channels"] == .int(0))
+          // Each spectrum names its axis calibration beside its dark.
+          #expect(
+            record["detection"]?["axis_calibration"]?["id"]
+              == .string(CalibratedAnalysisTests.calibration.id))
+          if let dark = record["acquisition"]?["parameters"]?["dark"]?["id"]?.stringValue {
+            namedDarks.insert(dark)
+          }
         }
       }
     }
     #expect(darkIDs == [firstDark.id, secondDark.id])
+    #expect(namedDarks == Set(darkIDs), "the spooled spectra name both darks")
   }
 
   @Test func anInstrumentLitFromOutsideTakesADarkOnlyOnceTheBeamIsBlocked() async throws {
