@@ -92,6 +92,9 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
       instrumentStateChanged(instrumentID, .opening)
     case .opened(let identity, _):
       instrumentStateChanged(instrumentID, .open(identity))
+    case .acquisitionFailed(let error as SaturatedSpectrumError, _, _):
+      // A spectrum the acquisition chain discarded: counted, the instrument stays open.
+      errorOccurred(instrumentID, error)
     case .openFailed(let error, _, _, _), .acquisitionFailed(let error, _, _):
       errorOccurred(instrumentID, error)
       instrumentStateChanged(instrumentID, .failed("\(error)"))

@@ -143,6 +143,36 @@ import WhitlockDaemon
     #expect(namedDarks == Set(darkIDs), "the spooled spectra name both darks")
   }
 
+  @Test func saturatedSpectraAreDiscardedWithoutReopeningTheInstrument() async throws {
+    let detector = LinearDetector(peakRate: 200_000)
+    let directory =
+      FileManager.default.temporaryDirectory
+      .appendingPathComponent("whitlock-chain-\(UUID().uuidString)").path
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    var logger = Logger(label: "chain-test")
+    logger.logLevel = .critical
+    let spool = try SpoolService(
+      layout: SpoolLayout(root: directory), limits: SegmentLimits(), backlog: 1000, logger: logger)
+    let recorder = EventRecorder()
+    var settings = InstrumentSession.Settings()
+    settings.acquisitionChain = AcquisitionChainSettings(exposureSeconds: 0.5)
+    let session = InstrumentSession(
+      instrument: detector, analyzer: { CountingAnalyzer() }, pump: spool.pump,
+      runs: RunController(), observers: [recorder], settings: settings, logger: logger)
+    let running = Task { await session.runSession() }
+    #expect(await recorder.wait { $0.filter(\.isAcquisitionFailure).count >= 3 })
+    running.cancel()
+    await running.value
+    await spool.pump.finish()
+    #expect(recorder.count(\.isOpened) == 1, "the device is fine: never reopened")
+    #expect(recorder.count(\.isAcquired) == 0, "no saturated spectrum became data")
+    for event in recorder.all {
+      if case .acquisitionFailed(let error, _, _) = event {
+        #expect(error is SaturatedSpectrumError)
+      }
+    }
+  }
+
   @Test func anInstrumentLitFromOutsideTakesADarkOnlyOnceTheBeamIsBlocked() async throws {
     let detector = LinearDetector(peakRate: 40_000)
     let directory =
