@@ -19,7 +19,7 @@ import WhitlockDaemon
     driver = "wasatch"
     exposure_s = 0.1
     [instrument.simulation]
-    pacing = 0
+    pacing = 0.2
     [instrument.device]
     emulate = true
     laser_enabled = true

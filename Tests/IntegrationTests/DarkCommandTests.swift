@@ -15,8 +15,6 @@ import WhitlockCtlKit
         kind = "raman"
         driver = "wasatch"
         exposure_s = 0.1
-        [instrument.simulation]
-        pacing = 0
         [instrument.device]
         emulate = true
         laser_enabled = true
@@ -43,7 +41,8 @@ import WhitlockCtlKit
     let uses = Self.uses(of: id, in: daemon)
     #expect(uses.darkRecords == 1)
     #expect(uses.named >= 2)
-    #expect(await daemon.stop() == 0)
+    let status = await daemon.stop()
+    #expect(status == 0, "\(daemon.child.standardError.suffix(4000))")
   }
 
   /// The `dark` records with `id` and the acquisitions naming it, published so far.
