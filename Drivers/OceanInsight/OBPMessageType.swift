@@ -21,6 +21,10 @@ public enum OBPMessageType {
   /// SET_SCANS_TO_AVERAGE; the payload size is libseabreeze's
   /// `OBPSetScansToAverageExchange`, not confirmed against a data sheet).
   public static let setScansToAverage: UInt32 = 0x0012_0010
+  /// Number of non-linearity coefficients, u8 (python-seabreeze `nonlinearity.py`).
+  public static let nonlinearityCoefficientCount: UInt32 = 0x0018_1100
+  /// Non-linearity coefficient i (payload u8 index), float32 LE.
+  public static let nonlinearityCoefficient: UInt32 = 0x0018_1101
   /// Number of wavelength coefficients, u8.
   public static let wavelengthCoefficientCount: UInt32 = 0x0018_0100
   /// Wavelength coefficient i (payload u8 index), float32 LE.

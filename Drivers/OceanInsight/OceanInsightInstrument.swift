@@ -243,8 +243,30 @@ public actor OceanInsightInstrument: Instrument, DrainsStaleRepliesAtOpen, Adjus
     return Int(wanted)
   }
 
-  /// The EEPROM polynomial read at open (OOI protocol); the chain checks it before use.
-  public var nonlinearityCoefficients: [Double]? { opened?.nonlinearity }
+  /// The device's non-linearity polynomial: read at open over OOI (EEPROM slots), asked for
+  /// here over OBP (`GET_NL_COEFF`; a device that refuses has none). The chain checks it before
+  /// use; asked only by the chain, so plain acquisitions exchange no extra messages.
+  public var nonlinearityCoefficients: [Double]? {
+    get async {
+      if let polynomial = opened?.nonlinearity { return polynomial }
+      guard case .obp(let session, _)? = connection else { return nil }
+      return try? await Self.obpNonlinearity(session)
+    }
+  }
+
+  private static func obpNonlinearity(_ session: OBPSession) async throws -> [Double]? {
+    let count = try await session.query(OBPMessageType.nonlinearityCoefficientCount)
+    guard count.count == 1, (1...16).contains(count[0]) else { return nil }
+    var coefficients: [Double] = []
+    for index in 0..<count[0] {
+      let bytes = try await session.query(
+        OBPMessageType.nonlinearityCoefficient, payload: [index])
+      guard bytes.count == 4 else { return nil }
+      coefficients.append(
+        Double(Float(bitPattern: LittleEndian.read(UInt32.self, from: bytes, at: 0))))
+    }
+    return coefficients
+  }
 
   /// One spectrum of `exposureSeconds` (clamped to the model's limits). The instrument has no
   /// light source of its own: for a dark (`dark`) the operator has blocked the beam.

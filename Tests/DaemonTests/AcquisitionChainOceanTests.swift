@@ -113,6 +113,26 @@ import WhitlockDaemon
     #expect(spectrum.parameter("scans_on_device") == .int(4))
     #expect(spectrum.parameter("scans_to_average") == .int(4))
     #expect(spectrum.counts.count == 1044)
+    #expect(spectrum.parameter("nonlinearity_correction") == .string("applied"))
+    await instrument.close()
+  }
+
+  @Test func anOBPDeviceWithAnUnprogrammedPolynomialIsNotCorrected() async throws {
+    var settings = EmulatedSpectrometerSettings(seed: 7)
+    settings.nonlinearity = [0, 0, 0, 0]
+    let device = OBPDeviceEmulator(model: .qePro, settings: settings)
+    var driver = OceanInsightSettings(
+      model: .qePro, excitationNanometres: 785, integrationSeconds: 0.1)
+    driver.replyTimeout = .seconds(2)
+    let instrument = OceanInsightInstrument(
+      configuredID: "qe", link: .serial { device.connectSerial() }, settings: driver)
+    _ = try await instrument.open()
+    let chain = AcquisitionChain(
+      instrument: instrument, settings: AcquisitionChainSettings(exposureSeconds: 0.1))
+    await chain.deviceOpened()
+    let spectrum = try await chain.acquire(runID: run, operatorRun: true)
+    let state = spectrum.parameter("nonlinearity_correction")?.stringValue ?? ""
+    #expect(state.hasPrefix("refused: ") && state.contains("all zero"), "\(state)")
     await instrument.close()
   }
 }

@@ -61,6 +61,14 @@ public final class OBPDeviceEmulator: Sendable, SimulationTruthSource {
 
   public func truthOfLatestSpectrum() -> JSONValue? { state.withLock { $0.source.latestTruth } }
 
+  /// The non-linearity polynomial the device reports (GET_NL_COEFF): the settings' or the OOI
+  /// emulation's typical one rescaled to this model's full scale.
+  var nonlinearity: [Double] {
+    if let stored = settings.nonlinearity { return stored }
+    let scale = 65_535 / Double(model.fullScale)
+    return OOIDeviceEmulator.nonlinearity.enumerated().map { $1 * pow(scale, Double($0)) }
+  }
+
   /// Scans the device averages into each spectrum.
   public var scansToAverage: Int { state.withLock { $0.scansToAverage } }
 
@@ -160,6 +168,14 @@ public final class OBPDeviceEmulator: Sendable, SimulationTruthSource {
       let coefficients = state.source.wavelengthCoefficients
       if let index = request.payload.first, Int(index) < coefficients.count {
         payload = EmulatedBytes.le(Float(coefficients[Int(index)]).bitPattern)
+      } else {
+        error = 6
+      }
+    case 0x0018_1100:
+      payload = [UInt8(nonlinearity.count)]
+    case 0x0018_1101:
+      if let index = request.payload.first, Int(index) < nonlinearity.count {
+        payload = EmulatedBytes.le(Float(nonlinearity[Int(index)]).bitPattern)
       } else {
         error = 6
       }
