@@ -296,7 +296,8 @@ let package = Package(
       dependencies: [
         "WhitlockDaemon", "WhitlockConfiguration", "WhitlockLogging", "Spool", "WhitlockCore",
         "Monitor", "Transports", "Records", "WhitlockCtlKit", "InstrumentFamilies",
-        "OceanInsightFamily", "WasatchFamily", "Calibration", "Detection",
+        "OceanInsightFamily", "WasatchFamily", "Calibration", "Detection", "OceanInsight",
+        "Simulation",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),

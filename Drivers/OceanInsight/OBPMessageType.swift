@@ -17,6 +17,14 @@ public enum OBPMessageType {
   public static let setIntegrationTime: UInt32 = 0x0011_0010
   /// Trigger mode, u8.
   public static let setTriggerMode: UInt32 = 0x0011_0110
+  /// Scans the device averages into each spectrum, u16 (libseabreeze `OBPMessageTypes.h`
+  /// SET_SCANS_TO_AVERAGE; the payload size is libseabreeze's
+  /// `OBPSetScansToAverageExchange`, not confirmed against a data sheet).
+  public static let setScansToAverage: UInt32 = 0x0012_0010
+  /// Number of non-linearity coefficients, u8 (python-seabreeze `nonlinearity.py`).
+  public static let nonlinearityCoefficientCount: UInt32 = 0x0018_1100
+  /// Non-linearity coefficient i (payload u8 index), float32 LE.
+  public static let nonlinearityCoefficient: UInt32 = 0x0018_1101
   /// Number of wavelength coefficients, u8.
   public static let wavelengthCoefficientCount: UInt32 = 0x0018_0100
   /// Wavelength coefficient i (payload u8 index), float32 LE.

@@ -8,7 +8,7 @@ import WhitlockCore
 /// within the model's limits. `acquire()` reads one spectrum and returns it with the device's
 /// wavelength polynomial and the configured excitation, so every record maps pixel → wavelength →
 /// Raman shift.
-public actor OceanInsightInstrument: Instrument, DrainsStaleRepliesAtOpen {
+public actor OceanInsightInstrument: Instrument, DrainsStaleRepliesAtOpen, AdjustsExposure {
   public nonisolated let configuredID: String
   public nonisolated let kind: InstrumentKind = .raman
   public nonisolated let settings: OceanInsightSettings
@@ -29,6 +29,8 @@ public actor OceanInsightInstrument: Instrument, DrainsStaleRepliesAtOpen {
     /// The EEPROM non-linearity coefficients' check (OOI protocol): "passed" or why they are
     /// not to be trusted; `nil` where the protocol path does not read them.
     var nonlinearityCheck: String? = nil
+    /// The EEPROM non-linearity polynomial (order 0 first), `nil` where not read.
+    var nonlinearity: [Double]? = nil
   }
 
   private var connection: Connection?
@@ -169,13 +171,13 @@ public actor OceanInsightInstrument: Instrument, DrainsStaleRepliesAtOpen {
     var coefficients: [Double] = []
     for slot in UInt8(1)...4 { coefficients.append(try await session.slotNumber(slot)) }
     try Self.checkAxis(coefficients, model: model)
-    let nonlinearity = try await Self.checkNonlinearity(session, model: model)
+    let (nonlinearity, polynomial) = try await Self.checkNonlinearity(session, model: model)
     let value = try model.integrationValue(seconds: settings.integrationSeconds)
     try await session.send(.setIntegrationTime(value))
     return Opened(
       identity: identity(model: model, serial: serial, family: "ocean-ooi"), model: model,
       coefficients: model.readoutCoefficients(coefficients), integrationValue: value,
-      drainedBytes: drained, nonlinearityCheck: nonlinearity)
+      drainedBytes: drained, nonlinearityCheck: nonlinearity, nonlinearity: polynomial)
   }
 
   /// Reads the non-linearity polynomial (EEPROM slots 6–13, its order in slot 14) and checks it
@@ -183,26 +185,27 @@ public actor OceanInsightInstrument: Instrument, DrainsStaleRepliesAtOpen {
   /// not numbers, a polynomial that turns over). The device is still used; every acquisition
   /// records the verdict, and no correction is applied with coefficients that failed.
   private static func checkNonlinearity(_ session: OOISession, model: OceanModel) async throws
-    -> String
+    -> (String, [Double]?)
   {
     var coefficients: [Double] = []
     for slot in UInt8(6)...13 {
       do { coefficients.append(try await session.slotNumber(slot)) } catch let error
         as OOIReply.Failure
       {
-        return "refused: EEPROM slot \(slot): \(error)"
+        return ("refused: EEPROM slot \(slot): \(error)", nil)
       }
     }
     var order = 7
     if let stored = try? await session.slotNumber(14), stored >= 0, stored <= 7 {
       order = Int(stored)
     }
+    let polynomial = Array(coefficients.prefix(order + 1))
     if let problem = NonlinearityCheck.problem(
-      coefficients: Array(coefficients.prefix(order + 1)), fullScale: model.saturationLevel)
+      coefficients: polynomial, fullScale: model.saturationLevel)
     {
-      return "refused: " + problem
+      return ("refused: " + problem, polynomial)
     }
-    return "passed"
+    return ("passed", polynomial)
   }
 
   /// Refuses a device whose stored wavelength polynomial cannot describe a spectrum.
@@ -215,12 +218,79 @@ public actor OceanInsightInstrument: Instrument, DrainsStaleRepliesAtOpen {
   }
 
   public func acquire() async throws -> Acquisition {
-    guard let opened, let connection else {
+    try await acquire(exposureSeconds: settings.integrationSeconds, dark: false)
+  }
+
+  /// The model's integration-time limits, s.
+  public var exposureRange: ClosedRange<Double> {
+    let model = opened?.model ?? settings.model ?? settings.expectedModel
+    guard let model else { return settings.integrationSeconds...settings.integrationSeconds }
+    return Double(model.integrationMicroseconds.lowerBound)
+      / 1e6...Double(model.integrationMicroseconds.upperBound) / 1e6
+  }
+
+  /// OBP devices average on the device (SET_SCANS_TO_AVERAGE); one that refuses the message,
+  /// and every OOI device (the protocol has no such command), leaves averaging to the host.
+  public func setDeviceAveraging(scans: Int) async throws -> Int {
+    guard case .obp(let session, _)? = connection else { return 1 }
+    let wanted = UInt16(clamping: max(scans, 1))
+    do {
+      try await session.command(
+        OBPMessageType.setScansToAverage, payload: LittleEndian.bytes(wanted))
+    } catch let error as InstrumentError where error.category == .deviceRejected {
+      return 1
+    }
+    return Int(wanted)
+  }
+
+  /// The device's non-linearity polynomial: read at open over OOI (EEPROM slots), asked for
+  /// here over OBP (`GET_NL_COEFF`; a device that refuses has none). The chain checks it before
+  /// use; asked only by the chain, so plain acquisitions exchange no extra messages.
+  public var nonlinearityCoefficients: [Double]? {
+    get async {
+      if let polynomial = opened?.nonlinearity { return polynomial }
+      guard case .obp(let session, _)? = connection else { return nil }
+      return try? await Self.obpNonlinearity(session)
+    }
+  }
+
+  private static func obpNonlinearity(_ session: OBPSession) async throws -> [Double]? {
+    let count = try await session.query(OBPMessageType.nonlinearityCoefficientCount)
+    guard count.count == 1, (1...16).contains(count[0]) else { return nil }
+    var coefficients: [Double] = []
+    for index in 0..<count[0] {
+      let bytes = try await session.query(
+        OBPMessageType.nonlinearityCoefficient, payload: [index])
+      guard bytes.count == 4 else { return nil }
+      coefficients.append(
+        Double(Float(bitPattern: LittleEndian.read(UInt32.self, from: bytes, at: 0))))
+    }
+    return coefficients
+  }
+
+  /// One spectrum of `exposureSeconds` (clamped to the model's limits). The instrument has no
+  /// light source of its own: for a dark (`dark`) the operator has blocked the beam.
+  public func acquire(exposureSeconds requested: Double, dark: Bool) async throws -> Acquisition {
+    guard var opened, let connection else {
       throw InstrumentError(.disconnected, "\(configuredID) is not open")
+    }
+    let range = exposureRange
+    let exposureSeconds = min(max(requested, range.lowerBound), range.upperBound)
+    let value = try opened.model.integrationValue(seconds: exposureSeconds)
+    if value != opened.integrationValue {
+      switch connection {
+      case .obp(let session, _):
+        try await session.command(
+          OBPMessageType.setIntegrationTime, payload: LittleEndian.bytes(value))
+      case .ooi(let session, _):
+        try await session.send(.setIntegrationTime(value))
+      }
+      opened.integrationValue = value
+      self.opened = opened
     }
     sequence += 1
     let startedAt = Date()
-    let integration = Duration.seconds(settings.integrationSeconds)
+    let integration = Duration.seconds(exposureSeconds)
     let raw: [UInt8]
     var link: [(String, JSONValue)] = []
     switch connection {
@@ -235,7 +305,7 @@ public actor OceanInsightInstrument: Instrument, DrainsStaleRepliesAtOpen {
       throw InstrumentError(.protocolViolation, "\(configuredID): \(error)")
     }
     var parameters: [(String, JSONValue)] = [
-      ("integration_time_s", .number(settings.integrationSeconds)),
+      ("integration_time_s", .number(exposureSeconds)),
       ("pixel_count", .int(Int64(spectrum.counts.count))),
       ("excitation_nm", .number(settings.excitationNanometres)),
       ("bit_depth", .int(Int64(opened.model.bitDepth))),
@@ -258,7 +328,7 @@ public actor OceanInsightInstrument: Instrument, DrainsStaleRepliesAtOpen {
       counts: spectrum.counts,
       axis: .wavelengthPolynomial(
         coefficients: opened.coefficients, excitationNanometres: settings.excitationNanometres),
-      exposureSeconds: settings.integrationSeconds, fullScale: opened.model.saturationLevel,
+      exposureSeconds: exposureSeconds, fullScale: opened.model.saturationLevel,
       parameters: parameters, simulationTruth: truth?.truthOfLatestSpectrum())
   }
 

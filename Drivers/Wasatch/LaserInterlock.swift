@@ -18,6 +18,8 @@ public struct LaserInterlock: Sendable, Equatable {
   public private(set) var operatorRunActive = false
   /// Whether a fault happened since the device opened; only the next open clears it.
   public private(set) var faulted = false
+  /// Whether a dark frame is being taken: the laser stays off for it whatever the run.
+  public private(set) var takingDark = false
 
   public init(allowedByConfiguration: Bool, policy: EmissionPolicy = .operatorRuns) {
     self.allowedByConfiguration = allowedByConfiguration
@@ -26,7 +28,7 @@ public struct LaserInterlock: Sendable, Equatable {
 
   /// Whether the laser should be on now.
   public var laserShouldBeOn: Bool {
-    allowedByConfiguration && deviceOpen && !faulted
+    allowedByConfiguration && deviceOpen && !faulted && !takingDark
       && (policy == .continuous || operatorRunActive)
   }
 
@@ -41,6 +43,10 @@ public struct LaserInterlock: Sendable, Equatable {
 
   /// An operator-started run began (`true`) or ended (`false`).
   public mutating func operatorRun(active: Bool) { operatorRunActive = active }
+
+  /// A dark frame begins (`true`) or the next frame is an ordinary one (`false`); a dark can
+  /// only keep the laser off, never switch it on.
+  public mutating func darkFrame(active: Bool) { takingDark = active }
 
   /// Something failed: the laser goes off until the next open.
   public mutating func fault() { faulted = true }

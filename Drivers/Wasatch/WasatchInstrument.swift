@@ -38,7 +38,9 @@ public struct WasatchSettings: Sendable {
 /// is active (or continuous emission is configured), and goes off when the run stops, at
 /// `close`, on shutdown and on any error. On XS (ARM) boards the device's laser watchdog is set
 /// at open and fed by every acquisition, so the laser also goes off when this process dies.
-public actor WasatchInstrument: Instrument, DrainsStaleRepliesAtOpen, GatesEmissionOnOperatorRuns {
+public actor WasatchInstrument: Instrument, DrainsStaleRepliesAtOpen, GatesEmissionOnOperatorRuns,
+  AdjustsExposure
+{
   public nonisolated let configuredID: String
   public nonisolated let kind: InstrumentKind = .raman
   public nonisolated let settings: WasatchSettings
@@ -62,6 +64,8 @@ public actor WasatchInstrument: Instrument, DrainsStaleRepliesAtOpen, GatesEmiss
   private var watchdogSeconds: UInt16?
   /// Bytes a previous client left on the bulk endpoints, drained at the last open.
   private var staleBytesAtOpen = 0
+  /// The integration time the device was last told, ms.
+  private var integrationOnDevice: UInt32 = 0
 
   public var staleBytesAtLastOpen: Int { staleBytesAtOpen }
   /// The interlock's current decision inputs.
@@ -128,6 +132,7 @@ public actor WasatchInstrument: Instrument, DrainsStaleRepliesAtOpen, GatesEmiss
       }
       let milliseconds = try integrationMilliseconds(eeprom)
       _ = try await send(.setIntegrationTime(milliseconds: milliseconds, arm: arm), on: device)
+      integrationOnDevice = milliseconds
       watchdogSeconds = arm ? try await armLaserWatchdog(on: device) : nil
       self.eeprom = eeprom
       let firmwareText = firmware.reversed().map { String($0) }.joined(separator: ".")
@@ -259,10 +264,40 @@ public actor WasatchInstrument: Instrument, DrainsStaleRepliesAtOpen, GatesEmiss
   }
 
   public func acquire() async throws -> Acquisition {
+    try await acquire(exposureSeconds: settings.integrationSeconds, dark: false)
+  }
+
+  /// The EEPROM's integration-time limits (at least 1 ms, at most the 24-bit request's).
+  public var exposureRange: ClosedRange<Double> {
+    guard let eeprom else { return settings.integrationSeconds...settings.integrationSeconds }
+    let lower = Double(max(eeprom.minimumIntegrationMilliseconds, 1)) / 1000
+    let upper = Double(min(max(eeprom.maximumIntegrationMilliseconds, 1), 0xFF_FFFF)) / 1000
+    return lower...max(lower, upper)
+  }
+
+  /// Wasatch boards average on the host here (only XS firmware has on-device averaging).
+  public func setDeviceAveraging(scans: Int) async throws -> Int { 1 }
+
+  /// Wasatch EEPROMs hold no non-linearity polynomial in the pages this driver reads.
+  public var nonlinearityCoefficients: [Double]? { nil }
+
+  /// One spectrum of `exposureSeconds` (clamped to the EEPROM's limits); with `dark` the laser
+  /// is kept off for it (`LaserInterlock.darkFrame`), whatever the run.
+  public func acquire(exposureSeconds requested: Double, dark: Bool) async throws -> Acquisition {
     guard let device, let eeprom, let identity else {
       throw InstrumentError(.disconnected, "\(configuredID) is not open")
     }
     do {
+      let range = exposureRange
+      let milliseconds = UInt32(
+        (min(max(requested, range.lowerBound), range.upperBound) * 1000).rounded())
+      if milliseconds != integrationOnDevice {
+        _ = try await send(.setIntegrationTime(milliseconds: milliseconds, arm: arm), on: device)
+        integrationOnDevice = milliseconds
+      }
+      let exposureSeconds = Double(milliseconds) / 1000
+      interlock.darkFrame(active: dark)
+      try await applyInterlock(on: device)
       if let pendingFailure {
         self.pendingFailure = nil
         throw pendingFailure
@@ -281,7 +316,7 @@ public actor WasatchInstrument: Instrument, DrainsStaleRepliesAtOpen, GatesEmiss
       let pixels = eeprom.activePixelsHorizontal
       _ = try await send(.acquire(arm: arm), on: device)
       var raw: [UInt8] = []
-      let timeout = Duration.seconds(2 * settings.integrationSeconds) + settings.replyTimeout
+      let timeout = Duration.seconds(2 * exposureSeconds) + settings.replyTimeout
       for read in WasatchSpectrumReadPlan(pixels: pixels, arm: arm).reads {
         var block: [UInt8] = []
         let deadline = ContinuousClock.now + timeout
@@ -314,9 +349,10 @@ public actor WasatchInstrument: Instrument, DrainsStaleRepliesAtOpen, GatesEmiss
         axis: .wavelengthPolynomial(
           coefficients: eeprom.wavelengthCoefficients,
           excitationNanometres: settings.excitationNanometres ?? eeprom.excitationNanometres),
-        exposureSeconds: settings.integrationSeconds, fullScale: 65535,
+        exposureSeconds: exposureSeconds, fullScale: 65535,
         parameters: [
-          ("integration_time_s", .number(settings.integrationSeconds)),
+          ("integration_time_s", .number(exposureSeconds)),
+          ("dark_frame", .bool(dark)),
           ("pixel_count", .int(Int64(counts.count))),
           ("excitation_nm", .number(settings.excitationNanometres ?? eeprom.excitationNanometres)),
           ("laser_enabled", .bool(firing)),

@@ -18,4 +18,27 @@ public protocol MonitorBackend: Sendable {
   func startRun(_ request: RunRequest) async throws -> JSONValue
   /// Ends the current run; returns what the instruments continue in, as JSON.
   func stopRun() async throws -> JSONValue
+  /// Takes a dark on one instrument (`POST /api/v1/instruments/ID/dark`); see the extension.
+  func takeDark(instrumentID: String, beamBlocked: Bool) async throws -> JSONValue
+}
+
+/// Why the daemon could not do what a control request asked, with the HTTP status it answers.
+public struct ControlRefusal: Error, Sendable, CustomStringConvertible {
+  /// 404 for an unknown instrument, 409 for a request the instrument cannot serve now.
+  public var notFound: Bool
+  public var description: String
+
+  public init(notFound: Bool = false, _ description: String) {
+    self.notFound = notFound
+    self.description = description
+  }
+}
+
+extension MonitorBackend {
+  /// Takes a dark on `instrumentID` between two spectra and returns it as JSON; `beamBlocked`
+  /// confirms that the operator blocked the beam of an instrument lit from outside. A backend
+  /// without instruments refuses.
+  public func takeDark(instrumentID: String, beamBlocked: Bool) async throws -> JSONValue {
+    throw ControlRefusal(notFound: true, "no instrument \(instrumentID) takes darks here")
+  }
 }

@@ -54,6 +54,10 @@ struct MonitorRoutes: Sendable {
         return Self.error(.conflict, "\(error)")
       }
     }
+    router.post("api/v1/instruments/:id/dark") { request, context in
+      if let refusal = authorize(request) { return refusal }
+      return await darkRoute(request, instrumentID: context.parameters.get("id") ?? "")
+    }
     router.post("api/v1/runs/current/stop") { request, _ in
       if let refusal = authorize(request) { return refusal }
       do { return Self.json(.ok, try await backend.stopRun()) } catch {
@@ -111,7 +115,7 @@ struct MonitorRoutes: Sendable {
       })
   }
 
-  private static func collectBody(_ request: Request) async -> Result<[UInt8], Refusal> {
+  static func collectBody(_ request: Request) async -> Result<[UInt8], Refusal> {
     let limit = RunRequest.maximumBodyBytes
     if let declared = request.headers[.contentLength].flatMap({ Int($0) }), declared > limit {
       return .failure(Refusal(response: tooLarge()))
@@ -130,7 +134,7 @@ struct MonitorRoutes: Sendable {
     return .success(bytes)
   }
 
-  private struct Refusal: Error {
+  struct Refusal: Error {
     var response: Response
   }
 

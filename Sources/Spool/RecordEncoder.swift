@@ -56,6 +56,13 @@ public enum RecordEncoder {
       ]
       if let fusion = summary.fusion { members.append(("fusion", fusion)) }
       writer.object(members)
+    case .dark(let run, let dark):
+      header(run: run, seq: seq, time: dark.takenAt, instrument: dark.instrument, into: &writer)
+      writer.raw(",")
+      writer.key("run")
+      runObject(run, into: &writer)
+      writer.raw(",")
+      darkMembers(dark, into: &writer)
     }
     writer.raw("}")
     writer.raw(0x0A)
@@ -93,6 +100,29 @@ public enum RecordEncoder {
       ("operator", run.operatorName.map(JSONValue.string) ?? .null),
       ("point_id", run.pointID.map(JSONValue.string) ?? .null),
     ])
+  }
+
+  /// The `dark` object and the dark's mean `counts` (numbers: a mean over scans is not whole).
+  private static func darkMembers(_ dark: DarkFrame, into writer: inout JSONWriter) {
+    writer.key("dark")
+    writer.object([
+      ("id", .string(dark.id)),
+      ("taken", .string(UTCTimestamp.string(from: dark.takenAt))),
+      ("exposure_s", .number(dark.settings.exposureSeconds)),
+      ("scans_to_average", .int(Int64(dark.settings.scansToAverage))),
+      ("gain", .number(dark.gain)),
+      ("detector_temperature_c", .number(dark.detectorTemperatureC)),
+      ("method", .string(dark.method)),
+      ("full_scale", .int(Int64(dark.fullScale))),
+    ])
+    writer.raw(",")
+    writer.key("counts")
+    writer.raw("[")
+    for (index, value) in dark.counts.enumerated() {
+      if index > 0 { writer.raw(",") }
+      writer.number((value * 1000).rounded() / 1000)
+    }
+    writer.raw("]")
   }
 
   private static func acquisitionMembers(_ acquisition: Acquisition, into writer: inout JSONWriter)

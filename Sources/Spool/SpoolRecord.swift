@@ -67,6 +67,8 @@ public enum SpoolRecord: Sendable {
   case acquisition(run: RunContext, acquisition: Acquisition, detection: JSONValue)
   /// An instrument leaves a run, with its tally.
   case runEnd(run: RunContext, instrument: InstrumentIdentity, summary: RunSummary, time: Date)
+  /// A dark spectrum that later spectra of the instrument subtract and name.
+  case dark(run: RunContext, dark: DarkFrame)
 
   /// The record's `type` member.
   public var typeName: String {
@@ -74,6 +76,7 @@ public enum SpoolRecord: Sendable {
     case .runStart: return "run-start"
     case .acquisition: return "acquisition"
     case .runEnd: return "run-end"
+    case .dark: return "dark"
     }
   }
 }

@@ -156,6 +156,14 @@ public enum ConfigurationLoader {
       "stall_after_acquisitions", in: 0...1e9
     ).map { Int($0) }
     try simulationReader.finish()
+    // The chain is on only where the table is given (even empty): without it spectra are
+    // recorded exactly as the driver delivers them.
+    var chain: AcquisitionChainSettings?
+    if reader.table["acquisition"] != nil {
+      var acquisitionReader = try reader.table("acquisition")
+      chain = try AcquisitionChainSettings.read(&acquisitionReader, exposureSeconds: exposure)
+      try acquisitionReader.finish()
+    }
     let settings = try declaration.read(
       &reader, DriverReadContext(id: id, kind: kind, exposureSeconds: exposure))
     if !settings.producesSimulatedSpectra && !simulationReader.table.entries.isEmpty {
@@ -163,8 +171,10 @@ public enum ConfigurationLoader {
         "simulation", "only simulated or emulated instruments take a [simulation] table")
     }
     try reader.finish()
-    return InstrumentConfiguration(
+    var instrument = InstrumentConfiguration(
       id: id, kind: kind, driver: declaration.name, exposureSeconds: exposure,
       simulation: simulation, driverSettings: settings, line: reader.table.line)
+    instrument.acquisitionChain = chain
+    return instrument
   }
 }

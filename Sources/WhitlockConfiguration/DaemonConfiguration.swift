@@ -92,6 +92,9 @@ public struct InstrumentConfiguration: Sendable {
   public var driverSettings: any InstrumentDriverSettings
   /// The line of the `[[instrument]]` header, for later messages.
   public var line: Int
+  /// `[instrument.acquisition]`: averaging, boxcar, auto-exposure, darks, non-linearity;
+  /// `nil` without the table (spectra recorded as the driver delivers them).
+  public var acquisitionChain: AcquisitionChainSettings? = nil
 
   /// An instrument entry as the loader builds it.
   public init(
@@ -145,6 +148,7 @@ public struct InstrumentConfiguration: Sendable {
         ))
     }
     members += driverSettings.extraRecordMembers
+    if let acquisitionChain { members.append(("acquisition", acquisitionChain.record)) }
     return .object(members)
   }
 }

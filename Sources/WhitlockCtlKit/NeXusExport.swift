@@ -146,6 +146,8 @@ public struct NeXusExport {
           try entry(for: runID).runEnd(end)
         case .mapPlan:
           break  // map metadata: the export writes spectra by run, not maps
+        case .dark:
+          break  // a dark's effect is in the spectra that subtracted it, which name it
         case .other(let header, _):
           try skip(
             .init(

@@ -88,6 +88,10 @@ public enum SpoolTail {
           + "\(summary.acquisitionsDropped) interrupted \(summary.acquisitionsInterrupted)")
     case .mapPlan(let map):
       parts.append("map \(map.plan.id) points \(map.plan.grid.points.count)")
+    case .dark(let dark):
+      parts.append(
+        "dark \(dark.id) exposure \(MeasurementText.rounded(dark.exposureSeconds)) s "
+          + "scans \(dark.scansToAverage) \(dark.method)")
     case .other:
       break
     }

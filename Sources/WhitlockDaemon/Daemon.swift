@@ -83,6 +83,7 @@ public struct Daemon: Sendable {
       settings.shutdownGraceSeconds = configuration.shutdownGraceSeconds
       settings.configurationRecord = instrumentConfiguration.record
       settings.runEndFusion = { runID in fusion.summary(run: runID) }
+      settings.acquisitionChain = instrumentConfiguration.acquisitionChain
       let requirement = instrumentConfiguration.deviceRequirement
       if requirement != .none {
         let presence = DevicePresence()
@@ -91,14 +92,15 @@ public struct Daemon: Sendable {
           .init(
             instrumentID: instrumentConfiguration.id, requirement: requirement, presence: presence))
       }
-      sessions.append(
-        InstrumentSession(
-          instrument: instrumentConfiguration.makeInstrument(stateDirectory: layout.root),
-          analyzer: AnalyzerFactory.make(
-            kind: instrumentConfiguration.kind, configuration: configuration.detection,
-            fusion: fusion, axisCalibration: configuration.axisCalibration),
-          pump: spool.pump, runs: runs, observers: [health, bridge], settings: settings,
-          logger: logger))
+      let session = InstrumentSession(
+        instrument: instrumentConfiguration.makeInstrument(stateDirectory: layout.root),
+        analyzer: AnalyzerFactory.make(
+          kind: instrumentConfiguration.kind, configuration: configuration.detection,
+          fusion: fusion, axisCalibration: configuration.axisCalibration),
+        pump: spool.pump, runs: runs, observers: [health, bridge], settings: settings,
+        logger: logger)
+      bridge.darks.register(session, for: instrumentConfiguration.id)
+      sessions.append(session)
     }
     var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
       .init(service: spool),
@@ -171,6 +173,7 @@ extension SpoolRecord {
     switch self {
     case .acquisition(_, let acquisition, _): time = acquisition.endedAt
     case .runStart(_, _, _, let at), .runEnd(_, _, _, let at): time = at
+    case .dark(_, let dark): time = dark.takenAt
     }
     return Date().timeIntervalSince(time)
   }

@@ -37,6 +37,9 @@ public final class InstrumentSession: Sendable {
     /// Hotplug news of the instrument's device: arrivals cut the reopen back-off short, a
     /// removal stops the acquisition in flight. `nil` for instruments without a device.
     public var presence: DevicePresence? = nil
+    /// The acquisition chain (auto-exposure, averaging, dark, non-linearity) for an instrument
+    /// that `AdjustsExposure`; `nil` takes each spectrum as the instrument delivers it.
+    public var acquisitionChain: AcquisitionChainSettings? = nil
 
     public init() {}
   }
@@ -54,6 +57,10 @@ public final class InstrumentSession: Sendable {
   private let announced = Mutex<RunContext?>(nil)
   /// Spectra waiting for analysis.
   private let queueDepth = Atomic(0)
+  /// The acquisition chain, when configured and the instrument can take part.
+  private let chain: AcquisitionChain?
+  /// Dark requests waiting for the acquisition loop.
+  private let darkRequests = DarkRequests()
 
   /// - Parameter observers: who else hears of the session's events (`DaemonHealth`, the
   ///   monitor); the session's own log lines go to `logger`, tagged with the instrument's id.
@@ -67,6 +74,11 @@ public final class InstrumentSession: Sendable {
     self.pump = pump
     self.runs = runs
     self.settings = settings
+    self.chain = settings.acquisitionChain.flatMap { chainSettings in
+      (instrument as? any AdjustsExposure).map {
+        AcquisitionChain(instrument: $0, settings: chainSettings)
+      }
+    }
     var logger = logger
     logger[metadataKey: "instrument"] = "\(instrument.configuredID)"
     self.observers = [tallies, SessionLog(logger: logger)] + observers
@@ -117,6 +129,7 @@ public final class InstrumentSession: Sendable {
         room.close()
       }
     }
+    darkRequests.close()
     await instrument.close()
     let run = announced.withLock { $0 } ?? firstRun
     emit(.closed(endRun(run, reason: "shutdown", instrument: identity)))
@@ -165,6 +178,7 @@ public final class InstrumentSession: Sendable {
       emit(.opening)
       do {
         let identity = try await instrument.open()
+        await chain?.deviceOpened()
         emit(.opened(identity, staleBytes: await staleBytesAtLastOpen()))
         return identity
       } catch {
@@ -240,8 +254,9 @@ public final class InstrumentSession: Sendable {
       defer { if !placeUsed { room.give() } }
       let (run, generation) = runs.currentWithGeneration
       await gateEmission(for: run, generation: generation)
+      if darkRequests.pending { await takeDark(run: run) }
       emit(.acquisitionStarted(run))
-      let outcome = await acquireOnce(removalsSeen: removalsSeen)
+      let outcome = await acquireOnce(run: run, removalsSeen: removalsSeen)
       switch outcome {
       case .completed(let acquisition):
         emit(.acquired(acquisition, run))
@@ -265,6 +280,9 @@ public final class InstrumentSession: Sendable {
         guard waited != .stopping, await openWithRetry() != nil else { return }
         // Removals reported before the device opened again belong to the device that went.
         removalsSeen = settings.presence?.generation(.removed) ?? 0
+      case .failed(let error as SaturatedSpectrumError):
+        // Discarded, never data; the device is fine, so the session carries on.
+        emit(.acquisitionFailed(error, run, linkLost: false))
       case .failed(let error):
         // A link that went away mid-acquisition (a serial device unplugged, with no udev
         // presence to report it) interrupted the acquisition in flight: tallied as such, unless
@@ -291,13 +309,20 @@ public final class InstrumentSession: Sendable {
   }
 
   /// One acquisition that may run on for the grace period after shutdown starts, then is aborted.
-  private func acquireOnce(removalsSeen removals: UInt64) async -> Outcome {
+  private func acquireOnce(run: RunContext, removalsSeen removals: UInt64) async -> Outcome {
     let grace = settings.shutdownGraceSeconds
     let instrument = self.instrument
+    let chain = self.chain
     let presence = settings.presence
     return await withTaskGroup(of: Outcome?.self) { group in
       group.addTask {
-        do { return .completed(try await instrument.acquire()) } catch is CancellationError {
+        do {
+          if let chain {
+            return .completed(
+              try await chain.acquire(runID: run.runID, operatorRun: run.isOperatorRun))
+          }
+          return .completed(try await instrument.acquire())
+        } catch is CancellationError {
           return .interrupted
         } catch { return .failed(error) }
       }
@@ -353,5 +378,29 @@ public final class InstrumentSession: Sendable {
             acquisition: acquisition, detection: detection, run: run,
             analysisDuration: analysisDuration, queueDepth: depth, spooled: spooled)))
     }
+  }
+
+  // MARK: Darks (requests: InstrumentSession+Dark.swift)
+
+  var instrumentID: String { instrument.configuredID }
+  var hasAcquisitionChain: Bool { chain != nil }
+  var switchesOwnLightSource: Bool { instrument is any GatesEmissionOnOperatorRuns }
+  func waitForDark() async throws -> DarkFrame { try await darkRequests.next() }
+
+  /// Takes the dark everyone waiting asked for, spools it and answers them.
+  private func takeDark(run: RunContext) async {
+    let waiting = darkRequests.take()
+    guard !waiting.isEmpty else { return }
+    let result: Result<DarkFrame, any Error>
+    if let chain {
+      do {
+        let dark = try await chain.takeDark()
+        pump.submit(.dark(run: run, dark: dark))
+        result = .success(dark)
+      } catch { result = .failure(error) }
+    } else {
+      result = .failure(DarkRefusal("\(instrument.configuredID) has no acquisition chain"))
+    }
+    for continuation in waiting { continuation.resume(with: result) }
   }
 }

@@ -39,6 +39,8 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
   private let board: Mutex<[String: InstrumentEntry]>
   private let order: [String]
   private let noInstrumentAdvice: String?
+  /// The sessions that take darks asked for over the control API.
+  public let darks = DarkDesk()
 
   /// Connects `hub` and `metrics` to the sessions of `instruments` (the daemon's wiring; public
   /// so that the end-to-end benchmark can assemble the same pipeline in its own process).
@@ -90,6 +92,9 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
       instrumentStateChanged(instrumentID, .opening)
     case .opened(let identity, _):
       instrumentStateChanged(instrumentID, .open(identity))
+    case .acquisitionFailed(let error as SaturatedSpectrumError, _, _):
+      // A spectrum the acquisition chain discarded: counted, the instrument stays open.
+      errorOccurred(instrumentID, error)
     case .openFailed(let error, _, _, _), .acquisitionFailed(let error, _, _):
       errorOccurred(instrumentID, error)
       instrumentStateChanged(instrumentID, .failed("\(error)"))
@@ -340,6 +345,10 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
       ("started", Self.runJSON(transition.started)),
       ("ended", Self.runJSON(transition.ended)),
     ])
+  }
+
+  public func takeDark(instrumentID: String, beamBlocked: Bool) async throws -> JSONValue {
+    try await darks.takeDark(instrumentID: instrumentID, beamBlocked: beamBlocked)
   }
 
   public func stopRun() async throws -> JSONValue {

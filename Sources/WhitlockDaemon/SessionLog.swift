@@ -56,6 +56,9 @@ final class SessionLog: SessionObserver {
       logger.notice("acquisition in flight interrupted by shutdown")
     case .interrupted(_, .deviceRemoved):
       logger.warning("device removed; acquisition in flight interrupted, waiting for it")
+    case .acquisitionFailed(let error as SaturatedSpectrumError, _, _):
+      // Discarded by the acquisition chain; the device is fine and stays open.
+      logger.warning("spectrum discarded", metadata: ["error": "\(error)"])
     case .acquisitionFailed(let error, _, _):
       state.withLock { $0.linkSeen = [:] }
       logger.error("acquisition failed; reopening instrument", metadata: ["error": "\(error)"])

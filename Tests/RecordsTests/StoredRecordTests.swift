@@ -159,14 +159,14 @@ import WhitlockCore
 
   @Test func aRecordTypeFromANewerDaemonIsKeptWithItsHeader() throws {
     let value = try JSONParser.parse(
-      #"{"schema":1,"type":"dark","run_id":"r","seq":3,"time":"2026-12-07T00:00:00Z","#
+      #"{"schema":1,"type":"intensity-calibration","run_id":"r","seq":3,"time":"2026-12-07T00:00:00Z","#
         + #""instrument":{"id":"w","kind":"raman","model":"m","serial":"s","family":"wasatch","#
-        + #""firmware":null},"dark":{}}"#)
+        + #""firmware":null},"calibration":{}}"#)
     guard case .other(let header, _) = try StoredRecord(value) else {
       Issue.record("an unknown type was not kept")
       return
     }
-    #expect(header.type == "dark" && header.seq == 3)
+    #expect(header.type == "intensity-calibration" && header.seq == 3)
   }
 }
 

@@ -83,6 +83,13 @@ public struct EmulatedSpectrometerSettings: Sendable, Equatable {
   public var checksums = false
   /// Faults injected into replies.
   public var faults = EmulatedFaults()
+  /// The non-linearity polynomial (orders 0…7) an OOI device's EEPROM holds; `nil` stores a
+  /// typical one. All zeros is what an unprogrammed EEPROM gives (python-seabreeze issue 40).
+  public var nonlinearity: [Double]? = nil
+  /// The device applies a changed integration time from the second spectrum on, as some
+  /// firmware does (python-seabreeze issues 110, 177, 283); the first is integrated with the
+  /// old one.
+  public var lateIntegrationChange = false
 
   public init(seed: UInt64 = 1, serial: String = "EMU00001") {
     self.seed = seed

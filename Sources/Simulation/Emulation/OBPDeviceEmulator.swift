@@ -22,6 +22,10 @@ public final class OBPDeviceEmulator: Sendable, SimulationTruthSource {
   private struct State {
     var input: [UInt8] = []
     var integrationMicroseconds: UInt64 = 100_000
+    /// Whether the operator blocked the beam (a dark).
+    var beamBlocked = false
+    /// Scans averaged into each spectrum (SET_SCANS_TO_AVERAGE).
+    var scansToAverage = 1
     var source: EmulatedRamanSource
     var replies = 0
     var requests: [UInt32] = []
@@ -56,6 +60,20 @@ public final class OBPDeviceEmulator: Sendable, SimulationTruthSource {
   public var requestLog: [UInt32] { state.withLock { $0.requests } }
 
   public func truthOfLatestSpectrum() -> JSONValue? { state.withLock { $0.source.latestTruth } }
+
+  /// The non-linearity polynomial the device reports (GET_NL_COEFF): the settings' or the OOI
+  /// emulation's typical one rescaled to this model's full scale.
+  var nonlinearity: [Double] {
+    if let stored = settings.nonlinearity { return stored }
+    let scale = 65_535 / Double(model.fullScale)
+    return OOIDeviceEmulator.nonlinearity.enumerated().map { $1 * pow(scale, Double($0)) }
+  }
+
+  /// Scans the device averages into each spectrum.
+  public var scansToAverage: Int { state.withLock { $0.scansToAverage } }
+
+  /// Blocks or unblocks the beam, as an operator does for a dark.
+  public func setBeamBlocked(_ blocked: Bool) { state.withLock { $0.beamBlocked = blocked } }
 
   /// Feeds bytes from the host; complete requests are answered on `output`.
   public func receive(_ bytes: [UInt8]) {
@@ -153,6 +171,14 @@ public final class OBPDeviceEmulator: Sendable, SimulationTruthSource {
       } else {
         error = 6
       }
+    case 0x0018_1100:
+      payload = [UInt8(nonlinearity.count)]
+    case 0x0018_1101:
+      if let index = request.payload.first, Int(index) < nonlinearity.count {
+        payload = EmulatedBytes.le(Float(nonlinearity[Int(index)]).bitPattern)
+      } else {
+        error = 6
+      }
     case 0x0011_0010:
       isQuery = false
       let value = UInt64(EmulatedBytes.readLE(UInt32.self, request.payload, at: 0))
@@ -165,10 +191,23 @@ public final class OBPDeviceEmulator: Sendable, SimulationTruthSource {
       }
     case 0x0011_0110:
       isQuery = false
+    case 0x0012_0010:
+      isQuery = false
+      let scans =
+        request.payload.count == 2
+        ? Int(EmulatedBytes.readLE(UInt16.self, request.payload, at: 0)) : 0
+      if (1...5000).contains(scans) { state.scansToAverage = scans } else { error = 6 }
     case 0x0010_1100 where model.readout == .obpWords,
       0x0010_0928 where model.readout == .obpLongWordsWithMetadata:
       let seconds = Double(state.integrationMicroseconds) / 1e6
-      let counts = state.source.spectrum(integrationSeconds: seconds)
+      var sums = [UInt64](repeating: 0, count: model.pixelCount)
+      for _ in 0..<state.scansToAverage {
+        let scan = state.source.spectrum(
+          integrationSeconds: seconds, illuminated: !state.beamBlocked)
+        for index in 0..<min(scan.count, sums.count) { sums[index] += UInt64(scan[index]) }
+      }
+      let scans = UInt64(state.scansToAverage)
+      let counts = sums.map { UInt32(($0 + scans / 2) / scans) }
       if model.readout == .obpWords {
         payload = counts.flatMap { EmulatedBytes.le(UInt16(clamping: $0)) }
       } else {
@@ -176,7 +215,7 @@ public final class OBPDeviceEmulator: Sendable, SimulationTruthSource {
           spectrum: state.source.spectraTaken, micros: state.integrationMicroseconds)
         payload += counts.flatMap { EmulatedBytes.le($0) }
       }
-      delay = .seconds(seconds * settings.pacing)
+      delay = .seconds(seconds * Double(state.scansToAverage) * settings.pacing)
     default:
       error = 2
     }

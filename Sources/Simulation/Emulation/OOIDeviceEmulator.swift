@@ -18,6 +18,11 @@ public final class OOIDeviceEmulator: Sendable, SimulationTruthSource {
 
   private struct State {
     var integrationMicroseconds: UInt64 = 100_000
+    /// What the next spectrum integrates (behind `integrationMicroseconds` for one spectrum
+    /// with `lateIntegrationChange`).
+    var integratingMicroseconds: UInt64 = 100_000
+    /// Whether the operator blocked the beam (a dark).
+    var beamBlocked = false
     var source: EmulatedRamanSource
     var replies = 0
     var initialised = false
@@ -46,6 +51,9 @@ public final class OOIDeviceEmulator: Sendable, SimulationTruthSource {
   /// The integration time last set, µs.
   public var integrationMicroseconds: UInt64 { state.withLock { $0.integrationMicroseconds } }
 
+  /// Blocks or unblocks the beam, as an operator does for a dark.
+  public func setBeamBlocked(_ blocked: Bool) { state.withLock { $0.beamBlocked = blocked } }
+
   /// Whether the host sent 0x01 since power-up.
   public var isInitialised: Bool { state.withLock { $0.initialised } }
 
@@ -63,7 +71,10 @@ public final class OOIDeviceEmulator: Sendable, SimulationTruthSource {
       let stored = EmulatedBytes.shifted(coefficients, by: Double(-model.polynomialPixelOffset))
       text = String(format: "%.7e", stored[Int(slot) - 1])
     case 5: text = "0.0"
-    case 6...13: text = String(format: "%.7e", Self.nonlinearity[Int(slot) - 6])
+    case 6...13:
+      let polynomial = settings.nonlinearity ?? Self.nonlinearity
+      let index = Int(slot) - 6
+      text = String(format: "%.7e", index < polynomial.count ? polynomial[index] : 0)
     case 14: text = "7"
     case 15: text = "01 000 025"
     case 17:
@@ -94,14 +105,19 @@ public final class OOIDeviceEmulator: Sendable, SimulationTruthSource {
           throw InstrumentError(.protocolViolation, "integration command needs 4 bytes")
         }
         let value = UInt64(EmulatedBytes.readLE(UInt32.self, bytes, at: 1)) * model.integrationBase
-        if model.integrationMicroseconds.contains(value) { state.integrationMicroseconds = value }
+        if model.integrationMicroseconds.contains(value) {
+          if !settings.lateIntegrationChange { state.integratingMicroseconds = value }
+          state.integrationMicroseconds = value
+        }
       case 0x05:
         guard bytes.count == 2 else { return }
         let data = slotData(bytes[1], coefficients: state.source.wavelengthCoefficients)
         send([0x05, bytes[1]] + data, endpoint: 0x81, state: &state)
       case 0x09:
-        let seconds = Double(state.integrationMicroseconds) / 1e6
-        let counts = state.source.spectrum(integrationSeconds: seconds)
+        let seconds = Double(state.integratingMicroseconds) / 1e6
+        state.integratingMicroseconds = state.integrationMicroseconds
+        let counts = state.source.spectrum(
+          integrationSeconds: seconds, illuminated: !state.beamBlocked)
         guard case .ooiWords(let mask, let split) = model.readout else { return }
         var raw = counts.flatMap { EmulatedBytes.le(UInt16(clamping: $0) ^ mask) }
         raw.append(0x69)
