@@ -43,6 +43,7 @@ struct AcquisitionColumns: Sendable {
     Column(name: "carbonate_phosphate_ratio", element: .float8),
     Column(name: "carbonate_phosphate_ratio_sigma", element: .float8),
     Column(name: "crystallinity_fwhm_cm1", element: .float8),
+    Column(name: "map", element: .jsonb),
   ]
 
   /// The statement's text: `$1` is the spool id, `$2…` the columns, the last the parameter ids.
@@ -161,6 +162,7 @@ struct AcquisitionColumns: Sendable {
     next { $0.append(raman?.carbonatePhosphateRatio) }
     next { $0.append(raman?.carbonatePhosphateRatioSigma) }
     next { $0.append(raman?.crystallinityFWHM) }
+    next { $0.append(acquisition.map) }
     precondition(column == Self.columns.count, "every column gets one value per row")
   }
 

@@ -25,7 +25,7 @@ public enum SchemaMigrations {
 
   /// Every migration, in version order.
   public static let all: [Migration] = [
-    initialSchema, queryIndexes, compactAcquisitions, detectionDetail,
+    initialSchema, queryIndexes, compactAcquisitions, detectionDetail, documentsAndMaps,
   ]
 
   /// The highest version this build knows.
@@ -288,6 +288,33 @@ public enum SchemaMigrations {
             ELSE jsonb_build_object('parameters', p.parameters) END AS detection
       FROM whitlock.acquisitions a
       LEFT JOIN whitlock.detection_parameters p ON p.parameters_id = a.detection_parameters_id
+      """,
+    ])
+
+  static let documentsAndMaps = Migration(
+    version: 5,
+    name: "dark and map records kept whole; the map point of each acquisition",
+    statements: [
+      "ALTER TABLE whitlock.records DROP CONSTRAINT records_type_check",
+      """
+      ALTER TABLE whitlock.records ADD CONSTRAINT records_type_check
+        CHECK (type IN ('run-start', 'acquisition', 'run-end', 'dark', 'map-plan', 'map-end'))
+      """,
+      // Records without columns of their own: the whole record as the spool has it.
+      """
+      CREATE TABLE whitlock.record_documents (
+        spool_id uuid NOT NULL,
+        seq bigint NOT NULL,
+        type text NOT NULL,
+        document jsonb NOT NULL,
+        PRIMARY KEY (spool_id, seq),
+        FOREIGN KEY (spool_id, seq) REFERENCES whitlock.records ON DELETE CASCADE)
+      """,
+      "ALTER TABLE whitlock.record_documents ALTER COLUMN document SET COMPRESSION lz4",
+      "ALTER TABLE whitlock.acquisitions ADD COLUMN map jsonb",
+      """
+      CREATE INDEX acquisitions_map_id ON whitlock.acquisitions ((map ->> 'map_id'))
+        WHERE map IS NOT NULL
       """,
     ])
 }

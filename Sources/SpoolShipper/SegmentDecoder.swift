@@ -121,6 +121,9 @@ enum SegmentDecoder {
     "summary",
   ]
 
+  /// Record types stored whole in `whitlock.record_documents`.
+  static let documentTypes: Set<String> = ["dark", "map-plan", "map-end"]
+
   /// The members of `detection` that become columns.
   static let detectionColumns: Set<String> = [
     "method", "calcification_type", "phosphate_detected", "whitlockite_fraction",
@@ -180,9 +183,12 @@ enum SegmentDecoder {
     case "acquisition":
       body = .acquisition(
         try acquisition(fields, line: line, kind: instrument.kind, writer: &writer))
+    case let other where documentTypes.contains(other):
+      body = .document(type: other, text: line.text)
     case let other:
       throw FieldError(
-        "type \(other.prefix(40).debugDescription) is not run-start, acquisition or run-end")
+        "type \(other.prefix(40).debugDescription) is not run-start, acquisition, run-end or "
+          + documentTypes.sorted().joined(separator: ", "))
     }
     return ShipRecord(seq: seq, runID: runID, time: time, instrument: instrument, body: body)
   }
@@ -228,7 +234,8 @@ enum SegmentDecoder {
       counts: try line.counts("counts"), method: try detection.string("method"),
       detection: detectionText, detectionDetail: detectionDetail,
       detectionParameters: detectionParameters,
-      simulation: try line.optionalObjectText("simulation"))
+      simulation: try line.optionalObjectText("simulation"),
+      map: try line.optionalObjectText("map"))
     if kind == "raman" {
       result.raman = ShipRecord.RamanColumns(
         calcificationType: try detection.optionalString("calcification_type"),

@@ -83,7 +83,7 @@ struct SegmentStatements {
       var run: ShipRecord.Run?
       switch record.body {
       case .runStart(let event), .runEnd(let event): run = event.run
-      case .acquisition: run = nil
+      case .acquisition, .document: run = nil
       }
       if known[record.runID] == nil || run != nil { known[record.runID] = .some(run) }
     }
@@ -256,6 +256,10 @@ struct SegmentStatements {
         ("reduced_chi_square", ""),
       ],
       tail: "ON CONFLICT (spool_id, seq) DO NOTHING")
+    var documents = BatchInsert(
+      "whitlock.record_documents",
+      [("spool_id", "::uuid"), ("seq", ""), ("type", ""), ("document", "::jsonb")],
+      tail: "ON CONFLICT (spool_id, seq) DO NOTHING")
     var verdicts = BatchInsert(
       "whitlock.point_verdicts",
       [
@@ -281,6 +285,13 @@ struct SegmentStatements {
           for index in 0..<5 {
             binds.append(index < event.tallies.count ? event.tallies[index] : nil)
           }
+        }
+      case .document(let type, let text):
+        documents.row { binds in
+          binds.append(spoolID)
+          binds.append(record.seq)
+          binds.append(type)
+          binds.append(text)
         }
       case .acquisition(let acquisition):
         if let results = acquisition.xrf {
@@ -315,6 +326,6 @@ struct SegmentStatements {
       }
     }
     // Parents before children: the acquisitions are copied in before the rows that reference them.
-    return (events.finish(), xrf.finish() + verdicts.finish())
+    return (events.finish() + documents.finish(), xrf.finish() + verdicts.finish())
   }
 }

@@ -94,6 +94,8 @@ struct ShipRecord: Sendable {
     /// JSON text: stored once in `whitlock.detection_parameters`, not in every row.
     var detectionParameters: String?
     var simulation: String?
+    /// The `map` member (map id, grid index, stage position) of a map point, as JSON text.
+    var map: String? = nil
     var raman: RamanColumns?
     var xrf: XRFColumns?
     var verdict: Verdict?
@@ -104,6 +106,9 @@ struct ShipRecord: Sendable {
     case runStart(RunEvent)
     case runEnd(RunEvent)
     case acquisition(Acquisition)
+    /// A record kept whole as a document (`whitlock.record_documents`): darks and the map
+    /// records. `type` is one of `SegmentDecoder.documentTypes`; `text` the whole line.
+    case document(type: String, text: String)
   }
 
   var seq: Int64
@@ -118,6 +123,7 @@ struct ShipRecord: Sendable {
     case .runStart: "run-start"
     case .runEnd: "run-end"
     case .acquisition: "acquisition"
+    case .document(let type, _): type
     }
   }
 }

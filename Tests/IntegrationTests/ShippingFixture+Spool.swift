@@ -18,7 +18,8 @@ extension ShippingFixture {
   /// `detection`, in segments of `recordsPerSegment` records (the writer's default when nil),
   /// written and published by the real writer.
   static func writeSpool(
-    _ root: String, counts: [[UInt32]], recordsPerSegment: Int? = nil, detection: JSONValue
+    _ root: String, counts: [[UInt32]], recordsPerSegment: Int? = nil, detection: JSONValue,
+    darkFirst: Bool = false
   ) throws {
     let layout = SpoolLayout(root: root)
     try layout.create()
@@ -30,6 +31,14 @@ extension ShippingFixture {
       runID: UUID().uuidString.lowercased(), sampleID: "B-17", startedAt: Date())
     let instrument = InstrumentIdentity(
       id: "raman-sim", kind: .raman, model: "sim", serial: "S1", family: "simulated")
+    if darkFirst {
+      let dark = DarkFrame(
+        id: "0c5e8a1e-61f0-4d8c-9e4a-2b7f3c1d9a55", instrument: instrument, takenAt: Date(),
+        settings: FrameSettings(exposureSeconds: 0.1, scansToAverage: 2), gain: nil,
+        detectorTemperatureC: -10, counts: [100, 101, 99.5, 100], fullScale: 65535,
+        method: "laser-off")
+      try writer.append(.dark(run: run, dark: dark))
+    }
     for (index, values) in counts.enumerated() {
       let acquisition = Acquisition(
         instrument: instrument, deviceSequence: UInt64(index + 1), startedAt: Date(),

@@ -68,6 +68,35 @@ struct ShippingStorageTests {
     await postgres.stop()
   }
 
+  @Test("a dark record is kept whole in record_documents, beside the run's acquisitions")
+  func darkRecordsAreStoredWhole() async throws {
+    let postgres = try await PostgresServer()
+    let directory = try ShippingFixture.scratchDirectory("ship-dark")
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let spool = directory + "/spool"
+    try ShippingFixture.writeSpool(
+      spool, counts: [[1, 2, 3, 4], [5, 6, 7, 8]],
+      detection: .object([("method", .string("test"))]), darkFirst: true)
+    let result = try await ShippingFixture.drain(spool: spool, postgres: postgres)
+    #expect(result.status == 0, "\(result.standardError)")
+    #expect(
+      try await postgres.psql(
+        "SELECT string_agg(type || ':' || seq, ' ' ORDER BY seq) FROM whitlock.records")
+        == "dark:1 acquisition:2 acquisition:3")
+    #expect(
+      try await postgres.psql(
+        "SELECT type || ' ' || (document #>> '{dark,id}') || ' ' || (document #>> '{dark,method}') || ' ' || (document -> 'counts')::text FROM whitlock.record_documents"
+      ) == "dark 0c5e8a1e-61f0-4d8c-9e4a-2b7f3c1d9a55 laser-off [100, 101, 99.5, 100]")
+    #expect(
+      try await postgres.psql("SELECT count(*) FROM whitlock.acquisitions WHERE map IS NULL")
+        == "2")
+    #expect(
+      try await postgres.psql("SELECT count(*) FROM whitlock.records WHERE seq > 0") == "3")
+    #expect(
+      (try? FileManager.default.contentsOfDirectory(atPath: spool + "/quarantine")) ?? [] == [])
+    await postgres.stop()
+  }
+
   @Test("a database of schema version 2 is migrated with counts, parameters and detail converted")
   func migrationFromVersion2() async throws {
     let postgres = try await PostgresServer()

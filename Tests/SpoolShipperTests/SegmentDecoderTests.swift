@@ -74,6 +74,42 @@ struct SegmentDecoderTests {
     #expect(excitation == 785)
   }
 
+  @Test("dark and map records are kept whole; an acquisition's map member is carried")
+  func documentsAndMapPoints() throws {
+    let dark =
+      "{\"schema\":1,\"type\":\"dark\",\(DecoderSamples.run),\"seq\":1,\"time\":\"2026-01-31T12:00:00.000Z\","
+      + "\(DecoderSamples.instrument),\"dark\":{\"id\":\"x\"},\"counts\":[1,2]}"
+    let point =
+      DecoderSamples.acquisition(seq: 2).dropLast()
+      + ",\"map\":{\"map_id\":\"m1\",\"grid_index\":3,\"stage_um\":[1.5,2]}}"
+    let records = try DecoderSamples.decode(dark + "\n" + point + "\n")
+    #expect(records.count == 2)
+    guard case .document(let type, let text) = records[0].body else {
+      Issue.record("the dark record is not a document")
+      return
+    }
+    #expect(type == "dark")
+    #expect(text == dark)
+    #expect(records[0].typeName == "dark")
+    guard case .acquisition(let acquisition) = records[1].body else {
+      Issue.record("not an acquisition")
+      return
+    }
+    #expect(acquisition.map == #"{"map_id":"m1","grid_index":3,"stage_um":[1.5,2]}"#)
+  }
+
+  @Test("an unknown record type is rejected, naming the types the shipper stores")
+  func unknownType() {
+    #expect(throws: SegmentDecodingError.self) {
+      _ = try DecoderSamples.decode(
+        DecoderSamples.replacing("\"type\":\"acquisition\"", with: "\"type\":\"mystery\""))
+    }
+    let decoded = SegmentDecoder.decodeLines(
+      Array(
+        DecoderSamples.replacing("\"type\":\"acquisition\"", with: "\"type\":\"mystery\"").utf8))
+    #expect(decoded.rejected.first?.message.contains("dark, map-end, map-plan") == true)
+  }
+
   @Test("malformed segments name the line and the reason", arguments: DecoderSamples.malformed)
   func malformed(text: String, message: String) {
     #expect {
