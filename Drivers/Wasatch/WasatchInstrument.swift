@@ -21,9 +21,14 @@ public struct WasatchSettings: Sendable {
   /// it firing. Raised to two exposures plus the reply timeout and a second when shorter.
   public var laserWatchdogSeconds = 5
 
+  /// The longest exposure the session may ask for (auto-exposure's upper limit), when longer
+  /// than `integrationSeconds`: the watchdog must outlast it too.
+  public var longestIntegrationSeconds: Double?
+
   /// The watchdog period actually set: never shorter than an acquisition can take.
   public var effectiveLaserWatchdogSeconds: UInt16 {
-    let acquisition = 2 * integrationSeconds + Double(replyTimeout.components.seconds) + 1
+    let longest = max(integrationSeconds, longestIntegrationSeconds ?? 0)
+    let acquisition = 2 * longest + Double(replyTimeout.components.seconds) + 1
     return UInt16(clamping: max(laserWatchdogSeconds, Int(acquisition.rounded(.up))))
   }
 

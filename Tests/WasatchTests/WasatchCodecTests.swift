@@ -204,5 +204,10 @@ import WhitlockCore
     settings.integrationSeconds = 10
     #expect(
       settings.effectiveLaserWatchdogSeconds == 22, "two exposures, the reply timeout and 1 s")
+    settings.integrationSeconds = 0.1
+    settings.longestIntegrationSeconds = 8
+    #expect(
+      settings.effectiveLaserWatchdogSeconds == 18,
+      "auto-exposure's longest exposure counts: two of 8 s, the reply timeout and 1 s")
   }
 }

@@ -81,7 +81,11 @@ extension WasatchDeviceConfiguration: InstrumentDriverSettings {
   public func makeInstrument(_ instrument: InstrumentConfiguration, context: InstrumentContext)
     -> any Instrument
   {
-    let settings = driverSettings(integrationSeconds: instrument.exposureSeconds)
+    var settings = driverSettings(integrationSeconds: instrument.exposureSeconds)
+    // Auto-exposure may lengthen the exposure up to its limit; the laser watchdog must outlast
+    // the longest one, or the firmware would switch the laser off in the middle of it.
+    settings.longestIntegrationSeconds =
+      instrument.acquisitionChain?.autoExposure?.exposureRange.upperBound
     if usb.emulate { return makeEmulated(instrument, settings: settings) }
     let selector = USBDeviceSelector(
       vendorID: WasatchInstrument.vendorID, productID: productID, serial: usb.usbSerial)
