@@ -140,7 +140,9 @@ let package = Package(
       swiftSettings: strictSwift),
     .target(
       name: "InstrumentFamilies",
-      dependencies: ["InstrumentFamilyKit", "WhitlockConfiguration", "WhitlockCore", "Simulation"]
+      dependencies: [
+        "InstrumentFamilyKit", "WhitlockConfiguration", "WhitlockCore", "Simulation", "SampleModels",
+      ]
         + instrumentFamilies.map { .target(name: $0 + "Family") },
       swiftSettings: strictSwift),
     .target(
@@ -177,7 +179,7 @@ let package = Package(
         "WhitlockConfiguration", "WhitlockLogging", "WhitlockCore", "WhitlockTOML", "Transports",
         "Detection", "Spool", "Simulation", "OceanInsight", "Wasatch", "Monitor", "AmptekDP5",
         "InstrumentFamilies", "Records",
-        "SpoolShipper", "Calibration",
+        "SpoolShipper", "Calibration", "Mapping", "PriorProScan", "MarzhauserTango", "SampleModels",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
@@ -194,7 +196,7 @@ let package = Package(
       name: "WhitlockCtlKit",
       dependencies: [
         "WhitlockCore", "Records", "Spool", "Transports", "WhitlockConfiguration", "Detection",
-        "HDF5", "TextTables", "InstrumentFamilies", "Calibration",
+        "HDF5", "TextTables", "InstrumentFamilies", "Calibration", "Mapping",
       ],
       swiftSettings: strictSwift),
     .executableTarget(

@@ -12,6 +12,8 @@ public enum StoredRecord: Sendable, Equatable {
   case runEnd(RunEndRecord)
   /// The plan of a map (`map-plan`).
   case mapPlan(MapPlanRecord)
+  /// The end of a map (`map-end`): complete or aborted, never to be resumed.
+  case mapEnd(MapEndRecord)
   /// A record type this reader does not model (from a newer daemon).
   case other(RecordHeader, JSONValue)
 
@@ -22,6 +24,7 @@ public enum StoredRecord: Sendable, Equatable {
     case .acquisition(let record): return record.header
     case .runEnd(let record): return record.header
     case .mapPlan(let record): return record.header
+    case .mapEnd(let record): return record.header
     case .other(let header, _): return header
     }
   }
@@ -43,6 +46,7 @@ public enum StoredRecord: Sendable, Equatable {
     case "acquisition": self = .acquisition(try AcquisitionRecord(reader, header: header))
     case "run-end": self = .runEnd(try RunEndRecord(reader, header: header))
     case "map-plan": self = .mapPlan(try MapPlanRecord(reader, header: header))
+    case "map-end": self = .mapEnd(try MapEndRecord(reader, header: header))
     default: self = .other(header, value)
     }
   }

@@ -88,6 +88,8 @@ public enum SpoolTail {
           + "\(summary.acquisitionsDropped) interrupted \(summary.acquisitionsInterrupted)")
     case .mapPlan(let map):
       parts.append("map \(map.plan.id) points \(map.plan.grid.points.count)")
+    case .mapEnd(let end):
+      parts.append("map \(end.mapID) \(end.state.rawValue) \(end.pointsDone)/\(end.pointsTotal)")
     case .other:
       break
     }

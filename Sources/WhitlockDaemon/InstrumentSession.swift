@@ -37,6 +37,9 @@ public final class InstrumentSession: Sendable {
     /// Hotplug news of the instrument's device: arrivals cut the reopen back-off short, a
     /// removal stops the acquisition in flight. `nil` for instruments without a device.
     public var presence: DevicePresence? = nil
+    /// Where a running map hands out its slots; while a map measures this instrument's
+    /// technique, the session takes only those (`MapSlotDesk`).
+    public var mapSlots: MapSlotDesk? = nil
 
     public init() {}
   }
@@ -238,12 +241,19 @@ public final class InstrumentSession: Sendable {
       guard await waitForRoom(room) else { break }
       var placeUsed = false
       defer { if !placeUsed { room.give() } }
+      let ticket = await nextMapTicket()
+      guard !shouldStop else {
+        ticket?.finish(.interrupted)
+        break
+      }
       let (run, generation) = runs.currentWithGeneration
       await gateEmission(for: run, generation: generation)
       emit(.acquisitionStarted(run))
-      let outcome = await acquireOnce(removalsSeen: removalsSeen)
+      let outcome = await acquireOnce(removalsSeen: removalsSeen, ticket: ticket)
+      ticket?.finish(outcome.mapOutcome)
       switch outcome {
-      case .completed(let acquisition):
+      case .completed(var acquisition):
+        acquisition.mapPoint = ticket?.mapMember
         emit(.acquired(acquisition, run))
         queueDepth.add(1, ordering: .relaxed)
         placeUsed = true
@@ -288,16 +298,39 @@ public final class InstrumentSession: Sendable {
     /// The device was unplugged; carries the arrival generation seen before the removal.
     case deviceLost(arrivalsSeen: UInt64)
     case failed(any Error)
+
+    /// What a map hears of it.
+    var mapOutcome: MapTicket.Outcome {
+      switch self {
+      case .completed: .acquired
+      case .interrupted: .interrupted
+      case .deviceLost: .failed("device removed")
+      case .failed(let error): .failed("\(error)")
+      }
+    }
+  }
+
+  /// The map slot to take next, `nil` (at once) when no map measures this technique.
+  private func nextMapTicket() async -> MapTicket? {
+    guard let desk = settings.mapSlots else { return nil }
+    let kind = instrument.kind
+    return await cancelWhenGracefulShutdown { await desk.nextSlot(for: kind) }
   }
 
   /// One acquisition that may run on for the grace period after shutdown starts, then is aborted.
-  private func acquireOnce(removalsSeen removals: UInt64) async -> Outcome {
+  private func acquireOnce(removalsSeen removals: UInt64, ticket: MapTicket?) async -> Outcome {
     let grace = settings.shutdownGraceSeconds
     let instrument = self.instrument
     let presence = settings.presence
     return await withTaskGroup(of: Outcome?.self) { group in
       group.addTask {
-        do { return .completed(try await instrument.acquire()) } catch is CancellationError {
+        do {
+          if let ticket, let triggered = instrument as? any TakesTriggeredExposures {
+            return .completed(
+              try await triggered.acquireTriggered(exposureSeconds: ticket.exposureSeconds))
+          }
+          return .completed(try await instrument.acquire())
+        } catch is CancellationError {
           return .interrupted
         } catch { return .failed(error) }
       }
