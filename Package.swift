@@ -298,7 +298,8 @@ let package = Package(
       dependencies: [
         "WhitlockDaemon", "WhitlockConfiguration", "WhitlockLogging", "Spool", "WhitlockCore",
         "Monitor", "Transports", "Records", "WhitlockCtlKit", "InstrumentFamilies",
-        "OceanInsightFamily", "WasatchFamily", "Calibration", "Detection",
+        "OceanInsightFamily", "WasatchFamily", "Calibration", "Detection", "Mapping", "Simulation",
+        "SampleModels",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),

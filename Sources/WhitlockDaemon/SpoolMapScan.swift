@@ -24,6 +24,7 @@ struct SpoolMapScan: Sendable {
   static func scan(_ layout: SpoolLayout) -> SpoolMapScan {
     var result = SpoolMapScan()
     var records: [StoredRecord] = []
+    var slots: [String: Set<MapSlot>] = [:]
     var names: [(directory: String, name: String)] = []
     for directory in [layout.new, layout.cur] {
       let listed = (try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? []
@@ -40,10 +41,21 @@ struct SpoolMapScan: Sendable {
       for line in bytes.split(separator: 0x0A, omittingEmptySubsequences: false) {
         lineNumber += 1
         guard Self.mayConcernMaps(line) else { continue }
-        do {
-          records.append(
-            try StoredRecord(line: line, at: RecordLocation(file: path, line: lineNumber)))
-        } catch {
+        let location = RecordLocation(file: path, line: lineNumber)
+        guard let value = try? JSONParser.parse(line) else {
+          result.problems.append("\(location): not JSON")
+          continue
+        }
+        if value["type"]?.stringValue == "acquisition" {
+          // Only the slot matters here; the rest of the record (its detection) is not read.
+          if let (id, slot) = Self.slot(of: value) {
+            slots[id, default: []].insert(slot)
+          } else {
+            result.problems.append("\(location): the map member is incomplete")
+          }
+          continue
+        }
+        do { records.append(try StoredRecord(value, at: location)) } catch {
           result.problems.append("\(error)")
         }
       }
@@ -51,9 +63,25 @@ struct SpoolMapScan: Sendable {
     for case .mapPlan(let plan) in records { result.usedIDs.insert(plan.plan.id) }
     result.unfinished = MapResume.unfinishedPlans(in: records)
     for plan in result.unfinished {
-      result.recorded[plan.id] = MapResume.recordedSlots(of: plan, in: records)
+      let count = plan.grid.points.count
+      let techniques = Set(plan.exposures.techniques)
+      result.recorded[plan.id] = (slots[plan.id] ?? []).filter {
+        $0.pointIndex < count && techniques.contains($0.technique) && $0.repeatIndex < plan.repeats
+      }
     }
     return result
+  }
+
+  /// The map id and slot of an acquisition record: `map.map_id`, `map.grid_index`,
+  /// `map.repeat` and the instrument's kind.
+  private static func slot(of record: JSONValue) -> (String, MapSlot)? {
+    guard let map = record["map"], let id = map["map_id"]?.stringValue,
+      case .int(let index)? = map["grid_index"], index >= 0,
+      case .int(let repeatIndex)? = map["repeat"], repeatIndex >= 0,
+      let kindName = record["instrument"]?["kind"]?.stringValue,
+      let kind = InstrumentKind(rawValue: kindName)
+    else { return nil }
+    return (id, MapSlot(pointIndex: Int(index), technique: kind, repeatIndex: Int(repeatIndex)))
   }
 
   private static let markers: [[UInt8]] = [
