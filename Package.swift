@@ -386,7 +386,9 @@ let package = Package(
       name: "whitlock-stage-bench",
       dependencies: [
         "PriorProScan", "MarzhauserTango", "Mapping", "Simulation", "Transports", "WhitlockCore",
-        "TextTables", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "TextTables", "WhitlockDaemon", "WhitlockConfiguration", "Spool",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
       ],
       path: "Benchmarks/StageBench", swiftSettings: strictSwift),
     .executableTarget(
