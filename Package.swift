@@ -141,7 +141,8 @@ let package = Package(
     .target(
       name: "InstrumentFamilies",
       dependencies: [
-        "InstrumentFamilyKit", "WhitlockConfiguration", "WhitlockCore", "Simulation", "SampleModels",
+        "InstrumentFamilyKit", "WhitlockConfiguration", "WhitlockCore", "Simulation",
+        "SampleModels",
       ]
         + instrumentFamilies.map { .target(name: $0 + "Family") },
       swiftSettings: strictSwift),

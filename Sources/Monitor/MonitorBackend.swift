@@ -71,4 +71,3 @@ public enum MapAction: String, Sendable, CaseIterable {
   case resume
   case abort
 }
-

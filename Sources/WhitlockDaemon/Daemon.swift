@@ -6,8 +6,8 @@ import Monitor
 import NetworkSettings
 import ServiceLifecycle
 import Spool
-import Synchronization
 import SpoolShipper
+import Synchronization
 import WhitlockConfiguration
 import WhitlockCore
 

@@ -130,7 +130,8 @@ public final class MapService: Service, SessionObserver {
     self.publish = publish
     self.logger = logger
     desk = MapSlotDesk()
-    kinds = Dictionary(instruments.map { ($0.id, $0.kind) }, uniquingKeysWith: { first, _ in first })
+    kinds = Dictionary(
+      instruments.map { ($0.id, $0.kind) }, uniquingKeysWith: { first, _ in first })
     var initial = Shared()
     for identity in instruments where initial.identities[identity.kind] == nil {
       initial.identities[identity.kind] = identity
@@ -221,7 +222,8 @@ public final class MapService: Service, SessionObserver {
     let missing = plan.exposures.techniques.filter { kind in !kinds.values.contains(kind) }
     if let kind = missing.first {
       throw MapControlError(
-        .invalid, "exposures: the plan measures \(kind.rawValue), but no \(kind.rawValue) "
+        .invalid,
+        "exposures: the plan measures \(kind.rawValue), but no \(kind.rawValue) "
           + "instrument is configured")
     }
     let refusal = change { shared -> MapControlError? in
@@ -364,7 +366,8 @@ public final class MapService: Service, SessionObserver {
         // newer one started.
         let job = Job(plan: older, recorded: scan.recorded[older.id] ?? [], isDemo: false)
         writeEnd(job, state: .aborted)
-        logger.warning("map left unfinished by a newer one, marked aborted", metadata: ["map_id": "\(older.id)"])
+        logger.warning(
+          "map left unfinished by a newer one, marked aborted", metadata: ["map_id": "\(older.id)"])
       }
       let recorded = scan.recorded[last.id] ?? []
       logger.notice(
@@ -409,11 +412,13 @@ public final class MapService: Service, SessionObserver {
       shared.demoCount += 1
       return shared.demoCount
     }
-    let id = Self.demoPrefix + UTCTimestamp.string(from: Date()).filter { $0.isNumber } + "-\(number)"
+    let id =
+      Self.demoPrefix + UTCTimestamp.string(from: Date()).filter { $0.isNumber } + "-\(number)"
     do {
       let plan = try ScanPlan(
         id: id,
-        region: .rectangle(origin: origin, width: step * Double(side - 1), height: step * Double(side - 1)),
+        region: .rectangle(
+          origin: origin, width: step * Double(side - 1), height: step * Double(side - 1)),
         step: step, order: .snake, exposures: settings.demoExposures)
       try enqueue(plan, recorded: [], resumed: false, isDemo: true)
     } catch {

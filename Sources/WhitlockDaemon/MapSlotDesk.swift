@@ -117,7 +117,8 @@ public final class MapSlotDesk: Sendable {
   {
     let withdrawn = Mutex<MapTicket?>(nil)
     let outcome = await withTaskCancellationHandler {
-      await withCheckedContinuation { (continuation: CheckedContinuation<MapTicket.Outcome, Never>) in
+      await withCheckedContinuation {
+        (continuation: CheckedContinuation<MapTicket.Outcome, Never>) in
         let ticket = MapTicket(
           mapMember: mapMember, exposureSeconds: exposureSeconds, continuation: continuation)
         let waiter = state.withLock { state -> Waiter? in

@@ -18,7 +18,8 @@ import Testing
     let outcome = try await MapKillResume().run(seed: seed, in: directory)
     print(
       "map kill seed \(seed): killed at \(outcome.killedAt) of \(outcome.slots) slots, "
-        + "\(outcome.spooled) spooled, \(outcome.duplicated) duplicated, \(outcome.missing) missing")
+        + "\(outcome.spooled) spooled, \(outcome.duplicated) duplicated, \(outcome.missing) missing"
+    )
     #expect(outcome.killedAt.allSatisfy { $0 > 0 && $0 < outcome.slots }, "killed mid-map")
     #expect(outcome.duplicated == 0, "seed \(seed)")
     #expect(outcome.missing == 0, "seed \(seed)")

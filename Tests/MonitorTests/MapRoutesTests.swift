@@ -69,8 +69,9 @@ import WhitlockCore
       try await client.execute(uri: "/api/v1/maps/current", method: .get, headers: reader) {
         #expect($0.status == .notFound)
       }
-      try await client.execute(uri: "/api/v1/maps/current/pause", method: .post, headers: control)
-      { #expect($0.status == .conflict) }
+      try await client.execute(uri: "/api/v1/maps/current/pause", method: .post, headers: control) {
+        #expect($0.status == .conflict)
+      }
       try await client.execute(uri: "/api/v1/maps", method: .post, headers: reader, body: plan) {
         #expect($0.status == .unauthorized, "the read token cannot start maps")
       }

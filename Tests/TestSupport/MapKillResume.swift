@@ -91,7 +91,10 @@ public struct MapKillResume: Sendable {
     let spool = directory + "/spool"
     var killedAt: [Int] = []
     var child = try ChildProcess(daemon, ["--config", configuration], currentDirectory: directory)
-    guard await child.wait(upTo: .seconds(60), until: { $0.standardError.contains("monitor listening") || !$0.isRunning }),
+    guard
+      await child.wait(
+        upTo: .seconds(60),
+        until: { $0.standardError.contains("monitor listening") || !$0.isRunning }),
       child.isRunning
     else { throw SubprocessFailure(description: "whitlockd did not start: \(child.standardError)") }
     let started = try await Subprocess.run(
@@ -101,7 +104,8 @@ public struct MapKillResume: Sendable {
       child.send(SIGKILL)
       _ = await child.waitForExit(upTo: .seconds(30))
       throw SubprocessFailure(
-        description: "whitlockctl map start failed: \(started.standardError) \(child.standardError)")
+        description: "whitlockctl map start failed: \(started.standardError) \(child.standardError)"
+      )
     }
     // Kill points spread over the map, each after the previous one.
     var threshold = 0

@@ -60,7 +60,10 @@ import WhitlockConfiguration
       "[stage]\ndriver = \"proscan\"\nport = \"/dev/ttyUSB0\"\ndemo_map = 4\n", "stage.demo_map",
       "applies to driver \"simulated\" only"
     ),
-    ("[stage]\ndriver = \"simulated\"\nsettle_timeout_s = 0\n", "stage.settle_timeout_s", "is outside"),
+    (
+      "[stage]\ndriver = \"simulated\"\nsettle_timeout_s = 0\n", "stage.settle_timeout_s",
+      "is outside"
+    ),
     ("[stage]\ndriver = \"simulated\"\nspeed = 3\n", "stage.speed", "unknown key"),
   ])
   func mistakesNameTheKey(text: String, key: String, message: String) {
