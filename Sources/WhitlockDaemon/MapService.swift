@@ -94,7 +94,8 @@ public final class MapService: Service, SessionObserver {
     var waiters: [Waiter] = []
     var nextWaiterID: UInt64 = 0
     var jobTask: Task<Void, Never>?
-    var started = false
+    /// The spool has been read for unfinished maps (until then, maps are refused).
+    var scanned = false
     var demoCount = 0
   }
 
@@ -227,6 +228,10 @@ public final class MapService: Service, SessionObserver {
           + "instrument is configured")
     }
     let refusal = change { shared -> MapControlError? in
+      if !resumed, !shared.scanned {
+        return MapControlError(
+          .conflict, "the map service is still reading the spool for unfinished maps; try again")
+      }
       if let job = shared.job, job.state == .running || job.state == .paused {
         return MapControlError(
           .conflict, "map \(job.plan.id) is \(job.state.rawValue); abort it first")
@@ -358,7 +363,7 @@ public final class MapService: Service, SessionObserver {
     for problem in scan.problems {
       logger.warning("map record not read at start-up", metadata: ["problem": "\(problem)"])
     }
-    shared.withLock { $0.usedIDs.formUnion(scan.usedIDs) }
+    change { $0.usedIDs.formUnion(scan.usedIDs) }
     var unfinished = scan.unfinished
     if let last = unfinished.popLast() {
       for older in unfinished {
@@ -376,9 +381,15 @@ public final class MapService: Service, SessionObserver {
           "map_id": "\(last.id)", "slots_recorded": "\(recorded.count)",
           "slots_total": "\(last.allSlots().count)",
         ])
-      try? enqueue(
-        last, recorded: recorded, resumed: true, isDemo: last.id.hasPrefix(Self.demoPrefix))
+      do {
+        try enqueue(
+          last, recorded: recorded, resumed: true, isDemo: last.id.hasPrefix(Self.demoPrefix))
+      } catch {
+        logger.error("map not resumed", metadata: ["map_id": "\(last.id)", "reason": "\(error)"])
+      }
+      change { $0.scanned = true }
     } else {
+      change { $0.scanned = true }
       startDemoIfConfigured()
     }
     await cancelWhenGracefulShutdown {
