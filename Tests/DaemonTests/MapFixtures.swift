@@ -99,6 +99,18 @@ final class MapBench: Sendable {
     return events.contains(where: condition)
   }
 
+  /// Waits (polling every 5 ms, up to 120 s) until the current map has `count` points done.
+  func waitForPointsDone(atLeast count: Int) async -> Bool {
+    let deadline = ContinuousClock.now + .seconds(120)
+    while ContinuousClock.now < deadline {
+      if let done = (try? maps.current())?["points_done"], done.doubleValue ?? 0 >= Double(count) {
+        return true
+      }
+      try? await Task.sleep(for: .milliseconds(5))
+    }
+    return false
+  }
+
   /// Every record published in `new/` (after `stop()`), parsed, in spool order. (The
   /// sessions here analyse with `CountingAnalyzer`, whose detection the typed models refuse.)
   func records() throws -> [JSONValue] {

@@ -148,7 +148,8 @@ import WhitlockDaemon
     let plan = try Self.plan(id: "m-abort", columns: 15, rows: 15)
     let other = try Self.plan(id: "m-other", columns: 2, rows: 2)
     _ = try bench.maps.start(plan)
-    #expect(await bench.waitForMapEvent { Self.state($0) == "running" })
+    // Under way: its plan is recorded and points are being measured.
+    #expect(await bench.waitForPointsDone(atLeast: 1))
     do {
       _ = try bench.maps.start(other)
       Issue.record("a second map started while one runs")
