@@ -15,27 +15,37 @@ import WhitlockDaemon
 final class MapBench: Sendable {
   let directory: String
   let spool: SpoolService
-  let runs = RunController()
-  let stage = SimulatedStage(
-    name: "test", motion: StageAxisMotion(speed: 200_000, acceleration: 20_000_000))
+  let runs: RunController
+  let stage: SimulatedStage
   let maps: MapService
   let sessions: [InstrumentSession]
   /// Every `map` live event published, in order.
-  private let mapEvents = Mutex<[JSONValue]>([])
+  private let mapEvents: EventLog
   private let tasks = Mutex<[Task<Void, Never>]>([])
+
+  private final class EventLog: Sendable {
+    let items = Mutex<[JSONValue]>([])
+  }
 
   /// A bench on the spool at `directory` (new when `nil`).
   init(directory: String? = nil, techniques: [InstrumentKind] = [.raman, .xrf]) throws {
-    self.directory =
+    let directory =
       directory
       ?? FileManager.default.temporaryDirectory
       .appendingPathComponent("whitlock-map-\(UUID().uuidString)").path
+    self.directory = directory
     var logger = Logger(label: "map-test")
     logger.logLevel = .critical
     let relay = Relay()
-    spool = try SpoolService(
-      layout: SpoolLayout(root: self.directory), limits: SegmentLimits(), backlog: 10_000,
+    let spool = try SpoolService(
+      layout: SpoolLayout(root: directory), limits: SegmentLimits(), backlog: 10_000,
       logger: logger, onWritten: { record, _ in relay.written(record) })
+    self.spool = spool
+    let runs = RunController()
+    let stage = SimulatedStage(
+      name: "test", motion: StageAxisMotion(speed: 200_000, acceleration: 20_000_000))
+    self.runs = runs
+    self.stage = stage
     let specimen = SpecimenUnderStage(specimen: SimulatedSpecimen(), stage: stage)
     var instruments: [any Instrument] = []
     if techniques.contains(.raman) {
@@ -48,15 +58,17 @@ final class MapBench: Sendable {
       settings.specimen = specimen
       instruments.append(SimulatedXRFInstrument(configuredID: "x1", settings: settings))
     }
-    let events = mapEvents
-    maps = MapService(
+    let events = EventLog()
+    mapEvents = events
+    let maps = MapService(
       stage: stage, settings: MapService.Settings(), pump: spool.pump,
-      layout: SpoolLayout(root: self.directory), runs: runs,
+      layout: SpoolLayout(root: directory), runs: runs,
       instruments: instruments.map {
         InstrumentIdentity(
           id: $0.configuredID, kind: $0.kind, model: "sim", serial: "", family: "simulated")
       },
-      publish: { value in events.withLock { $0.append(value) } }, logger: logger)
+      publish: { value in events.items.withLock { $0.append(value) } }, logger: logger)
+    self.maps = maps
     relay.target.withLock { $0 = maps }
     var settings = InstrumentSession.Settings()
     settings.mapSlots = maps.desk
@@ -87,7 +99,7 @@ final class MapBench: Sendable {
 
   func remove() { try? FileManager.default.removeItem(atPath: directory) }
 
-  var events: [JSONValue] { mapEvents.withLock { $0 } }
+  var events: [JSONValue] { mapEvents.items.withLock { $0 } }
 
   /// Waits (polling every 5 ms, up to 120 s) until a `map` event satisfies `condition`.
   func waitForMapEvent(_ condition: (JSONValue) -> Bool) async -> Bool {
