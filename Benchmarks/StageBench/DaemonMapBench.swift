@@ -81,7 +81,7 @@ enum DaemonMapBench {
       instrument: instrument,
       analyzer: AnalyzerFactory.make(kind: .raman, configuration: DetectionConfiguration()),
       pump: spool.pump, runs: runs, observers: [maps], settings: settings, logger: logger)
-    let tasks = [Task { await session.runSession() }, Task { try? await maps.run() }]
+    let tasks = [Task { await session.runSession() }, Task { _ = try? await maps.run() }]
 
     let plan = try ScanPlan(
       id: "bench-\(UUID().uuidString.prefix(8))",

@@ -91,12 +91,15 @@ struct MonitorRoutes: Sendable {
     }
   }
 
-  private static func mapError(_ error: MapControlError) -> Response {
-    switch error.kind {
-    case .invalid: Self.error(.badRequest, error.description)
-    case .conflict: Self.error(.conflict, error.description)
-    case .notFound: Self.error(.notFound, error.description)
-    }
+  private static func mapError(_ error: any Error) -> Response {
+    guard let error = error as? MapControlError else { return Self.error(.conflict, "\(error)") }
+    let status: HTTPResponse.Status =
+      switch error.kind {
+      case .invalid: .badRequest
+      case .conflict: .conflict
+      case .notFound: .notFound
+      }
+    return Self.error(status, error.description)
   }
 
   /// `nil` when the request carries the right token, else the response refusing it.

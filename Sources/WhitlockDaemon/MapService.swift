@@ -313,11 +313,16 @@ public final class MapService: Service, SessionObserver {
   private func change<T>(_ body: (inout Shared) -> T) -> T {
     let (result, ready) = shared.withLock { shared -> (T, [CheckedContinuation<Bool, Never>]) in
       let result = body(&shared)
+      let waiting = shared.waiters
+      shared.waiters = []
+      let now = shared
       var ready: [CheckedContinuation<Bool, Never>] = []
-      shared.waiters.removeAll { waiter in
-        guard waiter.condition(shared) else { return false }
-        ready.append(waiter.continuation)
-        return true
+      for waiter in waiting {
+        if waiter.condition(now) {
+          ready.append(waiter.continuation)
+        } else {
+          shared.waiters.append(waiter)
+        }
       }
       return (result, ready)
     }

@@ -84,7 +84,7 @@ final class MapBench: Sendable {
   func start() {
     let started =
       sessions.map { session in Task { await session.runSession() } }
-      + [Task { [maps] in try? await maps.run() }]
+      + [Task { [maps] in _ = try? await maps.run() }]
     tasks.withLock { $0 = started }
   }
 

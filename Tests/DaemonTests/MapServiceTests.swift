@@ -125,14 +125,15 @@ import WhitlockDaemon
           id: slot.technique == .raman ? "r1" : "x1", kind: slot.technique, model: "sim",
           serial: "", family: "simulated"),
         deviceSequence: UInt64(number + 1), startedAt: Date(), endedAt: Date(),
-        counts: [1, 2, 3], axis: .linearEnergy(kevPerChannel: 0.01, offsetKeV: 0),
+        counts: [1, 2, 3], axis: .linearEnergy(keVPerChannel: 0.01, offsetKeV: 0),
         exposureSeconds: 0.1, fullScale: 65_535)
-      acquisition.mapPoint = .object([
+      let position: JSONValue = .array([.double(point.position.x), .double(point.position.y)])
+      let members: [(String, JSONValue)] = [
         ("map_id", .string(plan.id)), ("grid_index", .int(Int64(point.index))),
         ("column", .int(Int64(point.column))), ("row", .int(Int64(point.row))),
-        ("repeat", .int(0)),
-        ("stage_um", .array([.double(point.position.x), .double(point.position.y)])),
-      ])
+        ("repeat", .int(0)), ("stage_um", position),
+      ]
+      acquisition.mapPoint = .object(members)
       #expect(
         spool.pump.submit(
           .acquisition(run: run, acquisition: acquisition, detection: .object([]))))
