@@ -286,6 +286,9 @@ public final class MapService: Service, SessionObserver {
     return try current()
   }
 
+  /// Whether the spool has been read for unfinished maps at start-up (maps are refused before).
+  public var hasReadSpool: Bool { shared.withLock { $0.scanned } }
+
   /// The current or last map: `map_id`, `state`, `points_done`, `points_total`, `plan`.
   public func current() throws(MapControlError) -> JSONValue {
     guard let value = shared.withLock({ $0.job.map(Self.json) }) else {
@@ -399,7 +402,7 @@ public final class MapService: Service, SessionObserver {
     }
     await cancelWhenGracefulShutdown {
       while await self.wait(until: { !$0.queue.isEmpty }) {
-        let next = self.shared.withLock { $0.queue[0] }
+        let next = self.shared.withLock { $0.queue.removeFirst() }
         let task = Task { await self.execute(next.plan, resumed: next.resumed) }
         self.shared.withLock { $0.jobTask = task }
         await withTaskCancellationHandler {
@@ -408,7 +411,6 @@ public final class MapService: Service, SessionObserver {
           task.cancel()
         }
         let demoAgain = self.shared.withLock { shared -> Bool in
-          shared.queue.removeFirst()
           shared.jobTask = nil
           return shared.job?.isDemo == true && shared.job?.state == .complete
         }

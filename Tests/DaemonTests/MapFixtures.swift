@@ -80,12 +80,14 @@ final class MapBench: Sendable {
     }
   }
 
-  /// Starts the sessions and the map service (which resumes what the spool left unfinished).
-  func start() {
+  /// Starts the sessions and the map service (which resumes what the spool left unfinished)
+  /// and waits until the service has read the spool.
+  func start() async {
     let started =
       sessions.map { session in Task { await session.runSession() } }
       + [Task { [maps] in _ = try? await maps.run() }]
     tasks.withLock { $0 = started }
+    while !maps.hasReadSpool { try? await Task.sleep(for: .milliseconds(5)) }
   }
 
   /// Stops everything and publishes the spool's last segment.

@@ -26,7 +26,7 @@ import WhitlockDaemon
   @Test func aMapTakesEverySlotOnceWithItsMapMemberAndEndsComplete() async throws {
     let bench = try MapBench()
     defer { bench.remove() }
-    bench.start()
+    await bench.start()
     let plan = try Self.plan(id: "m-complete", columns: 4, rows: 3, repeats: 2)
     let started = try bench.maps.start(plan)
     #expect(started["state"]?.stringValue == "running")
@@ -64,12 +64,17 @@ import WhitlockDaemon
     // specimen holds there.
     let points = plan.grid.points
     let specimen = SimulatedSpecimen()
-    for record in records where record["map"] != nil {
+    for record in records
+    where record["map"] != nil && record["type"]?.stringValue == "acquisition" {
       let map = try #require(record["map"])
       let point = points[Int(try #require(map["grid_index"]?.doubleValue))]
       #expect(map["column"] == .int(Int64(point.column)) && map["row"] == .int(Int64(point.row)))
-      let position = try #require(map["stage_um"])
-      #expect(position == .array([.double(point.position.x), .double(point.position.y)]))
+      guard case .array(let position)? = map["stage_um"], position.count == 2 else {
+        Issue.record("stage_um is not [x, y]: \(map)")
+        continue
+      }
+      #expect(position[0].doubleValue == point.position.x)
+      #expect(position[1].doubleValue == point.position.y)
       let truth = record["simulation"]?["point_id"]?.stringValue
       #expect(truth == specimen.point(at: point.position).pointID)
     }
@@ -92,7 +97,7 @@ import WhitlockDaemon
     defer { try? FileManager.default.removeItem(atPath: directory) }
 
     let second = try MapBench(directory: directory)
-    second.start()
+    await second.start()
     #expect(await second.waitForMapEvent { Self.state($0) == "complete" })
     await second.stop()
     let slots = mapSlots(try second.records(), mapID: plan.id)
@@ -145,7 +150,7 @@ import WhitlockDaemon
   @Test func pauseResumeAndAbortChangeStateAndAnAbortedMapIsNotResumed() async throws {
     let bench = try MapBench()
     defer { bench.remove() }
-    bench.start()
+    await bench.start()
     let plan = try Self.plan(id: "m-abort", columns: 15, rows: 15)
     let other = try Self.plan(id: "m-other", columns: 2, rows: 2)
     _ = try bench.maps.start(plan)
