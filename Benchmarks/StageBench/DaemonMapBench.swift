@@ -89,6 +89,8 @@ enum DaemonMapBench {
         origin: StagePosition(x: 1000, y: 1000), width: Double(size - 1) * step,
         height: Double(size - 1) * step),
       step: step, exposures: ScanExposures(ramanSeconds: exposure))
+    // The service first reads the (empty) spool for unfinished maps.
+    while !maps.hasReadSpool { try await Task.sleep(for: .milliseconds(5)) }
     let started = ContinuousClock.now
     _ = try maps.start(plan)
     while (try? maps.current()["state"]?.stringValue) != "complete" {
