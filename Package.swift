@@ -140,7 +140,10 @@ let package = Package(
       swiftSettings: strictSwift),
     .target(
       name: "InstrumentFamilies",
-      dependencies: ["InstrumentFamilyKit", "WhitlockConfiguration", "WhitlockCore", "Simulation"]
+      dependencies: [
+        "InstrumentFamilyKit", "WhitlockConfiguration", "WhitlockCore", "Simulation",
+        "SampleModels",
+      ]
         + instrumentFamilies.map { .target(name: $0 + "Family") },
       swiftSettings: strictSwift),
     .target(
@@ -177,7 +180,7 @@ let package = Package(
         "WhitlockConfiguration", "WhitlockLogging", "WhitlockCore", "WhitlockTOML", "Transports",
         "Detection", "Spool", "Simulation", "OceanInsight", "Wasatch", "Monitor", "AmptekDP5",
         "InstrumentFamilies", "Records",
-        "SpoolShipper", "Calibration",
+        "SpoolShipper", "Calibration", "Mapping", "PriorProScan", "MarzhauserTango", "SampleModels",
         .product(name: "Logging", package: "swift-log"),
         .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
       ],
@@ -194,7 +197,7 @@ let package = Package(
       name: "WhitlockCtlKit",
       dependencies: [
         "WhitlockCore", "Records", "Spool", "Transports", "WhitlockConfiguration", "Detection",
-        "HDF5", "TextTables", "InstrumentFamilies", "Calibration",
+        "HDF5", "TextTables", "InstrumentFamilies", "Calibration", "Mapping",
       ],
       swiftSettings: strictSwift),
     .executableTarget(
@@ -296,8 +299,8 @@ let package = Package(
       dependencies: [
         "WhitlockDaemon", "WhitlockConfiguration", "WhitlockLogging", "Spool", "WhitlockCore",
         "Monitor", "Transports", "Records", "WhitlockCtlKit", "InstrumentFamilies",
-        "OceanInsightFamily", "WasatchFamily", "Calibration", "Detection", "OceanInsight",
-        "Simulation",
+        "OceanInsightFamily", "WasatchFamily", "Calibration", "Detection", "Mapping", "OceanInsight",
+        "Simulation", "SampleModels",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -384,7 +387,9 @@ let package = Package(
       name: "whitlock-stage-bench",
       dependencies: [
         "PriorProScan", "MarzhauserTango", "Mapping", "Simulation", "Transports", "WhitlockCore",
-        "TextTables", .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        "TextTables", "WhitlockDaemon", "WhitlockConfiguration", "Spool",
+        .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        .product(name: "Logging", package: "swift-log"),
       ],
       path: "Benchmarks/StageBench", swiftSettings: strictSwift),
     .executableTarget(

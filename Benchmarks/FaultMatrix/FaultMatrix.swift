@@ -16,7 +16,7 @@ struct FaultMatrix: AsyncParsableCommand {
     (.dp5, "unplug"), (.dp5, "line"), (.dp5, "disk"), (.dp5, "fsync-eio"), (.dp5, "crash"),
     (.dp5, "sigterm"),
     (.ocean, "obp-unplug"), (.ocean, "obp-line"), (.usb, "usb"), (.ship, "seq-reuse"),
-    (.stage, "stage-unplug"),
+    (.stage, "stage-unplug"), (.stage, "map-kill"),
   ]
 
   static let configuration = CommandConfiguration(
@@ -30,7 +30,8 @@ struct FaultMatrix: AsyncParsableCommand {
       disk, fsync-eio, crash and sigterm scenarios), ocean (Ocean Insight OBP against `whitlock-sim obp`), \
       usb (USB2000+ and Wasatch through libusb on the `whitlock-sim usb` testbed), ship \
       (`whitlockctl ship` into a real PostgreSQL), stage (a map on `whitlock-sim proscan` \
-      unplugged mid-map, resumed from the recorded acquisitions). Prints one table; exits 1 if a \
+      unplugged mid-map, resumed from the recorded acquisitions; a map in whitlockd killed with \
+      SIGKILL and resumed by the restarted daemon). Prints one table; exits 1 if a \
       scenario failed.
       """)
 
@@ -96,6 +97,7 @@ struct FaultMatrix: AsyncParsableCommand {
       (.usb, "usb", { try await scenarios.usbFaults() }),
       (.ship, "seq-reuse", { try await scenarios.seqReuse() }),
       (.stage, "stage-unplug", { try await scenarios.stageUnplugMidMap() }),
+      (.stage, "map-kill", { try await scenarios.mapKillResume() }),
     ]
     for (group, name, run) in all
     where (family == .all || family == group) && (only == nil || only == name) {

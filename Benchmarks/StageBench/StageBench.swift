@@ -28,12 +28,30 @@ struct StageBench: AsyncParsableCommand {
   @Option(help: "Grid step, µm.")
   var step = 100.0
 
+  @Flag(
+    help: """
+      Run the map through the daemon's map service with the simulated Raman instrument, the \
+      detector and the spool (ProScan emulator), and report the overhead beyond exposure and \
+      modelled move.
+      """)
+  var throughDaemon = false
+
+  @Option(help: "Raman exposure per point, s (with --through-daemon).")
+  var exposure = 0.1
+
   func validate() throws {
     guard (2...100).contains(size) else { throw ValidationError("--size must be 2…100") }
     guard step > 0, step <= 1000 else { throw ValidationError("--step must be in (0, 1000] µm") }
+    guard exposure > 0, exposure <= 10 else {
+      throw ValidationError("--exposure must be in (0, 10] s")
+    }
   }
 
   func run() async throws {
+    if throughDaemon {
+      print(try await DaemonMapBench.run(size: size, step: step, exposure: exposure))
+      return
+    }
     let plan = try ScanPlan(
       id: "bench",
       region: .rectangle(

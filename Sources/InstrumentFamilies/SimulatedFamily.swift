@@ -1,4 +1,5 @@
 import InstrumentFamilyKit
+import SampleModels
 import Simulation
 import WhitlockConfiguration
 import WhitlockCore
@@ -40,6 +41,7 @@ struct SimulatedDriverSettings: InstrumentDriverSettings {
         exposureSeconds: instrument.exposureSeconds, pixelCount: simulation.channels,
         acquisitionsPerPoint: simulation.acquisitionsPerPoint, pacing: simulation.pacing)
       settings.stallAfterAcquisitions = simulation.stallAfterAcquisitions
+      settings.specimen = specimen(context)
       return SimulatedRamanInstrument(configuredID: instrument.id, settings: settings)
     case .xrf:
       var settings = SimulatedXRFSettings(
@@ -47,7 +49,13 @@ struct SimulatedDriverSettings: InstrumentDriverSettings {
         exposureSeconds: instrument.exposureSeconds, channelCount: simulation.channels,
         acquisitionsPerPoint: simulation.acquisitionsPerPoint, pacing: simulation.pacing)
       settings.stallAfterAcquisitions = simulation.stallAfterAcquisitions
+      settings.specimen = specimen(context)
       return SimulatedXRFInstrument(configuredID: instrument.id, settings: settings)
     }
+  }
+
+  /// The simulated specimen under the simulated stage, when there is one.
+  private func specimen(_ context: InstrumentContext) -> SpecimenUnderStage? {
+    context.stagePosition.map { SpecimenUnderStage(specimen: SimulatedSpecimen(), position: $0) }
   }
 }

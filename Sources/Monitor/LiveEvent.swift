@@ -11,6 +11,8 @@ public struct LiveEvent: Sendable, Equatable {
     case instrument
     /// A run started or ended.
     case run
+    /// A map started or changed state (running, paused, complete, aborted).
+    case map
   }
 
   /// Strictly increasing per daemon; the SSE `id:` a client echoes back in `Last-Event-ID`.

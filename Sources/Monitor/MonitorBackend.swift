@@ -18,8 +18,60 @@ public protocol MonitorBackend: Sendable {
   func startRun(_ request: RunRequest) async throws -> JSONValue
   /// Ends the current run; returns what the instruments continue in, as JSON.
   func stopRun() async throws -> JSONValue
+  /// Starts the map whose plan is the JSON `body` (`POST /api/v1/maps`).
+  func startMap(_ body: [UInt8]) async throws(MapControlError) -> JSONValue
+  /// Pauses, resumes or aborts the current map (`POST /api/v1/maps/current/ACTION`).
+  func controlMap(_ action: MapAction) async throws(MapControlError) -> JSONValue
+  /// The current or last map (`GET /api/v1/maps/current`).
+  func currentMap() throws(MapControlError) -> JSONValue
   /// Takes a dark on one instrument (`POST /api/v1/instruments/ID/dark`); see the extension.
   func takeDark(instrumentID: String, beamBlocked: Bool) async throws -> JSONValue
+}
+
+/// Why a map request was refused: the HTTP status it maps to and a message naming the cause.
+public struct MapControlError: Error, Sendable, Equatable, CustomStringConvertible {
+  /// How the refusal is answered.
+  public enum Kind: Sendable, Equatable {
+    /// The plan is invalid (400); the message names the member.
+    case invalid
+    /// The request conflicts with the daemon's state (409): a map is running, none is, no stage.
+    case conflict
+    /// There is no map to report (404).
+    case notFound
+  }
+
+  public var kind: Kind
+  public var description: String
+
+  public init(_ kind: Kind, _ description: String) {
+    self.kind = kind
+    self.description = description
+  }
+}
+
+/// Map control (`/api/v1/maps`). Backends without a stage keep the defaults, which refuse.
+extension MonitorBackend {
+  /// Starts the map whose plan is the JSON `body`; returns the map as `GET …/current` shows it.
+  public func startMap(_ body: [UInt8]) async throws(MapControlError) -> JSONValue {
+    throw MapControlError(.conflict, "this daemon drives no stage")
+  }
+
+  /// Pauses (`pause`), resumes (`resume`) or aborts (`abort`) the current map.
+  public func controlMap(_ action: MapAction) async throws(MapControlError) -> JSONValue {
+    throw MapControlError(.conflict, "this daemon drives no stage")
+  }
+
+  /// The current (or last) map: id, state, points done and total, plan.
+  public func currentMap() throws(MapControlError) -> JSONValue {
+    throw MapControlError(.notFound, "no map has run since the daemon started")
+  }
+}
+
+/// What can be done to a running map.
+public enum MapAction: String, Sendable, CaseIterable {
+  case pause
+  case resume
+  case abort
 }
 
 /// Why the daemon could not do what a control request asked, with the HTTP status it answers.

@@ -64,7 +64,46 @@ struct MonitorRoutes: Sendable {
         return Self.error(.conflict, "\(error)")
       }
     }
+    addMapRoutes(to: router)
     return router
+  }
+
+  /// `POST /api/v1/maps`, `POST /api/v1/maps/current/{pause,resume,abort}` (the run-control
+  /// token, like the run routes) and `GET /api/v1/maps/current` (a read, like the status).
+  private func addMapRoutes(to router: Router<BasicRequestContext>) {
+    router.post("api/v1/maps") { request, _ in
+      if let refusal = authorize(request) { return refusal }
+      let body: [UInt8]
+      switch await Self.collectBody(request) {
+      case .success(let bytes): body = bytes
+      case .failure(let refusal): return refusal.response
+      }
+      do { return Self.json(.created, try await backend.startMap(body)) } catch {
+        return Self.mapError(error)
+      }
+    }
+    for action in MapAction.allCases {
+      router.post("api/v1/maps/current/\(action.rawValue)") { request, _ in
+        if let refusal = authorize(request) { return refusal }
+        do { return Self.json(.ok, try await backend.controlMap(action)) } catch {
+          return Self.mapError(error)
+        }
+      }
+    }
+    router.get("api/v1/maps/current") { _, _ in
+      do { return Self.json(.ok, try backend.currentMap()) } catch { return Self.mapError(error) }
+    }
+  }
+
+  private static func mapError(_ error: any Error) -> Response {
+    guard let error = error as? MapControlError else { return Self.error(.conflict, "\(error)") }
+    let status: HTTPResponse.Status =
+      switch error.kind {
+      case .invalid: .badRequest
+      case .conflict: .conflict
+      case .notFound: .notFound
+      }
+    return Self.error(status, error.description)
   }
 
   /// `nil` when the request carries the right token, else the response refusing it.

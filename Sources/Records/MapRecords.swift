@@ -105,3 +105,55 @@ extension MapResume {
     return slots
   }
 }
+
+/// `map-end`: a map finished, completely or aborted; a restarted daemon never resumes it.
+public struct MapEndRecord: Sendable, Equatable {
+  /// How a map ended.
+  public enum State: String, Sendable, Equatable {
+    /// Every slot of the plan is recorded.
+    case complete
+    /// An operator aborted it (or a newer map replaced it before it could resume).
+    case aborted
+  }
+
+  /// The members every record carries.
+  public var header: RecordHeader
+  /// The map's id.
+  public var mapID: String
+  /// How it ended.
+  public var state: State
+  /// Points whose every slot was recorded.
+  public var pointsDone: Int
+  /// Points of the plan.
+  public var pointsTotal: Int
+
+  init(_ reader: MemberReader, header: RecordHeader) throws(RecordDecodingError) {
+    self.header = header
+    let map = try reader.object("map")
+    mapID = try map.string("map_id")
+    let stateName = try map.string("state")
+    guard let state = State(rawValue: stateName) else {
+      throw map.failure("state", "\"\(stateName)\" is not complete or aborted")
+    }
+    self.state = state
+    pointsDone = Int(clamping: try map.unsigned("points_done"))
+    pointsTotal = Int(clamping: try map.unsigned("points_total"))
+  }
+}
+
+extension MapResume {
+  /// The plans in `records` (in spool order) that have no `map-end`: maps a crash or a stop
+  /// interrupted, which a restarted daemon continues.
+  public static func unfinishedPlans(in records: some Sequence<StoredRecord>) -> [ScanPlan] {
+    var plans: [ScanPlan] = []
+    var ended = Set<String>()
+    for record in records {
+      switch record {
+      case .mapPlan(let plan): plans.append(plan.plan)
+      case .mapEnd(let end): ended.insert(end.mapID)
+      default: break
+      }
+    }
+    return plans.filter { !ended.contains($0.id) }
+  }
+}

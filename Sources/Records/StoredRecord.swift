@@ -14,6 +14,8 @@ public enum StoredRecord: Sendable, Equatable {
   case mapPlan(MapPlanRecord)
   /// A dark spectrum (`dark`).
   case dark(DarkRecord)
+  /// The end of a map (`map-end`): complete or aborted, never to be resumed.
+  case mapEnd(MapEndRecord)
   /// A record type this reader does not model (from a newer daemon).
   case other(RecordHeader, JSONValue)
 
@@ -25,6 +27,7 @@ public enum StoredRecord: Sendable, Equatable {
     case .runEnd(let record): return record.header
     case .mapPlan(let record): return record.header
     case .dark(let record): return record.header
+    case .mapEnd(let record): return record.header
     case .other(let header, _): return header
     }
   }
@@ -47,6 +50,7 @@ public enum StoredRecord: Sendable, Equatable {
     case "run-end": self = .runEnd(try RunEndRecord(reader, header: header))
     case "map-plan": self = .mapPlan(try MapPlanRecord(reader, header: header))
     case "dark": self = .dark(try DarkRecord(reader, header: header))
+    case "map-end": self = .mapEnd(try MapEndRecord(reader, header: header))
     default: self = .other(header, value)
     }
   }

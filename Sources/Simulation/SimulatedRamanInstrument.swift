@@ -7,7 +7,7 @@ import WhitlockCore
 ///
 /// Acquisition `n` uses noise stream `n` of the seed and the schedule's point for `n`, so a run is
 /// reproducible from its settings alone.
-public actor SimulatedRamanInstrument: Instrument {
+public actor SimulatedRamanInstrument: Instrument, TakesTriggeredExposures {
   /// The configured name of this instrument.
   public nonisolated let configuredID: String
   /// Always `.raman`.
@@ -20,6 +20,8 @@ public actor SimulatedRamanInstrument: Instrument {
   private var pacer = SimulatedExposure.Pacer()
   /// The noise-free spectrum of the point under the probe, kept while the probe rests there.
   private var plan: RamanSampleModel.SpectrumPlan?
+  /// The integration time `plan` was made for.
+  private var planSeconds = 0.0
 
   /// Mixed into the seed so the noise differs from the schedule's own streams.
   private static let noiseSalt: UInt64 = 0x5241_4D41_4E5F_4E53
@@ -51,6 +53,17 @@ public actor SimulatedRamanInstrument: Instrument {
   /// integration time after the previous one ended, so computing a spectrum overlaps the next
   /// exposure and the rate is 1/exposure for as long as the consumer keeps up.
   public func acquire() async throws -> Acquisition {
+    try await acquire(exposureSeconds: nil)
+  }
+
+  /// One exposure of `exposureSeconds` (scaled by the pacing) starting now, at the stage's
+  /// position when a specimen is set: a map point.
+  public func acquireTriggered(exposureSeconds: Double) async throws -> Acquisition {
+    try await acquire(exposureSeconds: exposureSeconds)
+  }
+
+  /// `nil`: the next frame of continuous acquisition at the configured exposure.
+  private func acquire(exposureSeconds: Double?) async throws -> Acquisition {
     guard let identity else {
       throw InstrumentError(.disconnected, "simulated Raman instrument is not open")
     }
@@ -59,17 +72,27 @@ public actor SimulatedRamanInstrument: Instrument {
     let startedAt = Date()
     try await SimulatedExposure.stallIfConfigured(
       acquisition: number, stallAfter: settings.stallAfterAcquisitions)
-    try await SimulatedExposure.wait(
-      until: pacer.nextEnd(seconds: settings.exposureSeconds, pacing: settings.pacing))
-    let point = settings.schedule.point(forAcquisition: number - 1)
+    if let exposureSeconds {
+      // A triggered exposure starts now, not where the previous frame ended.
+      pacer = SimulatedExposure.Pacer()
+      try await SimulatedExposure.wait(
+        until: pacer.nextEnd(seconds: exposureSeconds, pacing: settings.pacing))
+    } else {
+      try await SimulatedExposure.wait(
+        until: pacer.nextEnd(seconds: settings.exposureSeconds, pacing: settings.pacing))
+    }
+    let point =
+      settings.specimen?.pointUnderProbe() ?? settings.schedule.point(forAcquisition: number - 1)
     var random = RandomSource(seed: settings.seed ^ Self.noiseSalt, stream: number)
-    let model = settings.model
+    var model = settings.model
+    if let exposureSeconds { model.integrationSeconds = exposureSeconds }
     let current: RamanSampleModel.SpectrumPlan
-    if let plan, plan.composition == point.raman {
+    if let plan, plan.composition == point.raman, planSeconds == model.integrationSeconds {
       current = plan
     } else {
       current = model.spectrumPlan(for: point.raman)
       plan = current
+      planSeconds = model.integrationSeconds
     }
     let counts = model.counts(current, random: &random)
     return Acquisition(

@@ -7,7 +7,7 @@ import WhitlockCore
 ///
 /// Acquisition `n` uses noise stream `n` of the seed and the schedule's point for `n`, so a run is
 /// reproducible from its settings alone.
-public actor SimulatedXRFInstrument: Instrument {
+public actor SimulatedXRFInstrument: Instrument, TakesTriggeredExposures {
   /// The configured name of this instrument.
   public nonisolated let configuredID: String
   /// Always `.xrf`.
@@ -48,6 +48,17 @@ public actor SimulatedXRFInstrument: Instrument {
   /// Waits out the accumulation time (cancellable; back to back, see `SimulatedExposure.Pacer`),
   /// then returns the spectrum of the current point.
   public func acquire() async throws -> Acquisition {
+    try await acquire(exposureSeconds: nil)
+  }
+
+  /// One exposure of `exposureSeconds` (scaled by the pacing) starting now, at the stage's
+  /// position when a specimen is set: a map point.
+  public func acquireTriggered(exposureSeconds: Double) async throws -> Acquisition {
+    try await acquire(exposureSeconds: exposureSeconds)
+  }
+
+  /// `nil`: the next frame of continuous acquisition at the configured exposure.
+  private func acquire(exposureSeconds: Double?) async throws -> Acquisition {
     guard let identity else {
       throw InstrumentError(.disconnected, "simulated XRF instrument is not open")
     }
@@ -56,11 +67,20 @@ public actor SimulatedXRFInstrument: Instrument {
     let startedAt = Date()
     try await SimulatedExposure.stallIfConfigured(
       acquisition: number, stallAfter: settings.stallAfterAcquisitions)
-    try await SimulatedExposure.wait(
-      until: pacer.nextEnd(seconds: settings.exposureSeconds, pacing: settings.pacing))
-    let point = settings.schedule.point(forAcquisition: number - 1)
+    if let exposureSeconds {
+      // A triggered exposure starts now, not where the previous frame ended.
+      pacer = SimulatedExposure.Pacer()
+      try await SimulatedExposure.wait(
+        until: pacer.nextEnd(seconds: exposureSeconds, pacing: settings.pacing))
+    } else {
+      try await SimulatedExposure.wait(
+        until: pacer.nextEnd(seconds: settings.exposureSeconds, pacing: settings.pacing))
+    }
+    let point =
+      settings.specimen?.pointUnderProbe() ?? settings.schedule.point(forAcquisition: number - 1)
     var random = RandomSource(seed: settings.seed ^ Self.noiseSalt, stream: number)
-    let model = settings.model
+    var model = settings.model
+    if let exposureSeconds { model.realTimeSeconds = exposureSeconds }
     let spectrum = model.spectrum(for: point.xrf, random: &random)
     return Acquisition(
       instrument: identity, deviceSequence: number, startedAt: startedAt, endedAt: Date(),

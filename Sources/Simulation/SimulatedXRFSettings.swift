@@ -12,6 +12,9 @@ public struct SimulatedXRFSettings: Sendable, Equatable {
   /// Fault injection: after this many acquisitions the device hangs without answering, so
   /// tests can check that the daemon's watchdog notices. `nil` (the default) never hangs.
   public var stallAfterAcquisitions: Int? = nil
+  /// A specimen under a stage: when set, each acquisition measures what lies under the probe
+  /// at the stage's position (a map), not the schedule's next point.
+  public var specimen: SpecimenUnderStage? = nil
   /// The physical model of sample and detector.
   public var model: XRFSampleModel
   /// Which composition lies under the probe at each acquisition.

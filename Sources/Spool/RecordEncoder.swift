@@ -39,6 +39,11 @@ public enum RecordEncoder {
         writer.key("simulation")
         writer.value(truth)
       }
+      if let map = acquisition.mapPoint {
+        writer.raw(",")
+        writer.key("map")
+        writer.value(map)
+      }
     case .runEnd(let run, let instrument, let summary, let time):
       header(run: run, seq: seq, time: time, instrument: instrument, into: &writer)
       writer.raw(",")
@@ -63,6 +68,16 @@ public enum RecordEncoder {
       runObject(run, into: &writer)
       writer.raw(",")
       darkMembers(dark, into: &writer)
+    case .mapPlan(let run, let instrument, let plan, let time):
+      header(run: run, seq: seq, time: time, instrument: instrument, into: &writer)
+      writer.raw(",")
+      writer.key("plan")
+      writer.value(plan)
+    case .mapEnd(let run, let instrument, let map, let time):
+      header(run: run, seq: seq, time: time, instrument: instrument, into: &writer)
+      writer.raw(",")
+      writer.key("map")
+      writer.value(map)
     }
     writer.raw("}")
     writer.raw(0x0A)

@@ -69,6 +69,12 @@ public enum SpoolRecord: Sendable {
   case runEnd(run: RunContext, instrument: InstrumentIdentity, summary: RunSummary, time: Date)
   /// A dark spectrum that later spectra of the instrument subtract and name.
   case dark(run: RunContext, dark: DarkFrame)
+  /// A map starts: its plan (`ScanPlan.recordValue`), written before the stage first moves.
+  /// `instrument` is the one taking the plan's first technique.
+  case mapPlan(run: RunContext, instrument: InstrumentIdentity, plan: JSONValue, time: Date)
+  /// A map ended (`map` holds `map_id`, `state` complete or aborted, `points_done`,
+  /// `points_total`): a restarted daemon does not resume it.
+  case mapEnd(run: RunContext, instrument: InstrumentIdentity, map: JSONValue, time: Date)
 
   /// The record's `type` member.
   public var typeName: String {
@@ -77,6 +83,8 @@ public enum SpoolRecord: Sendable {
     case .acquisition: return "acquisition"
     case .runEnd: return "run-end"
     case .dark: return "dark"
+    case .mapPlan: return "map-plan"
+    case .mapEnd: return "map-end"
     }
   }
 }

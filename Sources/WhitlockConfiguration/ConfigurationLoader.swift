@@ -98,6 +98,10 @@ public enum ConfigurationLoader {
     configuration.ship = try ShipConfiguration.read(&ship)
     try ship.finish()
 
+    var stage = try root.table("stage")
+    configuration.stage = try StageConfiguration.read(&stage)
+    try stage.finish()
+
     var calibration = try root.table("calibration")
     var axis = try calibration.table("axis")
     configuration.axisCalibration = try AxisCalibrationConfiguration.read(&axis)

@@ -27,6 +27,8 @@ public struct DaemonConfiguration: Sendable {
   public var allowSimulated = false
   /// Shipping the spool into PostgreSQL, when configured.
   public var ship: ShipConfiguration?
+  /// `[stage]`: the XY stage maps move, when configured.
+  public var stage: StageConfiguration?
   /// `[calibration.axis]`: the Raman-shift axis calibration Raman spectra are analysed on.
   public var axisCalibration: WavenumberCalibration?
 
@@ -51,6 +53,13 @@ public struct DaemonConfiguration: Sendable {
   /// without `[daemon] allow_simulated = true`, so that a demo never spools beside real
   /// measurements by accident.
   public func checkServiceUse() throws(ConfigurationError) {
+    if let stage, stage.isSimulated, !allowSimulated {
+      throw ConfigurationError(
+        file: source, line: stage.line, key: "stage.driver",
+        message:
+          "the simulated stage runs under the service only with allow_simulated = true in "
+          + "[daemon]: its maps would sit beside real measurements")
+    }
     let simulated = simulatedInstrumentIDs
     guard !simulated.isEmpty, !allowSimulated else { return }
     let first = instruments.first { simulated.contains($0.id) }
@@ -123,8 +132,12 @@ public struct InstrumentConfiguration: Sendable {
 
   /// The instrument that drives this entry's device; `stateDirectory` holds small
   /// per-instrument state files (the spool root).
-  public func makeInstrument(stateDirectory: String) -> any Instrument {
-    driverSettings.makeInstrument(self, context: InstrumentContext(stateDirectory: stateDirectory))
+  public func makeInstrument(
+    stateDirectory: String, stagePosition: (@Sendable () -> StagePosition)? = nil
+  ) -> any Instrument {
+    var context = InstrumentContext(stateDirectory: stateDirectory)
+    context.stagePosition = stagePosition
+    return driverSettings.makeInstrument(self, context: context)
   }
 
   /// How this instrument was configured, as written into its `run-start` record.

@@ -1,4 +1,5 @@
-/// The configuration whitlockd runs with when no `--config` is given: two simulated instruments,
+/// The configuration whitlockd runs with when no `--config` is given: two simulated instruments
+/// and a simulated stage scanning a demo map,
 /// a spool under `./spool` and logging at info level. It is parsed by the same loader as a file,
 /// so it doubles as a worked example (see also systemd/whitlockd.toml).
 public enum EmbeddedConfiguration {
@@ -24,6 +25,12 @@ public enum EmbeddedConfiguration {
     # standard of known Mg/Ca would give it. Real detectors need their own.
     calibration = "simulated detector (model sensitivity)"
     relative_sensitivity_mg_ca = 0.07
+
+    [stage]
+    # A stage simulated in process over a simulated calcification; the demo scans a 12 x 12 map
+    # of it again and again, so the live page has a picture.
+    driver = "simulated"
+    demo_map = 12
 
     [[instrument]]
     id = "raman-sim"

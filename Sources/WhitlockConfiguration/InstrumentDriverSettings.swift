@@ -29,6 +29,9 @@ extension InstrumentDriverSettings {
 public struct InstrumentContext: Sendable {
   /// Holds small per-instrument state files (the spool root).
   public var stateDirectory: String
+  /// The position of the stage over the simulated specimen, when a simulated stage moves it:
+  /// simulated instruments then measure what lies there (`[stage] driver = "simulated"`).
+  public var stagePosition: (@Sendable () -> StagePosition)? = nil
 
   /// A context over `stateDirectory`.
   public init(stateDirectory: String) { self.stateDirectory = stateDirectory }

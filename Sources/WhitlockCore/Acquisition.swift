@@ -25,6 +25,9 @@ public struct Acquisition: Sendable {
   public var parameters: [(String, JSONValue)]
   /// For simulated instruments only: the true composition the spectrum was generated from.
   public var simulationTruth: JSONValue?
+  /// For an acquisition taken at a map point: the record's `map` member (map id, grid index,
+  /// column, row, repeat, measured stage position); `nil` outside maps.
+  public var mapPoint: JSONValue? = nil
 
   public init(
     instrument: InstrumentIdentity, deviceSequence: UInt64, startedAt: Date, endedAt: Date,

@@ -84,6 +84,7 @@ public struct Doctor {
     }
     findings.append(contentsOf: checkSpool(configuration.spool.path))
     findings.append(contentsOf: checkDevices(configuration))
+    findings.append(checkStage(configuration.stage))
     findings.append(
       checkInstalled(
         "udev rules", environment.udevRuleFiles,
@@ -210,6 +211,23 @@ public struct Doctor {
       }
     }
     return findings
+  }
+
+  /// `[stage]`: none (maps refused), simulated, or a serial port that must be usable.
+  func checkStage(_ stage: StageConfiguration?) -> DoctorFinding {
+    guard let stage else {
+      return .init(check: "stage", severity: .ok, message: "no [stage]: maps are refused")
+    }
+    switch stage.driver {
+    case .simulated:
+      return .init(
+        check: "stage", severity: .ok,
+        message: "simulated stage (driver = \"simulated\"), no device needed")
+    case .proscan, .tango:
+      var finding = checkSerialPort(stage.port ?? "", check: "stage")
+      finding.message = "\(stage.driver.rawValue): \(finding.message)"
+      return finding
+    }
   }
 
   func checkSerialPort(_ path: String, check: String) -> DoctorFinding {

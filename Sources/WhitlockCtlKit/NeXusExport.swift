@@ -144,7 +144,7 @@ public struct NeXusExport {
           try entry(for: runID).runStart(start)
         case .runEnd(let end):
           try entry(for: runID).runEnd(end)
-        case .mapPlan:
+        case .mapPlan, .mapEnd:
           break  // map metadata: the export writes spectra by run, not maps
         case .dark:
           break  // a dark's effect is in the spectra that subtracted it, which name it

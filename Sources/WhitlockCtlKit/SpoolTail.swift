@@ -92,6 +92,8 @@ public enum SpoolTail {
       parts.append(
         "dark \(dark.id) exposure \(MeasurementText.rounded(dark.exposureSeconds)) s "
           + "scans \(dark.scansToAverage) \(dark.method)")
+    case .mapEnd(let end):
+      parts.append("map \(end.mapID) \(end.state.rawValue) \(end.pointsDone)/\(end.pointsTotal)")
     case .other:
       break
     }

@@ -1,11 +1,13 @@
 import Detection
 import Foundation
 import Logging
+import Mapping
 import Monitor
 import NetworkSettings
 import ServiceLifecycle
 import Spool
 import SpoolShipper
+import Synchronization
 import WhitlockConfiguration
 import WhitlockCore
 
@@ -41,10 +43,14 @@ public struct Daemon: Sendable {
     }
     let layout = SpoolLayout(root: spoolOverride ?? configuration.spool.path)
     let metrics = MonitorMetrics()
+    let writtenRecords = WrittenRecordRelay()
     let spool = try SpoolService(
       layout: layout, limits: configuration.spool.limits,
       backlog: configuration.spool.backlogRecords, logger: logger,
-      onWritten: { record, _ in metrics.recordSpoolLag(seconds: record.age) })
+      onWritten: { record, _ in
+        metrics.recordSpoolLag(seconds: record.age)
+        writtenRecords.written(record)
+      })
     let hub = LiveHub(
       settings: configuration.monitor.hub,
       onClientDropped: { [metrics] in metrics.sseClientsDropped.increment() })
@@ -54,10 +60,20 @@ public struct Daemon: Sendable {
     let shipper = try configuration.ship.map { ship in
       try Self.makeShipper(ship, layout: layout, logger: logger)
     }
+    let stage = configuration.stage.map(ConfiguredStage.init)
+    let maps = MapService(
+      stage: stage?.stage, settings: Self.mapSettings(configuration), pump: spool.pump,
+      layout: layout, runs: runs,
+      instruments: configuration.instruments.map(Self.provisionalIdentity),
+      publish: { [hub, metrics] value in
+        hub.publish(.map, value, snapshotKey: "map")
+        metrics.sseEvents.increment()
+      }, logger: logger)
+    writtenRecords.forward(to: maps)
     let bridge = MonitorBridge(
       hub: hub, metrics: metrics, runs: runs, spool: spool,
       instruments: configuration.instruments, noInstrumentAdvice: configuration.noInstrumentAdvice,
-      shipper: shipper?.status)
+      shipper: shipper?.status, maps: maps)
     let run = runs.current
     MonitorBridge.publishRunStart(run, hub: hub, metrics: metrics)
     logger.info(
@@ -84,6 +100,7 @@ public struct Daemon: Sendable {
       settings.configurationRecord = instrumentConfiguration.record
       settings.runEndFusion = { runID in fusion.summary(run: runID) }
       settings.acquisitionChain = instrumentConfiguration.acquisitionChain
+      settings.mapSlots = maps.desk
       let requirement = instrumentConfiguration.deviceRequirement
       if requirement != .none {
         let presence = DevicePresence()
@@ -93,11 +110,12 @@ public struct Daemon: Sendable {
             instrumentID: instrumentConfiguration.id, requirement: requirement, presence: presence))
       }
       let session = InstrumentSession(
-        instrument: instrumentConfiguration.makeInstrument(stateDirectory: layout.root),
+        instrument: instrumentConfiguration.makeInstrument(
+          stateDirectory: layout.root, stagePosition: stage?.simulatedPosition),
         analyzer: AnalyzerFactory.make(
           kind: instrumentConfiguration.kind, configuration: configuration.detection,
           fusion: fusion, axisCalibration: configuration.axisCalibration),
-        pump: spool.pump, runs: runs, observers: [health, bridge], settings: settings,
+        pump: spool.pump, runs: runs, observers: [health, bridge, maps], settings: settings,
         logger: logger)
       bridge.darks.register(session, for: instrumentConfiguration.id)
       sessions.append(session)
@@ -124,6 +142,11 @@ public struct Daemon: Sendable {
             settings: monitorSettings, hub: hub, metrics: metrics, backend: bridge,
             logger: logger)))
     }
+    if stage != nil {
+      // Before the sessions, so that it stops after them: a map in flight hears of the
+      // shutdown through its sessions first.
+      services.append(.init(service: maps, successTerminationBehavior: .ignore))
+    }
     let router = HotplugRouter(routes: routes, logger: logger)
     if router.isNeeded {
       // Before the sessions, so that it stops after them and wakes them until the end.
@@ -149,6 +172,28 @@ public struct Daemon: Sendable {
     logger.info("whitlockd stopped")
   }
 
+  /// The map service's settings from `[stage]` and the instruments' exposures (the demo map).
+  static func mapSettings(_ configuration: DaemonConfiguration) -> MapService.Settings {
+    var settings = MapService.Settings()
+    guard let stage = configuration.stage else { return settings }
+    settings.settleTimeout = .seconds(stage.settleTimeoutSeconds)
+    settings.demoSide = stage.demoMapSide
+    settings.demoSquare = ConfiguredStage.demoSquare
+    let exposure = { (kind: InstrumentKind) in
+      configuration.instruments.first { $0.kind == kind }?.exposureSeconds
+    }
+    settings.demoExposures = ScanExposures(
+      ramanSeconds: exposure(.raman), xrfSeconds: exposure(.xrf))
+    return settings
+  }
+
+  /// The identity a map record names for an instrument that has not opened yet.
+  static func provisionalIdentity(_ instrument: InstrumentConfiguration) -> InstrumentIdentity {
+    InstrumentIdentity(
+      id: instrument.id, kind: instrument.kind, model: instrument.driver.rawValue, serial: "",
+      family: instrument.driver.rawValue)
+  }
+
   /// The shipper of `[ship]`, with its password read now so that a bad file stops start-up.
   private static func makeShipper(
     _ ship: ShipConfiguration, layout: SpoolLayout, logger: Logger
@@ -172,9 +217,25 @@ extension SpoolRecord {
     let time: Date
     switch self {
     case .acquisition(_, let acquisition, _): time = acquisition.endedAt
-    case .runStart(_, _, _, let at), .runEnd(_, _, _, let at): time = at
+    case .runStart(_, _, _, let at), .runEnd(_, _, _, let at), .mapPlan(_, _, _, let at),
+      .mapEnd(_, _, _, let at):
+      time = at
     case .dark(_, let dark): time = dark.takenAt
     }
     return Date().timeIntervalSince(time)
+  }
+}
+
+/// Hands records the spool writer has written to the map service, which is made after the spool.
+final class WrittenRecordRelay: Sendable {
+  private let target = Mutex<MapService?>(nil)
+
+  func forward(to maps: MapService) { target.withLock { $0 = maps } }
+
+  func written(_ record: SpoolRecord) {
+    switch record {
+    case .mapPlan: target.withLock { $0 }?.recordWritten(record)
+    default: break
+    }
   }
 }

@@ -40,6 +40,9 @@ public final class InstrumentSession: Sendable {
     /// The acquisition chain (auto-exposure, averaging, dark, non-linearity) for an instrument
     /// that `AdjustsExposure`; `nil` takes each spectrum as the instrument delivers it.
     public var acquisitionChain: AcquisitionChainSettings? = nil
+    /// Where a running map hands out its slots; while a map measures this instrument's
+    /// technique, the session takes only those (`MapSlotDesk`).
+    public var mapSlots: MapSlotDesk? = nil
 
     public init() {}
   }
@@ -252,13 +255,20 @@ public final class InstrumentSession: Sendable {
       guard await waitForRoom(room) else { break }
       var placeUsed = false
       defer { if !placeUsed { room.give() } }
+      let ticket = await nextMapTicket()
+      guard !shouldStop else {
+        ticket?.finish(.interrupted)
+        break
+      }
       let (run, generation) = runs.currentWithGeneration
       await gateEmission(for: run, generation: generation)
       if darkRequests.pending { await takeDark(run: run) }
       emit(.acquisitionStarted(run))
-      let outcome = await acquireOnce(run: run, removalsSeen: removalsSeen)
+      let outcome = await acquireOnce(run: run, removalsSeen: removalsSeen, ticket: ticket)
+      ticket?.finish(outcome.mapOutcome)
       switch outcome {
-      case .completed(let acquisition):
+      case .completed(var acquisition):
+        acquisition.mapPoint = ticket?.mapMember
         emit(.acquired(acquisition, run))
         queueDepth.add(1, ordering: .relaxed)
         placeUsed = true
@@ -306,10 +316,29 @@ public final class InstrumentSession: Sendable {
     /// The device was unplugged; carries the arrival generation seen before the removal.
     case deviceLost(arrivalsSeen: UInt64)
     case failed(any Error)
+
+    /// What a map hears of it.
+    var mapOutcome: MapTicket.Outcome {
+      switch self {
+      case .completed: .acquired
+      case .interrupted: .interrupted
+      case .deviceLost: .failed("device removed")
+      case .failed(let error): .failed("\(error)")
+      }
+    }
+  }
+
+  /// The map slot to take next, `nil` (at once) when no map measures this technique.
+  private func nextMapTicket() async -> MapTicket? {
+    guard let desk = settings.mapSlots else { return nil }
+    let kind = instrument.kind
+    return await cancelWhenGracefulShutdown { await desk.nextSlot(for: kind) }
   }
 
   /// One acquisition that may run on for the grace period after shutdown starts, then is aborted.
-  private func acquireOnce(run: RunContext, removalsSeen removals: UInt64) async -> Outcome {
+  private func acquireOnce(
+    run: RunContext, removalsSeen removals: UInt64, ticket: MapTicket?
+  ) async -> Outcome {
     let grace = settings.shutdownGraceSeconds
     let instrument = self.instrument
     let chain = self.chain
@@ -317,6 +346,10 @@ public final class InstrumentSession: Sendable {
     return await withTaskGroup(of: Outcome?.self) { group in
       group.addTask {
         do {
+          if let ticket, let triggered = instrument as? any TakesTriggeredExposures {
+            return .completed(
+              try await triggered.acquireTriggered(exposureSeconds: ticket.exposureSeconds))
+          }
           if let chain {
             return .completed(
               try await chain.acquire(runID: run.runID, operatorRun: run.isOperatorRun))

@@ -41,6 +41,8 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
   private let noInstrumentAdvice: String?
   /// The sessions that take darks asked for over the control API.
   public let darks = DarkDesk()
+  /// The map service, when a stage is configured.
+  private let maps: MapService?
 
   /// Connects `hub` and `metrics` to the sessions of `instruments` (the daemon's wiring; public
   /// so that the end-to-end benchmark can assemble the same pipeline in its own process).
@@ -48,8 +50,9 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
   public init(
     hub: LiveHub, metrics: MonitorMetrics, runs: RunController, spool: SpoolService,
     instruments: [InstrumentConfiguration], noInstrumentAdvice: String? = nil,
-    shipper: ShipperStatus? = nil
+    shipper: ShipperStatus? = nil, maps: MapService? = nil
   ) {
+    self.maps = maps
     self.noInstrumentAdvice = noInstrumentAdvice
     self.shipper = shipper
     self.hub = hub
@@ -201,6 +204,7 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
     members.append(("spectrum", .object(spectrum)))
     members.append(("detection", detection))
     members.append(("simulation", acquisition.simulationTruth ?? .null))
+    if let map = acquisition.mapPoint { members.append(("map", map)) }
     let event = JSONValue.object(members)
     publish(.acquisition, event, snapshotKey: "acquisition:\(id)")
   }
@@ -359,6 +363,24 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
       ("note", .string("instruments continue in an automatic run without a sample id")),
     ])
   }
+
+  public func startMap(_ body: [UInt8]) async throws(MapControlError) -> JSONValue {
+    guard let maps else { throw Self.noStage }
+    return try maps.start(planJSON: body)
+  }
+
+  public func controlMap(_ action: MapAction) async throws(MapControlError) -> JSONValue {
+    guard let maps else { throw Self.noStage }
+    return try await maps.control(action)
+  }
+
+  public func currentMap() throws(MapControlError) -> JSONValue {
+    guard let maps else { throw Self.noStage }
+    return try maps.current()
+  }
+
+  private static let noStage = MapControlError(
+    .conflict, "no stage is configured: add a [stage] table to the configuration")
 
   // MARK: JSON
 

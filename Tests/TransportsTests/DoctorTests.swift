@@ -107,4 +107,21 @@ import WhitlockCore
       inventory, vendorID: 0x10C4, productID: nil, serial: "DP5-2", check: "d")
     #expect(present.severity == .ok)
   }
+
+  @Test("A stage on a missing port fails the stage check; a simulated one needs no device")
+  func stageCheck() throws {
+    let directory = try scratch()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let path = try config(spool: directory + "/spool", in: directory)
+    let base = try String(contentsOfFile: path, encoding: .utf8)
+    try (base + "[stage]\ndriver = \"proscan\"\nport = \"/nonexistent/ttyUSB9\"\n")
+      .write(toFile: path, atomically: true, encoding: .utf8)
+    let missing = try #require(Doctor().run(configPath: path).first { $0.check == "stage" })
+    #expect(missing.severity == .failure)
+    #expect(missing.message == "proscan: /nonexistent/ttyUSB9 does not exist")
+    try (base + "[stage]\ndriver = \"simulated\"\n").write(
+      toFile: path, atomically: true, encoding: .utf8)
+    let simulated = try #require(Doctor().run(configPath: path).first { $0.check == "stage" })
+    #expect(simulated.severity == .ok)
+  }
 }
