@@ -194,7 +194,7 @@ let package = Package(
       name: "WhitlockCtlKit",
       dependencies: [
         "WhitlockCore", "Records", "Spool", "Transports", "WhitlockConfiguration", "Detection",
-        "HDF5", "TextTables", "InstrumentFamilies", "Calibration",
+        "HDF5", "TextTables", "InstrumentFamilies", "Calibration", "Mapping",
       ],
       swiftSettings: strictSwift),
     .executableTarget(
@@ -390,6 +390,7 @@ let package = Package(
       name: "whitlock-nexus-bench",
       dependencies: [
         "Detection", "Simulation", "SampleModels", "Spool", "WhitlockCore", "WhitlockDaemon",
+        "Mapping",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Benchmarks/NeXusExport", swiftSettings: strictSwift),
