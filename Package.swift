@@ -398,7 +398,7 @@ let package = Package(
       name: "MonitorTests",
       dependencies: [
         "NetworkSettings",
-        "Monitor", "WhitlockCore", "WhitlockCtlKit",
+        "Monitor", "WhitlockCore", "WhitlockCtlKit", "TestSupport", "Detection", "SampleModels",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),

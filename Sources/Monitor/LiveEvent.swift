@@ -11,6 +11,9 @@ public struct LiveEvent: Sendable, Equatable {
     case instrument
     /// A run started or ended.
     case run
+    /// A map's progress: `map_id`, `state` (running, paused, complete, aborted), `points_done`,
+    /// `points_total` and the map-plan record's `plan`.
+    case map
   }
 
   /// Strictly increasing per daemon; the SSE `id:` a client echoes back in `Last-Event-ID`.
