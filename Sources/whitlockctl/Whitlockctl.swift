@@ -10,7 +10,7 @@ struct Whitlockctl: AsyncParsableCommand {
     subcommands: [
       DevicesCommand.self, SpoolCommand.self, DoctorCommand.self, StatusCommand.self,
       WatchCommand.self, RunCommand.self, ExportCommand.self, AnalyzeCommand.self, ShipCommand.self,
-      LaserOffCommand.self, CalibrateCommand.self,
+      LaserOffCommand.self, CalibrateCommand.self, MapCommand.self,
     ])
 
   /// Runs the command. Its synchronous subcommands block their one task on one request or one
