@@ -84,15 +84,15 @@ public final class LiveMapBoard: Sendable {
         let index = Self.integer(map["grid_index"]), let column = Self.integer(map["column"]),
         let row = Self.integer(map["row"]), index >= 0, column >= 0, row >= 0
       else { return }
-      let kind = value["instrument"]?["kind"]?.stringValue
+      let technique = value["instrument"]?["kind"]?.stringValue
       let detection = value["detection"]
-      var stage: (Double, Double)?
+      var stage: (x: Double, y: Double)?
       if case .array(let pair)? = map["stage_um"], pair.count == 2, let x = pair[0].doubleValue,
         let y = pair[1].doubleValue
       {
-        stage = (x, y)
+        stage = (x: x, y: y)
       }
-      let spectrum = Self.spectrum(value, isRaman: kind == "raman")
+      let spectrum = Self.spectrum(value, isRaman: technique == "raman")
       state.withLock { state in
         if state.mapID != id { state = State(mapID: id) }
         guard state.points[index] != nil || state.points.count < maximumPoints else { return }
@@ -101,12 +101,12 @@ public final class LiveMapBoard: Sendable {
         point.column = column
         point.row = row
         if let stage { point.stage = stage }
-        if kind == "raman" {
+        if technique == "raman" {
           point.fraction = detection?["whitlockite_fraction"]?.doubleValue
           point.fractionSigma = detection?["whitlockite_fraction_sigma"]?.doubleValue
           point.phase = detection?["phase"]?.stringValue
           point.raman = spectrum
-        } else if kind == "xrf" {
+        } else if technique == "xrf" {
           let below = Self.mgCaBelowDetection(detection)
           point.mgCaBelowDetection = below
           point.mgCa = below == true ? nil : detection?["mg_ca_ratio"]?.doubleValue
