@@ -9,9 +9,9 @@ public enum MapImage {
     public var height: Int
     public var columns: Int
     public var rows: Int
-    /// Cells with a value of the quantity (or below detection).
+    /// Points the quantity's technique measured.
     public var cellsShown: Int
-    /// Points of the plan without one.
+    /// Points of the plan it did not (yet) measure.
     public var cellsMissing: Int
     public var bytes: Int
   }

@@ -12,7 +12,8 @@ public enum MapQuantity: String, Sendable, CaseIterable {
 
 /// Draws a map as a picture for a report: one square of `cellPixels` per grid cell (row 0, the
 /// smallest y, at the top), a colour scale under it, points not measured dark with a light cross,
-/// Mg/Ca below detection grey, cells outside the region white. The layout and the colours are
+/// Mg/Ca below detection grey, measured points without a value (no phosphate for a fraction)
+/// light grey, cells outside the region white. The layout and the colours are
 /// written into the PNG as a `tEXt` chunk (`whitlock:map`, JSON) so a reader can check pixels.
 public enum MapImageRenderer {
   /// The colour scale: five points of matplotlib's viridis, interpolated linearly.
@@ -23,6 +24,8 @@ public enum MapImageRenderer {
   public static let missing = RGB(40, 40, 40)
   public static let missingMark = RGB(230, 230, 230)
   public static let belowDetection = RGB(160, 160, 160)
+  /// Measured, but the detector gave no value (no phosphate for a fraction, no ratio).
+  public static let noValue = RGB(215, 215, 215)
   /// A colour per phase name (others: `otherPhase`).
   public static let phases: [(String, RGB)] = [
     ("whitlockite", RGB(224, 108, 117)), ("merrillite", RGB(190, 80, 70)),
@@ -112,7 +115,8 @@ public enum MapImageRenderer {
       ("legend_y_px", .int(Int64(legendY))),
       ("phases", .object(phasesShown.map { ($0.0, rgbJSON($0.1)) })),
       ("missing", rgbJSON(missing)), ("missing_mark", rgbJSON(missingMark)),
-      ("below_detection", rgbJSON(belowDetection)), ("background", rgbJSON(background)),
+      ("below_detection", rgbJSON(belowDetection)), ("no_value", rgbJSON(noValue)),
+      ("background", rgbJSON(background)),
       ("x_um", .array([.number(raster.plan.region.bounds.min.x), .number(raster.plan.step)])),
       ("y_um", .array([.number(raster.plan.region.bounds.min.y), .number(raster.plan.step)])),
     ])
@@ -132,17 +136,19 @@ public enum MapImageRenderer {
     )
   }
 
-  /// The cell's colour, or nil when the quantity was not measured there.
+  /// The cell's colour, or nil when the quantity's technique did not measure the point.
   static func colour(of cell: MapRaster.Cell, quantity: MapQuantity, scaleTop: Double) -> RGB? {
     switch quantity {
     case .fraction:
-      return cell.fraction.map { colour(at: $0) }
+      guard cell.ramanMeasured else { return nil }
+      return cell.fraction.map { colour(at: $0) } ?? noValue
     case .phase:
-      guard let phase = cell.phase else { return nil }
-      return phases.first { $0.0 == phase }?.1 ?? otherPhase
+      guard cell.ramanMeasured else { return nil }
+      return phases.first { $0.0 == (cell.phase ?? "none") }?.1 ?? otherPhase
     case .mgCa:
+      guard cell.xrfMeasured else { return nil }
       if cell.mgCaBelowDetection { return belowDetection }
-      return cell.mgCa.map { colour(at: $0 / scaleTop) }
+      return cell.mgCa.map { colour(at: $0 / scaleTop) } ?? noValue
     }
   }
 

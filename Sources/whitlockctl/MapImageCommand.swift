@@ -10,7 +10,8 @@ struct MapImageCommand: ParsableCommand {
     discussion: """
       One square per grid point (row 0, the smallest y, at the top) with a colour scale under
       it: fraction 0 to 1 and Mg/Ca 0 to the map's largest ratio on viridis, Mg/Ca below
-      detection grey, a colour per phase; points not measured are dark with a light cross. A
+      detection grey, a colour per phase, light grey where the detector gave no value (no
+      phosphate, no ratio); points not measured are dark with a light cross. A
       point's value is that of its first recorded acquisition. The layout and colours are in the
       PNG's whitlock:map text chunk (JSON). See docs/mapping.md.
       """)
@@ -34,7 +35,7 @@ struct MapImageCommand: ParsableCommand {
       }
       print(
         "\(output): map \(mapID), \(shown.rawValue), \(summary.columns) x \(summary.rows) points, "
-          + "\(summary.cellsShown) shown, \(summary.cellsMissing) not measured, "
+          + "\(summary.cellsShown) measured, \(summary.cellsMissing) not measured, "
           + "\(summary.width) x \(summary.height) px, \(summary.bytes) bytes")
     } catch {
       FileHandle.standardError.write(Data("whitlockctl map image: \(error.description)\n".utf8))

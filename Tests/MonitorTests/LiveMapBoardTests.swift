@@ -72,7 +72,7 @@ import WhitlockCore
       return
     }
     #expect(axis.count == counts.count && axis.count > 100)
-    #expect(raman["unit"] == .string("1/cm"))
+    #expect(raman["unit"] == .string("cm-1"))
     #expect(bands.contains { $0["name"]?.stringValue?.isEmpty == false })
     #expect(bands.allSatisfy { ($0["area"]?.doubleValue ?? 0) > 0 })
     #expect(point["xrf"]?["unit"] == .string("keV"))

@@ -159,8 +159,8 @@ def check_map(nexus, path, plan, acquisitions):
     check(silx_map.is_image, f"silx: {key}/map is not an image")
     check(list(silx_map.axes_dataset_names) == ["y", "x"], f"silx axes {silx_map.axes_dataset_names}")
     check(silx_map.signal.shape == (rows, columns), f"silx signal shape {silx_map.signal.shape}")
-    check(names(silx_map.auxiliary_signals_names) == ["phase_code", "mg_ca_ratio"],
-          f"silx auxiliary signals {silx_map.auxiliary_signals_names}")
+    check(names(silx_map.auxiliary_signals_dataset_names) == ["phase_code", "mg_ca_ratio"],
+          f"silx auxiliary signals {silx_map.auxiliary_signals_dataset_names}")
     cube = NXdata(entry["raman_spectra"]) if "raman_spectra" in entry else None
     if cube is not None:
         check(cube.is_valid and cube.signal_ndim == 3, f"silx: {key}/raman_spectra is not a cube")
