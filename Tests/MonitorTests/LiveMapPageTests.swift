@@ -49,8 +49,9 @@ import WhitlockCore
     let screenshot = Self.repositoryRoot + "/artifacts/monitor-map.png"
     try? FileManager.default.removeItem(atPath: screenshot)
     try await app.test(.live) { client in
+      // Open live streams end only when the hub closes, as at the daemon's shutdown.
+      defer { hub.close() }
       let port = try #require(client.port)
-      FileHandle.standardError.write(Data("live map test: server on \(port)\n".utf8))
       async let page = Subprocess.run(
         URL(fileURLWithPath: python),
         [
@@ -63,7 +64,6 @@ import WhitlockCore
         try await Task.sleep(for: .milliseconds(50))
       }
       #expect(hub.counters.clients > 0, "the page connected to the live stream")
-      FileHandle.standardError.write(Data("live map test: clients \(hub.counters.clients)\n".utf8))
       for (offset, events) in fixture.pointEvents.dropFirst(before).enumerated() {
         for event in events { hub.publish(.acquisition, event) }
         hub.publish(
@@ -73,7 +73,6 @@ import WhitlockCore
         .map, fixture.mapEvent(state: "complete", done: fixture.pointEvents.count),
         snapshotKey: "map")
       let result = try await page
-      FileHandle.standardError.write(Data("live map test: page \(result.status) \(result.standardError)\n".utf8))
       try #require(result.status == 0, "page check failed: \(result.standardError)")
       let report = try JSONParser.parse(result.standardOutput)
       let seen = try #require(report["page"])
