@@ -138,7 +138,8 @@ struct MapSpoolGenerator {
           .object([
             ("id", .string(raman.id)), ("kind", .string(raman.kind.rawValue)),
             ("model", .string(raman.model)), ("serial", .string(raman.serial)),
-            ("family", .string(raman.family)), ("firmware", raman.firmware.map { JSONValue.string($0) } ?? .null),
+            ("family", .string(raman.family)),
+            ("firmware", raman.firmware.map { JSONValue.string($0) } ?? .null),
           ])
         ),
         ("plan", plan.recordValue),

@@ -69,7 +69,8 @@ public final class HDF5CellVectors<Element: HDF5Element> {
     try HDF5Call.check(
       H5Pset_chunk_cache(access, 0, 0, 1.0), "cannot set the chunk cache of \(name)")
     let id = try HDF5Call.id(
-      H5Dcreate2(group.id, name, Element.hdf5Type, space, whitlock_h5p_default(), properties, access),
+      H5Dcreate2(
+        group.id, name, Element.hdf5Type, space, whitlock_h5p_default(), properties, access),
       "cannot create dataset \(name) in \(group.name)")
     dataset = HDF5Dataset(id: id, name: name)
   }

@@ -135,9 +135,10 @@ public final class LiveMapBoard: Sendable {
   public func pointsDocument() -> JSONValue {
     state.withLock { state in
       let points = state.points.values.sorted { $0.gridIndex < $1.gridIndex }.map { point in
-        JSONValue.object(Self.members(of: point) + [
-          ("spectrum", .bool(point.raman != nil || point.xrf != nil))
-        ])
+        JSONValue.object(
+          Self.members(of: point) + [
+            ("spectrum", .bool(point.raman != nil || point.xrf != nil))
+          ])
       }
       return .object(Self.header(state) + [("points", .array(points))])
     }

@@ -26,7 +26,8 @@ public enum Deflate {
     2049, 3073, 4097, 6145, 8193, 12289, 16385, 24577,
   ]
   static let distanceExtraBits: [Int] = [
-    0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13, 13,
+    0, 0, 0, 0, 1, 1, 2, 2, 3, 3, 4, 4, 5, 5, 6, 6, 7, 7, 8, 8, 9, 9, 10, 10, 11, 11, 12, 12, 13,
+    13,
   ]
 
   /// The raw deflate data of `data` as one final block with the fixed Huffman codes.

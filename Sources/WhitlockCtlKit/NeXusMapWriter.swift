@@ -177,7 +177,9 @@ final class NeXusMapWriter {
   func finish() throws(HDF5Error) {
     let shape = [grid.rows, grid.columns]
     var indices = [Int64](repeating: -1, count: cells)
-    for point in grid.points { indices[point.row * grid.columns + point.column] = Int64(point.index) }
+    for point in grid.points {
+      indices[point.row * grid.columns + point.column] = Int64(point.index)
+    }
     let signal = try data.write("whitlockite_fraction", fraction, shape: shape)
     try signal.setAttribute("long_name", "whitlockite fraction (NaN where not measured)")
     try signal.setAttribute("interpretation", "image")

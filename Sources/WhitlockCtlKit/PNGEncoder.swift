@@ -62,10 +62,12 @@ public enum PNGEncoder {
     var header: [UInt8] = []
     header.append(contentsOf: bigEndian(UInt32(image.width)))
     header.append(contentsOf: bigEndian(UInt32(image.height)))
-    header.append(contentsOf: [8, 2, 0, 0, 0])  // depth 8, RGB, deflate, adaptive filters, no interlace
+    // Depth 8, RGB, deflate, adaptive filters, no interlace.
+    header.append(contentsOf: [8, 2, 0, 0, 0])
     appendChunk("IHDR", header, to: &out)
     for (keyword, value) in text {
-      let latin1 = Array(keyword.unicodeScalars.compactMap { $0.value < 256 ? UInt8($0.value) : nil })
+      let latin1 = Array(
+        keyword.unicodeScalars.compactMap { $0.value < 256 ? UInt8($0.value) : nil })
       let body = value.unicodeScalars.map { $0.value < 256 ? UInt8($0.value) : UInt8(ascii: "?") }
       appendChunk("tEXt", latin1.prefix(79) + [0] + body, to: &out)
     }

@@ -24,7 +24,8 @@ import Testing
     #expect(
       export.standardOutput.contains("1 run(s), 1 map(s), 62 spectra"), "\(export.standardOutput)")
     let python = try await NeXusExportTests.python()
-    let map = try await runTool(python, [repositoryRoot + "/scripts/nexus/check_map.py", output, spool])
+    let map = try await runTool(
+      python, [repositoryRoot + "/scripts/nexus/check_map.py", output, spool])
     #expect(map.status == 0, "\(map.output)\(map.errors)")
     #expect(map.output.contains("OK maps map-1 7x5 (31 points measured)"), "\(map.output)")
     let run = try await runTool(

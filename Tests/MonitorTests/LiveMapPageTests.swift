@@ -98,7 +98,8 @@ import WhitlockCore
     let result = try await Subprocess.run(
       URL(fileURLWithPath: "/bin/bash"), [repositoryRoot + "/scripts/monitor/venv.sh"],
       deadline: 600)
-    try #require(result.status == 0, "cannot create the Python environment: \(result.standardError)")
+    try #require(
+      result.status == 0, "cannot create the Python environment: \(result.standardError)")
     return result.standardOutput.trimmingCharacters(in: .whitespacesAndNewlines)
   }
 }

@@ -24,7 +24,10 @@ import WhitlockCtlKit
   }
 
   @Test func zlibStreamsAreThoseZlibWritesWithFixedCodes() {
-    #expect(Deflate.zlib(Array("abc".utf8)) == [0x78, 0x01, 0x4B, 0x4C, 0x4A, 0x06, 0x00, 0x02, 0x4D, 0x01, 0x27])
+    #expect(
+      Deflate.zlib(Array("abc".utf8)) == [
+        0x78, 0x01, 0x4B, 0x4C, 0x4A, 0x06, 0x00, 0x02, 0x4D, 0x01, 0x27,
+      ])
     // A run: one literal, then a back-reference of length 9 at distance 1 (zlib writes two
     // literals and a length 8; both decompress to the input).
     #expect(
@@ -41,16 +44,18 @@ import WhitlockCtlKit
     #expect(Array(bytes.prefix(8)) == [0x89, 0x50, 0x4E, 0x47, 0x0D, 0x0A, 0x1A, 0x0A])
     // IHDR: length 13, type, width 3, height 2, depth 8, colour type 2 (RGB), 0, 0, 0, CRC.
     let header = Array(bytes[8..<33])
-    #expect(Array(header.prefix(25 - 4)) == [
-      0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 3, 0, 0, 0, 2, 8, 2, 0, 0, 0,
-    ])
+    #expect(
+      Array(header.prefix(25 - 4)) == [
+        0, 0, 0, 13, 0x49, 0x48, 0x44, 0x52, 0, 0, 0, 3, 0, 0, 0, 2, 8, 2, 0, 0, 0,
+      ])
     #expect(
       Array(header.suffix(4))
         == withCRC(Array(header[4..<21])))
     let text = Array(bytes[33..<(33 + 12 + 9)])
     #expect(Array(text.prefix(8)) == [0, 0, 0, 9, 0x74, 0x45, 0x58, 0x74])
     #expect(Array(text[8..<17]) == Array("Title\u{0}map".utf8))
-    #expect(Array(bytes.suffix(12)) == [0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82])
+    #expect(
+      Array(bytes.suffix(12)) == [0, 0, 0, 0, 0x49, 0x45, 0x4E, 0x44, 0xAE, 0x42, 0x60, 0x82])
   }
 
   private func withCRC(_ typed: [UInt8]) -> [UInt8] {
