@@ -396,6 +396,7 @@ let package = Package(
       name: "whitlock-nexus-bench",
       dependencies: [
         "Detection", "Simulation", "SampleModels", "Spool", "WhitlockCore", "WhitlockDaemon",
+        "Mapping",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Benchmarks/NeXusExport", swiftSettings: strictSwift),
@@ -403,7 +404,7 @@ let package = Package(
       name: "MonitorTests",
       dependencies: [
         "NetworkSettings",
-        "Monitor", "WhitlockCore", "WhitlockCtlKit",
+        "Monitor", "WhitlockCore", "WhitlockCtlKit", "TestSupport", "Detection", "SampleModels",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
         .product(name: "HTTPTypes", package: "swift-http-types"),

@@ -100,13 +100,42 @@ extension NeXusBench {
 
     @OptionGroup var distinct: DistinctOption
 
+    @Option(
+      help: ArgumentHelp(
+        "Write one map of this many columns × rows instead (a Raman and an XRF spectrum at each "
+          + "point; --spectra, --runs and --distinct do not apply).", valueName: "COLSxROWS"))
+    var map: String?
+
+    @Option(help: ArgumentHelp("With --map: points left unmeasured at the end.", valueName: "n"))
+    var missing = 0
+
+    /// `--map`'s columns and rows.
+    var mapSize: (columns: Int, rows: Int)? {
+      guard let map else { return nil }
+      let parts = map.lowercased().split(separator: "x").compactMap { Int($0) }
+      guard parts.count == 2, parts[0] > 0, parts[1] > 0 else { return nil }
+      return (parts[0], parts[1])
+    }
+
     func validate() throws {
       guard spectra > 0 else { throw ValidationError("--spectra must be a positive number") }
       guard runs > 0 else { throw ValidationError("--runs must be a positive number") }
+      if map != nil, mapSize == nil {
+        throw ValidationError("--map must be COLUMNSxROWS, e.g. 6x5")
+      }
+      if let size = mapSize, missing < 0 || missing >= size.columns * size.rows {
+        throw ValidationError("--missing must leave at least one of the map's points measured")
+      }
     }
 
     func run() throws {
       try NeXusBench.failing {
+        if let size = mapSize {
+          let generator = MapSpoolGenerator(
+            columns: size.columns, rows: size.rows, missing: missing)
+          print(try generator.write(to: directory))
+          return
+        }
         let generator = SpoolGenerator(spectra: spectra, runs: runs, distinct: distinct.distinct)
         let written = try generator.write(to: directory)
         for run in written.runIDs { print(run) }

@@ -11,7 +11,8 @@ public struct LiveEvent: Sendable, Equatable {
     case instrument
     /// A run started or ended.
     case run
-    /// A map started or changed state (running, paused, complete, aborted).
+    /// A map's progress: `map_id`, `state` (running, paused, complete, aborted), `points_done`,
+    /// `points_total` and the map-plan record's `plan`.
     case map
   }
 

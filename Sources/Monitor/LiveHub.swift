@@ -34,6 +34,9 @@ public final class LiveHub: Sendable {
 
   private let state: Mutex<State>
   public let settings: Settings
+  /// The current map's points, from the published `map` and acquisition events, for a page
+  /// opened mid-map (`GET /api/v1/maps/current/points`).
+  public let mapBoard = LiveMapBoard()
   private let onClientDropped: @Sendable () -> Void
 
   /// - Parameter onClientDropped: called (outside the hub's lock) for every laggard dropped.
@@ -59,6 +62,8 @@ public final class LiveHub: Sendable {
       let event = LiveEvent(id: state.nextID, kind: kind, data: data)
       state.nextID += 1
       state.history.append(event)
+      // Under the hub's lock, so the board sees events in id order (it takes no other lock).
+      mapBoard.observe(kind, value)
       if let snapshotKey { state.latest[snapshotKey] = event }
       state.counters.published += 1
       state.counters.lastEventID = event.id

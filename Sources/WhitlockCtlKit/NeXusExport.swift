@@ -43,6 +43,8 @@ public struct NeXusExport {
   public struct Summary: Sendable {
     /// Runs written (entries).
     public var runs: Int
+    /// Maps written (entries of their own).
+    public var maps: Int
     /// Spectra written.
     public var spectra: Int
     /// Lines skipped, with their file and line.
@@ -86,6 +88,9 @@ public struct NeXusExport {
     var entries: [String: NeXusEntryWriter] = [:]
     var order: [NeXusEntryWriter] = []
     var entryNames: Set<String> = []
+    var maps: [String: NeXusMapWriter] = [:]
+    var mapOrder: [NeXusMapWriter] = []
+    var plansMissing: Set<String> = []
     var runsSeen: [String] = []
     var spectra = 0
     var segmentsDone = 0
@@ -138,14 +143,30 @@ public struct NeXusExport {
         switch record {
         case .acquisition(let acquisition):
           try entry(for: runID).append(acquisition)
+          if let point = acquisition.map {
+            if let map = maps[point.mapID] {
+              try map.append(acquisition, point: point)
+            } else if plansMissing.insert(point.mapID).inserted {
+              warning(
+                "\(options.selection.spool)/\(item.file):\(item.line): map \(point.mapID) has no "
+                  + "map-plan record in the selection; its spectra are exported by run only")
+            }
+          }
           spectra += 1
           progress.update(spectra: spectra, segments: segmentsDone, total: stream.segments.count)
         case .runStart(let start):
           try entry(for: runID).runStart(start)
         case .runEnd(let end):
           try entry(for: runID).runEnd(end)
-        case .mapPlan, .mapEnd:
-          break  // map metadata: the export writes spectra by run, not maps
+        case .mapPlan(let plan):
+          guard maps[plan.plan.id] == nil else { break }  // a resumed map repeats its plan
+          let name = NeXusName.unique("map_" + NeXusName.make(plan.plan.id), taken: entryNames)
+          entryNames.insert(name)
+          let writer = try NeXusMapWriter(root: root, name: name, record: plan)
+          maps[plan.plan.id] = writer
+          mapOrder.append(writer)
+        case .mapEnd:
+          break  // the map entry holds what was measured; its end state is in the spool
         case .dark:
           break  // a dark's effect is in the spectra that subtracted it, which name it
         case .other(let header, _):
@@ -163,8 +184,18 @@ public struct NeXusExport {
         throw Failure("no records in \(describe(options.selection))")
       }
       for writer in order { try writer.finish() }
-      let preferred = order.first { $0.defaultData != nil } ?? order[0]
-      try root.setAttribute("default", preferred.name)
+      for map in mapOrder {
+        try map.finish()
+        if map.mismatched > 0 {
+          warning(
+            "map \(map.plan.id): \(map.mismatched) acquisition(s) off its grid or unlike its "
+              + "first spectrum left out of the map (they are in their run's entry)")
+        }
+      }
+      // A map opens as a picture; otherwise the first run with spectra.
+      let preferred =
+        mapOrder.first?.name ?? (order.first { $0.defaultData != nil } ?? order[0]).name
+      try root.setAttribute("default", preferred)
       try root.setAttribute("skipped_records", Int64(skipped.count))
       if !skipped.isEmpty {
         try root.setAttribute("skipped_lines", skipped.prefix(100).map(\.description))
@@ -178,7 +209,8 @@ public struct NeXusExport {
       throw Failure("cannot write \(options.output): \(error)")
     }
     return Summary(
-      runs: order.count, spectra: spectra, skipped: skipped, seconds: progress.elapsed)
+      runs: order.count, maps: mapOrder.count, spectra: spectra, skipped: skipped,
+      seconds: progress.elapsed)
   }
 
   private static func describe(_ selection: RecordSelector) -> String {

@@ -58,7 +58,9 @@ struct ExportCommand: ParsableCommand {
         FileHandle.standardError.write(Data("whitlockctl export: \(warning)\n".utf8))
       }
       let rate = summary.seconds > 0 ? Int(Double(summary.spectra) / summary.seconds) : 0
-      var line = "\(output): \(summary.runs) run(s), \(summary.spectra) spectra in "
+      var line = "\(output): \(summary.runs) run(s), "
+      if summary.maps > 0 { line += "\(summary.maps) map(s), " }
+      line += "\(summary.spectra) spectra in "
       line += String(format: "%.1f s (%d spectra/s)", summary.seconds, rate)
       if !summary.skipped.isEmpty {
         line += ", \(summary.skipped.count) unreadable line(s) skipped"

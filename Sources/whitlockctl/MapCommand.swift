@@ -11,12 +11,13 @@ struct MapCommand: ParsableCommand {
   /// Every `map` subcommand, in the order `--help` lists them.
   static let subcommands: [any ParsableCommand.Type] = [
     MapStart.self, MapControl.Pause.self, MapControl.Resume.self, MapControl.Abort.self,
-    MapStatus.self,
+    MapStatus.self, MapImageCommand.self,
   ]
 
   static let configuration = CommandConfiguration(
     commandName: "map",
-    abstract: "Start, pause, resume, abort or show a map on the running daemon's stage",
+    abstract:
+      "Start, pause, resume, abort or show a map on the running daemon's stage; render one as PNG",
     subcommands: subcommands)
 }
 
