@@ -6,7 +6,7 @@ extension MonitorRoutes {
   /// `GET /api/v1/maps/current/points` (every point so far; `map_id` null before the first
   /// map) and `GET /api/v1/maps/current/points/{index}` (one point with its spectra and fitted
   /// bands; 404 when the current map has no such point).
-  func addMapRoutes(to router: Router<BasicRequestContext>) {
+  func addMapPointRoutes(to router: Router<BasicRequestContext>) {
     let board = hub.mapBoard
     router.get("api/v1/maps/current/points") { _, _ in Self.json(.ok, board.pointsDocument()) }
     router.get("api/v1/maps/current/points/:index") { _, context in

@@ -39,7 +39,7 @@ struct MonitorRoutes: Sendable {
     }
     router.get("api/v1/status") { _, _ in Self.json(.ok, backend.status()) }
     router.get("api/v1/events") { request, _ in events(request) }
-    addMapRoutes(to: router)
+    addMapPointRoutes(to: router)
     router.post("api/v1/runs") { request, _ in
       if let refusal = authorize(request) { return refusal }
       let body: [UInt8]
