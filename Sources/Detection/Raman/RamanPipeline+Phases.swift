@@ -14,17 +14,23 @@ extension RamanPipeline {
   }
 
   /// Whether an anchor is there and not a trace beside a dominant phase.
-  private func dominant(_ anchor: AnchorBand) -> Bool {
+  func dominant(_ anchor: AnchorBand) -> Bool {
     anchor.found && anchor.height >= settings.phases.minimumAnchorShare * anchors.tallestHeight
   }
 
   /// Calls every phase with its evidence, the fraction, the spectrum's name and the offset.
   func callPhases(_ result: inout RamanAnalysis) {
     var candidate = Candidate()
+    var loneBand = false
     if result.phosphateDetected {
-      candidate.consider(callPhosphate(&result), height: anchors.nu1.height)
+      if let phase = callPhosphate(&result) {
+        candidate.consider(phase, height: anchors.nu1.height)
+      } else {
+        withdrawLoneBand(&result)
+        loneBand = true
+      }
     }
-    callACP(&result, candidate: &candidate)
+    if !loneBand { callACP(&result, candidate: &candidate) }
     if callBrushite(&result) { candidate.consider(.brushite, height: anchors.brushite.height) }
     if let hydrate = callOxalate(&result) {
       candidate.consider(
@@ -45,8 +51,11 @@ extension RamanPipeline {
     measureOffset(&result)
   }
 
-  /// Apatite, whitlockite or merrillite, and the whitlockite(-group) fraction.
-  private func callPhosphate(_ result: inout RamanAnalysis) -> MineralPhase {
+  /// Apatite, whitlockite or merrillite, and the whitlockite(-group) fraction; nil for a lone
+  /// band (no phosphate), `phosphate-undetermined` without a fraction where the known phases
+  /// leave a band unexplained (see `RamanPhaseRules.companionMinimumShare` and
+  /// `residualBandSignificance`).
+  private func callPhosphate(_ result: inout RamanAnalysis) -> MineralPhase? {
     let rules = settings.phases
     let total = result.phosphateArea
     let hap = result.hap
@@ -94,6 +103,18 @@ extension RamanPipeline {
     }
     let rhoA = apatiteArea / apatiteScale
     let sigmaA = apatiteVariance.squareRoot() / apatiteScale
+    // Open set, lone band: the companions' summed share shown below what any phosphate has.
+    let share = rhoW + rhoA
+    let shareSigma = (sigmaW * sigmaW + sigmaA * sigmaA).squareRoot()
+    if share.isFinite, shareSigma.isFinite {
+      result.openSet.companionShare = share
+      result.openSet.companionShareSigma = shareSigma
+      if !doublet, share + rules.evidenceSignificance * shareSigma < rules.companionMinimumShare {
+        result.openSet.loneBand = true
+        return nil
+      }
+    }
+    findResidualBands(&result)
     var estimateSum = 0.0
     var weightSum = 0.0
     let significant =
@@ -155,6 +176,13 @@ extension RamanPipeline {
       phase = f >= 0.5 ? .whitlockite : .apatite
     } else {
       phase = .phosphateUndetermined
+    }
+    if !result.openSet.patternFits {
+      // Open set, full pattern: a band no known phase explains; no phase, no fraction.
+      result.whitlockiteFraction = nil
+      result.whitlockiteFractionSigma = nil
+      result.flags.insert(.unassignedBand)
+      return .phosphateUndetermined
     }
     if phase == .whitlockite { result.phases.whitlockite.present = true }
     if phase == .apatite { result.phases.apatite.present = true }
