@@ -104,7 +104,12 @@ extension RamanPipeline {
     let rhoA = apatiteArea / apatiteScale
     let sigmaA = apatiteVariance.squareRoot() / apatiteScale
     // Open set, lone band: the companions' summed share shown below what any phosphate has.
-    let share = rhoW + rhoA
+    // Their fitted areas count even where a band ended on a bound (a misplaced band is still
+    // not a missing one).
+    let rawHPO4 = result.hpo4.area.isFinite ? max(result.hpo4.area, 0) : 0
+    let rawNu3 = result.phosphateNu3.area.isFinite ? max(result.phosphateNu3.area, 0) : 0
+    let share =
+      rawHPO4 / whitlockiteScale + (rawNu3 + apatiteArea - max(nu3.area, 0)) / apatiteScale
     let shareSigma = (sigmaW * sigmaW + sigmaA * sigmaA).squareRoot()
     if share.isFinite, shareSigma.isFinite {
       result.openSet.companionShare = share

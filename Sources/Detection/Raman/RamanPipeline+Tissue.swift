@@ -23,8 +23,11 @@ extension RamanPipeline {
       let area = max(low.area, 0) + max(high.area, 0)
       let sigma = (low.areaSigma * low.areaSigma + high.areaSigma * high.areaSigma).squareRoot()
       let pairRatio = high.area / low.area
+      // A companion on a bound of its centre or width is another band's flank (an oxalate's
+      // 896 C–C), not collagen.
+      let placed = !refined || (!collagenFitter.isAtBound(0) && !collagenFitter.isAtBound(1))
       if sigma.isFinite, sigma > 0, area >= model.minimumSignificance * sigma, low.area > 0,
-        model.collagenPairRatioRange.contains(pairRatio)
+        model.collagenPairRatioRange.contains(pairRatio), placed
       {
         measurement.collagenFound = true
         measurement.collagenOffset =
@@ -52,7 +55,7 @@ extension RamanPipeline {
       let refined = lipidReport.refined
       let band = lipidFitter.bandOrScreen(0, refined: refined)
       measurement.lipid1128 = band
-      if band.significance >= model.minimumSignificance {
+      if band.significance >= model.minimumSignificance, !refined || !lipidFitter.isAtBound(0) {
         measurement.lipidFound = true
         measurement.lipidOffset =
           refined && band.centre.isFinite ? band.centre - model.lipid1128.centre : 0
