@@ -178,6 +178,10 @@ enum RamanBandConfiguration {
     r.acpMinimumShare = try table.number("acp_min_share", default: d.acpMinimumShare, in: 0...10)
     r.companionMinimumShare = try table.number(
       "companion_min_share", default: d.companionMinimumShare, in: 0...10)
+    r.companionExclusionSigma = try table.number(
+      "companion_exclusion_sigma", default: d.companionExclusionSigma, in: 0...100)
+    r.companionMaximumShare = try table.number(
+      "companion_max_share", default: d.companionMaximumShare, in: 0...1000)
     r.residualBandSignificance = try table.number(
       "residual_band_significance_sigma", default: d.residualBandSignificance, in: 0...1000)
     r.residualBandMinimumShare = try table.number(

@@ -48,7 +48,8 @@ import WhitlockCore
       ] + HandMadeSpectrum.companions(apatite: 40000, whitlockite: 20000, shape: .gaussian),
       noise: 20)
     let estimate = try #require(analyze(spectrum).whitlockiteFraction)
-    #expect(abs(estimate - 1.0 / 3.0) < 0.07)
+    // Evidence-based (HPO₄, ν3 as Gaussians too): within its ratios' spread (σ ≈ 0.1).
+    #expect(abs(estimate - 1.0 / 3.0) < 0.1)
   }
 
   /// Simulator spectra at 2 s (cosmic rays off so every spectrum counts): the mean absolute error

@@ -177,15 +177,14 @@ import WhitlockCore
     }
   }
 
-  /// A phosphate-like pattern no known phase explains (ν1 near 966 with a band near 922, and a
-  /// strong narrow band at 995 that neither apatite nor whitlockite has): undetermined, the
-  /// residual band named, the misfit reported, no whitlockite fraction.
+  /// A phosphate-like pattern no known phase explains: ν1 near 972 with a band near 925 that
+  /// holds 40 % of its area (whitlockite's HPO₄ holds 5–11 %) and no ν3: undetermined, the
+  /// band named, the misfit reported, no whitlockite fraction near 1 (none at all).
   @Test func anUnknownPhosphatePatternIsUndetermined() throws {
     for seed in 1...5 as ClosedRange<UInt64> {
       let spectrum = HandMadeSpectrum(
         bands: [
-          .init(centre: 966, fwhm: 9, area: 40000), .init(centre: 995, fwhm: 6, area: 20000),
-          .init(centre: 922, fwhm: 10, area: 3000),
+          .init(centre: 972, fwhm: 9, area: 40000), .init(centre: 925, fwhm: 9, area: 16000),
         ] + HandMadeSpectrum.tissue(0.3), noise: 25, seed: seed)
       let result = analyze(spectrum)
       #expect(result.phase == .phosphateUndetermined, "seed \(seed): \(result.phase)")
@@ -193,9 +192,8 @@ import WhitlockCore
       #expect(result.flags.contains(.unassignedBand), "seed \(seed)")
       #expect(!result.openSet.patternFits)
       let named = (0..<result.openSet.residualCount).map { result.openSet.residual($0).centre }
-      #expect(named.contains { abs($0 - 995) < 6 }, "seed \(seed): \(named)")
-      let misfit = try #require(result.openSet.phosphateMisfit)
-      #expect(misfit > 1, "seed \(seed): \(misfit)")
+      #expect(named.contains { abs($0 - 925) < 4 }, "seed \(seed): \(named)")
+      #expect(try #require(result.openSet.phosphateMisfit).isFinite, "seed \(seed)")
     }
   }
 

@@ -325,6 +325,8 @@ extension RamanPhaseRules {
       ("com_doublet_min_share", .number(monohydrateDoubletMinimumShare)),
       ("acp_min_share", .number(acpMinimumShare)),
       ("companion_min_share", .number(companionMinimumShare)),
+      ("companion_exclusion_sigma", .number(companionExclusionSigma)),
+      ("companion_max_share", .number(companionMaximumShare)),
       ("residual_band_significance_sigma", .number(residualBandSignificance)),
       ("residual_band_min_share", .number(residualBandMinimumShare)),
       ("residual_band_width_cm1", .number(residualBandWidth)),

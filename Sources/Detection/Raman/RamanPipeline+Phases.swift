@@ -90,7 +90,12 @@ extension RamanPipeline {
     // `phenylalanine1032Ratio` × the 1003 band counts for apatite.
     let whitlockiteScale = rules.whitlockiteHPO4Ratio * total
     let apatiteScale = rules.apatiteNu3Ratio * total
-    let rhoW = max(hpo4.area, 0) / whitlockiteScale
+    // Where collagen's 921 band was subtracted, HPO₄ counts only beyond the prediction's spread
+    // (what collagen may still explain), so a collagen residual does not read as whitlockite.
+    let collagenResidual =
+      result.tissue.collagenFound
+      ? settings.tissue.collagenRatioSpread * result.tissue.collagen921Area : 0
+    let rhoW = max(hpo4.area - collagenResidual, 0) / whitlockiteScale
     let sigmaW = hpo4.areaSigma / whitlockiteScale
     var apatiteArea = max(nu3.area, 0)
     var apatiteVariance = nu3.areaSigma * nu3.areaSigma
@@ -114,9 +119,26 @@ extension RamanPipeline {
     if share.isFinite, shareSigma.isFinite {
       result.openSet.companionShare = share
       result.openSet.companionShareSigma = shareSigma
-      if !doublet, share + rules.evidenceSignificance * shareSigma < rules.companionMinimumShare {
+      // Shown missing: below the minimum share, and the share any phosphate has (about 1)
+      // `companionExclusionSigma` σ above it.
+      if !doublet, share < rules.companionMinimumShare,
+        share + rules.companionExclusionSigma * shareSigma < 1
+      {
         result.openSet.loneBand = true
         return nil
+      }
+      // Companions far stronger than any known phase's (HPO₄ at half of ν1 is not whitlockite's
+      // 5–11 %): the pattern does not fit; the excessive band is named.
+      if share - rules.evidenceSignificance * shareSigma > rules.companionMaximumShare {
+        var band = ResidualBand()
+        let hpo4Heavy = rawHPO4 / whitlockiteScale >= rawNu3 / apatiteScale
+        let excessive = hpo4Heavy ? result.hpo4 : result.phosphateNu3
+        band.centre = excessive.centre
+        band.area = excessive.area
+        band.significance = excessive.significance
+        band.share = excessive.area / total
+        result.openSet.add(band)
+        result.openSet.patternFits = false
       }
     }
     findResidualBands(&result)

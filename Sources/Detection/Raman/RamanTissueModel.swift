@@ -12,8 +12,8 @@
 /// spread (`collagenRatioSpread`, `lipidRatioSpread`) for that reason.
 ///
 /// How they are used (see `RamanPipeline`): the companion bands that nothing else in a
-/// calcification spectrum explains (collagen 855 + 876 fitted in `collagenWindow`, lipid 1128 in
-/// `lipidWindow`) measure how much collagen and lipid the spectrum holds. Their overlapping
+/// calcification spectrum explains (collagen 855 + 876 in `collagenWindow`, lipid 1128 in
+/// `lipidWindow`, each measured by the linear screen at its literature centre and width) measure how much collagen and lipid the spectrum holds. Their overlapping
 /// bands (collagen 921 and 938, lipid 1063 and 1080) are then predicted from those areas with the
 /// ratios below, placed at the measured axis offset, and subtracted before the phosphate and
 /// carbonate windows are searched and fitted. The evidence for whitlockite (HPO₄) and apatite
@@ -23,7 +23,7 @@ public struct RamanTissueModel: Sendable, Equatable {
   /// Subtract the predicted collagen and lipid bands at all.
   public var enabled = true
   /// Fit window of the collagen companion bands, cm⁻¹ (inside the processing range).
-  public var collagenWindow: ClosedRange<Double> = 830...892
+  public var collagenWindow: ClosedRange<Double> = 812...892
   /// Collagen proline C–C stretch (ring).
   public var collagen855 = BandPrior(
     name: "collagen_855", centre: 855, centreRange: 845...864, fwhm: 14, fwhmRange: 6...30,
@@ -49,7 +49,7 @@ public struct RamanTissueModel: Sendable, Equatable {
   /// (brushite's lone ≈ 880 band or an oxalate's ≈ 862 band does not).
   public var collagenPairRatioRange: ClosedRange<Double> = 0.3...3
   /// Fit window of the lipid companion band, cm⁻¹.
-  public var lipidWindow: ClosedRange<Double> = 1108...1150
+  public var lipidWindow: ClosedRange<Double> = 1110...1150
   /// Lipid C–C stretch (trans).
   public var lipid1128 = BandPrior(
     name: "lipid_1128", centre: 1128, centreRange: 1120...1136, fwhm: 12, fwhmRange: 5...25,
