@@ -20,24 +20,51 @@
 /// (ν3) therefore counts only beyond what the tissue explains, and each band's σ carries the
 /// spread of the prediction.
 public struct RamanTissueModel: Sendable, Equatable {
+  /// The tissue bands, stored as one array so the settings (copied into every configuration
+  /// and record writer) stay small: collagen 855, 876, 921, 938, lipid 1128, 1063, 1080.
+  private var bands: [BandPrior] = [
+    BandPrior(
+      name: "collagen_855", centre: 855, centreRange: 845...864, fwhm: 14, fwhmRange: 6...30,
+      centreSigma: 4, fwhmSigma: 6),
+    BandPrior(
+      name: "collagen_876", centre: 876, centreRange: 867...885, fwhm: 14, fwhmRange: 6...30,
+      centreSigma: 4, fwhmSigma: 6),
+    BandPrior(
+      name: "collagen_921", centre: 921, centreRange: 915...927, fwhm: 14, fwhmRange: 6...30),
+    BandPrior(
+      name: "collagen_938", centre: 938, centreRange: 932...944, fwhm: 18, fwhmRange: 6...30),
+    BandPrior(
+      name: "lipid_1128", centre: 1128, centreRange: 1120...1136, fwhm: 12, fwhmRange: 5...25,
+      centreSigma: 3, fwhmSigma: 5),
+    BandPrior(
+      name: "lipid_1063", centre: 1063, centreRange: 1057...1069, fwhm: 12, fwhmRange: 5...25),
+    BandPrior(
+      name: "lipid_1080", centre: 1080, centreRange: 1074...1086, fwhm: 20, fwhmRange: 5...40),
+  ]
   /// Subtract the predicted collagen and lipid bands at all.
   public var enabled = true
   /// Fit window of the collagen companion bands, cm⁻¹ (inside the processing range).
   public var collagenWindow: ClosedRange<Double> = 812...892
   /// Collagen proline C–C stretch (ring).
-  public var collagen855 = BandPrior(
-    name: "collagen_855", centre: 855, centreRange: 845...864, fwhm: 14, fwhmRange: 6...30,
-    centreSigma: 4, fwhmSigma: 6)
+  public var collagen855: BandPrior {
+    get { bands[0] }
+    set { bands[0] = newValue }
+  }
   /// Collagen hydroxyproline C–C stretch.
-  public var collagen876 = BandPrior(
-    name: "collagen_876", centre: 876, centreRange: 867...885, fwhm: 14, fwhmRange: 6...30,
-    centreSigma: 4, fwhmSigma: 6)
+  public var collagen876: BandPrior {
+    get { bands[1] }
+    set { bands[1] = newValue }
+  }
   /// Collagen proline C–C stretch on whitlockite's HPO₄ band (predicted, never fitted).
-  public var collagen921 = BandPrior(
-    name: "collagen_921", centre: 921, centreRange: 915...927, fwhm: 14, fwhmRange: 6...30)
+  public var collagen921: BandPrior {
+    get { bands[2] }
+    set { bands[2] = newValue }
+  }
   /// Collagen backbone C–C stretch beside ACP and apatite ν1 (predicted, never fitted).
-  public var collagen938 = BandPrior(
-    name: "collagen_938", centre: 938, centreRange: 932...944, fwhm: 18, fwhmRange: 6...30)
+  public var collagen938: BandPrior {
+    get { bands[3] }
+    set { bands[3] = newValue }
+  }
   /// Collagen 921 area over the summed 855 + 876 area.
   public var collagen921Ratio = 0.30
   /// Collagen 938 area over the summed 855 + 876 area.
@@ -51,15 +78,20 @@ public struct RamanTissueModel: Sendable, Equatable {
   /// Fit window of the lipid companion band, cm⁻¹.
   public var lipidWindow: ClosedRange<Double> = 1110...1150
   /// Lipid C–C stretch (trans).
-  public var lipid1128 = BandPrior(
-    name: "lipid_1128", centre: 1128, centreRange: 1120...1136, fwhm: 12, fwhmRange: 5...25,
-    centreSigma: 3, fwhmSigma: 5)
+  public var lipid1128: BandPrior {
+    get { bands[4] }
+    set { bands[4] = newValue }
+  }
   /// Lipid C–C stretch (trans) on carbonate and apatite ν3 (predicted, never fitted).
-  public var lipid1063 = BandPrior(
-    name: "lipid_1063", centre: 1063, centreRange: 1057...1069, fwhm: 12, fwhmRange: 5...25)
+  public var lipid1063: BandPrior {
+    get { bands[5] }
+    set { bands[5] = newValue }
+  }
   /// Lipid C–C stretch (gauche) on carbonate and calcite (predicted, never fitted).
-  public var lipid1080 = BandPrior(
-    name: "lipid_1080", centre: 1080, centreRange: 1074...1086, fwhm: 20, fwhmRange: 5...40)
+  public var lipid1080: BandPrior {
+    get { bands[6] }
+    set { bands[6] = newValue }
+  }
   /// Lipid 1063 area over the 1128 area.
   public var lipid1063Ratio = 1.1
   /// Lipid 1080 area over the 1128 area.
@@ -73,9 +105,7 @@ public struct RamanTissueModel: Sendable, Equatable {
   public init() {}
 
   /// Every band of the tissue model, as recorded with each result.
-  var allBands: [BandPrior] {
-    [collagen855, collagen876, collagen921, collagen938, lipid1128, lipid1063, lipid1080]
-  }
+  var allBands: [BandPrior] { bands }
 }
 
 /// What the tissue model measured in one spectrum (see `RamanTissueModel`).
