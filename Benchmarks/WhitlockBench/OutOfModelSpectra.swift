@@ -11,7 +11,8 @@ import Simulation
 /// background and Gaussian noise at the requested ν1 peak SNR. Reference mixtures: measured
 /// RRUFF whitlockite and apatite spectra, each normalised to unit ν1 area, mixed in known
 /// proportions, shifted, on a background, with noise. Negatives (truth: no fraction): tissue
-/// alone, calcite, oxalate and brushite-like spectra. Own line-shape code, not the detector's.
+/// alone, calcite, oxalate and brushite-like spectra. The tissue holds collagen and lipid bands
+/// (see `organicBands`). Own line-shape code, not the detector's.
 struct OutOfModelSpectra {
   /// One spectrum and its truth.
   struct Sample {
@@ -75,6 +76,7 @@ struct OutOfModelSpectra {
     let fluorescence = random.uniform(in: 2, 8) * peak
     let curvature = random.uniform(in: -0.6, 0.6)
     let tissue = random.uniform(in: 0, 0.25) * peak
+    let organic = Self.organicBands(random: &random)
     let spacing = (axis[axis.count - 1] - axis[0]) / Double(axis.count - 1)
     let sigma = peak * spacing / snr
     return axis.indices.map { i in
@@ -82,14 +84,63 @@ struct OutOfModelSpectra {
       let u = (x - 1100) / 900
       var value = density[i] * spacing
       value += fluorescence * spacing * (1 + 0.5 * u + curvature * u * u)
-      value +=
-        tissue * spacing * 4
-        * (Self.profile(x, centre: 1003, fwhm: 7, eta: 0.6)
-          + 0.3 * Self.profile(x, centre: 1031, fwhm: 10, eta: 0.6)
-          + 6 * Self.profile(x, centre: 1447, fwhm: 32, eta: 0.5)
-          + 4 * Self.profile(x, centre: 1300, fwhm: 45, eta: 0.5))
+      var bands = 0.0
+      for band in organic {
+        bands += band.area * Self.profile(x, centre: band.centre, fwhm: band.fwhm, eta: band.eta)
+      }
+      value += tissue * spacing * 4 * bands
       return 1000 + value + sigma * random.gaussian()
     }
+  }
+
+  /// One organic band of the tissue: area relative to the tissue scale, own shape.
+  struct OrganicBand {
+    var centre: Double
+    var fwhm: Double
+    var eta: Double
+    var area: Double
+  }
+
+  /// Soft tissue: phenylalanine, CH₂, and collagen and lipid in drawn amounts (each up to 1.5
+  /// times as much as the CH₂ band alone implies), with band positions (±3 cm⁻¹), widths and
+  /// ratios drawn wider than the detector's tissue model: collagen 921/(855 + 876) 0.2–0.42,
+  /// 938/(855 + 876) 0.5–0.9; lipid 1063/1128 0.8–1.4, 1080/1128 1.0–1.8. Literature positions:
+  /// Frushour & Koenig 1975, Haka et al. 2002/2005.
+  static func organicBands(random: inout RandomSource) -> [OrganicBand] {
+    let collagen = random.uniform(in: 0, 1.5)
+    let lipid = random.uniform(in: 0, 1.5)
+    let collagenEta = random.uniform(in: 0.3, 0.9)
+    let lipidEta = random.uniform(in: 0.3, 0.9)
+    let shift = random.uniform(in: -3, 3)
+    let pair = 6 * 0.374 * collagen
+    let proline = random.uniform(in: 0.45, 0.65)
+    let c1128 = 6 * 0.072 * lipid
+    return [
+      OrganicBand(centre: 1003, fwhm: 7, eta: 0.6, area: 1),
+      OrganicBand(centre: 1031, fwhm: 10, eta: 0.6, area: 0.3),
+      OrganicBand(centre: 1447, fwhm: 32, eta: 0.5, area: 6),
+      OrganicBand(centre: 1300, fwhm: 45, eta: 0.5, area: 4),
+      OrganicBand(
+        centre: 855 + shift, fwhm: random.uniform(in: 11, 18), eta: collagenEta,
+        area: pair * proline),
+      OrganicBand(
+        centre: 876 + shift, fwhm: random.uniform(in: 11, 18), eta: collagenEta,
+        area: pair * (1 - proline)),
+      OrganicBand(
+        centre: 921 + shift, fwhm: random.uniform(in: 10, 18), eta: collagenEta,
+        area: pair * random.uniform(in: 0.2, 0.42)),
+      OrganicBand(
+        centre: 938 + shift, fwhm: random.uniform(in: 14, 22), eta: collagenEta,
+        area: pair * random.uniform(in: 0.5, 0.9)),
+      OrganicBand(
+        centre: 1063 + shift, fwhm: random.uniform(in: 9, 15), eta: lipidEta,
+        area: c1128 * random.uniform(in: 0.8, 1.4)),
+      OrganicBand(
+        centre: 1080 + shift, fwhm: random.uniform(in: 15, 25), eta: lipidEta,
+        area: c1128 * random.uniform(in: 1.0, 1.8)),
+      OrganicBand(
+        centre: 1128 + shift, fwhm: random.uniform(in: 9, 15), eta: lipidEta, area: c1128),
+    ]
   }
 
   /// A synthetic phosphate spectrum with whitlockite fraction `f`.

@@ -21,6 +21,9 @@ public enum DetectionFlag: String, Sendable, Hashable, CaseIterable {
   case magnesiumNotSignificant = "mg_not_significant"
   /// XRF only: no relative sensitivity factor is configured, so the ratio is a raw net-area ratio.
   case uncalibrated
+  /// Raman only: a band in the phosphate ν1 window that no known phase explains (a lone band
+  /// without the companions a phosphate has, or a band left over by the fit of the known phases).
+  case unassignedBand = "unassigned_band"
 }
 
 extension DetectionFlag {
@@ -35,6 +38,7 @@ extension DetectionFlag {
     case .axisUnsupported: return 5
     case .magnesiumNotSignificant: return 6
     case .uncalibrated: return 7
+    case .unassignedBand: return 8
     }
   }
 }

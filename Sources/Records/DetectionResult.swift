@@ -88,9 +88,14 @@ public struct RamanResult: Sendable, Equatable {
   public var fusion: FusedPoint?
   /// The axis calibration the spectrum was analysed on, when one was configured.
   public var calibration: CalibrationProvenance?
+  /// The open-set checks, in records that carry them.
+  public var openSet: RamanOpenSet?
 
   init(_ reader: MemberReader) throws(RecordDecodingError) {
     method = try reader.string("method")
+    openSet = try reader.optionalObject("open_set").map { reader throws(RecordDecodingError) in
+      try RamanOpenSet(reader)
+    }
     calibration = try reader.optionalObject("axis_calibration").map {
       reader throws(RecordDecodingError) in try CalibrationProvenance(reader)
     }

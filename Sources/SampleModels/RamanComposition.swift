@@ -35,6 +35,12 @@ public struct RamanComposition: Sendable, Equatable {
   public var tissueStrength: Double
   /// Scale of the fluorescence background; 1 is typical breast tissue at 785 nm.
   public var fluorescenceStrength: Double
+  /// Scale of the collagen bands (855, 876, 921, 938, amide III) within the tissue; 1 is
+  /// collagen-rich stroma, 0 none. Multiplied by `tissueStrength`.
+  public var collagenStrength: Double = 1
+  /// Scale of the lipid bands (C–C 1063, 1080, 1128; =C–H 1265) within the tissue; 1 is fatty
+  /// breast tissue, 0 none. Multiplied by `tissueStrength`.
+  public var lipidStrength: Double = 1
 
   /// Creates a composition; by default soft tissue with no calcification.
   public init(

@@ -10,6 +10,16 @@ extension RamanSampleModel {
       result.append(
         RamanBand(centre: band.centre, fwhm: band.fwhm, areaRate: band.areaRate * tissue))
     }
+    let collagen = tissue * max(composition.collagenStrength, 0)
+    for band in collagenBands {
+      result.append(
+        RamanBand(centre: band.centre, fwhm: band.fwhm, areaRate: band.areaRate * collagen))
+    }
+    let lipid = tissue * max(composition.lipidStrength, 0)
+    for band in lipidBands {
+      result.append(
+        RamanBand(centre: band.centre, fwhm: band.fwhm, areaRate: band.areaRate * lipid))
+    }
     switch composition.calcification {
     case .none:
       break

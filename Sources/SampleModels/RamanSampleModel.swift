@@ -97,6 +97,28 @@ public struct RamanSampleModel: Sendable, Equatable {
     RamanBand(centre: 1655, fwhm: 45, areaRate: 45000),
     RamanBand(centre: 1745, fwhm: 20, areaRate: 8000),
   ]
+  /// Collagen (breast stroma) bands at collagen strength 1, beside the shared organic bands
+  /// above: proline 855, hydroxyproline 876, proline 921 (on whitlockite's HPO₄ band), backbone
+  /// C–C 938, amide III 1245/1270. Positions from Frushour & Koenig (1975) and Haka et al.
+  /// (2002, 2005); heights relative to the CH₂ band read from their collagen spectra (855 ≈ 0.45,
+  /// 876 ≈ 0.35, 921 ≈ 0.25, 938 ≈ 0.45, amide III ≈ 0.5/0.4 of the 1445 peak).
+  public var collagenBands: [RamanBand] = [
+    RamanBand(centre: 855, fwhm: 14, areaRate: 10500),
+    RamanBand(centre: 876, fwhm: 14, areaRate: 8200),
+    RamanBand(centre: 921, fwhm: 14, areaRate: 5600),
+    RamanBand(centre: 938, fwhm: 18, areaRate: 13000),
+    RamanBand(centre: 1245, fwhm: 30, areaRate: 25000),
+    RamanBand(centre: 1270, fwhm: 30, areaRate: 20000),
+  ]
+  /// Lipid (breast fat) bands at lipid strength 1: C–C stretches 1063 (trans), 1080 (gauche) and
+  /// 1128 (trans), =C–H 1265. Positions from Haka et al. (2002, 2005); heights ≈ 0.2, 0.15, 0.18
+  /// and 0.35 of the 1445 peak.
+  public var lipidBands: [RamanBand] = [
+    RamanBand(centre: 1063, fwhm: 12, areaRate: 4000),
+    RamanBand(centre: 1080, fwhm: 20, areaRate: 5000),
+    RamanBand(centre: 1128, fwhm: 12, areaRate: 3600),
+    RamanBand(centre: 1265, fwhm: 20, areaRate: 11700),
+  ]
   /// Mean number of cosmic-ray events per second of integration over the whole sensor.
   public var cosmicRayRate: Double = 0.2
   /// Range of a cosmic-ray spike's height in counts (drawn uniformly).

@@ -13,7 +13,10 @@ enum RamanBandConfiguration {
       ("brushite_companion", \.brushiteCompanion), ("whewellite_cc", \.whewelliteCC),
       ("weddellite_cc", \.weddelliteCC), ("methylene", \.methylene),
       ("oxalate_1463", \.whewellite1463), ("oxalate_1476", \.weddellite1476),
-      ("oxalate_1490", \.whewellite1490),
+      ("oxalate_1490", \.whewellite1490), ("collagen_855", \.tissue.collagen855),
+      ("collagen_876", \.tissue.collagen876), ("collagen_921", \.tissue.collagen921),
+      ("collagen_938", \.tissue.collagen938), ("lipid_1128", \.tissue.lipid1128),
+      ("lipid_1063", \.tissue.lipid1063), ("lipid_1080", \.tissue.lipid1080),
     ]
   }
 
@@ -31,6 +34,38 @@ enum RamanBandConfiguration {
     var phases = try table.table("phases")
     settings.phases = try readPhases(&phases)
     try phases.finish()
+    var tissue = try table.table("tissue")
+    try readTissue(&tissue, into: &settings.tissue)
+    try tissue.finish()
+  }
+
+  /// `[detection.raman.tissue]`: the collagen and lipid model (windows, ratios, spreads).
+  private static func readTissue(
+    _ table: inout ConfigurationReader, into t: inout RamanTissueModel
+  ) throws(ConfigurationError) {
+    t.enabled = try table.boolean("enabled", default: t.enabled)
+    t.collagenWindow = try window(&table, "collagen_window", default: t.collagenWindow)
+    t.lipidWindow = try window(&table, "lipid_window", default: t.lipidWindow)
+    t.collagen921Ratio = try table.number(
+      "collagen_921_ratio", default: t.collagen921Ratio, in: 0...10)
+    t.collagen938Ratio = try table.number(
+      "collagen_938_ratio", default: t.collagen938Ratio, in: 0...10)
+    t.collagenRatioSpread = try table.number(
+      "collagen_ratio_spread", default: t.collagenRatioSpread, in: 0...4)
+    let pairLow = try table.number(
+      "collagen_pair_ratio_min", default: t.collagenPairRatioRange.lowerBound, in: 0...100)
+    let pairHigh = try table.number(
+      "collagen_pair_ratio_max", default: t.collagenPairRatioRange.upperBound, in: 0...100)
+    guard pairLow < pairHigh else {
+      throw table.error("collagen_pair_ratio_max", "must be above collagen_pair_ratio_min")
+    }
+    t.collagenPairRatioRange = pairLow...pairHigh
+    t.lipid1063Ratio = try table.number("lipid_1063_ratio", default: t.lipid1063Ratio, in: 0...10)
+    t.lipid1080Ratio = try table.number("lipid_1080_ratio", default: t.lipid1080Ratio, in: 0...10)
+    t.lipidRatioSpread = try table.number(
+      "lipid_ratio_spread", default: t.lipidRatioSpread, in: 0...4)
+    t.minimumSignificance = try table.number(
+      "min_significance_sigma", default: t.minimumSignificance, in: 0...1000)
   }
 
   private static func readBand(_ table: inout ConfigurationReader, default d: BandPrior)
@@ -141,6 +176,18 @@ enum RamanBandConfiguration {
     r.monohydrateDoubletMinimumShare = try table.number(
       "com_doublet_min_share", default: d.monohydrateDoubletMinimumShare, in: 0...10)
     r.acpMinimumShare = try table.number("acp_min_share", default: d.acpMinimumShare, in: 0...10)
+    r.companionMinimumShare = try table.number(
+      "companion_min_share", default: d.companionMinimumShare, in: 0...10)
+    r.companionExclusionSigma = try table.number(
+      "companion_exclusion_sigma", default: d.companionExclusionSigma, in: 0...100)
+    r.companionMaximumShare = try table.number(
+      "companion_max_share", default: d.companionMaximumShare, in: 0...1000)
+    r.residualBandSignificance = try table.number(
+      "residual_band_significance_sigma", default: d.residualBandSignificance, in: 0...1000)
+    r.residualBandMinimumShare = try table.number(
+      "residual_band_min_share", default: d.residualBandMinimumShare, in: 0...10)
+    r.residualBandWidth = try table.number(
+      "residual_band_width_cm1", default: d.residualBandWidth, in: 1...100, unit: "cm-1")
     return r
   }
 }

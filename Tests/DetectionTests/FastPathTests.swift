@@ -45,10 +45,11 @@ import Testing
   /// The screen profiles and Gram matrix are cached per axis: analysing on one axis and then on
   /// another must give exactly what a fresh pipeline gives on the second.
   @Test func cachedWindowsFollowAnAxisChange() throws {
-    let bands: [HandMadeSpectrum.Band] = [
-      .init(centre: 961, fwhm: 11, area: 40000), .init(centre: 970, fwhm: 9, area: 20000),
-      .init(centre: 1070, fwhm: 10, area: 8000),
-    ]
+    let bands: [HandMadeSpectrum.Band] =
+      [
+        .init(centre: 961, fwhm: 11, area: 40000), .init(centre: 970, fwhm: 9, area: 20000),
+        .init(centre: 1070, fwhm: 10, area: 8000),
+      ] + HandMadeSpectrum.companions(apatite: 40000, whitlockite: 20000)
     let first = HandMadeSpectrum(points: 1400, bands: bands, noise: 25, seed: 3)
     let second = HandMadeSpectrum(
       points: 1100, lower: 450, upper: 1750, bands: bands, noise: 25, seed: 4)

@@ -55,6 +55,18 @@ struct HandMadeSpectrum {
     }
   }
 
+  /// The identifying bands a phosphate always has beside its ν1 (whitlockite's HPO₄ ~924 at 7 %
+  /// of its ν1 area, apatite's ν3 ~1046 at 10 %): without them a ν1 band is a lone band, not a
+  /// phosphate.
+  static func companions(apatite: Double, whitlockite: Double, shape: Shape = .lorentzian)
+    -> [Band]
+  {
+    [
+      Band(centre: 924, fwhm: 10, area: 0.07 * whitlockite, shape: shape),
+      Band(centre: 1046, fwhm: 20, area: 0.10 * apatite, shape: shape),
+    ]
+  }
+
   /// Soft-tissue bands (phenylalanine, CH₂, amide I) at a given scale.
   static func tissue(_ scale: Double = 1) -> [Band] {
     [

@@ -9,7 +9,10 @@ import WhitlockCtlKit
     var rows: [String] = []
     for index in 0..<points {
       let x = 700 + Double(index) * 1.0
-      let band = 30000 * 5 / Double.pi / ((x - 961) * (x - 961) + 25)
+      // ν1 and its ν3 group (10 % of ν1; without it ν1 would be a lone band, not a phosphate).
+      let band =
+        30000 * 5 / Double.pi / ((x - 961) * (x - 961) + 25)
+        + 3000 * 10 / Double.pi / ((x - 1046) * (x - 1046) + 100)
       rows.append("\(x), \(1000 + band)")
     }
     if decreasing { rows.reverse() }

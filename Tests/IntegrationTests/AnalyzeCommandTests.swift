@@ -6,7 +6,8 @@ import WhitlockCore
 /// `whitlockctl analyze` as a user runs it: a text spectrum through the real binary, with the
 /// default parameters and with those of a whitlockd configuration file (`--config`).
 @Suite(.processHeavy) struct AnalyzeCommandTests {
-  /// A Raman spectrum with a HAP band at 961 cm⁻¹ on a sloping background, 1 cm⁻¹ per point,
+  /// A Raman spectrum with a HAP band at 961 cm⁻¹ and its ν3 band at 1046 (10 % of ν1, without
+  /// which ν1 would be a lone band, not a phosphate) on a sloping background, 1 cm⁻¹ per point,
   /// with deterministic pseudo-noise.
   static func spectrumText() -> String {
     var lines = ["##NAMES=synthetic HAP", "##UNITS=cm-1"]
@@ -14,7 +15,9 @@ import WhitlockCore
     for shift in stride(from: 600.0, through: 1800.0, by: 1.0) {
       state = state &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
       let noise = (Double(state >> 11) / Double(1 << 53) - 0.5) * 20
-      let band = 40_000 * (5.0 / .pi) / ((shift - 961) * (shift - 961) + 25)
+      let band =
+        40_000 * (5.0 / .pi) / ((shift - 961) * (shift - 961) + 25)
+        + 4_000 * (10.0 / .pi) / ((shift - 1046) * (shift - 1046) + 100)
       lines.append("\(shift) \(2000 + 0.5 * (shift - 600) + band + noise)")
     }
     return lines.joined(separator: "\n") + "\n"

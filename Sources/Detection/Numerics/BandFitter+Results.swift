@@ -58,3 +58,19 @@ extension BandFitter {
     variance.isFinite && variance >= 0 ? variance.squareRoot() : .nan
   }
 }
+
+extension BandFitter {
+  /// The fitted model (every band and the local baseline) at point `i` of the window, in the
+  /// data's units; used to find what the known bands leave unexplained.
+  func modelValue(at i: Int) -> Double {
+    guard let x, i >= 0, i < count else { return .nan }
+    let p = parameters.pointer
+    let shared = eta(p)
+    var value = p[baselineIndex] + p[baselineIndex + 1] * unitAxis.pointer[i]
+    for band in 0..<bandCount where bandActive[band] {
+      let a = areaIndex(band)
+      value += p[a] * PseudoVoigt.value(offset: x[i] - p[a + 1], fwhm: p[a + 2], eta: shared)
+    }
+    return value
+  }
+}

@@ -2,7 +2,7 @@ import WhitlockCore
 
 extension RamanAnalysis {
   /// Name and version of the method, written as `method`.
-  public static let method = "raman-pvoigt-lm-phases/3.0"
+  public static let method = "raman-pvoigt-lm-phases/4.0"
 
   /// The record's `detection` object: method and every parameter, the key numbers at the top
   /// level (`whitlockite_fraction`, `whitlockite_fraction_sigma`, …), then each band. Non-finite
@@ -54,6 +54,8 @@ extension RamanAnalysis {
           brushiteCompanion.jsonValue(settings.brushiteCompanion.name),
         ])
       ),
+      ("tissue", tissueJSON(settings: settings.tissue)),
+      ("open_set", openSetJSON),
       (
         "fits",
         .object([
@@ -109,6 +111,69 @@ extension RamanAnalysis {
           settings.weddellite1476.name, settings.whewellite1490.name,
         ], phases.oxalate),
       entry(MineralPhase.calcite.rawValue, [settings.calcite.name], phases.calcite),
+    ])
+  }
+}
+
+extension RamanAnalysis {
+  /// The collagen and lipid companions and the bands subtracted for them:
+  /// `{collagen_found, lipid_found, bands, subtracted: [{name, area}], collagen_offset_cm1, …}`.
+  func tissueJSON(settings: RamanTissueModel) -> JSONValue {
+    .object([
+      ("collagen_found", .bool(tissue.collagenFound)),
+      ("lipid_found", .bool(tissue.lipidFound)),
+      (
+        "bands",
+        .array([
+          tissue.collagen855.jsonValue(settings.collagen855.name),
+          tissue.collagen876.jsonValue(settings.collagen876.name),
+          tissue.lipid1128.jsonValue(settings.lipid1128.name),
+        ])
+      ),
+      (
+        "subtracted",
+        .array([
+          .object([
+            ("name", .string(settings.collagen921.name)),
+            ("area", .number(tissue.collagen921Area)),
+          ]),
+          .object([
+            ("name", .string(settings.collagen938.name)),
+            ("area", .number(tissue.collagen938Area)),
+          ]),
+          .object([
+            ("name", .string(settings.lipid1063.name)), ("area", .number(tissue.lipid1063Area)),
+          ]),
+          .object([
+            ("name", .string(settings.lipid1080.name)), ("area", .number(tissue.lipid1080Area)),
+          ]),
+        ])
+      ),
+      ("collagen_offset_cm1", .number(tissue.collagenOffset)),
+      ("lipid_offset_cm1", .number(tissue.lipidOffset)),
+    ])
+  }
+
+  /// The open-set checks: `{pattern_fits, lone_band, companion_share, companion_share_sigma,
+  /// phosphate_misfit_chi2, residual_bands: [{centre_cm1, area, significance, share}]}`.
+  var openSetJSON: JSONValue {
+    .object([
+      ("pattern_fits", .bool(openSet.patternFits)),
+      ("lone_band", .bool(openSet.loneBand)),
+      ("companion_share", .number(openSet.companionShare)),
+      ("companion_share_sigma", .number(openSet.companionShareSigma)),
+      ("phosphate_misfit_chi2", .number(openSet.phosphateMisfit)),
+      (
+        "residual_bands",
+        .array(
+          (0..<openSet.residualCount).map { index in
+            let band = openSet.residual(index)
+            return .object([
+              ("centre_cm1", .number(band.centre)), ("area", .number(band.area)),
+              ("significance", .number(band.significance)), ("share", .number(band.share)),
+            ])
+          })
+      ),
     ])
   }
 }
@@ -222,6 +287,7 @@ extension RamanPipelineSettings {
       ("carbonate_window_cm1", range(carbonateWindow)),
       ("oxalate_window_cm1", range(oxalateWindow)),
       ("phase_rules", phases.jsonValue),
+      ("tissue_model", tissue.jsonValue),
       ("bands", .array(allBands.map(\.jsonValue))),
     ])
   }
@@ -258,6 +324,34 @@ extension RamanPhaseRules {
       ("com_doublet_tolerance_cm1", .number(monohydrateDoubletTolerance)),
       ("com_doublet_min_share", .number(monohydrateDoubletMinimumShare)),
       ("acp_min_share", .number(acpMinimumShare)),
+      ("companion_min_share", .number(companionMinimumShare)),
+      ("companion_exclusion_sigma", .number(companionExclusionSigma)),
+      ("companion_max_share", .number(companionMaximumShare)),
+      ("residual_band_significance_sigma", .number(residualBandSignificance)),
+      ("residual_band_min_share", .number(residualBandMinimumShare)),
+      ("residual_band_width_cm1", .number(residualBandWidth)),
+    ])
+  }
+}
+
+extension RamanTissueModel {
+  /// Every tissue-model setting, so a record says what was subtracted and why.
+  var jsonValue: JSONValue {
+    func range(_ value: ClosedRange<Double>) -> JSONValue {
+      .array([.number(value.lowerBound), .number(value.upperBound)])
+    }
+    return .object([
+      ("enabled", .bool(enabled)),
+      ("collagen_window_cm1", range(collagenWindow)),
+      ("lipid_window_cm1", range(lipidWindow)),
+      ("collagen_921_ratio", .number(collagen921Ratio)),
+      ("collagen_938_ratio", .number(collagen938Ratio)),
+      ("collagen_ratio_spread", .number(collagenRatioSpread)),
+      ("collagen_pair_ratio_range", range(collagenPairRatioRange)),
+      ("lipid_1063_ratio", .number(lipid1063Ratio)),
+      ("lipid_1080_ratio", .number(lipid1080Ratio)),
+      ("lipid_ratio_spread", .number(lipidRatioSpread)),
+      ("min_significance_sigma", .number(minimumSignificance)),
     ])
   }
 }

@@ -103,6 +103,10 @@ public struct RamanAnalysis: Sendable, Equatable {
   public var positionFraction: Double?
   /// σ of `positionFraction`, including the rules' systematic term.
   public var positionFractionSigma: Double?
+  /// Collagen and lipid companions and the overlapping bands subtracted for them.
+  public var tissue = TissueMeasurement()
+  /// The open-set checks: lone band, bands the known phases leave unexplained, misfit.
+  public var openSet = OpenSetReport()
   /// Quality flags.
   public var flags = QualityFlags()
 

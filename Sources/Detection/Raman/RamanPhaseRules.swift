@@ -73,6 +73,28 @@ public struct RamanPhaseRules: Sendable, Equatable {
   /// ACP is called when its broad band has at least this share of the crystalline ν1 area
   /// (or is the only phosphate band).
   public var acpMinimumShare = 0.2
+  /// Open set, lone band: a ν1 band is a phosphate only where its identifying companions are not
+  /// shown missing. Their summed share (HPO₄ area over `whitlockiteHPO4Ratio`·ν1 plus ν3 area
+  /// over `apatiteNu3Ratio`·ν1, about 1 for any apatite–whitlockite mixture) plus
+  /// `evidenceSignificance` σ must reach this; below it the band is not a phosphate (a sulfite
+  /// ≈ 967 alone) and gets no phase and no fraction.
+  public var companionMinimumShare = 0.3
+  /// See `companionMinimumShare`: the companions are shown missing only where the share a
+  /// phosphate has (about 1) also lies at least this many σ above the measured share.
+  public var companionExclusionSigma = 2.0
+  /// Open set, too strong: where the companions' summed share minus `evidenceSignificance` σ
+  /// exceeds this (no known phase has HPO₄ or ν3 bands that strong beside its ν1; pure phases
+  /// give 0.5–3.6 on the development set), the pattern does not fit and the spectrum is `phosphate-undetermined`.
+  public var companionMaximumShare = 4.0
+  /// Open set, full pattern: a band left in the phosphate window's fit residual (its area over
+  /// `residualBandWidth` at least `residualBandSignificance` σ and `residualBandMinimumShare` of
+  /// the ν1 area) is one no known phase explains; the spectrum is then `phosphate-undetermined`,
+  /// the band named, and no whitlockite fraction is given.
+  public var residualBandSignificance = 6.0
+  /// See `residualBandSignificance`.
+  public var residualBandMinimumShare = 0.15
+  /// Width over which a residual band's area is summed, cm⁻¹.
+  public var residualBandWidth = 10.0
 
   /// The documented defaults.
   public init() {}

@@ -14,17 +14,23 @@ extension RamanPipeline {
   }
 
   /// Whether an anchor is there and not a trace beside a dominant phase.
-  private func dominant(_ anchor: AnchorBand) -> Bool {
+  func dominant(_ anchor: AnchorBand) -> Bool {
     anchor.found && anchor.height >= settings.phases.minimumAnchorShare * anchors.tallestHeight
   }
 
   /// Calls every phase with its evidence, the fraction, the spectrum's name and the offset.
   func callPhases(_ result: inout RamanAnalysis) {
     var candidate = Candidate()
+    var loneBand = false
     if result.phosphateDetected {
-      candidate.consider(callPhosphate(&result), height: anchors.nu1.height)
+      if let phase = callPhosphate(&result) {
+        candidate.consider(phase, height: anchors.nu1.height)
+      } else {
+        withdrawLoneBand(&result)
+        loneBand = true
+      }
     }
-    callACP(&result, candidate: &candidate)
+    if !loneBand { callACP(&result, candidate: &candidate) }
     if callBrushite(&result) { candidate.consider(.brushite, height: anchors.brushite.height) }
     if let hydrate = callOxalate(&result) {
       candidate.consider(
@@ -45,8 +51,11 @@ extension RamanPipeline {
     measureOffset(&result)
   }
 
-  /// Apatite, whitlockite or merrillite, and the whitlockite(-group) fraction.
-  private func callPhosphate(_ result: inout RamanAnalysis) -> MineralPhase {
+  /// Apatite, whitlockite or merrillite, and the whitlockite(-group) fraction; nil for a lone
+  /// band (no phosphate), `phosphate-undetermined` without a fraction where the known phases
+  /// leave a band unexplained (see `RamanPhaseRules.companionMinimumShare` and
+  /// `residualBandSignificance`).
+  private func callPhosphate(_ result: inout RamanAnalysis) -> MineralPhase? {
     let rules = settings.phases
     let total = result.phosphateArea
     let hap = result.hap
@@ -81,7 +90,12 @@ extension RamanPipeline {
     // `phenylalanine1032Ratio` × the 1003 band counts for apatite.
     let whitlockiteScale = rules.whitlockiteHPO4Ratio * total
     let apatiteScale = rules.apatiteNu3Ratio * total
-    let rhoW = max(hpo4.area, 0) / whitlockiteScale
+    // Where collagen's 921 band was subtracted, HPO₄ counts only beyond the prediction's spread
+    // (what collagen may still explain), so a collagen residual does not read as whitlockite.
+    let collagenResidual =
+      result.tissue.collagenFound
+      ? settings.tissue.collagenRatioSpread * result.tissue.collagen921Area : 0
+    let rhoW = max(hpo4.area - collagenResidual, 0) / whitlockiteScale
     let sigmaW = hpo4.areaSigma / whitlockiteScale
     var apatiteArea = max(nu3.area, 0)
     var apatiteVariance = nu3.areaSigma * nu3.areaSigma
@@ -94,6 +108,40 @@ extension RamanPipeline {
     }
     let rhoA = apatiteArea / apatiteScale
     let sigmaA = apatiteVariance.squareRoot() / apatiteScale
+    // Open set, lone band: the companions' summed share shown below what any phosphate has.
+    // Their fitted areas count even where a band ended on a bound (a misplaced band is still
+    // not a missing one).
+    let rawHPO4 = result.hpo4.area.isFinite ? max(result.hpo4.area, 0) : 0
+    let rawNu3 = result.phosphateNu3.area.isFinite ? max(result.phosphateNu3.area, 0) : 0
+    let share =
+      rawHPO4 / whitlockiteScale + (rawNu3 + apatiteArea - max(nu3.area, 0)) / apatiteScale
+    let shareSigma = (sigmaW * sigmaW + sigmaA * sigmaA).squareRoot()
+    if share.isFinite, shareSigma.isFinite {
+      result.openSet.companionShare = share
+      result.openSet.companionShareSigma = shareSigma
+      // Shown missing: below the minimum share, and the share any phosphate has (about 1)
+      // `companionExclusionSigma` σ above it.
+      if !doublet, share < rules.companionMinimumShare,
+        share + rules.companionExclusionSigma * shareSigma < 1
+      {
+        result.openSet.loneBand = true
+        return nil
+      }
+      // Companions far stronger than any known phase's (HPO₄ at half of ν1 is not whitlockite's
+      // 5–11 %): the pattern does not fit; the excessive band is named.
+      if share - rules.evidenceSignificance * shareSigma > rules.companionMaximumShare {
+        var band = ResidualBand()
+        let hpo4Heavy = rawHPO4 / whitlockiteScale >= rawNu3 / apatiteScale
+        let excessive = hpo4Heavy ? result.hpo4 : result.phosphateNu3
+        band.centre = excessive.centre
+        band.area = excessive.area
+        band.significance = excessive.significance
+        band.share = excessive.area / total
+        result.openSet.add(band)
+        result.openSet.patternFits = false
+      }
+    }
+    findResidualBands(&result)
     var estimateSum = 0.0
     var weightSum = 0.0
     let significant =
@@ -155,6 +203,13 @@ extension RamanPipeline {
       phase = f >= 0.5 ? .whitlockite : .apatite
     } else {
       phase = .phosphateUndetermined
+    }
+    if !result.openSet.patternFits {
+      // Open set, full pattern: a band no known phase explains; no phase, no fraction.
+      result.whitlockiteFraction = nil
+      result.whitlockiteFractionSigma = nil
+      result.flags.insert(.unassignedBand)
+      return .phosphateUndetermined
     }
     if phase == .whitlockite { result.phases.whitlockite.present = true }
     if phase == .apatite { result.phases.apatite.present = true }

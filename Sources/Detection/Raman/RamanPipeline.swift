@@ -23,6 +23,9 @@ public final class RamanPipeline {
   var oxalatePriors: [BandPrior]
   var oxalateCCPriors: [BandPrior]
   var brushitePriors: [BandPrior]
+  /// Collagen companion (855, 876) and lipid companion (1128) priors (see `RamanTissueModel`).
+  let tissueCollagenPriors: [BandPrior]
+  let tissueLipidPriors: [BandPrior]
   /// Anchor bands of the current spectrum (see `RamanPhaseRules`).
   var anchors = RamanAnchors()
   /// Robust noise σ per pixel of the baseline-corrected spectrum.
@@ -39,7 +42,7 @@ public final class RamanPipeline {
   /// Points of the analysis axis (the processing range after binning).
   var roiCount = 0
   private var axisUsable = false
-  private var phosphateRange = 0..<0
+  private(set) var phosphateRange = 0..<0
   private var carbonateRange = 0..<0
   private var oxalateRange = 0..<0
 
@@ -55,11 +58,13 @@ public final class RamanPipeline {
   private let baselineEstimator: BaselineEstimator
   private let smoother: SavitzkyGolay
   /// One fitter per window, so each keeps its window's cached screen profiles across spectra.
-  private let phosphateFitter: BandFitter
+  let phosphateFitter: BandFitter
   private let carbonateFitter: BandFitter
   private let oxalateFitter: BandFitter
   private let oxalateCCFitter: BandFitter
   private let brushiteFitter: BandFitter
+  let collagenFitter: BandFitter
+  let lipidFitter: BandFitter
 
   /// Creates a pipeline; buffers grow on the first spectrum and are kept. `kernels` chooses the
   /// build of the fits' inner loops (the results are the same; only the speed differs).
@@ -80,6 +85,12 @@ public final class RamanPipeline {
       kernels: kernels, misfitReferenceSpacing: settings.fitting.misfitReferenceSpacing)
     brushiteFitter = BandFitter(
       kernels: kernels, misfitReferenceSpacing: settings.fitting.misfitReferenceSpacing)
+    collagenFitter = BandFitter(
+      kernels: kernels, misfitReferenceSpacing: settings.fitting.misfitReferenceSpacing)
+    lipidFitter = BandFitter(
+      kernels: kernels, misfitReferenceSpacing: settings.fitting.misfitReferenceSpacing)
+    tissueCollagenPriors = [settings.tissue.collagen855, settings.tissue.collagen876]
+    tissueLipidPriors = [settings.tissue.lipid1128]
     phosphatePriors = settings.phosphateBands
     carbonatePriors = settings.carbonateBands
     oxalatePriors = settings.oxalateBands
@@ -252,6 +263,7 @@ public final class RamanPipeline {
     for i in 0..<n { level += abs(v[i]) }
     noiseFloor = max(level / Double(max(n, 1)) * 1e-6, 1e-12)
     estimatePixelNoise(count: n)
+    removeTissueBands(&result)
     findAnchors()
     placeAnchoredPriors()
 
@@ -267,6 +279,7 @@ public final class RamanPipeline {
       result.phenylalanine = fitter.bandOrScreen(3, refined: refined)
       result.hpo4 = fitter.bandOrScreen(4, refined: refined)
       anchors.hpo4AtBound = refined && result.hpo4.area > 0 && fitter.isAtBound(4)
+      addTissueSpread(&result, phosphateWindow: true)
       decidePhosphate(&result, covariance: refined ? fitter.areaCovariance(1, 2) : 0)
     }
     fitter = carbonateFitter
@@ -280,6 +293,7 @@ public final class RamanPipeline {
       anchors.nu3AtBound = refined && result.phosphateNu3.area > 0 && fitter.isAtBound(1)
       result.carbonate = fitter.bandOrScreen(2, refined: refined)
       result.calcite = fitter.bandOrScreen(3, refined: refined)
+      addTissueSpread(&result, phosphateWindow: false)
       let report = result.carbonateFit
       result.carbonateDetected =
         refined && report.peakToNoise >= settings.decision.minimumPeakToNoise

@@ -128,10 +128,14 @@ public struct RamanPipelineSettings: Sendable, Equatable {
   public var decision = Decision()
   /// Phase-naming rules (anchor windows, identifying bands, fraction estimates).
   public var phases = RamanPhaseRules()
+  /// Collagen and lipid bands measured from their companions and subtracted where they overlap
+  /// the calcifications' identifying bands.
+  public var tissue = RamanTissueModel()
 
   /// The part of the spectrum that is processed at all (despiked, baselined, smoothed), cm⁻¹.
   /// It holds every fit window with a margin so the baseline has context at their edges.
-  public var processingRange: ClosedRange<Double> = 850...1580
+  /// From 800 so the collagen companions (855, 876) have baseline context below them.
+  public var processingRange: ClosedRange<Double> = 800...1580
 
   /// Finest axis spacing the detector analyses, cm⁻¹. A spectrum sampled finer is despiked at its
   /// own pixels and then binned by the fewest pixels whose mean spacing reaches this (RRUFF's
@@ -238,6 +242,6 @@ public struct RamanPipelineSettings: Sendable, Equatable {
   /// Every band prior, as recorded with each result.
   var allBands: [BandPrior] {
     phosphateBands + [merrillite] + carbonateBands + [brushite, brushiteCompanion]
-      + [whewelliteCC, weddelliteCC] + oxalateBands
+      + [whewelliteCC, weddelliteCC] + oxalateBands + tissue.allBands
   }
 }
