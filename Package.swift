@@ -299,7 +299,8 @@ let package = Package(
       dependencies: [
         "WhitlockDaemon", "WhitlockConfiguration", "WhitlockLogging", "Spool", "WhitlockCore",
         "Monitor", "Transports", "Records", "WhitlockCtlKit", "InstrumentFamilies",
-        "OceanInsightFamily", "WasatchFamily", "Calibration", "Detection", "Mapping", "OceanInsight",
+        "OceanInsightFamily", "WasatchFamily", "Calibration", "Detection", "Mapping",
+        "OceanInsight",
         "Simulation", "SampleModels",
         .product(name: "Hummingbird", package: "hummingbird"),
         .product(name: "HummingbirdTesting", package: "hummingbird"),
