@@ -27,16 +27,31 @@ import WhitlockCore
   static let goodVendorRMS = 0.5
   static let goodVendorSlack = 0.2
 
-  static func outcomes() async throws -> [CharismaRoundRobin.Outcome] {
+  /// Every setup evaluated once for all the tests of the suite (each evaluation fits dozens of
+  /// spectra; five tests computing it each would load the machine five times over).
+  static let evaluation = Task { () async throws -> [CharismaRoundRobin.Outcome]? in
     switch try await CharismaRoundRobin.locate(repositoryRoot: repositoryRoot) {
-    case .unreachable(let reason):
-      try Test.cancel("the CHARISMA spectra cannot be downloaded: \(reason)")
+    case .unreachable: return nil
     case .directory(let directory):
       return try await offPool {
         try CharismaRoundRobin.setups.map { try CharismaRoundRobin.evaluate($0, in: directory) }
       }
     }
   }
+
+  static func outcomes() async throws -> [CharismaRoundRobin.Outcome] {
+    guard let outcomes = try await evaluation.value else {
+      if case .unreachable(let reason) = try await CharismaRoundRobin.locate(
+        repositoryRoot: repositoryRoot)
+      {
+        try Test.cancel("the CHARISMA spectra cannot be downloaded: \(reason)")
+      }
+      throw CharismaUnavailable()
+    }
+    return outcomes
+  }
+
+  struct CharismaUnavailable: Error {}
 
   @Test func everySetupCalibratesFromItsOwnNeonAndSilicon() async throws {
     let outcomes = try await Self.outcomes()

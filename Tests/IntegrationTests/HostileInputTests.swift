@@ -117,7 +117,7 @@ import WhitlockCtlKit
     id = "x1"
     kind = "xrf"
     driver = "simulated"
-    exposure_s = 0.2
+    exposure_s = 1.0
     """.write(toFile: layout.configuration, atomically: true, encoding: .utf8)
     let before = layout.listing()
 

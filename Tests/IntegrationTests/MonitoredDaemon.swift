@@ -49,7 +49,7 @@ struct MonitoredDaemon {
       id = "x1"
       kind = "xrf"
       driver = "simulated"
-      exposure_s = 0.5
+      exposure_s = 1.0
       \(extraConfiguration)
       """
     try config.write(toFile: directory + "/whitlockd.toml", atomically: true, encoding: .utf8)
@@ -89,7 +89,9 @@ struct MonitoredDaemon {
   @discardableResult
   func stop() async -> Int32? {
     child.send(SIGTERM)
-    let status = await child.waitForExit(upTo: .seconds(30))
+    // A clean stop analyses and spools every spectrum still queued; in a debug build on a
+    // loaded machine an XRF analysis can take a second or more.
+    let status = await child.waitForExit(upTo: .seconds(90))
     try? FileManager.default.removeItem(atPath: directory)
     return status
   }

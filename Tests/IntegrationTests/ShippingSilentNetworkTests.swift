@@ -86,7 +86,7 @@ struct ShippingSilentNetworkTests {
       })
 
     daemon.child.send(SIGTERM)
-    #expect(await daemon.child.waitForExit(upTo: .seconds(30)) == 0)
+    #expect(await daemon.child.waitForExit(upTo: .seconds(90)) == 0)
     let spool = daemon.directory + "/spool"
     let drained = try await ShippingFixture.drain(spool: spool, postgres: postgres)
     #expect(drained.status == 0, "\(drained.standardError)")

@@ -62,6 +62,9 @@ import WhitlockCore
   @Test func aFullQueueRefusesTheMoveAndTheEarlierOneStillEnds() async throws {
     var device = ProScanEmulatorSettings()
     device.queueCapacity = 0
+    // A slow first move (5 mm at 200 µm/s: 25 s) is still on its way when the second command
+    // arrives, however loaded the machine.
+    device.topSpeed = 200
     let bench = try ProScanBench(settings: device)
     let stage = bench.stage()
     _ = try await stage.open()
@@ -70,7 +73,7 @@ import WhitlockCore
     await #expect(throws: StageError.queueFull) {
       _ = try await stage.waitUntilSettled(timeout: .seconds(30))
     }
-    #expect(try await stage.waitUntilSettled(timeout: .seconds(30)) == StagePosition(x: 5000, y: 0))
+    #expect(try await stage.waitUntilSettled(timeout: .seconds(90)) == StagePosition(x: 5000, y: 0))
     await stage.close()
     await bench.stop()
   }
