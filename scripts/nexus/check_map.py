@@ -9,59 +9,17 @@ with no acquisition are NaN / -1 / zero counts.
 Usage: check_map.py FILE.nxs SPOOL
 Prints one line per failure and exits 1 if there is any; prints a summary and exits 0 otherwise.
 """
-import glob
-import json
 import math
-import os
 import sys
 
 import h5py
 import numpy as np
-
-failures = []
-
-
-def check(condition, message):
-    if not condition:
-        failures.append(message)
-
-
-def text(value):
-    if isinstance(value, h5py.Dataset):
-        value = value[()]
-    if isinstance(value, bytes):
-        return value.decode("utf-8")
-    return str(value)
+from spool_check import check, failures, name, records, text
+from spool_check import same_number as same
 
 
 def names(value):
     return [text(v) for v in np.atleast_1d(value)]
-
-
-def records(spool):
-    found = []
-    for directory in ("new", "cur", "tmp"):
-        for path in glob.glob(os.path.join(spool, directory, "seg-*.ndjson")):
-            with open(path, "rb") as handle:
-                for line in handle.read().split(b"\n")[:-1]:
-                    try:
-                        record = json.loads(line)
-                    except ValueError:
-                        continue
-                    if isinstance(record, dict) and isinstance(record.get("seq"), int):
-                        found.append(record)
-    found.sort(key=lambda r: r["seq"])
-    return found
-
-
-def name(text_value):
-    return "".join(c if c.isalnum() or c == "_" else "_" for c in text_value)
-
-
-def same(a, b):
-    if b is None:
-        return math.isnan(a)
-    return math.isclose(a, b, rel_tol=1e-12, abs_tol=1e-12)
 
 
 def grid(plan):
