@@ -579,12 +579,11 @@ public final class MapService: Service, SessionObserver {
     }
   }
 
+  /// Ends the map: its map-end record and live event go out before anyone waiting on the
+  /// state (an abort request) is woken, so a caller that sees the end also sees its event.
   private func finish(state: State, reason: String, record: Bool) {
-    let job = change { shared -> Job? in
-      shared.job?.state = state
-      return shared.job
-    }
-    guard let job else { return }
+    guard var job = shared.withLock({ $0.job }) else { return }
+    job.state = state
     if record { writeEnd(job, state: state) }
     logger.notice(
       "map \(state.rawValue)",
@@ -592,6 +591,7 @@ public final class MapService: Service, SessionObserver {
         "map_id": "\(job.plan.id)", "points_done": "\(job.pointsDone)",
         "points_total": "\(job.pointsTotal)", "reason": "\(reason)",
       ])
-    publishState()
+    publish(Self.json(job))
+    change { $0.job?.state = state }
   }
 }
