@@ -126,6 +126,9 @@ public struct MapEndRecord: Sendable, Equatable {
   public var pointsDone: Int
   /// Points of the plan.
   public var pointsTotal: Int
+  /// Why the daemon ended the map itself (e.g. a point outside the stage's travel); `nil` when
+  /// it completed or an operator aborted it.
+  public var reason: String?
 
   init(_ reader: MemberReader, header: RecordHeader) throws(RecordDecodingError) {
     self.header = header
@@ -138,6 +141,7 @@ public struct MapEndRecord: Sendable, Equatable {
     self.state = state
     pointsDone = Int(clamping: try map.unsigned("points_done"))
     pointsTotal = Int(clamping: try map.unsigned("points_total"))
+    reason = try map.optionalString("reason")
   }
 }
 

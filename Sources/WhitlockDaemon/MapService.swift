@@ -58,6 +58,9 @@ public final class MapService: Service, SessionObserver {
     var recordedPerPoint: [Int: Int] = [:]
     var pointsDone = 0
     var abortRequested = false
+    /// Why the service ended the map itself (a point outside the stage's travel); `nil` when an
+    /// operator aborted it.
+    var endReason: String?
     var isDemo = false
 
     init(plan: ScanPlan, recorded: Set<MapSlot>, isDemo: Bool) {
@@ -91,6 +94,8 @@ public final class MapService: Service, SessionObserver {
     var readyKinds: Set<InstrumentKind> = []
     var identities: [InstrumentKind: InstrumentIdentity] = [:]
     var writtenPlans: Set<String> = []
+    /// The stage's travel as its controller last reported it; later maps are checked against it.
+    var travel: StageTravel?
     var waiters: [Waiter] = []
     var nextWaiterID: UInt64 = 0
     var jobTask: Task<Void, Never>?
@@ -243,6 +248,9 @@ public final class MapService: Service, SessionObserver {
         return MapControlError(
           .invalid, "map_id: \"\(plan.id)\" is already used by a map in the spool; choose another")
       }
+      if !resumed, let travel = shared.travel, let outside = plan.firstPoint(outside: travel) {
+        return MapControlError(.invalid, "region: \(outside.problem)")
+      }
       shared.usedIDs.insert(plan.id)
       shared.queue.append((plan, recorded, resumed, isDemo))
       shared.job = Job(plan: plan, recorded: recorded, isDemo: isDemo)
@@ -298,11 +306,13 @@ public final class MapService: Service, SessionObserver {
   }
 
   private static func json(_ job: Job) -> JSONValue {
-    .object([
+    var members: [(String, JSONValue)] = [
       ("map_id", .string(job.plan.id)), ("state", .string(job.state.rawValue)),
       ("points_done", .int(Int64(job.pointsDone))), ("points_total", .int(Int64(job.pointsTotal))),
       ("plan", job.plan.recordValue),
-    ])
+    ]
+    if let reason = job.endReason { members.append(("reason", .string(reason))) }
+    return .object(members)
   }
 
   private func publishState() {
@@ -454,7 +464,8 @@ public final class MapService: Service, SessionObserver {
     if aborting {
       // The map-end follows the acquisitions already handed over.
       _ = await wait(cancellable: false) { $0.job?.pending.isEmpty ?? true }
-      finish(state: .aborted, reason: "aborted", record: planInSpool)
+      let reason = shared.withLock { $0.job?.endReason } ?? "aborted"
+      finish(state: .aborted, reason: reason, record: planInSpool)
     } else if complete {
       finish(state: .complete, reason: "complete", record: true)
     }
@@ -495,6 +506,11 @@ public final class MapService: Service, SessionObserver {
           logger.info(
             "stage open",
             metadata: ["stage": "\(stage.name)", "controller": "\(identity.controller)"])
+          change { $0.travel = identity.travel }
+          if let travel = identity.travel, let outside = plan.firstPoint(outside: travel) {
+            end(plan, because: outside.problem)
+            break
+          }
         }
         var runner = MapRunner(plan: plan, stage: stage)
         runner.settleTimeout = settings.settleTimeout
@@ -504,6 +520,10 @@ public final class MapService: Service, SessionObserver {
         }
         backoff = settings.reopenBackoff.lowerBound
       } catch is CancellationError {
+        break
+      } catch StageError.targetOutOfRange(let target, let reason) {
+        // Trying again would meet the same refusal: the map ends, saying where and why.
+        end(plan, because: "the stage refused to move to \(target): \(reason)")
         break
       } catch {
         logger.error(
@@ -520,6 +540,17 @@ public final class MapService: Service, SessionObserver {
       guard await wait(until: { $0.job?.pending.isEmpty ?? true }) else { break }
     }
     return true
+  }
+
+  /// Ends `plan` as aborted by the service itself, `problem` recorded in its `map-end`.
+  private func end(_ plan: ScanPlan, because problem: String) {
+    logger.error(
+      "map stopped: the stage cannot reach it",
+      metadata: ["map_id": "\(plan.id)", "problem": "\(problem)"])
+    change { shared in
+      shared.job?.abortRequested = true
+      shared.job?.endReason = problem
+    }
   }
 
   /// Hands one slot to the session of its technique, again after a failed acquisition, and
@@ -569,11 +600,13 @@ public final class MapService: Service, SessionObserver {
   private func writeEnd(_ job: Job, state: State) {
     guard let kind = job.plan.exposures.techniques.first, let identity = identity(for: kind)
     else { return }
-    let map = JSONValue.object([
+    var members: [(String, JSONValue)] = [
       ("map_id", .string(job.plan.id)), ("state", .string(state.rawValue)),
       ("points_done", .int(Int64(job.pointsDone))),
       ("points_total", .int(Int64(job.pointsTotal))),
-    ])
+    ]
+    if let reason = job.endReason { members.append(("reason", .string(reason))) }
+    let map = JSONValue.object(members)
     if !pump.submit(.mapEnd(run: runs.current, instrument: identity, map: map, time: Date())) {
       logger.error("the spool refused the map-end record", metadata: ["map_id": "\(job.plan.id)"])
     }

@@ -196,6 +196,50 @@ import WhitlockDaemon
     #expect(end.pointsDone <= plan.grid.points.count)
   }
 
+  @Test func aMapBeyondTheStagesTravelEndsBeforeItMovesAndLaterOnesAreRefusedAtStart()
+    async throws
+  {
+    let bench = try MapBench()
+    defer { bench.remove() }
+    await bench.start()
+    // The simulated stage travels x ±50 mm: the last column of this map lies beyond it.
+    let beyond = try ScanPlan(
+      id: "m-beyond",
+      region: .rectangle(origin: StagePosition(x: 49_800, y: 0), width: 400, height: 200),
+      step: 100, exposures: ScanExposures(ramanSeconds: 0.1))
+    _ = try bench.maps.start(beyond)
+    #expect(await bench.waitForMapEvent { Self.state($0) == "aborted" })
+    let current = try bench.maps.current()
+    let reason = try #require(current["reason"]?.stringValue)
+    #expect(reason.contains("point 3 (column 3, row 0) at x 50100, y 0 µm"), "\(reason)")
+    #expect(reason.contains("x -50000…50000 µm"), "\(reason)")
+
+    // The travel is known now: a map that leaves it is refused before it is recorded.
+    let later = try ScanPlan(
+      id: "m-later",
+      region: .rectangle(origin: StagePosition(x: 0, y: 34_900), width: 0, height: 200),
+      step: 100, exposures: ScanExposures(ramanSeconds: 0.1))
+    do {
+      _ = try bench.maps.start(later)
+      Issue.record("a map beyond the known travel was accepted")
+    } catch {
+      #expect(error.kind == .invalid)
+      #expect(error.description.hasPrefix("region: point 2 (column 0, row 2)"), "\(error)")
+    }
+    await bench.stop()
+
+    let records = try bench.records()
+    #expect(mapSlots(records, mapID: beyond.id).isEmpty, "no point of the map was measured")
+    #expect(mapSlots(records, mapID: later.id).isEmpty)
+    let decoded = try mapRecords(records)
+    guard case .mapEnd(let end)? = decoded.last else {
+      Issue.record("no map-end: \(decoded)")
+      return
+    }
+    #expect(end.mapID == beyond.id && end.state == .aborted && end.reason == reason)
+    #expect(MapResume.unfinishedPlans(in: decoded).isEmpty, "a restart does not try it again")
+  }
+
   @Test func planJSONErrorsNameTheMember() async throws {
     let bench = try MapBench()
     defer { bench.remove() }

@@ -117,7 +117,11 @@ import WhitlockCore
 
     let ratios = acquisitions.compactMap { $0["detection"]?["mg_ca_ratio"]?.doubleValue }
     let sigmas = acquisitions.compactMap { $0["detection"]?["mg_ca_ratio_sigma"]?.doubleValue }
-    #expect(ratios.count == acquisitions.count, "every spectrum gives a ratio")
+    let withoutRatio = acquisitions.filter { $0["detection"]?["mg_ca_ratio"]?.doubleValue == nil }
+    #expect(
+      withoutRatio.isEmpty,
+      "every spectrum gives a ratio; without one: \(withoutRatio.map { "\($0["detection"] ?? .null)" })"
+    )
     let mean = ratios.reduce(0, +) / Double(ratios.count)
     let meanSigma =
       (sigmas.map { $0 * $0 }.reduce(0, +)).squareRoot() / Double(max(sigmas.count, 1))
