@@ -51,8 +51,25 @@ public actor AcquisitionChain {
     nonlinearity = await instrument.nonlinearityCoefficients
   }
 
-  /// One spectrum for `run`.
-  public func acquire(runID: String, operatorRun: Bool) async throws -> Acquisition {
+  /// One spectrum for `run`. A map's slot passes its plan's exposure as `planExposureSeconds`:
+  /// the spectrum is taken at that exposure without an auto-exposure search (the plan is the
+  /// operator's choice and every point of a map must be comparable); a saturated frame is
+  /// still refused. Later spectra return to the chain's own exposure.
+  public func acquire(runID: String, operatorRun: Bool, planExposureSeconds: Double? = nil)
+    async throws -> Acquisition
+  {
+    if let planned = planExposureSeconds {
+      let own = exposureSeconds
+      exposureSeconds = planned
+      defer { exposureSeconds = own }
+      let frame = try await scans(dark: false)
+      if frame.saturatedPixels > 0 {
+        throw SaturatedSpectrumError(
+          exposureSeconds: planned, saturatedPixels: frame.saturatedPixels,
+          atShortestExposure: false)
+      }
+      return deliver(frame)
+    }
     if runID != self.runID {
       self.runID = runID
       if operatorRun { autoExposureDue = true }

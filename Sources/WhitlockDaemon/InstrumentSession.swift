@@ -62,6 +62,8 @@ public final class InstrumentSession: Sendable {
   private let queueDepth = Atomic(0)
   /// The acquisition chain, when configured and the instrument can take part.
   private let chain: AcquisitionChain?
+  /// Map exposures of an instrument without an acquisition chain.
+  private let planExposures = PlanExposures()
   /// Dark requests waiting for the acquisition loop.
   private let darkRequests = DarkRequests()
 
@@ -182,6 +184,7 @@ public final class InstrumentSession: Sendable {
       do {
         let identity = try await instrument.open()
         await chain?.deviceOpened()
+        await planExposures.deviceOpened()
         emit(.opened(identity, staleBytes: await staleBytesAtLastOpen()))
         return identity
       } catch {
@@ -342,13 +345,28 @@ public final class InstrumentSession: Sendable {
     let grace = settings.shutdownGraceSeconds
     let instrument = self.instrument
     let chain = self.chain
+    let planExposures = self.planExposures
     let presence = settings.presence
     return await withTaskGroup(of: Outcome?.self) { group in
       group.addTask {
         do {
-          if let ticket, let triggered = instrument as? any TakesTriggeredExposures {
-            return .completed(
-              try await triggered.acquireTriggered(exposureSeconds: ticket.exposureSeconds))
+          if let ticket {
+            // A map's slot is exposed for its plan's time, never the instrument's own.
+            if let triggered = instrument as? any TakesTriggeredExposures {
+              return .completed(
+                try await triggered.acquireTriggered(exposureSeconds: ticket.exposureSeconds))
+            }
+            if let chain {
+              return .completed(
+                try await chain.acquire(
+                  runID: run.runID, operatorRun: run.isOperatorRun,
+                  planExposureSeconds: ticket.exposureSeconds))
+            }
+            if let adjustable = instrument as? any AdjustsExposure {
+              return .completed(
+                try await planExposures.acquire(adjustable, exposureSeconds: ticket.exposureSeconds)
+              )
+            }
           }
           if let chain {
             return .completed(
