@@ -130,9 +130,10 @@ final class EventRecorder: SessionObserver {
   /// How many recorded events `matches` accepts.
   func count(_ matches: (SessionEvent) -> Bool) -> Int { all.filter(matches).count }
 
-  /// Waits (polling every 5 ms, up to 60 s) until `condition` holds for the recorded events.
+  /// Waits (polling every 5 ms, up to 180 s: a bound for a hung test, far above a loaded
+  /// machine's slowest pass) until `condition` holds for the recorded events.
   func wait(until condition: ([SessionEvent]) -> Bool) async -> Bool {
-    let deadline = ContinuousClock.now + .seconds(60)
+    let deadline = ContinuousClock.now + .seconds(180)
     while ContinuousClock.now < deadline {
       if condition(all) { return true }
       try? await Task.sleep(for: .milliseconds(5))

@@ -54,13 +54,14 @@ import WhitlockCore
     child.send(SIGTERM)
     let status = await child.waitForExit(upTo: .seconds(30))
     #expect(status == 0, "\(child.standardError)")
-    // The 5 s budget is measured by the daemon's own clock, from the moment it handles SIGTERM
-    // to its last line, so a test machine starved of CPU by the parallel suite cannot fake a
-    // failure (nor hide a real wait: the wall clock above still bounds it at 30 s).
+    // The budget is the unit's TimeoutStopSec (15 s), after which systemd kills the daemon:
+    // measured by the daemon's own clock, from the moment it handles SIGTERM to its last line.
+    // An unloaded machine stops in well under a second (2.5 s grace at most for an exposure in
+    // flight); the margin is for a test machine starved of CPU by the parallel suite.
     let stopTook = try #require(
       Self.secondsBetween("shutdown requested", "whitlockd stopped", in: child.standardError),
       "\(child.standardError)")
-    #expect(stopTook < 5, "shutdown took \(stopTook) s")
+    #expect(stopTook < 15, "shutdown took \(stopTook) s, beyond the unit's TimeoutStopSec")
 
     let layout = SpoolLayout(root: directory + "/spool")
     let report = try SpoolVerifier.verify(layout)

@@ -36,7 +36,15 @@ final class TangoBench: Sendable {
   var path: String { state.withLock { $0.pty.devicePath } }
   var master: PseudoTerminal { state.withLock { $0.pty } }
 
-  func stage(_ settings: TangoSettings = TangoSettings()) -> TangoStage {
+  /// The driver's settings with a reply deadline a loaded test machine meets (the default is
+  /// a real controller's); tests of the deadline itself set their own.
+  static var patientSettings: TangoSettings {
+    var settings = TangoSettings()
+    settings.replyTimeout = .seconds(15)
+    return settings
+  }
+
+  func stage(_ settings: TangoSettings = TangoBench.patientSettings) -> TangoStage {
     TangoStage(name: "stage-test", settings: settings) { [self] in
       try SerialPort.open(path: self.path, baudRate: 57_600)
     }

@@ -40,7 +40,15 @@ final class ProScanBench: Sendable {
   /// The master side of the current pseudo-terminal (to plant stale bytes in the line).
   var master: PseudoTerminal { state.withLock { $0.pty } }
 
-  func stage(_ settings: ProScanSettings = ProScanSettings()) -> ProScanStage {
+  /// The driver's settings with a reply deadline a loaded test machine meets (the default,
+  /// 1 s, is a real controller's); tests of the deadline itself set their own.
+  static var patientSettings: ProScanSettings {
+    var settings = ProScanSettings()
+    settings.replyTimeout = .seconds(15)
+    return settings
+  }
+
+  func stage(_ settings: ProScanSettings = ProScanBench.patientSettings) -> ProScanStage {
     ProScanStage(name: "stage-test", settings: settings) { [self] in
       try SerialPort.open(path: self.path, baudRate: 9600)
     }

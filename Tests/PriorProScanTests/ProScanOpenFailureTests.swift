@@ -19,7 +19,7 @@ import WhitlockCore
   /// A refused setting is reported with the command and the manual's name for the error.
   @Test func aSettingTheControllerRefusesNamesCommandAndError() async throws {
     let bench = try ProScanBench()
-    var settings = ProScanSettings()
+    var settings = ProScanBench.patientSettings
     settings.maximumSpeedPercent = 150
     let stage = bench.stage(settings)
     await #expect(

@@ -28,7 +28,7 @@ import WhitlockCore
     var device = ProScanEmulatorSettings()
     device.resolution = 0.1
     let bench = try ProScanBench(settings: device)
-    var settings = ProScanSettings()
+    var settings = ProScanBench.patientSettings
     settings.maximumSpeedPercent = 50
     settings.accelerationPercent = 80
     let stage = bench.stage(settings)

@@ -93,11 +93,15 @@ public final class ChildProcess: Sendable {
   }
 
   /// Waits for the child to exit and returns its status, or `nil` after `deadline` (then kills it).
+  ///
+  /// Never waits without a bound: a killed child that a tracer still holds (a crash backtracer
+  /// attached to it) is not reported to its parent until the tracer lets go, so the wait after
+  /// the kill ends after 30 s as well.
   public func waitForExit(upTo deadline: Duration) async -> Int32? {
     let exited = await wait(upTo: deadline) { !$0.isRunning }
     guard exited else {
       send(SIGKILL)
-      await reap()
+      _ = await wait(upTo: .seconds(30)) { !$0.isRunning }
       return nil
     }
     await reap()
@@ -118,7 +122,9 @@ public final class ChildProcess: Sendable {
   deinit {
     if process.isRunning {
       kill(process.processIdentifier, SIGKILL)
-      process.waitUntilExit()  // blocking-ok: reaps a child just killed, which exits at once
+      // A child just killed exits at once; one a tracer holds is left to Foundation's reaper
+      // rather than blocking the test for ever.
+      for _ in 0..<500 where process.isRunning { usleep(10_000) }  // blocking-ok: deinit, ≤ 5 s
     }
   }
 }

@@ -77,6 +77,11 @@ public enum Subprocess {
       guard process.isRunning else { return }
       overran.mark()
       process.terminate()
+      // A program that ignores SIGTERM is killed 10 s later.
+      let pid = process.processIdentifier
+      DispatchQueue.global().asyncAfter(deadline: .now() + 10) {
+        if process.isRunning { kill(pid, SIGKILL) }
+      }
     }
     DispatchQueue.global().asyncAfter(deadline: .now() + deadline, execute: watchdog)
     process.waitUntilExit()  // blocking-ok: runBlocking runs on offPool's thread
