@@ -91,6 +91,7 @@ public enum MapPlanRequest {
       }
       if !parts.isEmpty { line += " (" + parts.joined(separator: ", ") + ")" }
     }
+    if let reason = map["reason"]?.stringValue { line += "\n  stopped: \(reason)" }
     return line
   }
 
