@@ -118,7 +118,10 @@ import WhitlockCore
           #expect(result.phase == .whitlockite, "\(label)")
           #expect((result.whitlockiteFraction ?? 0) >= 0.9, "\(label)")
         } else {
-          #expect(result.phase.group == "apatite", "\(label)")
+          // Where ν3 drowns in noise (the 780 nm fluorapatite at −t) the phase is
+          // `phosphate-undetermined`, as on the vendor axis; never whitlockite-group.
+          #expect(
+            result.phase == .apatite || result.phase == .phosphateUndetermined, "\(label)")
           #expect((result.whitlockiteFraction ?? 1) <= 0.1, "\(label)")
         }
         checked += 1
