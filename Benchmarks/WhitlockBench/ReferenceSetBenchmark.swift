@@ -79,7 +79,7 @@ struct ReferenceSetBenchmark {
       layout: .figures,
       headers: [
         "file", "run offset cm⁻¹", "common axis", "phases", "fraction range",
-        "uncalibrated phase",
+        "vendor-axis phase",
       ])
     let alignment = RamanRunAlignment(range: 200...800)
     var bySample: [String: [String]] = [:]
