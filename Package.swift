@@ -225,7 +225,7 @@ let package = Package(
     .executableTarget(
       name: "whitlock-calibration-bench",
       dependencies: [
-        "Calibration", "TestSupport", "TextTables", "WhitlockCore",
+        "Calibration", "Detection", "TestSupport", "TextTables", "WhitlockCore",
         .product(name: "ArgumentParser", package: "swift-argument-parser"),
       ],
       path: "Benchmarks/Calibration", swiftSettings: strictSwift),
@@ -268,7 +268,8 @@ let package = Package(
     .testTarget(
       name: "CalibrationTests",
       dependencies: [
-        "Calibration", "TestSupport", "WhitlockConfiguration", "WhitlockCore", "InstrumentFamilies",
+        "Calibration", "Detection", "TestSupport", "WhitlockConfiguration", "WhitlockCore",
+        "InstrumentFamilies",
       ],
       swiftSettings: strictSwift),
     .testTarget(

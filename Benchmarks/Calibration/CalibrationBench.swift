@@ -1,5 +1,6 @@
 import ArgumentParser
 import Calibration
+import Detection
 import Foundation
 import TestSupport
 import TextTables
@@ -100,7 +101,32 @@ struct CalibrationBench: ParsableCommand {
       print("\nrc2 spread over the \(peerOutcomes.count) setups it calibrated")
     }
     print()
+    print(toleranceTable(ours))
+    print()
     print(try intensityTable(ours, data: data))
+  }
+
+  /// Per setup: the lamp-line RMS of our calibration, the largest reference-band residual on its
+  /// axis and the axis offset the Raman detector tolerates on it
+  /// (`RamanPhaseRules.offsetTolerance(for:)`), which must cover that residual.
+  func toleranceTable(_ outcomes: [CharismaRoundRobin.Outcome]) -> String {
+    let rules = RamanPhaseRules()
+    var table = TextTable(
+      title: "The detector's tolerated axis offset on each calibrated axis, cm-1 (margin "
+        + "\(rules.calibratedOffsetMargin) + \(rules.calibratedLineResidualFactor) × line RMS)",
+      layout: .figures,
+      headers: ["setup", "lines", "line RMS", "largest |residual|", "band", "tolerated", "covered"])
+    for outcome in outcomes {
+      let largest = CharismaRoundRobin.largestResidual(outcome.after)
+      let tolerated = rules.offsetTolerance(
+        for: .calibrated(lineResidual: outcome.calibration.lineFitRMS))
+      table.add([
+        outcome.setup.name, "\(outcome.calibration.linesMatched)",
+        f(outcome.calibration.lineFitRMS), f(abs(largest.residual)), largest.band, f(tolerated),
+        abs(largest.residual) <= tolerated ? "yes" : "no",
+      ])
+    }
+    return table.render()
   }
 
   /// Band ratios of polystyrene and calcite across the setups of each laser line, measured and

@@ -61,6 +61,73 @@ struct ReferenceSetBenchmark {
     print(table.render())
     print("")
     coarserSampling(pipeline)
+    calibratedAxis(pipeline)
+  }
+
+  /// The files on a calibrated axis: each sample's runs put on their common axis by the
+  /// cross-correlation of their bands at 200–800 cm⁻¹ (`RamanRunAlignment`, below anything the
+  /// detector looks at), where they agree within the calibrated tolerance t, and analysed with
+  /// that tolerance, shifted −t…+t around it (the residual a calibration may leave).
+  private func calibratedAxis(_ pipeline: RamanPipeline) {
+    let lineResidual = 0.2
+    let accuracy = RamanAxisAccuracy.calibrated(lineResidual: lineResidual)
+    let tolerance = pipeline.settings.phases.offsetTolerance(for: accuracy)
+    print(
+      "== On a calibrated axis: tolerated offset \(format(tolerance, 1)) cm⁻¹ (lamp-line RMS "
+        + "\(format(lineResidual, 1))), residual −t…+t in steps of t/2 ==")
+    var table = TextTable(
+      layout: .figures,
+      headers: [
+        "file", "run offset cm⁻¹", "common axis", "phases", "fraction range",
+        "vendor-axis phase",
+      ])
+    let alignment = RamanRunAlignment(range: 200...800)
+    var bySample: [String: [String]] = [:]
+    for name in files {
+      bySample[name.split(separator: "_").prefix(2).joined(separator: "_"), default: []].append(
+        name)
+    }
+    for (_, runs) in bySample.sorted(by: { $0.key < $1.key }) {
+      let spectra = runs.compactMap { Self.read(directory + "/" + $0) }
+      guard spectra.count == runs.count else { continue }
+      let offsets = spectra.map { alignment.offset(of: $0, from: spectra[0])?.offset ?? .nan }
+      let mean = offsets.reduce(0, +) / Double(offsets.count)
+      let agree =
+        runs.count > 1 && offsets.allSatisfy { $0.isFinite && abs($0 - mean) <= tolerance }
+      for (index, name) in runs.enumerated() {
+        let correction = agree ? offsets[index] - mean : 0
+        let spectrum = spectra[index]
+        var names: [String] = []
+        var low = Double.infinity
+        var high = -Double.infinity
+        var missing = 0
+        for residual in stride(from: -tolerance, through: tolerance + 1e-9, by: tolerance / 2) {
+          let result = pipeline.analyze(
+            shifts: spectrum.shifts.map { $0 - correction + residual },
+            intensities: spectrum.intensities, axisAccuracy: accuracy)
+          if !names.contains(result.phase.rawValue) { names.append(result.phase.rawValue) }
+          if let f = result.whitlockiteFraction {
+            low = min(low, f)
+            high = max(high, f)
+          } else {
+            missing += 1
+          }
+        }
+        let plain = pipeline.analyze(
+          shifts: spectrum.shifts.map { $0 - correction }, intensities: spectrum.intensities)
+        table.add([
+          String(name.prefix(40)), runs.count > 1 ? format(offsets[index] - mean, 2) : "–",
+          agree ? "yes" : (runs.count > 1 ? "runs disagree" : "one run"),
+          names.joined(separator: ","),
+          missing == 5
+            ? "none"
+            : format(low, 2) + "–" + format(high, 2) + (missing > 0 ? " (\(missing) none)" : ""),
+          plain.phase.rawValue,
+        ])
+      }
+    }
+    print(table.render())
+    print("")
   }
 
   /// The same files read at ½ and ¼ of their sampling (k adjacent points summed, as an

@@ -126,6 +126,10 @@ enum RamanBandConfiguration {
     let d = RamanPhaseRules()
     r.offsetTolerance = try table.number(
       "offset_tolerance_cm1", default: d.offsetTolerance, in: 0...50, unit: "cm-1")
+    r.calibratedOffsetMargin = try table.number(
+      "calibrated_offset_margin_cm1", default: d.calibratedOffsetMargin, in: 0...50, unit: "cm-1")
+    r.calibratedLineResidualFactor = try table.number(
+      "calibrated_line_residual_factor", default: d.calibratedLineResidualFactor, in: 0...100)
     r.oxalateCCWindow = try window(&table, "oxalate_cc_window", default: d.oxalateCCWindow)
     r.phosphateNu1Window = try window(
       &table, "phosphate_nu1_window", default: d.phosphateNu1Window)

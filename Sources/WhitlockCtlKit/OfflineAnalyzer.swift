@@ -1,5 +1,6 @@
 import Calibration
 import Detection
+import WhitlockConfiguration
 import WhitlockCore
 
 /// Runs the daemon's pipelines on stored spectra and builds one JSON line per spectrum with the
@@ -45,7 +46,8 @@ public final class OfflineAnalyzer {
       // Sorted ascending: a calibrated axis keeps the vendor's order, which may run downwards.
       let order = shifts.indices.sorted { shifts[$0] < shifts[$1] }
       return raman.analyze(
-        shifts: order.map { shifts[$0] }, intensities: order.map { spectrum.intensities[$0] }
+        shifts: order.map { shifts[$0] }, intensities: order.map { spectrum.intensities[$0] },
+        axisAccuracy: calibration.axisAccuracy
       ).jsonValue(settings: raman.settings)
     }
     switch (spectrum.kind, spectrum.axis) {

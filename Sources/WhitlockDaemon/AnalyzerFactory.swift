@@ -64,12 +64,14 @@ struct RamanAnalyzer: SpectrumAnalyzer {
     }
     var calibrated = acquisition
     var provenance = calibration.provenance
+    var accuracy = RamanAxisAccuracy.uncalibrated
     if let axis = cachedAxis?.calibrated {
       calibrated.axis = axis
+      accuracy = calibration.axisAccuracy
     } else {
       provenance = provenance.appending("not_applied", .string("device axis cannot carry it"))
     }
-    let analysis = pipeline.analyze(calibrated)
+    let analysis = pipeline.analyze(calibrated, axisAccuracy: accuracy)
     return analysis.jsonValue(settings: pipeline.settings)
       .appending("axis_calibration", provenance)
       .appending("fusion", fusion?.record(raman: analysis, of: acquisition))

@@ -1,4 +1,5 @@
 import Calibration
+import Detection
 import Foundation
 import TestSupport
 import Testing
@@ -103,6 +104,24 @@ import WhitlockCore
     }
   }
 
+  /// The Raman detector's tolerated axis offset on a calibrated axis (`RamanPhaseRules`:
+  /// margin + 2 × the calibration's lamp-line RMS) covers every reference band's residual on
+  /// every setup's calibrated axis: the margin is what these calibrations leave, not a guess.
+  @Test func theDetectorsCalibratedToleranceCoversEveryResidual() async throws {
+    let outcomes = try await Self.outcomes()
+    let rules = RamanPhaseRules()
+    for outcome in outcomes {
+      let largest = CharismaRoundRobin.largestResidual(outcome.after)
+      let tolerated = rules.offsetTolerance(
+        for: .calibrated(lineResidual: outcome.calibration.lineFitRMS))
+      #expect(
+        abs(largest.residual) <= tolerated,
+        "\(outcome.setup.name): \(largest.band) at \(largest.residual) cm-1, tolerated \(tolerated)"
+      )
+      #expect(tolerated < rules.offsetTolerance, "\(outcome.setup.name): \(tolerated)")
+    }
+  }
+
   /// Each setup's own NIST SRM spectrum corrects its band areas. Across the four 785 nm setups
   /// (two instrument makes) polystyrene's 1602.3/1001.4 ratio, whose bands lie 600 cm⁻¹ apart,
   /// spread 30 % before and 14 % after (docs/calibration.md). Ratios of bands closer together,
@@ -195,6 +214,10 @@ import WhitlockCore
     #expect(analysed.status == 0, "\(analysed.standardError)")
     let line = try JSONParser.parse(analysed.standardOutput)
     #expect(line["calibration"]?["id"]?.stringValue == id)
+    // The detector tolerated the calibrated axis offset and recorded it.
+    #expect(line["detection"]?["axis_calibrated"] == .bool(true))
+    let tolerance = try #require(line["detection"]?["axis_offset_tolerance_cm1"]?.doubleValue)
+    #expect(tolerance < RamanPhaseRules().offsetTolerance)
   }
 
   @Test func calibrateIntensityAndCheckTheCorrectedBandAreas() async throws {

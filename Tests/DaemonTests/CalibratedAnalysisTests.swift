@@ -69,10 +69,17 @@ import WhitlockCore
     #expect(provenance.siliconReference == 520.45)
     #expect(provenance.created == "2026-12-07T17:00:00.000Z")
     #expect(provenance.notApplied == nil)
+    // The detector tolerated the calibrated offset (3 + 2 × 0.2 cm⁻¹), and says so.
+    #expect(detection["axis_calibrated"] == .bool(true))
+    let tolerance = try #require(detection["axis_offset_tolerance_cm1"]?.doubleValue)
+    #expect(abs(tolerance - 3.4) < 1e-9)
   }
 
   @Test func withoutACalibrationTheRecordNamesNone() throws {
     var analyzer = AnalyzerFactory.make(kind: .raman, configuration: DetectionConfiguration())()
-    #expect(analyzer.analyze(Self.acquisition())["axis_calibration"] == nil)
+    let detection = analyzer.analyze(Self.acquisition())
+    #expect(detection["axis_calibration"] == nil)
+    #expect(detection["axis_calibrated"] == .bool(false))
+    #expect(detection["axis_offset_tolerance_cm1"]?.doubleValue == 8)
   }
 }

@@ -247,6 +247,22 @@ public enum CharismaRoundRobin {
       .sorted { ($0.standard.rawValue, $0.band) < ($1.standard.rawValue, $1.band) }
   }
 
+  /// The reference band with the largest residual (signed, cm⁻¹) in `checks`, named
+  /// "standard band"; a zero residual named "-" when none was measured.
+  public static func largestResidual(_ checks: [StandardCheck]) -> (residual: Double, band: String)
+  {
+    var largest = (residual: 0.0, band: "-")
+    for check in checks {
+      for band in check.bands {
+        guard let residual = band.residual, abs(residual) > abs(largest.residual) else {
+          continue
+        }
+        largest = (residual, "\(check.standard.rawValue) \(band.reference)")
+      }
+    }
+    return largest
+  }
+
   /// One setup's relative band areas (polystyrene, then each calcite spectrum), measured and
   /// corrected with the intensity response made from its own SRM spectrum on its calibrated axis.
   public struct IntensityOutcome: Sendable {

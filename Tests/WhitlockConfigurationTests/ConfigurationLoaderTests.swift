@@ -33,7 +33,18 @@ import WhitlockConfiguration
     #expect(configuration.spool.limits.maxAgeSeconds == 5)
     #expect(configuration.detection.raman.hap.centre == 961)
     #expect(configuration.detection.raman.phases.offsetTolerance == 8)
+    #expect(configuration.detection.raman.phases.calibratedOffsetMargin == 3)
+    #expect(configuration.detection.raman.phases.calibratedLineResidualFactor == 2)
     #expect(configuration.detection.xrf.relativeSensitivityFactor == nil)
+  }
+
+  @Test func theCalibratedToleranceIsConfigurable() throws {
+    let configuration = try ConfigurationLoader.parse(
+      "[detection.raman.phases]\ncalibrated_offset_margin_cm1 = 2.5\n"
+        + "calibrated_line_residual_factor = 3\n" + minimalInstrument, source: "test.toml")
+    let phases = configuration.detection.raman.phases
+    #expect(phases.calibratedOffsetMargin == 2.5)
+    #expect(phases.calibratedLineResidualFactor == 3)
   }
 
   @Test(arguments: [

@@ -17,6 +17,8 @@ extension RamanAnalysis {
       ("phases", phasesJSON(settings: settings)),
       ("axis_offset_cm1", .number(axisOffset)),
       ("axis_offset_sigma_cm1", .number(axisOffsetSigma)),
+      ("axis_calibrated", .bool(axisCalibrated)),
+      ("axis_offset_tolerance_cm1", .number(offsetTolerance)),
       ("evidence_fraction", .number(evidenceFraction)),
       ("evidence_fraction_sigma", .number(evidenceFractionSigma)),
       ("position_fraction", .number(positionFraction)),
@@ -301,6 +303,8 @@ extension RamanPhaseRules {
     }
     return .object([
       ("offset_tolerance_cm1", .number(offsetTolerance)),
+      ("calibrated_offset_margin_cm1", .number(calibratedOffsetMargin)),
+      ("calibrated_line_residual_factor", .number(calibratedLineResidualFactor)),
       ("oxalate_cc_window_cm1", range(oxalateCCWindow)),
       ("phosphate_nu1_window_cm1", range(phosphateNu1Window)),
       ("brushite_window_cm1", range(brushiteWindow)),

@@ -95,6 +95,11 @@ public struct RamanAnalysis: Sendable, Equatable {
   public var axisOffset: Double?
   /// σ of `axisOffset` (fit σ and the reference's natural spread).
   public var axisOffsetSigma: Double?
+  /// Whether the spectrum was analysed on a calibrated axis (`RamanAxisAccuracy`).
+  public var axisCalibrated = false
+  /// The axis offset the detector tolerated for this spectrum, cm⁻¹: the phase rules'
+  /// `offsetTolerance` uncalibrated, less on a calibrated axis.
+  public var offsetTolerance = Double.nan
   /// The whitlockite fraction estimated from identifying bands alone (HPO₄, ν3, doublet).
   public var evidenceFraction: Double?
   /// σ of `evidenceFraction`.

@@ -4,7 +4,7 @@
 /// How they are used (see `RamanPipeline`): the strongest local maximum inside each *anchor
 /// window* is an anchor candidate (oxalate C–C stretch, phosphate ν1, brushite HPO₄ ν1, calcite
 /// ν1, oxalate C–O stretch). Each window is the phase's literature range widened by
-/// `offsetTolerance`, so an axis off by up to that much still finds the band. Bands that identify
+/// the tolerated offset, so an axis off by up to that much still finds the band. Bands that identify
 /// a phase are then looked for *relative to the anchor*: whitlockite's HPO₄ band ~44 cm⁻¹ below
 /// its ν1, apatite's ν3 ~86 cm⁻¹ above its ν1, brushite's ~880 band ~106 below its ν1, the
 /// whewellite C–O doublet 27 apart. Relative positions do not move with an axis offset.
@@ -17,9 +17,22 @@
 /// and natural-position spread it cannot see: read on an axis a few cm⁻¹ high, apatite's ν1 sits
 /// where whitlockite's would. The phase is named from the evidence alone
 /// (`phosphate-undetermined` when no identifying band is significant).
+///
+/// The tolerated offset is `offsetTolerance` on an axis as the instrument gives it and shrinks on
+/// a calibrated one (see `offsetTolerance(for:)`): the anchor windows, the HPO₄ search, the
+/// apatite ν3 range, the hydrate rule and the brushite exclusion of the open-set check all use
+/// the tolerance in effect, which every result records.
 public struct RamanPhaseRules: Sendable, Equatable {
-  /// Largest axis offset tolerated, cm⁻¹: anchor windows are widened by this much.
+  /// Largest axis offset tolerated on an uncalibrated axis, cm⁻¹. The anchor windows below are
+  /// the literature ranges widened by this much.
   public var offsetTolerance = 8.0
+  /// Tolerated offset on a calibrated axis before the calibration's own scatter is added, cm⁻¹:
+  /// the largest residual of a reference band on an axis calibrated from lamp and silicon
+  /// (measured over the CHARISMA round-robin setups, docs/calibration.md), rounded up.
+  public var calibratedOffsetMargin = 3.0
+  /// A calibrated axis tolerates `calibratedOffsetMargin` plus this many times the
+  /// calibration's lamp-line residual RMS.
+  public var calibratedLineResidualFactor = 2.0
   /// Oxalate C–C stretch anchor window (whewellite ~896, weddellite ~910), cm⁻¹.
   public var oxalateCCWindow: ClosedRange<Double> = 886...920
   /// Crystalline phosphate ν1 anchor window (apatite, whitlockite, merrillite), cm⁻¹.
@@ -98,4 +111,38 @@ public struct RamanPhaseRules: Sendable, Equatable {
 
   /// The documented defaults.
   public init() {}
+
+  /// The axis offset tolerated on an axis of the given accuracy, cm⁻¹: `offsetTolerance`
+  /// uncalibrated; calibrated, `calibratedOffsetMargin` + `calibratedLineResidualFactor` × the
+  /// calibration's lamp-line RMS, never more than `offsetTolerance`.
+  public func offsetTolerance(for accuracy: RamanAxisAccuracy) -> Double {
+    switch accuracy {
+    case .uncalibrated:
+      return offsetTolerance
+    case .calibrated(let lineResidual):
+      let scatter = lineResidual.isFinite ? max(lineResidual, 0) : offsetTolerance
+      return min(offsetTolerance, calibratedOffsetMargin + calibratedLineResidualFactor * scatter)
+    }
+  }
+
+  /// `window` narrowed on each side by the part of `offsetTolerance` that `tolerance` does not
+  /// use, but never inside `kept` (the centre ranges of the bands the window anchors).
+  func anchorWindow(
+    _ window: ClosedRange<Double>, keeping kept: ClosedRange<Double>, tolerance: Double
+  ) -> ClosedRange<Double> {
+    let narrowing = max(offsetTolerance - tolerance, 0)
+    let lower = max(window.lowerBound, min(window.lowerBound + narrowing, kept.lowerBound))
+    let upper = min(window.upperBound, max(window.upperBound - narrowing, kept.upperBound))
+    return lower < upper ? lower...upper : window
+  }
+}
+
+/// What is known about a spectrum's Raman-shift axis, which sets the axis offset the detector
+/// tolerates (`RamanPhaseRules.offsetTolerance(for:)`).
+public enum RamanAxisAccuracy: Sendable, Equatable {
+  /// The axis as the instrument or file gives it.
+  case uncalibrated
+  /// The axis of an axis calibration (lamp lines and silicon); `lineResidual` is the RMS of
+  /// the calibration's lamp-line residuals, cm⁻¹.
+  case calibrated(lineResidual: Double)
 }

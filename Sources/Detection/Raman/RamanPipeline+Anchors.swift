@@ -13,15 +13,27 @@ extension RamanPipeline {
     pixelNoise = max(mad / 0.6745 / 6.0.squareRoot(), noiseFloor)
   }
 
-  /// Finds the anchor candidate of every anchor window.
+  /// Finds the anchor candidate of every anchor window, each narrowed to the tolerated offset
+  /// (`RamanPhaseRules.anchorWindow`) but never inside the centre ranges of its bands.
   func findAnchors() {
-    let rules = settings.phases
+    let s = settings
+    let rules = s.phases
+    let tolerance = toleratedOffset
+    func window(_ configured: ClosedRange<Double>, _ a: BandPrior, _ b: BandPrior? = nil)
+      -> ClosedRange<Double>
+    {
+      let low = min(a.centreRange.lowerBound, b?.centreRange.lowerBound ?? .infinity)
+      let high = max(a.centreRange.upperBound, b?.centreRange.upperBound ?? -.infinity)
+      return rules.anchorWindow(configured, keeping: low...high, tolerance: tolerance)
+    }
     anchors = RamanAnchors()
-    anchors.oxalateCC = strongestBand(in: rules.oxalateCCWindow)
-    anchors.nu1 = strongestBand(in: rules.phosphateNu1Window)
-    anchors.brushite = strongestBand(in: rules.brushiteWindow)
-    anchors.calcite = strongestBand(in: rules.calciteWindow)
-    anchors.oxalateCO = strongestBand(in: rules.oxalateCOWindow)
+    anchors.oxalateCC = strongestBand(
+      in: window(rules.oxalateCCWindow, s.whewelliteCC, s.weddelliteCC))
+    anchors.nu1 = strongestBand(in: window(rules.phosphateNu1Window, s.hap, s.whitlockite))
+    anchors.brushite = strongestBand(in: window(rules.brushiteWindow, s.brushite))
+    anchors.calcite = strongestBand(in: window(rules.calciteWindow, s.calcite))
+    anchors.oxalateCO = strongestBand(
+      in: window(rules.oxalateCOWindow, s.whewellite1463, s.whewellite1490))
   }
 
   /// The most prominent local maximum of the smoothed spectrum inside `window`, when its
@@ -153,7 +165,7 @@ extension RamanPipeline {
       // the fit starts on the local maximum found; a fit started beside a weak band drops it.
       let expected = s.hpo4.shifted(by: offset)
       anchors.hpo4 = strongestBand(
-        in: expected.widened(by: rules.offsetTolerance).centreRange,
+        in: expected.widened(by: toleratedOffset).centreRange,
         threshold: rules.evidenceSignificance)
       phosphatePriors[4] =
         anchors.hpo4.found
@@ -163,7 +175,7 @@ extension RamanPipeline {
       // The smallest offset can be up to the tolerance short of the real one (the ν1 position
       // also depends on composition): ν3's range is widened by half the tolerance.
       carbonatePriors[1] = s.phosphateNu3.shifted(by: offset).widened(
-        by: rules.offsetTolerance / 2)
+        by: toleratedOffset / 2)
       carbonatePriors[2] = s.carbonate.shifted(by: offset)
     } else {
       phosphatePriors[1] = s.hap

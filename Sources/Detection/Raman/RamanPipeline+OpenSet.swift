@@ -38,7 +38,7 @@ extension RamanPipeline {
         }
       }
       guard isMaximum else { continue }
-      if brushiteCalled, abs(x[j] - anchors.brushite.position) <= rules.offsetTolerance {
+      if brushiteCalled, abs(x[j] - anchors.brushite.position) <= toleratedOffset {
         continue
       }
       var area = 0.0

@@ -287,9 +287,9 @@ extension RamanPipeline {
       let com = settings.whewelliteCC
       let cod = settings.weddelliteCC
       let peak = anchors.oxalateCC.position
-      if peak < cod.centre - rules.offsetTolerance - cod.centreSigma {
+      if peak < cod.centre - toleratedOffset - cod.centreSigma {
         hydrateCC = .oxalateMonohydrate
-      } else if peak > com.centre + rules.offsetTolerance + com.centreSigma {
+      } else if peak > com.centre + toleratedOffset + com.centreSigma {
         hydrateCC = .oxalateDihydrate
       } else {
         hydrateCC = .oxalate

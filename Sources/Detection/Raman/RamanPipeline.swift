@@ -30,6 +30,9 @@ public final class RamanPipeline {
   var anchors = RamanAnchors()
   /// Robust noise σ per pixel of the baseline-corrected spectrum.
   var pixelNoise = 0.0
+  /// The axis offset tolerated for the current spectrum, cm⁻¹ (see
+  /// `RamanPhaseRules.offsetTolerance(for:)`).
+  var toleratedOffset = 0.0
 
   private var cachedCalibration: AxisCalibration?
   private var cachedCount = -1
@@ -98,19 +101,26 @@ public final class RamanPipeline {
     brushitePriors = [settings.brushiteCompanion, settings.brushite]
   }
 
-  /// Analyses one acquisition.
-  public func analyze(_ acquisition: Acquisition) -> RamanAnalysis {
+  /// Analyses one acquisition; `axisAccuracy` says whether its axis is calibrated, which sets
+  /// the axis offset tolerated.
+  public func analyze(_ acquisition: Acquisition, axisAccuracy: RamanAxisAccuracy = .uncalibrated)
+    -> RamanAnalysis
+  {
     acquisition.counts.withUnsafeBufferPointer { counts in
-      analyze(counts: counts, axis: acquisition.axis, fullScale: acquisition.fullScale)
+      analyze(
+        counts: counts, axis: acquisition.axis, fullScale: acquisition.fullScale,
+        axisAccuracy: axisAccuracy)
     }
   }
 
   /// Analyses raw counts on a device calibration; counts ≥ `fullScale` are saturated.
   public func analyze(
-    counts: UnsafeBufferPointer<UInt32>, axis calibration: AxisCalibration, fullScale: UInt32
+    counts: UnsafeBufferPointer<UInt32>, axis calibration: AxisCalibration, fullScale: UInt32,
+    axisAccuracy: RamanAxisAccuracy = .uncalibrated
   ) -> RamanAnalysis {
     var result = RamanAnalysis()
     result.pixelCount = counts.count
+    tolerate(axisAccuracy, in: &result)
     guard case .wavelengthPolynomial = calibration else {
       result.flags.insert(.axisUnsupported)
       return result
@@ -137,11 +147,13 @@ public final class RamanPipeline {
 
   /// Analyses a spectrum given as Raman shift (cm⁻¹) and intensity pairs, e.g. a text file. The
   /// shifts must be strictly monotonic; `fullScale` marks saturation (∞ for none).
-  public func analyze(shifts: [Double], intensities: [Double], fullScale: Double = .infinity)
-    -> RamanAnalysis
-  {
+  public func analyze(
+    shifts: [Double], intensities: [Double], fullScale: Double = .infinity,
+    axisAccuracy: RamanAxisAccuracy = .uncalibrated
+  ) -> RamanAnalysis {
     var result = RamanAnalysis()
     result.pixelCount = min(shifts.count, intensities.count)
+    tolerate(axisAccuracy, in: &result)
     cachedCalibration = nil
     cachedCount = -1
     fullAxis.removeAll(keepingCapacity: true)
@@ -159,6 +171,13 @@ public final class RamanPipeline {
       v[i] = value.isFinite ? value : 0
     }
     return process(saturated: saturated, into: &result)
+  }
+
+  /// Sets the axis offset tolerated for this spectrum and records it.
+  private func tolerate(_ accuracy: RamanAxisAccuracy, in result: inout RamanAnalysis) {
+    toleratedOffset = settings.phases.offsetTolerance(for: accuracy)
+    result.offsetTolerance = toleratedOffset
+    result.axisCalibrated = accuracy != .uncalibrated
   }
 
   /// Finds the processing range and the fit windows on the axis and copies the range's shifts.
