@@ -117,7 +117,9 @@ let package = Package(
       swiftSettings: strictSwift),
     // What the simulated specimen is (Raman and XRF physics, the seeded sample schedule), apart
     // from the devices that measure it (`Simulation`: simulated instruments, device emulations).
-    .target(name: "SampleModels", dependencies: ["WhitlockCore"], swiftSettings: strictSwift),
+    .target(
+      name: "SampleModels", dependencies: ["WhitlockCore", "Calibration"],
+      swiftSettings: strictSwift),
     .target(
       name: "Simulation",
       dependencies: [
@@ -293,7 +295,7 @@ let package = Package(
       swiftSettings: strictSwift),
     .testTarget(
       name: "SimulationTests",
-      dependencies: ["Simulation", "SampleModels", "USBBridge", "WhitlockCore"],
+      dependencies: ["Simulation", "SampleModels", "USBBridge", "WhitlockCore", "Calibration"],
       swiftSettings: strictSwift),
     .testTarget(
       name: "DaemonTests",

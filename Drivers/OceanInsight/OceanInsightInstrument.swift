@@ -8,12 +8,16 @@ import WhitlockCore
 /// within the model's limits. `acquire()` reads one spectrum and returns it with the device's
 /// wavelength polynomial and the configured excitation, so every record maps pixel → wavelength →
 /// Raman shift.
-public actor OceanInsightInstrument: Instrument, DrainsStaleRepliesAtOpen, AdjustsExposure {
+public actor OceanInsightInstrument: Instrument, DrainsStaleRepliesAtOpen, AdjustsExposure,
+  PlacesCalibrationTargets
+{
   public nonisolated let configuredID: String
   public nonisolated let kind: InstrumentKind = .raman
   public nonisolated let settings: OceanInsightSettings
   private let link: OceanInsightLink
   private let truth: (any SimulationTruthSource)?
+  /// What puts a lamp or standard in the beam, when something can (the emulation's operator).
+  public nonisolated let calibrationTargets: (any CalibrationTargetChanger)?
 
   private enum Connection {
     case obp(OBPSession, close: @Sendable () async -> Void)
@@ -37,15 +41,18 @@ public actor OceanInsightInstrument: Instrument, DrainsStaleRepliesAtOpen, Adjus
   private var opened: Opened?
   private var sequence: UInt64 = 0
 
-  /// A closed instrument; `truth` is given only for in-process device emulations.
+  /// A closed instrument; `truth` and `calibrationTargets` are given only for in-process device
+  /// emulations.
   public init(
     configuredID: String, link: OceanInsightLink, settings: OceanInsightSettings,
-    truth: (any SimulationTruthSource)? = nil
+    truth: (any SimulationTruthSource)? = nil,
+    calibrationTargets: (any CalibrationTargetChanger)? = nil
   ) {
     self.configuredID = configuredID
     self.link = link
     self.settings = settings
     self.truth = truth
+    self.calibrationTargets = calibrationTargets
   }
 
   public func open() async throws -> InstrumentIdentity {

@@ -44,7 +44,7 @@ public struct WasatchSettings: Sendable {
 /// `close`, on shutdown and on any error. On XS (ARM) boards the device's laser watchdog is set
 /// at open and fed by every acquisition, so the laser also goes off when this process dies.
 public actor WasatchInstrument: Instrument, DrainsStaleRepliesAtOpen, GatesEmissionOnOperatorRuns,
-  AdjustsExposure
+  AdjustsExposure, PlacesCalibrationTargets
 {
   public nonisolated let configuredID: String
   public nonisolated let kind: InstrumentKind = .raman
@@ -53,6 +53,8 @@ public actor WasatchInstrument: Instrument, DrainsStaleRepliesAtOpen, GatesEmiss
   public nonisolated let productID: UInt16
   private let openDevice: @Sendable () async throws -> any USBInterface
   private let truth: (any SimulationTruthSource)?
+  /// What puts a lamp or standard in the beam, when something can (the emulation's operator).
+  public nonisolated let calibrationTargets: (any CalibrationTargetChanger)?
 
   private var device: (any USBInterface)?
   private var eeprom: WasatchEEPROM?
@@ -85,13 +87,15 @@ public actor WasatchInstrument: Instrument, DrainsStaleRepliesAtOpen, GatesEmiss
   public init(
     configuredID: String, productID: UInt16, settings: WasatchSettings,
     openDevice: @escaping @Sendable () async throws -> any USBInterface,
-    truth: (any SimulationTruthSource)? = nil
+    truth: (any SimulationTruthSource)? = nil,
+    calibrationTargets: (any CalibrationTargetChanger)? = nil
   ) {
     self.configuredID = configuredID
     self.productID = productID
     self.settings = settings
     self.openDevice = openDevice
     self.truth = truth
+    self.calibrationTargets = calibrationTargets
     self.interlock = LaserInterlock(
       allowedByConfiguration: settings.laserAllowed, policy: settings.emission)
   }

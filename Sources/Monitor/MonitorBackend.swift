@@ -26,6 +26,10 @@ public protocol MonitorBackend: Sendable {
   func currentMap() throws(MapControlError) -> JSONValue
   /// Takes a dark on one instrument (`POST /api/v1/instruments/ID/dark`); see the extension.
   func takeDark(instrumentID: String, beamBlocked: Bool) async throws -> JSONValue
+  /// Acquires and applies a wavenumber-axis calibration on one instrument
+  /// (`POST /api/v1/instruments/ID/calibration`); see the extension.
+  func calibrateAxis(instrumentID: String, _ request: AxisCalibrationRequest) async throws
+    -> JSONValue
 }
 
 /// Why a map request was refused: the HTTP status it maps to and a message naming the cause.
@@ -92,5 +96,16 @@ extension MonitorBackend {
   /// without instruments refuses.
   public func takeDark(instrumentID: String, beamBlocked: Bool) async throws -> JSONValue {
     throw ControlRefusal(notFound: true, "no instrument \(instrumentID) takes darks here")
+  }
+}
+
+extension MonitorBackend {
+  /// Acquires the lamp, silicon and verification standard on `instrumentID`, computes the
+  /// calibration and returns its record's `calibration` object; a refusal throws
+  /// `ControlRefusal` naming the reason. A backend without instruments refuses.
+  public func calibrateAxis(instrumentID: String, _ request: AxisCalibrationRequest) async throws
+    -> JSONValue
+  {
+    throw ControlRefusal(notFound: true, "no instrument \(instrumentID) is calibrated here")
   }
 }

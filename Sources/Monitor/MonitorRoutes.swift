@@ -59,6 +59,10 @@ struct MonitorRoutes: Sendable {
       if let refusal = authorize(request) { return refusal }
       return await darkRoute(request, instrumentID: context.parameters.get("id") ?? "")
     }
+    router.post("api/v1/instruments/:id/calibration") { request, context in
+      if let refusal = authorize(request) { return refusal }
+      return await calibrationRoute(request, instrumentID: context.parameters.get("id") ?? "")
+    }
     router.post("api/v1/runs/current/stop") { request, _ in
       if let refusal = authorize(request) { return refusal }
       do { return Self.json(.ok, try await backend.stopRun()) } catch {

@@ -14,6 +14,8 @@ public enum StoredRecord: Sendable, Equatable {
   case mapPlan(MapPlanRecord)
   /// A dark spectrum (`dark`).
   case dark(DarkRecord)
+  /// A wavenumber-axis calibration acquired on request (`calibration`).
+  case calibration(CalibrationRecord)
   /// The end of a map (`map-end`): complete or aborted, never to be resumed.
   case mapEnd(MapEndRecord)
   /// A record type this reader does not model (from a newer daemon).
@@ -27,6 +29,7 @@ public enum StoredRecord: Sendable, Equatable {
     case .runEnd(let record): return record.header
     case .mapPlan(let record): return record.header
     case .dark(let record): return record.header
+    case .calibration(let record): return record.header
     case .mapEnd(let record): return record.header
     case .other(let header, _): return header
     }
@@ -50,6 +53,7 @@ public enum StoredRecord: Sendable, Equatable {
     case "run-end": self = .runEnd(try RunEndRecord(reader, header: header))
     case "map-plan": self = .mapPlan(try MapPlanRecord(reader, header: header))
     case "dark": self = .dark(try DarkRecord(reader, header: header))
+    case "calibration": self = .calibration(try CalibrationRecord(reader, header: header))
     case "map-end": self = .mapEnd(try MapEndRecord(reader, header: header))
     default: self = .other(header, value)
     }

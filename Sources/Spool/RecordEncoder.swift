@@ -68,6 +68,14 @@ public enum RecordEncoder {
       runObject(run, into: &writer)
       writer.raw(",")
       darkMembers(dark, into: &writer)
+    case .calibration(let run, let instrument, let calibration, let time):
+      header(run: run, seq: seq, time: time, instrument: instrument, into: &writer)
+      writer.raw(",")
+      writer.key("run")
+      runObject(run, into: &writer)
+      writer.raw(",")
+      writer.key("calibration")
+      writer.value(calibration)
     case .mapPlan(let run, let instrument, let plan, let time):
       header(run: run, seq: seq, time: time, instrument: instrument, into: &writer)
       writer.raw(",")

@@ -69,6 +69,11 @@ public enum SpoolRecord: Sendable {
   case runEnd(run: RunContext, instrument: InstrumentIdentity, summary: RunSummary, time: Date)
   /// A dark spectrum that later spectra of the instrument subtract and name.
   case dark(run: RunContext, dark: DarkFrame)
+  /// A wavenumber-axis calibration the daemon acquired on request (`calibration` holds its id,
+  /// version, state — `in-force` or `refused` with the reason —, the axis, the verification and
+  /// the lamp and standard spectra); later spectra of the instrument name the one in force.
+  case calibration(
+    run: RunContext, instrument: InstrumentIdentity, calibration: JSONValue, time: Date)
   /// A map starts: its plan (`ScanPlan.recordValue`), written before the stage first moves.
   /// `instrument` is the one taking the plan's first technique.
   case mapPlan(run: RunContext, instrument: InstrumentIdentity, plan: JSONValue, time: Date)
@@ -83,6 +88,7 @@ public enum SpoolRecord: Sendable {
     case .acquisition: return "acquisition"
     case .runEnd: return "run-end"
     case .dark: return "dark"
+    case .calibration: return "calibration"
     case .mapPlan: return "map-plan"
     case .mapEnd: return "map-end"
     }

@@ -26,6 +26,7 @@ public enum SchemaMigrations {
   /// Every migration, in version order.
   public static let all: [Migration] = [
     initialSchema, queryIndexes, compactAcquisitions, detectionDetail, documentsAndMaps,
+    calibrationRecords,
   ]
 
   /// The highest version this build knows.
@@ -315,6 +316,18 @@ public enum SchemaMigrations {
       """
       CREATE INDEX acquisitions_map_id ON whitlock.acquisitions ((map ->> 'map_id'))
         WHERE map IS NOT NULL
+      """,
+    ])
+
+  static let calibrationRecords = Migration(
+    version: 6,
+    name: "calibration records kept whole",
+    statements: [
+      "ALTER TABLE whitlock.records DROP CONSTRAINT records_type_check",
+      """
+      ALTER TABLE whitlock.records ADD CONSTRAINT records_type_check
+        CHECK (type IN (
+          'run-start', 'acquisition', 'run-end', 'dark', 'calibration', 'map-plan', 'map-end'))
       """,
     ])
 }

@@ -122,7 +122,7 @@ enum SegmentDecoder {
   ]
 
   /// Record types stored whole in `whitlock.record_documents`.
-  static let documentTypes: Set<String> = ["dark", "map-plan", "map-end"]
+  static let documentTypes: Set<String> = ["dark", "calibration", "map-plan", "map-end"]
 
   /// The members of `detection` that become columns.
   static let detectionColumns: Set<String> = [

@@ -156,6 +156,10 @@ public enum ConfigurationLoader {
     simulation.acquisitionsPerPoint = try simulationReader.integer(
       "acquisitions_per_point", default: 10, in: 1...1_000_000)
     simulation.pacing = try simulationReader.number("pacing", default: 1, in: 0...1000)
+    simulation.axisErrorCm1 = try simulationReader.number(
+      "axis_error_cm1", default: 0, in: -50...50, unit: "cm⁻¹")
+    simulation.laserErrorNanometres = try simulationReader.number(
+      "laser_error_nm", default: 0, in: -2...2, unit: "nm")
     simulation.stallAfterAcquisitions = try simulationReader.optionalNumber(
       "stall_after_acquisitions", in: 0...1e9
     ).map { Int($0) }

@@ -151,13 +151,18 @@ public struct InstrumentConfiguration: Sendable {
       members.append(
         (
           "simulation",
-          .object([
-            ("seed", .int(Int64(clamping: simulation.seed))),
-            ("serial", .string(simulation.serial)),
-            ("channels", .int(Int64(simulation.channels))),
-            ("acquisitions_per_point", .int(Int64(simulation.acquisitionsPerPoint))),
-            ("pacing", .number(simulation.pacing)),
-          ])
+          .object(
+            [
+              ("seed", .int(Int64(clamping: simulation.seed))),
+              ("serial", .string(simulation.serial)),
+              ("channels", .int(Int64(simulation.channels))),
+              ("acquisitions_per_point", .int(Int64(simulation.acquisitionsPerPoint))),
+              ("pacing", .number(simulation.pacing)),
+            ]
+              + (simulation.axisErrorCm1 == 0
+                ? [] : [("axis_error_cm1", JSONValue.number(simulation.axisErrorCm1))])
+              + (simulation.laserErrorNanometres == 0
+                ? [] : [("laser_error_nm", JSONValue.number(simulation.laserErrorNanometres))]))
         ))
     }
     members += driverSettings.extraRecordMembers
@@ -181,6 +186,11 @@ public struct SimulationConfiguration: Sendable {
   /// Simulated time per real time: 1 waits the full exposure, 0 produces spectra as fast as the
   /// model can (benchmarks and tests).
   public var pacing = 1.0
+  /// Emulated spectrometers: how far the stored Raman-shift axis reads from the true one at
+  /// the first pixel, cm⁻¹ (half that at the last); 0 stores the true axis.
+  public var axisErrorCm1 = 0.0
+  /// Emulated spectrometers: true − stated laser wavelength, nm.
+  public var laserErrorNanometres = 0.0
 
   /// The defaults (seed 1, 1024 channels, real-time pacing).
   public init() {}

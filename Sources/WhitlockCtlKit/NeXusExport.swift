@@ -167,6 +167,8 @@ public struct NeXusExport {
           mapOrder.append(writer)
         case .mapEnd:
           break  // the map entry holds what was measured; its end state is in the spool
+        case .calibration:
+          break  // the spectra analysed on a calibration name it
         case .dark:
           break  // a dark's effect is in the spectra that subtracted it, which name it
         case .other(let header, _):

@@ -92,6 +92,14 @@ public enum SpoolTail {
       parts.append(
         "dark \(dark.id) exposure \(MeasurementText.rounded(dark.exposureSeconds)) s "
           + "scans \(dark.scansToAverage) \(dark.method)")
+    case .calibration(let calibration):
+      var text = "calibration \(calibration.state) v\(calibration.version)"
+      if let id = calibration.id { text += " \(id)" }
+      if let rms = calibration.verificationRMS, let standard = calibration.verificationStandard {
+        text += " \(standard) rms \(MeasurementText.rounded(rms)) cm-1"
+      }
+      if let reason = calibration.refusalReason { text += " refused: \(reason)" }
+      parts.append(text)
     case .mapEnd(let end):
       parts.append("map \(end.mapID) \(end.state.rawValue) \(end.pointsDone)/\(end.pointsTotal)")
     case .other:

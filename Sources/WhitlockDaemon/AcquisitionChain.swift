@@ -114,6 +114,31 @@ public actor AcquisitionChain {
     return dark
   }
 
+  /// One spectrum of a calibration target in the beam (a lamp or a standard): the exposure
+  /// found by its own search (the configured auto-exposure, or the defaults), never saturated,
+  /// averaged, corrected and recorded like a sample spectrum. `lit` false keeps the
+  /// instrument's own light source off (a lamp is measured with the laser off). The sample's
+  /// exposure is restored afterwards.
+  public func acquireTarget(lit: Bool) async throws -> Acquisition {
+    let sampleExposure = exposureSeconds
+    let sampleSearch = pendingSearch
+    defer {
+      exposureSeconds = sampleExposure
+      pendingSearch = sampleSearch
+    }
+    pendingSearch = nil
+    framesDiscarded = 0
+    saturatedFramesRejected = 0
+    try await searchExposure(settings.autoExposure ?? AutoExposureSettings(), dark: !lit)
+    let frame = try await scans(dark: !lit)
+    if frame.saturatedPixels > 0 {
+      throw SaturatedSpectrumError(
+        exposureSeconds: exposureSeconds, saturatedPixels: frame.saturatedPixels,
+        atShortestExposure: false)
+    }
+    return deliver(frame)
+  }
+
   // MARK: Frames
 
   private struct Scans {
@@ -160,7 +185,7 @@ public actor AcquisitionChain {
 
   // MARK: Auto-exposure
 
-  private func searchExposure(_ auto: AutoExposureSettings) async throws {
+  private func searchExposure(_ auto: AutoExposureSettings, dark: Bool = false) async throws {
     let device = await instrument.exposureRange
     let lower = max(auto.exposureRange.lowerBound, device.lowerBound)
     let upper = min(auto.exposureRange.upperBound, device.upperBound)
@@ -173,7 +198,7 @@ public actor AcquisitionChain {
     var lastUnsaturated: Double?
     for _ in 0..<max(auto.maximumSteps, 1) {
       if !tried.isEmpty && spent + exposure > auto.budgetSeconds { break }
-      let acquisition = try await frame(exposure: exposure, dark: false)
+      let acquisition = try await frame(exposure: exposure, dark: dark)
       spent += exposure
       tried.append(.number(exposure))
       let decision = AutoExposure.decide(

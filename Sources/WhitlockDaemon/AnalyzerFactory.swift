@@ -50,6 +50,11 @@ struct RamanAnalyzer: SpectrumAnalyzer {
     self.calibration = calibration
   }
 
+  mutating func useAxisCalibration(_ calibration: WavenumberCalibration) {
+    self.calibration = calibration
+    cachedAxis = nil
+  }
+
   mutating func analyze(_ acquisition: Acquisition) -> JSONValue {
     guard let calibration else {
       let analysis = pipeline.analyze(acquisition)

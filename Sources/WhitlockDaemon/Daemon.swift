@@ -101,6 +101,7 @@ public struct Daemon: Sendable {
       settings.runEndFusion = { runID in fusion.summary(run: runID) }
       settings.acquisitionChain = instrumentConfiguration.acquisitionChain
       settings.mapSlots = maps.desk
+      settings.axisCalibration = configuration.axisCalibration
       let requirement = instrumentConfiguration.deviceRequirement
       if requirement != .none {
         let presence = DevicePresence()
@@ -118,6 +119,7 @@ public struct Daemon: Sendable {
         pump: spool.pump, runs: runs, observers: [health, bridge, maps], settings: settings,
         logger: logger)
       bridge.darks.register(session, for: instrumentConfiguration.id)
+      bridge.calibrations.register(session, for: instrumentConfiguration.id)
       sessions.append(session)
     }
     var services: [ServiceGroupConfiguration.ServiceConfiguration] = [
@@ -218,7 +220,7 @@ extension SpoolRecord {
     switch self {
     case .acquisition(_, let acquisition, _): time = acquisition.endedAt
     case .runStart(_, _, _, let at), .runEnd(_, _, _, let at), .mapPlan(_, _, _, let at),
-      .mapEnd(_, _, _, let at):
+      .mapEnd(_, _, _, let at), .calibration(_, _, _, let at):
       time = at
     case .dark(_, let dark): time = dark.takenAt
     }

@@ -1,5 +1,7 @@
+import Calibration
 import Foundation
 import Logging
+import Monitor
 import ServiceLifecycle
 import Spool
 import Synchronization
@@ -43,6 +45,9 @@ public final class InstrumentSession: Sendable {
     /// Where a running map hands out its slots; while a map measures this instrument's
     /// technique, the session takes only those (`MapSlotDesk`).
     public var mapSlots: MapSlotDesk? = nil
+    /// The configured `[calibration.axis]` the analyzer starts on, until a calibration acquired
+    /// online (`requestAxisCalibration`) replaces it.
+    public var axisCalibration: WavenumberCalibration? = nil
 
     public init() {}
   }
@@ -66,6 +71,10 @@ public final class InstrumentSession: Sendable {
   private let planExposures = PlanExposures()
   /// Dark requests waiting for the acquisition loop.
   private let darkRequests = DarkRequests()
+  /// Axis-calibration requests waiting for the acquisition loop.
+  let calibrationRequests = CalibrationRequests()
+  /// The axis calibration in force and its version.
+  let axisBook: Mutex<AxisCalibrationBook>
 
   /// - Parameter observers: who else hears of the session's events (`DaemonHealth`, the
   ///   monitor); the session's own log lines go to `logger`, tagged with the instrument's id.
@@ -79,6 +88,7 @@ public final class InstrumentSession: Sendable {
     self.pump = pump
     self.runs = runs
     self.settings = settings
+    self.axisBook = Mutex(AxisCalibrationBook(inForce: settings.axisCalibration))
     self.chain = settings.acquisitionChain.flatMap { chainSettings in
       (instrument as? any AdjustsExposure).map {
         AcquisitionChain(instrument: $0, settings: chainSettings)
@@ -115,7 +125,7 @@ public final class InstrumentSession: Sendable {
     let firstRun = runs.current
     announce(firstRun, instrument: identity)
     let (spectra, queue) = AsyncStream.makeStream(
-      of: (Acquisition, RunContext).self,
+      of: QueuedSpectrum.self,
       bufferingPolicy: .bufferingOldest(settings.analysisQueueCapacity))
     let room = AnalysisQueueRoom(capacity: settings.analysisQueueCapacity)
     await withTaskGroup(of: Void.self) { group in
@@ -135,6 +145,7 @@ public final class InstrumentSession: Sendable {
       }
     }
     darkRequests.close()
+    calibrationRequests.close()
     await instrument.close()
     let run = announced.withLock { $0 } ?? firstRun
     emit(.closed(endRun(run, reason: "shutdown", instrument: identity)))
@@ -248,7 +259,7 @@ public final class InstrumentSession: Sendable {
   }
 
   private func acquireContinuously(
-    identity: InstrumentIdentity, into queue: AsyncStream<(Acquisition, RunContext)>.Continuation,
+    identity: InstrumentIdentity, into queue: AsyncStream<QueuedSpectrum>.Continuation,
     room: AnalysisQueueRoom
   ) async {
     // Removals counted from the moment the device is open, so one that falls between two
@@ -266,6 +277,7 @@ public final class InstrumentSession: Sendable {
       let (run, generation) = runs.currentWithGeneration
       await gateEmission(for: run, generation: generation)
       if darkRequests.pending { await takeDark(run: run) }
+      if calibrationRequests.pending { await calibrateAxis(run: run, identity: identity) }
       emit(.acquisitionStarted(run))
       let outcome = await acquireOnce(run: run, removalsSeen: removalsSeen, ticket: ticket)
       ticket?.finish(outcome.mapOutcome)
@@ -275,7 +287,8 @@ public final class InstrumentSession: Sendable {
         emit(.acquired(acquisition, run))
         queueDepth.add(1, ordering: .relaxed)
         placeUsed = true
-        if case .dropped = queue.yield((acquisition, run)) {
+        let calibration = axisBook.withLock { $0.online }
+        if case .dropped = queue.yield((acquisition, run, calibration)) {
           // Not reached while every queued spectrum holds a place; kept so that an overflow
           // could never pass uncounted.
           placeUsed = false
@@ -404,11 +417,16 @@ public final class InstrumentSession: Sendable {
   }
 
   private func analyseAndSpool(
-    _ spectra: AsyncStream<(Acquisition, RunContext)>, room: AnalysisQueueRoom
+    _ spectra: AsyncStream<QueuedSpectrum>, room: AnalysisQueueRoom
   ) async {
     var analyzer = makeAnalyzer()
+    var analysedOn: String?
     let clock = ContinuousClock()
-    for await (acquisition, run) in spectra {
+    for await (acquisition, run, calibration) in spectra {
+      if let calibration, calibration.id != analysedOn {
+        analyzer.useAxisCalibration(calibration)
+        analysedOn = calibration.id
+      }
       let depth = queueDepth.subtract(1, ordering: .relaxed).newValue
       room.give()
       if let previous = announced.withLock({ $0 }), previous.runID != run.runID {
@@ -429,6 +447,66 @@ public final class InstrumentSession: Sendable {
             acquisition: acquisition, detection: detection, run: run,
             analysisDuration: analysisDuration, queueDepth: depth, spooled: spooled)))
     }
+  }
+
+  /// A spectrum waiting for analysis, with its run and the calibration acquired online that
+  /// was in force when it was taken (`nil`: the configured one).
+  private typealias QueuedSpectrum = (Acquisition, RunContext, WavenumberCalibration?)
+
+  // MARK: Axis calibration (requests: InstrumentSession+Calibration.swift)
+
+  var currentRunIsOperatorRun: Bool { runs.current.isOperatorRun }
+
+  var calibrationTargets: (any CalibrationTargetChanger)? {
+    (instrument as? any PlacesCalibrationTargets)?.calibrationTargets
+  }
+
+  /// Carries out every calibration request waiting, in order, between two spectra: writes a
+  /// `calibration` record for each and puts an accepted calibration in force for the spectra
+  /// taken after it.
+  private func calibrateAxis(run: RunContext, identity: InstrumentIdentity) async {
+    for waiting in calibrationRequests.take() {
+      guard let chain, let changer = calibrationTargets else {
+        waiting.continuation.resume(
+          throwing: ControlRefusal("\(instrument.configuredID) cannot place calibration targets"))
+        continue
+      }
+      if switchesOwnLightSource && !run.isOperatorRun {
+        waiting.continuation.resume(throwing: Self.laserRefusal(instrument.configuredID))
+        continue
+      }
+      let outcome = await OnlineAxisCalibration.attempt(
+        waiting.request, instrumentID: instrument.configuredID, chain: chain, changer: changer)
+      let (previous, inForce, version) = axisBook.withLock { book in
+        let previous = book.inForce
+        if outcome.refusal == nil, let calibration = outcome.calibration {
+          book.online = calibration
+          book.inForce = calibration
+          book.version += 1
+        }
+        return (previous, book.inForce, book.version)
+      }
+      let document = OnlineAxisCalibration.document(
+        outcome, request: waiting.request, inForce: inForce, previous: previous, version: version)
+      pump.submit(
+        .calibration(
+          run: run, instrument: outcome.spectra.first?.acquisition.instrument ?? identity,
+          calibration: document, time: Date()))
+      if let refusal = outcome.refusal {
+        let kept = previous.map { "calibration \($0.id) stays in force" } ?? "the device axis stays"
+        waiting.continuation.resume(
+          throwing: ControlRefusal("refused (\(refusal.reason)): \(refusal.message); \(kept)"))
+      } else {
+        waiting.continuation.resume(returning: document)
+      }
+    }
+  }
+
+  /// Why a laser instrument is not calibrated outside an operator run.
+  static func laserRefusal(_ id: String) -> ControlRefusal {
+    ControlRefusal(
+      "\(id) fires its laser only in operator runs, and silicon needs it: start a run "
+        + "(whitlockctl run start --sample CAL) and ask again")
   }
 
   // MARK: Darks (requests: InstrumentSession+Dark.swift)

@@ -41,6 +41,8 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
   private let noInstrumentAdvice: String?
   /// The sessions that take darks asked for over the control API.
   public let darks = DarkDesk()
+  /// The sessions that acquire axis calibrations asked for over the control API.
+  public let calibrations = CalibrationDesk()
   /// The map service, when a stage is configured.
   private let maps: MapService?
 
@@ -353,6 +355,12 @@ public final class MonitorBridge: SessionObserver, MonitorBackend {
 
   public func takeDark(instrumentID: String, beamBlocked: Bool) async throws -> JSONValue {
     try await darks.takeDark(instrumentID: instrumentID, beamBlocked: beamBlocked)
+  }
+
+  public func calibrateAxis(instrumentID: String, _ request: AxisCalibrationRequest) async throws
+    -> JSONValue
+  {
+    try await calibrations.calibrate(instrumentID: instrumentID, request)
   }
 
   public func stopRun() async throws -> JSONValue {

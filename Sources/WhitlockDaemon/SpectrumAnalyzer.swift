@@ -1,3 +1,4 @@
+import Calibration
 import WhitlockCore
 
 /// Turns one acquisition into the `detection` object of its record.
@@ -7,6 +8,13 @@ import WhitlockCore
 public protocol SpectrumAnalyzer {
   /// The detection result for `acquisition`; never throws: problems become quality flags.
   mutating func analyze(_ acquisition: Acquisition) -> JSONValue
+  /// Analyses the spectra from now on on `calibration`'s axis (one acquired online); analyzers
+  /// without a wavenumber axis ignore it.
+  mutating func useAxisCalibration(_ calibration: WavenumberCalibration)
+}
+
+extension SpectrumAnalyzer {
+  public mutating func useAxisCalibration(_ calibration: WavenumberCalibration) {}
 }
 
 /// Makes a fresh analyzer for an instrument session.

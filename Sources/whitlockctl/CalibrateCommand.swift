@@ -16,11 +16,12 @@ struct CalibrateCommand: ParsableCommand {
       Spectrum files: B&W Tek BWSpec/BWRam exports (the axis is taken from their coefs_a0…a3 and
       laser_wavelength) or two-column text (Raman shift in cm-1, intensity). See
       docs/calibration.md for the procedure. `calibrate xrf` derives relative sensitivity
-      factors from a certified XRF standard (docs/xrf-quantification.md).
+      factors from a certified XRF standard (docs/xrf-quantification.md). `calibrate acquire`
+      has the running daemon acquire the lamp and standards and apply the calibration.
       """,
     subcommands: [
       CalibrateAxisCommand.self, CalibrateCheckCommand.self, CalibrateIntensityCommand.self,
-      CalibrateXRFCommand.self,
+      CalibrateXRFCommand.self, CalibrateAcquireCommand.self,
     ])
 }
 

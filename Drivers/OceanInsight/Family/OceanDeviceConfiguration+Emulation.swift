@@ -11,6 +11,8 @@ extension OceanDeviceConfiguration {
     var emulated = EmulatedSpectrometerSettings(seed: simulation.seed, serial: simulation.serial)
     emulated.acquisitionsPerPoint = simulation.acquisitionsPerPoint
     emulated.pacing = simulation.pacing
+    emulated.axisError = EmulatedAxisError(
+      shiftCm1: simulation.axisErrorCm1, laserNanometres: simulation.laserErrorNanometres)
     emulated.excitationNanometres = excitationNanometres
     // Both tables hold the same model names; the loader checked the name against the driver's.
     let model = try? OceanModel.named(model)
@@ -28,18 +30,21 @@ extension OceanDeviceConfiguration {
       let emulator = OOIDeviceEmulator(model: emulatedModel, settings: emulated)
       return OceanInsightInstrument(
         configuredID: instrument.id, link: .usb { emulator.connectUSB() }, settings: settings,
-        truth: emulator)
+        truth: emulator,
+        calibrationTargets: emulator)
     }
     if transport == .serial {
       let emulator = OBPDeviceEmulator(model: emulatedModel, settings: emulated)
       settings.model = nil  // identify by the product ID the device reports, as on serial
       return OceanInsightInstrument(
         configuredID: instrument.id, link: .serial { emulator.connectSerial() },
-        settings: settings, truth: emulator)
+        settings: settings, truth: emulator,
+        calibrationTargets: emulator)
     }
     let emulator = OBPDeviceEmulator(model: emulatedModel, settings: emulated, replyEndpoint: 0x81)
     return OceanInsightInstrument(
       configuredID: instrument.id, link: .usb { emulator.connectUSB() }, settings: settings,
-      truth: emulator)
+      truth: emulator,
+      calibrationTargets: emulator)
   }
 }

@@ -13,11 +13,14 @@ extension WasatchDeviceConfiguration {
     var emulated = EmulatedSpectrometerSettings(seed: simulation.seed, serial: simulation.serial)
     emulated.acquisitionsPerPoint = simulation.acquisitionsPerPoint
     emulated.pacing = simulation.pacing
+    emulated.axisError = EmulatedAxisError(
+      shiftCm1: simulation.axisErrorCm1, laserNanometres: simulation.laserErrorNanometres)
     emulated.excitationNanometres = excitationNanometres ?? 785
     let emulator = WasatchDeviceEmulator(
       productID: productID, pixelCount: simulation.channels, settings: emulated)
     return WasatchInstrument(
       configuredID: instrument.id, productID: productID, settings: settings,
-      openDevice: { emulator.connectUSB() }, truth: emulator)
+      openDevice: { emulator.connectUSB() }, truth: emulator,
+      calibrationTargets: emulator)
   }
 }

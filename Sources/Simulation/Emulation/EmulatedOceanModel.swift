@@ -90,6 +90,9 @@ public struct EmulatedSpectrometerSettings: Sendable, Equatable {
   /// firmware does (python-seabreeze issues 110, 177, 283); the first is integrated with the
   /// old one.
   public var lateIntegrationChange = false
+  /// How far the stored wavelength polynomial and the stated laser are from the true ones
+  /// (exact by default).
+  public var axisError = EmulatedAxisError()
 
   public init(seed: UInt64 = 1, serial: String = "EMU00001") {
     self.seed = seed

@@ -11,7 +11,7 @@ import WhitlockCore
 /// (ACK or NACK by the model's limits), trigger mode and the model's raw spectrum message. Unknown
 /// messages are NACKed with "unknown message type". Replies go to an `EmulatedOutputQueue`, which
 /// the serial and USB adapters read from.
-public final class OBPDeviceEmulator: Sendable, SimulationTruthSource {
+public final class OBPDeviceEmulator: Sendable, SimulationTruthSource, CalibrationTargetChanger {
   public let model: EmulatedOceanModel
   public let settings: EmulatedSpectrometerSettings
   /// Replies waiting to be read (endpoint 0x81 on USB, the line on serial).
@@ -45,7 +45,7 @@ public final class OBPDeviceEmulator: Sendable, SimulationTruthSource {
         source: EmulatedRamanSource(
           seed: settings.seed, pixelCount: model.pixelCount, fullScale: model.fullScale,
           darkPixels: model.darkPixels, excitationNanometres: settings.excitationNanometres,
-          acquisitionsPerPoint: settings.acquisitionsPerPoint)))
+          acquisitionsPerPoint: settings.acquisitionsPerPoint, axisError: settings.axisError)))
   }
 
   /// The wavelength polynomial the device stores (as float32 on the wire).
@@ -58,6 +58,18 @@ public final class OBPDeviceEmulator: Sendable, SimulationTruthSource {
 
   /// Every message type received, in order.
   public var requestLog: [UInt32] { state.withLock { $0.requests } }
+
+  /// The true axis of the emulated device (its stored polynomial may be off: `axisError`).
+  public var trueAxis: AxisCalibration { state.withLock { $0.source.trueAxis } }
+
+  /// The calibration target in the beam, `nil` for the sample.
+  public var target: CalibrationTarget? { state.withLock { $0.source.target } }
+
+  /// Puts a lamp or standard in the beam instead of the sample (`nil`: the sample again), as
+  /// the operator at the bench would.
+  public func present(_ target: CalibrationTarget?) async throws {
+    state.withLock { $0.source.target = target }
+  }
 
   public func truthOfLatestSpectrum() -> JSONValue? { state.withLock { $0.source.latestTruth } }
 

@@ -11,7 +11,7 @@ import WhitlockCore
 /// models), 0x0A trigger mode, 0x6A/0x6B FPGA registers (register 0x04 holds firmware 2.2.0, so a
 /// USB2000+ is not taken for a Flame-S), 0xFE 16-byte status (high speed). Unknown opcodes are
 /// ignored, as the devices do.
-public final class OOIDeviceEmulator: Sendable, SimulationTruthSource {
+public final class OOIDeviceEmulator: Sendable, SimulationTruthSource, CalibrationTargetChanger {
   public let model: EmulatedOceanModel
   public let settings: EmulatedSpectrometerSettings
   public let output: EmulatedOutputQueue
@@ -40,7 +40,7 @@ public final class OOIDeviceEmulator: Sendable, SimulationTruthSource {
         source: EmulatedRamanSource(
           seed: settings.seed, pixelCount: model.pixelCount, fullScale: model.fullScale,
           darkPixels: model.darkPixels, excitationNanometres: settings.excitationNanometres,
-          acquisitionsPerPoint: settings.acquisitionsPerPoint)))
+          acquisitionsPerPoint: settings.acquisitionsPerPoint, axisError: settings.axisError)))
   }
 
   /// The wavelength polynomial over readout pixels (what a driver should end up with).
@@ -56,6 +56,18 @@ public final class OOIDeviceEmulator: Sendable, SimulationTruthSource {
 
   /// Whether the host sent 0x01 since power-up.
   public var isInitialised: Bool { state.withLock { $0.initialised } }
+
+  /// The true axis of the emulated device (its stored polynomial may be off: `axisError`).
+  public var trueAxis: AxisCalibration { state.withLock { $0.source.trueAxis } }
+
+  /// The calibration target in the beam, `nil` for the sample.
+  public var target: CalibrationTarget? { state.withLock { $0.source.target } }
+
+  /// Puts a lamp or standard in the beam instead of the sample (`nil`: the sample again), as
+  /// the operator at the bench would.
+  public func present(_ target: CalibrationTarget?) async throws {
+    state.withLock { $0.source.target = target }
+  }
 
   public func truthOfLatestSpectrum() -> JSONValue? { state.withLock { $0.source.latestTruth } }
 

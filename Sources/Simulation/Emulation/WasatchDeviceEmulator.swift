@@ -15,7 +15,8 @@ import WhitlockCore
 /// every laser enable (an inference from ENLIGHTEN's description of the feature), so a host that
 /// dies mid-run leaves the laser on for at most the watchdog period. FX2 boards have none and
 /// stall the requests.
-public final class WasatchDeviceEmulator: Sendable, SimulationTruthSource {
+public final class WasatchDeviceEmulator: Sendable, SimulationTruthSource, CalibrationTargetChanger
+{
   /// USB product ID: 0x1000 FX2, 0x4000 ARM.
   public let productID: UInt16
   public let pixelCount: Int
@@ -86,7 +87,7 @@ public final class WasatchDeviceEmulator: Sendable, SimulationTruthSource {
         source: EmulatedRamanSource(
           seed: settings.seed, pixelCount: pixelCount, fullScale: 65535, darkPixels: [],
           excitationNanometres: settings.excitationNanometres,
-          acquisitionsPerPoint: settings.acquisitionsPerPoint),
+          acquisitionsPerPoint: settings.acquisitionsPerPoint, axisError: settings.axisError),
         watchdogFedAt: now()))
   }
 
@@ -127,6 +128,18 @@ public final class WasatchDeviceEmulator: Sendable, SimulationTruthSource {
   /// The wavelength polynomial stored in the EEPROM (float32 on the wire).
   public var wavelengthCoefficients: [Double] {
     state.withLock { $0.source.wavelengthCoefficients }
+  }
+
+  /// The true axis of the emulated device (its stored polynomial may be off: `axisError`).
+  public var trueAxis: AxisCalibration { state.withLock { $0.source.trueAxis } }
+
+  /// The calibration target in the beam, `nil` for the sample.
+  public var target: CalibrationTarget? { state.withLock { $0.source.target } }
+
+  /// Puts a lamp or standard in the beam instead of the sample (`nil`: the sample again), as
+  /// the operator at the bench would.
+  public func present(_ target: CalibrationTarget?) async throws {
+    state.withLock { $0.source.target = target }
   }
 
   public func truthOfLatestSpectrum() -> JSONValue? {

@@ -1,0 +1,64 @@
+import Foundation
+import TestSupport
+import Testing
+import WhitlockCore
+import WhitlockCtlKit
+
+/// `whitlockctl calibrate acquire` against a real `whitlockd` whose emulated Wasatch stores an
+/// axis 5 cm⁻¹ off: refused outside an operator run, accepted in one after a dark, and later
+/// spectra name the calibration and the dark.
+@Suite(.serialized) struct CalibrateAcquireCommandTests {
+  @Test func whitlockctlCalibrateAcquirePutsACalibrationInForceThatLaterSpectraName() async throws {
+    let daemon = try await MonitoredDaemon.start(
+      extraConfiguration: """
+        [[instrument]]
+        id = "wp"
+        kind = "raman"
+        driver = "wasatch"
+        exposure_s = 0.1
+        [instrument.simulation]
+        pacing = 0.05
+        axis_error_cm1 = 5
+        [instrument.device]
+        emulate = true
+        laser_enabled = true
+        [instrument.acquisition]
+        auto_exposure = true
+        """)
+    let ctl = try ProductsDirectory.executable("whitlockctl")
+    let control = ["--monitor", daemon.endpoint.description, "--token-file", daemon.tokenPath]
+    let acquire = ["calibrate", "acquire", "--instrument", "wp", "--verify", "polystyrene"]
+
+    let refused = try await runTool(ctl, acquire + control)
+    #expect(refused.status == 1)
+    #expect(refused.errors.contains("HTTP 409") && refused.errors.contains("operator run"))
+
+    let started = try await runTool(ctl, ["run", "start", "--sample", "CAL-1"] + control)
+    #expect(started.status == 0, "\(started.errors)")
+    let dark = try await runTool(ctl, ["dark", "--instrument", "wp", "--timeout", "60"] + control)
+    #expect(dark.status == 0, "\(dark.errors)")
+    let darkID = try #require(try JSONParser.parse(dark.output)["dark_id"]?.stringValue)
+
+    let taken = try await runTool(ctl, acquire + ["--timeout", "120"] + control)
+    #expect(taken.status == 0, "\(taken.errors)")
+    let answer = try JSONParser.parse(taken.output)
+    #expect(answer["state"] == .string("in-force"))
+    let id = try #require(answer["id"]?.stringValue)
+    let rms = try #require(answer["verification"]?["rms_cm1"]?.doubleValue)
+    #expect(rms < 0.5)
+
+    await daemon.child.wait(upTo: .seconds(60)) { _ in Self.naming(id, darkID, in: daemon) >= 2 }
+    #expect(Self.naming(id, darkID, in: daemon) >= 2)
+    let status = await daemon.stop()
+    #expect(status == 0, "\(daemon.child.standardError.suffix(4000))")
+  }
+
+  /// Published acquisitions naming calibration `id` and dark `darkID`.
+  private static func naming(_ id: String, _ darkID: String, in daemon: MonitoredDaemon) -> Int {
+    daemon.records().filter { line in
+      guard let record = try? JSONParser.parse(line) else { return false }
+      return record["detection"]?["axis_calibration"]?["id"] == .string(id)
+        && record["acquisition"]?["parameters"]?["dark"]?["id"] == .string(darkID)
+    }.count
+  }
+}
