@@ -108,10 +108,14 @@ public struct XRFStandardCalibration: Sendable {
       throw SpectrumInputError("no certified element besides Ca has a significant area")
     }
     composition = Dictionary(certified, uniquingKeysWith: { first, _ in first })
+    // The reference's matrix is made of the elements an unknown's composition can have: those
+    // with a factor, and Ca.
+    let calibrated = Set(factors.map(\.element)).union(["Ca"])
     scatterReference =
       analysis.scatterIndicator.isFinite
       ? XRFSoftXRayAttenuation.reference(
-        scatterIndicator: analysis.scatterIndicator, composition: composition) : nil
+        scatterIndicator: analysis.scatterIndicator,
+        composition: composition.filter { calibrated.contains($0.key) }) : nil
   }
 
   /// Applies the factors (and the attenuation reference, when there is one) to `settings`.
