@@ -89,7 +89,9 @@ public struct DetectionConfiguration: Sendable {
   }
 
   /// Reads the line-library keys of `[detection.xrf]`: `elements`, `anode`, the fit range and
-  /// model, and the calibration (`calibration`, `relative_sensitivity_<element>_ca`).
+  /// model, and the calibration (`calibration`, `relative_sensitivity_<element>_ca`, and the
+  /// soft X-ray attenuation reference `attenuation_scatter_reference` with
+  /// `standard_<element>_wt_percent`).
   static func readXRFLines(_ table: inout ConfigurationReader, into s: inout XRFPipelineSettings)
     throws(ConfigurationError)
   {
@@ -125,6 +127,14 @@ public struct DetectionConfiguration: Sendable {
       let key = "relative_sensitivity_\(family.element.lowercased())_ca"
       if let factor = try table.optionalNumber(key, in: 1e-9...1e9) {
         s.sensitivities[family.element] = factor
+      }
+    }
+    s.attenuationReference = try table.optionalNumber(
+      "attenuation_scatter_reference", in: 1e-12...1e12)
+    for family in XRFLineLibrary.kFamilies {
+      let key = "standard_\(family.element.lowercased())_wt_percent"
+      if let fraction = try table.optionalNumber(key, in: 1e-9...100) {
+        s.standardComposition[family.element] = fraction
       }
     }
   }

@@ -23,6 +23,12 @@ public struct XRFStandardCalibration: Sendable {
 
   /// The factors, in the order the elements were certified.
   public var factors: [Factor]
+  /// The standard's Rh L scatter reference for the soft X-ray attenuation correction
+  /// (`XRFSoftXRayAttenuation.reference`), nil when its spectrum has no scatter indicator
+  /// (anode not Rh, or a fit range short of 14 keV).
+  public var scatterReference: Double?
+  /// The certified composition, wt %, by element.
+  public var composition: [String: Double] = [:]
   /// Certified elements left out (not in the line library's K families, not fitted or not
   /// significant), with the reason.
   public var skipped: [(element: String, reason: String)]
@@ -101,6 +107,22 @@ public struct XRFStandardCalibration: Sendable {
     guard !factors.isEmpty else {
       throw SpectrumInputError("no certified element besides Ca has a significant area")
     }
+    composition = Dictionary(certified, uniquingKeysWith: { first, _ in first })
+    // The reference's matrix is made of the elements an unknown's composition can have: those
+    // with a factor, and Ca.
+    let calibrated = Set(factors.map(\.element)).union(["Ca"])
+    scatterReference =
+      analysis.scatterIndicator.isFinite
+      ? XRFSoftXRayAttenuation.reference(
+        scatterIndicator: analysis.scatterIndicator,
+        composition: composition.filter { calibrated.contains($0.key) }) : nil
+  }
+
+  /// Applies the factors (and the attenuation reference, when there is one) to `settings`.
+  public func apply(to settings: inout XRFPipelineSettings) {
+    for factor in factors { settings.sensitivities[factor.element] = factor.value }
+    settings.attenuationReference = scatterReference
+    settings.standardComposition = scatterReference == nil ? [:] : composition
   }
 
   /// The `[detection.xrf]` table that applies these factors, with the fit settings they were
@@ -139,6 +161,14 @@ public struct XRFStandardCalibration: Sendable {
       lines.append(
         "relative_sensitivity_\(factor.element.lowercased())_ca = \(number(factor.value))"
           + "  # ± \(number(factor.sigma))")
+    }
+    if let scatterReference {
+      lines.append(
+        "# Soft X-ray attenuation: Rh L scatter reference and the standard's composition.")
+      lines.append("attenuation_scatter_reference = \(number(scatterReference))")
+      for (element, fraction) in certified {
+        lines.append("standard_\(element.lowercased())_wt_percent = \(number(fraction))")
+      }
     }
     return lines.joined(separator: "\n") + "\n"
   }

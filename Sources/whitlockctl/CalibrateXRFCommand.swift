@@ -54,6 +54,8 @@ struct CalibrateXRFCommand: ParsableCommand {
     if let anode { settings.anode = anode }
     // The factors replace any earlier calibration.
     settings.sensitivities = [:]
+    settings.attenuationReference = nil
+    settings.standardComposition = [:]
     settings.calibrationName = nil
     do {
       let values = try XRFStandardCalibration.parseCertified(certified)
@@ -79,6 +81,10 @@ struct CalibrateXRFCommand: ParsableCommand {
         print(
           "\(factor.element)/Ca relative sensitivity "
             + String(format: "%.4g ± %.2g", factor.value, factor.sigma))
+      }
+      if let reference = calibration.scatterReference {
+        print(
+          "Rh L scatter reference (soft X-ray attenuation) " + String(format: "%.4g", reference))
       }
       for item in calibration.skipped {
         FileHandle.standardError.write(

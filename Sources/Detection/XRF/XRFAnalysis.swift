@@ -98,6 +98,12 @@ public struct XRFAnalysis: Sendable, Equatable {
   public var calciumEnergyOffset = Double.nan
   /// Reduced χ² of the main fit.
   public var reducedChiSquare = Double.nan
+  /// The tube's Rh L scatter area over the continuum per keV at 10–14 keV (nan unless the
+  /// anode is Rh and the fit range reaches 14 keV): the soft X-ray attenuation indicator.
+  public var scatterIndicator = Double.nan
+  /// Soft X-ray absorber mass thickness relative to the calibration standard, g/cm², used to
+  /// correct the ratios to Ca (nan when not estimated; `XRFSoftXRayAttenuation`).
+  public var absorberMass = Double.nan
   /// Mg/Ca: molar when calibrated, net-area ratio otherwise; nil below detection.
   public var magnesiumToCalcium = XRFRatioToCalcium()
   /// Na/Ca, likewise.
@@ -154,6 +160,8 @@ public struct XRFAnalysis: Sendable, Equatable {
       ("ca_kb_net_area", .number(calciumBeta.area)),
       ("ca_energy_offset_kev", .number(calciumEnergyOffset)),
       ("reduced_chi_square", .number(reducedChiSquare)),
+      ("scatter_indicator", .number(scatterIndicator)),
+      ("absorber_mass_g_cm2", .number(absorberMass)),
       ("saturated_channels", .int(Int64(saturatedChannels))),
       ("channels_summed", .int(Int64(channelsSummed))),
       (

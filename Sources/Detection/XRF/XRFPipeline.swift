@@ -181,6 +181,8 @@ public final class XRFPipeline {
     result.calciumEnergyOffset = centroidOffset(
       energies: e, net: z, count: n, line: settings.calcium.energy)
     result.magnesium = refitMagnesium(energies: e, raw: y, weights: w, count: n, axis: axis)
+    result.scatterIndicator = scatterIndicator(
+      result, energies: e, background: b, count: n, spacing: gain)
     ratios(&result)
     return result
   }
@@ -356,6 +358,60 @@ public final class XRFPipeline {
     return band
   }
 
+  /// The Rh L scatter area over the SNIP continuum per keV at 10–14 keV, when the anode is Rh
+  /// and the analysed range covers the window; nan otherwise.
+  private func scatterIndicator(
+    _ result: XRFAnalysis, energies e: UnsafePointer<Double>, background b: UnsafePointer<Double>,
+    count n: Int, spacing: Double
+  ) -> Double {
+    guard settings.anode == XRFSoftXRayAttenuation.anode,
+      let scatter = result.elements.first(where: {
+        $0.element == XRFSoftXRayAttenuation.anode && $0.shell == .l
+      }),
+      scatter.area > 0, n > 0,
+      e[0] <= XRFSoftXRayAttenuation.continuumWindow.lowerBound,
+      e[n - 1] >= XRFSoftXRayAttenuation.continuumWindow.upperBound
+    else { return .nan }
+    var sum = 0.0
+    var points = 0
+    for i in 0..<n where XRFSoftXRayAttenuation.continuumWindow.contains(e[i]) {
+      sum += b[i]
+      points += 1
+    }
+    guard points > 0, sum > 0 else { return .nan }
+    return scatter.area / (sum / Double(points) / spacing)
+  }
+
+  /// The factors that turn net-area ratios to Ca into molar ratios: the calibrated sensitivity
+  /// of each element, divided by the soft X-ray attenuation correction when the settings carry
+  /// the standard's scatter reference (sets `absorberMass`).
+  private func effectiveSensitivities(_ result: inout XRFAnalysis) -> [String: Double] {
+    var factors = settings.sensitivities
+    guard let reference = settings.attenuationReference, !settings.standardComposition.isEmpty,
+      result.scatterIndicator.isFinite, result.calcium.area > 0
+    else { return factors }
+    var molar: [String: Double] = [:]
+    for element in XRFSoftXRayAttenuation.lineElements where element != "Ca" {
+      guard let factor = factors[element], factor > 0 else { continue }
+      let fitted = result.elements.first { $0.element == element && $0.shell == .k }
+      let area = element == "Mg" ? result.magnesium.area : (fitted?.area ?? .nan)
+      guard area > 0, area.isFinite else { continue }
+      molar[element] = area / result.calcium.area / factor
+    }
+    guard
+      let mass = XRFSoftXRayAttenuation.absorberMass(
+        scatterIndicator: result.scatterIndicator, reference: reference,
+        standard: settings.standardComposition, molarToCalcium: molar)
+    else { return factors }
+    result.absorberMass = mass
+    let absorber = XRFSoftXRayAttenuation.matrix(settings.standardComposition)
+    for (element, factor) in factors {
+      factors[element] =
+        factor / XRFSoftXRayAttenuation.correction(element, absorber: absorber, mass: mass)
+    }
+    return factors
+  }
+
   private func ratios(_ result: inout XRFAnalysis) {
     if settings.relativeSensitivityFactor == nil { result.flags.insert(.uncalibrated) }
     let mg = result.magnesium
@@ -373,11 +429,12 @@ public final class XRFPipeline {
       result.flags.insert(.lowSNR)
       return
     }
+    let factors = effectiveSensitivities(&result)
     result.magnesiumToCalcium = XRFRatioToCalcium(
-      mg, ca, factor: settings.sensitivities["Mg"], significance: settings.magnesiumSignificance,
+      mg, ca, factor: factors["Mg"], significance: settings.magnesiumSignificance,
       calciumSignificance: settings.calciumSignificance)
     result.sodiumToCalcium = XRFRatioToCalcium(
-      result.sodium, ca, factor: settings.sensitivities["Na"],
+      result.sodium, ca, factor: factors["Na"],
       significance: settings.elementSignificance,
       calciumSignificance: settings.calciumSignificance)
   }

@@ -97,6 +97,14 @@ public struct XRFPipelineSettings: Sendable, Equatable {
     get { sensitivities["Mg"] }
     set { sensitivities["Mg"] = newValue }
   }
+  /// The calibration standard's Rh L scatter reference (`XRFSoftXRayAttenuation.reference`),
+  /// or nil: with it and `standardComposition`, ratios to Ca are corrected for soft X-ray
+  /// attenuation that differs from the standard's, measured in each spectrum
+  /// (`XRFSoftXRayAttenuation`; needs `anode = "Rh"` and a fit range reaching 14 keV).
+  public var attenuationReference: Double? = nil
+  /// The calibration standard's certified composition, wt % by element: the absorber of the
+  /// attenuation correction and the set of major elements that make the unknown's matrix.
+  public var standardComposition: [String: Double] = [:]
   /// Ca Kα must be at least this many σ for a ratio.
   public var calciumSignificance = 3.0
   /// Mg Kα below this many σ is flagged `mg_not_significant`.
