@@ -146,6 +146,20 @@ public struct JSONParser {
 
   private mutating func parseString() throws(Failure) -> String {
     position += 1
+    // Most strings have no escape: found whole and made from their bytes in one step.
+    var end = position
+    while end < bytes.count, bytes[end] >= 0x20, bytes[end] != UInt8(ascii: "\\") {
+      if bytes[end] == UInt8(ascii: "\"") {
+        let start = position
+        let text = bytes.withUnsafeBufferPointer {
+          String(validating: UnsafeBufferPointer(rebasing: $0[start..<end]), as: UTF8.self)
+        }
+        position = end + 1
+        guard let text else { throw failure("string is not valid UTF-8") }
+        return text
+      }
+      end += 1
+    }
     var scalars: [UInt8] = []
     while true {
       guard let byte = current else { throw failure("unterminated string") }
