@@ -43,14 +43,21 @@ public final class HDF5AppendableDataset<Element: HDF5Element> {
 
   /// Appends many values to a one-dimensional dataset, a chunk written whenever one is full.
   public func append(values: some Collection<Element>) throws(HDF5Error) {
+    try Array(values).withUnsafeBufferPointer { (buffer) throws(HDF5Error) in
+      try append(buffer: buffer)
+    }
+  }
+
+  /// Appends the values in `buffer` to a one-dimensional dataset, a chunk written whenever one
+  /// is full.
+  public func append(buffer values: UnsafeBufferPointer<Element>) throws(HDF5Error) {
     guard columns == nil else {
       throw HDF5Error("\(dataset.name): append(values:) is for one-dimensional datasets")
     }
-    let values = Array(values)
     var next = 0
     while next < values.count {
       let take = min(chunkRows - pending.count, values.count - next)
-      pending.append(contentsOf: values[next..<next + take])
+      pending.append(contentsOf: UnsafeBufferPointer(rebasing: values[next..<next + take]))
       next += take
       if pending.count >= chunkRows { try flush() }
     }

@@ -32,8 +32,14 @@ public final class HDF5AppendableText {
 
   /// Appends one row.
   public func append(_ text: String) throws(HDF5Error) {
-    let utf8 = text.utf8
-    try bytes.append(values: utf8)
+    try Array(text.utf8).withUnsafeBufferPointer { (utf8) throws(HDF5Error) in
+      try append(utf8: utf8)
+    }
+  }
+
+  /// Appends one row given as UTF-8 bytes.
+  public func append(utf8: UnsafeBufferPointer<UInt8>) throws(HDF5Error) {
+    try bytes.append(buffer: utf8)
     total += Int64(utf8.count)
     try ends.append(total)
   }

@@ -12,7 +12,9 @@ import WhitlockCore
 
 /// Exports spool records as a NeXus (HDF5) file, as synchrotron and neutron facilities keep data:
 /// one `NXentry` per run (see `NeXusEntryWriter`), written incrementally so memory stays bounded
-/// by one segment plus one chunk per field, however many spectra the run has.
+/// by one segment, a few batches of decoded records and one chunk per field, however many
+/// spectra the run has. Records are read and decoded on a thread of their own
+/// (`DecodedSpoolRecords`) while the calling thread writes and compresses HDF5.
 ///
 /// The file is written under a temporary name (`.NAME.partial-PID`) in the output's directory and
 /// renamed to its final name only when complete, so a partial file never carries the final name.
@@ -119,24 +121,7 @@ public struct NeXusExport {
         skipped.append(problem)
         warning("\(options.selection.spool)/\(problem); skipped")
       }
-      try stream.forEach(
-        in: options.selection.sequences, problem: skip,
-        progress: {
-          segmentsDone = $0
-          progress.update(spectra: spectra, segments: $0, total: stream.segments.count)
-        }
-      ) { item in
-        let record: StoredRecord
-        do throws(RecordDecodingError) {
-          record = try StoredRecord(
-            item.record, at: RecordLocation(file: item.file, line: item.line))
-        } catch {
-          try skip(
-            .init(
-              file: item.file, line: item.line,
-              reason: (error.member.isEmpty ? "" : error.member + ": ") + error.problem))
-          return
-        }
+      func take(_ record: StoredRecord, file: String, line: Int) throws {
         let runID = record.header.runID
         if !runsSeen.contains(runID) { runsSeen.append(runID) }
         if let wanted = options.runID, wanted != runID { return }
@@ -148,7 +133,7 @@ public struct NeXusExport {
               try map.append(acquisition, point: point)
             } else if plansMissing.insert(point.mapID).inserted {
               warning(
-                "\(options.selection.spool)/\(item.file):\(item.line): map \(point.mapID) has no "
+                "\(options.selection.spool)/\(file):\(line): map \(point.mapID) has no "
                   + "map-plan record in the selection; its spectra are exported by run only")
             }
           }
@@ -172,9 +157,23 @@ public struct NeXusExport {
         case .dark:
           break  // a dark's effect is in the spectra that subtracted it, which name it
         case .other(let header, _):
-          try skip(
-            .init(
-              file: item.file, line: item.line, reason: "unknown record type \(header.type)"))
+          try skip(.init(file: file, line: line, reason: "unknown record type \(header.type)"))
+        }
+      }
+      // Records are read and decoded on a thread of their own while this one writes HDF5.
+      let records = DecodedSpoolRecords(stream: stream, sequences: options.selection.sequences)
+      defer { records.stop() }
+      while let batch = records.next() {
+        for item in batch {
+          switch item {
+          case .record(let record, let file, let line):
+            try take(record, file: file, line: line)
+          case .problem(let problem):
+            try skip(problem)
+          case .segmentsDone(let count):
+            segmentsDone = count
+            progress.update(spectra: spectra, segments: count, total: stream.segments.count)
+          }
         }
       }
       if let wanted = options.runID, entries[wanted] == nil {

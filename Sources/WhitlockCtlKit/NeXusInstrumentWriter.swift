@@ -46,6 +46,10 @@ final class NeXusInstrumentWriter {
   private let detectionText: HDF5AppendableText
   private let detectionParametersIndex: HDF5AppendableDataset<Int64>
   private var detectionParameterSets: [String: Int] = [:]
+  /// The previous row's detection parameters and their set's index.
+  private var lastParameterSet: (value: JSONValue?, index: Int)?
+  /// Encodes each row's detection object; its buffer is kept from row to row.
+  private var encoder = JSONWriter(reservingCapacity: 16 * 1024)
   private let fields: [NeXusResultField]
   private let resultColumns: [NeXusColumn]
   /// Seconds since the epoch that `time` counts from.
@@ -193,24 +197,56 @@ final class NeXusInstrumentWriter {
     try fullScale.append(Int64(acquisition.exposure.fullScale))
     try saturated.append(acquisition.exposure.saturatedChannels)
     try parameters.append(Self.text(acquisition.exposure.parameters))
-    var stripped = acquisition.detection.json
-    var parameterText = ""
-    if case .object(let members) = acquisition.detection.json {
-      stripped = .object(members.filter { $0.0 != "parameters" })
-      parameterText = acquisition.detection.json["parameters"].map(Self.text) ?? ""
-    }
-    try detectionText.append(Self.text(stripped))
-    let index =
-      detectionParameterSets[parameterText]
-      ?? {
-        let next = detectionParameterSets.count
-        detectionParameterSets[parameterText] = next
-        return next
-      }()
-    try detectionParametersIndex.append(Int64(index))
+    let detectionParameters = try appendDetection(acquisition.detection.json)
+    try detectionParametersIndex.append(Int64(parameterSetIndex(detectionParameters)))
     for (field, column) in zip(fields, resultColumns) {
       try column.append(field.value(in: acquisition.detection.json))
     }
+  }
+
+  /// Appends the detection object without its `parameters` to `detection`, encoded in `encoder`
+  /// (a buffer kept from row to row), and returns those parameters (nil when it has none).
+  private func appendDetection(_ detection: JSONValue) throws(HDF5Error) -> JSONValue? {
+    encoder.reset()
+    var detectionParameters: JSONValue?
+    if case .object(let members) = detection {
+      encoder.raw(UInt8(ascii: "{"))
+      var first = true
+      for (key, value) in members {
+        if key == "parameters" {
+          if detectionParameters == nil { detectionParameters = value }
+          continue
+        }
+        if !first { encoder.raw(UInt8(ascii: ",")) }
+        first = false
+        encoder.string(key)
+        encoder.raw(UInt8(ascii: ":"))
+        encoder.value(value)
+      }
+      encoder.raw(UInt8(ascii: "}"))
+    } else {
+      encoder.value(detection)
+    }
+    try encoder.bytes.withUnsafeBufferPointer { (text) throws(HDF5Error) in
+      try detectionText.append(utf8: text)
+    }
+    return detectionParameters
+  }
+
+  /// The index of a detection parameter set in `detection_parameters`, adding it when new. Runs
+  /// repeat one set, so a set equal to the previous row's is not encoded again.
+  private func parameterSetIndex(_ detectionParameters: JSONValue?) -> Int {
+    if let last = lastParameterSet, last.value == detectionParameters { return last.index }
+    let text = detectionParameters.map(Self.text) ?? ""
+    let index =
+      detectionParameterSets[text]
+      ?? {
+        let next = detectionParameterSets.count
+        detectionParameterSets[text] = next
+        return next
+      }()
+    lastParameterSet = (detectionParameters, index)
+    return index
   }
 
   /// Writes pending rows, the detection parameter sets, the run-start settings and the run-end

@@ -9,9 +9,9 @@ import WhitlockCore
 /// Lines that are not whole records (a torn final line without its newline, invalid JSON, no
 /// positive `seq`, a `seq` that does not increase) are not records: each is reported to
 /// `problem` with its file and line, and skipped.
-public struct SpoolRecordStream {
+public struct SpoolRecordStream: Sendable {
   /// One record and where it was read.
-  public struct Entry {
+  public struct Entry: Sendable {
     /// The record's sequence number.
     public var seq: UInt64
     /// The record.

@@ -146,6 +146,25 @@ public struct JSONParser {
 
   private mutating func parseString() throws(Failure) -> String {
     position += 1
+    // Most strings have no escape: found whole and made from their bytes in one step (ASCII,
+    // nearly all of them, needs no validation).
+    var end = position
+    var ascii = true
+    while end < bytes.count, bytes[end] >= 0x20, bytes[end] != UInt8(ascii: "\\") {
+      if bytes[end] == UInt8(ascii: "\"") {
+        let start = position
+        let text = bytes.withUnsafeBufferPointer {
+          let run = UnsafeBufferPointer(rebasing: $0[start..<end])
+          return ascii
+            ? String(decoding: run, as: UTF8.self) : String(validating: run, as: UTF8.self)
+        }
+        position = end + 1
+        guard let text else { throw failure("string is not valid UTF-8") }
+        return text
+      }
+      if bytes[end] >= 0x80 { ascii = false }
+      end += 1
+    }
     var scalars: [UInt8] = []
     while true {
       guard let byte = current else { throw failure("unterminated string") }
