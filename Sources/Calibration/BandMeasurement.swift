@@ -70,20 +70,22 @@ public enum BandMeasurement {
       guard maxima.count == group.count else { continue }
       let strongest = maxima.indices.max { maxima[$0].height < maxima[$1].height } ?? 0
       let offset = xs[maxima[strongest].index] - group[strongest]
+      // Refit over a window that follows the bands found, where it holds enough points (on a
+      // coarse grid the wider window stays).
       if let halfWidth {
-        // Refit over a window that follows the bands found.
         let positions = maxima.map { xs[$0.index] }
         let from = group[0] + offset - halfWidth
         let to = group[group.count - 1] + offset + halfWidth
         let window = x.indices.filter { x[$0] > from && x[$0] < to }
-        guard window.count >= 3 * group.count + 6 else { continue }
-        xs = window.map { x[$0] }
-        ys = window.map { y[$0] }
-        first = (xs[0], ys[0])
-        last = (xs[xs.count - 1], ys[ys.count - 1])
-        maxima = zip(positions, maxima).map { position, maximum in
-          let index = xs.indices.min { abs(xs[$0] - position) < abs(xs[$1] - position) } ?? 0
-          return (index, maximum.height)
+        if window.count >= 3 * group.count + 6 {
+          xs = window.map { x[$0] }
+          ys = window.map { y[$0] }
+          first = (xs[0], ys[0])
+          last = (xs[xs.count - 1], ys[ys.count - 1])
+          maxima = zip(positions, maxima).map { position, maximum in
+            let index = xs.indices.min { abs(xs[$0] - position) < abs(xs[$1] - position) } ?? 0
+            return (index, maximum.height)
+          }
         }
       }
       let width = max(6, 2.5 * step)
