@@ -19,7 +19,7 @@ import WhitlockCore
   /// spectra) after calibration from each setup's neon and all its silicon wafers, and the
   /// worst setup.
   static let medianSetupRMSLimit = 0.6
-  static let worstSetupRMSLimit = 1.5
+  static let worstSetupRMSLimit = 1.4
   /// Each band's spread across setups (max − min) after calibration, as a fraction of the
   /// vendor axes' spread.
   static let spreadReductionLimit = 0.5
