@@ -1,20 +1,33 @@
 /// Measures where known bands sit in a spectrum: each band is looked for within `search` cm⁻¹
 /// of its reference and centred by a pseudo-Voigt fit; bands closer than 40 cm⁻¹ are fitted
-/// together on one straight baseline over the group ± (`search` + 8) cm⁻¹ (wider windows take
-/// in neighbouring bands and bias the centre). A band must stand five times the noise above it.
+/// together on one straight baseline. The fit window is the group ± (`search` + 8) cm⁻¹ around
+/// the references, or, given `halfWidth`, the group ± `halfWidth` around where the bands were
+/// found (a window that follows the bands stays on them however far the axis is off, and a
+/// narrow one takes in less of the neighbours and the baseline's curvature, which bias the
+/// centre). A band must stand five times the noise above it.
 public enum BandMeasurement {
+  /// The fit window's half-width (cm⁻¹) around the bands found, for checking an axis against a
+  /// standard: on the CHARISMA round robin's polystyrene and calcite, a window of ±16 cm⁻¹ that
+  /// follows the bands gave the lowest scatter of band positions around each setup's own axis
+  /// (docs/calibration.md); the silicon fit that zeroes the laser keeps its wider window.
+  public static let checkHalfWidth = 16.0
+
   /// The measured centre of each reference band (cm⁻¹), `nil` where the spectrum does not
   /// cover it or the fit fails. `x` ascending.
   public static func measure(
-    x: [Double], y: [Double], references: [Double], search: Double = 12
+    x: [Double], y: [Double], references: [Double], search: Double = 12,
+    halfWidth: Double? = nil
   ) -> [Double?] {
-    measureBands(x: x, y: y, references: references, search: search).map { $0?.centre }
+    measureBands(x: x, y: y, references: references, search: search, halfWidth: halfWidth).map {
+      $0?.centre
+    }
   }
 
   /// The fitted band (centre, width, height, area) of each reference band, `nil` where the
   /// spectrum does not cover it or the fit fails. `x` ascending.
   public static func measureBands(
-    x: [Double], y: [Double], references: [Double], search: Double = 12
+    x: [Double], y: [Double], references: [Double], search: Double = 12,
+    halfWidth: Double? = nil
   ) -> [FittedBand?] {
     var result: [Double: FittedBand] = [:]
     var groups: [[Double]] = []
@@ -35,10 +48,10 @@ public enum BandMeasurement {
       guard low >= x[0], high <= x[x.count - 1] else { continue }
       let indices = x.indices.filter { x[$0] > low && x[$0] < high }
       guard indices.count >= 3 * group.count + 6 else { continue }
-      let xs = indices.map { x[$0] }
-      let ys = indices.map { y[$0] }
-      let first = (xs[0], ys[0])
-      let last = (xs[xs.count - 1], ys[ys.count - 1])
+      var xs = indices.map { x[$0] }
+      var ys = indices.map { y[$0] }
+      var first = (xs[0], ys[0])
+      var last = (xs[xs.count - 1], ys[ys.count - 1])
       func baseline(_ v: Double) -> Double {
         first.1 + (last.1 - first.1) * (v - first.0) / (last.0 - first.0)
       }
@@ -57,6 +70,24 @@ public enum BandMeasurement {
       guard maxima.count == group.count else { continue }
       let strongest = maxima.indices.max { maxima[$0].height < maxima[$1].height } ?? 0
       let offset = xs[maxima[strongest].index] - group[strongest]
+      // Refit over a window that follows the bands found, where it holds enough points (on a
+      // coarse grid the wider window stays).
+      if let halfWidth {
+        let positions = maxima.map { xs[$0.index] }
+        let from = group[0] + offset - halfWidth
+        let to = group[group.count - 1] + offset + halfWidth
+        let window = x.indices.filter { x[$0] > from && x[$0] < to }
+        if window.count >= 3 * group.count + 6 {
+          xs = window.map { x[$0] }
+          ys = window.map { y[$0] }
+          first = (xs[0], ys[0])
+          last = (xs[xs.count - 1], ys[ys.count - 1])
+          maxima = zip(positions, maxima).map { position, maximum in
+            let index = xs.indices.min { abs(xs[$0] - position) < abs(xs[$1] - position) } ?? 0
+            return (index, maximum.height)
+          }
+        }
+      }
       let width = max(6, 2.5 * step)
       var starts: [BandFitter.Start] = []
       for (position, reference) in group.enumerated() {
@@ -126,7 +157,9 @@ public struct StandardCheck: Sendable {
       ]
     }
     let axis = calibration?.shifts(of: spectrum) ?? spectrum.shifts
-    let measured = BandMeasurement.measure(x: axis, y: spectrum.intensities, references: references)
+    let measured = BandMeasurement.measure(
+      x: axis, y: spectrum.intensities, references: references,
+      halfWidth: BandMeasurement.checkHalfWidth)
     bands = zip(references, measured).map { BandCheck(reference: $0, measured: $1) }
   }
 }

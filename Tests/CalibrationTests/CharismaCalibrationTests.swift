@@ -19,11 +19,11 @@ import WhitlockCore
   /// Median over setups of the RMS (polystyrene's six ASTM bands and calcite's three, in two
   /// spectra) after calibration from each setup's neon and all its silicon wafers, and the
   /// worst setup.
-  static let medianSetupRMSLimit = 0.65
-  static let worstSetupRMSLimit = 1.5
+  static let medianSetupRMSLimit = 0.6
+  static let worstSetupRMSLimit = 1.4
   /// Each band's spread across setups (max − min) after calibration, as a fraction of the
   /// vendor axes' spread.
-  static let spreadReductionLimit = 0.55
+  static let spreadReductionLimit = 0.5
   /// A setup whose vendor axis is within `goodVendorRMS` may get worse by at most this.
   static let goodVendorRMS = 0.5
   static let goodVendorSlack = 0.2
