@@ -81,9 +81,17 @@ struct ShippingExactlyOnceTests {
             $0.standardError.contains("connected to")
           }, "the shipper reconnects on its own: \(shippers[0].standardError.suffix(1500))")
       }
-      if round == replayRound, let first = ShippingFixture.segments(spool, "cur").first {
-        try ShippingFixture.replay(first, spool: spool)
-        replayed = first
+      if round == replayRound {
+        // Only a shipped segment can be replayed. On a loaded machine every earlier kill may
+        // have come before a shipper finished one: this round's shipper ships one first.
+        #expect(
+          await shippers[0].wait(upTo: .seconds(180)) { _ in
+            !ShippingFixture.segments(spool, "cur").isEmpty
+          }, "shipper: \(shippers[0].standardError.suffix(1500))")
+        if let first = ShippingFixture.segments(spool, "cur").first {
+          try ShippingFixture.replay(first, spool: spool)
+          replayed = first
+        }
       }
       try await Task.sleep(for: .milliseconds(Int.random(in: 30...700, using: &random)))
       for shipper in shippers {
