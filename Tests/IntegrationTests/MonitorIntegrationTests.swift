@@ -90,7 +90,7 @@ import WhitlockCtlKit
     let daemon = try await MonitoredDaemon.start()
     defer { Task { await daemon.stop() } }
     #expect(
-      await daemon.child.wait(upTo: .seconds(30)) {
+      await daemon.child.wait(upTo: .seconds(120)) {
         self.loggedSequences($0.standardError, instrument: "x1").count >= 2
       })
     let response = try await daemon.client.send("GET", "/metrics")
@@ -262,7 +262,7 @@ import WhitlockCtlKit
     let daemon = try await MonitoredDaemon.start()
     defer { Task { await daemon.stop() } }
     #expect(
-      await daemon.child.wait(upTo: .seconds(30)) {
+      await daemon.child.wait(upTo: .seconds(120)) {
         self.loggedSequences($0.standardError, instrument: "x1").count >= 1
       })
     // The page opens mid-run: the fractions measured before it must be on its trend at once.

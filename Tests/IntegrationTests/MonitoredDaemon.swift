@@ -16,9 +16,13 @@ struct MonitoredDaemon {
   var tokenPath: String { directory + "/monitor.token" }
   var spoolNew: String { directory + "/spool/new" }
 
-  /// Starts the daemon; `tokenMode` nil leaves run control disabled.
+  /// Starts the daemon; `tokenMode` nil leaves run control disabled. The simulated XRF
+  /// instrument exposes for `xrfExposure` s: longer than a debug build's XRF analysis on a
+  /// loaded machine, so the analysis queue does not grow during a test and a clean stop (which
+  /// analyses every queued spectrum) stays short.
   static func start(
     tokenMode: mode_t? = 0o600, ramanExposure: Double = 0.2, ramanPacing: Double = 1,
+    xrfExposure: Double = 3,
     monitorExtra: String = "", listen: String = "127.0.0.1:0", extraConfiguration: String = "",
     descriptorLimit: Int? = nil
   ) async throws -> MonitoredDaemon {
@@ -49,7 +53,7 @@ struct MonitoredDaemon {
       id = "x1"
       kind = "xrf"
       driver = "simulated"
-      exposure_s = 1.0
+      exposure_s = \(xrfExposure)
       \(extraConfiguration)
       """
     try config.write(toFile: directory + "/whitlockd.toml", atomically: true, encoding: .utf8)
