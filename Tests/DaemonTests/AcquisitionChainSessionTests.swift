@@ -38,29 +38,13 @@ import WhitlockDaemon
   private func mean(_ values: [Double]) -> Double { values.reduce(0, +) / Double(values.count) }
 
   @Test func darkAutoExposureAndSampleThroughTheSessionEachSpectrumNamingItsDark() async throws {
-    let configuration = try ConfigurationLoader.parse(
-      Self.configurationText, source: "chain-test.toml")
-    let instrumentConfiguration = try #require(configuration.instruments.first)
-    let directory =
-      FileManager.default.temporaryDirectory
-      .appendingPathComponent("whitlock-chain-\(UUID().uuidString)").path
-    defer { try? FileManager.default.removeItem(atPath: directory) }
-    var logger = Logger(label: "chain-test")
-    logger.logLevel = .critical
-    let spool = try SpoolService(
-      layout: SpoolLayout(root: directory), limits: SegmentLimits(), backlog: 1000, logger: logger)
-    let runs = RunController()
-    let recorder = EventRecorder()
-    var settings = InstrumentSession.Settings()
-    settings.acquisitionChain = instrumentConfiguration.acquisitionChain
-    settings.reopenBackoffSeconds = 0.01...1
-    settings.configurationRecord = instrumentConfiguration.record
-    let session = InstrumentSession(
-      instrument: instrumentConfiguration.makeInstrument(stateDirectory: directory),
-      analyzer: AnalyzerFactory.make(
-        kind: .raman, configuration: configuration.detection,
-        axisCalibration: CalibratedAnalysisTests.calibration),
-      pump: spool.pump, runs: runs, observers: [recorder], settings: settings, logger: logger)
+    let bench = try ConfiguredSession(
+      Self.configurationText, source: "chain-test.toml",
+      axisCalibration: CalibratedAnalysisTests.calibration)
+    defer { bench.remove() }
+    let (session, recorder, spool, runs, directory) = (
+      bench.session, bench.recorder, bench.spool, bench.runs, bench.directory
+    )
     let running = Task { await session.runSession() }
 
     // An automatic run: the laser stays off and auto-exposure waits for an operator run.

@@ -1,8 +1,5 @@
 import Foundation
-import Logging
-import Spool
 import Testing
-import WhitlockConfiguration
 import WhitlockCore
 
 @testable import WhitlockDaemon
@@ -27,28 +24,12 @@ import WhitlockCore
 
   @Test(arguments: [false, true])
   func mapSlotsTakeThePlansExposure(chain: Bool) async throws {
-    let configuration = try ConfigurationLoader.parse(
-      Self.configuration(chain: chain), source: "map-exposure-test.toml")
-    let instrumentConfiguration = try #require(configuration.instruments.first)
-    let directory =
-      FileManager.default.temporaryDirectory
-      .appendingPathComponent("whitlock-map-exposure-\(UUID().uuidString)").path
-    defer { try? FileManager.default.removeItem(atPath: directory) }
-    var logger = Logger(label: "map-exposure-test")
-    logger.logLevel = .critical
-    let spool = try SpoolService(
-      layout: SpoolLayout(root: directory), limits: SegmentLimits(), backlog: 1000, logger: logger)
-    let recorder = EventRecorder()
     let desk = MapSlotDesk()
-    var settings = InstrumentSession.Settings()
-    settings.acquisitionChain = instrumentConfiguration.acquisitionChain
-    settings.reopenBackoffSeconds = 0.01...1
-    settings.mapSlots = desk
-    let session = InstrumentSession(
-      instrument: instrumentConfiguration.makeInstrument(stateDirectory: directory),
-      analyzer: AnalyzerFactory.make(kind: .raman, configuration: configuration.detection),
-      pump: spool.pump, runs: RunController(), observers: [recorder], settings: settings,
-      logger: logger)
+    let bench = try ConfiguredSession(
+      Self.configuration(chain: chain), source: "map-exposure-test.toml"
+    ) { $0.mapSlots = desk }
+    defer { bench.remove() }
+    let (session, recorder, spool) = (bench.session, bench.recorder, bench.spool)
     #expect(session.hasAcquisitionChain == chain)
     let running = Task { await session.runSession() }
 

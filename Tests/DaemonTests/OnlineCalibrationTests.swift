@@ -45,27 +45,11 @@ import WhitlockCore
   }
 
   @Test func darkAutoExposureLampStandardAndSampleThroughTheSession() async throws {
-    let configuration = try ConfigurationLoader.parse(
-      Self.configurationText, source: "online-calibration.toml")
-    let instrumentConfiguration = try #require(configuration.instruments.first)
-    let directory =
-      FileManager.default.temporaryDirectory
-      .appendingPathComponent("whitlock-online-cal-\(UUID().uuidString)").path
-    defer { try? FileManager.default.removeItem(atPath: directory) }
-    var logger = Logger(label: "online-calibration-test")
-    logger.logLevel = .critical
-    let spool = try SpoolService(
-      layout: SpoolLayout(root: directory), limits: SegmentLimits(), backlog: 1000, logger: logger)
-    let runs = RunController()
-    let recorder = EventRecorder()
-    var settings = InstrumentSession.Settings()
-    settings.acquisitionChain = instrumentConfiguration.acquisitionChain
-    settings.reopenBackoffSeconds = 0.01...1
-    settings.configurationRecord = instrumentConfiguration.record
-    let session = InstrumentSession(
-      instrument: instrumentConfiguration.makeInstrument(stateDirectory: directory),
-      analyzer: AnalyzerFactory.make(kind: .raman, configuration: configuration.detection),
-      pump: spool.pump, runs: runs, observers: [recorder], settings: settings, logger: logger)
+    let bench = try ConfiguredSession(Self.configurationText, source: "online-calibration.toml")
+    defer { bench.remove() }
+    let (session, recorder, spool, runs, directory) = (
+      bench.session, bench.recorder, bench.spool, bench.runs, bench.directory
+    )
     let desk = CalibrationDesk()
     desk.register(session, for: "wp")
     let running = Task { await session.runSession() }

@@ -1,0 +1,54 @@
+import Calibration
+import Foundation
+import InstrumentFamilies
+import Logging
+import Spool
+import WhitlockConfiguration
+import WhitlockCore
+import WhitlockDaemon
+
+/// A session over the first instrument of a configuration, built as the daemon builds it (the
+/// instrument from its driver's settings, usually an emulated device, its acquisition chain and
+/// configuration record), with a real spool in a scratch directory and an event recorder.
+struct ConfiguredSession {
+  let configuration: DaemonConfiguration
+  let instrument: InstrumentConfiguration
+  let directory: String
+  let spool: SpoolService
+  let runs = RunController()
+  let recorder = EventRecorder()
+  let session: InstrumentSession
+
+  struct NoInstrument: Error {}
+
+  /// Builds the session; `adjust` changes its settings before it is made.
+  init(
+    _ text: String, source: String, axisCalibration: WavenumberCalibration? = nil,
+    adjust: (inout InstrumentSession.Settings) -> Void = { _ in }
+  ) throws {
+    configuration = try ConfigurationLoader.parse(text, source: source)
+    guard let instrument = configuration.instruments.first else { throw NoInstrument() }
+    self.instrument = instrument
+    directory =
+      FileManager.default.temporaryDirectory
+      .appendingPathComponent("whitlock-session-\(UUID().uuidString)").path
+    var logger = Logger(label: source)
+    logger.logLevel = .critical
+    spool = try SpoolService(
+      layout: SpoolLayout(root: directory), limits: SegmentLimits(), backlog: 1000, logger: logger)
+    var settings = InstrumentSession.Settings()
+    settings.acquisitionChain = instrument.acquisitionChain
+    settings.reopenBackoffSeconds = 0.01...1
+    settings.configurationRecord = instrument.record
+    adjust(&settings)
+    session = InstrumentSession(
+      instrument: instrument.makeInstrument(stateDirectory: directory),
+      analyzer: AnalyzerFactory.make(
+        kind: instrument.kind, configuration: configuration.detection,
+        axisCalibration: axisCalibration),
+      pump: spool.pump, runs: runs, observers: [recorder], settings: settings, logger: logger)
+  }
+
+  /// Removes the scratch directory.
+  func remove() { try? FileManager.default.removeItem(atPath: directory) }
+}
