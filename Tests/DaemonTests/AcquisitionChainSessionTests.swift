@@ -127,12 +127,13 @@ import WhitlockDaemon
     #expect(namedDarks == Set(darkIDs), "the spooled spectra name both darks")
   }
 
-  @Test func saturatedSpectraAreDiscardedWithoutReopeningTheInstrument() async throws {
-    let detector = LinearDetector(peakRate: 200_000)
+  /// A session with a fixed-exposure chain over `detector`, counting its spectra.
+  private static func chainSession(over detector: LinearDetector) throws -> (
+    session: InstrumentSession, recorder: EventRecorder, spool: SpoolService, remove: () -> Void
+  ) {
     let directory =
       FileManager.default.temporaryDirectory
       .appendingPathComponent("whitlock-chain-\(UUID().uuidString)").path
-    defer { try? FileManager.default.removeItem(atPath: directory) }
     var logger = Logger(label: "chain-test")
     logger.logLevel = .critical
     let spool = try SpoolService(
@@ -143,6 +144,13 @@ import WhitlockDaemon
     let session = InstrumentSession(
       instrument: detector, analyzer: { CountingAnalyzer() }, pump: spool.pump,
       runs: RunController(), observers: [recorder], settings: settings, logger: logger)
+    return (session, recorder, spool, { try? FileManager.default.removeItem(atPath: directory) })
+  }
+
+  @Test func saturatedSpectraAreDiscardedWithoutReopeningTheInstrument() async throws {
+    let bench = try Self.chainSession(over: LinearDetector(peakRate: 200_000))
+    defer { bench.remove() }
+    let (session, recorder, spool) = (bench.session, bench.recorder, bench.spool)
     let running = Task { await session.runSession() }
     #expect(await recorder.wait { $0.filter(\.isAcquisitionFailure).count >= 3 })
     running.cancel()
@@ -158,21 +166,9 @@ import WhitlockDaemon
   }
 
   @Test func anInstrumentLitFromOutsideTakesADarkOnlyOnceTheBeamIsBlocked() async throws {
-    let detector = LinearDetector(peakRate: 40_000)
-    let directory =
-      FileManager.default.temporaryDirectory
-      .appendingPathComponent("whitlock-chain-\(UUID().uuidString)").path
-    defer { try? FileManager.default.removeItem(atPath: directory) }
-    var logger = Logger(label: "chain-test")
-    logger.logLevel = .critical
-    let spool = try SpoolService(
-      layout: SpoolLayout(root: directory), limits: SegmentLimits(), backlog: 1000, logger: logger)
-    let recorder = EventRecorder()
-    var settings = InstrumentSession.Settings()
-    settings.acquisitionChain = AcquisitionChainSettings(exposureSeconds: 0.5)
-    let session = InstrumentSession(
-      instrument: detector, analyzer: { CountingAnalyzer() }, pump: spool.pump,
-      runs: RunController(), observers: [recorder], settings: settings, logger: logger)
+    let bench = try Self.chainSession(over: LinearDetector(peakRate: 40_000))
+    defer { bench.remove() }
+    let (session, spool) = (bench.session, bench.spool)
     let running = Task { await session.runSession() }
     do {
       _ = try await session.requestDark(beamBlocked: false)
