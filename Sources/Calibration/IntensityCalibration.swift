@@ -1,7 +1,8 @@
 /// A relative intensity-response correction: multiplying a Raman spectrum by `factor(atShift:)`
 /// puts it on the intensity scale of the certified standard, so that band ratios measured on
 /// different instruments of one laser line can be compared. Made by `IntensityCalibrator` from a
-/// measured NIST SRM spectrum; written as the `[calibration.intensity]` table.
+/// measured NIST SRM spectrum; written as the `[calibration.intensity]` table, which whitlockd and
+/// `whitlockctl analyze --config` apply to Raman spectra (`fillFactors`, `provenance`).
 ///
 /// The factors are sampled every `step` cm⁻¹ from `firstShift` and are 1 at the node nearest
 /// 1000 cm⁻¹ (only ratios are meaningful). Outside the sampled range, which never exceeds the
@@ -80,7 +81,9 @@ public struct IntensityCalibration: Sendable, Equatable {
     }
     return """
       # Relative intensity-response correction written by `whitlockctl calibrate intensity`.
-      # Load it with `whitlockctl calibrate check --config FILE` (beside its [calibration.axis]).
+      # Paste it beside the [calibration.axis] it was made on into a whitlockd configuration or an
+      # `analyze --config` file (Raman spectra are then corrected where it covers them), or give it
+      # to `whitlockctl calibrate check --intensity FILE`.
       [calibration.intensity]
       id = "\(id)"
       created = "\(TOMLText.escaped(created))"

@@ -88,6 +88,8 @@ public struct RamanResult: Sendable, Equatable {
   public var fusion: FusedPoint?
   /// The axis calibration the spectrum was analysed on, when one was configured.
   public var calibration: CalibrationProvenance?
+  /// The intensity-response correction, when one was configured: applied or why not.
+  public var intensityCalibration: IntensityCorrectionProvenance?
   /// The open-set checks, in records that carry them.
   public var openSet: RamanOpenSet?
 
@@ -98,6 +100,9 @@ public struct RamanResult: Sendable, Equatable {
     }
     calibration = try reader.optionalObject("axis_calibration").map {
       reader throws(RecordDecodingError) in try CalibrationProvenance(reader)
+    }
+    intensityCalibration = try reader.optionalObject("intensity_calibration").map {
+      reader throws(RecordDecodingError) in try IntensityCorrectionProvenance(reader)
     }
     phase = try reader.optionalString("phase")
     phaseGroup = try reader.optionalString("phase_group")

@@ -107,10 +107,12 @@ public enum ConfigurationLoader {
     configuration.axisCalibration = try AxisCalibrationConfiguration.read(&axis)
     try axis.finish()
     if calibration.table["intensity"] != nil {
-      throw calibration.error(
-        "intensity",
-        "an intensity-response correction is used by `whitlockctl calibrate check --intensity "
-          + "FILE`; whitlockd and `analyze` do not correct intensities, so keep it in its own file")
+      var intensity = try calibration.table("intensity")
+      let response = try IntensityCalibrationConfiguration.read(&intensity)
+      try intensity.finish()
+      try IntensityCalibrationConfiguration.checkAxis(
+        response, against: configuration.axisCalibration, in: intensity)
+      configuration.intensityCalibration = response
     }
     try calibration.finish()
 

@@ -31,6 +31,9 @@ public struct DaemonConfiguration: Sendable {
   public var stage: StageConfiguration?
   /// `[calibration.axis]`: the Raman-shift axis calibration Raman spectra are analysed on.
   public var axisCalibration: WavenumberCalibration?
+  /// `[calibration.intensity]`: the relative intensity-response correction (NIST SRM) applied to
+  /// Raman spectra inside its covered range; made on `axisCalibration` (the loader checks it).
+  public var intensityCalibration: IntensityCalibration?
 
   /// All defaults, no instrument; `source` names the file in later messages.
   public init(source: String) { self.source = source }

@@ -10,16 +10,39 @@ public final class OfflineAnalyzer {
   private let xrf: XRFPipeline
   /// The axis calibration Raman spectra are analysed on (`[calibration.axis]`), if any.
   public let calibration: WavenumberCalibration?
+  /// The intensity-response correction applied to Raman spectra inside its covered range
+  /// (`[calibration.intensity]`), if any; it applies to spectra on the axis it was made on.
+  public let intensity: IntensityCalibration?
 
-  /// Creates an analyzer with the given pipeline settings and Raman axis calibration.
+  /// Creates an analyzer with the given pipeline settings, Raman axis calibration and
+  /// intensity correction.
   public init(
     raman: RamanPipelineSettings = RamanPipelineSettings(),
     xrf: XRFPipelineSettings = XRFPipelineSettings(),
-    calibration: WavenumberCalibration? = nil
+    calibration: WavenumberCalibration? = nil,
+    intensity: IntensityCalibration? = nil
   ) {
     self.raman = RamanPipeline(settings: raman)
     self.xrf = XRFPipeline(settings: xrf)
     self.calibration = calibration
+    self.intensity = intensity
+  }
+
+  /// Multiplies `intensities` (on `shifts`, the axis of calibration `axisID`, "" for the
+  /// vendor's) by the correction's factors inside its covered range; the result's
+  /// `intensity_calibration` member, `nil` without a correction.
+  func correct(_ intensities: inout [Double], shifts: [Double], axisID: String) -> JSONValue? {
+    guard let intensity else { return nil }
+    guard axisID == intensity.axisCalibrationID else {
+      return intensity.provenance(.refused(.otherAxisCalibration))
+    }
+    var factors: [Double] = []
+    let coverage = intensity.fillFactors(&factors, shifts: shifts)
+    guard coverage.correctedCount > 0 else {
+      return intensity.provenance(.refused(.outsideCoveredRange))
+    }
+    for index in intensities.indices { intensities[index] *= factors[index] }
+    return intensity.provenance(.applied(coverage))
   }
 
   /// A Raman spectrum's axis moved onto the calibrated one: vendor shifts (computed with the
@@ -42,35 +65,62 @@ public final class OfflineAnalyzer {
 
   /// The `detection` object for `spectrum`.
   public func detection(_ spectrum: StoredSpectrum) -> JSONValue {
-    if spectrum.kind == .raman, let calibration, let shifts = calibrated(spectrum, calibration) {
-      // Sorted ascending: a calibrated axis keeps the vendor's order, which may run downwards.
-      let order = shifts.indices.sorted { shifts[$0] < shifts[$1] }
-      return raman.analyze(
-        shifts: order.map { shifts[$0] }, intensities: order.map { spectrum.intensities[$0] },
-        axisAccuracy: calibration.axisAccuracy
-      ).jsonValue(settings: raman.settings)
-    }
-    switch (spectrum.kind, spectrum.axis) {
-    case (.raman, .ramanShift(let shifts)):
-      return raman.analyze(shifts: shifts, intensities: spectrum.intensities)
-        .jsonValue(settings: raman.settings)
-    case (.xrf, .energy(let energies)):
+    if spectrum.kind == .raman { return ramanDetection(spectrum) }
+    switch spectrum.axis {
+    case .energy(let energies):
       return xrf.analyze(energies: energies, counts: spectrum.intensities)
         .jsonValue(settings: xrf.settings)
-    case (.raman, .calibration(let calibration, let fullScale)):
-      let counts = spectrum.intensities.map { UInt32(clamping: Int64(max($0, 0).rounded())) }
-      return counts.withUnsafeBufferPointer {
-        raman.analyze(counts: $0, axis: calibration, fullScale: fullScale)
-      }.jsonValue(settings: raman.settings)
-    case (.xrf, .calibration(let calibration, let fullScale)):
+    case .calibration(let calibration, let fullScale):
       let counts = spectrum.intensities.map { UInt32(clamping: Int64(max($0, 0).rounded())) }
       return counts.withUnsafeBufferPointer {
         xrf.analyze(counts: $0, axis: calibration, fullScale: fullScale)
       }.jsonValue(settings: xrf.settings)
-    default:
-      return .object([
-        ("method", .string("none")), ("flags", .array([.string("axis_unsupported")])),
-      ])
+    case .ramanShift:
+      return Self.unsupported
+    }
+  }
+
+  /// The detection object of a spectrum without a usable axis.
+  static let unsupported: JSONValue = .object([
+    ("method", .string("none")), ("flags", .array([.string("axis_unsupported")])),
+  ])
+
+  /// A Raman spectrum's detection: on the calibrated axis when there is a calibration, with its
+  /// intensities corrected where the correction covers them (the points as read stay as read).
+  func ramanDetection(_ spectrum: StoredSpectrum) -> JSONValue {
+    if let calibration, let shifts = calibrated(spectrum, calibration) {
+      var intensities = spectrum.intensities
+      let correction = correct(&intensities, shifts: shifts, axisID: calibration.id)
+      // Sorted ascending: a calibrated axis keeps the vendor's order, which may run downwards.
+      let order = shifts.indices.sorted { shifts[$0] < shifts[$1] }
+      return raman.analyze(
+        shifts: order.map { shifts[$0] }, intensities: order.map { intensities[$0] },
+        axisAccuracy: calibration.axisAccuracy
+      ).jsonValue(settings: raman.settings).appending("intensity_calibration", correction)
+    }
+    switch spectrum.axis {
+    case .ramanShift(let shifts):
+      var intensities = spectrum.intensities
+      let correction = correct(&intensities, shifts: shifts, axisID: "")
+      return raman.analyze(shifts: shifts, intensities: intensities)
+        .jsonValue(settings: raman.settings).appending("intensity_calibration", correction)
+    case .calibration(let axis, let fullScale):
+      let counts = spectrum.intensities.map { UInt32(clamping: Int64(max($0, 0).rounded())) }
+      var factors = [Double](repeating: 1, count: counts.count)
+      var shifts: [Double] = []
+      axis.fillAxis(&shifts, count: counts.count)
+      let correction = correct(&factors, shifts: shifts, axisID: "")
+      let applied = correction?["state"] == .string("applied")
+      return counts.withUnsafeBufferPointer { counts in
+        factors.withUnsafeBufferPointer { factors in
+          raman.analyze(
+            counts: counts, axis: axis, fullScale: fullScale,
+            responseFactors: applied ? factors : nil)
+        }
+      }.jsonValue(settings: raman.settings).appending("intensity_calibration", correction)
+    case .energy:
+      return Self.unsupported.appending(
+        "intensity_calibration", intensity?.provenance(.refused(.noRamanShiftAxis)))
     }
   }
 
@@ -102,5 +152,14 @@ public final class OfflineAnalyzer {
     var writer = JSONWriter()
     writer.value(.object(members))
     return String(decoding: writer.bytes, as: UTF8.self)
+  }
+}
+
+extension JSONValue {
+  /// An object with one more member (other values, and a `nil` member, leave it unchanged).
+  fileprivate func appending(_ key: String, _ value: JSONValue?) -> JSONValue {
+    guard let value, case .object(var members) = self else { return self }
+    members.append((key, value))
+    return .object(members)
   }
 }

@@ -115,7 +115,8 @@ public struct Daemon: Sendable {
           stateDirectory: layout.root, stagePosition: stage?.simulatedPosition),
         analyzer: AnalyzerFactory.make(
           kind: instrumentConfiguration.kind, configuration: configuration.detection,
-          fusion: fusion, axisCalibration: configuration.axisCalibration),
+          fusion: fusion, axisCalibration: configuration.axisCalibration,
+          intensityCalibration: configuration.intensityCalibration),
         pump: spool.pump, runs: runs, observers: [health, bridge, maps], settings: settings,
         logger: logger)
       bridge.darks.register(session, for: instrumentConfiguration.id)

@@ -23,7 +23,10 @@ struct AnalyzeCommand: ParsableCommand {
       With --config, the [detection.raman] and [detection.xrf] parameters of that whitlockd
       configuration file are used (re-analysis with new parameters), and with a
       [calibration.axis] table (`whitlockctl calibrate axis`) Raman spectra are analysed on the
-      calibrated axis and each line names the calibration; every output line records
+      calibrated axis and each line names the calibration; with a [calibration.intensity] table
+      (`whitlockctl calibrate intensity`, made on that axis) their intensities are corrected
+      inside the certified range it covers before detection and each detection says so in
+      `intensity_calibration`; every output line records
       the parameters it was computed with. B&W Tek exports are read too. Exit status 1 when a file could not be read or parsed
       (the others are still analysed); 78 when the configuration is invalid.
       """)
@@ -49,18 +52,20 @@ struct AnalyzeCommand: ParsableCommand {
   func run() throws {
     var detection = DetectionConfiguration()
     var calibration: WavenumberCalibration?
+    var intensity: IntensityCalibration?
     if let config {
       do {
         let loaded = try ConfigurationLoader.load(path: config)
         detection = loaded.detection
         calibration = loaded.axisCalibration
+        intensity = loaded.intensityCalibration
       } catch {
         FileHandle.standardError.write(Data("whitlockctl analyze: \(error)\n".utf8))
         throw ExitCode(78)
       }
     }
     let analyzer = OfflineAnalyzer(
-      raman: detection.raman, xrf: detection.xrf, calibration: calibration)
+      raman: detection.raman, xrf: detection.xrf, calibration: calibration, intensity: intensity)
     var failed = false
     for file in files {
       do {

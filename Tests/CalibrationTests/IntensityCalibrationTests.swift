@@ -91,16 +91,118 @@ import WhitlockConfiguration
     }
   }
 
-  @Test func theDaemonConfigurationRefusesTheTableNamingWhereItIsUsed() throws {
+  @Test func theDaemonConfigurationAcceptsTheTableOnItsAxis() throws {
     let made = try IntensityCalibrator.calibrate(
       spectrum: Self.syntheticSRM(), standard: .srm2241, axis: nil, created: "t")
-    #expect {
-      _ = try ConfigurationLoader.parse(made.tomlText, source: "whitlockd.toml")
-    } throws: { error in
-      let error = error as? ConfigurationError
-      return error?.key == "calibration.intensity"
-        && error?.message.contains("calibrate check --intensity") == true
+    let vendor = try ConfigurationLoader.parse(made.tomlText, source: "whitlockd.toml")
+    #expect(vendor.intensityCalibration == made)
+    #expect(vendor.axisCalibration == nil)
+
+    let axis = try CalibrationFileTests.calibration()
+    let onAxis = try IntensityCalibrator.calibrate(
+      spectrum: Self.syntheticSRM(), standard: .srm2241, axis: axis, created: "t")
+    let both = try ConfigurationLoader.parse(
+      axis.tomlText + "\n" + onAxis.tomlText, source: "whitlockd.toml")
+    #expect(both.axisCalibration == axis)
+    #expect(both.intensityCalibration == onAxis)
+    #expect(both.intensityCalibration?.axisCalibrationID == axis.id)
+  }
+
+  @Test func aTableMadeOnAnotherAxisIsRefusedNamingBoth() throws {
+    let axis = try CalibrationFileTests.calibration()
+    let vendor = try IntensityCalibrator.calibrate(
+      spectrum: Self.syntheticSRM(), standard: .srm2241, axis: nil, created: "t")
+    let onAxis = try IntensityCalibrator.calibrate(
+      spectrum: Self.syntheticSRM(), standard: .srm2241, axis: axis, created: "t")
+    // Made on the vendor axis, configured beside an axis calibration.
+    do {
+      _ = try ConfigurationLoader.parse(
+        axis.tomlText + "\n" + vendor.tomlText, source: "whitlockd.toml")
+      Issue.record("a correction made on the vendor axis was accepted beside \(axis.id)")
+    } catch {
+      #expect(error.key == "calibration.intensity.axis_calibration")
+      #expect(error.message.contains("vendor axis"), "\(error.message)")
+      #expect(error.message.contains(axis.id), "\(error.message)")
     }
+    // Made on an axis calibration, configured without it.
+    do {
+      _ = try ConfigurationLoader.parse(onAxis.tomlText, source: "whitlockd.toml")
+      Issue.record("a correction made on \(axis.id) was accepted on the vendor axis")
+    } catch {
+      #expect(error.key == "calibration.intensity.axis_calibration")
+      #expect(error.message.contains(axis.id), "\(error.message)")
+      #expect(error.message.contains("no [calibration.axis]"), "\(error.message)")
+      #expect(error.file == "whitlockd.toml")
+      #expect(error.line > 0)
+    }
+  }
+
+  /// A table with `edit` applied to its text, loaded as a whitlockd configuration.
+  static func refusal(_ edit: (String) -> String) throws -> ConfigurationError? {
+    let made = try IntensityCalibrator.calibrate(
+      spectrum: syntheticSRM(), standard: .srm2241, axis: nil, created: "t")
+    let text = edit(made.tomlText)
+    #expect(text != made.tomlText, "the edit changed nothing")
+    do {
+      _ = try ConfigurationLoader.parse(text, source: "whitlockd.toml")
+      return nil
+    } catch {
+      return error
+    }
+  }
+
+  /// The factors' array with its element at `index` replaced by `value` (TOML text).
+  static func replacingFactor(_ index: Int, with value: String) -> (String) -> String {
+    { text in
+      let lines = text.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+      let first = lines.firstIndex { $0.hasPrefix("factors = [") }! + 1
+      var rows = lines
+      var row = rows[first + index / 8].split(separator: ",").map {
+        $0.trimmingCharacters(in: .whitespaces)
+      }
+      row[index % 8] = value
+      rows[first + index / 8] = "  " + row.joined(separator: ", ") + ","
+      return rows.joined(separator: "\n")
+    }
+  }
+
+  @Test(arguments: ["inf", "nan", "-inf", "0.0", "-0.5"])
+  func aFactorThatIsNotFiniteAndPositiveIsRefusedNamingTheKey(value: String) throws {
+    let error = try #require(try Self.refusal(Self.replacingFactor(3, with: value)))
+    #expect(error.key == "calibration.intensity.factors")
+    #expect(error.message.contains("element 3"), "\(error.message)")
+    #expect(error.message.contains("finite and > 0"), "\(error.message)")
+  }
+
+  @Test func aFactorThatIsNotANumberIsRefusedNamingTheKey() throws {
+    let error = try #require(try Self.refusal(Self.replacingFactor(2, with: "\"x\"")))
+    #expect(error.key == "calibration.intensity.factors")
+    #expect(error.message.contains("element 2 is a string"), "\(error.message)")
+  }
+
+  @Test func nodesOffTheGridAreRefusedNamingTheKey() throws {
+    let made = try IntensityCalibrator.calibrate(
+      spectrum: Self.syntheticSRM(), standard: .srm2241, axis: nil, created: "t")
+    let error = try #require(
+      try Self.refusal {
+        $0.replacingOccurrences(
+          of: "first_shift_cm1 = \(made.firstShift)",
+          with: "first_shift_cm1 = \(made.firstShift + 2)")
+      })
+    #expect(error.key == "calibration.intensity.first_shift_cm1")
+    #expect(error.message.contains("not on the 5.0 cm-1 grid"), "\(error.message)")
+  }
+
+  @Test func aTableNotNormalisedAt1000IsRefusedNamingTheKey() throws {
+    let made = try IntensityCalibrator.calibrate(
+      spectrum: Self.syntheticSRM(), standard: .srm2241, axis: nil, created: "t")
+    let reference = Int(((1000 - made.firstShift) / made.step).rounded())
+    var scaled = made
+    scaled.factors[reference] = 1.5
+    // Its id recomputed, so only the normalisation is wrong.
+    let error = try #require(try Self.refusal { _ in scaled.tomlText })
+    #expect(error.key == "calibration.intensity.factors")
+    #expect(error.message.contains("normalised to 1"), "\(error.message)")
   }
 
   @Test func aSpectrumOfAnotherLaserLineIsRefused() {

@@ -9,7 +9,7 @@ import WhitlockDaemon
 
 /// A session over the first instrument of a configuration, built as the daemon builds it (the
 /// instrument from its driver's settings, usually an emulated device, its acquisition chain and
-/// configuration record), with a real spool in a scratch directory and an event recorder.
+/// configuration record, its `[calibration.*]` tables), with a real spool in a scratch directory and an event recorder.
 struct ConfiguredSession {
   let configuration: DaemonConfiguration
   let instrument: InstrumentConfiguration
@@ -21,7 +21,8 @@ struct ConfiguredSession {
 
   struct NoInstrument: Error {}
 
-  /// Builds the session; `adjust` changes its settings before it is made.
+  /// Builds the session; `axisCalibration` replaces the configuration's `[calibration.axis]` for
+  /// the analysis, and `adjust` changes its settings before it is made.
   init(
     _ text: String, source: String, axisCalibration: WavenumberCalibration? = nil,
     adjust: (inout InstrumentSession.Settings) -> Void = { _ in }
@@ -40,12 +41,14 @@ struct ConfiguredSession {
     settings.acquisitionChain = instrument.acquisitionChain
     settings.reopenBackoffSeconds = 0.01...1
     settings.configurationRecord = instrument.record
+    settings.axisCalibration = configuration.axisCalibration
     adjust(&settings)
     session = InstrumentSession(
       instrument: instrument.makeInstrument(stateDirectory: directory),
       analyzer: AnalyzerFactory.make(
         kind: instrument.kind, configuration: configuration.detection,
-        axisCalibration: axisCalibration),
+        axisCalibration: axisCalibration ?? configuration.axisCalibration,
+        intensityCalibration: configuration.intensityCalibration),
       pump: spool.pump, runs: runs, observers: [recorder], settings: settings, logger: logger)
   }
 

@@ -102,22 +102,30 @@ public final class RamanPipeline {
   }
 
   /// Analyses one acquisition; `axisAccuracy` says whether its axis is calibrated, which sets
-  /// the axis offset tolerated.
-  public func analyze(_ acquisition: Acquisition, axisAccuracy: RamanAxisAccuracy = .uncalibrated)
-    -> RamanAnalysis
-  {
+  /// the axis offset tolerated. `responseFactors`, one per pixel, multiply the counts before
+  /// analysis (an intensity-response correction); the acquisition itself is not changed.
+  public func analyze(
+    _ acquisition: Acquisition, axisAccuracy: RamanAxisAccuracy = .uncalibrated,
+    responseFactors: UnsafeBufferPointer<Double>? = nil
+  ) -> RamanAnalysis {
     acquisition.counts.withUnsafeBufferPointer { counts in
       analyze(
         counts: counts, axis: acquisition.axis, fullScale: acquisition.fullScale,
-        axisAccuracy: axisAccuracy)
+        axisAccuracy: axisAccuracy, responseFactors: responseFactors)
     }
   }
 
-  /// Analyses raw counts on a device calibration; counts ≥ `fullScale` are saturated.
+  /// Analyses raw counts on a device calibration; counts ≥ `fullScale` are saturated (judged on
+  /// the raw counts). `responseFactors`, when given, holds one multiplier per pixel applied to
+  /// the counts before analysis (1 where nothing is corrected).
   public func analyze(
     counts: UnsafeBufferPointer<UInt32>, axis calibration: AxisCalibration, fullScale: UInt32,
-    axisAccuracy: RamanAxisAccuracy = .uncalibrated
+    axisAccuracy: RamanAxisAccuracy = .uncalibrated,
+    responseFactors: UnsafeBufferPointer<Double>? = nil
   ) -> RamanAnalysis {
+    precondition(
+      responseFactors == nil || responseFactors?.count == counts.count,
+      "one response factor per pixel")
     var result = RamanAnalysis()
     result.pixelCount = counts.count
     tolerate(axisAccuracy, in: &result)
@@ -141,6 +149,9 @@ public final class RamanPipeline {
       let raw = counts[roiStart + i]
       if raw >= fullScale { saturated += 1 }
       v[i] = Double(raw)
+    }
+    if let responseFactors {
+      for i in 0..<nativeCount { v[i] *= responseFactors[roiStart + i] }
     }
     return process(saturated: saturated, into: &result)
   }
