@@ -279,6 +279,30 @@ import WhitlockCore
     let measured = try #require(far["measured"]?.doubleValue)
     let correctedRatio = try #require(far["corrected"]?.doubleValue)
     #expect(correctedRatio > 1.5 * measured)
+
+    // Both tables in one configuration: `analyze` corrects the spectrum on the calibrated axis
+    // and names the correction; the same table beside no axis table is refused.
+    let combined = base + "-combined.toml"
+    defer { try? FileManager.default.removeItem(atPath: combined) }
+    try (String(contentsOfFile: axis, encoding: .utf8) + "\n" + text).write(
+      toFile: combined, atomically: true, encoding: .utf8)
+    let analysed = try await Self.whitlockctl([
+      "analyze", "--config", combined, data + "/" + setup.polystyrene,
+    ])
+    #expect(analysed.status == 0, "\(analysed.standardError)")
+    let line = try JSONParser.parse(analysed.standardOutput)
+    let axisID = try #require(line["calibration"]?["id"]?.stringValue)
+    let provenance = try #require(line["detection"]?["intensity_calibration"])
+    #expect(provenance["state"] == .string("applied"), "\(provenance)")
+    #expect(provenance["axis_calibration"] == .string(axisID))
+    #expect(provenance["standard"] == .string("srm2241"))
+    let fraction = try #require(provenance["corrected_fraction"]?.doubleValue)
+    #expect(fraction > 0 && fraction < 1, "only the covered range: \(fraction)")
+    let alone = try await Self.whitlockctl([
+      "analyze", "--config", response, data + "/" + setup.polystyrene,
+    ])
+    #expect(alone.status == 78)
+    #expect(alone.standardError.contains(axisID), "\(alone.standardError)")
   }
 
   @Test func aSiliconSpectrumGivenAsNeonIsRefusedNamingIt() async throws {
