@@ -107,9 +107,12 @@ public final class OfflineAnalyzer {
     case .calibration(let axis, let fullScale):
       let counts = spectrum.intensities.map { UInt32(clamping: Int64(max($0, 0).rounded())) }
       var factors = [Double](repeating: 1, count: counts.count)
-      var shifts: [Double] = []
-      axis.fillAxis(&shifts, count: counts.count)
-      let correction = correct(&factors, shifts: shifts, axisID: "")
+      var correction = intensity?.provenance(.refused(.noRamanShiftAxis))
+      if case .wavelengthPolynomial = axis {
+        var shifts: [Double] = []
+        axis.fillAxis(&shifts, count: counts.count)
+        correction = correct(&factors, shifts: shifts, axisID: "")
+      }
       let applied = correction?["state"] == .string("applied")
       return counts.withUnsafeBufferPointer { counts in
         factors.withUnsafeBufferPointer { factors in
