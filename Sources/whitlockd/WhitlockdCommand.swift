@@ -65,6 +65,17 @@ struct WhitlockdCommand: AsyncParsableCommand {
         "\(checkConfig): ok (\(instruments.count) instruments"
           + (instruments.isEmpty ? "" : ": " + instruments.joined(separator: ", "))
           + "; spool \(configuration.spool.path))")
+      if let axis = configuration.axisCalibration {
+        print("Raman axis calibration \(axis.id) (\(axis.created))")
+      }
+      if let response = configuration.intensityCalibration {
+        let range = response.range
+        print(
+          "Raman intensity correction \(response.id) (\(response.standard.title), "
+            + "\(Int(range.lowerBound))–\(Int(range.upperBound)) cm-1, made on "
+            + (response.axisCalibrationID.isEmpty
+              ? "the vendor axis" : "axis calibration \(response.axisCalibrationID)") + ")")
+      }
       if let advice = configuration.noInstrumentAdvice {
         print("whitlockd will start but acquire nothing: \(advice)")
       }
