@@ -9,7 +9,8 @@ public protocol SpectrumAnalyzer {
   /// The detection result for `acquisition`; never throws: problems become quality flags.
   mutating func analyze(_ acquisition: Acquisition) -> JSONValue
   /// Analyses the spectra from now on on `calibration`'s axis (one acquired online); analyzers
-  /// without a wavenumber axis ignore it.
+  /// without a wavenumber axis ignore it. A configured intensity correction made on another
+  /// axis is no longer applied, and every later result says so.
   mutating func useAxisCalibration(_ calibration: WavenumberCalibration)
 }
 
