@@ -250,6 +250,27 @@ import WhitlockCore
     await second.stop()
   }
 
+  @Test func aDarkOfAnotherDeviceAxisIsNotRestored() async throws {
+    let directory = Self.scratchDirectory()
+    defer { try? FileManager.default.removeItem(atPath: directory) }
+    let statePath = InstrumentStateFile.path(directory: directory, instrumentID: "wp")
+    let dark = try await takeDarkAndStop(directory)
+    var kept = try #require(try Self.kept(statePath))
+    #expect(kept.dark?.id == dark.id)
+    let coefficients = try #require(kept.device.wavelengthCoefficientsNm)
+    kept.device.wavelengthCoefficientsNm = [coefficients[0] + 0.5] + coefficients.dropFirst()
+    try kept.write(to: statePath)
+
+    let second = try start(directory: directory)
+    let spectrum = try await second.firstSpectrum()
+    #expect(spectrum.acquisition.parameter("dark") == .null)
+    #expect(
+      second.log.contains(
+        "instrument state file ignored", file: statePath,
+        reason: "dark not restored: the device axis is not the one the dark was taken on"))
+    await second.stop()
+  }
+
   @Test func aCorruptStateFileIsIgnoredWithTheReasonAndReplacedByTheNextDark() async throws {
     let directory = FileManager.default.temporaryDirectory
       .appendingPathComponent("whitlock-session-\(UUID().uuidString)").path
