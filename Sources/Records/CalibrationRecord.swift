@@ -9,7 +9,8 @@ public struct CalibrationRecord: Sendable, Equatable {
   public var run: RunInfo
   /// The calibration's id (as spectra name it); `nil` when none could be computed.
   public var id: String?
-  /// `in-force` or `refused`.
+  /// `in-force`, `restored` (read back from the instrument's state file after a restart and in
+  /// force again) or `refused`.
   public var state: String
   /// The version in force after this record (0: none since the daemon started).
   public var version: Int64
@@ -23,7 +24,8 @@ public struct CalibrationRecord: Sendable, Equatable {
   public var siliconReference: Double
   /// Why it was refused (`lamp-too-weak`, `lamp-lines-unmatched`, `silicon-not-found`,
   /// `verification-bands-not-found`, `verification-residual-too-large`, `saturated`,
-  /// `acquisition-failed`) and the full message; `nil` when in force.
+  /// `acquisition-failed`, or `configuration-changed` for a kept calibration the configuration
+  /// overrides) and the full message; `nil` when in force.
   public var refusalReason: String?
   public var refusalMessage: String?
   /// Lamp lines matched and the RMS of their residuals, cm⁻¹, when a calibration was computed.
@@ -35,8 +37,11 @@ public struct CalibrationRecord: Sendable, Equatable {
   public var verificationStandard: String?
   public var verificationRMS: Double?
   public var verificationLimit: Double?
-  /// The targets whose spectra the record holds, in the order taken.
+  /// The targets whose spectra the record holds, in the order taken (none when restored).
   public var targets: [String]
+  /// The state file a `restored` calibration (or one refused because the configuration
+  /// changed) was read from; `nil` for a calibration acquired now.
+  public var restoredFrom: String?
 
   init(_ reader: MemberReader, header: RecordHeader) throws(RecordDecodingError) {
     self.header = header
@@ -44,8 +49,8 @@ public struct CalibrationRecord: Sendable, Equatable {
     let calibration = try reader.object("calibration")
     id = try calibration.optionalString("id")
     state = try calibration.string("state")
-    guard state == "in-force" || state == "refused" else {
-      throw calibration.failure("state", "expected in-force or refused, got \(state)")
+    guard ["in-force", "restored", "refused"].contains(state) else {
+      throw calibration.failure("state", "expected in-force, restored or refused, got \(state)")
     }
     version = try calibration.integer("version")
     inForceID = try calibration.optionalString("in_force_id")
@@ -74,5 +79,6 @@ public struct CalibrationRecord: Sendable, Equatable {
       targets.append(target)
     }
     self.targets = targets
+    restoredFrom = try calibration.optionalString("restored_from")
   }
 }

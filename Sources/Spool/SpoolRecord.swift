@@ -70,8 +70,9 @@ public enum SpoolRecord: Sendable {
   /// A dark spectrum that later spectra of the instrument subtract and name.
   case dark(run: RunContext, dark: DarkFrame)
   /// A wavenumber-axis calibration the daemon acquired on request (`calibration` holds its id,
-  /// version, state — `in-force` or `refused` with the reason —, the axis, the verification and
-  /// the lamp and standard spectra); later spectra of the instrument name the one in force.
+  /// version, state — `in-force`, `restored` (from the state file) or `refused` with the reason —,
+  /// the axis, the verification and the lamp and standard spectra); later spectra of the
+  /// instrument name the one in force.
   case calibration(
     run: RunContext, instrument: InstrumentIdentity, calibration: JSONValue, time: Date)
   /// A map starts: its plan (`ScanPlan.recordValue`), written before the stage first moves.

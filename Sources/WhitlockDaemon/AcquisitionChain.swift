@@ -34,6 +34,13 @@ public actor AcquisitionChain {
   private var saturatedFramesRejected = 0
   /// The device's non-linearity polynomial; `nil` when it has none.
   private var nonlinearity: [Double]?
+  /// The axis and pixel count of the latest frame: the device a dark is taken on.
+  public private(set) var latestFrameDevice: (axis: AxisCalibration, pixels: Int)?
+  /// A dark restored from the instrument's state file, used from the first frame whose device
+  /// axis and pixel count are the ones it was taken on (`offerRestoredDark`).
+  private var offeredDark: (dark: DarkFrame, axis: AxisCalibration)?
+  /// What became of the offered dark, until the session takes it (`takeRestoredDarkVerdict`).
+  private var restoredDarkVerdict: RestoredDarkVerdict?
 
   public init(instrument: any AdjustsExposure, settings: AcquisitionChainSettings) {
     self.instrument = instrument
@@ -95,6 +102,10 @@ public actor AcquisitionChain {
 
   /// Takes a dark at the current settings and uses it from now on.
   public func takeDark() async throws -> DarkFrame {
+    if offeredDark != nil {
+      offeredDark = nil
+      restoredDarkVerdict = .superseded
+    }
     let frame = try await scans(dark: true)
     guard frame.saturatedPixels == 0 else {
       throw DarkRefusal(
@@ -139,6 +150,46 @@ public actor AcquisitionChain {
     return deliver(frame)
   }
 
+  // MARK: A dark restored at start
+
+  /// What became of a dark restored from the state file.
+  public enum RestoredDarkVerdict: Sendable, Equatable {
+    /// The device gave the same axis and pixel count: the dark is in use.
+    case restored
+    /// The device's axis or pixel count differs: the dark was not used.
+    case deviceChanged(String)
+    /// A new dark was taken first.
+    case superseded
+  }
+
+  /// Offers a dark taken before a restart on a device with `deviceAxis`: it is used from the
+  /// first frame that shows the same axis and pixel count, and ages from its own time.
+  func offerRestoredDark(_ dark: DarkFrame, deviceAxis: AxisCalibration) {
+    offeredDark = (dark, deviceAxis)
+    restoredDarkVerdict = nil
+  }
+
+  /// The verdict on the offered dark once a frame decided it; `nil` before (or without one).
+  func takeRestoredDarkVerdict() -> RestoredDarkVerdict? {
+    defer { restoredDarkVerdict = nil }
+    return restoredDarkVerdict
+  }
+
+  /// Decides the offered dark on the first frame of the device.
+  private func judgeOfferedDark(_ frame: Acquisition) {
+    guard case (let offered, let axis)? = offeredDark else { return }
+    offeredDark = nil
+    if frame.axis != axis {
+      restoredDarkVerdict = .deviceChanged("the device axis is not the one the dark was taken on")
+    } else if frame.counts.count != offered.counts.count {
+      restoredDarkVerdict = .deviceChanged(
+        "the device has \(frame.counts.count) pixels, the dark \(offered.counts.count)")
+    } else {
+      dark = offered
+      restoredDarkVerdict = .restored
+    }
+  }
+
   // MARK: Frames
 
   private struct Scans {
@@ -158,6 +209,8 @@ public actor AcquisitionChain {
     }
     let acquisition = try await instrument.acquire(exposureSeconds: exposure, dark: dark)
     lastFrame = (exposure, dark)
+    latestFrameDevice = (acquisition.axis, acquisition.counts.count)
+    judgeOfferedDark(acquisition)
     return acquisition
   }
 

@@ -102,6 +102,7 @@ public struct Daemon: Sendable {
       settings.acquisitionChain = instrumentConfiguration.acquisitionChain
       settings.mapSlots = maps.desk
       settings.axisCalibration = configuration.axisCalibration
+      settings.stateDirectory = layout.root
       let requirement = instrumentConfiguration.deviceRequirement
       if requirement != .none {
         let presence = DevicePresence()

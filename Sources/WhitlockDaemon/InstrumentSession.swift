@@ -48,15 +48,18 @@ public final class InstrumentSession: Sendable {
     /// The configured `[calibration.axis]` the analyzer starts on, until a calibration acquired
     /// online (`requestAxisCalibration`) replaces it.
     public var axisCalibration: WavenumberCalibration? = nil
+    /// Where the instrument's accepted online calibration and dark are kept across restarts
+    /// (`InstrumentStateFile`); `nil` keeps them in memory only.
+    public var stateDirectory: String? = nil
 
     public init() {}
   }
 
   private let instrument: any Instrument
   private let makeAnalyzer: SpectrumAnalyzerFactory
-  private let pump: SpoolPump
+  let pump: SpoolPump
   private let runs: RunController
-  private let settings: Settings
+  let settings: Settings
   /// Acquisitions are counted in the run they were tagged with.
   private let tallies = RunTallies()
   /// Who hears of every event: the tallies, the log, then the observers given at `init`.
@@ -66,7 +69,7 @@ public final class InstrumentSession: Sendable {
   /// Spectra waiting for analysis.
   private let queueDepth = Atomic(0)
   /// The acquisition chain, when configured and the instrument can take part.
-  private let chain: AcquisitionChain?
+  let chain: AcquisitionChain?
   /// Map exposures of an instrument without an acquisition chain.
   private let planExposures = PlanExposures()
   /// Dark requests waiting for the acquisition loop.
@@ -75,6 +78,12 @@ public final class InstrumentSession: Sendable {
   let calibrationRequests = CalibrationRequests()
   /// The axis calibration in force and its version.
   let axisBook: Mutex<AxisCalibrationBook>
+  /// The state kept in the instrument's state file, as last written or read.
+  let keptState = Mutex<InstrumentStateFile?>(nil)
+  /// What the state file offered at open, until the first spectrum shows the device's axis.
+  let pendingRestore = Mutex<PendingRestore?>(nil)
+  /// The session's own log, tagged with the instrument's id.
+  let logger: Logger
 
   /// - Parameter observers: who else hears of the session's events (`DaemonHealth`, the
   ///   monitor); the session's own log lines go to `logger`, tagged with the instrument's id.
@@ -96,6 +105,7 @@ public final class InstrumentSession: Sendable {
     }
     var logger = logger
     logger[metadataKey: "instrument"] = "\(instrument.configuredID)"
+    self.logger = logger
     self.observers = [tallies, SessionLog(logger: logger)] + observers
   }
 
@@ -124,6 +134,7 @@ public final class InstrumentSession: Sendable {
     }
     let firstRun = runs.current
     announce(firstRun, instrument: identity)
+    await restoreKeptState(identity: identity, run: firstRun)
     let (spectra, queue) = AsyncStream.makeStream(
       of: QueuedSpectrum.self,
       bufferingPolicy: .bufferingOldest(settings.analysisQueueCapacity))
@@ -287,6 +298,9 @@ public final class InstrumentSession: Sendable {
         emit(.acquired(acquisition, run))
         queueDepth.add(1, ordering: .relaxed)
         placeUsed = true
+        if pendingRestore.withLock({ $0 != nil }) {
+          await completeRestore(on: acquisition, run: run)
+        }
         let calibration = axisBook.withLock { $0.online }
         if case .dropped = queue.yield((acquisition, run, calibration)) {
           // Not reached while every queued spectrum holds a place; kept so that an overflow
@@ -486,6 +500,19 @@ public final class InstrumentSession: Sendable {
         }
         return (previous, book.inForce, book.version)
       }
+      if outcome.refusal == nil, let accepted = outcome.calibration,
+        let first = outcome.spectra.first?.acquisition
+      {
+        // A calibration accepted before the first spectrum wins over the one kept on disk.
+        pendingRestore.withLock { $0?.calibration = nil }
+        let entry = InstrumentStateFile.Calibration(
+          accepted, version: version, supersedes: previous?.id,
+          configuredID: settings.axisCalibration?.id, accepted: Date(),
+          verification: outcome.check, limit: waiting.request.maximumResidualCm1)
+        await keep(device: first.instrument, axis: first.axis, pixels: first.counts.count) {
+          $0.calibration = entry
+        }
+      }
       let document = OnlineAxisCalibration.document(
         outcome, request: waiting.request, inForce: inForce, previous: previous, version: version)
       pump.submit(
@@ -526,6 +553,12 @@ public final class InstrumentSession: Sendable {
         let dark = try await chain.takeDark()
         pump.submit(.dark(run: run, dark: dark))
         result = .success(dark)
+        if let device = await chain.latestFrameDevice {
+          let entry = InstrumentStateFile.Dark(dark)
+          await keep(device: dark.instrument, axis: device.axis, pixels: device.pixels) {
+            $0.dark = entry
+          }
+        }
       } catch { result = .failure(error) }
     } else {
       result = .failure(DarkRefusal("\(instrument.configuredID) has no acquisition chain"))

@@ -131,28 +131,30 @@ enum OnlineAxisCalibration {
     return 1
   }
 
+  /// The record's `axis` object of a calibration.
+  static func axisDocument(_ calibration: WavenumberCalibration) -> JSONValue {
+    .object([
+      ("id", .string(calibration.id)),
+      ("created", .string(calibration.created)),
+      ("lamp", .string(calibration.lamp.rawValue)),
+      ("vendor_excitation_nm", .number(calibration.vendorExcitationNanometres)),
+      ("laser_wavenumber_cm1", .number(calibration.laserWavenumber)),
+      ("excitation_nm", .number(calibration.excitationNanometres)),
+      ("correction_centre_cm1", .number(calibration.correctionCentre)),
+      ("correction_half_range_cm1", .number(calibration.correctionHalfRange)),
+      ("correction_cm1", .array(calibration.correction.map(JSONValue.number))),
+      ("silicon_vendor_shift_cm1", .number(calibration.siliconVendorShift)),
+      ("lines_matched", .int(Int64(calibration.linesMatched))),
+      ("line_fit_rms_cm1", .number(calibration.lineFitRMS)),
+    ])
+  }
+
   /// The record's `calibration` object.
   static func document(
     _ outcome: Outcome, request: AxisCalibrationRequest, inForce: WavenumberCalibration?,
     previous: WavenumberCalibration?, version: Int
   ) -> JSONValue {
-    var axis: JSONValue = .null
-    if let calibration = outcome.calibration {
-      axis = .object([
-        ("id", .string(calibration.id)),
-        ("created", .string(calibration.created)),
-        ("lamp", .string(calibration.lamp.rawValue)),
-        ("vendor_excitation_nm", .number(calibration.vendorExcitationNanometres)),
-        ("laser_wavenumber_cm1", .number(calibration.laserWavenumber)),
-        ("excitation_nm", .number(calibration.excitationNanometres)),
-        ("correction_centre_cm1", .number(calibration.correctionCentre)),
-        ("correction_half_range_cm1", .number(calibration.correctionHalfRange)),
-        ("correction_cm1", .array(calibration.correction.map(JSONValue.number))),
-        ("silicon_vendor_shift_cm1", .number(calibration.siliconVendorShift)),
-        ("lines_matched", .int(Int64(calibration.linesMatched))),
-        ("line_fit_rms_cm1", .number(calibration.lineFitRMS)),
-      ])
-    }
+    let axis = outcome.calibration.map(axisDocument) ?? .null
     var verification: JSONValue = .null
     if let check = outcome.check {
       verification = .object([

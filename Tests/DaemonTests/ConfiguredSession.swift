@@ -22,29 +22,35 @@ struct ConfiguredSession {
   struct NoInstrument: Error {}
 
   /// Builds the session; `axisCalibration` replaces the configuration's `[calibration.axis]` for
-  /// the analysis, and `adjust` changes its settings before it is made.
+  /// the analysis, and `adjust` changes its settings before it is made. `directory` reuses the
+  /// spool and state directory of an earlier session (a restart).
   init(
     _ text: String, source: String, axisCalibration: WavenumberCalibration? = nil,
+    directory: String? = nil, logger handler: (any LogHandler)? = nil,
     adjust: (inout InstrumentSession.Settings) -> Void = { _ in }
   ) throws {
     configuration = try ConfigurationLoader.parse(text, source: source)
     guard let instrument = configuration.instruments.first else { throw NoInstrument() }
     self.instrument = instrument
-    directory =
-      FileManager.default.temporaryDirectory
+    self.directory =
+      directory
+      ?? FileManager.default.temporaryDirectory
       .appendingPathComponent("whitlock-session-\(UUID().uuidString)").path
     var logger = Logger(label: source)
-    logger.logLevel = .critical
+    if let handler { logger = Logger(label: source) { _ in handler } }
+    logger.logLevel = handler == nil ? .critical : .info
     spool = try SpoolService(
-      layout: SpoolLayout(root: directory), limits: SegmentLimits(), backlog: 1000, logger: logger)
+      layout: SpoolLayout(root: self.directory), limits: SegmentLimits(), backlog: 1000,
+      logger: logger)
     var settings = InstrumentSession.Settings()
     settings.acquisitionChain = instrument.acquisitionChain
     settings.reopenBackoffSeconds = 0.01...1
     settings.configurationRecord = instrument.record
     settings.axisCalibration = configuration.axisCalibration
+    settings.stateDirectory = self.directory
     adjust(&settings)
     session = InstrumentSession(
-      instrument: instrument.makeInstrument(stateDirectory: directory),
+      instrument: instrument.makeInstrument(stateDirectory: self.directory),
       analyzer: AnalyzerFactory.make(
         kind: instrument.kind, configuration: configuration.detection,
         axisCalibration: axisCalibration ?? configuration.axisCalibration,

@@ -6,7 +6,7 @@ import WhitlockCtlKit
 
 /// `whitlockctl calibrate acquire` against a real `whitlockd` whose emulated Wasatch stores an
 /// axis 5 cm⁻¹ off: refused outside an operator run, accepted in one after a dark, and later
-/// spectra name the calibration and the dark.
+/// spectra name the calibration and the dark, also after a restart.
 @Suite(.serialized) struct CalibrateAcquireCommandTests {
   @Test func whitlockctlCalibrateAcquirePutsACalibrationInForceThatLaterSpectraName() async throws {
     let daemon = try await MonitoredDaemon.start(
@@ -49,8 +49,22 @@ import WhitlockCtlKit
 
     await daemon.child.wait(upTo: .seconds(60)) { _ in Self.naming(id, darkID, in: daemon) >= 2 }
     #expect(Self.naming(id, darkID, in: daemon) >= 2)
-    let status = await daemon.stop()
+    let status = await daemon.stop(keepingDirectory: true)
     #expect(status == 0, "\(daemon.child.standardError.suffix(4000))")
+
+    // Restarted over the same spool, whitlockd puts the calibration and the dark back in force:
+    // a `restored` calibration record, and new spectra naming both.
+    let before = Self.naming(id, darkID, in: daemon)
+    let again = try await daemon.restarted()
+    await again.child.wait(upTo: .seconds(60)) { _ in Self.naming(id, darkID, in: again) > before }
+    #expect(Self.naming(id, darkID, in: again) > before)
+    let restored = again.records().compactMap { try? JSONParser.parse($0) }.filter {
+      $0["type"] == .string("calibration") && $0["calibration"]?["state"] == .string("restored")
+    }
+    #expect(restored.map { $0["calibration"]?["id"] } == [.string(id)])
+    #expect(again.child.standardError.contains("calibration restored"))
+    let stopped = await again.stop()
+    #expect(stopped == 0, "\(again.child.standardError.suffix(4000))")
   }
 
   /// Published acquisitions naming calibration `id` and dark `darkID`.

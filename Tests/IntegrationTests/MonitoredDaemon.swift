@@ -57,6 +57,19 @@ struct MonitoredDaemon {
       \(extraConfiguration)
       """
     try config.write(toFile: directory + "/whitlockd.toml", atomically: true, encoding: .utf8)
+    return try await launch(in: directory, descriptorLimit: descriptorLimit)
+  }
+
+  /// A new whitlockd over this one's directory, configuration and spool, once it has stopped:
+  /// a restart.
+  func restarted() async throws -> MonitoredDaemon {
+    try await Self.launch(in: directory, descriptorLimit: nil)
+  }
+
+  /// Starts whitlockd on `directory`'s configuration and waits for its monitor.
+  private static func launch(in directory: String, descriptorLimit: Int?) async throws
+    -> MonitoredDaemon
+  {
     let daemon = try ProductsDirectory.executable("whitlockd")
     let arguments = ["--config", directory + "/whitlockd.toml"]
     // `descriptorLimit` starts the daemon with soft and hard limit both at that value (prlimit).
@@ -89,14 +102,15 @@ struct MonitoredDaemon {
     return nil
   }
 
-  /// Stops the daemon (SIGTERM) and removes its directory; returns its exit status.
+  /// Stops the daemon (SIGTERM) and, unless kept, removes its directory; returns its exit status.
   @discardableResult
-  func stop() async -> Int32? {
+  /// - Parameter keepingDirectory: keeps the configuration and spool for `restarted()`.
+  func stop(keepingDirectory: Bool = false) async -> Int32? {
     child.send(SIGTERM)
     // A clean stop analyses and spools every spectrum still queued; in a debug build on a
     // loaded machine an XRF analysis can take a second or more.
     let status = await child.waitForExit(upTo: .seconds(90))
-    try? FileManager.default.removeItem(atPath: directory)
+    if !keepingDirectory { try? FileManager.default.removeItem(atPath: directory) }
     return status
   }
 
