@@ -317,7 +317,9 @@ public final class InstrumentSession: Sendable {
         await instrument.close()
         let waited = await backOff(
           seconds: settings.reopenBackoffSeconds.upperBound, arrivalsSeen: arrivalsSeen)
-        guard waited != .stopping, await openWithRetry() != nil else { return }
+        guard waited != .stopping else { return }
+        if waited == .deviceArrived { emit(.deviceArrived) }
+        guard await openWithRetry() != nil else { return }
         // Removals reported before the device opened again belong to the device that went.
         removalsSeen = settings.presence?.generation(.removed) ?? 0
       case .failed(let error as SaturatedSpectrumError):

@@ -5,9 +5,10 @@ import Testing
 import WhitlockCore
 
 /// The real `whitlockd` inside a umockdev testbed follows its DP5's serial port as the testbed
-/// adds and removes it: the session opens within 2 s of the device appearing, an unplug stops the
-/// acquisition in flight (recorded as interrupted, state `waiting-for-device`), and the session
-/// resumes within 2 s when the device returns. The DP5 itself is `whitlock-sim dp5` on a
+/// adds and removes it: the device's arrival (not the reopen back-off running out) opens the
+/// session, an unplug stops the acquisition in flight (recorded as interrupted, state
+/// `waiting-for-device`), and the device's return resumes it. The seconds each step took are
+/// printed, not judged: a loaded machine may take its time. The DP5 itself is `whitlock-sim dp5` on a
 /// pseudo-terminal whose link path is the tty device's DEVNAME in the testbed.
 @Suite(.serialized, .processHeavy) struct HotplugDaemonTests {
   @Test func daemonFollowsItsDeviceThroughAddRemoveAdd() async throws {
@@ -54,10 +55,14 @@ import WhitlockCore
         .flatMap { Double($0.split(separator: " ")[2]) }
     }
     let wake = try #require(step("wake"), "\(report)")
-    #expect(wake < 2, "session opened \(wake) s after the device appeared")
+    #expect(
+      output.contains("STEP wake-by-arrival"),
+      "session opened \(wake) s after the device appeared, not woken by it: \(report)")
     #expect(step("remove") != nil, "\(report)")
     let resume = try #require(step("resume"), "\(report)")
-    #expect(resume < 2, "session resumed \(resume) s after the device returned")
+    #expect(
+      output.contains("STEP resume-by-arrival"),
+      "session resumed \(resume) s after the device returned, not woken by it: \(report)")
     #expect(output.contains("STEP acquired-again"), "\(report)")
     #expect(output.contains("EXIT 0"), "\(report)")
 

@@ -11,9 +11,11 @@ at reach the daemon's libudev monitor. Steps, each printed as `STEP name seconds
 daemon's reaction, read from its log as it arrives):
 
 1. the daemon starts while LINK does not exist and backs off (waits for its fourth failed open);
-2. the simulator starts, the testbed adds the tty device: `wake` = add -> "instrument opened";
+2. the simulator starts, the testbed adds the tty device: `wake` = add -> "instrument opened", and
+   `wake-by-arrival` when the uevent (not the back-off running out) woke the session;
 3. after one acquisition, the testbed removes the device: `remove` = remove -> "device removed;";
-4. the testbed adds it again: `resume` = add -> "instrument opened", then one more acquisition;
+4. the testbed adds it again: `resume` = add -> "instrument opened" (`resume-by-arrival` as in 2),
+   then one more acquisition;
 5. SIGTERM: `EXIT code`.
 Every daemon log line is echoed as `LOG ...`. Uses Debian's python3-gi and gir1.2-umockdev-1.0.
 """
@@ -32,6 +34,10 @@ gi.require_version("UMockdev", "1.0")
 from gi.repository import UMockdev  # noqa: E402
 
 DEADLINE = 60.0
+
+
+# What the session logs when a udev arrival cuts its reopen back-off short.
+ARRIVAL = "device appeared; opening now"
 
 
 class Log:
@@ -62,6 +68,10 @@ class Log:
             if sum(needle in seen for seen in self.seen) >= count:
                 return at
         raise RuntimeError(f"no {needle!r} within {DEADLINE} s")
+
+    def count(self, needle):
+        """How many lines seen so far contain needle."""
+        return sum(needle in seen for seen in self.seen)
 
     def drain(self):
         while True:
@@ -101,6 +111,8 @@ def main() -> int:
         added = time.monotonic()
         device = testbed.add_device("tty", "ttyUSB0", None, [], properties)
         print("STEP wake", round(log.wait_for("instrument opened") - added, 3), flush=True)
+        if log.count(ARRIVAL) >= 1:
+            print("STEP wake-by-arrival", flush=True)
         log.wait_for("mg_ca_ratio")
         removed = time.monotonic()
         testbed.uevent(device, "remove")
@@ -109,6 +121,8 @@ def main() -> int:
         testbed.uevent(device, "add")
         print("STEP resume", round(log.wait_for("instrument opened", count=2) - added, 3),
               flush=True)
+        if log.count(ARRIVAL) >= 2:
+            print("STEP resume-by-arrival", flush=True)
         acquired = sum("mg_ca_ratio" in line for line in log.seen)
         log.wait_for("mg_ca_ratio", count=acquired + 1)
         print("STEP acquired-again", flush=True)
