@@ -32,9 +32,13 @@ public struct XRFLineFamily: Sendable, Equatable {
   public var mainEnergy: Double { lines[0].energy }
   /// Sum of the relative intensities of the α lines (Kα1 + Kα2, or Lα1): the family's area is
   /// the area of its α lines, so every line's weight is its intensity divided by this.
+  /// Called for every family in every trial of the fit: a plain loop, no intermediate arrays.
   public var alphaIntensity: Double {
-    lines.filter { $0.name.hasPrefix("Ka") || $0.name.hasPrefix("La") }.map(\.relativeIntensity)
-      .reduce(0, +)
+    var sum = 0.0
+    for line in lines where line.name.hasPrefix("Ka") || line.name.hasPrefix("La") {
+      sum += line.relativeIntensity
+    }
+    return sum
   }
 }
 
