@@ -152,9 +152,15 @@ final class XRFFamilyFit {
     let tailNorm = weight * step * tail / (2 * beta)
     let tailShift = sigma * sigma / (2 * beta * beta)
     let root2 = 2.0.squareRoot()
+    let plateau = norm * shelf
     for i in first...last {
       let distance = axis.offset + axis.scale * x[i] - centre
       let d = distance / sigma
+      // Far below the line only the step's plateau is left.
+      if distance < -reach {
+        column[i] += plateau
+        continue
+      }
       var value = gaussian * exp(-0.5 * d * d)
       if tail > 0 {
         let argument = d / root2 + sigma / (root2 * beta)
