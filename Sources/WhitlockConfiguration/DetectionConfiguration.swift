@@ -122,6 +122,7 @@ public struct DetectionConfiguration: Sendable {
     s.axisOffsetLimit = try table.number(
       "axis_offset_limit_kev", default: d.axisOffsetLimit, in: 0...0.5, unit: "keV")
     s.sumPeaks = try table.boolean("sum_peaks", default: d.sumPeaks)
+    s.lineTails = try table.boolean("line_tails", default: d.lineTails)
     s.calibrationName = try table.optionalString("calibration")
     for family in XRFLineLibrary.kFamilies where family.element != "Ca" {
       let key = "relative_sensitivity_\(family.element.lowercased())_ca"

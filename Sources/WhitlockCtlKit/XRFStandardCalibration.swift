@@ -157,6 +157,8 @@ public struct XRFStandardCalibration: Sendable {
     lines.append("fit_min_kev = \(number(settings.fitRange.lowerBound))")
     lines.append("fit_max_kev = \(number(settings.fitRange.upperBound))")
     lines.append("model_error = \(number(settings.modelError))")
+    // The factors hold for the line shape they were measured with.
+    lines.append("line_tails = \(settings.lineTails)")
     for factor in factors {
       lines.append(
         "relative_sensitivity_\(factor.element.lowercased())_ca = \(number(factor.value))"

@@ -180,6 +180,9 @@ public struct XRFAnalysis: Sendable, Equatable {
         .object([
           ("offset_kev", .number(axis.offset)), ("scale", .number(axis.scale)),
           ("fwhm0_kev", .number(axis.fwhmZero)), ("fwhm_slope_kev", .number(axis.fwhmSlope)),
+          ("tail_fraction", .number(axis.tailFraction)),
+          ("tail_slope_sigma", .number(axis.tailSlope)),
+          ("step_height", .number(axis.stepHeight)),
         ])
       ),
       ("sum_peak_counts", .number(sumPeaks.area)),
@@ -209,6 +212,7 @@ extension XRFPipelineSettings {
       ("element_significance_sigma", .number(elementSignificance)),
       ("model_error", .number(modelError)),
       ("refine_axis", .bool(refineAxis)),
+      ("line_tails", .bool(lineTails)),
       ("sum_peaks", .bool(sumPeaks)),
       ("fwhm0_kev", .number(fwhmZero)), ("fwhm_slope_kev", .number(fwhmSlope)),
       ("fit_range_kev", range(fitRange)), ("snip_width_kev", .number(snipWidth)),

@@ -15,6 +15,14 @@ public struct XRFAxisFit: Sendable, Equatable {
   public var fwhmZero = 0.07
   /// Fano slope of FWHM², keV.
   public var fwhmSlope = 0.002327
+  /// Fraction of each line's area in its short low-energy tail (incomplete charge collection in
+  /// the detector; PyMca's hypermet "short tail"), 0 for pure Gaussians.
+  public var tailFraction = 0.0
+  /// Decay length of the tail, in units of the line's Gaussian σ.
+  public var tailSlope = 1.0
+  /// Height of the flat shelf (step) each line leaves below its energy, relative to the line's
+  /// Gaussian peak height (PyMca's "step height ratio"), 0 for none.
+  public var stepHeight = 0.0
 
   /// FWHM at `energy` keV.
   func fwhm(_ energy: Double) -> Double {
@@ -111,8 +119,13 @@ final class XRFFamilyFit {
   /// Sets the sum-peak lines (energy, relative weight), or none.
   func setSumLines(_ lines: [(energy: Double, weight: Double)]) { sumLines = lines }
 
-  /// Adds a unit-area Gaussian at `centre` (keV, true axis) with `width` FWHM times `weight`
-  /// into `column`, over the points where it is not negligible; widens the column's support.
+  /// Adds a unit-area line at `centre` (keV, true axis) with `width` FWHM times `weight` into
+  /// `column`, over the points where it is not negligible; widens the column's support. The
+  /// line is a Gaussian, or with `axis.tailFraction` / `axis.stepHeight` set, the hypermet
+  /// shape of an energy-dispersive detector (G. W. Phillips and K. W. Marlow, NIM 137 (1976)
+  /// 525; as in PyMca): (1 − f)·Gaussian + f·short tail (an exponential of decay length β·σ
+  /// below the centre convolved with the Gaussian) + a step of the given height relative to
+  /// the Gaussian's peak, which reaches from the line down to the first point.
   private func addGaussian(
     _ column: UnsafeMutablePointer<Double>, centre: Double, width: Double, weight: Double,
     axis: XRFAxisFit, index: Int
@@ -121,16 +134,42 @@ final class XRFFamilyFit {
     let sigma = width / (8 * log(2.0)).squareRoot()
     let step = axis.scale * spacing
     let norm = weight * step / (sigma * (2 * Double.pi).squareRoot())
-    // Points whose true energy lies within ±6σ of the centre.
-    let low = ((centre - 6 * sigma - axis.offset) / axis.scale - x[0]) / spacing
+    let tail = min(max(axis.tailFraction, 0), 1)
+    let shelf = max(axis.stepHeight, 0)
+    let beta = max(axis.tailSlope, 0.3) * sigma
+    // Points whose true energy lies within ±6σ of the centre, extended by 12 tail lengths below
+    // with a tail, and down to the first point with a step.
+    var reach = 6 * sigma
+    if tail > 0 { reach += 12 * beta }
+    let low =
+      shelf > 0 ? 0 : ((centre - reach - axis.offset) / axis.scale - x[0]) / spacing
     let high = ((centre + 6 * sigma - axis.offset) / axis.scale - x[0]) / spacing
     guard high >= 0, low <= Double(count - 1) else { return }
     let first = max(Int(low.rounded(.up)), 0)
     let last = min(Int(high.rounded(.down)), count - 1)
     guard first <= last else { return }
+    let gaussian = norm * (1 - tail)
+    let tailNorm = weight * step * tail / (2 * beta)
+    let tailShift = sigma * sigma / (2 * beta * beta)
+    let root2 = 2.0.squareRoot()
+    let plateau = norm * shelf
     for i in first...last {
-      let d = (axis.offset + axis.scale * x[i] - centre) / sigma
-      column[i] += norm * exp(-0.5 * d * d)
+      let distance = axis.offset + axis.scale * x[i] - centre
+      let d = distance / sigma
+      // Far below the line only the step's plateau is left.
+      if distance < -reach {
+        column[i] += plateau
+        continue
+      }
+      var value = gaussian * exp(-0.5 * d * d)
+      if tail > 0 {
+        let argument = d / root2 + sigma / (root2 * beta)
+        if argument < 26 {
+          value += tailNorm * exp(distance / beta + tailShift) * erfc(argument)
+        }
+      }
+      if shelf > 0 { value += norm * shelf * 0.5 * erfc(d / root2) }
+      column[i] += value
     }
     support[2 * index] = min(support[2 * index], first)
     support[2 * index + 1] = max(support[2 * index + 1], last + 1)
@@ -295,57 +334,76 @@ final class XRFFamilyFit {
   /// Refines offset, scale and the width law by Levenberg–Marquardt on χ² (forward-difference
   /// Jacobian of the weighted residuals, each evaluation re-solving the areas), within
   /// ±`offsetLimit` keV, ±1 % scale, FWHM0 0.02–0.3 keV and slope 0.0019–0.0029 keV (Fano factors
-  /// 0.09–0.14 of silicon). Returns
+  /// 0.09–0.14 of silicon); with `lineTails`, also the hypermet tail fraction (0–0.3), its decay
+  /// length (0.3–5 σ) and the step height (0–10⁻³ of the peak), shared by every line. Returns
   /// the axis with the lowest χ² found (and leaves the fit solved there).
-  func refine(from start: XRFAxisFit, offsetLimit: Double, iterations: Int = 12) -> XRFAxisFit {
+  func refine(
+    from start: XRFAxisFit, offsetLimit: Double, lineTails: Bool = false, iterations: Int = 12
+  ) -> XRFAxisFit {
     var axis = start
     guard solve(axis: axis) else { return start }
     let n = count
     var chi = chiSquare
     var lambda = 1e-3
-    let steps = [1e-4, 1e-5, 1e-4, 1e-5]
-    let lower = [start.offset - offsetLimit, start.scale * 0.99, 0.02, 0.0019]
-    let upper = [start.offset + offsetLimit, start.scale * 1.01, 0.3, 0.0029]
-    func parameters(_ a: XRFAxisFit) -> [Double] { [a.offset, a.scale, a.fwhmZero, a.fwhmSlope] }
+    let free = lineTails ? 7 : 4
+    let steps = [1e-4, 1e-5, 1e-4, 1e-5, 1e-4, 1e-3, 1e-6]
+    let lower = [start.offset - offsetLimit, start.scale * 0.99, 0.02, 0.0019, 0, 0.3, 0]
+    let upper = [start.offset + offsetLimit, start.scale * 1.01, 0.3, 0.0029, 0.3, 5, 1e-3]
+    func parameters(_ a: XRFAxisFit) -> [Double] {
+      let p = [
+        a.offset, a.scale, a.fwhmZero, a.fwhmSlope, a.tailFraction, a.tailSlope, a.stepHeight,
+      ]
+      return Array(p.prefix(free))
+    }
     func axisFrom(_ p: [Double]) -> XRFAxisFit {
-      XRFAxisFit(
-        offset: min(max(p[0], lower[0]), upper[0]), scale: min(max(p[1], lower[1]), upper[1]),
-        fwhmZero: min(max(p[2], lower[2]), upper[2]),
-        fwhmSlope: min(max(p[3], lower[3]), upper[3]))
+      var axis = start
+      axis.offset = min(max(p[0], lower[0]), upper[0])
+      axis.scale = min(max(p[1], lower[1]), upper[1])
+      axis.fwhmZero = min(max(p[2], lower[2]), upper[2])
+      axis.fwhmSlope = min(max(p[3], lower[3]), upper[3])
+      if free == 7 {
+        axis.tailFraction = min(max(p[4], lower[4]), upper[4])
+        axis.tailSlope = min(max(p[5], lower[5]), upper[5])
+        axis.stepHeight = min(max(p[6], lower[6]), upper[6])
+      }
+      return axis
     }
     iterating: for _ in 0..<iterations {
       let r0 = base.reserve(n)
       let current = residuals.pointer
       for i in 0..<n { r0[i] = current[i] }
       let p = parameters(axis)
-      let j = jacobian.reserve(4 * n)
-      for k in 0..<4 {
+      let j = jacobian.reserve(free * n)
+      for k in 0..<free {
         var q = p
         q[k] += steps[k]
         guard solve(axis: axisFrom(q)) else { break iterating }
         let shifted = residuals.pointer
         for i in 0..<n { j[k * n + i] = (shifted[i] - r0[i]) / steps[k] }
       }
-      var jtj = [Double](repeating: 0, count: 16)
-      var jtr = [Double](repeating: 0, count: 4)
-      for a in 0..<4 {
+      var jtj = [Double](repeating: 0, count: free * free)
+      var jtr = [Double](repeating: 0, count: free)
+      for a in 0..<free {
         for i in 0..<n { jtr[a] -= j[a * n + i] * r0[i] }
         for b in 0...a {
           var sum = 0.0
           for i in 0..<n { sum += j[a * n + i] * j[b * n + i] }
-          jtj[a * 4 + b] = sum
-          jtj[b * 4 + a] = sum
+          jtj[a * free + b] = sum
+          jtj[b * free + a] = sum
         }
       }
+      // A parameter that does not move χ² (a tail on a spectrum without lines) keeps a unit
+      // diagonal so the damped system stays solvable.
+      for a in 0..<free where !(jtj[a * free + a] > 0) { jtj[a * free + a] = 1 }
       var improved = false
       for _ in 0..<6 {
         var damped = jtj
-        for a in 0..<4 { damped[a * 4 + a] *= 1 + lambda }
-        var f = [Double](repeating: 0, count: 16)
+        for a in 0..<free { damped[a * free + a] *= 1 + lambda }
+        var f = [Double](repeating: 0, count: free * free)
         var delta = jtr
         let solved = damped.withUnsafeBufferPointer { m in
           f.withUnsafeMutableBufferPointer { out in
-            DenseCholesky.factor(m.baseAddress!, n: 4, into: out.baseAddress!)
+            DenseCholesky.factor(m.baseAddress!, n: free, into: out.baseAddress!)
           }
         }
         guard solved else {
@@ -354,10 +412,10 @@ final class XRFFamilyFit {
         }
         f.withUnsafeBufferPointer { out in
           delta.withUnsafeMutableBufferPointer {
-            DenseCholesky.solve(factor: out.baseAddress!, n: 4, $0.baseAddress!)
+            DenseCholesky.solve(factor: out.baseAddress!, n: free, $0.baseAddress!)
           }
         }
-        let trial = axisFrom((0..<4).map { p[$0] + delta[$0] })
+        let trial = axisFrom((0..<free).map { p[$0] + delta[$0] })
         if solve(axis: trial), chiSquare < chi {
           let gain = (chi - chiSquare) / max(chi, 1e-300)
           axis = trial

@@ -138,12 +138,14 @@ public final class XRFPipeline {
       return result
     }
     if settings.refineAxis {
-      axis = mainFit.refine(from: axis, offsetLimit: settings.axisOffsetLimit)
+      axis = mainFit.refine(
+        from: axis, offsetLimit: settings.axisOffsetLimit, lineTails: settings.lineTails)
     }
     if settings.elements.isEmpty {
       selectSignificant(axis: axis, low: low, high: high)
       if settings.refineAxis {
-        axis = mainFit.refine(from: axis, offsetLimit: settings.axisOffsetLimit)
+        axis = mainFit.refine(
+          from: axis, offsetLimit: settings.axisOffsetLimit, lineTails: settings.lineTails)
         // The refined axis can leave an element below the threshold: select once more.
         selectSignificant(axis: axis, low: low, high: high)
       }

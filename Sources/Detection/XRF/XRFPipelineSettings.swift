@@ -57,6 +57,10 @@ public struct XRFPipelineSettings: Sendable, Equatable {
   public var backgroundCorrectionSpacing: Double? = 1.0
   /// Fit the energy offset and scale and the width law (FWHM0, Fano slope) to the spectrum.
   public var refineAxis = true
+  /// With `refineAxis`, also fit the detector's line shape beyond the Gaussian: a short
+  /// low-energy tail and a step (PyMca's hypermet), shared by every line. Without the step, the
+  /// shelf that the strong Mg–Si lines leave under Na Kα is fitted as Na.
+  public var lineTails = true
   /// Largest shift of the energy axis the refinement may make, keV.
   public var axisOffsetLimit = 0.05
   /// Model sum (pile-up) peaks of the four strongest lines.
