@@ -71,7 +71,19 @@ final class XRFFamilyFit {
   private let residuals = ScratchBuffer(capacity: 1024)
   private let jacobian = ScratchBuffer(capacity: 4096)
   private let base = ScratchBuffer(capacity: 1024)
+  /// Running sums of weight and weight × target (n + 1 each), of weight × column over each
+  /// column's explicit points, and the plateau subtraction of the residuals.
+  private let weightSums = ScratchBuffer(capacity: 1024)
+  private let weightedTargetSums = ScratchBuffer(capacity: 1024)
+  private let columnSums = ScratchBuffer(capacity: 4096)
+  private let plateauSteps = ScratchBuffer(capacity: 1024)
+  /// Levenberg–Marquardt scratch: parameters, their steps and bounds, a shifted copy, JᵀJ, Jᵀr,
+  /// the damped matrix, its factor and the step.
+  private let lmScratch = ScratchBuffer(capacity: 256)
+  /// Each column's explicit points [support[2j], support[2j + 1]); below them the column holds
+  /// the constant `plateaus[j]` (the steps of the lines above), above them zero.
   private var support: [Int] = []
+  private var plateaus: [Double] = []
 
   /// Areas (counts) of the columns of the last solve: families, then the sum peak, then the
   /// polynomial.
@@ -119,60 +131,135 @@ final class XRFFamilyFit {
   /// Sets the sum-peak lines (energy, relative weight), or none.
   func setSumLines(_ lines: [(energy: Double, weight: Double)]) { sumLines = lines }
 
-  /// Adds a unit-area line at `centre` (keV, true axis) with `width` FWHM times `weight` into
-  /// `column`, over the points where it is not negligible; widens the column's support. The
-  /// line is a Gaussian, or with `axis.tailFraction` / `axis.stepHeight` set, the hypermet
-  /// shape of an energy-dispersive detector (G. W. Phillips and K. W. Marlow, NIM 137 (1976)
-  /// 525; as in PyMca): (1 − f)·Gaussian + f·short tail (an exponential of decay length β·σ
-  /// below the centre convolved with the Gaussian) + a step of the given height relative to
-  /// the Gaussian's peak, which reaches from the line down to the first point.
-  private func addGaussian(
-    _ column: UnsafeMutablePointer<Double>, centre: Double, width: Double, weight: Double,
-    axis: XRFAxisFit, index: Int
-  ) {
-    guard let x, count > 1, width > 0, weight != 0 else { return }
-    let sigma = width / (8 * log(2.0)).squareRoot()
-    let step = axis.scale * spacing
-    let norm = weight * step / (sigma * (2 * Double.pi).squareRoot())
-    let tail = min(max(axis.tailFraction, 0), 1)
-    let shelf = max(axis.stepHeight, 0)
-    let beta = max(axis.tailSlope, 0.3) * sigma
-    // Points whose true energy lies within ±6σ of the centre, extended by 12 tail lengths below
-    // with a tail, and down to the first point with a step.
-    var reach = 6 * sigma
-    if tail > 0 { reach += 12 * beta }
-    let low =
-      shelf > 0 ? 0 : ((centre - reach - axis.offset) / axis.scale - x[0]) / spacing
-    let high = ((centre + 6 * sigma - axis.offset) / axis.scale - x[0]) / spacing
-    guard high >= 0, low <= Double(count - 1) else { return }
-    let first = max(Int(low.rounded(.up)), 0)
+  /// The shape constants of one line: σ, the Gaussian's area per point, tail and step.
+  private struct LineShape {
+    var sigma: Double
+    var norm: Double
+    var tail: Double
+    var shelf: Double
+    var beta: Double
+    /// Distance below the centre beyond which only the step's plateau is left.
+    var reach: Double
+
+    init(width: Double, weight: Double, axis: XRFAxisFit, spacing: Double) {
+      sigma = width / (8 * log(2.0)).squareRoot()
+      norm = weight * axis.scale * spacing / (sigma * (2 * Double.pi).squareRoot())
+      tail = min(max(axis.tailFraction, 0), 1)
+      shelf = max(axis.stepHeight, 0)
+      beta = max(axis.tailSlope, 0.3) * sigma
+      reach = 6 * sigma + (tail > 0 ? 12 * beta : 0)
+    }
+  }
+
+  /// The points a line needs computed one by one: from `reach` below its centre (clamped to
+  /// 0…count) to 6σ above (clamped to count − 1); nil when the whole line lies below the first
+  /// point (nothing of it, not even its step, reaches the fit).
+  private func explicitRange(centre: Double, shape: LineShape, axis: XRFAxisFit) -> (
+    first: Int, last: Int
+  )? {
+    guard let x, count > 1, shape.sigma > 0, shape.norm != 0 else { return nil }
+    let low = ((centre - shape.reach - axis.offset) / axis.scale - x[0]) / spacing
+    let high = ((centre + 6 * shape.sigma - axis.offset) / axis.scale - x[0]) / spacing
+    guard high >= 0 else { return nil }
+    if shape.shelf <= 0 && low > Double(count - 1) { return nil }
+    let first = min(max(Int(low.rounded(.up)), 0), count)
     let last = min(Int(high.rounded(.down)), count - 1)
-    guard first <= last else { return }
-    let gaussian = norm * (1 - tail)
-    let tailNorm = weight * step * tail / (2 * beta)
+    return (first, last)
+  }
+
+  /// Adds a unit-area line at `centre` (keV, true axis) with `width` FWHM times `weight` into
+  /// `column` from point `start` up; the line is a Gaussian, or with `axis.tailFraction` /
+  /// `axis.stepHeight` set, the hypermet shape of an energy-dispersive detector (G. W. Phillips
+  /// and K. W. Marlow, NIM 137 (1976) 525; as in PyMca): (1 − f)·Gaussian + f·short tail (an
+  /// exponential of decay length β·σ below the centre convolved with the Gaussian) + a step of
+  /// the given height relative to the Gaussian's peak, which reaches from the line down to the
+  /// first point. Below `start` the step is a constant: returns its height, which the column
+  /// keeps as its plateau instead of writing it point by point.
+  private func addLine(
+    _ column: UnsafeMutablePointer<Double>, centre: Double, width: Double, weight: Double,
+    axis: XRFAxisFit, index: Int, from start: Int
+  ) -> Double {
+    let shape = LineShape(width: width, weight: weight, axis: axis, spacing: spacing)
+    guard let x, let range = explicitRange(centre: centre, shape: shape, axis: axis) else {
+      return 0
+    }
+    let plateau = shape.norm * shape.shelf
+    let first = shape.shelf > 0 ? start : max(start, range.first)
+    let last = range.last
+    guard first <= last else { return plateau }
+    let gaussian = shape.norm * (1 - shape.tail)
+    let sigma = shape.sigma
+    let beta = shape.beta
+    let tailNorm = weight * axis.scale * spacing * shape.tail / (2 * beta)
     let tailShift = sigma * sigma / (2 * beta * beta)
     let root2 = 2.0.squareRoot()
-    let plateau = norm * shelf
     for i in first...last {
       let distance = axis.offset + axis.scale * x[i] - centre
-      let d = distance / sigma
       // Far below the line only the step's plateau is left.
-      if distance < -reach {
+      if distance < -shape.reach {
         column[i] += plateau
         continue
       }
-      var value = gaussian * exp(-0.5 * d * d)
-      if tail > 0 {
+      let d = distance / sigma
+      // Beyond 6σ below the centre the Gaussian is under 2·10⁻⁸ of its peak and the step is
+      // its plateau (erfc → 2); erfc(u) is 2 to 10⁻¹⁶ for u < −5.9. Those points cost one exp.
+      let core = d >= -6
+      var value = core ? gaussian * exp(-0.5 * d * d) : 0
+      if shape.tail > 0 {
         let argument = d / root2 + sigma / (root2 * beta)
         if argument < 26 {
-          value += tailNorm * exp(distance / beta + tailShift) * erfc(argument)
+          let spread = argument < -5.9 ? 2 : erfc(argument)
+          value += tailNorm * exp(distance / beta + tailShift) * spread
         }
       }
-      if shelf > 0 { value += norm * shelf * 0.5 * erfc(d / root2) }
+      if shape.shelf > 0 { value += core ? plateau * 0.5 * erfc(d / root2) : plateau }
       column[i] += value
     }
     support[2 * index] = min(support[2 * index], first)
     support[2 * index + 1] = max(support[2 * index + 1], last + 1)
+    return plateau
+  }
+
+  /// The first point column `index` computes one by one: the lowest explicit point of its
+  /// lines (count when none reaches the fit but by its step).
+  private func columnStart(
+    lines: (_ visit: (_ centre: Double, _ width: Double, _ weight: Double) -> Void) -> Void,
+    axis: XRFAxisFit
+  ) -> Int {
+    var start = count
+    lines { centre, width, weight in
+      let shape = LineShape(width: width, weight: weight, axis: axis, spacing: spacing)
+      if let range = explicitRange(centre: centre, shape: shape, axis: axis) {
+        start = min(start, range.first)
+      }
+    }
+    return start
+  }
+
+  /// Visits every line of `family` (and its escape peaks) as centre, FWHM and weight.
+  private func visitLines(
+    of family: XRFLineFamily, axis: XRFAxisFit,
+    _ visit: (_ centre: Double, _ width: Double, _ weight: Double) -> Void
+  ) {
+    let alpha = max(family.alphaIntensity, 1e-12)
+    for line in family.lines {
+      let weight = line.relativeIntensity / alpha
+      visit(line.energy, axis.fwhm(line.energy), weight)
+      if escapes {
+        let fraction = XRFLineLibrary.siliconEscapeFraction(line.energy)
+        if fraction > 0 {
+          let energy = line.energy - XRFPipelineSettings.siliconKAlpha
+          visit(energy, axis.fwhm(energy), weight * fraction)
+        }
+      }
+    }
+  }
+
+  /// Visits every sum-peak line as centre, FWHM and weight.
+  private func visitSumLines(
+    axis: XRFAxisFit, _ visit: (_ centre: Double, _ width: Double, _ weight: Double) -> Void
+  ) {
+    for line in sumLines { visit(line.energy, axis.fwhm(line.energy), line.weight) }
   }
 
   /// Fills the design matrix (column-major) for `axis`.
@@ -180,38 +267,36 @@ final class XRFFamilyFit {
     let m = columnCount
     let n = count
     let d = design.reserve(n * m)
-    for k in 0..<(n * m) { d[k] = 0 }
+    d.update(repeating: 0, count: n * m)
     if support.count < 2 * m { support = [Int](repeating: 0, count: 2 * m) }
+    if plateaus.count < m { plateaus = [Double](repeating: 0, count: m) }
     for j in 0..<m {
       support[2 * j] = n
       support[2 * j + 1] = 0
+      plateaus[j] = 0
     }
     for (j, family) in families.enumerated() {
       let column = d + j * n
-      let alpha = max(family.alphaIntensity, 1e-12)
-      for line in family.lines {
-        let weight = line.relativeIntensity / alpha
-        addGaussian(
-          column, centre: line.energy, width: axis.fwhm(line.energy), weight: weight, axis: axis,
-          index: j)
-        if escapes {
-          let fraction = XRFLineLibrary.siliconEscapeFraction(line.energy)
-          if fraction > 0 {
-            let energy = line.energy - XRFPipelineSettings.siliconKAlpha
-            addGaussian(
-              column, centre: energy, width: axis.fwhm(energy), weight: weight * fraction,
-              axis: axis, index: j)
-          }
-        }
+      let start = columnStart(lines: { visitLines(of: family, axis: axis, $0) }, axis: axis)
+      var plateau = 0.0
+      visitLines(of: family, axis: axis) { centre, width, weight in
+        plateau += addLine(
+          column, centre: centre, width: width, weight: weight, axis: axis, index: j, from: start)
       }
+      plateaus[j] = plateau
+      support[2 * j] = min(support[2 * j], start)
     }
     if let sum = sumColumn {
       let column = d + sum * n
-      for line in sumLines {
-        addGaussian(
-          column, centre: line.energy, width: axis.fwhm(line.energy), weight: line.weight,
-          axis: axis, index: sum)
+      let start = columnStart(lines: { visitSumLines(axis: axis, $0) }, axis: axis)
+      var plateau = 0.0
+      visitSumLines(axis: axis) { centre, width, weight in
+        plateau += addLine(
+          column, centre: centre, width: width, weight: weight, axis: axis, index: sum,
+          from: start)
       }
+      plateaus[sum] = plateau
+      support[2 * sum] = min(support[2 * sum], start)
     }
     if polynomialColumns > 0, let x {
       let base = families.count + (sumLines.isEmpty ? 0 : 1)
@@ -249,13 +334,27 @@ final class XRFFamilyFit {
         support[2 * (base + k) + 1] = last
       }
     }
+    for j in 0..<m where support[2 * j + 1] < support[2 * j] { support[2 * j + 1] = support[2 * j] }
     return d
   }
 
+  /// Σ weight × column `a` over its explicit points below `point` (zero at or below its first).
+  @inline(__always)
+  private func explicitSum(_ a: Int, below point: Int, sums: UnsafePointer<Double>) -> Double {
+    let first = support[2 * a]
+    let end = min(point, support[2 * a + 1])
+    return end > first ? sums[a * (count + 1) + end - first] : 0
+  }
+
   /// Solves for every column's coefficient at `axis`; false when the system is singular or
-  /// has too few points. Fills `solution`, `sigmas`, χ².
+  /// has too few points. Fills `solution`, χ² and, with `covariance`, `sigmas` (a trial of the
+  /// axis refinement needs only χ² and the residuals).
+  ///
+  /// A column is its explicit points plus, below them, a constant plateau (the steps of its
+  /// lines): the products with plateaus come from running sums, so a step that reaches the
+  /// first point costs no more than a Gaussian.
   @discardableResult
-  func solve(axis: XRFAxisFit) -> Bool {
+  func solve(axis: XRFAxisFit, covariance: Bool = true) -> Bool {
     guard let target, let weights else { return false }
     let m = columnCount
     let n = count
@@ -264,20 +363,56 @@ final class XRFFamilyFit {
     let nm = normal.reserve(m * m)
     let g = rhs.reserve(m)
     let s = scaling.reserve(m)
+    var hasPlateau = false
+    for a in 0..<m where plateaus[a] != 0 { hasPlateau = true }
+    let wSums = weightSums.reserve(n + 1)
+    let wySums = weightedTargetSums.reserve(n + 1)
+    let cSums = columnSums.reserve(hasPlateau ? m * (n + 1) : 1)
+    if hasPlateau {
+      wSums[0] = 0
+      wySums[0] = 0
+      for i in 0..<n {
+        wSums[i + 1] = wSums[i] + weights[i]
+        wySums[i + 1] = wySums[i] + weights[i] * target[i]
+      }
+      for a in 0..<m {
+        let column = d + a * n
+        let sums = cSums + a * (n + 1)
+        let first = support[2 * a]
+        sums[0] = 0
+        var running = 0.0
+        for i in first..<support[2 * a + 1] {
+          running += weights[i] * column[i]
+          sums[i - first + 1] = running
+        }
+      }
+    }
     for a in 0..<m {
       let columnA = d + a * n
+      let firstA = support[2 * a]
       var sum = 0.0
-      for i in support[2 * a]..<max(support[2 * a + 1], support[2 * a]) {
+      for i in firstA..<support[2 * a + 1] {
         sum += weights[i] * columnA[i] * target[i]
       }
+      if hasPlateau { sum += plateaus[a] * wySums[firstA] }
       g[a] = sum
       for b in 0...a {
         let columnB = d + b * n
-        let low = max(support[2 * a], support[2 * b])
+        let firstB = support[2 * b]
+        let low = max(firstA, firstB)
         let high = min(support[2 * a + 1], support[2 * b + 1])
         var product = 0.0
         if low < high {
           for i in low..<high { product += weights[i] * columnA[i] * columnB[i] }
+        }
+        if hasPlateau {
+          // Both on their plateaus, then one on its plateau while the other is explicit.
+          product += plateaus[a] * plateaus[b] * wSums[min(firstA, firstB)]
+          if firstA < firstB {
+            product += plateaus[b] * explicitSum(a, below: firstB, sums: cSums)
+          } else if firstB < firstA {
+            product += plateaus[a] * explicitSum(b, below: firstA, sums: cSums)
+          }
         }
         nm[a * m + b] = product
         nm[b * m + a] = product
@@ -295,16 +430,23 @@ final class XRFFamilyFit {
     }
     let f = factor.reserve(m * m)
     guard DenseCholesky.factor(nm, n: m, into: f) else { return false }
-    let inv = inverse.reserve(m * m)
-    DenseCholesky.invert(factor: f, n: m, into: inv, scratch: inverseScratch.reserve(m * m))
     if solution.count != m {
       solution = [Double](repeating: 0, count: m)
       sigmas = [Double](repeating: 0, count: m)
     }
-    for a in 0..<m {
-      var sum = 0.0
-      for b in 0..<m { sum += inv[a * m + b] * s[b] * g[b] }
-      solution[a] = sum * s[a]
+    let inv = inverse.reserve(m * m)
+    if covariance {
+      DenseCholesky.invert(factor: f, n: m, into: inv, scratch: inverseScratch.reserve(m * m))
+      for a in 0..<m {
+        var sum = 0.0
+        for b in 0..<m { sum += inv[a * m + b] * s[b] * g[b] }
+        solution[a] = sum * s[a]
+      }
+    } else {
+      let scaled = inverseScratch.reserve(m)
+      for a in 0..<m { scaled[a] = s[a] * g[a] }
+      DenseCholesky.solve(factor: f, n: m, scaled)
+      for a in 0..<m { solution[a] = scaled[a] * s[a] }
     }
     var chi = 0.0
     let r = residuals.reserve(n)
@@ -312,8 +454,21 @@ final class XRFFamilyFit {
     for a in 0..<m {
       let column = d + a * n
       let value = solution[a]
-      for i in support[2 * a]..<max(support[2 * a + 1], support[2 * a]) {
+      for i in support[2 * a]..<support[2 * a + 1] {
         r[i] -= value * column[i]
+      }
+    }
+    if hasPlateau {
+      let steps = plateauSteps.reserve(n + 1)
+      steps.update(repeating: 0, count: n + 1)
+      for a in 0..<m where plateaus[a] != 0 {
+        steps[0] += solution[a] * plateaus[a]
+        steps[support[2 * a]] -= solution[a] * plateaus[a]
+      }
+      var level = 0.0
+      for i in 0..<n {
+        level += steps[i]
+        r[i] -= level
       }
     }
     for i in 0..<n {
@@ -323,10 +478,12 @@ final class XRFFamilyFit {
     }
     chiSquare = chi
     reducedChiSquare = chi / Double(n - m)
-    let inflation = max(reducedChiSquare, 1)
-    for a in 0..<m {
-      let variance = inv[a * m + a] * s[a] * s[a] * inflation
-      sigmas[a] = variance >= 0 && variance.isFinite ? variance.squareRoot() : .nan
+    if covariance {
+      let inflation = max(reducedChiSquare, 1)
+      for a in 0..<m {
+        let variance = inv[a * m + a] * s[a] * s[a] * inflation
+        sigmas[a] = variance >= 0 && variance.isFinite ? variance.squareRoot() : .nan
+      }
     }
     return chi.isFinite
   }
@@ -341,30 +498,64 @@ final class XRFFamilyFit {
     from start: XRFAxisFit, offsetLimit: Double, lineTails: Bool = false, iterations: Int = 12
   ) -> XRFAxisFit {
     var axis = start
-    guard solve(axis: axis) else { return start }
+    guard solve(axis: axis, covariance: false) else { return start }
     let n = count
     var chi = chiSquare
     var lambda = 1e-3
     let free = lineTails ? 7 : 4
-    let steps = [1e-4, 1e-5, 1e-4, 1e-5, 1e-4, 1e-3, 1e-6]
-    let lower = [start.offset - offsetLimit, start.scale * 0.99, 0.02, 0.0019, 0, 0.3, 0]
-    let upper = [start.offset + offsetLimit, start.scale * 1.01, 0.3, 0.0029, 0.3, 5, 1e-3]
-    func parameters(_ a: XRFAxisFit) -> [Double] {
-      let p = [
-        a.offset, a.scale, a.fwhmZero, a.fwhmSlope, a.tailFraction, a.tailSlope, a.stepHeight,
-      ]
-      return Array(p.prefix(free))
+    let scratch = lmScratch.reserve(256)
+    let p = scratch
+    let q = scratch + 7
+    let steps = scratch + 14
+    let lower = scratch + 21
+    let upper = scratch + 28
+    let jtj = scratch + 35
+    let jtr = scratch + 84
+    let damped = scratch + 91
+    let f = scratch + 140
+    let delta = scratch + 189
+    // Forward-difference steps: offset, scale, FWHM0, slope, tail fraction, length, step.
+    steps[0] = 1e-4
+    steps[1] = 1e-5
+    steps[2] = 1e-4
+    steps[3] = 1e-5
+    steps[4] = 1e-4
+    steps[5] = 1e-3
+    steps[6] = 1e-6
+    lower[0] = start.offset - offsetLimit
+    upper[0] = start.offset + offsetLimit
+    lower[1] = start.scale * 0.99
+    upper[1] = start.scale * 1.01
+    lower[2] = 0.02
+    upper[2] = 0.3
+    lower[3] = 0.0019
+    upper[3] = 0.0029
+    lower[4] = 0
+    upper[4] = 0.3
+    lower[5] = 0.3
+    upper[5] = 5
+    lower[6] = 0
+    upper[6] = 1e-3
+    func store(_ a: XRFAxisFit, into v: UnsafeMutablePointer<Double>) {
+      v[0] = a.offset
+      v[1] = a.scale
+      v[2] = a.fwhmZero
+      v[3] = a.fwhmSlope
+      v[4] = a.tailFraction
+      v[5] = a.tailSlope
+      v[6] = a.stepHeight
     }
-    func axisFrom(_ p: [Double]) -> XRFAxisFit {
+    func axisFrom(_ v: UnsafePointer<Double>) -> XRFAxisFit {
+      func bounded(_ k: Int) -> Double { min(max(v[k], lower[k]), upper[k]) }
       var axis = start
-      axis.offset = min(max(p[0], lower[0]), upper[0])
-      axis.scale = min(max(p[1], lower[1]), upper[1])
-      axis.fwhmZero = min(max(p[2], lower[2]), upper[2])
-      axis.fwhmSlope = min(max(p[3], lower[3]), upper[3])
+      axis.offset = bounded(0)
+      axis.scale = bounded(1)
+      axis.fwhmZero = bounded(2)
+      axis.fwhmSlope = bounded(3)
       if free == 7 {
-        axis.tailFraction = min(max(p[4], lower[4]), upper[4])
-        axis.tailSlope = min(max(p[5], lower[5]), upper[5])
-        axis.stepHeight = min(max(p[6], lower[6]), upper[6])
+        axis.tailFraction = bounded(4)
+        axis.tailSlope = bounded(5)
+        axis.stepHeight = bounded(6)
       }
       return axis
     }
@@ -372,19 +563,19 @@ final class XRFFamilyFit {
       let r0 = base.reserve(n)
       let current = residuals.pointer
       for i in 0..<n { r0[i] = current[i] }
-      let p = parameters(axis)
+      store(axis, into: p)
       let j = jacobian.reserve(free * n)
       for k in 0..<free {
-        var q = p
+        for l in 0..<7 { q[l] = p[l] }
         q[k] += steps[k]
-        guard solve(axis: axisFrom(q)) else { break iterating }
+        guard solve(axis: axisFrom(q), covariance: false) else { break iterating }
         let shifted = residuals.pointer
         for i in 0..<n { j[k * n + i] = (shifted[i] - r0[i]) / steps[k] }
       }
-      var jtj = [Double](repeating: 0, count: free * free)
-      var jtr = [Double](repeating: 0, count: free)
       for a in 0..<free {
-        for i in 0..<n { jtr[a] -= j[a * n + i] * r0[i] }
+        var gradient = 0.0
+        for i in 0..<n { gradient -= j[a * n + i] * r0[i] }
+        jtr[a] = gradient
         for b in 0...a {
           var sum = 0.0
           for i in 0..<n { sum += j[a * n + i] * j[b * n + i] }
@@ -397,26 +588,17 @@ final class XRFFamilyFit {
       for a in 0..<free where !(jtj[a * free + a] > 0) { jtj[a * free + a] = 1 }
       var improved = false
       for _ in 0..<6 {
-        var damped = jtj
+        for k in 0..<(free * free) { damped[k] = jtj[k] }
         for a in 0..<free { damped[a * free + a] *= 1 + lambda }
-        var f = [Double](repeating: 0, count: free * free)
-        var delta = jtr
-        let solved = damped.withUnsafeBufferPointer { m in
-          f.withUnsafeMutableBufferPointer { out in
-            DenseCholesky.factor(m.baseAddress!, n: free, into: out.baseAddress!)
-          }
-        }
-        guard solved else {
+        guard DenseCholesky.factor(damped, n: free, into: f) else {
           lambda *= 10
           continue
         }
-        f.withUnsafeBufferPointer { out in
-          delta.withUnsafeMutableBufferPointer {
-            DenseCholesky.solve(factor: out.baseAddress!, n: free, $0.baseAddress!)
-          }
-        }
-        let trial = axisFrom((0..<free).map { p[$0] + delta[$0] })
-        if solve(axis: trial), chiSquare < chi {
+        for a in 0..<free { delta[a] = jtr[a] }
+        DenseCholesky.solve(factor: f, n: free, delta)
+        for l in 0..<7 { q[l] = l < free ? p[l] + delta[l] : p[l] }
+        let trial = axisFrom(q)
+        if solve(axis: trial, covariance: false), chiSquare < chi {
           let gain = (chi - chiSquare) / max(chi, 1e-300)
           axis = trial
           chi = chiSquare
