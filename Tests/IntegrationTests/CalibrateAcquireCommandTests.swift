@@ -44,8 +44,13 @@ import WhitlockCtlKit
     let answer = try JSONParser.parse(taken.output)
     #expect(answer["state"] == .string("in-force"))
     let id = try #require(answer["id"]?.stringValue)
+    // The emulated spectra are noisy and unseeded here, so the polystyrene RMS scatters around
+    // 0.3–0.5 cm⁻¹: held to the daemon's own acceptance limit, and far below the 5 cm⁻¹ the
+    // stored axis was off. (OnlineCalibrationTests holds the seeded in-process figure.)
     let rms = try #require(answer["verification"]?["rms_cm1"]?.doubleValue)
-    #expect(rms < 0.5)
+    let limit = try #require(answer["verification"]?["limit_cm1"]?.doubleValue)
+    #expect(rms <= limit)
+    #expect(rms < 1)
 
     await daemon.child.wait(upTo: .seconds(60)) { _ in Self.naming(id, darkID, in: daemon) >= 2 }
     #expect(Self.naming(id, darkID, in: daemon) >= 2)
