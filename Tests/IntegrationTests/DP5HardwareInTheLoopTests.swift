@@ -90,7 +90,10 @@ import WhitlockCore
     let truth = 0.08
     let simulator = try await startSimulator(
       link: link, ["--mg-ca", "\(truth)", "--flux", "10", "--seed", "5", "--serial", "4242"])
-    let config = try writeConfiguration(directory: directory, link: link, exposure: 1)
+    // 3 s presets: longer than a debug-build XRF analysis on a loaded machine, so the analysis
+    // queue does not grow and the clean stop (which analyses every queued spectrum) stays
+    // within the 30 s this test gives it.
+    let config = try writeConfiguration(directory: directory, link: link, exposure: 3)
     let daemon = try ChildProcess(
       try ProductsDirectory.executable("whitlockd"), ["--config", config])
     let count = 6
@@ -113,7 +116,7 @@ import WhitlockCore
     #expect(first["instrument"]?["firmware"]?.stringValue == "6.07 build 3 (FPGA 6.05)")
     #expect(
       first["acquisition"]?["parameters"]?["configuration"]?.stringValue
-        == "MCAC=2048;PRET=1.0;GAIN=20;THSL=1.2;")
+        == "MCAC=2048;PRET=3.0;GAIN=20;THSL=1.2;")
 
     let ratios = acquisitions.compactMap { $0["detection"]?["mg_ca_ratio"]?.doubleValue }
     let sigmas = acquisitions.compactMap { $0["detection"]?["mg_ca_ratio_sigma"]?.doubleValue }
