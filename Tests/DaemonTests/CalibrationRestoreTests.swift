@@ -16,23 +16,8 @@ import WhitlockCore
 /// configuration axis wins; a state file that is corrupt, foreign or of another device is
 /// ignored with a log line naming the file and the reason.
 @Suite struct CalibrationRestoreTests {
-  private static let configurationText = """
-    [[instrument]]
-    id = "wp"
-    kind = "raman"
-    driver = "wasatch"
-    exposure_s = 0.1
-    [instrument.simulation]
-    pacing = 0.05
-    axis_error_cm1 = 5
-    laser_error_nm = 0.1
-    [instrument.device]
-    emulate = true
-    laser_enabled = true
-    [instrument.acquisition]
-    auto_exposure = true
-    scans_to_average = 2
-    """
+  private static let configurationText = ConfiguredSession.miscalibratedWasatch(
+    acquisition: "scans_to_average = 2")
 
   /// A running session and what it logged.
   private struct Started {

@@ -2,6 +2,7 @@ import Calibration
 import Foundation
 import InstrumentFamilies
 import Logging
+import Simulation
 import Spool
 import WhitlockConfiguration
 import WhitlockCore
@@ -60,4 +61,33 @@ struct ConfiguredSession {
 
   /// Removes the scratch directory.
   func remove() { try? FileManager.default.removeItem(atPath: directory) }
+}
+
+extension ConfiguredSession {
+  /// How far the emulated Wasatch of `miscalibratedWasatch` stores its axis and laser off.
+  static let wasatchAxisError = EmulatedAxisError(shiftCm1: 5, laserNanometres: 0.1)
+
+  /// The emulated Wasatch whose stored axis reads 5 cm⁻¹ (and its laser 0.1 nm) off the truth,
+  /// with auto-exposure: the instrument the online-calibration, restore and intensity-correction
+  /// tests calibrate. `acquisition` adds keys to `[instrument.acquisition]`; `extra` follows.
+  static func miscalibratedWasatch(acquisition: String = "", extra: String = "") -> String {
+    """
+    [[instrument]]
+    id = "wp"
+    kind = "raman"
+    driver = "wasatch"
+    exposure_s = 0.1
+    [instrument.simulation]
+    pacing = 0.05
+    axis_error_cm1 = \(wasatchAxisError.shiftCm1)
+    laser_error_nm = \(wasatchAxisError.laserNanometres)
+    [instrument.device]
+    emulate = true
+    laser_enabled = true
+    [instrument.acquisition]
+    auto_exposure = true
+    \(acquisition)
+
+    """ + extra
+  }
 }

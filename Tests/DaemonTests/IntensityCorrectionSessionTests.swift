@@ -21,23 +21,8 @@ import WhitlockCore
     axisCalibrationID: "", firstShift: 200, step: 5,
     factors: stride(from: 200.0, through: 1700, by: 5).map { 1 + 0.0004 * ($0 - 1000) })
 
-  static let configurationText = """
-    [[instrument]]
-    id = "wp"
-    kind = "raman"
-    driver = "wasatch"
-    exposure_s = 0.1
-    [instrument.simulation]
-    pacing = 0.05
-    axis_error_cm1 = 5
-    laser_error_nm = 0.1
-    [instrument.device]
-    emulate = true
-    laser_enabled = true
-    [instrument.acquisition]
-    auto_exposure = true
-
-    """ + correction.tomlText
+  static let configurationText = ConfiguredSession.miscalibratedWasatch(
+    extra: correction.tomlText)
 
   private func analysed(_ recorder: EventRecorder) -> [AnalysedSpectrum] {
     recorder.all.compactMap { event in

@@ -18,25 +18,10 @@ import WhitlockCore
 /// control desk, verified on polystyrene, written as a record, and every later spectrum names it
 /// and its dark; refusals keep the calibration in force and say why.
 @Suite struct OnlineCalibrationTests {
-  private static let axisError = EmulatedAxisError(shiftCm1: 5, laserNanometres: 0.1)
+  private static let axisError = ConfiguredSession.wasatchAxisError
 
-  private static let configurationText = """
-    [[instrument]]
-    id = "wp"
-    kind = "raman"
-    driver = "wasatch"
-    exposure_s = 0.1
-    [instrument.simulation]
-    pacing = 0.05
-    axis_error_cm1 = \(axisError.shiftCm1)
-    laser_error_nm = \(axisError.laserNanometres)
-    [instrument.device]
-    emulate = true
-    laser_enabled = true
-    [instrument.acquisition]
-    auto_exposure = true
-    scans_to_average = 2
-    """
+  private static let configurationText = ConfiguredSession.miscalibratedWasatch(
+    acquisition: "scans_to_average = 2")
 
   private func analysed(_ recorder: EventRecorder) -> [AnalysedSpectrum] {
     recorder.all.compactMap { event in
