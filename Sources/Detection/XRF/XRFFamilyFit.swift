@@ -236,6 +236,24 @@ final class XRFFamilyFit {
     return start
   }
 
+  /// Fills column `index` of the design `d` with the lines `lines` visits: point by point from
+  /// the lowest explicit point of any of them, their steps' sum as the plateau below.
+  private func fillLineColumn(
+    _ index: Int, of d: UnsafeMutablePointer<Double>, axis: XRFAxisFit,
+    lines: (_ visit: (_ centre: Double, _ width: Double, _ weight: Double) -> Void) -> Void
+  ) {
+    let column = d + index * count
+    let start = columnStart(lines: lines, axis: axis)
+    var plateau = 0.0
+    lines { centre, width, weight in
+      plateau += addLine(
+        column, centre: centre, width: width, weight: weight, axis: axis, index: index,
+        from: start)
+    }
+    plateaus[index] = plateau
+    support[2 * index] = min(support[2 * index], start)
+  }
+
   /// Visits every line of `family` (and its escape peaks) as centre, FWHM and weight.
   private func visitLines(
     of family: XRFLineFamily, axis: XRFAxisFit,
@@ -276,27 +294,10 @@ final class XRFFamilyFit {
       plateaus[j] = 0
     }
     for (j, family) in families.enumerated() {
-      let column = d + j * n
-      let start = columnStart(lines: { visitLines(of: family, axis: axis, $0) }, axis: axis)
-      var plateau = 0.0
-      visitLines(of: family, axis: axis) { centre, width, weight in
-        plateau += addLine(
-          column, centre: centre, width: width, weight: weight, axis: axis, index: j, from: start)
-      }
-      plateaus[j] = plateau
-      support[2 * j] = min(support[2 * j], start)
+      fillLineColumn(j, of: d, axis: axis) { visitLines(of: family, axis: axis, $0) }
     }
     if let sum = sumColumn {
-      let column = d + sum * n
-      let start = columnStart(lines: { visitSumLines(axis: axis, $0) }, axis: axis)
-      var plateau = 0.0
-      visitSumLines(axis: axis) { centre, width, weight in
-        plateau += addLine(
-          column, centre: centre, width: width, weight: weight, axis: axis, index: sum,
-          from: start)
-      }
-      plateaus[sum] = plateau
-      support[2 * sum] = min(support[2 * sum], start)
+      fillLineColumn(sum, of: d, axis: axis) { visitSumLines(axis: axis, $0) }
     }
     if polynomialColumns > 0, let x {
       let base = families.count + (sumLines.isEmpty ? 0 : 1)
